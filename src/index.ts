@@ -1,0 +1,68 @@
+import { Hono } from "hono";
+import type { Env } from "./env";
+import { jsonError } from "./http/errors";
+import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX, isRoomName } from "./protocol";
+
+export { ChatRoom } from "./room/chat-room";
+
+/**
+ * Routes. Room names are checked here, so a bad request never wakes a Durable
+ * Object; each valid room name maps to exactly one object.
+ */
+export const app = new Hono<{ Bindings: Env }>();
+
+app.get("/healthz", (c) => c.json({ ok: true }));
+
+const BAD_ROOM = "a room name is 1-64 characters of A-Z a-z 0-9 _ -";
+
+app.get("/chat/:room", async (c) => {
+  const room = c.req.param("room");
+  if (!isRoomName(room)) return jsonError(c, 400, "bad_room", BAD_ROOM);
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
+    return jsonError(c, 426, "upgrade_required", "connect with a WebSocket to join a room");
+  }
+  return c.env.CHAT_ROOM.getByName(room).fetch(c.req.raw);
+});
+
+// `/chat/` and `/chat/a/b`: not a room name either.
+app.all("/chat/*", (c) => jsonError(c, 400, "bad_room", BAD_ROOM));
+
+app.get("/api/rooms/:room", async (c) => {
+  const room = c.req.param("room");
+  if (!isRoomName(room)) return jsonError(c, 400, "bad_room", BAD_ROOM);
+  return c.json(await c.env.CHAT_ROOM.getByName(room).info(room));
+});
+
+app.get("/api/rooms/:room/history", async (c) => {
+  const room = c.req.param("room");
+  if (!isRoomName(room)) return jsonError(c, 400, "bad_room", BAD_ROOM);
+  const before = optionalInteger(c.req.query("before"));
+  const limit = optionalInteger(c.req.query("limit"));
+  if (before === null || limit === null || (limit !== undefined && (limit < 1 || limit > HISTORY_PAGE_MAX))) {
+    return jsonError(
+      c,
+      400,
+      "bad_request",
+      `before is a message id; limit is 1-${HISTORY_PAGE_MAX} (default ${HISTORY_PAGE_DEFAULT})`,
+    );
+  }
+  return c.json(await c.env.CHAT_ROOM.getByName(room).historyPage(before, limit ?? HISTORY_PAGE_DEFAULT));
+});
+
+app.all("/api/*", (c) => jsonError(c, 404, "not_found", "no such API route"));
+
+app.notFound((c) => jsonError(c, 404, "not_found", "not found"));
+
+app.onError((err, c) => {
+  console.error(JSON.stringify({ event: "error", path: c.req.path, message: String(err) }));
+  return jsonError(c, 500, "internal", "something went wrong");
+});
+
+/** `undefined` when absent, `null` when present but not a non-negative integer. */
+function optionalInteger(value: string | undefined): number | undefined | null {
+  if (value === undefined || value === "") return undefined;
+  if (!/^\d{1,15}$/.test(value)) return null;
+  return Number(value);
+}
+
+export default app satisfies ExportedHandler<Env>;

@@ -1,0 +1,147 @@
+/**
+ * The wire protocol, version 1: every frame is JSON `{type, payload}`.
+ * This file is the only place frame types are spelled; the room, the web app
+ * and the terminal client all import from here.
+ */
+
+/** Why a system line was written. Clients style lines by this, never by their text. */
+export const SystemEvent = {
+  join: "join",
+  leave: "leave",
+  kick: "kick",
+  ban: "ban",
+  idle: "idle",
+  operator: "operator",
+  info: "info",
+} as const;
+export type SystemEvent = (typeof SystemEvent)[keyof typeof SystemEvent];
+
+export const ErrorCode = {
+  badJson: "bad_json",
+  unknownType: "unknown_type",
+  badMessage: "bad_message",
+  tooLong: "too_long",
+  binaryUnsupported: "binary_unsupported",
+  unknownCommand: "unknown_command",
+  noSuchUser: "no_such_user",
+  badUsername: "bad_username",
+  badSession: "bad_session",
+  usernameTaken: "username_taken",
+  internal: "internal",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface ChatMessagePayload {
+  id: number;
+  username: string;
+  message: string;
+  ts: number;
+}
+
+export interface SystemPayload {
+  id: number;
+  text: string;
+  ts: number;
+  event: SystemEvent;
+  username: string;
+}
+
+export interface UserSummary {
+  username: string;
+  operator: boolean;
+  /** When this user joined, ms since the epoch. */
+  since: number;
+}
+
+export interface CommandHelp {
+  usage: string;
+  description: string;
+}
+
+/** Payload of each server-to-client frame, keyed by its `type`. */
+export interface ServerPayloads {
+  welcome: {
+    username: string;
+    session: string;
+    room: string;
+    operator: boolean;
+    limits: { maxMessageLength: number; maxHistory: number };
+  };
+  history: { messages: HistoryFrame[]; truncated: boolean };
+  chatMessage: ChatMessagePayload;
+  system: SystemPayload;
+  userCount: { count: number };
+  dm: { id: number; from: string; to: string; message: string; ts: number };
+  users: { users: UserSummary[] };
+  stats: { username: string; room: string; messagesSent: number; connectedAt: number; userCount: number };
+  help: { commands: CommandHelp[] };
+  pong: Record<string, never>;
+  error: { code: ErrorCode; message: string };
+}
+
+/** Payload of each client-to-server frame, keyed by its `type`. */
+export interface ClientPayloads {
+  chatMessage: { message: string };
+  dm: { to: string; message: string };
+  users: Record<string, never>;
+  stats: Record<string, never>;
+  help: Record<string, never>;
+  ping: Record<string, never>;
+  quit: Record<string, never>;
+}
+
+export type ServerFrameType = keyof ServerPayloads;
+export type ClientFrameType = keyof ClientPayloads;
+
+type FrameOf<P> = { [K in keyof P]: { type: K; payload: P[K] } }[keyof P];
+
+/** Any frame the server sends, discriminated by `type`. */
+export type ServerFrame = FrameOf<ServerPayloads>;
+/** Any frame a client sends, discriminated by `type`. */
+export type ClientFrame = FrameOf<ClientPayloads>;
+
+/** The frames a room keeps in its history and replays on join. */
+export type HistoryFrame = Extract<ServerFrame, { type: "chatMessage" | "system" }>;
+
+export const ServerType = {
+  welcome: "welcome",
+  history: "history",
+  chatMessage: "chatMessage",
+  system: "system",
+  userCount: "userCount",
+  dm: "dm",
+  users: "users",
+  stats: "stats",
+  help: "help",
+  pong: "pong",
+  error: "error",
+} as const satisfies { [K in ServerFrameType]: K };
+
+export const ClientType = {
+  chatMessage: "chatMessage",
+  dm: "dm",
+  users: "users",
+  stats: "stats",
+  help: "help",
+  ping: "ping",
+  quit: "quit",
+} as const satisfies { [K in ClientFrameType]: K };
+
+/** Builds a server frame; the payload type follows from `type`. */
+export function serverFrame<K extends ServerFrameType>(type: K, payload: ServerPayloads[K]): ServerFrame {
+  return { type, payload } as ServerFrame;
+}
+
+/** Builds a client frame; the payload type follows from `type`. */
+export function clientFrame<K extends ClientFrameType>(type: K, payload: ClientPayloads[K]): ClientFrame {
+  return { type, payload } as ClientFrame;
+}
+
+/** The commands a person can type, in the order `help` lists them. */
+export const COMMANDS: readonly CommandHelp[] = [
+  { usage: "/msg <user> <text>", description: "send a direct message only that user sees" },
+  { usage: "/users", description: "list who is in the room (alias /who)" },
+  { usage: "/stats", description: "show your connection's statistics" },
+  { usage: "/help", description: "show this list" },
+  { usage: "/quit", description: "leave the room" },
+];

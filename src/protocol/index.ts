@@ -1,0 +1,6 @@
+export * from "./frames";
+export * from "./limits";
+export * from "./line";
+export * from "./names";
+export * from "./parse";
+export * from "./result";

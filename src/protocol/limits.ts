@@ -1,0 +1,63 @@
+/**
+ * Numbers that both ends of the wire agree on. Clients read `maxMessageLength`
+ * and `maxHistory` from `welcome` too, so a deployment can change them without a
+ * client release; these are the defaults and the server's hard ceilings.
+ */
+
+/** Longest chat or direct message, in UTF-16 code units (what a browser's `maxlength` counts). */
+export const MAX_MESSAGE_LENGTH = 2000;
+
+/** Entries replayed on join, and the size of the room's in-memory ring. */
+export const MAX_HISTORY = 100;
+
+/** Entries kept in storage beyond the replayed ones, so scrollback has somewhere to go. */
+export const HISTORY_RETENTION = MAX_HISTORY + 1000;
+
+/** Scrollback page size: default and ceiling for `/api/rooms/:room/history?limit=`. */
+export const HISTORY_PAGE_DEFAULT = 50;
+export const HISTORY_PAGE_MAX = 100;
+
+export const MAX_USERNAME_LENGTH = 32;
+
+/**
+ * Close codes the server uses. 4xxx codes are private to this protocol and
+ * mirror HTTP statuses where one fits, so a client can tell "try again" from
+ * "stop trying" without parsing text.
+ */
+export const CloseCode = {
+  /** The user asked to leave (`quit`). */
+  normal: 1000,
+  /** Evicted for inactivity. */
+  idle: 4000,
+  /** Another connection with the same session took this name over. */
+  replaced: 4001,
+  /** Kicked by the room's operator. */
+  kicked: 4003,
+  /** Banned from the room. */
+  banned: 4008,
+  /** The name is held by someone else. */
+  usernameTaken: 4009,
+  /** The join request itself was malformed (bad name or session). */
+  badRequest: 4400,
+  /** Not allowed into this room. */
+  forbidden: 4403,
+  /** Kept flooding after being told to slow down. */
+  flooding: 4429,
+  /** The room is at capacity. */
+  roomFull: 4503,
+} as const;
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
+
+/**
+ * Close codes after which a client must not reconnect on its own: the same
+ * request would be refused again, or the user chose to leave.
+ */
+export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
+  CloseCode.normal,
+  CloseCode.replaced,
+  CloseCode.kicked,
+  CloseCode.banned,
+  CloseCode.usernameTaken,
+  CloseCode.badRequest,
+  CloseCode.forbidden,
+]);

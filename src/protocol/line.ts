@@ -1,0 +1,37 @@
+import { ClientType, clientFrame, ErrorCode } from "./frames";
+import { chatMessage, directMessage, fail, type ParseResult } from "./result";
+
+/**
+ * Parses a line typed by a person (wscat, the terminal client, the web app's
+ * input). `/command args` is a command; `//text` sends `/text` as a message;
+ * anything else is a chat message. A trailing newline, as some tools send, is
+ * not part of the message.
+ */
+export function parseLine(raw: string): ParseResult {
+  const line = raw.replace(/\r?\n$/, "");
+  if (!line.startsWith("/")) return chatMessage(line);
+  if (line.startsWith("//")) return chatMessage(line.slice(1));
+
+  const match = /^\/(\S*)\s*([\s\S]*)$/.exec(line);
+  const name = (match?.[1] ?? "").toLowerCase();
+  const rest = match?.[2] ?? "";
+  switch (name) {
+    case "msg":
+    case "dm": {
+      const split = /^(\S+)\s+([\s\S]*)$/.exec(rest);
+      if (!split) return fail(ErrorCode.badMessage, "usage: /msg <user> <text>");
+      return directMessage(split[1] ?? "", split[2] ?? "");
+    }
+    case "users":
+    case "who":
+      return { ok: true, frame: clientFrame(ClientType.users, {}) };
+    case "stats":
+      return { ok: true, frame: clientFrame(ClientType.stats, {}) };
+    case "help":
+      return { ok: true, frame: clientFrame(ClientType.help, {}) };
+    case "quit":
+      return { ok: true, frame: clientFrame(ClientType.quit, {}) };
+    default:
+      return fail(ErrorCode.unknownCommand, `unknown command /${name.slice(0, 32)}; try /help`);
+  }
+}

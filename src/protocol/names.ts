@@ -1,0 +1,51 @@
+import { MAX_USERNAME_LENGTH } from "./limits";
+
+/** Room names travel in URLs and Durable Object names, so they stay URL-safe. */
+export const ROOM_NAME = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Sessions are client-chosen ids that let a reload take its own name back. */
+export const SESSION_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
+export function isRoomName(value: string): boolean {
+  return ROOM_NAME.test(value);
+}
+
+export function isSessionId(value: string): boolean {
+  return SESSION_ID.test(value);
+}
+
+// Control characters would let a name rewrite a terminal; whitespace would make
+// `/msg <user> <text>` ambiguous. Both are refused rather than silently stripped,
+// so the person sees why their name was not taken.
+// Bidirectional overrides are refused too: they make one name display as another.
+const FORBIDDEN_IN_NAME = /[\p{Cc}\p{Zl}\p{Zp}\s\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
+
+export type UsernameCheck = { ok: true; username: string } | { ok: false; reason: string };
+
+/**
+ * Normalizes a requested name (trim, NFC) and checks it against the naming
+ * rules. An empty result is not valid here; callers pick an anonymous name first.
+ */
+export function checkUsername(requested: string): UsernameCheck {
+  const username = requested.trim().normalize("NFC");
+  if (username.length === 0) return { ok: false, reason: "a name cannot be blank" };
+  if (username.length > MAX_USERNAME_LENGTH) {
+    return { ok: false, reason: `a name is at most ${MAX_USERNAME_LENGTH} characters` };
+  }
+  if (FORBIDDEN_IN_NAME.test(username)) {
+    return { ok: false, reason: "a name cannot contain spaces or control characters" };
+  }
+  return { ok: true, username };
+}
+
+/** The key under which names are unique: `Alice` and `alice` are the same person. */
+export function nameKey(username: string): string {
+  return username.normalize("NFC").toLowerCase();
+}
+
+/** `Anon_HHmmss`, from the UTC time of joining. */
+export function anonymousName(now: number): string {
+  const d = new Date(now);
+  const two = (n: number) => String(n).padStart(2, "0");
+  return `Anon_${two(d.getUTCHours())}${two(d.getUTCMinutes())}${two(d.getUTCSeconds())}`;
+}

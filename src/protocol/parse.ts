@@ -1,0 +1,65 @@
+import * as v from "valibot";
+import { ClientType, clientFrame, ErrorCode } from "./frames";
+import { parseLine } from "./line";
+import { chatMessage, directMessage, fail, type ParseResult } from "./result";
+
+const Envelope = v.object({
+  type: v.string(),
+  // `{"type":"users"}` is accepted: an empty payload is implied when none is sent.
+  payload: v.optional(v.looseObject({}), {}),
+});
+
+// Loose objects: unknown fields (a spoofed `username`, say) are dropped, not refused,
+// so older clients that send extra fields keep working.
+const PayloadSchemas = {
+  chatMessage: v.looseObject({ message: v.string() }),
+  dm: v.looseObject({ to: v.string(), message: v.string() }),
+} as const;
+
+/**
+ * Turns one untrusted text or binary frame into a typed client frame or a typed
+ * error. A text frame whose first non-space character is `{` is a JSON envelope;
+ * anything else is a line typed by a person (see `parseLine`).
+ */
+export function parseClientFrame(raw: string | ArrayBuffer): ParseResult {
+  if (typeof raw !== "string") {
+    return fail(ErrorCode.binaryUnsupported, "binary frames are not supported; send text");
+  }
+  if (raw.trimStart().startsWith("{")) return parseEnvelope(raw);
+  return parseLine(raw);
+}
+
+function parseEnvelope(raw: string): ParseResult {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return fail(ErrorCode.badJson, "the frame is not valid JSON");
+  }
+  const envelope = v.safeParse(Envelope, json);
+  if (!envelope.success) {
+    return fail(ErrorCode.badMessage, 'a frame is {"type": string, "payload": object}');
+  }
+  const { type, payload } = envelope.output;
+  if (Array.isArray(payload)) return fail(ErrorCode.badMessage, "payload must be an object");
+  switch (type) {
+    case ClientType.chatMessage: {
+      const p = v.safeParse(PayloadSchemas.chatMessage, payload);
+      if (!p.success) return fail(ErrorCode.badMessage, "chatMessage needs payload.message as a string");
+      return chatMessage(p.output.message);
+    }
+    case ClientType.dm: {
+      const p = v.safeParse(PayloadSchemas.dm, payload);
+      if (!p.success) return fail(ErrorCode.badMessage, "dm needs payload.to and payload.message as strings");
+      return directMessage(p.output.to, p.output.message);
+    }
+    case ClientType.users:
+    case ClientType.stats:
+    case ClientType.help:
+    case ClientType.ping:
+    case ClientType.quit:
+      return { ok: true, frame: clientFrame(type, {}) };
+    default:
+      return fail(ErrorCode.unknownType, `unknown frame type ${JSON.stringify(type.slice(0, 40))}`);
+  }
+}

@@ -1,0 +1,55 @@
+import type { Member } from "./hub";
+
+/**
+ * What a socket carries across hibernation. A joined socket holds its member;
+ * `left` is set the moment the room lets it go (quit, takeover), so a socket
+ * that is still closing is never counted or sent to again. Sockets that were
+ * refused at the door carry no attachment at all.
+ */
+export type Attachment = Member & { left?: true };
+
+export function readAttachment(ws: WebSocket): Attachment | null {
+  const value: unknown = ws.deserializeAttachment();
+  return isAttachment(value) ? value : null;
+}
+
+function isAttachment(value: unknown): value is Attachment {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    "id" in value &&
+    typeof value.id === "string" &&
+    "username" in value &&
+    typeof value.username === "string"
+  );
+}
+
+/** Tag that finds one connection's socket. */
+export const connectionTag = (id: string) => `conn:${id}`;
+
+/** A joined, open socket with its member. */
+export interface Connection {
+  ws: WebSocket;
+  member: Member;
+}
+
+/** Every socket of the room that is open and still a member. */
+export function openConnections(sockets: WebSocket[]): Connection[] {
+  const out: Connection[] = [];
+  for (const ws of sockets) {
+    if (ws.readyState !== WebSocket.OPEN) continue;
+    const attachment = readAttachment(ws);
+    if (!attachment || attachment.left) continue;
+    out.push({ ws, member: attachment });
+  }
+  return out;
+}
+
+/**
+ * The close code to answer a peer's close with. 1005 and 1006 only describe
+ * what happened and may not be sent; other reserved codes become 1000.
+ */
+export function answerCode(code: number): number {
+  const sendable = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+  return sendable ? code : 1000;
+}

@@ -1,0 +1,122 @@
+import { exports } from "cloudflare:workers";
+import type { ServerFrame, ServerFrameType } from "../../src/protocol";
+
+/** A fresh room per test, so tests never see each other's messages. */
+export function freshRoom(prefix = "t"): string {
+  return `${prefix}-${crypto.randomUUID().slice(0, 12)}`;
+}
+
+type FrameOfType<K extends ServerFrameType> = Extract<ServerFrame, { type: K }>;
+
+/** A test client: a real WebSocket into the worker, with waits that time out instead of sleeps. */
+export interface TestClient {
+  ws: WebSocket;
+  /** Every text frame received so far, parsed when it is JSON. */
+  received: (ServerFrame | string)[];
+  /** The next frame not yet taken by `next`/`waitFor`. */
+  next(timeoutMs?: number): Promise<ServerFrame | string>;
+  /** Skips frames until one of `type` (and matching `where`) arrives. */
+  waitFor<K extends ServerFrameType>(
+    type: K,
+    where?: (f: FrameOfType<K>) => boolean,
+    timeoutMs?: number,
+  ): Promise<FrameOfType<K>>;
+  send(frame: unknown): void;
+  /** Resolves with the close the server sent. */
+  closed: Promise<{ code: number; reason: string }>;
+  /** Round trip through the room: every frame the room sent before it has arrived. */
+  sync(): Promise<void>;
+  close(code?: number): void;
+}
+
+export async function connect(room: string, params: Record<string, string> = {}): Promise<TestClient> {
+  const query = new URLSearchParams(params).toString();
+  const res = await exports.default.fetch(`http://hallway.test/chat/${room}${query ? `?${query}` : ""}`, {
+    headers: { Upgrade: "websocket" },
+  });
+  const ws = res.webSocket;
+  if (!ws) throw new Error(`no WebSocket: HTTP ${res.status} ${await res.text()}`);
+  ws.accept();
+
+  const received: (ServerFrame | string)[] = [];
+  let cursor = 0;
+  const waiters = new Set<() => void>();
+  let resolveClosed: (v: { code: number; reason: string }) => void = () => {};
+  const closed = new Promise<{ code: number; reason: string }>((r) => {
+    resolveClosed = r;
+  });
+  ws.addEventListener("message", (event) => {
+    const data = typeof event.data === "string" ? event.data : "<binary>";
+    let frame: ServerFrame | string = data;
+    try {
+      frame = JSON.parse(data) as ServerFrame;
+    } catch {
+      // Raw text such as the heartbeat's "pong".
+    }
+    received.push(frame);
+    for (const wake of waiters) wake();
+  });
+  ws.addEventListener("close", (event) => {
+    resolveClosed({ code: event.code, reason: event.reason });
+    for (const wake of waiters) wake();
+  });
+
+  async function until<T>(take: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+    const found = take();
+    if (found !== undefined) return found;
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`timed out waiting for ${what}; got ${JSON.stringify(received.slice(-5))}`));
+      }, timeoutMs);
+      function check() {
+        const value = take();
+        if (value !== undefined) {
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(value);
+        }
+      }
+      waiters.add(check);
+    });
+  }
+
+  const client: TestClient = {
+    ws,
+    received,
+    closed,
+    next: (timeoutMs = 3000) => until(() => (cursor < received.length ? received[cursor++] : undefined), timeoutMs, "a frame"),
+    waitFor: (type, where, timeoutMs = 3000) =>
+      until(
+        () => {
+          while (cursor < received.length) {
+            const f = received[cursor++];
+            if (typeof f === "object" && f.type === type && (!where || where(f as never))) return f as never;
+          }
+          return undefined;
+        },
+        timeoutMs,
+        `a ${type} frame`,
+      ),
+    send: (frame) => ws.send(typeof frame === "string" ? frame : JSON.stringify(frame)),
+    async sync() {
+      client.send({ type: "ping", payload: {} });
+      await client.waitFor("pong");
+    },
+    close: (code = 1000) => ws.close(code, "test done"),
+  };
+  return client;
+}
+
+/** Connects and reads the join sequence, returning the client and its welcome. */
+export async function join(room: string, params: Record<string, string> = {}) {
+  const client = await connect(room, params);
+  const welcome = await client.waitFor("welcome");
+  await client.waitFor("userCount");
+  return { client, welcome: welcome.payload };
+}
+
+/** Every frame of `type` this client has received. */
+export function framesOf<K extends ServerFrameType>(client: TestClient, type: K): FrameOfType<K>[] {
+  return client.received.filter((f): f is FrameOfType<K> => typeof f === "object" && f.type === type);
+}
