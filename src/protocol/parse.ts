@@ -37,11 +37,11 @@ function parseEnvelope(raw: string): ParseResult {
     return fail(ErrorCode.badJson, "the frame is not valid JSON");
   }
   const envelope = v.safeParse(Envelope, json);
-  if (!envelope.success) {
+  // valibot's object schemas accept arrays, which are objects too.
+  if (!envelope.success || isArrayPayload(json)) {
     return fail(ErrorCode.badMessage, 'a frame is {"type": string, "payload": object}');
   }
   const { type, payload } = envelope.output;
-  if (Array.isArray(payload)) return fail(ErrorCode.badMessage, "payload must be an object");
   switch (type) {
     case ClientType.chatMessage: {
       const p = v.safeParse(PayloadSchemas.chatMessage, payload);
@@ -62,4 +62,8 @@ function parseEnvelope(raw: string): ParseResult {
     default:
       return fail(ErrorCode.unknownType, `unknown frame type ${JSON.stringify(type.slice(0, 40))}`);
   }
+}
+
+function isArrayPayload(json: unknown): boolean {
+  return typeof json === "object" && json !== null && "payload" in json && Array.isArray(json.payload);
 }

@@ -26,7 +26,7 @@ export function checkMessage(message: string): ProtocolError | undefined {
 // Terminal escape sequences and other control characters are removed from what
 // people send, so a message cannot rewrite someone else's screen. Newlines and
 // tabs stay: multi-line messages are fine.
-const UNPRINTABLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+const UNPRINTABLE = /[^\P{Cc}\n\t]/gu;
 
 /** Removes control characters (but newline and tab) and normalizes line endings. */
 export function cleanMessage(message: string): string {

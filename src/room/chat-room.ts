@@ -1,13 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import {
-  HISTORY_PAGE_MAX,
-  type ServerFrame,
-  ServerType,
-  serverFrame,
-  nameKey,
-  parseClientFrame,
-} from "../protocol";
+import { HISTORY_PAGE_MAX, nameKey, parseClientFrame, type ServerFrame, ServerType, serverFrame } from "../protocol";
 import { answerCode, connectionTag, openConnections, readAttachment } from "./connections";
 import { HistoryStore } from "./history-store";
 import { type Effect, join, leave, type Member, type RoomState, receive, type Transition } from "./hub";

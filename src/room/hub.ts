@@ -1,10 +1,10 @@
 import {
   anonymousName,
   type ClientFrame,
-  COMMANDS,
-  CloseCode,
-  checkUsername,
   ClientType,
+  CloseCode,
+  COMMANDS,
+  checkUsername,
   ErrorCode,
   type HistoryFrame,
   isSessionId,
@@ -104,7 +104,13 @@ function notice(
 ): { lastId: number; effects: Effect[] } {
   const id = state.lastId + 1;
   const frame = serverFrame(ServerType.system, { id, text, ts: now, event, username }) as HistoryFrame;
-  return { lastId: id, effects: [{ kind: "record", frame }, { kind: "broadcast", frame }] };
+  return {
+    lastId: id,
+    effects: [
+      { kind: "record", frame },
+      { kind: "broadcast", frame },
+    ],
+  };
 }
 
 function userCount(members: readonly Member[]): Effect {

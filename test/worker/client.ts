@@ -61,9 +61,9 @@ export async function connect(room: string, params: Record<string, string> = {})
     for (const wake of waiters) wake();
   });
 
-  async function until<T>(take: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
+  function until<T>(take: () => T | undefined, timeoutMs: number, what: string): Promise<T> {
     const found = take();
-    if (found !== undefined) return found;
+    if (found !== undefined) return Promise.resolve(found);
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         waiters.delete(check);
@@ -85,19 +85,23 @@ export async function connect(room: string, params: Record<string, string> = {})
     ws,
     received,
     closed,
-    next: (timeoutMs = 3000) => until(() => (cursor < received.length ? received[cursor++] : undefined), timeoutMs, "a frame"),
-    waitFor: (type, where, timeoutMs = 3000) =>
-      until(
+    next: (timeoutMs = 3000) =>
+      until(() => (cursor < received.length ? received[cursor++] : undefined), timeoutMs, "a frame"),
+    waitFor<K extends ServerFrameType>(type: K, where?: (f: FrameOfType<K>) => boolean, timeoutMs = 3000) {
+      const matches = (f: ServerFrame | string | undefined): f is FrameOfType<K> =>
+        typeof f === "object" && f.type === type;
+      return until<FrameOfType<K>>(
         () => {
           while (cursor < received.length) {
             const f = received[cursor++];
-            if (typeof f === "object" && f.type === type && (!where || where(f as never))) return f as never;
+            if (matches(f) && (!where || where(f))) return f;
           }
           return undefined;
         },
         timeoutMs,
         `a ${type} frame`,
-      ),
+      );
+    },
     send: (frame) => ws.send(typeof frame === "string" ? frame : JSON.stringify(frame)),
     async sync() {
       client.send({ type: "ping", payload: {} });

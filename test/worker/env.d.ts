@@ -1,3 +1,11 @@
-declare namespace Cloudflare {
-  interface Env extends import("../../src/env").Env {}
+import type { Env as HallwayEnv } from "../../src/env";
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends HallwayEnv {}
+    interface GlobalProps {
+      mainModule: typeof import("../../src/index");
+      durableNamespaces: "ChatRoom";
+    }
+  }
 }

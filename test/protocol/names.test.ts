@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { anonymousName, checkUsername, isRoomName, isSessionId, nameKey } from "../../src/protocol";
+
+describe("names", () => {
+  it("room names are 1-64 URL-safe characters", () => {
+    expect(isRoomName("lobby")).toBe(true);
+    expect(isRoomName("a-B_9")).toBe(true);
+    expect(isRoomName("x".repeat(64))).toBe(true);
+    expect(isRoomName("")).toBe(false);
+    expect(isRoomName("x".repeat(65))).toBe(false);
+    expect(isRoomName("a b")).toBe(false);
+    expect(isRoomName("café")).toBe(false);
+  });
+
+  it("sessions are 8-64 URL-safe characters", () => {
+    expect(isSessionId("abcdefgh")).toBe(true);
+    expect(isSessionId("abcdefg")).toBe(false);
+    expect(isSessionId("a".repeat(65))).toBe(false);
+  });
+
+  it("usernames are trimmed and checked", () => {
+    expect(checkUsername("  zoë  ")).toEqual({ ok: true, username: "zoë" });
+    expect(checkUsername("👩‍💻dev")).toEqual({ ok: true, username: "👩‍💻dev" });
+    expect(checkUsername("x".repeat(32)).ok).toBe(true);
+    expect(checkUsername("x".repeat(33)).ok).toBe(false);
+    expect(checkUsername("tab\there").ok).toBe(false);
+    expect(checkUsername("bell\u0007").ok).toBe(false);
+    expect(checkUsername("").ok).toBe(false);
+  });
+
+  it("compares names without regard to case or Unicode composition", () => {
+    expect(nameKey("Alice")).toBe(nameKey("ALICE"));
+    expect(nameKey("Zo\u00eb")).toBe(nameKey("Zoe\u0308"));
+  });
+
+  it("anonymous names carry the UTC time of joining", () => {
+    expect(anonymousName(Date.UTC(2026, 0, 2, 3, 4, 5))).toBe("Anon_030405");
+    expect(anonymousName(Date.UTC(2026, 0, 2, 23, 59, 59))).toBe("Anon_235959");
+  });
+});
