@@ -1,6 +1,8 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
+const wrangler = { configPath: "./wrangler.toml" };
+
 export default defineConfig({
   test: {
     reporters: ["default", "./test/summary-reporter.ts"],
@@ -10,9 +12,34 @@ export default defineConfig({
         test: { name: "unit", include: ["test/protocol/**/*.test.ts", "test/room/**/*.test.ts"] },
       },
       {
-        // The worker and its Durable Objects inside workerd.
-        plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.toml" } })],
+        // The worker and its Durable Objects inside workerd. Rate limits are lifted
+        // so tests can send hundreds of messages; the limits have their own project.
+        plugins: [
+          cloudflareTest({
+            wrangler,
+            miniflare: { bindings: { RATE_LIMIT_BURST: "100000", RATE_LIMIT_PER_SECOND: "100000" } },
+          }),
+        ],
         test: { name: "worker", include: ["test/worker/**/*.test.ts"], testTimeout: 15_000 },
+      },
+      {
+        // The same worker with small limits, to prove each one bites.
+        plugins: [
+          cloudflareTest({
+            wrangler,
+            miniflare: {
+              bindings: {
+                RATE_LIMIT_BURST: "5",
+                RATE_LIMIT_PER_SECOND: "1",
+                MAX_FRAME_BYTES: "1024",
+                MAX_MESSAGE_LENGTH: "300",
+                MAX_CONNECTIONS: "3",
+                ALLOWED_ORIGINS: "https://chat.example, https://www.chat.example",
+              },
+            },
+          }),
+        ],
+        test: { name: "limits", include: ["test/limits/**/*.test.ts"], testTimeout: 15_000 },
       },
     ],
   },

@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import type { Env } from "./env";
 import { jsonError } from "./http/errors";
+import { isOriginAllowed } from "./http/origin";
 import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX, isRoomName } from "./protocol";
 
 export { ChatRoom } from "./room/chat-room";
@@ -20,6 +21,11 @@ app.get("/chat/:room", async (c) => {
   if (!isRoomName(room)) return jsonError(c, 400, "bad_room", BAD_ROOM);
   if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
     return jsonError(c, 426, "upgrade_required", "connect with a WebSocket to join a room");
+  }
+  const origin = c.req.header("Origin");
+  if (!isOriginAllowed(origin, c.req.url, c.env.ALLOWED_ORIGINS)) {
+    console.log(JSON.stringify({ event: "origin_refused", room, origin }));
+    return jsonError(c, 403, "forbidden_origin", "this page's origin may not join rooms here");
   }
   return c.env.CHAT_ROOM.getByName(room).fetch(c.req.raw);
 });

@@ -27,6 +27,12 @@ export const ErrorCode = {
   badUsername: "bad_username",
   badSession: "bad_session",
   usernameTaken: "username_taken",
+  rateLimited: "rate_limited",
+  tooLarge: "too_large",
+  roomFull: "room_full",
+  banned: "banned",
+  notOperator: "not_operator",
+  notBanned: "not_banned",
   internal: "internal",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -76,7 +82,14 @@ export interface ServerPayloads {
   stats: { username: string; room: string; messagesSent: number; connectedAt: number; userCount: number };
   help: { commands: CommandHelp[] };
   pong: Record<string, never>;
-  error: { code: ErrorCode; message: string };
+  error: ErrorPayload;
+}
+
+export interface ErrorPayload {
+  code: ErrorCode;
+  message: string;
+  /** With `rate_limited`: how long until the next frame would be accepted. */
+  retryAfterMs?: number;
 }
 
 /** Payload of each client-to-server frame, keyed by its `type`. */
@@ -88,6 +101,9 @@ export interface ClientPayloads {
   help: Record<string, never>;
   ping: Record<string, never>;
   quit: Record<string, never>;
+  kick: { username: string };
+  ban: { username: string };
+  unban: { username: string };
 }
 
 export type ServerFrameType = keyof ServerPayloads;
@@ -125,6 +141,9 @@ export const ClientType = {
   help: "help",
   ping: "ping",
   quit: "quit",
+  kick: "kick",
+  ban: "ban",
+  unban: "unban",
 } as const satisfies { [K in ClientFrameType]: K };
 
 /** Builds a server frame; the payload type follows from `type`. */
@@ -144,4 +163,7 @@ export const COMMANDS: readonly CommandHelp[] = [
   { usage: "/stats", description: "show your connection's statistics" },
   { usage: "/help", description: "show this list" },
   { usage: "/quit", description: "leave the room" },
+  { usage: "/kick <user>", description: "operator: disconnect a user" },
+  { usage: "/ban <user>", description: "operator: disconnect a user and keep them out of this room" },
+  { usage: "/unban <user>", description: "operator: let a banned user back in" },
 ];

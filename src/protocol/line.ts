@@ -1,5 +1,6 @@
 import { ClientType, clientFrame, ErrorCode } from "./frames";
-import { chatMessage, directMessage, fail, type ParseResult } from "./result";
+import { MAX_MESSAGE_LENGTH } from "./limits";
+import { chatMessage, directMessage, fail, moderation, type ParseResult } from "./result";
 
 /**
  * Parses a line typed by a person (wscat, the terminal client, the web app's
@@ -7,10 +8,10 @@ import { chatMessage, directMessage, fail, type ParseResult } from "./result";
  * anything else is a chat message. A trailing newline, as some tools send, is
  * not part of the message.
  */
-export function parseLine(raw: string): ParseResult {
+export function parseLine(raw: string, maxLength = MAX_MESSAGE_LENGTH): ParseResult {
   const line = raw.replace(/\r?\n$/, "");
-  if (!line.startsWith("/")) return chatMessage(line);
-  if (line.startsWith("//")) return chatMessage(line.slice(1));
+  if (!line.startsWith("/")) return chatMessage(line, maxLength);
+  if (line.startsWith("//")) return chatMessage(line.slice(1), maxLength);
 
   const match = /^\/(\S*)\s*([\s\S]*)$/.exec(line);
   const name = (match?.[1] ?? "").toLowerCase();
@@ -20,7 +21,7 @@ export function parseLine(raw: string): ParseResult {
     case "dm": {
       const split = /^(\S+)\s+([\s\S]*)$/.exec(rest);
       if (!split) return fail(ErrorCode.badMessage, "usage: /msg <user> <text>");
-      return directMessage(split[1] ?? "", split[2] ?? "");
+      return directMessage(split[1] ?? "", split[2] ?? "", maxLength);
     }
     case "users":
     case "who":
@@ -31,6 +32,10 @@ export function parseLine(raw: string): ParseResult {
       return { ok: true, frame: clientFrame(ClientType.help, {}) };
     case "quit":
       return { ok: true, frame: clientFrame(ClientType.quit, {}) };
+    case "kick":
+    case "ban":
+    case "unban":
+      return moderation(name, rest);
     default:
       return fail(ErrorCode.unknownCommand, `unknown command /${name.slice(0, 32)}; try /help`);
   }

@@ -1,7 +1,8 @@
 import * as v from "valibot";
 import { ClientType, clientFrame, ErrorCode } from "./frames";
+import { MAX_MESSAGE_LENGTH } from "./limits";
 import { parseLine } from "./line";
-import { chatMessage, directMessage, fail, type ParseResult } from "./result";
+import { chatMessage, directMessage, fail, moderation, type ParseResult } from "./result";
 
 const Envelope = v.object({
   type: v.string(),
@@ -14,6 +15,7 @@ const Envelope = v.object({
 const PayloadSchemas = {
   chatMessage: v.looseObject({ message: v.string() }),
   dm: v.looseObject({ to: v.string(), message: v.string() }),
+  moderation: v.looseObject({ username: v.string() }),
 } as const;
 
 /**
@@ -21,15 +23,15 @@ const PayloadSchemas = {
  * error. A text frame whose first non-space character is `{` is a JSON envelope;
  * anything else is a line typed by a person (see `parseLine`).
  */
-export function parseClientFrame(raw: string | ArrayBuffer): ParseResult {
+export function parseClientFrame(raw: string | ArrayBuffer, maxMessageLength = MAX_MESSAGE_LENGTH): ParseResult {
   if (typeof raw !== "string") {
     return fail(ErrorCode.binaryUnsupported, "binary frames are not supported; send text");
   }
-  if (raw.trimStart().startsWith("{")) return parseEnvelope(raw);
-  return parseLine(raw);
+  if (raw.trimStart().startsWith("{")) return parseEnvelope(raw, maxMessageLength);
+  return parseLine(raw, maxMessageLength);
 }
 
-function parseEnvelope(raw: string): ParseResult {
+function parseEnvelope(raw: string, maxLength: number): ParseResult {
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -46,12 +48,19 @@ function parseEnvelope(raw: string): ParseResult {
     case ClientType.chatMessage: {
       const p = v.safeParse(PayloadSchemas.chatMessage, payload);
       if (!p.success) return fail(ErrorCode.badMessage, "chatMessage needs payload.message as a string");
-      return chatMessage(p.output.message);
+      return chatMessage(p.output.message, maxLength);
     }
     case ClientType.dm: {
       const p = v.safeParse(PayloadSchemas.dm, payload);
       if (!p.success) return fail(ErrorCode.badMessage, "dm needs payload.to and payload.message as strings");
-      return directMessage(p.output.to, p.output.message);
+      return directMessage(p.output.to, p.output.message, maxLength);
+    }
+    case ClientType.kick:
+    case ClientType.ban:
+    case ClientType.unban: {
+      const p = v.safeParse(PayloadSchemas.moderation, payload);
+      if (!p.success) return fail(ErrorCode.badMessage, `${type} needs payload.username as a string`);
+      return moderation(type, p.output.username);
     }
     case ClientType.users:
     case ClientType.stats:

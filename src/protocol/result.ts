@@ -15,10 +15,10 @@ export function fail(code: ErrorCode, message: string): ParseResult {
 }
 
 /** Checks a message body: not blank, not too long. Shared by envelopes and typed lines. */
-export function checkMessage(message: string): ProtocolError | undefined {
+export function checkMessage(message: string, maxLength = MAX_MESSAGE_LENGTH): ProtocolError | undefined {
   if (message.trim().length === 0) return { code: ErrorCode.badMessage, message: "a message cannot be empty" };
-  if (message.length > MAX_MESSAGE_LENGTH) {
-    return { code: ErrorCode.tooLong, message: `a message is at most ${MAX_MESSAGE_LENGTH} characters` };
+  if (message.length > maxLength) {
+    return { code: ErrorCode.tooLong, message: `a message is at most ${maxLength} characters` };
   }
   return undefined;
 }
@@ -33,15 +33,22 @@ export function cleanMessage(message: string): string {
   return message.replace(/\r\n?/g, "\n").replace(UNPRINTABLE, "");
 }
 
-export function chatMessage(raw: string): ParseResult {
+export function chatMessage(raw: string, maxLength = MAX_MESSAGE_LENGTH): ParseResult {
   const message = cleanMessage(raw);
-  const error = checkMessage(message);
+  const error = checkMessage(message, maxLength);
   return error ? { ok: false, error } : { ok: true, frame: clientFrame(ClientType.chatMessage, { message }) };
 }
 
-export function directMessage(to: string, raw: string): ParseResult {
+export function directMessage(to: string, raw: string, maxLength = MAX_MESSAGE_LENGTH): ParseResult {
   const message = cleanMessage(raw);
   if (to.trim().length === 0) return fail(ErrorCode.badMessage, "a direct message needs a recipient");
-  const error = checkMessage(message);
+  const error = checkMessage(message, maxLength);
   return error ? { ok: false, error } : { ok: true, frame: clientFrame(ClientType.dm, { to: to.trim(), message }) };
+}
+
+/** `kick`, `ban` and `unban` name one user. */
+export function moderation(type: "kick" | "ban" | "unban", username: string): ParseResult {
+  const target = username.trim();
+  if (target.length === 0 || /\s/.test(target)) return fail(ErrorCode.badMessage, `usage: /${type} <user>`);
+  return { ok: true, frame: clientFrame(type, { username: target }) };
 }

@@ -1,9 +1,23 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import { HISTORY_PAGE_MAX, nameKey, parseClientFrame, type ServerFrame, ServerType, serverFrame } from "../protocol";
-import { answerCode, connectionTag, openConnections, readAttachment } from "./connections";
+import { HISTORY_PAGE_MAX, nameKey, type ServerFrame, ServerType, serverFrame } from "../protocol";
+import { BanStore } from "./ban-store";
+import { type RoomConfig, readConfig } from "./config";
+import { answerCode, type Connection, connectionTag, openConnections, readAttachment } from "./connections";
 import { HistoryStore } from "./history-store";
-import { type Effect, join, leave, type Member, type RoomState, receive, type Transition } from "./hub";
+import {
+  type Effect,
+  expire,
+  join,
+  type LogEntry,
+  leave,
+  type Member,
+  nextIdleCheck,
+  type RoomContext,
+  type RoomState,
+  receive,
+  type Transition,
+} from "./hub";
 
 export interface RoomInfo {
   room: string;
@@ -15,18 +29,29 @@ export interface RoomInfo {
 /**
  * One chat room: the single-threaded hub for its members and history.
  *
- * A thin shell over the platform. Each event (join, frame, close, error) is
- * turned into a call into the pure logic in `hub.ts`, and the effects it returns
+ * A thin shell over the platform. Each event (join, frame, close, error, alarm)
+ * becomes one call into the pure logic in `hub.ts`, and the effects it returns
  * are performed here. Everything that must outlive hibernation is in the
- * sockets' attachments and tags or in SQLite; fields of this class are caches.
+ * sockets' attachments and tags, in SQLite, or in the alarm; fields of this
+ * class are caches rebuilt by the constructor.
  */
 export class ChatRoom extends DurableObject<Env> {
   readonly #history: HistoryStore;
+  readonly #bans: BanStore;
+  readonly #config: RoomConfig;
+  readonly #context: RoomContext;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#history = new HistoryStore(ctx.storage.sql);
-    // Heartbeats are answered by the runtime without waking the object.
+    this.#bans = new BanStore(ctx.storage.sql);
+    this.#config = readConfig(env);
+    this.#context = {
+      config: this.#config,
+      isBanned: (username, session) => this.#bans.isBanned(username, session),
+    };
+    // Heartbeats are answered by the runtime without waking the object; the
+    // time of the last answer is what keeps a quiet connection from idling out.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
@@ -37,8 +62,11 @@ export class ChatRoom extends DurableObject<Env> {
     const [client, server] = [pair[0], pair[1]];
     const params = url.searchParams;
     const since = Number(params.get("since") ?? Number.NaN);
+    const now = Date.now();
+    this.#log(room, { event: "connect" });
     const outcome = join(
       this.#state(room),
+      this.#context,
       {
         id: crypto.randomUUID(),
         username: params.get("username"),
@@ -46,26 +74,31 @@ export class ChatRoom extends DurableObject<Env> {
         newSession: crypto.randomUUID().replaceAll("-", ""),
         since: Number.isSafeInteger(since) && since >= 0 ? since : undefined,
       },
-      Date.now(),
+      now,
     );
     // Refused joiners are still accepted, so they read why before the close.
     if (!outcome.ok) {
       this.ctx.acceptWebSocket(server);
       server.send(JSON.stringify(serverFrame(ServerType.error, outcome.error)));
       server.close(outcome.closeCode, outcome.error.code);
+      this.#log(room, outcome.log);
       return new Response(null, { status: 101, webSocket: client });
     }
     const { member, transition } = outcome;
     this.ctx.acceptWebSocket(server, [connectionTag(member.id), `user:${nameKey(member.username)}`]);
     server.serializeAttachment(member);
     this.#perform(transition);
+    await this.#scheduleIdleCheck(transition.state);
     return new Response(null, { status: 101, webSocket: client });
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const attachment = readAttachment(ws);
     if (!attachment || attachment.left) return;
-    this.#perform(receive(this.#state(), attachment.id, parseClientFrame(message), Date.now()));
+    const state = this.#state();
+    const transition = receive(state, this.#context, attachment.id, message, Date.now());
+    this.#perform(transition);
+    if (transition.state.members.length !== state.members.length) await this.#scheduleIdleCheck(transition.state);
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -75,11 +108,28 @@ export class ChatRoom extends DurableObject<Env> {
     } catch {
       // Already closed from our side.
     }
-    this.#depart(ws);
+    await this.#depart(ws);
   }
 
-  override async webSocketError(ws: WebSocket): Promise<void> {
-    this.#depart(ws);
+  override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
+    const attachment = readAttachment(ws);
+    this.#log(this.#roomName(), { event: "socket_error", username: attachment?.username, message: String(error) });
+    await this.#depart(ws);
+  }
+
+  /** Evicts idle connections and sets the alarm for the next deadline, if anyone is left. */
+  override async alarm(): Promise<void> {
+    const connections = openConnections(this.ctx.getWebSockets());
+    const sockets = new Map(connections.map((c) => [c.member.id, c.ws]));
+    const lastActive = (m: Member) => {
+      const ws = sockets.get(m.id);
+      const heartbeat = ws ? (this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0) : 0;
+      return Math.max(m.lastSeen, heartbeat);
+    };
+    const transition = expire(this.#stateOf(this.#roomName(), connections), this.#context, lastActive, Date.now());
+    this.#perform(transition);
+    if (transition.nextCheck === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(transition.nextCheck);
   }
 
   /** Who is here and when the room last spoke; joins nothing and writes nothing. */
@@ -99,12 +149,25 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /** A socket went away without the room closing it: it leaves, and the room is told. */
-  #depart(ws: WebSocket): void {
+  async #depart(ws: WebSocket): Promise<void> {
     const attachment = readAttachment(ws);
     if (!attachment || attachment.left) return;
     ws.serializeAttachment({ ...attachment, left: true });
     const { left: _, ...member } = attachment;
-    this.#perform(leave(this.#state(), member, Date.now()));
+    const transition = leave(this.#state(), member, Date.now());
+    this.#perform(transition);
+    await this.#scheduleIdleCheck(transition.state);
+  }
+
+  /**
+   * One alarm serves every idle deadline. Deadlines only move later with
+   * activity, so an alarm already set is never too late; the alarm handler
+   * moves it to the next real deadline. An empty room keeps no alarm.
+   */
+  async #scheduleIdleCheck(state: RoomState): Promise<void> {
+    const next = nextIdleCheck(state.members, (m) => m.lastSeen, this.#config);
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(next);
   }
 
   #roomName(url?: URL): string {
@@ -112,19 +175,19 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   #state(room = this.#roomName()): RoomState {
-    return {
-      room,
-      lastId: this.#history.lastId(),
-      members: openConnections(this.ctx.getWebSockets()).map((c) => c.member),
-    };
+    return this.#stateOf(room, openConnections(this.ctx.getWebSockets()));
+  }
+
+  #stateOf(room: string, connections: Connection[]): RoomState {
+    return { room, lastId: this.#history.lastId(), members: connections.map((c) => c.member) };
   }
 
   #perform({ state, effects }: Transition): void {
-    for (const effect of effects) this.#apply(effect);
+    for (const effect of effects) this.#apply(state.room, effect);
     this.#history.settle(state.lastId);
   }
 
-  #apply(effect: Effect): void {
+  #apply(room: string, effect: Effect): void {
     switch (effect.kind) {
       case "send":
         this.#sendTo(effect.to, JSON.stringify(effect.frame));
@@ -155,8 +218,17 @@ export class ChatRoom extends DurableObject<Env> {
       case "update":
         for (const ws of this.ctx.getWebSockets(connectionTag(effect.member.id))) {
           const attachment = readAttachment(ws);
-          if (attachment && !attachment.left) ws.serializeAttachment(effect.member satisfies Member);
+          if (attachment && !attachment.left) ws.serializeAttachment(effect.member);
         }
+        return;
+      case "ban":
+        this.#bans.ban(effect.username, effect.session, Date.now());
+        return;
+      case "unban":
+        this.#bans.unban(effect.username);
+        return;
+      case "log":
+        this.#log(room, effect.entry);
         return;
     }
   }
@@ -165,6 +237,10 @@ export class ChatRoom extends DurableObject<Env> {
     for (const ws of this.ctx.getWebSockets(connectionTag(id))) {
       if (ws.readyState === WebSocket.OPEN) send(ws, text);
     }
+  }
+
+  #log(room: string, entry: LogEntry): void {
+    console.log(JSON.stringify({ ...entry, room }));
   }
 }
 

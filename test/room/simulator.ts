@@ -1,23 +1,48 @@
-import type { ServerFrame } from "../../src/protocol";
-import { parseClientFrame } from "../../src/protocol";
-import { type Effect, type JoinRequest, join, leave, type RoomState, receive } from "../../src/room/hub";
+import { nameKey, parseClientFrame, type ServerFrame } from "../../src/protocol";
+import { DEFAULT_CONFIG, type RoomConfig } from "../../src/room/config";
+import {
+  type Effect,
+  expire,
+  type JoinRequest,
+  join,
+  type LogEntry,
+  leave,
+  type Member,
+  type RoomContext,
+  type RoomState,
+  receive,
+} from "../../src/room/hub";
 
 /**
  * Runs the pure hub the way the Durable Object does, with inboxes instead of
- * sockets, so rules about who receives what can be checked in plain Node.
+ * sockets, a set instead of the ban table and a clock the test moves, so rules
+ * about who receives what can be checked in plain Node.
  */
 export class RoomSimulator {
   state: RoomState = { room: "sim", lastId: 0, members: [] };
   readonly inbox = new Map<string, ServerFrame[]>();
   readonly history: ServerFrame[] = [];
   readonly closed = new Map<string, number>();
+  readonly logs: LogEntry[] = [];
+  readonly bans: { name: string; session: string | null }[] = [];
   now = Date.UTC(2026, 10, 23, 12, 0, 0);
+  readonly context: RoomContext;
   #ids = 0;
+
+  constructor(config: Partial<RoomConfig> = {}) {
+    this.context = {
+      config: { ...DEFAULT_CONFIG, ...config },
+      isBanned: (username, session) =>
+        this.bans.some(
+          (b) => (username !== null && b.name === nameKey(username)) || (session !== null && b.session === session),
+        ),
+    };
+  }
 
   join(username: string | null, session: string | null = null, since?: number) {
     const id = `c${++this.#ids}`;
     const request: JoinRequest = { id, username, session, newSession: `session-${id}`, since };
-    const outcome = join(this.state, request, this.now);
+    const outcome = join(this.state, this.context, request, this.now);
     this.inbox.set(id, []);
     if (!outcome.ok) {
       this.inbox.get(id)?.push({ type: "error", payload: outcome.error });
@@ -29,8 +54,14 @@ export class RoomSimulator {
   }
 
   send(id: string, raw: string | ArrayBuffer) {
-    const t = receive(this.state, id, parseClientFrame(raw), this.now);
+    const t = receive(this.state, this.context, id, raw, this.now);
     this.#apply(t.state, t.effects);
+  }
+
+  /** Sends a frame that must parse; for readable tests. */
+  command(id: string, line: string) {
+    if (!parseClientFrame(line).ok) throw new Error(`not a valid frame: ${line}`);
+    this.send(id, line);
   }
 
   disconnect(id: string) {
@@ -41,8 +72,20 @@ export class RoomSimulator {
     this.#apply(t.state, t.effects);
   }
 
+  /** Runs the idle check as the alarm would; `heartbeats` maps ids to the runtime's last pong. */
+  alarm(heartbeats: Record<string, number> = {}) {
+    const lastActive = (m: Member) => Math.max(m.lastSeen, heartbeats[m.id] ?? 0);
+    const t = expire(this.state, this.context, lastActive, this.now);
+    this.#apply(t.state, t.effects);
+    return t.nextCheck;
+  }
+
   frames(id: string): ServerFrame[] {
     return this.inbox.get(id) ?? [];
+  }
+
+  member(id: string): Member | undefined {
+    return this.state.members.find((m) => m.id === id);
   }
 
   #apply(state: RoomState, effects: Effect[]) {
@@ -53,7 +96,7 @@ export class RoomSimulator {
           if (!this.closed.has(effect.to)) this.inbox.get(effect.to)?.push(effect.frame);
           break;
         case "broadcast":
-          for (const m of state.members) if (!this.closed.has(m.id)) this.inbox.get(m.id)?.push(effect.frame);
+          for (const [id, frames] of this.inbox) if (!this.closed.has(id)) frames.push(effect.frame);
           break;
         case "record":
           this.history.push(effect.frame);
@@ -63,6 +106,17 @@ export class RoomSimulator {
           break;
         case "close":
           this.closed.set(effect.to, effect.code);
+          break;
+        case "ban":
+          this.bans.push({ name: nameKey(effect.username), session: effect.session });
+          break;
+        case "unban":
+          for (let i = this.bans.length - 1; i >= 0; i--) {
+            if (this.bans[i]?.name === nameKey(effect.username)) this.bans.splice(i, 1);
+          }
+          break;
+        case "log":
+          this.logs.push(effect.entry);
           break;
         case "update":
           break;

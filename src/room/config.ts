@@ -1,0 +1,64 @@
+import * as v from "valibot";
+import { MAX_MESSAGE_LENGTH } from "../protocol";
+
+/** The room's tunable limits, from `[vars]` in `wrangler.toml`. */
+export interface RoomConfig {
+  /** A connection that sends nothing, heartbeats included, for this long is evicted. */
+  idleTimeoutMs: number;
+  /** Token bucket: frames a connection may send at once... */
+  rateLimitBurst: number;
+  /** ...and how many tokens come back per second. */
+  rateLimitPerSecond: number;
+  /** Frames larger than this (UTF-8 bytes) are refused unread. */
+  maxFrameBytes: number;
+  maxMessageLength: number;
+  /** Open connections per room. */
+  maxConnections: number;
+  /** Drops within `floodWindowMs` after which a connection is closed with 4429. */
+  floodDrops: number;
+  floodWindowMs: number;
+}
+
+export const DEFAULT_CONFIG: RoomConfig = {
+  idleTimeoutMs: 60_000,
+  rateLimitBurst: 10,
+  rateLimitPerSecond: 2,
+  maxFrameBytes: 16_384,
+  maxMessageLength: MAX_MESSAGE_LENGTH,
+  maxConnections: 5000,
+  floodDrops: 30,
+  floodWindowMs: 10_000,
+};
+
+/** The variables as they arrive: strings from `[vars]`, or absent. */
+export interface RoomVars {
+  IDLE_TIMEOUT_SECONDS?: string;
+  RATE_LIMIT_BURST?: string;
+  RATE_LIMIT_PER_SECOND?: string;
+  MAX_FRAME_BYTES?: string;
+  MAX_MESSAGE_LENGTH?: string;
+  MAX_CONNECTIONS?: string;
+}
+
+const Positive = v.pipe(v.string(), v.trim(), v.transform(Number), v.number(), v.minValue(Number.MIN_VALUE));
+
+/**
+ * Reads the room's limits from the environment. A variable that is absent or
+ * not a positive number falls back to its default, so a typo in `[vars]` can
+ * weaken nothing.
+ */
+export function readConfig(vars: RoomVars): RoomConfig {
+  const read = (value: string | undefined, fallback: number, scale = 1) => {
+    const parsed = v.safeParse(Positive, value);
+    return parsed.success && Number.isFinite(parsed.output) ? parsed.output * scale : fallback;
+  };
+  return {
+    ...DEFAULT_CONFIG,
+    idleTimeoutMs: read(vars.IDLE_TIMEOUT_SECONDS, DEFAULT_CONFIG.idleTimeoutMs, 1000),
+    rateLimitBurst: read(vars.RATE_LIMIT_BURST, DEFAULT_CONFIG.rateLimitBurst),
+    rateLimitPerSecond: read(vars.RATE_LIMIT_PER_SECOND, DEFAULT_CONFIG.rateLimitPerSecond),
+    maxFrameBytes: Math.floor(read(vars.MAX_FRAME_BYTES, DEFAULT_CONFIG.maxFrameBytes)),
+    maxMessageLength: Math.floor(read(vars.MAX_MESSAGE_LENGTH, DEFAULT_CONFIG.maxMessageLength)),
+    maxConnections: Math.floor(read(vars.MAX_CONNECTIONS, DEFAULT_CONFIG.maxConnections)),
+  };
+}
