@@ -9,7 +9,10 @@ export default defineConfig({
     projects: [
       {
         // Pure logic: protocol parsing and the room's transitions, in plain Node.
-        test: { name: "unit", include: ["test/protocol/**/*.test.ts", "test/room/**/*.test.ts"] },
+        test: {
+          name: "unit",
+          include: ["test/protocol/**/*.test.ts", "test/room/**/*.test.ts", "test/http/**/*.test.ts"],
+        },
       },
       {
         // The worker and its Durable Objects inside workerd. Rate limits are lifted

@@ -54,9 +54,12 @@ describe("the room's pure logic", () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it("never lets a client's frames deliver a DM to a third user or carry another's name", () => {
+  it("answers every frame, never delivers a DM to a third user, never puts one name on another's message", () => {
     const frame = fc.oneof(
       fc.string({ unit: "binary", maxLength: 60 }),
+      fc.string({ unit: "grapheme", maxLength: 30 }),
+      fc.integer({ min: 1000, max: 5000 }).map((n) => "é".repeat(n)),
+      fc.uint8Array({ maxLength: 32 }).map((a) => a.buffer as ArrayBuffer),
       fc.constantFrom("/msg b secret", "/msg c secret", "/msg a secret", "/users", "/quit", "/stats", "{oops"),
       fc
         .record({
@@ -71,7 +74,7 @@ describe("the room's pure logic", () => {
     );
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.constantFrom(0, 1, 2), frame), { maxLength: 40 }), (script) => {
-        const room = new RoomSimulator();
+        const room = new RoomSimulator({ maxFrameBytes: 4096, rateLimitBurst: 15, floodDrops: 10 });
         const ids = ["a", "b", "c"].map((name) => room.join(name).id);
         const nameOf = new Map(ids.map((id, i) => [id, ["a", "b", "c"][i]]));
         for (const [who, raw] of script) {

@@ -21,6 +21,8 @@ export interface TestClient {
     where?: (f: FrameOfType<K>) => boolean,
     timeoutMs?: number,
   ): Promise<FrameOfType<K>>;
+  /** Skips frames until this exact raw text arrives (the heartbeat's "pong"). */
+  waitForText(text: string, timeoutMs?: number): Promise<string>;
   send(frame: unknown): void;
   /** Resolves with the close the server sent. */
   closed: Promise<{ code: number; reason: string }>;
@@ -102,6 +104,15 @@ export async function connect(room: string, params: Record<string, string> = {})
         `a ${type} frame`,
       );
     },
+    waitForText: (text, timeoutMs = 3000) =>
+      until(
+        () => {
+          while (cursor < received.length) if (received[cursor++] === text) return text;
+          return undefined;
+        },
+        timeoutMs,
+        JSON.stringify(text),
+      ),
     send: (frame) => ws.send(typeof frame === "string" ? frame : JSON.stringify(frame)),
     async sync() {
       client.send({ type: "ping", payload: {} });

@@ -48,7 +48,7 @@ describe("commands", () => {
     client.send({ type: "ping", payload: {} });
     expect(await client.waitFor("pong")).toEqual({ type: "pong", payload: {} });
     client.send("ping");
-    expect(await client.next()).toBe("pong");
+    await client.waitForText("pong");
     client.close();
   });
 
