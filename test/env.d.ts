@@ -1,10 +1,10 @@
-import type { Env as HallwayEnv } from "../../src/env";
+import type { Env as HallwayEnv } from "../src/env";
 
 declare global {
   namespace Cloudflare {
     interface Env extends HallwayEnv {}
     interface GlobalProps {
-      mainModule: typeof import("../../src/index");
+      mainModule: typeof import("../src/index");
       durableNamespaces: "ChatRoom";
     }
   }
