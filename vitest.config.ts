@@ -11,7 +11,12 @@ export default defineConfig({
         // Pure logic: protocol parsing and the room's transitions, in plain Node.
         test: {
           name: "unit",
-          include: ["test/protocol/**/*.test.ts", "test/room/**/*.test.ts", "test/http/**/*.test.ts"],
+          include: [
+            "test/protocol/**/*.test.ts",
+            "test/room/**/*.test.ts",
+            "test/http/**/*.test.ts",
+            "test/client/**/*.test.ts",
+          ],
         },
       },
       {
@@ -43,6 +48,15 @@ export default defineConfig({
           }),
         ],
         test: { name: "limits", include: ["test/limits/**/*.test.ts"], testTimeout: 15_000 },
+      },
+      {
+        // The web app in headless Chromium against `wrangler dev`, as people use it.
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts"],
+          testTimeout: 90_000,
+          hookTimeout: 120_000,
+        },
       },
     ],
   },

@@ -4,3 +4,4 @@ export * from "./line";
 export * from "./names";
 export * from "./parse";
 export * from "./result";
+export * from "./server-frames";

@@ -1,0 +1,310 @@
+import { CloseCode, ErrorCode, type HistoryFrame, isRoomName, type ServerFrame, ServerType } from "../protocol";
+import { type ConnectionStatus, RoomConnection } from "./connection";
+import { $ } from "./dom";
+import { applyFrame, type ChatModel, emptyModel, oldestId, prependOlder, sortedUsers, usersLine } from "./model";
+import { renderLine, renderUsers } from "./render";
+
+/**
+ * The web app: a start screen at `/`, and a room at `/r/<room>`. Each room
+ * has its own URL, so links can be shared and back and forward work.
+ */
+
+const NAME_KEY = "hallway:name";
+const SESSION_KEY = "hallway:session";
+
+/** One id per browser: a reload or a second tab takes the same name back instead of being refused. */
+function sessionId(): string {
+  let id = localStorage.getItem(SESSION_KEY);
+  if (!id) {
+    id = crypto.randomUUID().replaceAll("-", "");
+    localStorage.setItem(SESSION_KEY, id);
+  }
+  return id;
+}
+
+function roomFromPath(path: string): string | null {
+  const match = /^\/r\/([^/]+)\/?$/.exec(path);
+  if (!match?.[1]) return null;
+  const room = decodeURIComponent(match[1]);
+  return isRoomName(room) ? room : null;
+}
+
+/** Close codes that end a visit, with what to tell the person on the start screen. */
+const ENDINGS: Record<number, string> = {
+  [CloseCode.normal]: "You left the room.",
+  [CloseCode.replaced]: "This room is open in another tab or window.",
+  [CloseCode.kicked]: "You were removed from the room by its operator.",
+  [CloseCode.banned]: "You are banned from this room.",
+  [CloseCode.usernameTaken]: "That name is taken in this room; pick another.",
+  [CloseCode.badRequest]: "That name cannot be used; pick another.",
+  [CloseCode.forbidden]: "You may not join this room.",
+};
+
+class ChatView {
+  readonly #model: ChatModel;
+  readonly #connection: RoomConnection;
+  readonly #lines = $<HTMLOListElement>("lines");
+  readonly #log = $("log");
+  readonly #input = $<HTMLInputElement>("input");
+  readonly #notice = $("notice");
+  readonly #older = $<HTMLButtonElement>("older");
+  readonly #jump = $<HTMLButtonElement>("jump");
+  #showUsersReply = false;
+  #lastError: ServerFrame | null = null;
+  #noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  #abort = new AbortController();
+
+  constructor(
+    room: string,
+    requestedName: string,
+    private readonly onEnd: (message: string) => void,
+  ) {
+    this.#model = emptyModel(room);
+    $("room-title").textContent = `#${room}`;
+    document.title = `#${room} · Hallway`;
+    this.#lines.replaceChildren();
+    this.#older.hidden = true;
+    this.#jump.hidden = true;
+    this.#setNotice("");
+    this.#renderUsers();
+
+    const signal = this.#abort.signal;
+    $("composer").addEventListener("submit", (e) => this.#submit(e), { signal });
+    this.#older.addEventListener("click", () => this.#loadOlder(), { signal });
+    this.#jump.addEventListener("click", () => this.#scrollToEnd(), { signal });
+    this.#log.addEventListener(
+      "scroll",
+      () => {
+        if (this.#nearEnd()) this.#jump.hidden = true;
+      },
+      { signal },
+    );
+    $("users-toggle").addEventListener(
+      "click",
+      () => {
+        const open = document.body.classList.toggle("show-users");
+        $("users-toggle").setAttribute("aria-expanded", String(open));
+      },
+      { signal },
+    );
+
+    this.#connection = new RoomConnection(
+      {
+        room,
+        // After the first welcome, reconnect as the name the server gave (an Anon_ name included).
+        username: () => this.#model.me ?? requestedName,
+        session: sessionId(),
+        since: () => this.#model.lastId,
+      },
+      {
+        frames: (frames) => this.#onFrames(frames),
+        status: (status, attempt) => this.#setStatus(status, attempt),
+        ended: (code, reason) => this.#ended(code, reason),
+      },
+    );
+    this.#input.focus();
+  }
+
+  leave(): void {
+    this.#abort.abort();
+    this.#connection.close();
+  }
+
+  #onFrames(frames: ServerFrame[]): void {
+    const stick = this.#nearEnd();
+    let added = 0;
+    for (const frame of frames) {
+      if (frame.type === ServerType.error) {
+        this.#lastError = frame;
+        this.#showError(frame.payload.code, frame.payload.message, frame.payload.retryAfterMs);
+        continue;
+      }
+      if (frame.type === ServerType.users && this.#showUsersReply) {
+        this.#showUsersReply = false;
+        this.#append([usersLine(frame.payload.users)]);
+        added++;
+      }
+      const applied = applyFrame(this.#model, frame);
+      if (frame.type === ServerType.welcome) this.#onWelcome();
+      if (applied.appended.length > 0) {
+        this.#append(applied.appended);
+        added += applied.appended.length;
+      }
+      if (applied.usersChanged) this.#renderUsers();
+    }
+    this.#older.hidden = !this.#model.hasOlder;
+    if (added > 0) {
+      if (stick) this.#scrollToEnd();
+      else this.#jump.hidden = false;
+    }
+  }
+
+  #onWelcome(): void {
+    localStorage.setItem(NAME_KEY, this.#model.me ?? "");
+    this.#input.maxLength = this.#model.maxMessageLength;
+    this.#input.placeholder = `Message #${this.#model.room} as ${this.#model.me} — /help for commands`;
+    // The sidebar needs the full list once; after that, notices keep it current.
+    this.#connection.send({ type: ServerType.users, payload: {} });
+  }
+
+  #append(lines: ReturnType<typeof applyFrame>["appended"]): void {
+    const fragment = document.createDocumentFragment();
+    for (const line of lines) fragment.append(renderLine(line));
+    this.#lines.append(fragment);
+  }
+
+  #renderUsers(): void {
+    $("count").textContent = String(this.#model.count);
+    renderUsers($("user-list"), sortedUsers(this.#model), this.#model.me, (name) => {
+      this.#input.value = `/msg ${name} `;
+      this.#input.focus();
+      document.body.classList.remove("show-users");
+    });
+  }
+
+  #submit(event: Event): void {
+    event.preventDefault();
+    const text = this.#input.value;
+    if (text.trim() === "") return;
+    // Commands go as typed lines, which the server parses; anything else is a
+    // chat message in an envelope, so a message may start with `{` or `//`.
+    const command = text.startsWith("/") && !text.startsWith("//");
+    if (command && /^\/(users|who)\s*$/i.test(text)) this.#showUsersReply = true;
+    const sent = command
+      ? this.#connection.sendRaw(text)
+      : this.#connection.send({ type: ServerType.chatMessage, payload: { message: text } });
+    if (!sent) {
+      this.#setNotice("Not connected — your message is still here; send it again once reconnected.");
+      return;
+    }
+    this.#input.value = "";
+    this.#setNotice("");
+    this.#scrollToEnd();
+  }
+
+  async #loadOlder(): Promise<void> {
+    const before = oldestId(this.#model);
+    if (before === null) return;
+    this.#older.disabled = true;
+    try {
+      const res = await fetch(`/api/rooms/${encodeURIComponent(this.#model.room)}/history?before=${before}&limit=50`);
+      if (!res.ok) throw new Error(`HTTP ${res.status}`);
+      const page = (await res.json()) as { messages: HistoryFrame[]; hasMore: boolean };
+      const lines = prependOlder(this.#model, page.messages, page.hasMore);
+      // Keep the reader's place: what they were looking at stays where it was.
+      const fromBottom = this.#log.scrollHeight - this.#log.scrollTop;
+      const fragment = document.createDocumentFragment();
+      for (const line of lines) fragment.append(renderLine(line));
+      this.#lines.prepend(fragment);
+      this.#log.scrollTop = this.#log.scrollHeight - fromBottom;
+    } catch {
+      this.#setNotice("Could not load older messages; try again.");
+    } finally {
+      this.#older.disabled = false;
+      this.#older.hidden = !this.#model.hasOlder;
+    }
+  }
+
+  #showError(code: string, message: string, retryAfterMs?: number): void {
+    const text =
+      code === ErrorCode.rateLimited && retryAfterMs !== undefined
+        ? `Slow down: you can send again in ${Math.ceil(retryAfterMs / 1000)} s.`
+        : message.charAt(0).toUpperCase() + message.slice(1);
+    this.#setNotice(text, 6000);
+  }
+
+  #setNotice(text: string, clearAfterMs?: number): void {
+    clearTimeout(this.#noticeTimer);
+    this.#notice.textContent = text;
+    if (clearAfterMs) {
+      this.#noticeTimer = setTimeout(() => {
+        this.#notice.textContent = "";
+      }, clearAfterMs);
+    }
+  }
+
+  #setStatus(status: ConnectionStatus, attempt: number): void {
+    const label: Record<ConnectionStatus, string> = {
+      connecting: "connecting…",
+      open: "connected",
+      reconnecting: attempt > 1 ? `reconnecting (try ${attempt})…` : "reconnecting…",
+      closed: "disconnected",
+    };
+    const badge = $("status");
+    badge.dataset.state = status;
+    badge.textContent = label[status];
+  }
+
+  #ended(code: number, reason: string): void {
+    this.#setStatus("closed", 0);
+    this.#abort.abort();
+    const error = this.#lastError?.type === ServerType.error ? this.#lastError.payload.message : "";
+    this.onEnd(ENDINGS[code] ?? (error || reason || "Disconnected."));
+  }
+
+  #nearEnd(): boolean {
+    return this.#log.scrollHeight - this.#log.scrollTop - this.#log.clientHeight < 80;
+  }
+
+  #scrollToEnd(): void {
+    this.#log.scrollTop = this.#log.scrollHeight;
+    this.#jump.hidden = true;
+  }
+}
+
+let current: ChatView | null = null;
+
+function showStart(message = "", room?: string): void {
+  current?.leave();
+  current = null;
+  document.title = "Hallway";
+  $("chat").hidden = true;
+  $("start").hidden = false;
+  $("start-error").textContent = message;
+  const roomInput = $<HTMLInputElement>("start-room");
+  if (room) roomInput.value = room;
+  const nameInput = $<HTMLInputElement>("start-name");
+  if (!nameInput.value) nameInput.value = localStorage.getItem(NAME_KEY) ?? "";
+  (message ? nameInput : roomInput).focus();
+}
+
+function showRoom(room: string): void {
+  current?.leave();
+  $("start").hidden = true;
+  $("chat").hidden = false;
+  const name = $<HTMLInputElement>("start-name").value.trim() || localStorage.getItem(NAME_KEY) || "";
+  current = new ChatView(room, name, (message) => {
+    // A refused or ended visit goes back to the start screen, at its own URL.
+    history.pushState(null, "", "/");
+    showStart(message, room);
+  });
+}
+
+function route(): void {
+  const room = roomFromPath(location.pathname);
+  if (room) showRoom(room);
+  else showStart("", undefined);
+}
+
+function main(): void {
+  $("start-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    const room = $<HTMLInputElement>("start-room").value.trim();
+    if (!isRoomName(room)) {
+      $("start-error").textContent = "A room name is 1-64 letters, digits, _ or -.";
+      return;
+    }
+    localStorage.setItem(NAME_KEY, $<HTMLInputElement>("start-name").value.trim());
+    history.pushState(null, "", `/r/${encodeURIComponent(room)}`);
+    showRoom(room);
+  });
+  $("back").addEventListener("click", (event) => {
+    event.preventDefault();
+    history.pushState(null, "", "/");
+    showStart();
+  });
+  window.addEventListener("popstate", route);
+  route();
+}
+
+main();

@@ -1,0 +1,206 @@
+import { type HistoryFrame, nameKey, type ServerFrame, ServerType, SystemEvent, type UserSummary } from "../protocol";
+
+/**
+ * What the chat view shows, and how each server frame changes it. Pure, so
+ * the rules (no duplicates after a resume, a user list kept right through
+ * joins, leaves and kicks) are tested without a browser.
+ */
+
+export type Line =
+  | { kind: "message"; id: number; username: string; text: string; ts: number; own: boolean }
+  | { kind: "system"; id: number; event: string; text: string; ts: number }
+  | { kind: "dm"; id: number; from: string; to: string; text: string; ts: number; own: boolean }
+  /** A reply to a command (users, stats, help), shown to this person only. */
+  | { kind: "info"; id: null; title: string; rows: string[]; ts: number };
+
+export interface ChatModel {
+  room: string;
+  /** The name the server gave us; null until welcome. */
+  me: string | null;
+  operator: boolean;
+  /** Highest id seen: sent as `since` when reconnecting. */
+  lastId: number;
+  /** Lines in display order; ids only grow, so appending keeps order. */
+  lines: Line[];
+  /** Ids already shown, so a replayed frame never appears twice. */
+  seen: Set<number>;
+  users: Map<string, UserSummary>;
+  count: number;
+  /** Whether older history exists for "load older". */
+  hasOlder: boolean;
+  maxMessageLength: number;
+}
+
+export function emptyModel(room: string): ChatModel {
+  return {
+    room,
+    me: null,
+    operator: false,
+    lastId: 0,
+    lines: [],
+    seen: new Set(),
+    users: new Map(),
+    count: 0,
+    hasOlder: false,
+    maxMessageLength: 2000,
+  };
+}
+
+export function toLine(frame: HistoryFrame | Extract<ServerFrame, { type: "dm" }>, me: string | null): Line {
+  const mine = (name: string) => me !== null && nameKey(name) === nameKey(me);
+  switch (frame.type) {
+    case ServerType.chatMessage: {
+      const p = frame.payload;
+      return { kind: "message", id: p.id, username: p.username, text: p.message, ts: p.ts, own: mine(p.username) };
+    }
+    case ServerType.system: {
+      const p = frame.payload;
+      return { kind: "system", id: p.id, event: p.event, text: p.text, ts: p.ts };
+    }
+    case ServerType.dm: {
+      const p = frame.payload;
+      return { kind: "dm", id: p.id, from: p.from, to: p.to, text: p.message, ts: p.ts, own: mine(p.from) };
+    }
+  }
+}
+
+/** What applying a frame did, for the view to react to. */
+export interface Applied {
+  /** Lines added at the end, in order. */
+  appended: Line[];
+  usersChanged: boolean;
+}
+
+function add(model: ChatModel, line: Line, appended: Line[]): void {
+  if (line.id !== null) {
+    if (model.seen.has(line.id)) return;
+    model.seen.add(line.id);
+    model.lastId = Math.max(model.lastId, line.id);
+  }
+  model.lines.push(line);
+  appended.push(line);
+}
+
+function trackUsers(model: ChatModel, event: string, username: string, ts: number): boolean {
+  const key = nameKey(username);
+  switch (event) {
+    case SystemEvent.join:
+      model.users.set(key, { username, operator: model.users.size === 0, since: ts });
+      return true;
+    case SystemEvent.leave:
+    case SystemEvent.kick:
+    case SystemEvent.ban:
+      return model.users.delete(key);
+    case SystemEvent.operator: {
+      const user = model.users.get(key);
+      if (user) model.users.set(key, { ...user, operator: true });
+      if (model.me !== null && key === nameKey(model.me)) model.operator = true;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
+
+/** Applies one server frame to the model (in place) and says what changed. */
+export function applyFrame(model: ChatModel, frame: ServerFrame, now = Date.now()): Applied {
+  const appended: Line[] = [];
+  let usersChanged = false;
+  switch (frame.type) {
+    case ServerType.welcome:
+      model.me = frame.payload.username;
+      model.operator = frame.payload.operator;
+      model.maxMessageLength = frame.payload.limits.maxMessageLength;
+      break;
+    case ServerType.history: {
+      const { messages, truncated } = frame.payload;
+      if (model.lines.length === 0) model.hasOlder = truncated;
+      for (const f of messages) add(model, toLine(f, model.me), appended);
+      break;
+    }
+    case ServerType.chatMessage:
+    case ServerType.dm:
+      add(model, toLine(frame, model.me), appended);
+      break;
+    case ServerType.system: {
+      const { id, event, username, ts } = frame.payload;
+      const fresh = !model.seen.has(id);
+      add(model, toLine(frame, model.me), appended);
+      // The joiner's own notice arrives before the users reply; track it anyway.
+      if (fresh) usersChanged = trackUsers(model, event, username, ts);
+      break;
+    }
+    case ServerType.userCount:
+      model.count = frame.payload.count;
+      usersChanged = true;
+      break;
+    case ServerType.users:
+      model.users = new Map(frame.payload.users.map((u) => [nameKey(u.username), u]));
+      model.count = frame.payload.users.length;
+      usersChanged = true;
+      break;
+    case ServerType.stats: {
+      const p = frame.payload;
+      const rows = [
+        `name: ${p.username}`,
+        `room: ${p.room}`,
+        `messages sent: ${p.messagesSent}`,
+        `connected since: ${new Date(p.connectedAt).toLocaleTimeString()}`,
+        `people here: ${p.userCount}`,
+      ];
+      add(model, { kind: "info", id: null, title: "Your stats", rows, ts: now }, appended);
+      break;
+    }
+    case ServerType.help:
+      add(
+        model,
+        {
+          kind: "info",
+          id: null,
+          title: "Commands",
+          rows: frame.payload.commands.map((c) => `${c.usage} — ${c.description}`),
+          ts: now,
+        },
+        appended,
+      );
+      break;
+    case ServerType.pong:
+    case ServerType.error:
+      break;
+  }
+  return { appended, usersChanged };
+}
+
+/** Lists the users reply as a readable info line (the list itself is shown in the sidebar too). */
+export function usersLine(users: UserSummary[], now = Date.now()): Line {
+  return {
+    kind: "info",
+    id: null,
+    title: `${users.length} here`,
+    rows: users.map((u) => `${u.username}${u.operator ? " (operator)" : ""}`),
+    ts: now,
+  };
+}
+
+/**
+ * Adds a page of older history at the front. Returns the lines actually
+ * added, oldest first, skipping any already shown.
+ */
+export function prependOlder(model: ChatModel, messages: HistoryFrame[], hasMore: boolean): Line[] {
+  const fresh = messages.filter((f) => !model.seen.has(f.payload.id)).map((f) => toLine(f, model.me));
+  for (const line of fresh) if (line.id !== null) model.seen.add(line.id);
+  model.lines = [...fresh, ...model.lines];
+  model.hasOlder = hasMore;
+  return fresh;
+}
+
+/** The id to page back from: the oldest line with an id. */
+export function oldestId(model: ChatModel): number | null {
+  for (const line of model.lines) if (line.id !== null) return line.id;
+  return null;
+}
+
+/** Users sorted for the sidebar: longest-connected first. */
+export function sortedUsers(model: ChatModel): UserSummary[] {
+  return [...model.users.values()].sort((a, b) => a.since - b.since);
+}

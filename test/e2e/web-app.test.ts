@@ -1,0 +1,187 @@
+import { mkdirSync } from "node:fs";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { joinAs, launchBrowser, messageTexts, say, seeLine, waitConnected } from "./browser";
+import { type DevServer, startDevServer } from "./dev-server";
+
+let server: DevServer;
+let browser: Browser;
+const pages: Page[] = [];
+const room = (name: string) => `${name}-${Date.now().toString(36)}`;
+
+async function person(roomName: string, name: string) {
+  const page = await joinAs(browser, server.url, roomName, name);
+  pages.push(page);
+  return page;
+}
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startDevServer(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+describe("the web app in Chromium", () => {
+  it("serves the app with a Content-Security-Policy", async () => {
+    const res = await fetch(`${server.url}/r/anything`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
+    expect(await res.text()).toContain('<script type="module" src="/app.js">');
+  });
+
+  it("lets two people chat both ways, own messages marked", async () => {
+    const r = room("both-ways");
+    const alice = await person(r, "alice");
+    const bob = await person(r, "bob");
+    await say(alice, "hi bob");
+    await seeLine(bob, "hi bob");
+    await say(bob, "hello alice");
+    await seeLine(alice, "hello alice");
+    expect(await messageTexts(alice)).toEqual(["hi bob", "hello alice"]);
+    expect(await alice.locator(".line.message.own .text").allTextContents()).toEqual(["hi bob"]);
+    expect(await bob.locator(".line.message.own .text").allTextContents()).toEqual(["hello alice"]);
+  });
+
+  it("shows the history on join", async () => {
+    const r = room("history");
+    const alice = await person(r, "alice");
+    await say(alice, "said before you came");
+    await seeLine(alice, "said before you came");
+    const carol = await person(r, "carol");
+    expect(await messageTexts(carol)).toEqual(["said before you came"]);
+    await seeLine(carol, "alice joined", ".line.system");
+  });
+
+  it("shows a DM to its recipient only, picked from the user list", async () => {
+    const r = room("dm");
+    const alice = await person(r, "alice");
+    const bob = await person(r, "bob");
+    const carol = await person(r, "carol");
+    await alice.locator("#user-list .pick", { hasText: "bob" }).click();
+    expect(await alice.inputValue("#input")).toBe("/msg bob ");
+    await alice.type("#input", "meet at noon");
+    await alice.press("#input", "Enter");
+    await seeLine(bob, "meet at noon", ".line.dm");
+    await seeLine(alice, "meet at noon", ".line.dm.own");
+    // carol's own message arrives after anything the room sent her before it.
+    await say(carol, "anyone?");
+    await seeLine(carol, "anyone?");
+    expect(await carol.locator("#lines").textContent()).not.toContain("meet at noon");
+  });
+
+  it("keeps the user list and count right through joins and leaves", async () => {
+    const r = room("users");
+    const alice = await person(r, "alice");
+    await alice.locator("#count", { hasText: "1" }).waitFor();
+    const bob = await person(r, "bob");
+    await alice.locator("#count", { hasText: "2" }).waitFor();
+    expect(await alice.locator("#user-list .pick").allTextContents()).toEqual(["alice", "bob"]);
+    expect(await bob.locator("#user-list .user", { hasText: "alice" }).textContent()).toContain("operator");
+    await bob.context().close();
+    await alice.locator("#count", { hasText: "1" }).waitFor();
+    await seeLine(alice, "bob left", ".line.system");
+    expect(await alice.locator("#user-list .pick").allTextContents()).toEqual(["alice"]);
+  });
+
+  it("shows an HTML message as text and never runs it", async () => {
+    const r = room("html");
+    const alice = await person(r, "alice");
+    let dialogs = 0;
+    alice.on("dialog", async (d) => {
+      dialogs++;
+      await d.dismiss();
+    });
+    const evil = "<img src=x onerror=alert(1)><b>bold?</b>";
+    await say(alice, evil);
+    await seeLine(alice, "<img src=x");
+    expect(await messageTexts(alice)).toEqual([evil]);
+    expect(await alice.locator("#lines img, #lines b").count()).toBe(0);
+    expect(dialogs).toBe(0);
+  });
+
+  it("answers slash commands readably and shows errors near the input", async () => {
+    const r = room("commands");
+    const alice = await person(r, "alice");
+    await say(alice, "/help");
+    await seeLine(alice, "/msg <user> <text>", ".line.info");
+    await say(alice, "/who");
+    await seeLine(alice, "alice (operator)", ".line.info");
+    await say(alice, "/dance");
+    await alice.locator("#notice", { hasText: "unknown command" }).waitFor();
+  });
+
+  it("sends a person back to the start screen when their name is taken", async () => {
+    const r = room("taken");
+    await person(r, "alice");
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/`);
+    await page.fill("#start-room", r);
+    await page.fill("#start-name", "ALICE");
+    await page.click("#start-form button[type=submit]");
+    await page.locator("#start-error", { hasText: "taken" }).waitFor();
+    expect(await page.isVisible("#start")).toBe(true);
+    await context.close();
+  });
+
+  it("opens a room straight from its URL, and back returns to the start screen", async () => {
+    const r = room("link");
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${server.url}/r/${r}`);
+    await waitConnected(page);
+    await seeLine(page, "Anon_", ".line.system.event-join");
+    await page.goBack().catch(() => undefined);
+    await page.goto(`${server.url}/`);
+    expect(await page.isVisible("#start")).toBe(true);
+    await context.close();
+  });
+
+  it("looks right: a screenshot of the chat view", async () => {
+    const r = room("screenshot");
+    const alice = await person(r, "alice");
+    const bob = await person(r, "bob");
+    await say(alice, "Welcome to Hallway! Rooms that just work.");
+    await say(
+      bob,
+      "Hi alice 👋 this is a longer message to show how lines wrap when people write more than a few words.",
+    );
+    await say(bob, "/msg alice a private note");
+    await seeLine(alice, "a private note", ".line.dm");
+    await say(alice, "/stats");
+    await seeLine(alice, "messages sent", ".line.info");
+    mkdirSync("test-results", { recursive: true });
+    await alice.screenshot({ path: "test-results/chat.png" });
+    await alice.setViewportSize({ width: 390, height: 760 });
+    await alice.emulateMedia({ colorScheme: "dark" });
+    await alice.screenshot({ path: "test-results/chat-phone-dark.png" });
+    // Nothing spills sideways on a phone.
+    expect(await alice.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  });
+
+  it("reconnects after the server restarts and resumes without duplicates", async () => {
+    const r = room("restart");
+    const alice = await person(r, "alice");
+    const bob = await person(r, "bob");
+    await say(alice, "before restart");
+    await seeLine(bob, "before restart");
+
+    const { port, persistDir } = server;
+    await server.stop();
+    await alice.locator('#status[data-state="reconnecting"]').waitFor({ timeout: 15_000 });
+    server = await startDevServer({ port, persistDir });
+    await waitConnected(alice, 45_000);
+    await waitConnected(bob, 45_000);
+
+    await say(alice, "after restart");
+    await seeLine(bob, "after restart");
+    expect(await messageTexts(bob)).toEqual(["before restart", "after restart"]);
+    const ids = await bob
+      .locator("#lines .line[data-id]")
+      .evaluateAll((els) => els.map((e) => e.getAttribute("data-id")));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
