@@ -15,9 +15,27 @@ async function person(roomName: string, name: string) {
   return page;
 }
 
+// Room for seeding history quickly; the limits themselves are tested in workerd.
+const vars = { RATE_LIMIT_BURST: "1000", RATE_LIMIT_PER_SECOND: "1000" };
+
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startDevServer(), launchBrowser()]);
+  [server, browser] = await Promise.all([startDevServer({ vars }), launchBrowser()]);
 });
+
+/** Sends `count` numbered messages from a plain WebSocket, as a terminal client would. */
+async function seed(roomName: string, count: number): Promise<void> {
+  const ws = new WebSocket(`${server.url.replace("http", "ws")}/chat/${roomName}?username=seeder`);
+  await new Promise<void>((resolve, reject) => {
+    ws.addEventListener("error", () => reject(new Error("seed socket failed")));
+    ws.addEventListener("open", () => {
+      for (let i = 1; i <= count; i++) ws.send(`old ${i}`);
+    });
+    ws.addEventListener("message", (event) => {
+      if (String(event.data).includes(`"old ${count}"`)) resolve();
+    });
+  });
+  ws.close();
+}
 
 afterAll(async () => {
   await browser?.close();
@@ -140,6 +158,38 @@ describe("the web app in Chromium", () => {
     await context.close();
   });
 
+  it("loads older messages on request and keeps the reader's place", async () => {
+    const r = room("older");
+    await seed(r, 160);
+    const alice = await person(r, "alice");
+    // The join replay holds the newest 100 entries; older ones wait behind the button.
+    expect((await messageTexts(alice)).at(-1)).toBe("old 160");
+    expect(await messageTexts(alice)).not.toContain("old 1");
+    await alice.locator("#older").waitFor();
+    const firstShown = (await messageTexts(alice))[0] ?? "";
+    await alice.evaluate(() => {
+      document.getElementById("log")?.scrollTo(0, 0);
+    });
+    const anchor = alice.locator("#lines .line.message .text", { hasText: new RegExp(`^${firstShown}$`) });
+    const before = await anchor.boundingBox();
+    const shown = (await messageTexts(alice)).length;
+    await alice.click("#older");
+    await alice.waitForFunction((n) => document.querySelectorAll("#lines .line.message").length > n, shown);
+    const after = await anchor.boundingBox();
+    // The line that was at the top has not jumped.
+    expect(Math.abs((after?.y ?? 0) - (before?.y ?? 1000))).toBeLessThan(40);
+    // Pages of 50 go back to the start of the room.
+    for (let page = 0; page < 5 && (await alice.isVisible("#older")); page++) {
+      await alice.click("#older");
+      await alice.waitForFunction(() => !(document.getElementById("older") as HTMLButtonElement).disabled);
+    }
+    await alice.locator("#lines .line.message .text", { hasText: /^old 1$/ }).waitFor();
+    const texts = await messageTexts(alice);
+    expect(texts.slice(0, 3)).toEqual(["old 1", "old 2", "old 3"]);
+    expect(new Set(texts).size).toBe(texts.length);
+    expect(await alice.isVisible("#older")).toBe(false);
+  });
+
   it("looks right: a screenshot of the chat view", async () => {
     const r = room("screenshot");
     const alice = await person(r, "alice");
@@ -172,7 +222,7 @@ describe("the web app in Chromium", () => {
     const { port, persistDir } = server;
     await server.stop();
     await alice.locator('#status[data-state="reconnecting"]').waitFor({ timeout: 15_000 });
-    server = await startDevServer({ port, persistDir });
+    server = await startDevServer({ port, persistDir, vars });
     await waitConnected(alice, 45_000);
     await waitConnected(bob, 45_000);
 
