@@ -16,6 +16,7 @@ export default defineConfig({
             "test/room/**/*.test.ts",
             "test/http/**/*.test.ts",
             "test/client/**/*.test.ts",
+            "test/cli/**/*.test.ts",
           ],
         },
       },

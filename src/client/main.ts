@@ -1,4 +1,14 @@
-import { CloseCode, ErrorCode, type HistoryFrame, isRoomName, type ServerFrame, ServerType } from "../protocol";
+import {
+  asksForUsers,
+  ClientType,
+  CloseCode,
+  ErrorCode,
+  encodeInput,
+  type HistoryFrame,
+  isRoomName,
+  type ServerFrame,
+  ServerType,
+} from "../protocol";
 import { type ConnectionStatus, RoomConnection } from "./connection";
 import { $ } from "./dom";
 import { applyFrame, type ChatModel, emptyModel, oldestId, prependOlder, sortedUsers, usersLine } from "./model";
@@ -90,6 +100,7 @@ class ChatView {
 
     this.#connection = new RoomConnection(
       {
+        origin: `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}`,
         room,
         // After the first welcome, reconnect as the name the server gave (an Anon_ name included).
         username: () => this.#model.me ?? requestedName,
@@ -144,7 +155,7 @@ class ChatView {
     this.#input.maxLength = this.#model.maxMessageLength;
     this.#input.placeholder = `Message #${this.#model.room} as ${this.#model.me} — /help for commands`;
     // The sidebar needs the full list once; after that, notices keep it current.
-    this.#connection.send({ type: ServerType.users, payload: {} });
+    this.#connection.send({ type: ClientType.users, payload: {} });
   }
 
   #append(lines: ReturnType<typeof applyFrame>["appended"]): void {
@@ -166,14 +177,8 @@ class ChatView {
     event.preventDefault();
     const text = this.#input.value;
     if (text.trim() === "") return;
-    // Commands go as typed lines, which the server parses; anything else is a
-    // chat message in an envelope, so a message may start with `{` or `//`.
-    const command = text.startsWith("/") && !text.startsWith("//");
-    if (command && /^\/(users|who)\s*$/i.test(text)) this.#showUsersReply = true;
-    const sent = command
-      ? this.#connection.sendRaw(text)
-      : this.#connection.send({ type: ServerType.chatMessage, payload: { message: text } });
-    if (!sent) {
+    if (asksForUsers(text)) this.#showUsersReply = true;
+    if (!this.#connection.sendRaw(encodeInput(text))) {
       this.#setNotice("Not connected — your message is still here; send it again once reconnected.");
       return;
     }

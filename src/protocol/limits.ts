@@ -50,10 +50,10 @@ export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
 /**
  * Close codes after which a client must not reconnect on its own: the same
- * request would be refused again, or the user chose to leave.
+ * request would be refused again. (1000 also ends a visit, but only one the
+ * client asked to end with `quit`.)
  */
 export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
-  CloseCode.normal,
   CloseCode.replaced,
   CloseCode.kicked,
   CloseCode.banned,

@@ -76,9 +76,12 @@ export class ChatRoom extends DurableObject<Env> {
       },
       now,
     );
-    // Refused joiners are still accepted, so they read why before the close.
+    // Refused joiners are still accepted, so they read why before the close. A
+    // plain accept, not a hibernatable one: the socket lives for one frame, and
+    // a hibernatable socket closed from fetch() held its connection open for
+    // about ten seconds after the close handshake under wrangler dev.
     if (!outcome.ok) {
-      this.ctx.acceptWebSocket(server);
+      server.accept();
       server.send(JSON.stringify(serverFrame(ServerType.error, outcome.error)));
       server.close(outcome.closeCode, outcome.error.code);
       this.#log(room, outcome.log);
@@ -103,10 +106,12 @@ export class ChatRoom extends DurableObject<Env> {
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
     // Answer the peer's close so it sees a clean close rather than 1006.
-    try {
-      ws.close(answerCode(code), reason.slice(0, 120));
-    } catch {
-      // Already closed from our side.
+    if (ws.readyState !== WebSocket.CLOSED) {
+      try {
+        ws.close(answerCode(code), reason.slice(0, 120));
+      } catch {
+        // Already closed from our side.
+      }
     }
     await this.#depart(ws);
   }

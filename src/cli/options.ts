@@ -1,0 +1,71 @@
+import { Command, InvalidArgumentError } from "commander";
+import { isRoomName, isSessionId } from "../protocol";
+
+export interface CliOptions {
+  /** `ws:` or `wss:` origin of the worker. */
+  origin: string;
+  room: string;
+  username: string;
+  session: string | undefined;
+  color: boolean;
+}
+
+/** `http://host` → `ws://host`, `https://host` → `wss://host`; ws URLs pass through. */
+export function socketOrigin(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value.includes("://") ? value : `http://${value}`);
+  } catch {
+    throw new InvalidArgumentError("not a URL; try http://localhost:8787 or https://hallway.example.workers.dev");
+  }
+  const scheme = { "http:": "ws:", "https:": "wss:", "ws:": "ws:", "wss:": "wss:" }[url.protocol];
+  if (!scheme) throw new InvalidArgumentError(`unsupported scheme ${url.protocol}; use http(s) or ws(s)`);
+  return `${scheme}//${url.host}`;
+}
+
+function room(value: string): string {
+  if (!isRoomName(value)) throw new InvalidArgumentError("a room name is 1-64 letters, digits, _ or -");
+  return value;
+}
+
+function session(value: string): string {
+  if (!isSessionId(value)) throw new InvalidArgumentError("a session is 8-64 letters, digits, _ or -");
+  return value;
+}
+
+/** The command line, with commander doing the parsing, help and errors. */
+export function buildProgram(): Command {
+  return new Command()
+    .name("hallway")
+    .description("Chat in a Hallway room from your terminal. Type a line to talk, /help for commands.")
+    .argument("[url]", "the worker to connect to (http, https, ws or wss)", "http://localhost:8787")
+    .option("-r, --room <room>", "the room to join", room, "lobby")
+    .option("-u, --username <name>", "your name in the room; blank lets the server pick Anon_HHmmss", "")
+    .option("-s, --session <id>", "session id: reuse one to take your name back after a dropped connection", session)
+    .option("--no-color", "plain output even on a terminal (also NO_COLOR=1)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ hallway --room lobby --username alice
+  $ hallway https://hallway.example.workers.dev -r standup -u bob
+  $ echo "deploy is done" | hallway -r ops -u ci-bot
+
+Lines starting with / are commands: /msg <user> <text>, /users (or /who), /stats, /help, /quit,
+and for the room's operator /kick, /ban and /unban. Start a message with // to send a leading /.
+The client reconnects on its own and exits 0 on /quit or at the end of input.`,
+    )
+    .showHelpAfterError("(run hallway --help for usage)");
+}
+
+export function readOptions(program: Command): CliOptions {
+  const opts = program.opts<{ room: string; username: string; session?: string; color: boolean }>();
+  const [url = "http://localhost:8787"] = program.args;
+  let origin: string;
+  try {
+    origin = socketOrigin(url);
+  } catch (error) {
+    program.error(`error: ${(error as Error).message}`);
+  }
+  return { origin, room: opts.room, username: opts.username, session: opts.session, color: opts.color };
+}

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { buildProgram, readOptions, socketOrigin } from "../../src/cli/options";
+
+function parse(...args: string[]) {
+  const program = buildProgram()
+    .exitOverride()
+    .configureOutput({ writeErr: () => {}, writeOut: () => {} });
+  program.parse(args, { from: "user" });
+  return readOptions(program);
+}
+
+describe("terminal client options", () => {
+  it("defaults to the local dev server and the lobby", () => {
+    expect(parse()).toMatchObject({ origin: "ws://localhost:8787", room: "lobby", username: "" });
+  });
+
+  it("turns a deployed https URL into wss", () => {
+    expect(parse("https://hallway.example.workers.dev/anything", "-r", "ops", "-u", "bot")).toMatchObject({
+      origin: "wss://hallway.example.workers.dev",
+      room: "ops",
+      username: "bot",
+    });
+    expect(socketOrigin("localhost:9000")).toBe("ws://localhost:9000");
+  });
+
+  it("refuses bad rooms, sessions and schemes", () => {
+    expect(() => parse("--room", "a b")).toThrow(/room name/);
+    expect(() => parse("--session", "short")).toThrow(/session/);
+    expect(() => parse("ftp://example.com")).toThrow(/unsupported scheme/);
+    expect(() => parse("--nope")).toThrow(/unknown option/);
+  });
+});

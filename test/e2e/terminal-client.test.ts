@@ -1,0 +1,125 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { CliProcess } from "./cli-process";
+import { type DevServer, startDevServer } from "./dev-server";
+
+let server: DevServer;
+const running: CliProcess[] = [];
+const room = (name: string) => `${name}-${Date.now().toString(36)}`;
+
+function hallway(...args: string[]): CliProcess {
+  const cli = new CliProcess([server.url, ...args]);
+  running.push(cli);
+  return cli;
+}
+
+async function joined(roomName: string, username: string): Promise<CliProcess> {
+  const cli = hallway("--room", roomName, "--username", username);
+  await cli.waitForLine(new RegExp(`^\\* joined #${roomName} as ${username}`));
+  await cli.waitForLine(new RegExp(`\\* ${username} joined$`));
+  return cli;
+}
+
+beforeAll(async () => {
+  server = await startDevServer();
+});
+
+afterEach(() => {
+  for (const cli of running.splice(0)) cli.kill();
+});
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+describe("the terminal client", () => {
+  it("lets two people chat, one line per event, plain text when piped", async () => {
+    const r = room("chat");
+    const alice = await joined(r, "alice");
+    const bob = await joined(r, "bob");
+    alice.type("hello from alice");
+    expect(await bob.waitForLine(/<alice> hello from alice$/)).toMatch(/^\[\d\d:\d\d\] <alice> hello from alice$/);
+    bob.type("hi alice");
+    await alice.waitForLine(/<bob> hi alice$/);
+    expect(alice.lines.join("\n")).not.toContain("\u001b[");
+  });
+
+  it("delivers a DM to its recipient only", async () => {
+    const r = room("dm");
+    const alice = await joined(r, "alice");
+    const bob = await joined(r, "bob");
+    const carol = await joined(r, "carol");
+    alice.type("/msg bob the secret");
+    await bob.waitForLine(/\[DM alice -> bob\] the secret$/);
+    await alice.waitForLine(/\[DM alice -> bob\] the secret$/);
+    carol.type("carol was here");
+    await carol.waitForLine(/<carol> carol was here$/);
+    expect(carol.lines.join("\n")).not.toContain("the secret");
+  });
+
+  it("lists both people with /users", async () => {
+    const r = room("users");
+    const alice = await joined(r, "alice");
+    await joined(r, "bob");
+    alice.type("/users");
+    expect(await alice.waitForLine(/^\* 2 here:/)).toBe("* 2 here: alice (operator), bob");
+  });
+
+  it("exits 0 on /quit, and the room sees the person leave", async () => {
+    const r = room("quit");
+    const alice = await joined(r, "alice");
+    const bob = await joined(r, "bob");
+    bob.type("/quit");
+    expect(await bob.exited).toBe(0);
+    await alice.waitForLine(/\* bob left$/);
+  });
+
+  it("sends what was piped in, then exits 0 at the end of input", async () => {
+    const r = room("pipe");
+    const alice = await joined(r, "alice");
+    const bot = hallway("--room", r, "--username", "bot");
+    bot.type("build passed");
+    bot.type("deploying now");
+    bot.endInput();
+    expect(await bot.exited).toBe(0);
+    await alice.waitForLine(/<bot> build passed$/);
+    await alice.waitForLine(/<bot> deploying now$/);
+  });
+
+  it("exits non-zero with a clear message when the name is taken", async () => {
+    const r = room("taken");
+    await joined(r, "alice");
+    const second = hallway("--room", r, "--username", "Alice");
+    expect(await second.exited).toBe(1);
+    expect(second.stderr).toMatch(/username_taken: the name Alice is taken/);
+  });
+
+  it("rejects bad options with a message and a non-zero exit", async () => {
+    const bad = hallway("--room", "no spaces allowed");
+    expect(await bad.exited).not.toBe(0);
+    expect(bad.stderr).toMatch(/room name is 1-64/);
+    const help = hallway("--help");
+    expect(await help.exited).toBe(0);
+    expect(help.lines.join("\n")).toMatch(/--username <name>/);
+  });
+
+  it("reconnects when the server drops and resumes without repeating lines", async () => {
+    const r = room("drop");
+    const alice = await joined(r, "alice");
+    const bob = await joined(r, "bob");
+    alice.type("before the drop");
+    await bob.waitForLine(/<alice> before the drop$/);
+
+    const { port, persistDir } = server;
+    await server.stop();
+    await bob.waitForStderr(/connection lost; reconnecting/);
+    server = await startDevServer({ port, persistDir });
+    await alice.waitForStderr(/reconnected to #/, 45_000);
+    await bob.waitForStderr(/reconnected to #/, 45_000);
+
+    alice.type("after the drop");
+    await bob.waitForLine(/<alice> after the drop$/);
+    expect(bob.lines.filter((l) => l.endsWith("<alice> before the drop"))).toHaveLength(1);
+    // The reconnect was announced on stderr, not as a second welcome in the chat.
+    expect(bob.lines.filter((l) => l.startsWith("* joined #"))).toHaveLength(1);
+  });
+});
