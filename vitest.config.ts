@@ -17,6 +17,7 @@ export default defineConfig({
             "test/http/**/*.test.ts",
             "test/client/**/*.test.ts",
             "test/cli/**/*.test.ts",
+            "test/match/**/*.test.ts",
           ],
         },
       },
@@ -26,7 +27,13 @@ export default defineConfig({
         plugins: [
           cloudflareTest({
             wrangler,
-            miniflare: { bindings: { RATE_LIMIT_BURST: "100000", RATE_LIMIT_PER_SECOND: "100000" } },
+            miniflare: {
+              bindings: {
+                RATE_LIMIT_BURST: "100000",
+                RATE_LIMIT_PER_SECOND: "100000",
+                MATCH_SECRET: "a-secret-for-the-test-suite-only",
+              },
+            },
           }),
         ],
         test: { name: "worker", include: ["test/worker/**/*.test.ts"], testTimeout: 15_000 },

@@ -2,8 +2,11 @@ import { Hono } from "hono";
 import type { Env } from "./env";
 import { jsonError } from "./http/errors";
 import { isOriginAllowed } from "./http/origin";
+import { admitToPrivateRoom, forbiddenSocket, isPrivateRoom, publicRequest } from "./http/private-rooms";
+import { matchSecret } from "./match/secret";
 import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX, isRoomName } from "./protocol";
 
+export { Matchmaker } from "./match/matchmaker";
 export { ChatRoom } from "./room/chat-room";
 
 /**
@@ -27,15 +30,41 @@ app.get("/chat/:room", async (c) => {
     console.log(JSON.stringify({ event: "origin_refused", room, origin }));
     return jsonError(c, 403, "forbidden_origin", "this page's origin may not join rooms here");
   }
-  return c.env.CHAT_ROOM.getByName(room).fetch(c.req.raw);
+  if (isPrivateRoom(room)) {
+    const admitted = await admitToPrivateRoom(c.req.raw, room, c.env.MATCH_SECRET, Date.now());
+    if (!admitted) return forbiddenSocket("this private room needs a valid ticket from the matchmaker");
+    return c.env.CHAT_ROOM.getByName(room).fetch(admitted);
+  }
+  return c.env.CHAT_ROOM.getByName(room).fetch(publicRequest(c.req.raw));
+});
+
+// Stranger matching: one matchmaker object holds the queue.
+app.get("/match", async (c) => {
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
+    return jsonError(c, 426, "upgrade_required", "connect with a WebSocket to be matched");
+  }
+  if (!isOriginAllowed(c.req.header("Origin"), c.req.url, c.env.ALLOWED_ORIGINS)) {
+    return jsonError(c, 403, "forbidden_origin", "this page's origin may not use the matchmaker");
+  }
+  if (!matchSecret(c.env.MATCH_SECRET, c.req.url)) {
+    return jsonError(c, 503, "unavailable", "matchmaking needs MATCH_SECRET: wrangler secret put MATCH_SECRET");
+  }
+  return c.env.MATCHMAKER.getByName("global").fetch(publicRequest(c.req.raw));
 });
 
 // `/chat/` and `/chat/a/b`: not a room name either.
 app.all("/chat/*", (c) => jsonError(c, 400, "bad_room", BAD_ROOM));
 
+// Private conversations are nobody else's business.
+app.use("/api/rooms/:room/*", async (c, next) => {
+  if (isPrivateRoom(c.req.param("room"))) return jsonError(c, 403, "forbidden", "private room");
+  await next();
+});
+
 app.get("/api/rooms/:room", async (c) => {
   const room = c.req.param("room");
   if (!isRoomName(room)) return jsonError(c, 400, "bad_room", BAD_ROOM);
+  if (isPrivateRoom(room)) return jsonError(c, 403, "forbidden", "private room");
   return c.json(await c.env.CHAT_ROOM.getByName(room).info(room));
 });
 

@@ -13,6 +13,8 @@ export const SystemEvent = {
   idle: "idle",
   operator: "operator",
   info: "info",
+  /** In a private stranger room: the other person left, and the room is closed. */
+  partnerLeft: "partner_left",
 } as const;
 export type SystemEvent = (typeof SystemEvent)[keyof typeof SystemEvent];
 
@@ -33,6 +35,10 @@ export const ErrorCode = {
   banned: "banned",
   notOperator: "not_operator",
   notBanned: "not_banned",
+  forbidden: "forbidden",
+  alreadyQueued: "already_queued",
+  notQueued: "not_queued",
+  unavailable: "unavailable",
   internal: "internal",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -167,3 +173,38 @@ export const COMMANDS: readonly CommandHelp[] = [
   { usage: "/ban <user>", description: "operator: disconnect a user and keep them out of this room" },
   { usage: "/unban <user>", description: "operator: let a banned user back in" },
 ];
+
+/** Matchmaker (`/match`) frames, server to client. Errors use the room's `error` frame. */
+export interface MatchServerPayloads {
+  queueJoined: { position: number; waiting: number };
+  /** `room` is a private room that only `token` (and the partner's) can join. */
+  matchFound: { room: string; token: string; partner: string };
+  /** Answer to leaveQueue. */
+  queueLeft: Record<string, never>;
+  error: ErrorPayload;
+}
+
+/** Matchmaker frames, client to server. */
+export interface MatchClientPayloads {
+  /** `tags`: up to 5 of one's own interests; `wants`: tags the partner should have one of (empty: anyone). */
+  joinQueue: { tags: string[]; wants: string[] };
+  leaveQueue: Record<string, never>;
+}
+
+export type MatchServerFrame = FrameOf<MatchServerPayloads>;
+export type MatchClientFrame = FrameOf<MatchClientPayloads>;
+
+export const MatchType = {
+  joinQueue: "joinQueue",
+  leaveQueue: "leaveQueue",
+  queueJoined: "queueJoined",
+  matchFound: "matchFound",
+  queueLeft: "queueLeft",
+} as const;
+
+export function matchFrame<K extends keyof MatchServerPayloads>(
+  type: K,
+  payload: MatchServerPayloads[K],
+): MatchServerFrame {
+  return { type, payload } as MatchServerFrame;
+}

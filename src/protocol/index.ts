@@ -1,6 +1,7 @@
 export * from "./frames";
 export * from "./limits";
 export * from "./line";
+export * from "./match";
 export * from "./names";
 export * from "./outgoing";
 export * from "./parse";

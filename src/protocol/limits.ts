@@ -19,6 +19,16 @@ export const HISTORY_PAGE_MAX = 100;
 
 export const MAX_USERNAME_LENGTH = 32;
 
+/** Interest tags for stranger matching: how many, and how long each. */
+export const MAX_TAGS = 5;
+export const MAX_TAG_LENGTH = 24;
+
+/**
+ * Private stranger rooms are named with this prefix and an unguessable id;
+ * joining one needs a token from the matchmaker, so the prefix is reserved.
+ */
+export const PRIVATE_ROOM_PREFIX = "pv-";
+
 /**
  * Close codes the server uses. 4xxx codes are private to this protocol and
  * mirror HTTP statuses where one fits, so a client can tell "try again" from

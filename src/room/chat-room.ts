@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import { PRIVATE_HEADER } from "../http/private-rooms";
 import { HISTORY_PAGE_MAX, nameKey, type ServerFrame, ServerType, serverFrame } from "../protocol";
 import { BanStore } from "./ban-store";
 import { type RoomConfig, readConfig } from "./config";
@@ -18,6 +19,9 @@ import {
   receive,
   type Transition,
 } from "./hub";
+
+/** Storage key of a private room's state; absent in public rooms. */
+const PRIVACY_KEY = "privacy";
 
 export interface RoomInfo {
   room: string;
@@ -39,17 +43,12 @@ export class ChatRoom extends DurableObject<Env> {
   readonly #history: HistoryStore;
   readonly #bans: BanStore;
   readonly #config: RoomConfig;
-  readonly #context: RoomContext;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#history = new HistoryStore(ctx.storage.sql);
     this.#bans = new BanStore(ctx.storage.sql);
     this.#config = readConfig(env);
-    this.#context = {
-      config: this.#config,
-      isBanned: (username, session) => this.#bans.isBanned(username, session),
-    };
     // Heartbeats are answered by the runtime without waking the object; the
     // time of the last answer is what keeps a quiet connection from idling out.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
@@ -64,9 +63,13 @@ export class ChatRoom extends DurableObject<Env> {
     const since = Number(params.get("since") ?? Number.NaN);
     const now = Date.now();
     this.#log(room, { event: "connect" });
+    // The worker sets this header only after checking a matchmaker ticket.
+    if (request.headers.get(PRIVATE_HEADER) === "1" && !this.#privacy()) {
+      this.ctx.storage.kv.put(PRIVACY_KEY, { closed: false });
+    }
     const outcome = join(
       this.#state(room),
-      this.#context,
+      this.#context(),
       {
         id: crypto.randomUUID(),
         username: params.get("username"),
@@ -99,7 +102,7 @@ export class ChatRoom extends DurableObject<Env> {
     const attachment = readAttachment(ws);
     if (!attachment || attachment.left) return;
     const state = this.#state();
-    const transition = receive(state, this.#context, attachment.id, message, Date.now());
+    const transition = receive(state, this.#context(), attachment.id, message, Date.now());
     this.#perform(transition);
     if (transition.state.members.length !== state.members.length) await this.#scheduleIdleCheck(transition.state);
   }
@@ -131,7 +134,7 @@ export class ChatRoom extends DurableObject<Env> {
       const heartbeat = ws ? (this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0) : 0;
       return Math.max(m.lastSeen, heartbeat);
     };
-    const transition = expire(this.#stateOf(this.#roomName(), connections), this.#context, lastActive, Date.now());
+    const transition = expire(this.#stateOf(this.#roomName(), connections), this.#context(), lastActive, Date.now());
     this.#perform(transition);
     if (transition.nextCheck === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(transition.nextCheck);
@@ -159,7 +162,7 @@ export class ChatRoom extends DurableObject<Env> {
     if (!attachment || attachment.left) return;
     ws.serializeAttachment({ ...attachment, left: true });
     const { left: _, ...member } = attachment;
-    const transition = leave(this.#state(), member, Date.now());
+    const transition = leave(this.#state(), this.#context(), member, Date.now());
     this.#perform(transition);
     await this.#scheduleIdleCheck(transition.state);
   }
@@ -173,6 +176,19 @@ export class ChatRoom extends DurableObject<Env> {
     const next = nextIdleCheck(state.members, (m) => m.lastSeen, this.#config);
     if (next === null) await this.ctx.storage.deleteAlarm();
     else if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(next);
+  }
+
+  /** Limits, bans and privacy as they are now; privacy is kept in storage, so it outlives hibernation. */
+  #context(): RoomContext {
+    return {
+      config: this.#config,
+      isBanned: (username, session) => this.#bans.isBanned(username, session),
+      privacy: this.#privacy(),
+    };
+  }
+
+  #privacy(): { closed: boolean } | null {
+    return this.ctx.storage.kv.get<{ closed: boolean }>(PRIVACY_KEY) ?? null;
   }
 
   #roomName(url?: URL): string {
@@ -231,6 +247,12 @@ export class ChatRoom extends DurableObject<Env> {
         return;
       case "unban":
         this.#bans.unban(effect.username);
+        return;
+      case "closeRoom":
+        this.ctx.storage.kv.put(PRIVACY_KEY, { closed: true });
+        return;
+      case "forget":
+        this.#history.clear();
         return;
       case "log":
         this.#log(room, effect.entry);

@@ -66,6 +66,12 @@ export class HistoryStore {
     if (++this.#appendsSincePrune >= 100) this.#prune();
   }
 
+  /** Forgets everything said here (a private room once both people left); ids keep growing. */
+  clear(): void {
+    this.#sql.exec("DELETE FROM history");
+    this.#ring = [];
+  }
+
   /**
    * What a joiner is sent: entries newer than `since` (all, when absent), at
    * most `MAX_HISTORY` of the newest. `truncated` says older entries exist

@@ -50,12 +50,17 @@ export interface RoomState {
   members: readonly Member[];
 }
 
-/** What the room's rules need from outside besides state: limits and the ban list. */
+/** What the room's rules need from outside besides state: limits, bans, and whether it is private. */
 export interface RoomContext {
   config: RoomConfig;
   /** Whether this name (case-insensitively) or this session is banned. */
   isBanned(username: string | null, session: string | null): boolean;
+  /** A private stranger room (two people, closed once one leaves), or null for a public room. */
+  privacy: { closed: boolean } | null;
 }
+
+/** Two people per private room. */
+const PRIVATE_ROOM_SIZE = 2;
 
 /** One structured log line; the shell adds the room. Never carries message text. */
 export type LogEntry = { event: string; username?: string } & Record<string, string | number | boolean | undefined>;
@@ -76,6 +81,9 @@ export type Effect =
   /** Keep a name and session out of the room; lift such a ban. */
   | { kind: "ban"; username: string; session: string | null }
   | { kind: "unban"; username: string }
+  /** A private room: close it to new joins; forget its history once empty. */
+  | { kind: "closeRoom" }
+  | { kind: "forget" }
   | { kind: "log"; entry: LogEntry };
 
 export interface Transition {
@@ -193,6 +201,12 @@ export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, n
       username,
     );
   }
+  if (ctx.privacy?.closed) {
+    return refuse(ErrorCode.forbidden, "this conversation has ended", CloseCode.forbidden, username);
+  }
+  if (ctx.privacy && !holder && state.members.length >= PRIVATE_ROOM_SIZE) {
+    return refuse(ErrorCode.forbidden, "this conversation already has two people", CloseCode.forbidden, username);
+  }
   if (!holder && state.members.length >= ctx.config.maxConnections) {
     return refuse(ErrorCode.roomFull, "this room is full; try again later", CloseCode.roomFull, username);
   }
@@ -241,10 +255,18 @@ export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, n
   return { ok: true, member, transition };
 }
 
-/** Bookkeeping once a member is gone: the count, and a new operator if they ran the room. */
-function without(state: RoomState, leaver: Member, now: number): Transition {
+/**
+ * Bookkeeping once a member is gone: the count, a new operator if they ran
+ * the room, and for a private room, closing it (and forgetting it once empty).
+ */
+function without(state: RoomState, ctx: RoomContext, leaver: Member, now: number): Transition {
   const members = state.members.filter((m) => m.id !== leaver.id);
   const rest: RoomState = { ...state, members };
+  if (ctx.privacy) {
+    const effects: Effect[] = [userCount(members), { kind: "closeRoom" }];
+    if (members.length === 0) effects.push({ kind: "forget" });
+    return { state: rest, effects };
+  }
   if (!leaver.operator || members.length === 0 || members.some((m) => m.operator)) {
     return { state: rest, effects: [userCount(members)] };
   }
@@ -258,12 +280,19 @@ function without(state: RoomState, leaver: Member, now: number): Transition {
   );
 }
 
+/** The notice for someone leaving: in a private room, the partner is told the conversation is over. */
+function leaveNotice(state: RoomState, ctx: RoomContext, leaver: Member, now: number, why = ""): Transition {
+  return ctx.privacy
+    ? notice(state, SystemEvent.partnerLeft, leaver.username, `${leaver.username} left the conversation`, now)
+    : notice(state, SystemEvent.leave, leaver.username, `${leaver.username} left${why}`, now);
+}
+
 /** A member's socket went away (closed or errored): the room is told. */
-export function leave(state: RoomState, leaver: Member, now: number): Transition {
+export function leave(state: RoomState, ctx: RoomContext, leaver: Member, now: number): Transition {
   return chain(
     state,
-    (s) => notice(s, SystemEvent.leave, leaver.username, `${leaver.username} left`, now),
-    (s) => without(s, leaver, now),
+    (s) => leaveNotice(s, ctx, leaver, now),
+    (s) => without(s, ctx, leaver, now),
     () => [{ kind: "log", entry: { event: "leave", username: leaver.username } }],
   );
 }
@@ -300,8 +329,8 @@ export function expire(state: RoomState, ctx: RoomContext, lastActive: (m: Membe
           ],
         };
       },
-      (s) => notice(s, SystemEvent.leave, member.username, `${member.username} left (inactive)`, now),
-      (s) => without(s, member, now),
+      (s) => leaveNotice(s, ctx, member, now, " (inactive)"),
+      (s) => without(s, ctx, member, now),
       () => [{ kind: "log", entry: { event: "idle", username: member.username } }],
     );
     current = { state: step.state, effects: [...current.effects, ...step.effects] };
@@ -388,8 +417,8 @@ function dropped(state: RoomState, sender: Member, retryAfterMs: number, ctx: Ro
       },
       { kind: "close", to: sender.id, code: CloseCode.flooding, reason: "flooding" },
     ],
-    (s) => notice(s, SystemEvent.leave, sender.username, `${sender.username} left`, now),
-    (s) => without(s, updated, now),
+    (s) => leaveNotice(s, ctx, sender, now),
+    (s) => without(s, ctx, updated, now),
     () => [{ kind: "log", entry: { event: "rate_limit_close", username: sender.username, drops: drops.length } }],
   );
 }
@@ -456,7 +485,7 @@ function handle(state: RoomState, ctx: RoomContext, sender: Member, frame: Clien
       return chain(
         state,
         () => [{ kind: "close", to: sender.id, code: CloseCode.normal, reason: "bye" }],
-        (s) => leave(s, sender, now),
+        (s) => leave(s, ctx, sender, now),
       );
     case ClientType.kick:
     case ClientType.ban:
@@ -493,7 +522,7 @@ function moderate(
         (s) =>
           notice(s, SystemEvent.kick, target.username, `${target.username} was kicked by ${operator.username}`, now),
         () => [{ kind: "close", to: target.id, code: CloseCode.kicked, reason: "kicked" }],
-        (s) => without(s, target, now),
+        (s) => without(s, ctx, target, now),
         log,
       );
     case "ban":
@@ -511,7 +540,7 @@ function moderate(
         (s) =>
           notice(s, SystemEvent.ban, target.username, `${target.username} was banned by ${operator.username}`, now),
         () => [{ kind: "close", to: target.id, code: CloseCode.banned, reason: "banned" }],
-        (s) => without(s, target, now),
+        (s) => without(s, ctx, target, now),
         log,
       );
     case "unban":

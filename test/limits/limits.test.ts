@@ -95,3 +95,13 @@ describe("ALLOWED_ORIGINS", () => {
     expect((await upgrade()).status).toBe(101);
   });
 });
+
+describe("matchmaking without MATCH_SECRET", () => {
+  it("is refused on a deployed host instead of signing with a public key", async () => {
+    const res = await exports.default.fetch("https://hallway.example.workers.dev/match", {
+      headers: { Upgrade: "websocket" },
+    });
+    expect(res.status).toBe(503);
+    expect(await res.json()).toMatchObject({ error: { code: "unavailable" } });
+  });
+});

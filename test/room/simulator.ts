@@ -29,9 +29,10 @@ export class RoomSimulator {
   readonly context: RoomContext;
   #ids = 0;
 
-  constructor(config: Partial<RoomConfig> = {}) {
+  constructor(config: Partial<RoomConfig> = {}, privacy: { closed: boolean } | null = null) {
     this.context = {
       config: { ...DEFAULT_CONFIG, ...config },
+      privacy,
       isBanned: (username, session) =>
         this.bans.some(
           (b) => (username !== null && b.name === nameKey(username)) || (session !== null && b.session === session),
@@ -68,7 +69,7 @@ export class RoomSimulator {
     const member = this.state.members.find((m) => m.id === id);
     if (!member) return;
     this.closed.set(id, 1000);
-    const t = leave(this.state, member, this.now);
+    const t = leave(this.state, this.context, member, this.now);
     this.#apply(t.state, t.effects);
   }
 
@@ -117,6 +118,12 @@ export class RoomSimulator {
           break;
         case "log":
           this.logs.push(effect.entry);
+          break;
+        case "closeRoom":
+          if (this.context.privacy) this.context.privacy.closed = true;
+          break;
+        case "forget":
+          this.history.length = 0;
           break;
         case "update":
           break;

@@ -31,9 +31,14 @@ export interface TestClient {
   close(code?: number): void;
 }
 
-export async function connect(room: string, params: Record<string, string> = {}): Promise<TestClient> {
+export function connect(room: string, params: Record<string, string> = {}): Promise<TestClient> {
+  return connectPath(`/chat/${room}`, params);
+}
+
+/** Opens a WebSocket to any path of the worker (`/chat/<room>`, `/match`). */
+export async function connectPath(path: string, params: Record<string, string> = {}): Promise<TestClient> {
   const query = new URLSearchParams(params).toString();
-  const res = await exports.default.fetch(`http://hallway.test/chat/${room}${query ? `?${query}` : ""}`, {
+  const res = await exports.default.fetch(`http://hallway.test${path}${query ? `?${query}` : ""}`, {
     headers: { Upgrade: "websocket" },
   });
   const ws = res.webSocket;

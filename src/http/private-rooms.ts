@@ -1,0 +1,56 @@
+import { matchSecret } from "../match/secret";
+import { verifyTicket } from "../match/ticket";
+import { CloseCode, ErrorCode, PRIVATE_ROOM_PREFIX, ServerType, serverFrame } from "../protocol";
+
+/** Set by the worker on requests into private rooms, after the ticket checked out. Never taken from clients. */
+export const PRIVATE_HEADER = "x-hallway-private";
+
+export function isPrivateRoom(room: string): boolean {
+  return room.startsWith(PRIVATE_ROOM_PREFIX);
+}
+
+/**
+ * Accepts the socket only to say why it may not join: `error` `forbidden`,
+ * then close 4403. No Durable Object wakes for it.
+ */
+export function forbiddenSocket(message: string): Response {
+  const pair = new WebSocketPair();
+  const [client, server] = [pair[0], pair[1]];
+  server.accept();
+  server.send(JSON.stringify(serverFrame(ServerType.error, { code: ErrorCode.forbidden, message })));
+  server.close(CloseCode.forbidden, ErrorCode.forbidden);
+  return new Response(null, { status: 101, webSocket: client });
+}
+
+/**
+ * The request to hand to a private room's object: name and session come from
+ * the signed ticket (not from the query), and the private header is set.
+ * Null when the ticket is missing, forged, expired or for another room.
+ */
+export async function admitToPrivateRoom(
+  request: Request,
+  room: string,
+  secret: string | undefined,
+  now: number,
+): Promise<Request | null> {
+  const url = new URL(request.url);
+  const key = matchSecret(secret, request.url);
+  const token = url.searchParams.get("token");
+  if (!key || !token) return null;
+  const ticket = await verifyTicket(key, token, now);
+  if (!ticket || ticket.room !== room) return null;
+  url.searchParams.set("username", ticket.username);
+  url.searchParams.set("session", ticket.session);
+  url.searchParams.delete("token");
+  const headers = new Headers(request.headers);
+  headers.set(PRIVATE_HEADER, "1");
+  return new Request(url, { headers });
+}
+
+/** The same request without any private header a client may have sent. */
+export function publicRequest(request: Request): Request {
+  if (!request.headers.has(PRIVATE_HEADER)) return request;
+  const headers = new Headers(request.headers);
+  headers.delete(PRIVATE_HEADER);
+  return new Request(request.url, { headers });
+}

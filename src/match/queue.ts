@@ -1,0 +1,41 @@
+/**
+ * The matchmaker's rules, pure: who may be matched with whom, and who is
+ * first in line. The Durable Object keeps each waiting person in their
+ * socket's attachment and calls these.
+ */
+export interface Waiting {
+  /** Connection id. */
+  id: string;
+  username: string;
+  session: string;
+  tags: string[];
+  wants: string[];
+  /** When they joined the queue; the queue is first come, first served. */
+  since: number;
+}
+
+/** `wants` is satisfied when it is empty or the other person has at least one of its tags. */
+export function satisfies(wants: readonly string[], tags: readonly string[]): boolean {
+  return wants.length === 0 || wants.some((w) => tags.includes(w));
+}
+
+/** Two people may be matched when each one's wants are satisfied by the other's tags, and they are not the same person. */
+export function compatible(a: Waiting, b: Waiting): boolean {
+  return a.id !== b.id && a.session !== b.session && satisfies(a.wants, b.tags) && satisfies(b.wants, a.tags);
+}
+
+/** The longest-waiting compatible person for `newcomer`, if any. */
+export function findPartner(queue: readonly Waiting[], newcomer: Waiting): Waiting | undefined {
+  return [...queue].sort((a, b) => a.since - b.since || a.id.localeCompare(b.id)).find((w) => compatible(w, newcomer));
+}
+
+/** 1-based place in line, and how many are waiting. */
+export function positionOf(queue: readonly Waiting[], id: string): { position: number; waiting: number } {
+  const ordered = [...queue].sort((a, b) => a.since - b.since || a.id.localeCompare(b.id));
+  return { position: ordered.findIndex((w) => w.id === id) + 1, waiting: ordered.length };
+}
+
+/** Names in a private room must differ; the second of two equal names gets a suffix. */
+export function distinctNames(first: string, second: string): [string, string] {
+  return first.toLowerCase() === second.toLowerCase() ? [first, `${second.slice(0, 30)}-2`] : [first, second];
+}
