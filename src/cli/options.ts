@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from "commander";
-import { isRoomName, isSessionId } from "../protocol";
+import { isRoomName, isSessionId, MAX_TAGS } from "../protocol";
 
 export interface CliOptions {
   /** `ws:` or `wss:` origin of the worker. */
@@ -8,6 +8,9 @@ export interface CliOptions {
   username: string;
   session: string | undefined;
   color: boolean;
+  /** Stranger mode: be matched with one person instead of joining a room. */
+  match: boolean;
+  interests: { tags: string[]; wants: string[] };
 }
 
 /** `http://host` → `ws://host`, `https://host` → `wss://host`; ws URLs pass through. */
@@ -28,6 +31,15 @@ function room(value: string): string {
   return value;
 }
 
+function tags(value: string): string[] {
+  const list = value
+    .split(",")
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean);
+  if (list.length > MAX_TAGS) throw new InvalidArgumentError(`at most ${MAX_TAGS} tags`);
+  return list;
+}
+
 function session(value: string): string {
   if (!isSessionId(value)) throw new InvalidArgumentError("a session is 8-64 letters, digits, _ or -");
   return value;
@@ -42,6 +54,9 @@ export function buildProgram(): Command {
     .option("-r, --room <room>", "the room to join", room, "lobby")
     .option("-u, --username <name>", "your name in the room; blank lets the server pick Anon_HHmmss", "")
     .option("-s, --session <id>", "session id: reuse one to take your name back after a dropped connection", session)
+    .option("-m, --match", "talk one-to-one with a stranger instead of joining a room")
+    .option("--tags <list>", "with --match: your interests, comma-separated (up to 5)", tags, [])
+    .option("--wants <list>", "with --match: interests your partner should share one of (blank: anyone)", tags, [])
     .option("--no-color", "plain output even on a terminal (also NO_COLOR=1)")
     .addHelpText(
       "after",
@@ -50,16 +65,26 @@ Examples:
   $ hallway --room lobby --username alice
   $ hallway https://hallway.example.workers.dev -r standup -u bob
   $ echo "deploy is done" | hallway -r ops -u ci-bot
+  $ hallway --match --tags music,chess --wants chess
 
 Lines starting with / are commands: /msg <user> <text>, /users (or /who), /stats, /help, /quit,
-and for the room's operator /kick, /ban and /unban. Start a message with // to send a leading /.
+and for the room's operator /kick, /ban and /unban; with --match, /next finds another stranger.
+Start a message with // to send a leading /.
 The client reconnects on its own and exits 0 on /quit or at the end of input.`,
     )
     .showHelpAfterError("(run hallway --help for usage)");
 }
 
 export function readOptions(program: Command): CliOptions {
-  const opts = program.opts<{ room: string; username: string; session?: string; color: boolean }>();
+  const opts = program.opts<{
+    room: string;
+    username: string;
+    session?: string;
+    color: boolean;
+    match?: boolean;
+    tags: string[];
+    wants: string[];
+  }>();
   const [url = "http://localhost:8787"] = program.args;
   let origin: string;
   try {
@@ -67,5 +92,13 @@ export function readOptions(program: Command): CliOptions {
   } catch (error) {
     program.error(`error: ${(error as Error).message}`);
   }
-  return { origin, room: opts.room, username: opts.username, session: opts.session, color: opts.color };
+  return {
+    origin,
+    room: opts.room,
+    username: opts.username,
+    session: opts.session,
+    color: opts.color,
+    match: Boolean(opts.match),
+    interests: { tags: opts.tags, wants: opts.wants },
+  };
 }

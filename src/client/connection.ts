@@ -28,14 +28,24 @@ export interface JoinParams {
   session: string;
   /** The last message id seen, so a reconnect resumes without gaps or repeats. */
   since: () => number;
+  /** A ticket from the matchmaker, for a private stranger room. */
+  token?: string;
   /** A WebSocket class for runtimes without a global one that fits (the terminal client passes `ws`). */
   WebSocket?: unknown;
 }
 
 /** The URL that joins `room`, resuming after `since` when it is set. */
-export function joinUrl(origin: string, room: string, username: string, session: string, since: number): string {
+export function joinUrl(
+  origin: string,
+  room: string,
+  username: string,
+  session: string,
+  since: number,
+  token?: string,
+): string {
   const query = new URLSearchParams({ username, session });
   if (since > 0) query.set("since", String(since));
+  if (token) query.set("token", token);
   return `${origin}/chat/${encodeURIComponent(room)}?${query}`;
 }
 
@@ -52,7 +62,8 @@ export class RoomConnection {
   #leaving = false;
 
   constructor(params: JoinParams, events: ConnectionEvents) {
-    const url = () => joinUrl(params.origin, params.room, params.username(), params.session, params.since());
+    const url = () =>
+      joinUrl(params.origin, params.room, params.username(), params.session, params.since(), params.token);
     // partysocket reports its own failures (refused, timed out) as a close with
     // code 1000, so 1000 means "left" only after this client asked to leave.
     const final = (code: number) => FINAL_CLOSE_CODES.has(code) || (code === CloseCode.normal && this.#leaving);

@@ -8,11 +8,13 @@ import {
   isRoomName,
   type ServerFrame,
   ServerType,
+  SystemEvent,
 } from "../protocol";
 import { type ConnectionStatus, RoomConnection } from "./connection";
 import { $ } from "./dom";
 import { applyFrame, type ChatModel, emptyModel, oldestId, prependOlder, sortedUsers, usersLine } from "./model";
 import { renderLine, renderUsers } from "./render";
+import { parseTags, StrangerQueue } from "./stranger";
 
 /**
  * The web app: a start screen at `/`, and a room at `/r/<room>`. Each room
@@ -68,10 +70,14 @@ class ChatView {
     room: string,
     requestedName: string,
     private readonly onEnd: (message: string) => void,
+    stranger?: { token: string; partner: string; onNext: () => void },
   ) {
     this.#model = emptyModel(room);
-    $("room-title").textContent = `#${room}`;
-    document.title = `#${room} · Hallway`;
+    $("room-title").textContent = stranger ? `Talking with ${stranger.partner}` : `#${room}`;
+    document.title = stranger ? "Stranger · Hallway" : `#${room} · Hallway`;
+    document.body.classList.toggle("stranger", Boolean(stranger));
+    const next = $<HTMLButtonElement>("next");
+    next.hidden = !stranger;
     this.#lines.replaceChildren();
     this.#older.hidden = true;
     this.#jump.hidden = true;
@@ -79,6 +85,7 @@ class ChatView {
     this.#renderUsers();
 
     const signal = this.#abort.signal;
+    if (stranger) next.addEventListener("click", () => stranger.onNext(), { signal });
     $("composer").addEventListener("submit", (e) => this.#submit(e), { signal });
     this.#older.addEventListener("click", () => this.#loadOlder(), { signal });
     this.#jump.addEventListener("click", () => this.#scrollToEnd(), { signal });
@@ -106,6 +113,7 @@ class ChatView {
         username: () => this.#model.me ?? requestedName,
         session: sessionId(),
         since: () => this.#model.lastId,
+        ...(stranger ? { token: stranger.token } : {}),
       },
       {
         frames: (frames) => this.#onFrames(frames),
@@ -134,6 +142,9 @@ class ChatView {
         this.#showUsersReply = false;
         this.#append([usersLine(frame.payload.users)]);
         added++;
+      }
+      if (frame.type === ServerType.system && frame.payload.event === SystemEvent.partnerLeft) {
+        this.#setNotice(`${frame.payload.username} left the conversation. Press "Next stranger" to meet someone new.`);
       }
       const applied = applyFrame(this.#model, frame);
       if (frame.type === ServerType.welcome) this.#onWelcome();
@@ -258,13 +269,22 @@ class ChatView {
 }
 
 let current: ChatView | null = null;
+let stranger: StrangerQueue | null = null;
+
+const socketOrigin = () => `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}`;
+
+function show(screen: "start" | "chat" | "waiting"): void {
+  for (const id of ["start", "chat", "waiting"]) $(id).hidden = id !== screen;
+}
 
 function showStart(message = "", room?: string): void {
   current?.leave();
   current = null;
+  stranger?.close();
+  stranger = null;
   document.title = "Hallway";
-  $("chat").hidden = true;
-  $("start").hidden = false;
+  document.body.classList.remove("stranger");
+  show("start");
   $("start-error").textContent = message;
   const roomInput = $<HTMLInputElement>("start-room");
   if (room) roomInput.value = room;
@@ -273,10 +293,54 @@ function showStart(message = "", room?: string): void {
   (message ? nameInput : roomInput).focus();
 }
 
+/** Stranger mode: wait in the matchmaker's queue, chat in a private room, "next" to go again. */
+function showStranger(): void {
+  current?.leave();
+  current = null;
+  stranger?.close();
+  const name = $<HTMLInputElement>("start-name").value.trim() || localStorage.getItem(NAME_KEY) || "";
+  const interests = {
+    tags: parseTags($<HTMLInputElement>("start-tags").value),
+    wants: parseTags($<HTMLInputElement>("start-wants").value),
+  };
+  const waiting = () => {
+    current?.leave();
+    current = null;
+    document.title = "Finding someone… · Hallway";
+    $("waiting-status").textContent = "connecting to the matchmaker…";
+    $("waiting-error").textContent = "";
+    show("waiting");
+  };
+  const queue = new StrangerQueue(socketOrigin(), name, sessionId(), interests, {
+    waiting: (position, total) => {
+      $("waiting-status").textContent =
+        position > 0 ? `You are number ${position} of ${total} waiting.` : "Waiting for someone…";
+    },
+    matched: ({ room, token, partner }) => {
+      show("chat");
+      current = new ChatView(room, name, (message) => showStart(message), {
+        token,
+        partner,
+        onNext: () => {
+          waiting();
+          queue.queue();
+        },
+      });
+    },
+    error: (message) => {
+      $("waiting-error").textContent = message;
+    },
+  });
+  stranger = queue;
+  waiting();
+  queue.queue();
+}
+
 function showRoom(room: string): void {
   current?.leave();
-  $("start").hidden = true;
-  $("chat").hidden = false;
+  stranger?.close();
+  stranger = null;
+  show("chat");
   const name = $<HTMLInputElement>("start-name").value.trim() || localStorage.getItem(NAME_KEY) || "";
   current = new ChatView(room, name, (message) => {
     // A refused or ended visit goes back to the start screen, at its own URL.
@@ -287,7 +351,8 @@ function showRoom(room: string): void {
 
 function route(): void {
   const room = roomFromPath(location.pathname);
-  if (room) showRoom(room);
+  if (location.pathname === "/stranger") showStranger();
+  else if (room) showRoom(room);
   else showStart("", undefined);
 }
 
@@ -302,6 +367,15 @@ function main(): void {
     localStorage.setItem(NAME_KEY, $<HTMLInputElement>("start-name").value.trim());
     history.pushState(null, "", `/r/${encodeURIComponent(room)}`);
     showRoom(room);
+  });
+  $("start-stranger").addEventListener("click", () => {
+    localStorage.setItem(NAME_KEY, $<HTMLInputElement>("start-name").value.trim());
+    history.pushState(null, "", "/stranger");
+    showStranger();
+  });
+  $("waiting-cancel").addEventListener("click", () => {
+    history.pushState(null, "", "/");
+    showStart();
   });
   $("back").addEventListener("click", (event) => {
     event.preventDefault();

@@ -102,6 +102,23 @@ describe("the terminal client", () => {
     expect(help.lines.join("\n")).toMatch(/--username <name>/);
   });
 
+  it("--match pairs two strangers, and /next ends it for both", async () => {
+    const topic = `t${Date.now().toString(36)}`;
+    const ann = hallway("--match", "--tags", topic, "--wants", topic, "-u", "ann");
+    await ann.waitForStderr(/waiting for a stranger \(1 of 1/);
+    const ben = hallway("--match", "--tags", topic, "--wants", topic, "-u", "ben");
+    await ann.waitForLine(/^\* matched with ben/);
+    await ben.waitForLine(/^\* matched with ann/);
+    await ben.waitForLine(/\* ann joined$/);
+    ann.type("hello stranger");
+    await ben.waitForLine(/<ann> hello stranger$/);
+    ben.type("/next");
+    await ann.waitForLine(/\* ben left the conversation$/);
+    await ann.waitForLine(/^\* looking for someone new/);
+    ann.type("/quit");
+    expect(await ann.exited).toBe(0);
+  });
+
   it("reconnects when the server drops and resumes without repeating lines", async () => {
     const r = room("drop");
     const alice = await joined(r, "alice");

@@ -212,6 +212,40 @@ describe("the web app in Chromium", () => {
     expect(await alice.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
   });
 
+  it("matches two strangers, lets them chat, and 'next' ends it for both", async () => {
+    const topic = `t${Date.now().toString(36)}`;
+    const stranger = async (name: string) => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      pages.push(page);
+      await page.goto(`${server.url}/`);
+      await page.fill("#start-name", name);
+      await page.fill("#start-tags", topic);
+      await page.fill("#start-wants", topic);
+      await page.click("#start-stranger");
+      await page.waitForURL(`${server.url}/stranger`);
+      return page;
+    };
+    const ann = await stranger("ann");
+    await ann.locator("#waiting-status", { hasText: "number 1 of 1" }).waitFor();
+    const ben = await stranger("ben");
+    await ann.locator("#room-title", { hasText: "Talking with ben" }).waitFor();
+    await ben.locator("#room-title", { hasText: "Talking with ann" }).waitFor();
+    await waitConnected(ann);
+    await waitConnected(ben);
+    await say(ann, "hi stranger");
+    await seeLine(ben, "hi stranger");
+    expect(await ann.evaluate(() => document.body.className)).toContain("stranger");
+    expect(await ann.isVisible("#users")).toBe(false);
+
+    await ben.click("#next");
+    await ben.locator("#waiting").waitFor();
+    await seeLine(ann, "ben left the conversation", ".line.system");
+    await ann.locator("#notice", { hasText: "Next stranger" }).waitFor();
+    await ben.click("#waiting-cancel");
+    await ben.locator("#start").waitFor();
+  });
+
   it("reconnects after the server restarts and resumes without duplicates", async () => {
     const r = room("restart");
     const alice = await person(r, "alice");
