@@ -1,10 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { PRIVATE_HEADER } from "../http/private-rooms";
-import { HISTORY_PAGE_MAX, nameKey, type ServerFrame, ServerType, serverFrame } from "../protocol";
+import { HISTORY_PAGE_MAX, type ServerFrame, ServerType, serverFrame } from "../protocol";
 import { BanStore } from "./ban-store";
 import { type RoomConfig, readConfig } from "./config";
-import { answerCode, type Connection, connectionTag, openConnections, readAttachment } from "./connections";
+import { answerCode, readAttachment } from "./connections";
 import { HistoryStore } from "./history-store";
 import {
   type Effect,
@@ -19,6 +19,7 @@ import {
   receive,
   type Transition,
 } from "./hub";
+import { Roster } from "./roster";
 
 /** Storage key of a private room's state; absent in public rooms. */
 const PRIVACY_KEY = "privacy";
@@ -36,13 +37,16 @@ export interface RoomInfo {
  * A thin shell over the platform. Each event (join, frame, close, error, alarm)
  * becomes one call into the pure logic in `hub.ts`, and the effects it returns
  * are performed here. Everything that must outlive hibernation is in the
- * sockets' attachments and tags, in SQLite, or in the alarm; fields of this
- * class are caches rebuilt by the constructor.
+ * sockets' attachments, in SQLite, or in the alarm. The roster and the socket
+ * map below are caches: rebuilt from the attachments on the first event after
+ * the object wakes, then kept current by the effects, so a message costs the
+ * same in a room of 5 or 5,000.
  */
 export class ChatRoom extends DurableObject<Env> {
   readonly #history: HistoryStore;
   readonly #bans: BanStore;
   readonly #config: RoomConfig;
+  #members: { roster: Roster; sockets: Map<string, WebSocket> } | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -91,10 +95,11 @@ export class ChatRoom extends DurableObject<Env> {
       return new Response(null, { status: 101, webSocket: client });
     }
     const { member, transition } = outcome;
-    this.ctx.acceptWebSocket(server, [connectionTag(member.id), `user:${nameKey(member.username)}`]);
+    this.ctx.acceptWebSocket(server);
     server.serializeAttachment(member);
-    this.#perform(transition);
-    await this.#scheduleIdleCheck(transition.state);
+    this.#cache().sockets.set(member.id, server);
+    this.#perform(room, transition);
+    await this.#scheduleIdleCheck();
     return new Response(null, { status: 101, webSocket: client });
   }
 
@@ -102,9 +107,9 @@ export class ChatRoom extends DurableObject<Env> {
     const attachment = readAttachment(ws);
     if (!attachment || attachment.left) return;
     const state = this.#state();
-    const transition = receive(state, this.#context(), attachment.id, message, Date.now());
-    this.#perform(transition);
-    if (transition.state.members.length !== state.members.length) await this.#scheduleIdleCheck(transition.state);
+    const before = state.roster.size;
+    this.#perform(state.room, receive(state, this.#context(), attachment.id, message, Date.now()));
+    if (this.#cache().roster.size !== before) await this.#scheduleIdleCheck();
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -127,26 +132,26 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** Evicts idle connections and sets the alarm for the next deadline, if anyone is left. */
   override async alarm(): Promise<void> {
-    const connections = openConnections(this.ctx.getWebSockets());
-    const sockets = new Map(connections.map((c) => [c.member.id, c.ws]));
+    const { sockets } = this.#cache();
     const lastActive = (m: Member) => {
       const ws = sockets.get(m.id);
       const heartbeat = ws ? (this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0) : 0;
       return Math.max(m.lastSeen, heartbeat);
     };
-    const transition = expire(this.#stateOf(this.#roomName(), connections), this.#context(), lastActive, Date.now());
-    this.#perform(transition);
+    const state = this.#state();
+    const transition = expire(state, this.#context(), lastActive, Date.now());
+    this.#perform(state.room, transition);
     if (transition.nextCheck === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(transition.nextCheck);
   }
 
   /** Who is here and when the room last spoke; joins nothing and writes nothing. */
   async info(room: string): Promise<RoomInfo> {
-    const members = this.#state(room).members;
+    const { roster } = this.#cache();
     return {
       room,
-      userCount: members.length,
-      users: [...members].sort((a, b) => a.connectedAt - b.connectedAt).map((m) => m.username),
+      userCount: roster.size,
+      users: [...roster.values()].sort((a, b) => a.connectedAt - b.connectedAt).map((m) => m.username),
       lastMessageAt: this.#history.lastMessageAt(),
     };
   }
@@ -161,10 +166,11 @@ export class ChatRoom extends DurableObject<Env> {
     const attachment = readAttachment(ws);
     if (!attachment || attachment.left) return;
     ws.serializeAttachment({ ...attachment, left: true });
-    const { left: _, ...member } = attachment;
-    const transition = leave(this.#state(), this.#context(), member, Date.now());
-    this.#perform(transition);
-    await this.#scheduleIdleCheck(transition.state);
+    const state = this.#state();
+    const member = state.roster.get(attachment.id);
+    if (!member) return;
+    this.#perform(state.room, leave(state, this.#context(), member, Date.now()));
+    await this.#scheduleIdleCheck();
   }
 
   /**
@@ -172,10 +178,29 @@ export class ChatRoom extends DurableObject<Env> {
    * activity, so an alarm already set is never too late; the alarm handler
    * moves it to the next real deadline. An empty room keeps no alarm.
    */
-  async #scheduleIdleCheck(state: RoomState): Promise<void> {
-    const next = nextIdleCheck(state.members, (m) => m.lastSeen, this.#config);
+  async #scheduleIdleCheck(): Promise<void> {
+    const next = nextIdleCheck(this.#cache().roster, (m) => m.lastSeen, this.#config);
     if (next === null) await this.ctx.storage.deleteAlarm();
     else if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(next);
+  }
+
+  /** Members and their sockets, rebuilt from the attachments after the object wakes. */
+  #cache(): { roster: Roster; sockets: Map<string, WebSocket> } {
+    if (!this.#members) {
+      const roster = new Roster();
+      const sockets = new Map<string, WebSocket>();
+      for (const ws of this.ctx.getWebSockets()) {
+        // Closing sockets are not members any more, whatever getWebSockets() says.
+        if (ws.readyState !== WebSocket.OPEN) continue;
+        const attachment = readAttachment(ws);
+        if (!attachment || attachment.left) continue;
+        const { left: _, ...member } = attachment;
+        roster.add(member);
+        sockets.set(member.id, ws);
+      }
+      this.#members = { roster, sockets };
+    }
+    return this.#members;
   }
 
   /** Limits, bans and privacy as they are now; privacy is kept in storage, so it outlives hibernation. */
@@ -196,52 +221,61 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   #state(room = this.#roomName()): RoomState {
-    return this.#stateOf(room, openConnections(this.ctx.getWebSockets()));
+    return { room, lastId: this.#history.lastId(), roster: this.#cache().roster };
   }
 
-  #stateOf(room: string, connections: Connection[]): RoomState {
-    return { room, lastId: this.#history.lastId(), members: connections.map((c) => c.member) };
-  }
-
-  #perform({ state, effects }: Transition): void {
-    for (const effect of effects) this.#apply(state.room, effect);
-    this.#history.settle(state.lastId);
+  #perform(room: string, { lastId, effects }: Transition): void {
+    for (const effect of effects) this.#apply(room, effect);
+    this.#history.settle(lastId);
   }
 
   #apply(room: string, effect: Effect): void {
+    const { roster, sockets } = this.#cache();
     switch (effect.kind) {
-      case "send":
-        this.#sendTo(effect.to, JSON.stringify(effect.frame));
+      case "send": {
+        const ws = sockets.get(effect.to);
+        if (ws) send(ws, JSON.stringify(effect.frame));
         return;
+      }
       case "broadcast": {
         // Serialized once, whatever the room's size.
         const text = JSON.stringify(effect.frame);
-        for (const { ws } of openConnections(this.ctx.getWebSockets())) send(ws, text);
+        for (const ws of sockets.values()) send(ws, text);
         return;
       }
       case "record":
         this.#history.append(effect.frame);
         return;
-      case "replay":
-        this.#sendTo(effect.to, JSON.stringify(historyFrame(this.#history.replay(effect.since))));
+      case "replay": {
+        const ws = sockets.get(effect.to);
+        if (ws) send(ws, JSON.stringify(historyFrame(this.#history.replay(effect.since))));
         return;
-      case "close":
-        for (const ws of this.ctx.getWebSockets(connectionTag(effect.to))) {
-          const attachment = readAttachment(ws);
-          if (attachment) ws.serializeAttachment({ ...attachment, left: true });
-          try {
-            ws.close(effect.code, effect.reason);
-          } catch {
-            // Already closing.
-          }
+      }
+      case "close": {
+        const ws = sockets.get(effect.to);
+        if (!ws) return;
+        const attachment = readAttachment(ws);
+        if (attachment) ws.serializeAttachment({ ...attachment, left: true });
+        try {
+          ws.close(effect.code, effect.reason);
+        } catch {
+          // Already closing.
         }
         return;
-      case "update":
-        for (const ws of this.ctx.getWebSockets(connectionTag(effect.member.id))) {
-          const attachment = readAttachment(ws);
-          if (attachment && !attachment.left) ws.serializeAttachment(effect.member);
-        }
+      }
+      case "add":
+        roster.add(effect.member);
         return;
+      case "remove":
+        roster.remove(effect.id);
+        sockets.delete(effect.id);
+        return;
+      case "update": {
+        roster.update(effect.member);
+        const ws = sockets.get(effect.member.id);
+        if (ws && !readAttachment(ws)?.left) ws.serializeAttachment(effect.member);
+        return;
+      }
       case "ban":
         this.#bans.ban(effect.username, effect.session, Date.now());
         return;
@@ -260,12 +294,6 @@ export class ChatRoom extends DurableObject<Env> {
     }
   }
 
-  #sendTo(id: string, text: string): void {
-    for (const ws of this.ctx.getWebSockets(connectionTag(id))) {
-      if (ws.readyState === WebSocket.OPEN) send(ws, text);
-    }
-  }
-
   #log(room: string, entry: LogEntry): void {
     console.log(JSON.stringify({ ...entry, room }));
   }
@@ -275,8 +303,9 @@ function historyFrame(replay: ReturnType<HistoryStore["replay"]>): ServerFrame {
   return serverFrame(ServerType.history, replay);
 }
 
-/** A send to a socket that died a moment ago must not stop the others' sends. */
+/** Sends to open sockets only; a send to one that died a moment ago must not stop the others. */
 function send(ws: WebSocket, text: string): void {
+  if (ws.readyState !== WebSocket.OPEN) return;
   try {
     ws.send(text);
   } catch {

@@ -1,4 +1,4 @@
-import type { Member } from "./hub";
+import type { Member } from "./roster";
 
 /**
  * What a socket carries across hibernation. A joined socket holds its member;
@@ -22,27 +22,6 @@ function isAttachment(value: unknown): value is Attachment {
     "username" in value &&
     typeof value.username === "string"
   );
-}
-
-/** Tag that finds one connection's socket. */
-export const connectionTag = (id: string) => `conn:${id}`;
-
-/** A joined, open socket with its member. */
-export interface Connection {
-  ws: WebSocket;
-  member: Member;
-}
-
-/** Every socket of the room that is open and still a member. */
-export function openConnections(sockets: WebSocket[]): Connection[] {
-  const out: Connection[] = [];
-  for (const ws of sockets) {
-    if (ws.readyState !== WebSocket.OPEN) continue;
-    const attachment = readAttachment(ws);
-    if (!attachment || attachment.left) continue;
-    out.push({ ws, member: attachment });
-  }
-  return out;
 }
 
 /**

@@ -10,7 +10,6 @@ import {
   type HistoryFrame,
   isSessionId,
   MAX_HISTORY,
-  nameKey,
   parseClientFrame,
   type ServerFrame,
   ServerType,
@@ -18,7 +17,8 @@ import {
   serverFrame,
 } from "../protocol";
 import type { RoomConfig } from "./config";
-import { type Bucket, fullBucket, take } from "./rate-limit";
+import { fullBucket, take } from "./rate-limit";
+import type { Member, RosterView } from "./roster";
 
 /**
  * The room's pure logic: platform events in, new state and effects out. Nothing
@@ -26,28 +26,14 @@ import { type Bucket, fullBucket, take } from "./rate-limit";
  * testable in plain Node and the Durable Object stays a thin shell.
  */
 
-/** One joined connection. The shell keeps it in the socket's attachment. */
-export interface Member {
-  /** Connection id, unique per socket. */
-  id: string;
-  username: string;
-  session: string;
-  operator: boolean;
-  connectedAt: number;
-  messagesSent: number;
-  /** Last frame received from this connection (heartbeats are tracked by the runtime). */
-  lastSeen: number;
-  bucket: Bucket;
-  /** Times of recent frames dropped by the rate limit, newest last. */
-  drops: number[];
-}
+export type { Member, RosterView } from "./roster";
 
 export interface RoomState {
   room: string;
   /** Highest message id handed out so far; ids only grow. */
   lastId: number;
   /** Open, joined connections. */
-  members: readonly Member[];
+  roster: RosterView;
 }
 
 /** What the room's rules need from outside besides state: limits, bans, and whether it is private. */
@@ -76,7 +62,9 @@ export type Effect =
   | { kind: "replay"; to: string; since: number | undefined }
   /** Close one connection; it leaves without a further notice. */
   | { kind: "close"; to: string; code: number; reason: string }
-  /** Store a member's changed attachment. */
+  /** Membership: a member joined, left, or changed (counters, operator, bucket). */
+  | { kind: "add"; member: Member }
+  | { kind: "remove"; id: string }
   | { kind: "update"; member: Member }
   /** Keep a name and session out of the room; lift such a ban. */
   | { kind: "ban"; username: string; session: string | null }
@@ -86,7 +74,14 @@ export type Effect =
   | { kind: "forget" }
   | { kind: "log"; entry: LogEntry };
 
+/** What an event leads to: the new id counter, and the effects to perform in order. */
 export interface Transition {
+  lastId: number;
+  effects: Effect[];
+}
+
+/** A step of a multi-step transition: the state it leaves behind, and its effects. */
+interface Step {
   state: RoomState;
   effects: Effect[];
 }
@@ -105,16 +100,11 @@ export type JoinOutcome =
   | { ok: true; member: Member; transition: Transition }
   | { ok: false; error: ErrorPayload; closeCode: number; log: LogEntry };
 
-function findByName(members: readonly Member[], username: string): Member | undefined {
-  const key = nameKey(username);
-  return members.find((m) => nameKey(m.username) === key);
-}
-
 /** `Anon_HHmmss`, then `Anon_HHmmss-2`, `-3`, ... until one is free. */
-function freeAnonymousName(members: readonly Member[], now: number): string {
+function freeAnonymousName(roster: RosterView, now: number): string {
   const base = anonymousName(now);
   let name = base;
-  for (let n = 2; findByName(members, name); n++) name = `${base}-${n}`;
+  for (let n = 2; roster.byName(name); n++) name = `${base}-${n}`;
   return name;
 }
 
@@ -127,7 +117,7 @@ function systemFrame(id: number, event: SystemEvent, username: string, text: str
 }
 
 /** Allocates the next id for a system notice that is recorded and broadcast. */
-function notice(state: RoomState, event: SystemEvent, username: string, text: string, now: number): Transition {
+function notice(state: RoomState, event: SystemEvent, username: string, text: string, now: number): Step {
   const id = state.lastId + 1;
   const frame = systemFrame(id, event, username, text, now);
   return {
@@ -140,18 +130,18 @@ function notice(state: RoomState, event: SystemEvent, username: string, text: st
 }
 
 /** A system line for one person only (replies to moderation commands); not recorded. */
-function privateNotice(state: RoomState, to: Member, username: string, text: string, now: number): Transition {
+function privateNotice(state: RoomState, to: Member, username: string, text: string, now: number): Step {
   const id = state.lastId + 1;
   const frame = systemFrame(id, SystemEvent.info, username, text, now);
   return { state: { ...state, lastId: id }, effects: [{ kind: "send", to: to.id, frame }] };
 }
 
-function userCount(members: readonly Member[]): Effect {
-  return { kind: "broadcast", frame: serverFrame(ServerType.userCount, { count: members.length }) };
+function userCount(count: number): Effect {
+  return { kind: "broadcast", frame: serverFrame(ServerType.userCount, { count }) };
 }
 
 /** Runs steps in order, threading the state through and concatenating their effects. */
-function chain(state: RoomState, ...steps: ((s: RoomState) => Transition | Effect[])[]): Transition {
+function chain(state: RoomState, ...steps: ((s: RoomState) => Step | Effect[])[]): Step {
   let current = state;
   const effects: Effect[] = [];
   for (const step of steps) {
@@ -163,6 +153,10 @@ function chain(state: RoomState, ...steps: ((s: RoomState) => Transition | Effec
     }
   }
   return { state: current, effects };
+}
+
+function done(step: Step): Transition {
+  return { lastId: step.state.lastId, effects: step.effects };
 }
 
 function refuse(code: ErrorPayload["code"], message: string, closeCode: number, username?: string): JoinOutcome {
@@ -182,7 +176,7 @@ export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, n
   const requested = request.username?.trim() ?? "";
   let username: string;
   if (requested === "") {
-    username = freeAnonymousName(state.members, now);
+    username = freeAnonymousName(state.roster, now);
   } else {
     const check = checkUsername(requested);
     if (!check.ok) return refuse(ErrorCode.badUsername, check.reason, CloseCode.badRequest);
@@ -192,7 +186,7 @@ export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, n
     return refuse(ErrorCode.banned, "you are banned from this room", CloseCode.banned, username);
   }
 
-  const holder = findByName(state.members, username);
+  const holder = state.roster.byName(username);
   if (holder && holder.session !== session) {
     return refuse(
       ErrorCode.usernameTaken,
@@ -204,34 +198,37 @@ export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, n
   if (ctx.privacy?.closed) {
     return refuse(ErrorCode.forbidden, "this conversation has ended", CloseCode.forbidden, username);
   }
-  if (ctx.privacy && !holder && state.members.length >= PRIVATE_ROOM_SIZE) {
+  if (ctx.privacy && !holder && state.roster.size >= PRIVATE_ROOM_SIZE) {
     return refuse(ErrorCode.forbidden, "this conversation already has two people", CloseCode.forbidden, username);
   }
-  if (!holder && state.members.length >= ctx.config.maxConnections) {
+  if (!holder && state.roster.size >= ctx.config.maxConnections) {
     return refuse(ErrorCode.roomFull, "this room is full; try again later", CloseCode.roomFull, username);
   }
 
-  const others = holder ? state.members.filter((m) => m.id !== holder.id) : state.members;
+  const others = holder ? state.roster.size - 1 : state.roster.size;
   const member: Member = {
     id: request.id,
     username: holder?.username ?? username,
     session,
     // The first person in an empty room runs it; a takeover keeps the holder's role.
-    operator: holder ? holder.operator : others.length === 0,
+    operator: holder ? holder.operator : others === 0,
     connectedAt: now,
     messagesSent: 0,
     lastSeen: now,
     bucket: fullBucket({ burst: ctx.config.rateLimitBurst, perSecond: ctx.config.rateLimitPerSecond }, now),
     drops: [],
   };
-  const members = [...others, member];
-  const transition = chain(
-    { ...state, members },
-    () =>
+  const step = chain(
+    state,
+    (): Effect[] =>
       holder
-        ? [{ kind: "close", to: holder.id, code: CloseCode.replaced, reason: "replaced by a newer connection" }]
+        ? [
+            { kind: "close", to: holder.id, code: CloseCode.replaced, reason: "replaced by a newer connection" },
+            { kind: "remove", id: holder.id },
+          ]
         : [],
     () => [
+      { kind: "add", member },
       {
         kind: "send",
         to: member.id,
@@ -248,40 +245,44 @@ export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, n
     // A takeover is the same person coming back: no join or leave notice.
     (s) => (holder ? [] : notice(s, SystemEvent.join, member.username, `${member.username} joined`, now)),
     () => [
-      userCount(members),
+      userCount(others + 1),
       { kind: "log", entry: { event: holder ? "takeover" : "join", username: member.username } },
     ],
   );
-  return { ok: true, member, transition };
+  return { ok: true, member, transition: done(step) };
 }
 
 /**
  * Bookkeeping once a member is gone: the count, a new operator if they ran
  * the room, and for a private room, closing it (and forgetting it once empty).
  */
-function without(state: RoomState, ctx: RoomContext, leaver: Member, now: number): Transition {
-  const members = state.members.filter((m) => m.id !== leaver.id);
-  const rest: RoomState = { ...state, members };
+function without(state: RoomState, ctx: RoomContext, leaver: Member, now: number): Step {
+  const roster = state.roster.clone();
+  roster.remove(leaver.id);
+  const rest: RoomState = { ...state, roster };
+  const effects: Effect[] = [{ kind: "remove", id: leaver.id }, userCount(roster.size)];
   if (ctx.privacy) {
-    const effects: Effect[] = [userCount(members), { kind: "closeRoom" }];
-    if (members.length === 0) effects.push({ kind: "forget" });
+    effects.push({ kind: "closeRoom" });
+    if (roster.size === 0) effects.push({ kind: "forget" });
     return { state: rest, effects };
   }
+  const members = [...roster.values()];
   if (!leaver.operator || members.length === 0 || members.some((m) => m.operator)) {
-    return { state: rest, effects: [userCount(members)] };
+    return { state: rest, effects };
   }
   const heir = members.reduce((a, b) => (b.connectedAt < a.connectedAt ? b : a));
   const promoted = { ...heir, operator: true };
+  roster.update(promoted);
   return chain(
-    { ...rest, members: members.map((m) => (m.id === heir.id ? promoted : m)) },
-    () => [userCount(members), { kind: "update", member: promoted }],
+    rest,
+    () => [...effects, { kind: "update", member: promoted }],
     (s) => notice(s, SystemEvent.operator, heir.username, `${heir.username} now runs the room`, now),
     () => [{ kind: "log", entry: { event: "operator", username: heir.username } }],
   );
 }
 
 /** The notice for someone leaving: in a private room, the partner is told the conversation is over. */
-function leaveNotice(state: RoomState, ctx: RoomContext, leaver: Member, now: number, why = ""): Transition {
+function leaveNotice(state: RoomState, ctx: RoomContext, leaver: Member, now: number, why = ""): Step {
   return ctx.privacy
     ? notice(state, SystemEvent.partnerLeft, leaver.username, `${leaver.username} left the conversation`, now)
     : notice(state, SystemEvent.leave, leaver.username, `${leaver.username} left${why}`, now);
@@ -289,6 +290,10 @@ function leaveNotice(state: RoomState, ctx: RoomContext, leaver: Member, now: nu
 
 /** A member's socket went away (closed or errored): the room is told. */
 export function leave(state: RoomState, ctx: RoomContext, leaver: Member, now: number): Transition {
+  return done(leaving(state, ctx, leaver, now));
+}
+
+function leaving(state: RoomState, ctx: RoomContext, leaver: Member, now: number): Step {
   return chain(
     state,
     (s) => leaveNotice(s, ctx, leaver, now),
@@ -299,12 +304,16 @@ export function leave(state: RoomState, ctx: RoomContext, leaver: Member, now: n
 
 /** When the room next needs to look for idle connections, or null when nobody is here. */
 export function nextIdleCheck(
-  members: readonly Member[],
+  roster: RosterView,
   lastActive: (m: Member) => number,
   config: RoomConfig,
 ): number | null {
-  if (members.length === 0) return null;
-  return Math.min(...members.map((m) => lastActive(m) + config.idleTimeoutMs));
+  let next: number | null = null;
+  for (const m of roster.values()) {
+    const deadline = lastActive(m) + config.idleTimeoutMs;
+    if (next === null || deadline < next) next = deadline;
+  }
+  return next;
 }
 
 /**
@@ -313,8 +322,8 @@ export function nextIdleCheck(
  * runtime's last heartbeat answer.
  */
 export function expire(state: RoomState, ctx: RoomContext, lastActive: (m: Member) => number, now: number) {
-  const idle = state.members.filter((m) => now - lastActive(m) >= ctx.config.idleTimeoutMs);
-  let current: Transition = { state, effects: [] };
+  const idle = [...state.roster.values()].filter((m) => now - lastActive(m) >= ctx.config.idleTimeoutMs);
+  let current: Step = { state, effects: [] };
   for (const member of idle) {
     const step = chain(
       current.state,
@@ -335,7 +344,7 @@ export function expire(state: RoomState, ctx: RoomContext, lastActive: (m: Membe
     );
     current = { state: step.state, effects: [...current.effects, ...step.effects] };
   }
-  return { ...current, nextCheck: nextIdleCheck(current.state.members, lastActive, ctx.config) };
+  return { ...done(current), nextCheck: nextIdleCheck(current.state.roster, lastActive, ctx.config) };
 }
 
 function utf8Length(text: string): number {
@@ -353,36 +362,47 @@ export function receive(
   raw: string | ArrayBuffer,
   now: number,
 ): Transition {
-  const found = state.members.find((m) => m.id === senderId);
-  if (!found) return { state, effects: [] };
+  const found = state.roster.get(senderId);
+  if (!found) return { lastId: state.lastId, effects: [] };
   const { config } = ctx;
   const taken = take(found.bucket, { burst: config.rateLimitBurst, perSecond: config.rateLimitPerSecond }, now);
   const sender: Member = { ...found, lastSeen: now, bucket: taken.bucket };
-  const current = { ...state, members: state.members.map((m) => (m.id === senderId ? sender : m)) };
 
-  let result: Transition;
+  let result: Handled;
   if (!taken.ok) {
-    result = dropped(current, sender, taken.retryAfterMs, ctx, now);
+    result = dropped(state, ctx, sender, taken.retryAfterMs, now);
   } else {
     const size = typeof raw === "string" ? (raw.length * 3 <= config.maxFrameBytes ? 0 : utf8Length(raw)) : 0;
     if (size > config.maxFrameBytes) {
-      result = reply(current, sender, {
+      result = reply(state, sender, {
         code: ErrorCode.tooLarge,
         message: `a frame is at most ${config.maxFrameBytes} bytes`,
       });
     } else {
       const parsed = parseClientFrame(raw, config.maxMessageLength);
-      result = parsed.ok ? handle(current, ctx, sender, parsed.frame, now) : reply(current, sender, parsed.error);
+      result = parsed.ok ? handle(state, ctx, sender, parsed.frame, now) : reply(state, sender, parsed.error);
     }
   }
   // The sender's counters, bucket and last-seen time go back into its attachment.
-  const after = result.state.members.find((m) => m.id === senderId);
-  return after ? { ...result, effects: [...result.effects, { kind: "update", member: after }] } : result;
+  const effects = result.sender
+    ? [...result.effects, { kind: "update", member: result.sender } as Effect]
+    : result.effects;
+  return { lastId: result.lastId, effects };
 }
 
-function reply(state: RoomState, to: Member, error: ErrorPayload): Transition {
+/** What handling one frame did: the sender as it is now (null once gone), and the effects. */
+interface Handled extends Transition {
+  sender: Member | null;
+}
+
+function fromStep(step: Step, sender: Member | null): Handled {
+  return { lastId: step.state.lastId, effects: step.effects, sender };
+}
+
+function reply(state: RoomState, to: Member, error: ErrorPayload): Handled {
   return {
-    state,
+    lastId: state.lastId,
+    sender: to,
     effects: [
       { kind: "send", to: to.id, frame: errorFrame(error) },
       { kind: "log", entry: { event: "frame_error", username: to.username, code: error.code } },
@@ -391,13 +411,13 @@ function reply(state: RoomState, to: Member, error: ErrorPayload): Transition {
 }
 
 /** A frame over the rate limit is dropped; a connection that keeps flooding is closed. */
-function dropped(state: RoomState, sender: Member, retryAfterMs: number, ctx: RoomContext, now: number): Transition {
+function dropped(state: RoomState, ctx: RoomContext, sender: Member, retryAfterMs: number, now: number): Handled {
   const drops = [...sender.drops.filter((t) => now - t < ctx.config.floodWindowMs), now].slice(-ctx.config.floodDrops);
   const updated = { ...sender, drops };
-  const current = { ...state, members: state.members.map((m) => (m.id === sender.id ? updated : m)) };
   if (drops.length < ctx.config.floodDrops) {
     return {
-      state: current,
+      lastId: state.lastId,
+      sender: updated,
       effects: [
         {
           kind: "send",
@@ -407,8 +427,8 @@ function dropped(state: RoomState, sender: Member, retryAfterMs: number, ctx: Ro
       ],
     };
   }
-  return chain(
-    current,
+  const step = chain(
+    state,
     () => [
       {
         kind: "send",
@@ -421,10 +441,15 @@ function dropped(state: RoomState, sender: Member, retryAfterMs: number, ctx: Ro
     (s) => without(s, ctx, updated, now),
     () => [{ kind: "log", entry: { event: "rate_limit_close", username: sender.username, drops: drops.length } }],
   );
+  return fromStep(step, null);
 }
 
-function handle(state: RoomState, ctx: RoomContext, sender: Member, frame: ClientFrame, now: number): Transition {
-  const answer = (f: ServerFrame): Transition => ({ state, effects: [{ kind: "send", to: sender.id, frame: f }] });
+function handle(state: RoomState, ctx: RoomContext, sender: Member, frame: ClientFrame, now: number): Handled {
+  const answer = (f: ServerFrame): Handled => ({
+    lastId: state.lastId,
+    sender,
+    effects: [{ kind: "send", to: sender.id, frame: f }],
+  });
   switch (frame.type) {
     case ClientType.chatMessage: {
       const id = state.lastId + 1;
@@ -434,13 +459,13 @@ function handle(state: RoomState, ctx: RoomContext, sender: Member, frame: Clien
         message: frame.payload.message,
         ts: now,
       }) as HistoryFrame;
-      return counted(state, sender, id, [
+      return counted(sender, id, [
         { kind: "record", frame: message },
         { kind: "broadcast", frame: message },
       ]);
     }
     case ClientType.dm: {
-      const recipient = findByName(state.members, frame.payload.to);
+      const recipient = state.roster.byName(frame.payload.to);
       if (!recipient) {
         return reply(state, sender, {
           code: ErrorCode.noSuchUser,
@@ -457,12 +482,12 @@ function handle(state: RoomState, ctx: RoomContext, sender: Member, frame: Clien
       });
       const effects: Effect[] = [{ kind: "send", to: recipient.id, frame: dm }];
       if (recipient.id !== sender.id) effects.push({ kind: "send", to: sender.id, frame: dm });
-      return counted(state, sender, id, effects);
+      return counted(sender, id, effects);
     }
     case ClientType.users:
       return answer(
         serverFrame(ServerType.users, {
-          users: [...state.members]
+          users: [...state.roster.values()]
             .sort((a, b) => a.connectedAt - b.connectedAt)
             .map((m) => ({ username: m.username, operator: m.operator, since: m.connectedAt })),
         }),
@@ -474,7 +499,7 @@ function handle(state: RoomState, ctx: RoomContext, sender: Member, frame: Clien
           room: state.room,
           messagesSent: sender.messagesSent,
           connectedAt: sender.connectedAt,
-          userCount: state.members.length,
+          userCount: state.roster.size,
         }),
       );
     case ClientType.help:
@@ -482,10 +507,13 @@ function handle(state: RoomState, ctx: RoomContext, sender: Member, frame: Clien
     case ClientType.ping:
       return answer(serverFrame(ServerType.pong, {}));
     case ClientType.quit:
-      return chain(
-        state,
-        () => [{ kind: "close", to: sender.id, code: CloseCode.normal, reason: "bye" }],
-        (s) => leave(s, ctx, sender, now),
+      return fromStep(
+        chain(
+          state,
+          () => [{ kind: "close", to: sender.id, code: CloseCode.normal, reason: "bye" }],
+          (s) => leaving(s, ctx, sender, now),
+        ),
+        null,
       );
     case ClientType.kick:
     case ClientType.ban:
@@ -502,11 +530,11 @@ function moderate(
   action: "kick" | "ban" | "unban",
   name: string,
   now: number,
-): Transition {
+): Handled {
   if (!operator.operator) {
     return reply(state, operator, { code: ErrorCode.notOperator, message: `only the room's operator can ${action}` });
   }
-  const target = findByName(state.members, name);
+  const target = state.roster.byName(name);
   if (target?.id === operator.id) {
     return reply(state, operator, { code: ErrorCode.badMessage, message: `you cannot ${action} yourself` });
   }
@@ -517,50 +545,62 @@ function moderate(
     case "kick":
       if (!target)
         return reply(state, operator, { code: ErrorCode.noSuchUser, message: `nobody called ${name} is here` });
-      return chain(
-        state,
-        (s) =>
-          notice(s, SystemEvent.kick, target.username, `${target.username} was kicked by ${operator.username}`, now),
-        () => [{ kind: "close", to: target.id, code: CloseCode.kicked, reason: "kicked" }],
-        (s) => without(s, ctx, target, now),
-        log,
+      return moderated(
+        chain(
+          state,
+          (s) =>
+            notice(s, SystemEvent.kick, target.username, `${target.username} was kicked by ${operator.username}`, now),
+          () => [{ kind: "close", to: target.id, code: CloseCode.kicked, reason: "kicked" }],
+          (s) => without(s, ctx, target, now),
+          log,
+        ),
+        operator,
       );
     case "ban":
       if (!target) {
-        return chain(
-          state,
-          () => [{ kind: "ban", username: name, session: null }],
-          (s) => privateNotice(s, operator, name, `${name} is banned from this room`, now),
-          log,
+        return moderated(
+          chain(
+            state,
+            () => [{ kind: "ban", username: name, session: null }],
+            (s) => privateNotice(s, operator, name, `${name} is banned from this room`, now),
+            log,
+          ),
+          operator,
         );
       }
-      return chain(
-        state,
-        () => [{ kind: "ban", username: target.username, session: target.session }],
-        (s) =>
-          notice(s, SystemEvent.ban, target.username, `${target.username} was banned by ${operator.username}`, now),
-        () => [{ kind: "close", to: target.id, code: CloseCode.banned, reason: "banned" }],
-        (s) => without(s, ctx, target, now),
-        log,
+      return moderated(
+        chain(
+          state,
+          () => [{ kind: "ban", username: target.username, session: target.session }],
+          (s) =>
+            notice(s, SystemEvent.ban, target.username, `${target.username} was banned by ${operator.username}`, now),
+          () => [{ kind: "close", to: target.id, code: CloseCode.banned, reason: "banned" }],
+          (s) => without(s, ctx, target, now),
+          log,
+        ),
+        operator,
       );
     case "unban":
       if (!ctx.isBanned(name, null)) {
         return reply(state, operator, { code: ErrorCode.notBanned, message: `${name} is not banned here` });
       }
-      return chain(
-        state,
-        () => [{ kind: "unban", username: name }],
-        (s) => privateNotice(s, operator, name, `${name} may join again`, now),
-        log,
+      return moderated(
+        chain(
+          state,
+          () => [{ kind: "unban", username: name }],
+          (s) => privateNotice(s, operator, name, `${name} may join again`, now),
+          log,
+        ),
+        operator,
       );
   }
 }
 
+function moderated(step: Step, operator: Member): Handled {
+  return fromStep(step, operator);
+}
+
 /** A sent message takes an id and counts toward the sender's statistics. */
-function counted(state: RoomState, sender: Member, id: number, effects: Effect[]): Transition {
-  const updated = { ...sender, messagesSent: sender.messagesSent + 1 };
-  return {
-    state: { ...state, lastId: id, members: state.members.map((m) => (m.id === sender.id ? updated : m)) },
-    effects,
-  };
+function counted(sender: Member, id: number, effects: Effect[]): Handled {
+  return { lastId: id, sender: { ...sender, messagesSent: sender.messagesSent + 1 }, effects };
 }

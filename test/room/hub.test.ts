@@ -12,13 +12,13 @@ describe("the room's pure logic", () => {
     const bob = room.join("bob");
     room.now += 1000;
     const carol = room.join("carol");
-    expect(room.state.members.map((m) => [m.username, m.operator])).toEqual([
+    expect(room.members.map((m) => [m.username, m.operator])).toEqual([
       ["alice", true],
       ["bob", false],
       ["carol", false],
     ]);
     room.disconnect(alice.id);
-    expect(room.state.members.find((m) => m.operator)?.username).toBe("bob");
+    expect(room.members.find((m) => m.operator)?.username).toBe("bob");
     const notice = room.frames(carol.id).at(-1);
     expect(notice).toMatchObject({ type: "system", payload: { event: "operator", username: "bob" } });
     expect(bob.outcome.ok).toBe(true);
@@ -36,8 +36,8 @@ describe("the room's pure logic", () => {
     const fresh = room.join("alice", "same-session");
     expect(room.closed.get(old.id)).toBe(4001);
     expect(types(room.frames(fresh.id))).toEqual(["welcome", "history", "userCount"]);
-    expect(room.state.members.map((m) => m.id)).toEqual([fresh.id]);
-    expect(room.state.members[0]?.operator).toBe(true);
+    expect(room.members.map((m) => m.id)).toEqual([fresh.id]);
+    expect(room.members[0]?.operator).toBe(true);
   });
 
   it("hands out increasing ids, DMs included", () => {
@@ -81,7 +81,7 @@ describe("the room's pure logic", () => {
           const id = ids[who] ?? "";
           const before = room.frames(id).length;
           room.send(id, raw);
-          const live = room.state.members.some((m) => m.id === id);
+          const live = room.members.some((m) => m.id === id);
           if (live && room.frames(id).length === before && !room.closed.has(id)) {
             throw new Error(`no reply to ${JSON.stringify(raw)}`);
           }

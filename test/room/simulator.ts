@@ -1,7 +1,6 @@
 import { nameKey, parseClientFrame, type ServerFrame } from "../../src/protocol";
 import { DEFAULT_CONFIG, type RoomConfig } from "../../src/room/config";
 import {
-  type Effect,
   expire,
   type JoinRequest,
   join,
@@ -11,7 +10,9 @@ import {
   type RoomContext,
   type RoomState,
   receive,
+  type Transition,
 } from "../../src/room/hub";
+import { Roster } from "../../src/room/roster";
 
 /**
  * Runs the pure hub the way the Durable Object does, with inboxes instead of
@@ -19,7 +20,8 @@ import {
  * about who receives what can be checked in plain Node.
  */
 export class RoomSimulator {
-  state: RoomState = { room: "sim", lastId: 0, members: [] };
+  readonly roster = new Roster();
+  lastId = 0;
   readonly inbox = new Map<string, ServerFrame[]>();
   readonly history: ServerFrame[] = [];
   readonly closed = new Map<string, number>();
@@ -50,13 +52,21 @@ export class RoomSimulator {
       this.closed.set(id, outcome.closeCode);
       return { id, outcome };
     }
-    this.#apply(outcome.transition.state, outcome.transition.effects);
+    this.#apply(outcome.transition);
     return { id, outcome };
   }
 
+  get state(): RoomState {
+    return { room: "sim", lastId: this.lastId, roster: this.roster };
+  }
+
+  /** Joined members, oldest first. */
+  get members(): Member[] {
+    return [...this.roster.values()].sort((a, b) => a.connectedAt - b.connectedAt);
+  }
+
   send(id: string, raw: string | ArrayBuffer) {
-    const t = receive(this.state, this.context, id, raw, this.now);
-    this.#apply(t.state, t.effects);
+    this.#apply(receive(this.state, this.context, id, raw, this.now));
   }
 
   /** Sends a frame that must parse; for readable tests. */
@@ -66,18 +76,17 @@ export class RoomSimulator {
   }
 
   disconnect(id: string) {
-    const member = this.state.members.find((m) => m.id === id);
+    const member = this.roster.get(id);
     if (!member) return;
     this.closed.set(id, 1000);
-    const t = leave(this.state, this.context, member, this.now);
-    this.#apply(t.state, t.effects);
+    this.#apply(leave(this.state, this.context, member, this.now));
   }
 
   /** Runs the idle check as the alarm would; `heartbeats` maps ids to the runtime's last pong. */
   alarm(heartbeats: Record<string, number> = {}) {
     const lastActive = (m: Member) => Math.max(m.lastSeen, heartbeats[m.id] ?? 0);
     const t = expire(this.state, this.context, lastActive, this.now);
-    this.#apply(t.state, t.effects);
+    this.#apply(t);
     return t.nextCheck;
   }
 
@@ -86,11 +95,11 @@ export class RoomSimulator {
   }
 
   member(id: string): Member | undefined {
-    return this.state.members.find((m) => m.id === id);
+    return this.roster.get(id);
   }
 
-  #apply(state: RoomState, effects: Effect[]) {
-    this.state = state;
+  #apply({ lastId, effects }: Transition) {
+    this.lastId = lastId;
     for (const effect of effects) {
       switch (effect.kind) {
         case "send":
@@ -125,7 +134,14 @@ export class RoomSimulator {
         case "forget":
           this.history.length = 0;
           break;
+        case "add":
+          this.roster.add(effect.member);
+          break;
+        case "remove":
+          this.roster.remove(effect.id);
+          break;
         case "update":
+          this.roster.update(effect.member);
           break;
       }
     }

@@ -5,14 +5,19 @@ import { connect, freshRoom, join } from "./client";
 
 const IDLE_MS = 60_000;
 
-/** Makes every connection in the room look as if it last spoke `ms` ago. */
+/**
+ * Makes every connection in the room look as if it last spoke `ms` ago, then
+ * lets the object hibernate, so it wakes with only what the attachments hold.
+ */
 async function age(room: string, ms: number) {
-  await runInDurableObject(env.CHAT_ROOM.getByName(room), (_, state) => {
+  const stub = env.CHAT_ROOM.getByName(room);
+  await runInDurableObject(stub, (_, state) => {
     for (const ws of state.getWebSockets()) {
       const attachment = readAttachment(ws);
       if (attachment) ws.serializeAttachment({ ...attachment, lastSeen: attachment.lastSeen - ms });
     }
   });
+  await evictDurableObject(stub);
 }
 
 const alarmOf = (room: string) =>
