@@ -24,6 +24,13 @@ import { Roster } from "./roster";
 /** Storage key of a private room's state; absent in public rooms. */
 const PRIVACY_KEY = "privacy";
 
+/**
+ * Broadcasts within this long of the previous flush wait for the next one, so
+ * a busy room sends each client one frame (a JSON array) per interval instead
+ * of one per message. A quiet room flushes at once: no added delay.
+ */
+const COALESCE_MS = 4;
+
 export interface RoomInfo {
   room: string;
   userCount: number;
@@ -47,6 +54,11 @@ export class ChatRoom extends DurableObject<Env> {
   readonly #bans: BanStore;
   readonly #config: RoomConfig;
   #members: { roster: Roster; sockets: Map<string, WebSocket> } | undefined;
+  /** Serialized broadcasts not yet sent, oldest first, and where the newest user count sits. */
+  #outbox: string[] = [];
+  #outboxCount = -1;
+  #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  #lastFlush = 0;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -66,6 +78,8 @@ export class ChatRoom extends DurableObject<Env> {
     const params = url.searchParams;
     const since = Number(params.get("since") ?? Number.NaN);
     const now = Date.now();
+    // Broadcasts from before this join must not reach the joiner.
+    this.#flush();
     this.#log(room, { event: "connect" });
     // The worker sets this header only after checking a matchmaker ticket.
     if (request.headers.get(PRIVATE_HEADER) === "1" && !this.#privacy()) {
@@ -227,31 +241,56 @@ export class ChatRoom extends DurableObject<Env> {
   #perform(room: string, { lastId, effects }: Transition): void {
     for (const effect of effects) this.#apply(room, effect);
     this.#history.settle(lastId);
+    if (this.#outbox.length === 0 || this.#flushTimer !== undefined) return;
+    const wait = this.#lastFlush + COALESCE_MS - Date.now();
+    if (wait <= 0) this.#flush();
+    else this.#flushTimer = setTimeout(() => this.#flush(), wait);
+  }
+
+  /** Sends what is waiting to every member: one frame, or one array of frames. */
+  #flush(): void {
+    clearTimeout(this.#flushTimer);
+    this.#flushTimer = undefined;
+    if (this.#outbox.length === 0) return;
+    const text = this.#outbox.length === 1 ? (this.#outbox[0] ?? "") : `[${this.#outbox.join(",")}]`;
+    this.#outbox = [];
+    this.#outboxCount = -1;
+    this.#lastFlush = Date.now();
+    for (const ws of this.#cache().sockets.values()) send(ws, text);
   }
 
   #apply(room: string, effect: Effect): void {
     const { roster, sockets } = this.#cache();
     switch (effect.kind) {
       case "send": {
+        // Whatever was broadcast before this goes first, so each client sees frames in order.
+        this.#flush();
         const ws = sockets.get(effect.to);
         if (ws) send(ws, JSON.stringify(effect.frame));
         return;
       }
       case "broadcast": {
-        // Serialized once, whatever the room's size.
+        // Serialized once, whatever the room's size. A newer user count replaces one still waiting.
         const text = JSON.stringify(effect.frame);
-        for (const ws of sockets.values()) send(ws, text);
+        if (effect.frame.type === ServerType.userCount) {
+          if (this.#outboxCount >= 0) this.#outbox.splice(this.#outboxCount, 1);
+          this.#outboxCount = this.#outbox.length;
+        }
+        this.#outbox.push(text);
         return;
       }
       case "record":
         this.#history.append(effect.frame);
         return;
       case "replay": {
+        this.#flush();
         const ws = sockets.get(effect.to);
         if (ws) send(ws, JSON.stringify(historyFrame(this.#history.replay(effect.since))));
         return;
       }
       case "close": {
+        // A kicked or banned person reads the notice about them before the close.
+        this.#flush();
         const ws = sockets.get(effect.to);
         if (!ws) return;
         const attachment = readAttachment(ws);

@@ -11,8 +11,10 @@ type FrameOfType<K extends ServerFrameType> = Extract<ServerFrame, { type: K }>;
 /** A test client: a real WebSocket into the worker, with waits that time out instead of sleeps. */
 export interface TestClient {
   ws: WebSocket;
-  /** Every text frame received so far, parsed when it is JSON. */
+  /** Every frame received so far, parsed when it is JSON (arrays are spread). */
   received: (ServerFrame | string)[];
+  /** The text of each WebSocket message as it arrived. */
+  raw: string[];
   /** The next frame not yet taken by `next`/`waitFor`. */
   next(timeoutMs?: number): Promise<ServerFrame | string>;
   /** Skips frames until one of `type` (and matching `where`) arrives. */
@@ -46,6 +48,7 @@ export async function connectPath(path: string, params: Record<string, string> =
   ws.accept();
 
   const received: (ServerFrame | string)[] = [];
+  const raw: string[] = [];
   let cursor = 0;
   const waiters = new Set<() => void>();
   let resolveClosed: (v: { code: number; reason: string }) => void = () => {};
@@ -54,13 +57,16 @@ export async function connectPath(path: string, params: Record<string, string> =
   });
   ws.addEventListener("message", (event) => {
     const data = typeof event.data === "string" ? event.data : "<binary>";
-    let frame: ServerFrame | string = data;
+    raw.push(data);
+    let frames: (ServerFrame | string)[] = [data];
     try {
-      frame = JSON.parse(data) as ServerFrame;
+      // A busy room sends several frames in one JSON array.
+      const json = JSON.parse(data) as ServerFrame | ServerFrame[];
+      frames = Array.isArray(json) ? json : [json];
     } catch {
       // Raw text such as the heartbeat's "pong".
     }
-    received.push(frame);
+    received.push(...frames);
     for (const wake of waiters) wake();
   });
   ws.addEventListener("close", (event) => {
@@ -91,6 +97,7 @@ export async function connectPath(path: string, params: Record<string, string> =
   const client: TestClient = {
     ws,
     received,
+    raw,
     closed,
     next: (timeoutMs = 3000) =>
       until(() => (cursor < received.length ? received[cursor++] : undefined), timeoutMs, "a frame"),
