@@ -6,6 +6,7 @@ import { admitToPrivateRoom, forbiddenSocket, isPrivateRoom, publicRequest } fro
 import { matchSecret } from "./match/secret";
 import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX, isRoomName } from "./protocol";
 
+export { BenchFloor } from "./bench/floor";
 export { Matchmaker } from "./match/matchmaker";
 export { ChatRoom } from "./room/chat-room";
 
@@ -85,6 +86,16 @@ app.get("/api/rooms/:room/history", async (c) => {
 });
 
 app.all("/api/*", (c) => jsonError(c, 404, "not_found", "no such API route"));
+
+// The benchmark's floor; does not exist unless the benchmark switched it on.
+app.get("/bench/floor/:room", (c) => {
+  const room = c.req.param("room");
+  if (c.env.BENCH_FLOOR_ENABLED !== "1" || !isRoomName(room)) return jsonError(c, 404, "not_found", "not found");
+  if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
+    return jsonError(c, 426, "upgrade_required", "connect with a WebSocket");
+  }
+  return c.env.BENCH_FLOOR.getByName(room).fetch(c.req.raw);
+});
 
 app.notFound((c) => jsonError(c, 404, "not_found", "not found"));
 

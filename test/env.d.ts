@@ -5,7 +5,7 @@ declare global {
     interface Env extends HallwayEnv {}
     interface GlobalProps {
       mainModule: typeof import("../src/index");
-      durableNamespaces: "ChatRoom";
+      durableNamespaces: "ChatRoom" | "Matchmaker" | "BenchFloor";
     }
   }
 }

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { PRIVATE_HEADER } from "../http/private-rooms";
-import { HISTORY_PAGE_MAX, type ServerFrame, ServerType, serverFrame } from "../protocol";
+import { HISTORY_PAGE_MAX, type ServerFrame, ServerType, SystemEvent, serverFrame } from "../protocol";
 import { BanStore } from "./ban-store";
 import { type RoomConfig, readConfig } from "./config";
 import { answerCode, readAttachment } from "./connections";
@@ -30,6 +30,8 @@ const PRIVACY_KEY = "privacy";
  * of one per message. A quiet room flushes at once: no added delay.
  */
 const COALESCE_MS = 4;
+/** Joins, leaves and counts alone wait longer: a storm of joins becomes a few broadcasts, not one per join. */
+const PRESENCE_COALESCE_MS = 100;
 
 export interface RoomInfo {
   room: string;
@@ -54,11 +56,18 @@ export class ChatRoom extends DurableObject<Env> {
   readonly #bans: BanStore;
   readonly #config: RoomConfig;
   #members: { roster: Roster; sockets: Map<string, WebSocket> } | undefined;
-  /** Serialized broadcasts not yet sent, oldest first, and where the newest user count sits. */
+  /** Serialized broadcasts not yet sent, oldest first ("" where a newer user count replaced one). */
   #outbox: string[] = [];
   #outboxCount = -1;
+  /** Whether the outbox holds only presence (join and leave notices, counts). */
+  #presenceOnly = true;
+  /** Members who joined while the outbox was not empty: they get only what came after them. */
+  #joinedAt = new Map<string, number>();
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
+  #flushDue = 0;
   #lastFlush = 0;
+  /** The alarm as last read or set; undefined until read after waking. */
+  #alarm: number | null | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -78,8 +87,6 @@ export class ChatRoom extends DurableObject<Env> {
     const params = url.searchParams;
     const since = Number(params.get("since") ?? Number.NaN);
     const now = Date.now();
-    // Broadcasts from before this join must not reach the joiner.
-    this.#flush();
     this.#log(room, { event: "connect" });
     // The worker sets this header only after checking a matchmaker ticket.
     if (request.headers.get(PRIVATE_HEADER) === "1" && !this.#privacy()) {
@@ -157,6 +164,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.#perform(state.room, transition);
     if (transition.nextCheck === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(transition.nextCheck);
+    this.#alarm = transition.nextCheck;
   }
 
   /** Who is here and when the room last spoke; joins nothing and writes nothing. */
@@ -194,8 +202,14 @@ export class ChatRoom extends DurableObject<Env> {
    */
   async #scheduleIdleCheck(): Promise<void> {
     const next = nextIdleCheck(this.#cache().roster, (m) => m.lastSeen, this.#config);
-    if (next === null) await this.ctx.storage.deleteAlarm();
-    else if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(next);
+    if (this.#alarm === undefined) this.#alarm = await this.ctx.storage.getAlarm();
+    if (next === null) {
+      if (this.#alarm !== null) await this.ctx.storage.deleteAlarm();
+      this.#alarm = null;
+    } else if (this.#alarm === null) {
+      await this.ctx.storage.setAlarm(next);
+      this.#alarm = next;
+    }
   }
 
   /** Members and their sockets, rebuilt from the attachments after the object wakes. */
@@ -241,10 +255,15 @@ export class ChatRoom extends DurableObject<Env> {
   #perform(room: string, { lastId, effects }: Transition): void {
     for (const effect of effects) this.#apply(room, effect);
     this.#history.settle(lastId);
-    if (this.#outbox.length === 0 || this.#flushTimer !== undefined) return;
-    const wait = this.#lastFlush + COALESCE_MS - Date.now();
-    if (wait <= 0) this.#flush();
-    else this.#flushTimer = setTimeout(() => this.#flush(), wait);
+    if (this.#outbox.length === 0) return;
+    const now = Date.now();
+    const due = this.#lastFlush + (this.#presenceOnly ? PRESENCE_COALESCE_MS : COALESCE_MS);
+    if (due <= now) return this.#flush();
+    // A flush already due sooner stays; a chat message brings a presence-only wait forward.
+    if (this.#flushTimer !== undefined && this.#flushDue <= due) return;
+    clearTimeout(this.#flushTimer);
+    this.#flushDue = due;
+    this.#flushTimer = setTimeout(() => this.#flush(), due - now);
   }
 
   /** Sends what is waiting to every member: one frame, or one array of frames. */
@@ -252,11 +271,30 @@ export class ChatRoom extends DurableObject<Env> {
     clearTimeout(this.#flushTimer);
     this.#flushTimer = undefined;
     if (this.#outbox.length === 0) return;
-    const text = this.#outbox.length === 1 ? (this.#outbox[0] ?? "") : `[${this.#outbox.join(",")}]`;
+    const batch = (texts: string[]) => {
+      const live = texts.filter((t) => t !== "");
+      return live.length === 1 ? (live[0] ?? "") : live.length === 0 ? "" : `[${live.join(",")}]`;
+    };
+    const everyone = batch(this.#outbox);
+    const { sockets } = this.#cache();
+    for (const [id, ws] of sockets) {
+      const start = this.#joinedAt.get(id);
+      if (start === undefined) send(ws, everyone);
+      else {
+        const own = batch(this.#outbox.slice(start));
+        if (own) send(ws, own);
+      }
+    }
     this.#outbox = [];
     this.#outboxCount = -1;
+    this.#presenceOnly = true;
+    this.#joinedAt.clear();
     this.#lastFlush = Date.now();
-    for (const ws of this.#cache().sockets.values()) send(ws, text);
+  }
+
+  /** Whether broadcasts this member should see first are still waiting. */
+  #hasPendingFor(id: string): boolean {
+    return this.#outbox.length > (this.#joinedAt.get(id) ?? 0);
   }
 
   #apply(room: string, effect: Effect): void {
@@ -264,28 +302,30 @@ export class ChatRoom extends DurableObject<Env> {
     switch (effect.kind) {
       case "send": {
         // Whatever was broadcast before this goes first, so each client sees frames in order.
-        this.#flush();
+        if (this.#hasPendingFor(effect.to)) this.#flush();
         const ws = sockets.get(effect.to);
-        if (ws) send(ws, JSON.stringify(effect.frame));
+        if (ws) send(ws, textOf(effect.frame));
         return;
       }
       case "broadcast": {
         // Serialized once, whatever the room's size. A newer user count replaces one still waiting.
-        const text = JSON.stringify(effect.frame);
-        if (effect.frame.type === ServerType.userCount) {
-          if (this.#outboxCount >= 0) this.#outbox.splice(this.#outboxCount, 1);
+        const { frame } = effect;
+        if (frame.type === ServerType.userCount) {
+          if (this.#outboxCount >= 0) this.#outbox[this.#outboxCount] = "";
           this.#outboxCount = this.#outbox.length;
+        } else if (!(frame.type === ServerType.system && PRESENCE_EVENTS.has(frame.payload.event))) {
+          this.#presenceOnly = false;
         }
-        this.#outbox.push(text);
+        this.#outbox.push(textOf(frame));
         return;
       }
       case "record":
-        this.#history.append(effect.frame);
+        this.#history.append(effect.frame, textOf(effect.frame));
         return;
       case "replay": {
-        this.#flush();
+        if (this.#hasPendingFor(effect.to)) this.#flush();
         const ws = sockets.get(effect.to);
-        if (ws) send(ws, JSON.stringify(historyFrame(this.#history.replay(effect.since))));
+        if (ws) send(ws, this.#history.replayText(effect.since));
         return;
       }
       case "close": {
@@ -304,6 +344,8 @@ export class ChatRoom extends DurableObject<Env> {
       }
       case "add":
         roster.add(effect.member);
+        // What is already waiting was sent before this member arrived (it is in their history).
+        if (this.#outbox.length > 0) this.#joinedAt.set(effect.member.id, this.#outbox.length);
         return;
       case "remove":
         roster.remove(effect.id);
@@ -338,8 +380,18 @@ export class ChatRoom extends DurableObject<Env> {
   }
 }
 
-function historyFrame(replay: ReturnType<HistoryStore["replay"]>): ServerFrame {
-  return serverFrame(ServerType.history, replay);
+/** System events that only say who is here; they may wait longer to be coalesced. */
+const PRESENCE_EVENTS: ReadonlySet<string> = new Set([SystemEvent.join, SystemEvent.leave, SystemEvent.partnerLeft]);
+
+/** Each frame is serialized once, however many effects (record, broadcast) carry it. */
+const serialized = new WeakMap<object, string>();
+function textOf(frame: ServerFrame): string {
+  let text = serialized.get(frame);
+  if (text === undefined) {
+    text = JSON.stringify(frame);
+    serialized.set(frame, text);
+  }
+  return text;
 }
 
 /** Sends to open sockets only; a send to one that died a moment ago must not stop the others. */

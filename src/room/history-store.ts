@@ -8,7 +8,8 @@ import { HISTORY_RETENTION, type HistoryFrame, MAX_HISTORY, ServerType } from ".
  */
 export class HistoryStore {
   readonly #sql: SqlStorage;
-  #ring: HistoryFrame[] | undefined;
+  /** The newest entries with their JSON, so a join serializes nothing. */
+  #ring: { frame: HistoryFrame; text: string }[] | undefined;
   #lastId: number | undefined;
   /** Highest id known to be durable (in `history` or in `meta.last_id`). */
   #durableId = 0;
@@ -49,18 +50,13 @@ export class HistoryStore {
     }
   }
 
-  append(frame: HistoryFrame): void {
+  /** Stores an entry; `text` is its JSON, when the caller already has it. */
+  append(frame: HistoryFrame, text = JSON.stringify(frame)): void {
     const { id, ts } = frame.payload;
-    this.#sql.exec(
-      "INSERT INTO history (id, ts, type, frame) VALUES (?, ?, ?, ?)",
-      id,
-      ts,
-      frame.type,
-      JSON.stringify(frame),
-    );
+    this.#sql.exec("INSERT INTO history (id, ts, type, frame) VALUES (?, ?, ?, ?)", id, ts, frame.type, text);
     this.#durableId = Math.max(this.#durableId, id);
     const ring = this.#loadRing();
-    ring.push(frame);
+    ring.push({ frame, text });
     if (ring.length > MAX_HISTORY) ring.shift();
     // Pruning is a range delete on the primary key; doing it every so often keeps appends cheap.
     if (++this.#appendsSincePrune >= 100) this.#prune();
@@ -78,14 +74,26 @@ export class HistoryStore {
    * that were not sent: missed entries after a `since`, or scrollback.
    */
   replay(since: number | undefined): { messages: HistoryFrame[]; truncated: boolean } {
+    const { entries, truncated } = this.#replayEntries(since);
+    return { messages: entries.map((e) => e.frame), truncated };
+  }
+
+  /** The `history` frame for a joiner, as JSON built from the entries' stored text. */
+  replayText(since: number | undefined): string {
+    const { entries, truncated } = this.#replayEntries(since);
+    const messages = entries.map((e) => e.text).join(",");
+    return `{"type":"${ServerType.history}","payload":{"messages":[${messages}],"truncated":${truncated}}}`;
+  }
+
+  #replayEntries(since: number | undefined) {
     const after = since ?? 0;
     const ring = this.#loadRing();
-    const messages = ring.filter((f) => f.payload.id > after);
-    const oldest = ring[0]?.payload.id;
+    const entries = ring.filter((e) => e.frame.payload.id > after);
+    const oldest = ring[0]?.frame.payload.id;
     const truncated =
       oldest !== undefined &&
       this.#sql.exec("SELECT 1 FROM history WHERE id > ? AND id < ? LIMIT 1", after, oldest).toArray().length > 0;
-    return { messages, truncated };
+    return { entries, truncated };
   }
 
   /** One page of scrollback: up to `limit` entries older than `before`, oldest first. */
@@ -105,7 +113,7 @@ export class HistoryStore {
   lastMessageAt(): number | null {
     const ring = this.#loadRing();
     for (let i = ring.length - 1; i >= 0; i--) {
-      const frame = ring[i];
+      const frame = ring[i]?.frame;
       if (frame?.type === ServerType.chatMessage) return frame.payload.ts;
     }
     // The ring may hold only notices; look further back before saying "never".
@@ -116,13 +124,13 @@ export class HistoryStore {
     return row.toArray()[0]?.ts ?? null;
   }
 
-  #loadRing(): HistoryFrame[] {
+  #loadRing(): { frame: HistoryFrame; text: string }[] {
     if (!this.#ring) {
       this.#ring = this.#sql
         .exec<{ frame: string }>("SELECT frame FROM history ORDER BY id DESC LIMIT ?", MAX_HISTORY)
         .toArray()
         .reverse()
-        .map(decode);
+        .map((row) => ({ frame: decode(row), text: row.frame }));
     }
     return this.#ring;
   }

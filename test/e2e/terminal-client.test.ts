@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type DevServer, startDevServer } from "../../tools/dev-server";
 import { CliProcess } from "./cli-process";
-import { type DevServer, startDevServer } from "./dev-server";
 
 let server: DevServer;
 const running: CliProcess[] = [];

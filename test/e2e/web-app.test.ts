@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DevServer, startDevServer } from "../../tools/dev-server";
 import { joinAs, launchBrowser, messageTexts, say, seeLine, waitConnected } from "./browser";
-import { type DevServer, startDevServer } from "./dev-server";
 
 let server: DevServer;
 let browser: Browser;

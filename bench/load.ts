@@ -1,0 +1,180 @@
+import * as hdr from "hdr-histogram-js";
+import WebSocket from "ws";
+
+/** Which server the load goes to: the chat room, or the floor that only relays. */
+export type Target = "room" | "floor";
+
+export interface Client {
+  ws: WebSocket;
+  /** ms from the start of connecting until the room's history (or the floor's hello) arrived. */
+  readyMs: number;
+}
+
+const MESSAGE = /"message":"(\d+):(\d+):([\d.]+)"/g;
+const FLOOR = /^(\d+):(\d+):([\d.]+)$/;
+
+/** URL of one client's socket. */
+export function socketUrl(base: string, target: Target, room: string, i: number): string {
+  const origin = base.replace(/^http/, "ws");
+  return target === "room"
+    ? `${origin}/chat/${room}?username=c${i}&session=bench-session-${i}`
+    : `${origin}/bench/floor/${room}`;
+}
+
+/** Opens one client and resolves when it is ready: history received (room) or hello received (floor). */
+export function openClient(url: string, target: Target, timeoutMs = 60_000): Promise<Client> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    const timer = setTimeout(() => {
+      ws.terminate();
+      reject(new Error(`not ready within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const onMessage = (data: WebSocket.RawData) => {
+      const text = data.toString();
+      const ready = target === "floor" ? text === "ready" : text.includes('"type":"history"');
+      if (!ready) return;
+      clearTimeout(timer);
+      ws.off("message", onMessage);
+      resolve({ ws, readyMs: performance.now() - started });
+    };
+    ws.on("message", onMessage);
+    ws.once("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
+}
+
+/** Opens `count` clients, `concurrency` at a time; returns them and how long it took for all to be ready. */
+export async function openMany(
+  base: string,
+  target: Target,
+  room: string,
+  count: number,
+  concurrency: number,
+): Promise<{ clients: Client[]; allReadyMs: number }> {
+  const started = performance.now();
+  const clients: Client[] = new Array(count);
+  let next = 0;
+  async function worker() {
+    while (next < count) {
+      const i = next++;
+      clients[i] = await openClient(socketUrl(base, target, room, i), target);
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
+  return { clients, allReadyMs: performance.now() - started };
+}
+
+export function closeAll(clients: Client[]): Promise<void> {
+  return Promise.all(
+    clients.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.ws.readyState === WebSocket.CLOSED) return resolve();
+          c.ws.once("close", () => resolve());
+          c.ws.close(1000);
+          setTimeout(() => {
+            c.ws.terminate();
+            resolve();
+          }, 3000).unref();
+        }),
+    ),
+  ).then(() => undefined);
+}
+
+export interface ThroughputResult {
+  sentPerSec: number;
+  deliveredPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  deliveryRatio: number;
+  /** Average number of messages per WebSocket frame received (1 for the floor). */
+  messagesPerFrame: number;
+}
+
+/**
+ * Closed-loop load: each of the first `senders` clients sends a message and
+ * waits for its own copy to come back before sending the next. Every client
+ * counts what it receives; latency is the sender's timestamp to each
+ * receipt. Only messages sent inside the measured window count.
+ */
+export async function closedLoop(
+  clients: Client[],
+  target: Target,
+  senders: number,
+  warmupMs: number,
+  measureMs: number,
+): Promise<ThroughputResult> {
+  const latency = hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 600_000_000,
+    numberOfSignificantValueDigits: 3,
+  });
+  const t0 = performance.now();
+  const windowStart = t0 + warmupMs;
+  const windowEnd = windowStart + measureMs;
+  let sentInWindow = 0;
+  let deliveredInWindow = 0;
+  let frames = 0;
+  let messages = 0;
+  let running = true;
+  const seqs = new Array(senders).fill(0);
+
+  const send = (i: number) => {
+    if (!running) return;
+    const ts = performance.now();
+    const seq = ++seqs[i];
+    if (ts >= windowStart && ts < windowEnd) sentInWindow++;
+    const body = `${i}:${seq}:${ts.toFixed(3)}`;
+    clients[i]?.ws.send(target === "room" ? JSON.stringify({ type: "chatMessage", payload: { message: body } }) : body);
+  };
+
+  const onDelivery = (receiver: number, sender: number, seq: number, ts: number, now: number) => {
+    messages++;
+    if (ts >= windowStart && ts < windowEnd) {
+      deliveredInWindow++;
+      // Microseconds: loopback latencies in a quiet room are under a millisecond.
+      latency.recordValue(Math.max(1, Math.round((now - ts) * 1000)));
+    }
+    if (receiver === sender && seq === seqs[sender]) send(sender);
+  };
+
+  clients.forEach((client, receiver) => {
+    client.ws.on("message", (data: WebSocket.RawData) => {
+      const now = performance.now();
+      const text = data.toString();
+      frames++;
+      if (target === "floor") {
+        const m = FLOOR.exec(text);
+        if (m) onDelivery(receiver, Number(m[1]), Number(m[2]), Number(m[3]), now);
+        return;
+      }
+      for (const m of text.matchAll(MESSAGE)) onDelivery(receiver, Number(m[1]), Number(m[2]), Number(m[3]), now);
+    });
+  });
+
+  for (let i = 0; i < senders; i++) send(i);
+  await new Promise((r) => setTimeout(r, warmupMs + measureMs));
+  running = false;
+  // Let what was sent in the window arrive.
+  await new Promise((r) => setTimeout(r, 1500));
+  for (const c of clients) c.ws.removeAllListeners("message");
+
+  const expected = sentInWindow * clients.length;
+  return {
+    sentPerSec: sentInWindow / (measureMs / 1000),
+    deliveredPerSec: deliveredInWindow / (measureMs / 1000),
+    p50Ms: latency.getValueAtPercentile(50) / 1000,
+    p99Ms: latency.getValueAtPercentile(99) / 1000,
+    deliveryRatio: expected === 0 ? 0 : deliveredInWindow / expected,
+    messagesPerFrame: frames === 0 ? 0 : messages / frames,
+  };
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}

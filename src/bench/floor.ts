@@ -1,0 +1,36 @@
+import { DurableObject } from "cloudflare:workers";
+
+/**
+ * The benchmark's floor: the least a broadcasting Durable Object can do.
+ * It relays each text frame to every socket, with no parsing, storage or
+ * checks, so the benchmark can report the room's figures as ratios to what
+ * the platform itself allows on the same machine in the same run. Reachable
+ * only when BENCH_FLOOR_ENABLED is "1".
+ */
+export class BenchFloor extends DurableObject {
+  override async fetch(): Promise<Response> {
+    const pair = new WebSocketPair();
+    this.ctx.acceptWebSocket(pair[1]);
+    // One frame on join, as the room sends its history, so "ready" means a round trip in both.
+    pair[1].send("ready");
+    return new Response(null, { status: 101, webSocket: pair[0] });
+  }
+
+  override async webSocketMessage(_ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
+    for (const ws of this.ctx.getWebSockets()) {
+      try {
+        ws.send(message);
+      } catch {
+        // Gone.
+      }
+    }
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    try {
+      ws.close(code >= 3000 && code <= 4999 ? code : 1000, "bye");
+    } catch {
+      // Already closed.
+    }
+  }
+}
