@@ -258,7 +258,10 @@ export class ChatRoom extends DurableObject<Env> {
     if (this.#outbox.length === 0) return;
     const now = Date.now();
     const due = this.#lastFlush + (this.#presenceOnly ? PRESENCE_COALESCE_MS : COALESCE_MS);
-    if (due <= now) return this.#flush();
+    if (due <= now) {
+      this.#flush();
+      return;
+    }
     // A flush already due sooner stays; a chat message brings a presence-only wait forward.
     if (this.#flushTimer !== undefined && this.#flushDue <= due) return;
     clearTimeout(this.#flushTimer);
