@@ -158,8 +158,11 @@ export async function closedLoop(
   for (let i = 0; i < senders; i++) send(i);
   await new Promise((r) => setTimeout(r, warmupMs + measureMs));
   running = false;
-  // Let what was sent in the window arrive.
-  await new Promise((r) => setTimeout(r, 1500));
+  // Let what was sent in the window arrive: wait until deliveries stop (at most 30 s).
+  for (let waited = 0, last = -1; waited < 30_000 && messages !== last; waited += 1000) {
+    last = messages;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
   for (const c of clients) c.ws.removeAllListeners("message");
 
   const expected = sentInWindow * clients.length;

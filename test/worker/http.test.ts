@@ -37,6 +37,11 @@ describe("HTTP routes", () => {
     expect(await res.json()).toMatchObject({ error: { code: "not_found" } });
   });
 
+  it("has no benchmark floor unless the benchmark enables it", async () => {
+    const res = await get(`/bench/floor/${freshRoom()}`, { headers: { Upgrade: "websocket" } });
+    expect(res.status).toBe(404);
+  });
+
   it("GET /api/rooms/:room reports an empty room without creating anything", async () => {
     const room = freshRoom();
     const res = await get(`/api/rooms/${room}`);

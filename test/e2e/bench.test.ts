@@ -1,0 +1,30 @@
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { describe, expect, it } from "vitest";
+
+const run = promisify(execFile);
+
+describe("npm run bench", () => {
+  it("runs a small load against the room and the floor and reports sane figures", async () => {
+    const small = "-n 12 -k 3 -t 1 -w 0.5 --storm 30 --storm-history 20 --json".split(" ");
+    const { stdout } = await run(process.execPath, ["dist/bench.mjs", ...small], {
+      cwd: process.cwd(),
+      timeout: 150_000,
+    });
+    const report = JSON.parse(stdout.trim().split("\n").at(-1) ?? "{}");
+    for (const side of [report.room, report.floor]) {
+      expect(side.sentPerSec).toBeGreaterThan(0);
+      expect(side.deliveredPerSec).toBeGreaterThanOrEqual(side.sentPerSec);
+      expect(side.deliveryRatio).toBeGreaterThan(0.9);
+      expect(side.deliveryRatio).toBeLessThanOrEqual(1);
+      expect(side.p50Ms).toBeGreaterThan(0);
+      expect(side.p99Ms).toBeGreaterThanOrEqual(side.p50Ms);
+      expect(side.connectP99Ms).toBeGreaterThanOrEqual(side.connectP50Ms);
+      expect(side.stormMs).toBeGreaterThan(0);
+    }
+    expect(report.floor.messagesPerFrame).toBe(1);
+    expect(report.room.messagesPerFrame).toBeGreaterThanOrEqual(1);
+    expect(report.ratios.deliveredPerSec).toBeGreaterThan(0);
+    expect(report.clients).toBe(12);
+  }, 180_000);
+});
