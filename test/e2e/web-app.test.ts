@@ -1,4 +1,5 @@
-import { mkdirSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../tools/dev-server";
@@ -48,6 +49,11 @@ describe("the web app in Chromium", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-security-policy")).toContain("script-src 'self'");
     expect(await res.text()).toContain('<script type="module" src="/app.js">');
+  });
+
+  it("ships at most 60 KiB of gzipped JavaScript", () => {
+    const gzipped = gzipSync(readFileSync("public/app.js")).byteLength;
+    expect(gzipped).toBeLessThan(60 * 1024);
   });
 
   it("lets two people chat both ways, own messages marked", async () => {
