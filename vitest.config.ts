@@ -6,6 +6,8 @@ const wrangler = { configPath: "./wrangler.toml" };
 export default defineConfig({
   test: {
     reporters: ["default", "./test/summary-reporter.ts"],
+    // The room logs a JSON line per event; show logs only for tests that fail.
+    silent: "passed-only",
     projects: [
       {
         // Pure logic: protocol parsing and the room's transitions, in plain Node.

@@ -3,10 +3,10 @@ import { createInterface } from "node:readline";
 import pc from "picocolors";
 import WebSocket from "ws";
 import { RoomConnection } from "../client/connection";
+import { MatchConnection } from "../client/match-connection";
 import { CloseCode, encodeInput, type ServerFrame, ServerType, SystemEvent } from "../protocol";
 import { formatFrame, type Palette, plain } from "./format";
 import { buildProgram, readOptions } from "./options";
-import { MatchQueue } from "./stranger";
 
 /**
  * The terminal client: reads lines from standard input, prints the room to
@@ -135,17 +135,23 @@ function ended(from: Visit, code: number, reason: string): void {
 }
 
 const matchmaker = options.match
-  ? new MatchQueue(options.origin, options.username, session, options.interests, {
-      waiting: (position, total) => status(`* waiting for a stranger (${position} of ${total} in line)…`),
-      matched: ({ room, token, partner }) => {
-        print(palette.system(`* matched with ${partner} — say hi! (/next for someone else, /quit to stop)`));
-        visit = new Visit(room, token, ended);
+  ? new MatchConnection(
+      options.origin,
+      { username: options.username, session },
+      options.interests,
+      {
+        waiting: (position, total) => status(`* waiting for a stranger (${position} of ${total} in line)…`),
+        matched: ({ room, token, partner }) => {
+          print(palette.system(`* matched with ${partner} — say hi! (/next for someone else, /quit to stop)`));
+          visit = new Visit(room, token, ended);
+        },
+        error: (code, message) => {
+          status(`hallway: ${code}: ${message}`);
+          process.exit(1);
+        },
       },
-      error: (code, message) => {
-        status(`hallway: ${code}: ${message}`);
-        process.exit(1);
-      },
-    })
+      WebSocket,
+    )
   : null;
 
 /** In stranger mode: leave this conversation and wait for the next person. */

@@ -12,9 +12,9 @@ import {
 } from "../protocol";
 import { type ConnectionStatus, RoomConnection } from "./connection";
 import { $ } from "./dom";
+import { MatchConnection, parseTags } from "./match-connection";
 import { applyFrame, type ChatModel, emptyModel, oldestId, prependOlder, sortedUsers, usersLine } from "./model";
 import { renderLine, renderUsers } from "./render";
-import { parseTags, StrangerQueue } from "./stranger";
 
 /**
  * The web app: a start screen at `/`, and a room at `/r/<room>`. Each room
@@ -269,7 +269,7 @@ class ChatView {
 }
 
 let current: ChatView | null = null;
-let stranger: StrangerQueue | null = null;
+let stranger: MatchConnection | null = null;
 
 const socketOrigin = () => `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}`;
 
@@ -311,7 +311,7 @@ function showStranger(): void {
     $("waiting-error").textContent = "";
     show("waiting");
   };
-  const queue = new StrangerQueue(socketOrigin(), name, sessionId(), interests, {
+  const queue = new MatchConnection(socketOrigin(), { username: name, session: sessionId() }, interests, {
     waiting: (position, total) => {
       $("waiting-status").textContent =
         position > 0 ? `You are number ${position} of ${total} waiting.` : "Waiting for someone…";
@@ -327,7 +327,7 @@ function showStranger(): void {
         },
       });
     },
-    error: (message) => {
+    error: (_code, message) => {
       $("waiting-error").textContent = message;
     },
   });

@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { ErrorCode, type MatchClientFrame, MatchType } from "./frames";
+import { ErrorCode, type MatchClientFrame, type MatchServerFrame, MatchType } from "./frames";
 import { MAX_TAG_LENGTH, MAX_TAGS } from "./limits";
 import type { ProtocolError } from "./result";
 
@@ -48,4 +48,32 @@ export function parseMatchFrame(raw: string | ArrayBuffer): MatchParse {
     default:
       return fail(ErrorCode.unknownType, "the matchmaker understands joinQueue and leaveQueue");
   }
+}
+
+const MatchServerFrameSchema = v.variant("type", [
+  v.object({
+    type: v.literal(MatchType.queueJoined),
+    payload: v.object({ position: v.number(), waiting: v.number() }),
+  }),
+  v.object({
+    type: v.literal(MatchType.matchFound),
+    payload: v.object({ room: v.string(), token: v.string(), partner: v.string() }),
+  }),
+  v.object({ type: v.literal(MatchType.queueLeft), payload: v.object({}) }),
+  v.object({
+    type: v.literal("error"),
+    payload: v.object({ code: v.string(), message: v.string() }),
+  }),
+]);
+
+/** Reads one frame from the matchmaker, or null for anything this client does not know. */
+export function parseMatchServerData(data: string): MatchServerFrame | null {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  const parsed = v.safeParse(MatchServerFrameSchema, json);
+  return parsed.success ? (parsed.output as MatchServerFrame) : null;
 }
