@@ -1,3 +1,4 @@
+export * from "./envelope";
 export * from "./frames";
 export * from "./limits";
 export * from "./line";

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { readEnvelope } from "./envelope";
 import { ErrorCode, type MatchClientFrame, type MatchServerFrame, MatchType } from "./frames";
 import { MAX_TAG_LENGTH, MAX_TAGS } from "./limits";
 import type { ProtocolError } from "./result";
@@ -13,26 +14,17 @@ const Tag = v.pipe(
 );
 const Tags = v.pipe(v.optional(v.array(Tag), []), v.maxLength(MAX_TAGS, `at most ${MAX_TAGS} tags`));
 
-const Envelope = v.object({ type: v.string(), payload: v.optional(v.looseObject({}), {}) });
 const JoinQueue = v.looseObject({ tags: Tags, wants: Tags });
 
 /** Parses one untrusted frame sent to the matchmaker. */
 export function parseMatchFrame(raw: string | ArrayBuffer): MatchParse {
   const fail = (code: ErrorCode, message: string): MatchParse => ({ ok: false, error: { code, message } });
   if (typeof raw !== "string") return fail(ErrorCode.binaryUnsupported, "binary frames are not supported; send text");
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    return fail(ErrorCode.badJson, "the frame is not valid JSON");
-  }
-  const envelope = v.safeParse(Envelope, json);
-  if (!envelope.success || Array.isArray(envelope.output.payload)) {
-    return fail(ErrorCode.badMessage, 'a frame is {"type": string, "payload": object}');
-  }
-  switch (envelope.output.type) {
+  const envelope = readEnvelope(raw);
+  if (!envelope.ok) return envelope;
+  switch (envelope.type) {
     case MatchType.joinQueue: {
-      const payload = v.safeParse(JoinQueue, envelope.output.payload);
+      const payload = v.safeParse(JoinQueue, envelope.payload);
       if (!payload.success) return fail(ErrorCode.badMessage, payload.issues[0]?.message ?? "bad joinQueue payload");
       const unique = (tags: string[]) => [...new Set(tags)];
       return {

@@ -1,14 +1,9 @@
 import * as v from "valibot";
+import { readEnvelope } from "./envelope";
 import { ClientType, clientFrame, ErrorCode } from "./frames";
 import { MAX_MESSAGE_LENGTH } from "./limits";
 import { parseLine } from "./line";
 import { chatMessage, directMessage, fail, moderation, type ParseResult } from "./result";
-
-const Envelope = v.object({
-  type: v.string(),
-  // `{"type":"users"}` is accepted: an empty payload is implied when none is sent.
-  payload: v.optional(v.looseObject({}), {}),
-});
 
 // Loose objects: unknown fields (a spoofed `username`, say) are dropped, not refused,
 // so older clients that send extra fields keep working.
@@ -32,18 +27,9 @@ export function parseClientFrame(raw: string | ArrayBuffer, maxMessageLength = M
 }
 
 function parseEnvelope(raw: string, maxLength: number): ParseResult {
-  let json: unknown;
-  try {
-    json = JSON.parse(raw);
-  } catch {
-    return fail(ErrorCode.badJson, "the frame is not valid JSON");
-  }
-  const envelope = v.safeParse(Envelope, json);
-  // valibot's object schemas accept arrays, which are objects too.
-  if (!envelope.success || isArrayPayload(json)) {
-    return fail(ErrorCode.badMessage, 'a frame is {"type": string, "payload": object}');
-  }
-  const { type, payload } = envelope.output;
+  const envelope = readEnvelope(raw);
+  if (!envelope.ok) return envelope;
+  const { type, payload } = envelope;
   switch (type) {
     case ClientType.chatMessage: {
       const p = v.safeParse(PayloadSchemas.chatMessage, payload);
@@ -71,8 +57,4 @@ function parseEnvelope(raw: string, maxLength: number): ParseResult {
     default:
       return fail(ErrorCode.unknownType, `unknown frame type ${JSON.stringify(type.slice(0, 40))}`);
   }
-}
-
-function isArrayPayload(json: unknown): boolean {
-  return typeof json === "object" && json !== null && "payload" in json && Array.isArray(json.payload);
 }

@@ -68,6 +68,11 @@ describe("parseMatchFrame", () => {
       ok: false,
       error: { code: "bad_message" },
     });
+    expect(parseMatchFrame('{"type":"joinQueue","payload":[]}')).toMatchObject({
+      ok: false,
+      error: { code: "bad_message" },
+    });
+    expect(parseMatchFrame("{oops")).toMatchObject({ ok: false, error: { code: "bad_json" } });
     expect(parseMatchFrame('{"type":"chatMessage","payload":{}}')).toMatchObject({
       ok: false,
       error: { code: "unknown_type" },
