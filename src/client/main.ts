@@ -65,6 +65,8 @@ class ChatView {
   #lastError: ServerFrame | null = null;
   #noticeTimer: ReturnType<typeof setTimeout> | undefined;
   #abort = new AbortController();
+  /** In stranger mode, who this conversation is with. */
+  readonly #partner: string | null;
 
   constructor(
     room: string,
@@ -73,6 +75,7 @@ class ChatView {
     stranger?: { token: string; partner: string; onNext: () => void },
   ) {
     this.#model = emptyModel(room);
+    this.#partner = stranger?.partner ?? null;
     $("room-title").textContent = stranger ? `Talking with ${stranger.partner}` : `#${room}`;
     document.title = stranger ? "Stranger · Hallway" : `#${room} · Hallway`;
     document.body.classList.toggle("stranger", Boolean(stranger));
@@ -164,7 +167,9 @@ class ChatView {
   #onWelcome(): void {
     localStorage.setItem(NAME_KEY, this.#model.me ?? "");
     this.#input.maxLength = this.#model.maxMessageLength;
-    this.#input.placeholder = `Message #${this.#model.room} as ${this.#model.me} — /help for commands`;
+    this.#input.placeholder = this.#partner
+      ? `Message ${this.#partner}`
+      : `Message #${this.#model.room} as ${this.#model.me} — /help for commands`;
     // The sidebar needs the full list once; after that, notices keep it current.
     this.#connection.send({ type: ClientType.users, payload: {} });
   }

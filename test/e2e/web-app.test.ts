@@ -239,6 +239,7 @@ describe("the web app in Chromium", () => {
     await ben.locator("#room-title", { hasText: "Talking with ann" }).waitFor();
     await waitConnected(ann);
     await waitConnected(ben);
+    expect(await ann.getAttribute("#input", "placeholder")).toBe("Message ben");
     await say(ann, "hi stranger");
     await seeLine(ben, "hi stranger");
     expect(await ann.evaluate(() => document.body.className)).toContain("stranger");
