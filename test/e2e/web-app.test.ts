@@ -151,6 +151,16 @@ describe("the web app in Chromium", () => {
     await context.close();
   });
 
+  it("leaves with /quit and returns to the start screen", async () => {
+    const r = room("quit");
+    const alice = await person(r, "alice");
+    await say(alice, "/quit");
+    await alice.locator("#start-error", { hasText: "You left the room." }).waitFor();
+    expect(await alice.isVisible("#start")).toBe(true);
+    const info = await (await fetch(`${server.url}/api/rooms/${r}`)).json();
+    expect(info).toMatchObject({ userCount: 0 });
+  });
+
   it("opens a room straight from its URL, and back returns to the start screen", async () => {
     const r = room("link");
     const context = await browser.newContext();
