@@ -21,6 +21,15 @@ import {
 } from "./hub";
 import { Roster } from "./roster";
 
+/** The room's in-memory view of who is here: rebuilt from the attachments after waking. */
+interface Members {
+  roster: Roster;
+  /** Connection id to socket, for sends. */
+  sockets: Map<string, WebSocket>;
+  /** Socket to connection id, so a message needs no attachment read to find its sender. */
+  ids: WeakMap<WebSocket, string>;
+}
+
 /** Storage key of a private room's state; absent in public rooms. */
 const PRIVACY_KEY = "privacy";
 
@@ -55,7 +64,7 @@ export class ChatRoom extends DurableObject<Env> {
   readonly #history: HistoryStore;
   readonly #bans: BanStore;
   readonly #config: RoomConfig;
-  #members: { roster: Roster; sockets: Map<string, WebSocket> } | undefined;
+  #members: Members | undefined;
   /** Serialized broadcasts not yet sent, oldest first ("" where a newer user count replaced one). */
   #outbox: string[] = [];
   #outboxCount = -1;
@@ -118,18 +127,21 @@ export class ChatRoom extends DurableObject<Env> {
     const { member, transition } = outcome;
     this.ctx.acceptWebSocket(server);
     server.serializeAttachment(member);
-    this.#cache().sockets.set(member.id, server);
+    const members = this.#cache();
+    members.sockets.set(member.id, server);
+    members.ids.set(server, member.id);
     this.#perform(room, transition);
     await this.#scheduleIdleCheck();
     return new Response(null, { status: 101, webSocket: client });
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const attachment = readAttachment(ws);
-    if (!attachment || attachment.left) return;
+    const id = this.#cache().ids.get(ws);
+    // Not a member (any more): refused, or already let go and still closing.
+    if (id === undefined || !this.#cache().sockets.has(id)) return;
     const state = this.#state();
     const before = state.roster.size;
-    this.#perform(state.room, receive(state, this.#context(), attachment.id, message, Date.now()));
+    this.#perform(state.room, receive(state, this.#context(), id, message, Date.now()));
     if (this.#cache().roster.size !== before) await this.#scheduleIdleCheck();
   }
 
@@ -213,10 +225,11 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /** Members and their sockets, rebuilt from the attachments after the object wakes. */
-  #cache(): { roster: Roster; sockets: Map<string, WebSocket> } {
+  #cache(): Members {
     if (!this.#members) {
       const roster = new Roster();
       const sockets = new Map<string, WebSocket>();
+      const ids = new WeakMap<WebSocket, string>();
       for (const ws of this.ctx.getWebSockets()) {
         // Closing sockets are not members any more, whatever getWebSockets() says.
         if (ws.readyState !== WebSocket.OPEN) continue;
@@ -225,8 +238,9 @@ export class ChatRoom extends DurableObject<Env> {
         const { left: _, ...member } = attachment;
         roster.add(member);
         sockets.set(member.id, ws);
+        ids.set(ws, member.id);
       }
-      this.#members = { roster, sockets };
+      this.#members = { roster, sockets, ids };
     }
     return this.#members;
   }
@@ -355,9 +369,11 @@ export class ChatRoom extends DurableObject<Env> {
         sockets.delete(effect.id);
         return;
       case "update": {
-        roster.update(effect.member);
+        // Only members still here are updated; one let go this turn was removed first.
         const ws = sockets.get(effect.member.id);
-        if (ws && !readAttachment(ws)?.left) ws.serializeAttachment(effect.member);
+        if (!ws) return;
+        roster.update(effect.member);
+        ws.serializeAttachment(effect.member);
         return;
       }
       case "ban":
