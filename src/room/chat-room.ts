@@ -75,6 +75,8 @@ export class ChatRoom extends DurableObject<Env> {
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #flushDue = 0;
   #lastFlush = 0;
+  /** Log lines waiting for the next flush, where a storm of joins becomes one line per kind. */
+  #logbox: Record<string, unknown>[] = [];
   /** The alarm as last read or set; undefined until read after waking. */
   #alarm: number | null | undefined;
 
@@ -122,6 +124,7 @@ export class ChatRoom extends DurableObject<Env> {
       server.send(JSON.stringify(serverFrame(ServerType.error, outcome.error)));
       server.close(outcome.closeCode, outcome.error.code);
       this.#log(room, outcome.log);
+      this.#scheduleFlush();
       return new Response(null, { status: 101, webSocket: client });
     }
     const { member, transition } = outcome;
@@ -269,7 +272,12 @@ export class ChatRoom extends DurableObject<Env> {
   #perform(room: string, { lastId, effects }: Transition): void {
     for (const effect of effects) this.#apply(room, effect);
     this.#history.settle(lastId);
-    if (this.#outbox.length === 0) return;
+    this.#scheduleFlush();
+  }
+
+  /** Flushes now when the room is quiet; in a busy room, at the end of the coalescing interval. */
+  #scheduleFlush(): void {
+    if (this.#outbox.length === 0 && this.#logbox.length === 0) return;
     const now = Date.now();
     const due = this.#lastFlush + (this.#presenceOnly ? PRESENCE_COALESCE_MS : COALESCE_MS);
     if (due <= now) {
@@ -287,6 +295,7 @@ export class ChatRoom extends DurableObject<Env> {
   #flush(): void {
     clearTimeout(this.#flushTimer);
     this.#flushTimer = undefined;
+    this.#flushLogs();
     if (this.#outbox.length === 0) return;
     const batch = (texts: string[]) => {
       const live = texts.filter((t) => t !== "");
@@ -395,9 +404,41 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   #log(room: string, entry: LogEntry): void {
-    console.log(JSON.stringify({ ...entry, room }));
+    this.#logbox.push({ ...entry, room });
+  }
+
+  /**
+   * Writes the waiting log lines: one JSON object per line. Connects, joins
+   * and leaves of the same flush share one line (`count`, `usernames`), so a
+   * storm of joins does not become thousands of log writes.
+   */
+  #flushLogs(): void {
+    if (this.#logbox.length === 0) return;
+    const grouped = new Map<string, Record<string, unknown>[]>();
+    for (const entry of this.#logbox) {
+      const event = String(entry.event);
+      if (!GROUPED_LOG_EVENTS.has(event)) {
+        console.log(JSON.stringify(entry));
+        continue;
+      }
+      const group = grouped.get(event) ?? [];
+      group.push(entry);
+      grouped.set(event, group);
+    }
+    this.#logbox = [];
+    for (const [event, entries] of grouped) {
+      const [first] = entries;
+      if (entries.length === 1) console.log(JSON.stringify(first));
+      else {
+        const usernames = entries.flatMap((e) => (typeof e.username === "string" ? [e.username] : []));
+        console.log(JSON.stringify({ event, room: first?.room, count: entries.length, usernames }));
+      }
+    }
   }
 }
+
+/** Log events that a busy flush writes as one line with a count. */
+const GROUPED_LOG_EVENTS: ReadonlySet<string> = new Set(["connect", "join", "takeover", "leave"]);
 
 /** System events that only say who is here; they may wait longer to be coalesced. */
 const PRESENCE_EVENTS: ReadonlySet<string> = new Set([SystemEvent.join, SystemEvent.leave, SystemEvent.partnerLeft]);
