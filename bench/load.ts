@@ -11,6 +11,8 @@ export interface Client {
 }
 
 const MESSAGE = /"message":"(\d+):(\d+):([\d.]+)"/g;
+/** How the room's history frame starts (it is sent on its own, never in a batch). */
+const HISTORY_PREFIX = '{"type":"history"';
 const FLOOR = /^(\d+):(\d+):([\d.]+)$/;
 
 /** URL of one client's socket. */
@@ -31,8 +33,9 @@ export function openClient(url: string, target: Target, timeoutMs = 60_000): Pro
       reject(new Error(`not ready within ${timeoutMs} ms`));
     }, timeoutMs);
     const onMessage = (data: WebSocket.RawData) => {
-      const text = data.toString();
-      const ready = target === "floor" ? text === "ready" : text.includes('"type":"history"');
+      // Only the start of a frame is read: the generator must not pay for the size of what it waits for.
+      const head = Buffer.isBuffer(data) ? data.subarray(0, 24).toString() : data.toString().slice(0, 24);
+      const ready = target === "floor" ? head === "ready" : head.startsWith(HISTORY_PREFIX);
       if (!ready) return;
       clearTimeout(timer);
       ws.off("message", onMessage);

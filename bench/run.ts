@@ -19,6 +19,7 @@ const program = new Command()
   .option("-w, --warmup <s>", "warm-up seconds", Number, 2)
   .option("--storm <n>", "clients in the join storm (0 to skip)", Number, 1000)
   .option("--storm-history <n>", "history entries in the storm's room", Number, 100)
+  .option("--storm-rounds <n>", "storms per side, interleaved; the median is reported", Number, 3)
   .option("--concurrency <n>", "connections opened at once while filling the room", Number, 50)
   .option("--json", "print only the JSON line")
   .parse();
@@ -30,6 +31,7 @@ const opts = program.opts<{
   warmup: number;
   storm: number;
   stormHistory: number;
+  stormRounds: number;
   concurrency: number;
   json?: boolean;
 }>();
@@ -75,8 +77,8 @@ async function throughput(base: string, target: Target) {
 }
 
 /** A storm of joins into a room that already has history (the floor has none to send). */
-async function storm(base: string, target: Target): Promise<number> {
-  const room = `storm-${target}-${run}`;
+async function storm(base: string, target: Target, round: number): Promise<number> {
+  const room = `storm-${target}-${run}-${round}`;
   if (target === "room" && opts.stormHistory > 0) {
     const seeder = await openClient(`${socketUrl(base, "room", room, 999_999)}`, "room");
     await new Promise<void>((resolve) => {
@@ -120,9 +122,20 @@ async function main() {
     let stormFloor: number | null = null;
     let stormRoom: number | null = null;
     if (opts.storm > 0) {
-      log(`join storm: ${opts.storm} clients, ${opts.stormHistory} history entries`);
-      stormFloor = await storm(base, "floor");
-      stormRoom = await storm(base, "room");
+      log(`join storm: ${opts.storm} clients, ${opts.stormHistory} history entries, ${opts.stormRounds} rounds`);
+      // Storms are short and the machine is noisy: interleave the two sides, alternate which goes
+      // first, and take the median of each.
+      const floors: number[] = [];
+      const rooms: number[] = [];
+      for (let round = 0; round < opts.stormRounds; round++) {
+        const order: Target[] = round % 2 === 0 ? ["floor", "room"] : ["room", "floor"];
+        for (const target of order) (target === "floor" ? floors : rooms).push(await storm(base, target, round));
+      }
+      stormFloor = percentile(floors, 50);
+      stormRoom = percentile(rooms, 50);
+      log(
+        `  storms (ms): room ${rooms.map((n) => Math.round(n)).join(", ")}; floor ${floors.map((n) => Math.round(n)).join(", ")}`,
+      );
     }
 
     const rows: [string, number | null, number | null, number][] = [
@@ -136,7 +149,7 @@ async function main() {
       ["delivery ratio", room.deliveryRatio, floor.deliveryRatio, 4],
       ["messages per frame", room.messagesPerFrame, floor.messagesPerFrame, 2],
       ["memory / connection (KiB)", room.memoryPerConnectionKiB, floor.memoryPerConnectionKiB, 1],
-      [`join storm, ${opts.storm} (ms)`, stormRoom, stormFloor, 0],
+      [`join storm, ${opts.storm}, median of ${opts.stormRounds} (ms)`, stormRoom, stormFloor, 0],
     ];
     if (!opts.json) {
       const out = [
@@ -154,6 +167,7 @@ async function main() {
       seconds: opts.seconds,
       storm: opts.storm,
       stormHistory: opts.stormHistory,
+      stormRounds: opts.stormRounds,
       room: { ...room, stormMs: stormRoom },
       floor: { ...floor, stormMs: stormFloor },
       ratios: {

@@ -216,8 +216,10 @@ export class ChatRoom extends DurableObject<Env> {
    * moves it to the next real deadline. An empty room keeps no alarm.
    */
   async #scheduleIdleCheck(): Promise<void> {
-    const next = nextIdleCheck(this.#cache().roster, (m) => m.lastSeen, this.#config);
     if (this.#alarm === undefined) this.#alarm = await this.ctx.storage.getAlarm();
+    // An alarm already set is early enough while anyone is here; nothing to compute.
+    if (this.#alarm !== null && this.#cache().roster.size > 0) return;
+    const next = nextIdleCheck(this.#cache().roster, (m) => m.lastSeen, this.#config);
     if (next === null) {
       if (this.#alarm !== null) await this.ctx.storage.deleteAlarm();
       this.#alarm = null;
