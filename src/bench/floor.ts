@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { answerCode } from "../room/connections";
 
 /**
  * The benchmark's floor: the least a broadcasting Durable Object can do.
@@ -28,7 +29,7 @@ export class BenchFloor extends DurableObject {
 
   override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
     try {
-      ws.close(code >= 3000 && code <= 4999 ? code : 1000, "bye");
+      ws.close(answerCode(code), "bye");
     } catch {
       // Already closed.
     }

@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError } from "commander";
+import { parseTags } from "../client/match-connection";
 import { isRoomName, isSessionId, MAX_TAGS } from "../protocol";
 
 export interface CliOptions {
@@ -32,10 +33,7 @@ function room(value: string): string {
 }
 
 function tags(value: string): string[] {
-  const list = value
-    .split(",")
-    .map((t) => t.trim().toLowerCase())
-    .filter(Boolean);
+  const list = parseTags(value);
   if (list.length > MAX_TAGS) throw new InvalidArgumentError(`at most ${MAX_TAGS} tags`);
   return list;
 }

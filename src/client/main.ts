@@ -6,6 +6,7 @@ import {
   encodeInput,
   type HistoryFrame,
   isRoomName,
+  MAX_TAGS,
   type ServerFrame,
   ServerType,
   SystemEvent,
@@ -305,8 +306,8 @@ function showStranger(): void {
   stranger?.close();
   const name = $<HTMLInputElement>("start-name").value.trim() || localStorage.getItem(NAME_KEY) || "";
   const interests = {
-    tags: parseTags($<HTMLInputElement>("start-tags").value),
-    wants: parseTags($<HTMLInputElement>("start-wants").value),
+    tags: parseTags($<HTMLInputElement>("start-tags").value).slice(0, MAX_TAGS),
+    wants: parseTags($<HTMLInputElement>("start-wants").value).slice(0, MAX_TAGS),
   };
   const waiting = () => {
     current?.leave();

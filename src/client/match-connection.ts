@@ -66,11 +66,10 @@ export class MatchConnection {
   }
 }
 
-/** "music, Go , chess" → ["music", "go", "chess"] (the server checks them). */
+/** "music, Go , chess" → ["music", "go", "chess"] (the server checks each one). */
 export function parseTags(text: string): string[] {
   return text
     .split(/[,\s]+/)
     .map((t) => t.trim().toLowerCase())
-    .filter(Boolean)
-    .slice(0, 5);
+    .filter(Boolean);
 }

@@ -1,6 +1,7 @@
 import { matchSecret } from "../match/secret";
 import { verifyTicket } from "../match/ticket";
-import { CloseCode, ErrorCode, PRIVATE_ROOM_PREFIX, ServerType, serverFrame } from "../protocol";
+import { CloseCode, ErrorCode, PRIVATE_ROOM_PREFIX } from "../protocol";
+import { refusedSocket } from "./refused-socket";
 
 /** Set by the worker on requests into private rooms, after the ticket checked out. Never taken from clients. */
 export const PRIVATE_HEADER = "x-hallway-private";
@@ -14,12 +15,7 @@ export function isPrivateRoom(room: string): boolean {
  * then close 4403. No Durable Object wakes for it.
  */
 export function forbiddenSocket(message: string): Response {
-  const pair = new WebSocketPair();
-  const [client, server] = [pair[0], pair[1]];
-  server.accept();
-  server.send(JSON.stringify(serverFrame(ServerType.error, { code: ErrorCode.forbidden, message })));
-  server.close(CloseCode.forbidden, ErrorCode.forbidden);
-  return new Response(null, { status: 101, webSocket: client });
+  return refusedSocket({ code: ErrorCode.forbidden, message }, CloseCode.forbidden);
 }
 
 /**

@@ -1,7 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import { refusedSocket } from "../http/refused-socket";
 import {
   anonymousName,
+  CloseCode,
   checkUsername,
   ErrorCode,
   type ErrorPayload,
@@ -12,6 +14,7 @@ import {
   PRIVATE_ROOM_PREFIX,
   parseMatchFrame,
 } from "../protocol";
+import { answerCode } from "../room/connections";
 import { distinctNames, findPartner, positionOf, type Waiting } from "./queue";
 import { DEVELOPMENT_SECRET } from "./secret";
 import { signTicket, TICKET_TTL_MS } from "./ticket";
@@ -38,21 +41,18 @@ function readSeeker(ws: WebSocket): Seeker | null {
 export class Matchmaker extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
-    const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
     const requested = url.searchParams.get("username")?.trim() ?? "";
     const session = url.searchParams.get("session");
     const name =
       requested === "" ? { ok: true as const, username: anonymousName(Date.now()) } : checkUsername(requested);
     if (!name.ok || (session !== null && !isSessionId(session))) {
-      server.accept();
       const error: ErrorPayload = name.ok
         ? { code: ErrorCode.badSession, message: "session must be 8-64 characters of A-Z a-z 0-9 _ -" }
         : { code: ErrorCode.badUsername, message: name.reason };
-      server.send(JSON.stringify(matchFrame("error", error)));
-      server.close(4400, error.code);
-      return new Response(null, { status: 101, webSocket: client });
+      return refusedSocket(error, CloseCode.badRequest);
     }
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
     const seeker: Seeker = {
       id: crypto.randomUUID(),
@@ -118,7 +118,7 @@ export class Matchmaker extends DurableObject<Env> {
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
     if (ws.readyState !== WebSocket.CLOSED) {
       try {
-        ws.close(code >= 3000 && code <= 4999 ? code : 1000, reason.slice(0, 120));
+        ws.close(answerCode(code), reason.slice(0, 120));
       } catch {
         // Already closed.
       }

@@ -39,7 +39,6 @@ export const ErrorCode = {
   alreadyQueued: "already_queued",
   notQueued: "not_queued",
   unavailable: "unavailable",
-  internal: "internal",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -1,7 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { PRIVATE_HEADER } from "../http/private-rooms";
-import { HISTORY_PAGE_MAX, type ServerFrame, ServerType, SystemEvent, serverFrame } from "../protocol";
+import { refusedSocket } from "../http/refused-socket";
+import { HISTORY_PAGE_MAX, type ServerFrame, ServerType, SystemEvent } from "../protocol";
 import { BanStore } from "./ban-store";
 import { type RoomConfig, readConfig } from "./config";
 import { answerCode, readAttachment } from "./connections";
@@ -93,8 +94,6 @@ export class ChatRoom extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const room = this.#roomName(url);
-    const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
     const params = url.searchParams;
     const since = Number(params.get("since") ?? Number.NaN);
     const now = Date.now();
@@ -115,19 +114,15 @@ export class ChatRoom extends DurableObject<Env> {
       },
       now,
     );
-    // Refused joiners are still accepted, so they read why before the close. A
-    // plain accept, not a hibernatable one: the socket lives for one frame, and
-    // a hibernatable socket closed from fetch() held its connection open for
-    // about ten seconds after the close handshake under wrangler dev.
+    // Refused joiners are still accepted, so they read why before the close.
     if (!outcome.ok) {
-      server.accept();
-      server.send(JSON.stringify(serverFrame(ServerType.error, outcome.error)));
-      server.close(outcome.closeCode, outcome.error.code);
       this.#log(room, outcome.log);
       this.#scheduleFlush();
-      return new Response(null, { status: 101, webSocket: client });
+      return refusedSocket(outcome.error, outcome.closeCode);
     }
     const { member, transition } = outcome;
+    const pair = new WebSocketPair();
+    const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
     server.serializeAttachment(member);
     const members = this.#cache();

@@ -73,11 +73,6 @@ export class HistoryStore {
    * most `MAX_HISTORY` of the newest. `truncated` says older entries exist
    * that were not sent: missed entries after a `since`, or scrollback.
    */
-  replay(since: number | undefined): { messages: HistoryFrame[]; truncated: boolean } {
-    const { entries, truncated } = this.#replayEntries(since);
-    return { messages: entries.map((e) => e.frame), truncated };
-  }
-
   /** The `history` frame for a joiner, as JSON built from the entries' stored text. */
   replayText(since: number | undefined): string {
     const { entries, truncated } = this.#replayEntries(since);

@@ -545,7 +545,7 @@ function moderate(
     case "kick":
       if (!target)
         return reply(state, operator, { code: ErrorCode.noSuchUser, message: `nobody called ${name} is here` });
-      return moderated(
+      return fromStep(
         chain(
           state,
           (s) =>
@@ -558,7 +558,7 @@ function moderate(
       );
     case "ban":
       if (!target) {
-        return moderated(
+        return fromStep(
           chain(
             state,
             () => [{ kind: "ban", username: name, session: null }],
@@ -568,7 +568,7 @@ function moderate(
           operator,
         );
       }
-      return moderated(
+      return fromStep(
         chain(
           state,
           () => [{ kind: "ban", username: target.username, session: target.session }],
@@ -584,7 +584,7 @@ function moderate(
       if (!ctx.isBanned(name, null)) {
         return reply(state, operator, { code: ErrorCode.notBanned, message: `${name} is not banned here` });
       }
-      return moderated(
+      return fromStep(
         chain(
           state,
           () => [{ kind: "unban", username: name }],
@@ -594,10 +594,6 @@ function moderate(
         operator,
       );
   }
-}
-
-function moderated(step: Step, operator: Member): Handled {
-  return fromStep(step, operator);
 }
 
 /** A sent message takes an id and counts toward the sender's statistics. */
