@@ -1,14 +1,83 @@
-import { existsSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import { type Browser, chromium, type Page } from "playwright-core";
 
-/** Debian's Chromium (or CHROME_PATH), driven headless. */
-export function launchBrowser(): Promise<Browser> {
-  const executablePath = process.env.CHROME_PATH ?? "/usr/bin/chromium";
-  if (!existsSync(executablePath)) {
-    throw new Error(`no Chromium at ${executablePath}: apt-get install chromium, or set CHROME_PATH`);
+const SYSTEM_CHROMIUM = "/usr/bin/chromium";
+
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
   }
+}
+
+/**
+ * The browser the tests drive: `CHROME_PATH` when set; Debian's Chromium when it is
+ * installed; otherwise the Chromium shipped in the `@sparticuz/chromium` dev dependency,
+ * so a fresh `npm ci` is enough. `HALLWAY_IGNORE_SYSTEM_CHROMIUM=1` skips the second
+ * step, to try the shipped browser on a machine that has Debian's.
+ */
+export async function chromiumPath(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const chosen = env.CHROME_PATH;
+  if (chosen) {
+    if (!isExecutable(chosen)) throw new Error(`CHROME_PATH is ${chosen}, which is not an executable file`);
+    return chosen;
+  }
+  if (env.HALLWAY_IGNORE_SYSTEM_CHROMIUM !== "1" && isExecutable(SYSTEM_CHROMIUM)) return SYSTEM_CHROMIUM;
+  return shippedChromium();
+}
+
+/**
+ * Unpacks the npm-shipped Chromium (once per version) and returns its path. The package
+ * unpacks into the temp folder and trusts any file already there, so a run stopped halfway
+ * would leave a broken browser for every later one. It therefore unpacks, in a child
+ * process, into a folder of its own, which is then renamed into place in one step: the
+ * versioned folder either holds a whole browser or does not exist.
+ */
+async function shippedChromium(): Promise<string> {
+  if (process.platform !== "linux" || process.arch !== "x64") {
+    throw new Error(
+      `no Chromium found: the npm-shipped one runs on Linux x64 only; set CHROME_PATH to a Chromium or Chrome binary`,
+    );
+  }
+  const entry = createRequire(import.meta.url).resolve("@sparticuz/chromium");
+  const { version } = JSON.parse(readFileSync(join(dirname(entry), "..", "package.json"), "utf8")) as {
+    version: string;
+  };
+  const home = join(tmpdir(), `hallway-chromium-${version}`);
+  const binary = join(home, "chromium");
+  if (existsSync(binary)) return binary;
+
+  const staging = mkdtempSync(`${home}-unpacking-`);
+  try {
+    const script = `const { default: c } = await import(${JSON.stringify(pathToFileURL(entry).href)});
+process.stdout.write(await c.executablePath());`;
+    // The package unpacks into os.tmpdir(), which follows TMPDIR.
+    const env = { ...process.env, TMPDIR: staging, TMP: staging, TEMP: staging };
+    await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script], { env, timeout: 180_000 });
+    try {
+      renameSync(staging, home);
+    } catch (error) {
+      // Another run got there first; its browser is as good as this one.
+      if (!existsSync(binary)) throw error;
+    }
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return binary;
+}
+
+/** Chromium, driven headless (see chromiumPath for which one). */
+export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath,
+    executablePath: await chromiumPath(),
     headless: true,
     args: [
       "--headless",
