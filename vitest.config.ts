@@ -33,6 +33,8 @@ export default defineConfig({
               bindings: {
                 RATE_LIMIT_BURST: "100000",
                 RATE_LIMIT_PER_SECOND: "100000",
+                // Short, so tests see a dropped member leave without waiting 15 s.
+                RECONNECT_GRACE_SECONDS: "1",
                 MATCH_SECRET: "a-secret-for-the-test-suite-only",
               },
             },

@@ -73,16 +73,25 @@ app.get("/api/rooms/:room/history", async (c) => {
   const room = c.req.param("room");
   if (!isRoomName(room)) return jsonError(c, 400, "bad_room", BAD_ROOM);
   const before = optionalInteger(c.req.query("before"));
+  const after = optionalInteger(c.req.query("after"));
   const limit = optionalInteger(c.req.query("limit"));
-  if (before === null || limit === null || (limit !== undefined && (limit < 1 || limit > HISTORY_PAGE_MAX))) {
+  const badLimit = limit !== undefined && limit !== null && (limit < 1 || limit > HISTORY_PAGE_MAX);
+  if (
+    before === null ||
+    after === null ||
+    limit === null ||
+    badLimit ||
+    (before !== undefined && after !== undefined)
+  ) {
     return jsonError(
       c,
       400,
       "bad_request",
-      `before is a message id; limit is 1-${HISTORY_PAGE_MAX} (default ${HISTORY_PAGE_DEFAULT})`,
+      `before or after is a message id (not both); limit is 1-${HISTORY_PAGE_MAX} (default ${HISTORY_PAGE_DEFAULT})`,
     );
   }
-  return c.json(await c.env.CHAT_ROOM.getByName(room).historyPage(before, limit ?? HISTORY_PAGE_DEFAULT));
+  const stub = c.env.CHAT_ROOM.getByName(room);
+  return c.json(await stub.historyPage(before, limit ?? HISTORY_PAGE_DEFAULT, after));
 });
 
 app.all("/api/*", (c) => jsonError(c, 404, "not_found", "no such API route"));

@@ -82,6 +82,7 @@ export function formatFrame(frame: ServerFrame, me: string | null, c: Palette = 
     }
     case ServerType.userCount:
     case ServerType.pong:
+    case ServerType.ack:
       return [];
   }
 }

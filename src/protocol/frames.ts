@@ -1,5 +1,7 @@
 /**
- * The wire protocol, version 1: every frame is JSON `{type, payload}`.
+ * The wire protocol, version 1.1: every frame is JSON `{type, payload}`.
+ * v1.1 adds only optional fields and new frames (`clientId`, `ack`, `epoch`,
+ * `reset`, `away`), so a v1 client keeps working.
  * This file is the only place frame types are spelled; the room, the web app
  * and the terminal client all import from here.
  */
@@ -62,6 +64,8 @@ export interface UserSummary {
   operator: boolean;
   /** When this user joined, ms since the epoch. */
   since: number;
+  /** Disconnected, and held for the reconnect grace: still counted, name still reserved. */
+  away?: true;
 }
 
 export interface CommandHelp {
@@ -77,8 +81,19 @@ export interface ServerPayloads {
     room: string;
     operator: boolean;
     limits: { maxMessageLength: number; maxHistory: number };
+    /** Names the room's stored history; a new one means the history was wiped and ids started over. */
+    epoch: string;
   };
-  history: { messages: HistoryFrame[]; truncated: boolean };
+  history: {
+    /** Entries in id order: chat messages, notices, and this person's own DMs. */
+    messages: ReplayFrame[];
+    /** Entries between `since` (or the start) and the first one sent exist and were left out. */
+    truncated: boolean;
+    /** The `epoch` the client brought is not the room's: `since` was ignored, start the view afresh. */
+    reset?: true;
+  };
+  /** A chatMessage or dm that carried `clientId` was delivered (or had been, with `duplicate`). */
+  ack: { clientId: string; id: number; ts: number; duplicate?: true };
   chatMessage: ChatMessagePayload;
   system: SystemPayload;
   userCount: { count: number };
@@ -93,14 +108,17 @@ export interface ServerPayloads {
 export interface ErrorPayload {
   code: ErrorCode;
   message: string;
+  /** The `clientId` of the frame that was refused, when it carried one. */
+  clientId?: string;
   /** With `rate_limited`: how long until the next frame would be accepted. */
   retryAfterMs?: number;
 }
 
 /** Payload of each client-to-server frame, keyed by its `type`. */
 export interface ClientPayloads {
-  chatMessage: { message: string };
-  dm: { to: string; message: string };
+  /** `clientId`: the sender's own id for this send, so a resend is never delivered twice. */
+  chatMessage: { message: string; clientId?: string };
+  dm: { to: string; message: string; clientId?: string };
   users: Record<string, never>;
   stats: Record<string, never>;
   help: Record<string, never>;
@@ -123,6 +141,9 @@ export type ClientFrame = FrameOf<ClientPayloads>;
 
 /** The frames a room keeps in its history and replays on join. */
 export type HistoryFrame = Extract<ServerFrame, { type: "chatMessage" | "system" }>;
+export type DmFrame = Extract<ServerFrame, { type: "dm" }>;
+/** What a replay holds: the room's history and, for the person joining, their DMs. */
+export type ReplayFrame = HistoryFrame | DmFrame;
 
 export const ServerType = {
   welcome: "welcome",
@@ -135,6 +156,7 @@ export const ServerType = {
   stats: "stats",
   help: "help",
   pong: "pong",
+  ack: "ack",
   error: "error",
 } as const satisfies { [K in ServerFrameType]: K };
 

@@ -3,13 +3,14 @@ import { readEnvelope } from "./envelope";
 import { ClientType, clientFrame, ErrorCode } from "./frames";
 import { MAX_MESSAGE_LENGTH } from "./limits";
 import { parseLine } from "./line";
-import { chatMessage, directMessage, fail, moderation, type ParseResult } from "./result";
+import { CLIENT_ID, chatMessage, directMessage, fail, isClientId, moderation, type ParseResult } from "./result";
 
 // Loose objects: unknown fields (a spoofed `username`, say) are dropped, not refused,
 // so older clients that send extra fields keep working.
+const ClientId = v.optional(v.pipe(v.string(), v.regex(CLIENT_ID)));
 const PayloadSchemas = {
-  chatMessage: v.looseObject({ message: v.string() }),
-  dm: v.looseObject({ to: v.string(), message: v.string() }),
+  chatMessage: v.looseObject({ message: v.string(), clientId: ClientId }),
+  dm: v.looseObject({ to: v.string(), message: v.string(), clientId: ClientId }),
   moderation: v.looseObject({ username: v.string() }),
 } as const;
 
@@ -33,13 +34,13 @@ function parseEnvelope(raw: string, maxLength: number): ParseResult {
   switch (type) {
     case ClientType.chatMessage: {
       const p = v.safeParse(PayloadSchemas.chatMessage, payload);
-      if (!p.success) return fail(ErrorCode.badMessage, "chatMessage needs payload.message as a string");
-      return chatMessage(p.output.message, maxLength);
+      if (!p.success) return refused(payload, "chatMessage needs payload.message as a string");
+      return chatMessage(p.output.message, maxLength, p.output.clientId);
     }
     case ClientType.dm: {
       const p = v.safeParse(PayloadSchemas.dm, payload);
-      if (!p.success) return fail(ErrorCode.badMessage, "dm needs payload.to and payload.message as strings");
-      return directMessage(p.output.to, p.output.message, maxLength);
+      if (!p.success) return refused(payload, "dm needs payload.to and payload.message as strings");
+      return directMessage(p.output.to, p.output.message, maxLength, p.output.clientId);
     }
     case ClientType.kick:
     case ClientType.ban:
@@ -57,4 +58,27 @@ function parseEnvelope(raw: string, maxLength: number): ParseResult {
     default:
       return fail(ErrorCode.unknownType, `unknown frame type ${JSON.stringify(type.slice(0, 40))}`);
   }
+}
+
+/**
+ * A malformed chatMessage or dm. Its `clientId` is echoed when it is a valid
+ * one, so the sender can mark that send failed; a malformed `clientId` is
+ * itself the error.
+ */
+function refused(payload: Record<string, unknown>, usage: string): ParseResult {
+  const { clientId } = payload;
+  if (clientId !== undefined && (typeof clientId !== "string" || !isClientId(clientId))) {
+    return fail(ErrorCode.badMessage, "clientId must be 1-64 characters of A-Z a-z 0-9 _ -");
+  }
+  const error = { code: ErrorCode.badMessage, message: usage };
+  return { ok: false, error: clientId === undefined ? error : { ...error, clientId } };
+}
+
+/** The `clientId` a frame carries, if any: for answering a frame that was not read (rate limit, size). */
+export function clientIdOf(raw: string | ArrayBuffer): string | undefined {
+  if (typeof raw !== "string" || !raw.includes('"clientId"')) return undefined;
+  const envelope = readEnvelope(raw);
+  if (!envelope.ok) return undefined;
+  const { clientId } = envelope.payload;
+  return typeof clientId === "string" && isClientId(clientId) ? clientId : undefined;
 }

@@ -5,6 +5,8 @@ import { MAX_MESSAGE_LENGTH } from "./limits";
 export interface ProtocolError {
   code: ErrorCode;
   message: string;
+  /** The refused frame's `clientId`, so the sender knows which send failed. */
+  clientId?: string;
 }
 
 /** What parsing one untrusted frame yields: a typed frame, or the error to send back. */
@@ -33,17 +35,37 @@ export function cleanMessage(message: string): string {
   return message.replace(/\r\n?/g, "\n").replace(UNPRINTABLE, "");
 }
 
-export function chatMessage(raw: string, maxLength = MAX_MESSAGE_LENGTH): ParseResult {
-  const message = cleanMessage(raw);
-  const error = checkMessage(message, maxLength);
-  return error ? { ok: false, error } : { ok: true, frame: clientFrame(ClientType.chatMessage, { message }) };
+/** A client's id for one send: what makes a resend recognisable. */
+export const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function isClientId(value: string): boolean {
+  return CLIENT_ID.test(value);
 }
 
-export function directMessage(to: string, raw: string, maxLength = MAX_MESSAGE_LENGTH): ParseResult {
+/** Adds `clientId` to an error, so the client can tell which of its sends was refused. */
+function tagged(error: ProtocolError, clientId: string | undefined): ParseResult {
+  return { ok: false, error: clientId === undefined ? error : { ...error, clientId } };
+}
+
+export function chatMessage(raw: string, maxLength = MAX_MESSAGE_LENGTH, clientId?: string): ParseResult {
   const message = cleanMessage(raw);
-  if (to.trim().length === 0) return fail(ErrorCode.badMessage, "a direct message needs a recipient");
   const error = checkMessage(message, maxLength);
-  return error ? { ok: false, error } : { ok: true, frame: clientFrame(ClientType.dm, { to: to.trim(), message }) };
+  if (error) return tagged(error, clientId);
+  return {
+    ok: true,
+    frame: clientFrame(ClientType.chatMessage, clientId === undefined ? { message } : { message, clientId }),
+  };
+}
+
+export function directMessage(to: string, raw: string, maxLength = MAX_MESSAGE_LENGTH, clientId?: string): ParseResult {
+  const message = cleanMessage(raw);
+  if (to.trim().length === 0) {
+    return tagged({ code: ErrorCode.badMessage, message: "a direct message needs a recipient" }, clientId);
+  }
+  const error = checkMessage(message, maxLength);
+  if (error) return tagged(error, clientId);
+  const payload = { to: to.trim(), message };
+  return { ok: true, frame: clientFrame(ClientType.dm, clientId === undefined ? payload : { ...payload, clientId }) };
 }
 
 /** `kick`, `ban` and `unban` name one user. */

@@ -5,27 +5,29 @@ import { refusedSocket } from "../http/refused-socket";
 import { HISTORY_PAGE_MAX, type ServerFrame, ServerType, SystemEvent } from "../protocol";
 import { BanStore } from "./ban-store";
 import { type RoomConfig, readConfig } from "./config";
-import { answerCode, readAttachment } from "./connections";
+import { answerCode, readAttachment, writeAttachment } from "./connections";
 import { HistoryStore } from "./history-store";
 import {
+  disconnect,
   type Effect,
   expire,
   join,
   type LogEntry,
-  leave,
   type Member,
-  nextIdleCheck,
   type RoomContext,
   type RoomState,
   receive,
   type Transition,
 } from "./hub";
+import { MemberStore } from "./member-store";
+import { Outbox, type Urgency } from "./outbox";
 import { Roster } from "./roster";
+import { SentStore } from "./sent-store";
 
-/** The room's in-memory view of who is here: rebuilt from the attachments after waking. */
+/** The room's in-memory view of who is here: rebuilt from storage and the attachments after waking. */
 interface Members {
   roster: Roster;
-  /** Connection id to socket, for sends. */
+  /** Connection id to socket, for sends. Only open, joined sockets. */
   sockets: Map<string, WebSocket>;
   /** Socket to connection id, so a message needs no attachment read to find its sender. */
   ids: WeakMap<WebSocket, string>;
@@ -33,15 +35,6 @@ interface Members {
 
 /** Storage key of a private room's state; absent in public rooms. */
 const PRIVACY_KEY = "privacy";
-
-/**
- * Broadcasts within this long of the previous flush wait for the next one, so
- * a busy room sends each client one frame (a JSON array) per interval instead
- * of one per message. A quiet room flushes at once: no added delay.
- */
-const COALESCE_MS = 4;
-/** Joins, leaves and counts alone wait longer: a storm of joins becomes a few broadcasts, not one per join. */
-const PRESENCE_COALESCE_MS = 100;
 
 export interface RoomInfo {
   room: string;
@@ -57,22 +50,18 @@ export interface RoomInfo {
  * becomes one call into the pure logic in `hub.ts`, and the effects it returns
  * are performed here. Everything that must outlive hibernation is in the
  * sockets' attachments, in SQLite, or in the alarm. The roster and the socket
- * map below are caches: rebuilt from the attachments on the first event after
- * the object wakes, then kept current by the effects, so a message costs the
- * same in a room of 5 or 5,000.
+ * map below are caches: rebuilt on the first event after the object wakes,
+ * then kept current by the effects, so a message costs the same in a room of
+ * 5 or 5,000.
  */
 export class ChatRoom extends DurableObject<Env> {
   readonly #history: HistoryStore;
   readonly #bans: BanStore;
+  readonly #sent: SentStore;
+  readonly #stored: MemberStore;
   readonly #config: RoomConfig;
   #members: Members | undefined;
-  /** Serialized broadcasts not yet sent, oldest first ("" where a newer user count replaced one). */
-  #outbox: string[] = [];
-  #outboxCount = -1;
-  /** Whether the outbox holds only presence (join and leave notices, counts). */
-  #presenceOnly = true;
-  /** Members who joined while the outbox was not empty: they get only what came after them. */
-  #joinedAt = new Map<string, number>();
+  readonly #outbox = new Outbox();
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #flushDue = 0;
   #lastFlush = 0;
@@ -80,11 +69,15 @@ export class ChatRoom extends DurableObject<Env> {
   #logbox: Record<string, unknown>[] = [];
   /** The alarm as last read or set; undefined until read after waking. */
   #alarm: number | null | undefined;
+  /** The earliest deadline introduced since the alarm was last checked (a join, a grace), if any. */
+  #wantAlarm: number | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#history = new HistoryStore(ctx.storage.sql);
     this.#bans = new BanStore(ctx.storage.sql);
+    this.#sent = new SentStore(ctx.storage.sql);
+    this.#stored = new MemberStore(ctx.storage.sql);
     this.#config = readConfig(env);
     // Heartbeats are answered by the runtime without waking the object; the
     // time of the last answer is what keeps a quiet connection from idling out.
@@ -102,15 +95,17 @@ export class ChatRoom extends DurableObject<Env> {
     if (request.headers.get(PRIVATE_HEADER) === "1" && !this.#privacy()) {
       this.ctx.storage.kv.put(PRIVACY_KEY, { closed: false });
     }
+    const conn = crypto.randomUUID();
     const outcome = join(
       this.#state(room),
       this.#context(),
       {
-        id: crypto.randomUUID(),
+        conn,
         username: params.get("username"),
         session: params.get("session"),
         newSession: crypto.randomUUID().replaceAll("-", ""),
         since: Number.isSafeInteger(since) && since >= 0 ? since : undefined,
+        epoch: params.get("epoch") ?? undefined,
       },
       now,
     );
@@ -118,29 +113,28 @@ export class ChatRoom extends DurableObject<Env> {
     if (!outcome.ok) {
       this.#log(room, outcome.log);
       this.#scheduleFlush();
+      await this.#scheduleAlarm();
       return refusedSocket(outcome.error, outcome.closeCode);
     }
-    const { member, transition } = outcome;
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
-    server.serializeAttachment(member);
     const members = this.#cache();
-    members.sockets.set(member.id, server);
-    members.ids.set(server, member.id);
-    this.#perform(room, transition);
-    await this.#scheduleIdleCheck();
+    members.sockets.set(conn, server);
+    members.ids.set(server, conn);
+    this.#perform(room, outcome.transition);
+    await this.#scheduleAlarm();
     return new Response(null, { status: 101, webSocket: client });
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const id = this.#cache().ids.get(ws);
+    const { ids, sockets } = this.#cache();
+    const conn = ids.get(ws);
     // Not a member (any more): refused, or already let go and still closing.
-    if (id === undefined || !this.#cache().sockets.has(id)) return;
+    if (conn === undefined || !sockets.has(conn)) return;
     const state = this.#state();
-    const before = state.roster.size;
-    this.#perform(state.room, receive(state, this.#context(), id, message, Date.now()));
-    if (this.#cache().roster.size !== before) await this.#scheduleIdleCheck();
+    this.#perform(state.room, receive(state, this.#context(), conn, message, Date.now()));
+    await this.#scheduleAlarm();
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -157,29 +151,29 @@ export class ChatRoom extends DurableObject<Env> {
 
   override async webSocketError(ws: WebSocket, error: unknown): Promise<void> {
     const attachment = readAttachment(ws);
-    this.#log(this.#roomName(), { event: "socket_error", username: attachment?.username, message: String(error) });
+    this.#log(this.#roomName(), {
+      event: "socket_error",
+      username: attachment?.member.username,
+      message: String(error),
+    });
     await this.#depart(ws);
   }
 
-  /** Evicts idle connections and sets the alarm for the next deadline, if anyone is left. */
+  /** Ends reconnect graces, evicts idle members, and sets the alarm for the next deadline, if anyone is left. */
   override async alarm(): Promise<void> {
-    const { sockets } = this.#cache();
-    const lastActive = (m: Member) => {
-      const ws = sockets.get(m.id);
-      const heartbeat = ws ? (this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0) : 0;
-      return Math.max(m.lastSeen, heartbeat);
-    };
     const state = this.#state();
-    const transition = expire(state, this.#context(), lastActive, Date.now());
+    const transition = expire(state, this.#context(), (m) => this.#lastActive(m), Date.now());
     this.#perform(state.room, transition);
     if (transition.nextCheck === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(transition.nextCheck);
     this.#alarm = transition.nextCheck;
+    this.#wantAlarm = null;
   }
 
-  /** Who is here and when the room last spoke; joins nothing and writes nothing. */
+  /** Who is here and when the room last spoke; joins nothing. */
   async info(room: string): Promise<RoomInfo> {
     const { roster } = this.#cache();
+    await this.#scheduleAlarm();
     return {
       room,
       userCount: roster.size,
@@ -188,69 +182,118 @@ export class ChatRoom extends DurableObject<Env> {
     };
   }
 
-  /** A page of scrollback, oldest first. */
-  async historyPage(before: number | undefined, limit: number) {
-    return this.#history.page(before, Math.min(Math.max(1, limit), HISTORY_PAGE_MAX));
+  /** A page of scrollback, oldest first: before an id (older), or after one (filling a gap). */
+  async historyPage(before: number | undefined, limit: number, after?: number) {
+    const size = Math.min(Math.max(1, limit), HISTORY_PAGE_MAX);
+    return after === undefined ? this.#history.page(before, size) : this.#history.pageAfter(after, size);
   }
 
-  /** A socket went away without the room closing it: it leaves, and the room is told. */
+  /** A socket went away without the room closing it: its member loses a connection. */
   async #depart(ws: WebSocket): Promise<void> {
     const attachment = readAttachment(ws);
     if (!attachment || attachment.left) return;
-    ws.serializeAttachment({ ...attachment, left: true });
-    const state = this.#state();
-    const member = state.roster.get(attachment.id);
-    if (!member) return;
-    this.#perform(state.room, leave(state, this.#context(), member, Date.now()));
-    await this.#scheduleIdleCheck();
+    // After waking, the rebuild finds this socket closed and starts the member's grace itself.
+    const { sockets } = this.#cache();
+    writeAttachment(ws, { ...attachment, left: true });
+    if (sockets.get(attachment.conn) === ws) {
+      sockets.delete(attachment.conn);
+      const state = this.#state();
+      this.#perform(state.room, disconnect(state, this.#context(), attachment.conn, Date.now()));
+    }
+    await this.#scheduleAlarm();
+  }
+
+  /** The later of a member's last frame and the runtime's last heartbeat answer on any of its sockets. */
+  #lastActive(member: Member): number {
+    const { sockets } = this.#cache();
+    let last = member.lastSeen;
+    for (const conn of member.conns) {
+      const ws = sockets.get(conn);
+      const heartbeat = ws ? (this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0) : 0;
+      if (heartbeat > last) last = heartbeat;
+    }
+    return last;
   }
 
   /**
-   * One alarm serves every idle deadline. Deadlines only move later with
-   * activity, so an alarm already set is never too late; the alarm handler
-   * moves it to the next real deadline. An empty room keeps no alarm.
+   * One alarm serves every deadline: idle members and ends of grace. An idle
+   * deadline only moves later with activity, so an alarm already set is
+   * early enough for those; a new grace may need it sooner. The alarm
+   * handler moves it to the next real deadline. An empty room keeps no alarm.
    */
-  async #scheduleIdleCheck(): Promise<void> {
+  async #scheduleAlarm(): Promise<void> {
+    const want = this.#wantAlarm;
+    const empty = this.#cache().roster.size === 0;
+    if (want === null && !empty) return;
+    this.#wantAlarm = null;
     if (this.#alarm === undefined) this.#alarm = await this.ctx.storage.getAlarm();
-    // An alarm already set is early enough while anyone is here; nothing to compute.
-    if (this.#alarm !== null && this.#cache().roster.size > 0) return;
-    const next = nextIdleCheck(this.#cache().roster, (m) => m.lastSeen, this.#config);
-    if (next === null) {
+    if (empty) {
       if (this.#alarm !== null) await this.ctx.storage.deleteAlarm();
       this.#alarm = null;
-    } else if (this.#alarm === null) {
-      await this.ctx.storage.setAlarm(next);
-      this.#alarm = next;
+    } else if (want !== null && (this.#alarm === null || want < this.#alarm)) {
+      await this.ctx.storage.setAlarm(want);
+      this.#alarm = want;
     }
   }
 
-  /** Members and their sockets, rebuilt from the attachments after the object wakes. */
+  #wantAlarmBy(deadline: number): void {
+    if (this.#wantAlarm === null || deadline < this.#wantAlarm) this.#wantAlarm = deadline;
+  }
+
+  /**
+   * Members and their sockets, rebuilt after the object wakes or restarts:
+   * who is a member comes from SQLite, their counters and connections from
+   * the attachments of open sockets. A member with no open socket (it closed
+   * while the object slept, or the process restarted) is away: it gets the
+   * reconnect grace and leaves properly when the alarm finds it expired.
+   */
   #cache(): Members {
-    if (!this.#members) {
-      const roster = new Roster();
-      const sockets = new Map<string, WebSocket>();
-      const ids = new WeakMap<WebSocket, string>();
-      for (const ws of this.ctx.getWebSockets()) {
-        // Closing sockets are not members any more, whatever getWebSockets() says.
-        if (ws.readyState !== WebSocket.OPEN) continue;
-        const attachment = readAttachment(ws);
-        if (!attachment || attachment.left) continue;
-        const { left: _, ...member } = attachment;
-        roster.add(member);
-        sockets.set(member.id, ws);
-        ids.set(ws, member.id);
+    if (this.#members) return this.#members;
+    const now = Date.now();
+    const bySession = new Map<string, Member>();
+    for (const stored of this.#stored.all()) bySession.set(stored.session, { ...stored, conns: [] });
+    const sockets = new Map<string, WebSocket>();
+    const ids = new WeakMap<WebSocket, string>();
+    for (const ws of this.ctx.getWebSockets()) {
+      const attachment = readAttachment(ws);
+      if (!attachment || attachment.left) continue;
+      // Closing sockets are not connections any more, whatever getWebSockets() says.
+      if (ws.readyState !== WebSocket.OPEN) {
+        writeAttachment(ws, { ...attachment, left: true });
+        continue;
       }
-      this.#members = { roster, sockets, ids };
+      const { conn, member } = attachment;
+      const known = bySession.get(member.session);
+      // The attachment has the newest counters; storage has the newest role.
+      const merged: Member = known
+        ? { ...member, operator: known.operator, conns: [...known.conns, conn] }
+        : { ...member, conns: [conn] };
+      delete merged.awayUntil;
+      bySession.set(member.session, merged);
+      sockets.set(conn, ws);
+      ids.set(ws, conn);
     }
+    const roster = new Roster();
+    for (const member of bySession.values()) {
+      if (member.conns.length === 0 && member.awayUntil === undefined) {
+        member.awayUntil = now + this.#config.reconnectGraceMs;
+        this.#stored.save(member);
+      }
+      roster.add(member);
+      this.#wantAlarmBy(member.awayUntil ?? member.lastSeen + this.#config.idleTimeoutMs);
+    }
+    this.#members = { roster, sockets, ids };
     return this.#members;
   }
 
-  /** Limits, bans and privacy as they are now; privacy is kept in storage, so it outlives hibernation. */
+  /** Limits, bans, privacy and history identity as they are now; all kept in storage. */
   #context(): RoomContext {
     return {
       config: this.#config,
       isBanned: (username, session) => this.#bans.isBanned(username, session),
       privacy: this.#privacy(),
+      epoch: this.#history.epoch(),
+      findSent: (session, clientId) => this.#sent.find(session, clientId, Date.now()),
     };
   }
 
@@ -274,9 +317,9 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** Flushes now when the room is quiet; in a busy room, at the end of the coalescing interval. */
   #scheduleFlush(): void {
-    if (this.#outbox.length === 0 && this.#logbox.length === 0) return;
+    if (this.#outbox.isEmpty && this.#logbox.length === 0) return;
     const now = Date.now();
-    const due = this.#lastFlush + (this.#presenceOnly ? PRESENCE_COALESCE_MS : COALESCE_MS);
+    const due = this.#lastFlush + this.#outbox.delayMs;
     if (due <= now) {
       this.#flush();
       return;
@@ -288,76 +331,60 @@ export class ChatRoom extends DurableObject<Env> {
     this.#flushTimer = setTimeout(() => this.#flush(), due - now);
   }
 
-  /** Sends what is waiting to every member: one frame, or one array of frames. */
+  /** Sends what is waiting: to each connection, one frame or one array of frames. */
   #flush(): void {
     clearTimeout(this.#flushTimer);
     this.#flushTimer = undefined;
     this.#flushLogs();
-    if (this.#outbox.length === 0) return;
-    const batch = (texts: string[]) => {
-      const live = texts.filter((t) => t !== "");
-      return live.length === 1 ? (live[0] ?? "") : live.length === 0 ? "" : `[${live.join(",")}]`;
-    };
-    const everyone = batch(this.#outbox);
+    if (this.#outbox.isEmpty) return;
     const { sockets } = this.#cache();
-    for (const [id, ws] of sockets) {
-      const start = this.#joinedAt.get(id);
-      if (start === undefined) send(ws, everyone);
-      else {
-        const own = batch(this.#outbox.slice(start));
-        if (own) send(ws, own);
-      }
-    }
-    this.#outbox = [];
-    this.#outboxCount = -1;
-    this.#presenceOnly = true;
-    this.#joinedAt.clear();
+    this.#outbox.drain(sockets.keys(), (conn, text) => {
+      const ws = sockets.get(conn);
+      if (ws) send(ws, text);
+    });
     this.#lastFlush = Date.now();
   }
 
-  /** Whether broadcasts this member should see first are still waiting. */
-  #hasPendingFor(id: string): boolean {
-    return this.#outbox.length > (this.#joinedAt.get(id) ?? 0);
+  /** Writes a member into the attachment of each of its open sockets. */
+  #attach(member: Member): void {
+    const { sockets } = this.#cache();
+    for (const conn of member.conns) {
+      const ws = sockets.get(conn);
+      if (ws) writeAttachment(ws, { conn, member });
+    }
   }
 
   #apply(room: string, effect: Effect): void {
     const { roster, sockets } = this.#cache();
     switch (effect.kind) {
-      case "send": {
-        // Whatever was broadcast before this goes first, so each client sees frames in order.
-        if (this.#hasPendingFor(effect.to)) this.#flush();
-        const ws = sockets.get(effect.to);
-        if (ws) send(ws, textOf(effect.frame));
+      case "send":
+        this.#outbox.send(effect.to, textOf(effect.frame), urgencyOf(effect.frame));
         return;
-      }
       case "broadcast": {
-        // Serialized once, whatever the room's size. A newer user count replaces one still waiting.
         const { frame } = effect;
-        if (frame.type === ServerType.userCount) {
-          if (this.#outboxCount >= 0) this.#outbox[this.#outboxCount] = "";
-          this.#outboxCount = this.#outbox.length;
-        } else if (!(frame.type === ServerType.system && PRESENCE_EVENTS.has(frame.payload.event))) {
-          this.#presenceOnly = false;
-        }
-        this.#outbox.push(textOf(frame));
+        this.#outbox.broadcast(textOf(frame), urgencyOf(frame), frame.type === ServerType.userCount);
         return;
       }
       case "record":
         this.#history.append(effect.frame, textOf(effect.frame));
         return;
-      case "replay": {
-        if (this.#hasPendingFor(effect.to)) this.#flush();
-        const ws = sockets.get(effect.to);
-        if (ws) send(ws, this.#history.replayText(effect.since));
+      case "recordDm":
+        this.#history.appendDm(effect.frame, effect.from, effect.to, textOf(effect.frame));
         return;
-      }
+      case "remember":
+        this.#sent.remember(effect.session, effect.clientId, effect.id, effect.ts);
+        return;
+      case "replay":
+        this.#outbox.send(effect.to, this.#history.replayText(effect.since, effect.session, effect.reset), "presence");
+        return;
       case "close": {
         // A kicked or banned person reads the notice about them before the close.
         this.#flush();
         const ws = sockets.get(effect.to);
         if (!ws) return;
+        sockets.delete(effect.to);
         const attachment = readAttachment(ws);
-        if (attachment) ws.serializeAttachment({ ...attachment, left: true });
+        if (attachment) writeAttachment(ws, { ...attachment, left: true });
         try {
           ws.close(effect.code, effect.reason);
         } catch {
@@ -367,19 +394,31 @@ export class ChatRoom extends DurableObject<Env> {
       }
       case "add":
         roster.add(effect.member);
+        this.#stored.save(effect.member);
         // What is already waiting was sent before this member arrived (it is in their history).
-        if (this.#outbox.length > 0) this.#joinedAt.set(effect.member.id, this.#outbox.length);
+        for (const conn of effect.member.conns) this.#outbox.joined(conn);
+        this.#attach(effect.member);
+        this.#wantAlarmBy(effect.member.lastSeen + this.#config.idleTimeoutMs);
         return;
-      case "remove":
-        roster.remove(effect.id);
-        sockets.delete(effect.id);
+      case "remove": {
+        const member = roster.get(effect.session);
+        roster.remove(effect.session);
+        this.#stored.remove(effect.session);
+        for (const conn of member?.conns ?? []) sockets.delete(conn);
         return;
+      }
       case "update": {
+        const { member } = effect;
+        const before = roster.get(member.session);
         // Only members still here are updated; one let go this turn was removed first.
-        const ws = sockets.get(effect.member.id);
-        if (!ws) return;
-        roster.update(effect.member);
-        ws.serializeAttachment(effect.member);
+        if (!before) return;
+        roster.update(member);
+        for (const conn of member.conns) if (!before.conns.includes(conn)) this.#outbox.joined(conn);
+        this.#attach(member);
+        if (effect.durable) {
+          this.#stored.save(member);
+          this.#wantAlarmBy(member.awayUntil ?? member.lastSeen + this.#config.idleTimeoutMs);
+        }
         return;
       }
       case "ban":
@@ -393,6 +432,8 @@ export class ChatRoom extends DurableObject<Env> {
         return;
       case "forget":
         this.#history.clear();
+        this.#sent.clear();
+        this.#stored.clear();
         return;
       case "log":
         this.#log(room, effect.entry);
@@ -435,10 +476,23 @@ export class ChatRoom extends DurableObject<Env> {
 }
 
 /** Log events that a busy flush writes as one line with a count. */
-const GROUPED_LOG_EVENTS: ReadonlySet<string> = new Set(["connect", "join", "takeover", "leave"]);
+const GROUPED_LOG_EVENTS: ReadonlySet<string> = new Set(["connect", "join", "tab", "resume", "away", "leave"]);
 
 /** System events that only say who is here; they may wait longer to be coalesced. */
 const PRESENCE_EVENTS: ReadonlySet<string> = new Set([SystemEvent.join, SystemEvent.leave, SystemEvent.partnerLeft]);
+
+/** Presence (notices of who came and went, counts, welcomes) may wait to be coalesced; the rest may not. */
+function urgencyOf(frame: ServerFrame): Urgency {
+  switch (frame.type) {
+    case ServerType.userCount:
+    case ServerType.welcome:
+      return "presence";
+    case ServerType.system:
+      return PRESENCE_EVENTS.has(frame.payload.event) ? "presence" : "chat";
+    default:
+      return "chat";
+  }
+}
 
 /** Each frame is serialized once, however many effects (record, broadcast) carry it. */
 const serialized = new WeakMap<object, string>();

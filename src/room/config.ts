@@ -17,6 +17,8 @@ export interface RoomConfig {
   /** Drops within `floodWindowMs` after which a connection is closed with 4429. */
   floodDrops: number;
   floodWindowMs: number;
+  /** A member whose last connection drops (no quit) stays this long, away, before leaving; 0 turns it off. */
+  reconnectGraceMs: number;
 }
 
 export const DEFAULT_CONFIG: RoomConfig = {
@@ -28,6 +30,7 @@ export const DEFAULT_CONFIG: RoomConfig = {
   maxConnections: 5000,
   floodDrops: 30,
   floodWindowMs: 10_000,
+  reconnectGraceMs: 15_000,
 };
 
 /** The variables as they arrive: strings from `[vars]`, or absent. */
@@ -38,9 +41,11 @@ export interface RoomVars {
   MAX_FRAME_BYTES?: string;
   MAX_MESSAGE_LENGTH?: string;
   MAX_CONNECTIONS?: string;
+  RECONNECT_GRACE_SECONDS?: string;
 }
 
 const Positive = v.pipe(v.string(), v.trim(), v.transform(Number), v.number(), v.minValue(Number.MIN_VALUE));
+const NonNegative = v.pipe(v.string(), v.trim(), v.nonEmpty(), v.transform(Number), v.number(), v.minValue(0));
 
 /**
  * Reads the room's limits from the environment. A variable that is absent or
@@ -48,8 +53,13 @@ const Positive = v.pipe(v.string(), v.trim(), v.transform(Number), v.number(), v
  * weaken nothing.
  */
 export function readConfig(vars: RoomVars): RoomConfig {
-  const read = (value: string | undefined, fallback: number, scale = 1) => {
-    const parsed = v.safeParse(Positive, value);
+  const read = (
+    value: string | undefined,
+    fallback: number,
+    scale = 1,
+    schema: typeof Positive | typeof NonNegative = Positive,
+  ) => {
+    const parsed = v.safeParse(schema, value);
     return parsed.success && Number.isFinite(parsed.output) ? parsed.output * scale : fallback;
   };
   return {
@@ -60,5 +70,6 @@ export function readConfig(vars: RoomVars): RoomConfig {
     maxFrameBytes: Math.floor(read(vars.MAX_FRAME_BYTES, DEFAULT_CONFIG.maxFrameBytes)),
     maxMessageLength: Math.floor(read(vars.MAX_MESSAGE_LENGTH, DEFAULT_CONFIG.maxMessageLength)),
     maxConnections: Math.floor(read(vars.MAX_CONNECTIONS, DEFAULT_CONFIG.maxConnections)),
+    reconnectGraceMs: read(vars.RECONNECT_GRACE_SECONDS, DEFAULT_CONFIG.reconnectGraceMs, 1000, NonNegative),
   };
 }

@@ -1,26 +1,45 @@
 import type { Member } from "./roster";
 
 /**
- * What a socket carries across hibernation. A joined socket holds its member;
- * `left` is set the moment the room lets it go (quit, takeover), so a socket
- * that is still closing is never counted or sent to again. Sockets that were
- * refused at the door carry no attachment at all.
+ * What a socket carries across hibernation: its connection id and a copy of
+ * its member. `left` is set the moment the room lets the socket go (quit,
+ * kick, found closed after waking), so a socket that is still closing is never
+ * counted or sent to again. Sockets refused at the door carry no attachment.
  */
-export type Attachment = Member & { left?: true };
+export interface Attachment {
+  conn: string;
+  member: Member;
+  left?: true;
+}
 
 export function readAttachment(ws: WebSocket): Attachment | null {
-  const value: unknown = ws.deserializeAttachment();
+  let value: unknown;
+  try {
+    value = ws.deserializeAttachment();
+  } catch {
+    return null;
+  }
   return isAttachment(value) ? value : null;
+}
+
+/** Writes an attachment; a socket that has just closed may refuse, and then has nothing to keep. */
+export function writeAttachment(ws: WebSocket, attachment: Attachment): void {
+  try {
+    ws.serializeAttachment(attachment);
+  } catch {
+    // Closed already: its close event (if any) finds the previous attachment, and `left` guards it.
+  }
 }
 
 function isAttachment(value: unknown): value is Attachment {
   return (
     typeof value === "object" &&
     value !== null &&
-    "id" in value &&
-    typeof value.id === "string" &&
-    "username" in value &&
-    typeof value.username === "string"
+    "conn" in value &&
+    typeof value.conn === "string" &&
+    "member" in value &&
+    typeof value.member === "object" &&
+    value.member !== null
   );
 }
 

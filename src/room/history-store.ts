@@ -1,4 +1,4 @@
-import { HISTORY_RETENTION, type HistoryFrame, MAX_HISTORY, ServerType } from "../protocol";
+import { type DmFrame, HISTORY_RETENTION, type HistoryFrame, MAX_HISTORY, ServerType } from "../protocol";
 
 /**
  * The room's durable history in the object's SQLite, fronted by an in-memory
@@ -14,6 +14,7 @@ export class HistoryStore {
   /** Highest id known to be durable (in `history` or in `meta.last_id`). */
   #durableId = 0;
   #appendsSincePrune = 0;
+  #epoch: string | undefined;
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
@@ -24,6 +25,35 @@ export class HistoryStore {
       frame TEXT NOT NULL
     )`);
     sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    // DMs are kept apart from the room's history: only their two parties may read them.
+    sql.exec(`CREATE TABLE IF NOT EXISTS dms (
+      id INTEGER PRIMARY KEY,
+      from_session TEXT NOT NULL,
+      to_session TEXT NOT NULL,
+      frame TEXT NOT NULL
+    )`);
+    sql.exec("CREATE INDEX IF NOT EXISTS dms_from ON dms (from_session, id)");
+    sql.exec("CREATE INDEX IF NOT EXISTS dms_to ON dms (to_session, id)");
+  }
+
+  /**
+   * Names this history. Ids start over only when the history is wiped, and
+   * the epoch changes with it, so a client resuming with an id from before
+   * can tell its `since` means nothing here any more.
+   */
+  epoch(): string {
+    if (this.#epoch === undefined) {
+      const row = this.#sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'epoch'").toArray()[0];
+      this.#epoch = row?.value ?? this.#newEpoch();
+    }
+    return this.#epoch;
+  }
+
+  #newEpoch(): string {
+    const epoch = crypto.randomUUID().replaceAll("-", "").slice(0, 16);
+    this.#sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('epoch', ?)", epoch);
+    this.#epoch = epoch;
+    return epoch;
   }
 
   /** Highest id ever handed out in this room, including ids of direct messages. */
@@ -62,22 +92,60 @@ export class HistoryStore {
     if (++this.#appendsSincePrune >= 100) this.#prune();
   }
 
-  /** Forgets everything said here (a private room once both people left); ids keep growing. */
+  /** Stores a DM for its two parties. */
+  appendDm(frame: DmFrame, from: string, to: string, text = JSON.stringify(frame)): void {
+    this.#sql.exec(
+      "INSERT INTO dms (id, from_session, to_session, frame) VALUES (?, ?, ?, ?)",
+      frame.payload.id,
+      from,
+      to,
+      text,
+    );
+    this.#durableId = Math.max(this.#durableId, frame.payload.id);
+  }
+
+  /** Forgets everything said here (a private room once both people left), under a new epoch. */
   clear(): void {
     this.#sql.exec("DELETE FROM history");
+    this.#sql.exec("DELETE FROM dms");
     this.#ring = [];
+    this.#newEpoch();
   }
 
   /**
-   * What a joiner is sent: entries newer than `since` (all, when absent), at
-   * most `MAX_HISTORY` of the newest. `truncated` says older entries exist
-   * that were not sent: missed entries after a `since`, or scrollback.
+   * The `history` frame for a joiner, as JSON built from the entries' stored
+   * text: entries newer than `since` (all, when absent), at most
+   * `MAX_HISTORY` of the newest, with the joiner's own DMs of the same
+   * stretch in id order. `truncated` says entries after `since` (or older
+   * scrollback) exist that were not sent.
    */
-  /** The `history` frame for a joiner, as JSON built from the entries' stored text. */
-  replayText(since: number | undefined): string {
+  replayText(since: number | undefined, session: string, reset = false): string {
     const { entries, truncated } = this.#replayEntries(since);
-    const messages = entries.map((e) => e.text).join(",");
-    return `{"type":"${ServerType.history}","payload":{"messages":[${messages}],"truncated":${truncated}}}`;
+    const first = entries[0]?.frame.payload.id;
+    // DMs of the replayed stretch: after `since`, or from the oldest replayed entry on.
+    const floor = since ?? (first === undefined ? 0 : first - 1);
+    const dms = this.#sql
+      .exec<{ id: number; frame: string }>(
+        `SELECT id, frame FROM (
+           SELECT id, frame FROM dms WHERE from_session = ?1 AND id > ?2
+           UNION SELECT id, frame FROM dms WHERE to_session = ?1 AND id > ?2
+         ) ORDER BY id DESC LIMIT ?3`,
+        session,
+        floor,
+        MAX_HISTORY,
+      )
+      .toArray()
+      .reverse();
+    const texts: string[] = [];
+    let d = 0;
+    for (const entry of entries) {
+      const id = entry.frame.payload.id;
+      while (d < dms.length && (dms[d]?.id ?? 0) < id) texts.push(dms[d++]?.frame ?? "");
+      texts.push(entry.text);
+    }
+    while (d < dms.length) texts.push(dms[d++]?.frame ?? "");
+    const flags = reset ? `,"reset":true` : "";
+    return `{"type":"${ServerType.history}","payload":{"messages":[${texts.join(",")}],"truncated":${truncated}${flags}}}`;
   }
 
   #replayEntries(since: number | undefined) {
@@ -89,6 +157,14 @@ export class HistoryStore {
       oldest !== undefined &&
       this.#sql.exec("SELECT 1 FROM history WHERE id > ? AND id < ? LIMIT 1", after, oldest).toArray().length > 0;
     return { entries, truncated };
+  }
+
+  /** Entries with ids above `after`, oldest first: what fills a gap a resume left. */
+  pageAfter(after: number, limit: number): { messages: HistoryFrame[]; hasMore: boolean } {
+    const rows = this.#sql
+      .exec<{ frame: string }>("SELECT frame FROM history WHERE id > ? ORDER BY id ASC LIMIT ?", after, limit + 1)
+      .toArray();
+    return { messages: rows.slice(0, limit).map(decode), hasMore: rows.length > limit };
   }
 
   /** One page of scrollback: up to `limit` entries older than `before`, oldest first. */
@@ -132,10 +208,13 @@ export class HistoryStore {
 
   #prune(): void {
     this.#appendsSincePrune = 0;
-    this.#sql.exec(
-      "DELETE FROM history WHERE id < (SELECT id FROM history ORDER BY id DESC LIMIT 1 OFFSET ?)",
-      HISTORY_RETENTION - 1,
-    );
+    const oldest = this.#sql
+      .exec<{ id: number }>("SELECT id FROM history ORDER BY id DESC LIMIT 1 OFFSET ?", HISTORY_RETENTION - 1)
+      .toArray()[0]?.id;
+    if (oldest === undefined) return;
+    this.#sql.exec("DELETE FROM history WHERE id < ?", oldest);
+    // DMs are kept as far back as the room's scrollback.
+    this.#sql.exec("DELETE FROM dms WHERE id < ?", oldest);
   }
 }
 

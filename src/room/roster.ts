@@ -1,26 +1,36 @@
 import { nameKey } from "../protocol";
 import type { Bucket } from "./rate-limit";
 
-/** One joined connection. The shell keeps it in the socket's attachment. */
+/**
+ * One person in the room: a session, however many tabs it has open. The shell
+ * keeps a copy in each of its sockets' attachments and the durable part
+ * (name, role, away deadline) in SQLite, so neither hibernation nor a restart
+ * forgets who was here.
+ */
 export interface Member {
-  /** Connection id, unique per socket. */
-  id: string;
-  username: string;
+  /** The session: the member's identity in the room. */
   session: string;
+  username: string;
   operator: boolean;
   connectedAt: number;
   messagesSent: number;
-  /** Last frame received from this connection (heartbeats are tracked by the runtime). */
+  /** Last frame received from any of its connections (heartbeats are tracked by the runtime). */
   lastSeen: number;
   bucket: Bucket;
   /** Times of recent frames dropped by the rate limit, newest last. */
   drops: number[];
+  /** Open connections, one per tab, oldest first. Empty while away. */
+  conns: string[];
+  /** Set while no connection is open: when the reconnect grace ends and the member leaves. */
+  awayUntil?: number;
 }
 
-/** Who is in the room, looked up by connection id or by name in constant time. */
+/** Who is in the room, looked up by session, connection or name in constant time. */
 export interface RosterView {
   readonly size: number;
-  get(id: string): Member | undefined;
+  get(session: string): Member | undefined;
+  /** The member a connection belongs to. */
+  byConn(conn: string): Member | undefined;
   /** Case-insensitive: names are unique that way. */
   byName(username: string): Member | undefined;
   values(): IterableIterator<Member>;
@@ -35,8 +45,9 @@ export interface RosterView {
  * scans the member list.
  */
 export class Roster implements RosterView {
-  readonly #byId = new Map<string, Member>();
-  readonly #idByName = new Map<string, string>();
+  readonly #bySession = new Map<string, Member>();
+  readonly #sessionByName = new Map<string, string>();
+  readonly #sessionByConn = new Map<string, string>();
 
   static of(members: Iterable<Member>): Roster {
     const roster = new Roster();
@@ -45,41 +56,54 @@ export class Roster implements RosterView {
   }
 
   get size(): number {
-    return this.#byId.size;
+    return this.#bySession.size;
   }
 
-  get(id: string): Member | undefined {
-    return this.#byId.get(id);
+  get(session: string): Member | undefined {
+    return this.#bySession.get(session);
+  }
+
+  byConn(conn: string): Member | undefined {
+    const session = this.#sessionByConn.get(conn);
+    return session === undefined ? undefined : this.#bySession.get(session);
   }
 
   byName(username: string): Member | undefined {
-    const id = this.#idByName.get(nameKey(username));
-    return id === undefined ? undefined : this.#byId.get(id);
+    const session = this.#sessionByName.get(nameKey(username));
+    return session === undefined ? undefined : this.#bySession.get(session);
   }
 
   values(): IterableIterator<Member> {
-    return this.#byId.values();
+    return this.#bySession.values();
   }
 
   add(member: Member): void {
-    this.#byId.set(member.id, member);
-    this.#idByName.set(nameKey(member.username), member.id);
+    this.remove(member.session);
+    this.#bySession.set(member.session, member);
+    this.#sessionByName.set(nameKey(member.username), member.session);
+    for (const conn of member.conns) this.#sessionByConn.set(conn, member.session);
   }
 
+  /** Replaces a member's record; its connections are re-indexed when they changed. */
   update(member: Member): void {
-    if (this.#byId.has(member.id)) this.#byId.set(member.id, member);
+    const old = this.#bySession.get(member.session);
+    if (!old) return;
+    this.#bySession.set(member.session, member);
+    if (old.conns === member.conns) return;
+    for (const conn of old.conns) this.#sessionByConn.delete(conn);
+    for (const conn of member.conns) this.#sessionByConn.set(conn, member.session);
   }
 
-  remove(id: string): void {
-    const member = this.#byId.get(id);
+  remove(session: string): void {
+    const member = this.#bySession.get(session);
     if (!member) return;
-    this.#byId.delete(id);
+    this.#bySession.delete(session);
+    for (const conn of member.conns) this.#sessionByConn.delete(conn);
     const key = nameKey(member.username);
-    if (this.#idByName.get(key) === id) this.#idByName.delete(key);
+    if (this.#sessionByName.get(key) === session) this.#sessionByName.delete(key);
   }
 
-  /** A copy, for the rare transitions that need to look at the room as it will be (someone left). */
   clone(): Roster {
-    return Roster.of(this.#byId.values());
+    return Roster.of(this.#bySession.values());
   }
 }

@@ -19,6 +19,7 @@ const welcome = (username: string): ServerFrame => ({
     room: "r",
     operator: false,
     limits: { maxMessageLength: 500, maxHistory: 100 },
+    epoch: "e1",
   },
 });
 

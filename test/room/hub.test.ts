@@ -30,13 +30,17 @@ describe("the room's pure logic", () => {
     expect(types(room.frames(id))).toEqual(["welcome", "history", "system", "userCount"]);
   });
 
-  it("gives a takeover no join notice and closes the old connection with 4001", () => {
+  it("joins a second tab of a session as the same member: no notice, both tabs stay, one count", () => {
     const room = new RoomSimulator();
-    const old = room.join("alice", "same-session");
-    const fresh = room.join("alice", "same-session");
-    expect(room.closed.get(old.id)).toBe(4001);
-    expect(types(room.frames(fresh.id))).toEqual(["welcome", "history", "userCount"]);
-    expect(room.members.map((m) => m.id)).toEqual([fresh.id]);
+    const first = room.join("alice", "same-session");
+    const bob = room.join("bob");
+    const before = room.frames(bob.id).length;
+    const second = room.join("alice", "same-session");
+    expect(room.closed.has(first.id)).toBe(false);
+    expect(types(room.frames(second.id))).toEqual(["welcome", "history", "userCount"]);
+    expect(room.frames(second.id).at(-1)).toEqual({ type: "userCount", payload: { count: 2 } });
+    expect(room.frames(bob.id).length).toBe(before);
+    expect(room.members.map((m) => m.conns)).toEqual([[first.id, second.id], [bob.id]]);
     expect(room.members[0]?.operator).toBe(true);
   });
 
@@ -81,7 +85,7 @@ describe("the room's pure logic", () => {
           const id = ids[who] ?? "";
           const before = room.frames(id).length;
           room.send(id, raw);
-          const live = room.members.some((m) => m.id === id);
+          const live = room.member(id) !== undefined;
           if (live && room.frames(id).length === before && !room.closed.has(id)) {
             throw new Error(`no reply to ${JSON.stringify(raw)}`);
           }

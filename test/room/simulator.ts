@@ -1,29 +1,34 @@
 import { nameKey, parseClientFrame, type ServerFrame } from "../../src/protocol";
 import { DEFAULT_CONFIG, type RoomConfig } from "../../src/room/config";
 import {
+  disconnect,
   expire,
   type JoinRequest,
   join,
   type LogEntry,
-  leave,
   type Member,
   type RoomContext,
   type RoomState,
   receive,
+  type SentRecord,
   type Transition,
 } from "../../src/room/hub";
 import { Roster } from "../../src/room/roster";
 
 /**
  * Runs the pure hub the way the Durable Object does, with inboxes instead of
- * sockets, a set instead of the ban table and a clock the test moves, so rules
- * about who receives what can be checked in plain Node.
+ * sockets, maps instead of tables and a clock the test moves, so rules about
+ * who receives what can be checked in plain Node. Each `join` opens one
+ * connection (an id like `c3`); several may share a session, like tabs.
+ * The reconnect grace is off unless a test sets `reconnectGraceMs`.
  */
 export class RoomSimulator {
   readonly roster = new Roster();
   lastId = 0;
   readonly inbox = new Map<string, ServerFrame[]>();
   readonly history: ServerFrame[] = [];
+  readonly dms: ServerFrame[] = [];
+  readonly sent = new Map<string, SentRecord>();
   readonly closed = new Map<string, number>();
   readonly logs: LogEntry[] = [];
   readonly bans: { name: string; session: string | null }[] = [];
@@ -33,8 +38,10 @@ export class RoomSimulator {
 
   constructor(config: Partial<RoomConfig> = {}, privacy: { closed: boolean } | null = null) {
     this.context = {
-      config: { ...DEFAULT_CONFIG, ...config },
+      config: { ...DEFAULT_CONFIG, reconnectGraceMs: 0, ...config },
       privacy,
+      epoch: "sim-epoch",
+      findSent: (session, clientId) => this.sent.get(`${session} ${clientId}`) ?? null,
       isBanned: (username, session) =>
         this.bans.some(
           (b) => (username !== null && b.name === nameKey(username)) || (session !== null && b.session === session),
@@ -42,9 +49,9 @@ export class RoomSimulator {
     };
   }
 
-  join(username: string | null, session: string | null = null, since?: number) {
+  join(username: string | null, session: string | null = null, since?: number, epoch?: string) {
     const id = `c${++this.#ids}`;
-    const request: JoinRequest = { id, username, session, newSession: `session-${id}`, since };
+    const request: JoinRequest = { conn: id, username, session, newSession: `session-${id}`, since, epoch };
     const outcome = join(this.state, this.context, request, this.now);
     this.inbox.set(id, []);
     if (!outcome.ok) {
@@ -60,7 +67,7 @@ export class RoomSimulator {
     return { room: "sim", lastId: this.lastId, roster: this.roster };
   }
 
-  /** Joined members, oldest first. */
+  /** Members, oldest first. */
   get members(): Member[] {
     return [...this.roster.values()].sort((a, b) => a.connectedAt - b.connectedAt);
   }
@@ -75,16 +82,16 @@ export class RoomSimulator {
     this.send(id, line);
   }
 
+  /** The connection drops without a quit (a closed tab, a lost network). */
   disconnect(id: string) {
-    const member = this.roster.get(id);
-    if (!member) return;
-    this.closed.set(id, 1000);
-    this.#apply(leave(this.state, this.context, member, this.now));
+    if (this.closed.has(id)) return;
+    this.closed.set(id, 1006);
+    this.#apply(disconnect(this.state, this.context, id, this.now));
   }
 
-  /** Runs the idle check as the alarm would; `heartbeats` maps ids to the runtime's last pong. */
+  /** Runs the alarm; `heartbeats` maps connection ids to the runtime's last pong. */
   alarm(heartbeats: Record<string, number> = {}) {
-    const lastActive = (m: Member) => Math.max(m.lastSeen, heartbeats[m.id] ?? 0);
+    const lastActive = (m: Member) => Math.max(m.lastSeen, ...m.conns.map((c) => heartbeats[c] ?? 0));
     const t = expire(this.state, this.context, lastActive, this.now);
     this.#apply(t);
     return t.nextCheck;
@@ -94,8 +101,9 @@ export class RoomSimulator {
     return this.inbox.get(id) ?? [];
   }
 
+  /** The member a connection belongs to. */
   member(id: string): Member | undefined {
-    return this.roster.get(id);
+    return this.roster.byConn(id);
   }
 
   #apply({ lastId, effects }: Transition) {
@@ -106,13 +114,24 @@ export class RoomSimulator {
           if (!this.closed.has(effect.to)) this.inbox.get(effect.to)?.push(effect.frame);
           break;
         case "broadcast":
-          for (const [id, frames] of this.inbox) if (!this.closed.has(id)) frames.push(effect.frame);
+          for (const member of this.roster.values()) {
+            for (const conn of member.conns) if (!this.closed.has(conn)) this.inbox.get(conn)?.push(effect.frame);
+          }
           break;
         case "record":
           this.history.push(effect.frame);
           break;
+        case "recordDm":
+          this.dms.push(effect.frame);
+          break;
+        case "remember":
+          this.sent.set(`${effect.session} ${effect.clientId}`, { id: effect.id, ts: effect.ts });
+          break;
         case "replay":
-          this.inbox.get(effect.to)?.push({ type: "history", payload: { messages: [], truncated: false } });
+          this.inbox.get(effect.to)?.push({
+            type: "history",
+            payload: { messages: [], truncated: false, ...(effect.reset ? { reset: true as const } : {}) },
+          });
           break;
         case "close":
           this.closed.set(effect.to, effect.code);
@@ -133,12 +152,13 @@ export class RoomSimulator {
           break;
         case "forget":
           this.history.length = 0;
+          this.dms.length = 0;
           break;
         case "add":
           this.roster.add(effect.member);
           break;
         case "remove":
-          this.roster.remove(effect.id);
+          this.roster.remove(effect.session);
           break;
         case "update":
           this.roster.update(effect.member);

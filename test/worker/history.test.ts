@@ -1,13 +1,19 @@
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { HistoryFrame } from "../../src/protocol";
+import type { HistoryFrame, ReplayFrame } from "../../src/protocol";
 import { connect, framesOf, freshRoom, join } from "./client";
 
 const api = async <T>(path: string) => (await exports.default.fetch(`http://hallway.test${path}`)).json<T>();
 type Page = { messages: HistoryFrame[]; hasMore: boolean };
-const texts = (frames: HistoryFrame[]) =>
-  frames.map((f) => (f.type === "chatMessage" ? f.payload.message : `${f.payload.event}:${f.payload.username}`));
+const texts = (frames: ReplayFrame[]) =>
+  frames.map((f) =>
+    f.type === "chatMessage"
+      ? f.payload.message
+      : f.type === "dm"
+        ? `dm:${f.payload.message}`
+        : `${f.payload.event}:${f.payload.username}`,
+  );
 
 /** Sends `count` numbered messages and waits until the last one is back. */
 async function say(client: Awaited<ReturnType<typeof join>>["client"], count: number, prefix = "m") {
@@ -113,7 +119,7 @@ describe("history", () => {
     const room = freshRoom();
     const { client: alice } = await join(room, { username: "alice" });
     await say(alice, 30);
-    alice.close();
+    alice.send("/quit");
     await alice.closed;
 
     const newest = await api<Page>(`/api/rooms/${room}/history?limit=10`);

@@ -14,7 +14,10 @@ async function age(room: string, ms: number) {
   await runInDurableObject(stub, (_, state) => {
     for (const ws of state.getWebSockets()) {
       const attachment = readAttachment(ws);
-      if (attachment) ws.serializeAttachment({ ...attachment, lastSeen: attachment.lastSeen - ms });
+      if (attachment) {
+        const member = { ...attachment.member, lastSeen: attachment.member.lastSeen - ms };
+        ws.serializeAttachment({ ...attachment, member });
+      }
     }
   });
   await evictDurableObject(stub);
@@ -88,7 +91,7 @@ describe("idle eviction", () => {
     alice.send("/quit");
     await alice.closed;
     expect(await alarmOf(room)).not.toBeNull();
-    bob.close();
+    bob.send("/quit");
     await bob.closed;
     expect(await alarmOf(room)).toBeNull();
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { connect, freshRoom, join } from "./client";
+import { connect, framesOf, freshRoom, join } from "./client";
 
 describe("joining a room", () => {
   it("sends welcome, then history, then the join notice, then the user count", async () => {
@@ -20,6 +20,7 @@ describe("joining a room", () => {
         room,
         operator: true,
         limits: { maxMessageLength: 2000, maxHistory: 100 },
+        epoch: expect.stringMatching(/^[0-9a-f]{16}$/),
       },
     });
     expect(frames[1]).toEqual({ type: "history", payload: { messages: [], truncated: false } });
@@ -89,29 +90,38 @@ describe("joining a room", () => {
     alice.close();
   });
 
-  it("lets the same session take its name over, closing the old socket with 4001", async () => {
+  it("joins a second tab of the same session as the same member: both stay open, no notice, one count", async () => {
     const room = freshRoom();
     const { client: bob } = await join(room, { username: "bob" });
-    const { client: old } = await join(room, { username: "alice", session: "session-alice" });
-    const { client: fresh, welcome } = await join(room, { username: "alice", session: "session-alice" });
+    const { client: first } = await join(room, { username: "alice", session: "session-alice" });
+    const { client: second, welcome } = await join(room, { username: "alice", session: "session-alice" });
     expect(welcome.username).toBe("alice");
     expect(welcome.operator).toBe(false);
-    expect((await old.closed).code).toBe(4001);
+    expect(framesOf(second, "userCount").at(-1)?.payload.count).toBe(2);
 
-    // The room did not see alice leave or join again, and counts her once.
+    // Every frame for alice reaches both tabs; the room saw her join once.
+    second.send("from the second tab");
+    expect((await first.waitFor("chatMessage")).payload.message).toBe("from the second tab");
+    expect((await bob.waitFor("chatMessage")).payload).toMatchObject({ username: "alice" });
+    bob.send("/msg alice psst");
+    await first.waitFor("dm");
+    await second.waitFor("dm");
     await bob.sync();
-    const events = bob.received
-      .filter((f) => typeof f === "object" && f.type === "system")
-      .map((f) => (typeof f === "object" && f.type === "system" ? `${f.payload.event}:${f.payload.username}` : ""));
+    const events = framesOf(bob, "system").map((f) => `${f.payload.event}:${f.payload.username}`);
     expect(events).toEqual(["join:bob", "join:alice"]);
-    expect(bob.received.filter((f) => typeof f === "object" && f.type === "userCount").at(-1)).toEqual({
-      type: "userCount",
-      payload: { count: 2 },
-    });
+    expect(framesOf(bob, "userCount").at(-1)?.payload.count).toBe(2);
 
-    fresh.send("still here");
-    expect((await bob.waitFor("chatMessage")).payload).toMatchObject({ username: "alice", message: "still here" });
+    // Closing one tab is invisible; alice is still here in the other.
+    first.close();
+    await first.closed;
+    second.send("still here");
+    expect((await bob.waitFor("chatMessage")).payload.message).toBe("still here");
+    bob.send("/users");
+    expect((await bob.waitFor("users")).payload.users).toEqual([
+      expect.objectContaining({ username: "bob" }),
+      { username: "alice", operator: false, since: expect.any(Number) },
+    ]);
     bob.close();
-    fresh.close();
+    second.close();
   });
 });

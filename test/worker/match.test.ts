@@ -1,5 +1,5 @@
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { MatchServerPayloads } from "../../src/protocol";
 import { connect, connectPath, freshRoom, join, type TestClient } from "./client";
 
@@ -117,13 +117,15 @@ describe("stranger matching", () => {
     expect((await again.waitFor("error")).payload.code).toBe("forbidden");
     expect((await again.closed).code).toBe(4403);
 
+    // ben's connection drops: once his reconnect grace ends, the room forgets everything.
     benRoom.close();
     await benRoom.closed;
-    const rows = await runInDurableObject(
-      env.CHAT_ROOM.getByName(a.room),
-      (_, state) => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM history").one().n,
-    );
-    expect(rows).toBe(0);
+    const rows = () =>
+      runInDurableObject(
+        env.CHAT_ROOM.getByName(a.room),
+        (_, state) => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM history").one().n,
+      );
+    await vi.waitFor(async () => expect(await rows()).toBe(0), { timeout: 5000, interval: 200 });
     // ben can go back to the queue.
     queue(ben, [t]);
     expect(await queued(ben)).toEqual({ position: 1, waiting: 1 });

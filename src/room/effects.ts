@@ -1,0 +1,140 @@
+import {
+  type DmFrame,
+  type ErrorPayload,
+  type HistoryFrame,
+  type ServerFrame,
+  ServerType,
+  type SystemEvent,
+  serverFrame,
+} from "../protocol";
+import type { RoomConfig } from "./config";
+import type { Member, RosterView } from "./roster";
+
+/**
+ * The vocabulary shared by the room's pure rules: the state they read, the
+ * effects they return, and the small helpers that build both. Nothing here
+ * touches a socket, storage or the clock.
+ */
+
+export interface RoomState {
+  room: string;
+  /** Highest message id handed out so far; ids only grow. */
+  lastId: number;
+  /** Members: those connected and those within the reconnect grace. */
+  roster: RosterView;
+}
+
+/** A send remembered for deduplication: the id and time it was given. */
+export interface SentRecord {
+  id: number;
+  ts: number;
+}
+
+/** What the room's rules need from outside besides state: limits, bans, privacy, history identity. */
+export interface RoomContext {
+  config: RoomConfig;
+  /** Whether this name (case-insensitively) or this session is banned. */
+  isBanned(username: string | null, session: string | null): boolean;
+  /** A private stranger room (two people, closed once one leaves), or null for a public room. */
+  privacy: { closed: boolean } | null;
+  /** The `epoch` of the stored history, as told in `welcome`. */
+  epoch: string;
+  /** A chatMessage or dm this session already sent with this clientId, within the dedup window. */
+  findSent(session: string, clientId: string): SentRecord | null;
+}
+
+/** One structured log line; the shell adds the room. Never carries message text. */
+export type LogEntry = { event: string; username?: string } & Record<string, string | number | boolean | undefined>;
+
+export type Effect =
+  /** Send a frame to one connection, after whatever was queued for it before. */
+  | { kind: "send"; to: string; frame: ServerFrame }
+  /** Send a frame to every connection (serialized once). */
+  | { kind: "broadcast"; frame: ServerFrame }
+  /** Append to the room's durable history. */
+  | { kind: "record"; frame: HistoryFrame }
+  /** Store a DM for its two parties, so each gets it on resume. */
+  | { kind: "recordDm"; frame: DmFrame; from: string; to: string }
+  /** Remember a send's clientId for the dedup window. */
+  | { kind: "remember"; session: string; clientId: string; id: number; ts: number }
+  /** Send the history frame, read from storage, to one connection of `session`. */
+  | { kind: "replay"; to: string; session: string; since: number | undefined; reset: boolean }
+  /** Close one connection; it leaves without a further notice. */
+  | { kind: "close"; to: string; code: number; reason: string }
+  /** Membership: a member arrived, left, or changed. `durable` changes (role, away) are also stored. */
+  | { kind: "add"; member: Member }
+  | { kind: "remove"; session: string }
+  | { kind: "update"; member: Member; durable?: boolean }
+  /** Keep a name and session out of the room; lift such a ban. */
+  | { kind: "ban"; username: string; session: string | null }
+  | { kind: "unban"; username: string }
+  /** A private room: close it to new joins; forget everything once empty. */
+  | { kind: "closeRoom" }
+  | { kind: "forget" }
+  | { kind: "log"; entry: LogEntry };
+
+/** What an event leads to: the new id counter, and the effects to perform in order. */
+export interface Transition {
+  lastId: number;
+  effects: Effect[];
+}
+
+/** A step of a multi-step transition: the state it leaves behind, and its effects. */
+export interface Step {
+  state: RoomState;
+  effects: Effect[];
+}
+
+export function errorFrame(error: ErrorPayload): ServerFrame {
+  return serverFrame(ServerType.error, error);
+}
+
+export function systemFrame(id: number, event: SystemEvent, username: string, text: string, now: number): HistoryFrame {
+  return serverFrame(ServerType.system, { id, text, ts: now, event, username }) as HistoryFrame;
+}
+
+/** Allocates the next id for a system notice that is recorded and broadcast. */
+export function notice(state: RoomState, event: SystemEvent, username: string, text: string, now: number): Step {
+  const id = state.lastId + 1;
+  const frame = systemFrame(id, event, username, text, now);
+  return {
+    state: { ...state, lastId: id },
+    effects: [
+      { kind: "record", frame },
+      { kind: "broadcast", frame },
+    ],
+  };
+}
+
+export function userCount(count: number): Effect {
+  return { kind: "broadcast", frame: serverFrame(ServerType.userCount, { count }) };
+}
+
+/** A frame for every open connection of a member (one per tab). */
+export function toMember(member: Member, frame: ServerFrame): Effect[] {
+  return member.conns.map((to) => ({ kind: "send", to, frame }) as const);
+}
+
+/** Closes every open connection of a member. */
+export function closeMember(member: Member, code: number, reason: string): Effect[] {
+  return member.conns.map((to) => ({ kind: "close", to, code, reason }) as const);
+}
+
+/** Runs steps in order, threading the state through and concatenating their effects. */
+export function chain(state: RoomState, ...steps: ((s: RoomState) => Step | Effect[])[]): Step {
+  let current = state;
+  const effects: Effect[] = [];
+  for (const step of steps) {
+    const result = step(current);
+    if (Array.isArray(result)) effects.push(...result);
+    else {
+      current = result.state;
+      effects.push(...result.effects);
+    }
+  }
+  return { state: current, effects };
+}
+
+export function done(step: Step): Transition {
+  return { lastId: step.state.lastId, effects: step.effects };
+}

@@ -1,0 +1,314 @@
+import {
+  anonymousName,
+  CloseCode,
+  checkUsername,
+  ErrorCode,
+  type ErrorPayload,
+  isSessionId,
+  MAX_HISTORY,
+  ServerType,
+  SystemEvent,
+  serverFrame,
+} from "../protocol";
+import {
+  chain,
+  closeMember,
+  done,
+  type Effect,
+  type LogEntry,
+  notice,
+  type RoomContext,
+  type RoomState,
+  type Step,
+  systemFrame,
+  type Transition,
+  toMember,
+  userCount,
+} from "./effects";
+import { fullBucket } from "./rate-limit";
+import type { Member, RosterView } from "./roster";
+
+/**
+ * Who is in the room: joining, a connection going away, the reconnect grace,
+ * idle eviction, and the operator's succession. A member is a session; its
+ * tabs are connections. A member whose last connection drops without saying
+ * goodbye stays (away) for the grace, so a reload, a network change or a
+ * server restart is invisible to everyone else.
+ */
+
+/** Two people per private room. */
+const PRIVATE_ROOM_SIZE = 2;
+
+export interface JoinRequest {
+  /** Id for the new connection, chosen by the shell. */
+  conn: string;
+  username: string | null;
+  session: string | null;
+  /** A fresh session id, used when the client brought none. */
+  newSession: string;
+  since: number | undefined;
+  /** The history epoch the client resumes from, if it brought one. */
+  epoch: string | undefined;
+}
+
+export type JoinOutcome =
+  | { ok: true; member: Member; transition: Transition }
+  | { ok: false; error: ErrorPayload; closeCode: number; log: LogEntry };
+
+/** `Anon_HHmmss`, then `Anon_HHmmss-2`, `-3`, ... until one is free. */
+function freeAnonymousName(roster: RosterView, now: number): string {
+  const base = anonymousName(now);
+  let name = base;
+  for (let n = 2; roster.byName(name); n++) name = `${base}-${n}`;
+  return name;
+}
+
+function refuse(code: ErrorPayload["code"], message: string, closeCode: number, username?: string): JoinOutcome {
+  return { ok: false, error: { code, message }, closeCode, log: { event: "join_refused", code, username } };
+}
+
+/** What every new connection is sent first: welcome, then the replay it asked for. */
+function greeting(state: RoomState, ctx: RoomContext, member: Member, request: JoinRequest): Effect[] {
+  const reset = request.epoch !== undefined && request.epoch !== ctx.epoch;
+  return [
+    {
+      kind: "send",
+      to: request.conn,
+      frame: serverFrame(ServerType.welcome, {
+        username: member.username,
+        session: member.session,
+        room: state.room,
+        operator: member.operator,
+        limits: { maxMessageLength: ctx.config.maxMessageLength, maxHistory: MAX_HISTORY },
+        epoch: ctx.epoch,
+      }),
+    },
+    { kind: "replay", to: request.conn, session: member.session, since: reset ? undefined : request.since, reset },
+  ];
+}
+
+/**
+ * Decides whether a connection may join and under which name. The server is
+ * authoritative: a blank name becomes `Anon_HHmmss`, a taken name is refused.
+ * A session that is already a member (another tab, or back within the grace)
+ * joins as that member, under its name and role, and nobody else is told.
+ */
+export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, now: number): JoinOutcome {
+  if (request.session !== null && !isSessionId(request.session)) {
+    return refuse(ErrorCode.badSession, "session must be 8-64 characters of A-Z a-z 0-9 _ -", CloseCode.badRequest);
+  }
+  const existing = request.session === null ? undefined : state.roster.get(request.session);
+  if (existing) return rejoin(state, ctx, existing, request, now);
+
+  const session = request.session ?? request.newSession;
+  const requested = request.username?.trim() ?? "";
+  let username: string;
+  if (requested === "") {
+    username = freeAnonymousName(state.roster, now);
+  } else {
+    const check = checkUsername(requested);
+    if (!check.ok) return refuse(ErrorCode.badUsername, check.reason, CloseCode.badRequest);
+    username = check.username;
+  }
+  if (ctx.isBanned(requested === "" ? null : username, request.session)) {
+    return refuse(ErrorCode.banned, "you are banned from this room", CloseCode.banned, username);
+  }
+  if (state.roster.byName(username)) {
+    const taken = `the name ${username} is taken in this room`;
+    return refuse(ErrorCode.usernameTaken, taken, CloseCode.usernameTaken, username);
+  }
+  if (ctx.privacy?.closed) {
+    return refuse(ErrorCode.forbidden, "this conversation has ended", CloseCode.forbidden, username);
+  }
+  if (ctx.privacy && state.roster.size >= PRIVATE_ROOM_SIZE) {
+    return refuse(ErrorCode.forbidden, "this conversation already has two people", CloseCode.forbidden, username);
+  }
+  if (state.roster.size >= ctx.config.maxConnections) {
+    return refuse(ErrorCode.roomFull, "this room is full; try again later", CloseCode.roomFull, username);
+  }
+
+  const member: Member = {
+    session,
+    username,
+    // The first person in an empty room runs it.
+    operator: state.roster.size === 0,
+    connectedAt: now,
+    messagesSent: 0,
+    lastSeen: now,
+    bucket: fullBucket({ burst: ctx.config.rateLimitBurst, perSecond: ctx.config.rateLimitPerSecond }, now),
+    drops: [],
+    conns: [request.conn],
+  };
+  const step = chain(
+    state,
+    () => [{ kind: "add", member }, ...greeting(state, ctx, member, request)],
+    (s) => notice(s, SystemEvent.join, username, `${username} joined`, now),
+    () => [userCount(state.roster.size + 1), { kind: "log", entry: { event: "join", username } }],
+  );
+  return { ok: true, member, transition: done(step) };
+}
+
+/** Another tab of a member, or the member back within the grace: no notice to anyone. */
+function rejoin(state: RoomState, ctx: RoomContext, existing: Member, request: JoinRequest, now: number): JoinOutcome {
+  if (ctx.isBanned(existing.username, existing.session)) {
+    return refuse(ErrorCode.banned, "you are banned from this room", CloseCode.banned, existing.username);
+  }
+  const returning = existing.awayUntil !== undefined;
+  const { awayUntil: _, ...rest } = existing;
+  const member: Member = { ...rest, conns: [...existing.conns, request.conn], lastSeen: now };
+  const effects: Effect[] = [
+    { kind: "update", member, durable: returning },
+    ...greeting(state, ctx, member, request),
+    { kind: "send", to: request.conn, frame: serverFrame(ServerType.userCount, { count: state.roster.size }) },
+    { kind: "log", entry: { event: returning ? "resume" : "tab", username: member.username } },
+  ];
+  return { ok: true, member, transition: { lastId: state.lastId, effects } };
+}
+
+/**
+ * Bookkeeping once a member is gone: the count, a new operator if they ran
+ * the room, and for a private room, closing it (and forgetting it once empty).
+ */
+export function without(state: RoomState, ctx: RoomContext, leaver: Member, now: number): Step {
+  const roster = state.roster.clone();
+  roster.remove(leaver.session);
+  const rest: RoomState = { ...state, roster };
+  const effects: Effect[] = [{ kind: "remove", session: leaver.session }, userCount(roster.size)];
+  if (ctx.privacy) {
+    effects.push({ kind: "closeRoom" });
+    if (roster.size === 0) effects.push({ kind: "forget" });
+    return { state: rest, effects };
+  }
+  const members = [...roster.values()];
+  if (!leaver.operator || members.length === 0 || members.some((m) => m.operator)) {
+    return { state: rest, effects };
+  }
+  // Someone still connected runs the room before someone who is away.
+  const rank = (m: Member) => [m.conns.length === 0 ? 1 : 0, m.connectedAt] as const;
+  const heir = members.reduce((a, b) => {
+    const [ra, rb] = [rank(a), rank(b)];
+    return rb[0] < ra[0] || (rb[0] === ra[0] && rb[1] < ra[1]) ? b : a;
+  });
+  const promoted = { ...heir, operator: true };
+  roster.update(promoted);
+  return chain(
+    rest,
+    () => [...effects, { kind: "update", member: promoted, durable: true }],
+    (s) => notice(s, SystemEvent.operator, heir.username, `${heir.username} now runs the room`, now),
+    () => [{ kind: "log", entry: { event: "operator", username: heir.username } }],
+  );
+}
+
+/** The notice for someone leaving: in a private room, the partner is told the conversation is over. */
+export function leaveNotice(state: RoomState, ctx: RoomContext, leaver: Member, now: number, why = ""): Step {
+  return ctx.privacy
+    ? notice(state, SystemEvent.partnerLeft, leaver.username, `${leaver.username} left the conversation`, now)
+    : notice(state, SystemEvent.leave, leaver.username, `${leaver.username} left${why}`, now);
+}
+
+/** A member leaves now: the notice, then the bookkeeping. */
+export function leaving(state: RoomState, ctx: RoomContext, leaver: Member, now: number, reason = "gone"): Step {
+  return chain(
+    state,
+    (s) => leaveNotice(s, ctx, leaver, now),
+    (s) => without(s, ctx, leaver, now),
+    () => [{ kind: "log", entry: { event: "leave", username: leaver.username, reason } }],
+  );
+}
+
+/** The member with one connection fewer. */
+function minusConn(member: Member, conn: string): Member {
+  return { ...member, conns: member.conns.filter((c) => c !== conn) };
+}
+
+/**
+ * A connection went away without the room closing it (closed by the peer,
+ * errored, or found dead after waking). The member stays while another tab
+ * is open; otherwise it is away for the grace, or leaves at once when there is none.
+ */
+export function disconnect(state: RoomState, ctx: RoomContext, conn: string, now: number): Transition {
+  const member = state.roster.byConn(conn);
+  if (!member) return { lastId: state.lastId, effects: [] };
+  const rest = minusConn(member, conn);
+  if (rest.conns.length > 0) {
+    return { lastId: state.lastId, effects: [{ kind: "update", member: rest }] };
+  }
+  if (ctx.config.reconnectGraceMs <= 0) return done(leaving(state, ctx, rest, now));
+  const away: Member = { ...rest, awayUntil: now + ctx.config.reconnectGraceMs };
+  return {
+    lastId: state.lastId,
+    effects: [
+      { kind: "update", member: away, durable: true },
+      { kind: "log", entry: { event: "away", username: member.username } },
+    ],
+  };
+}
+
+/**
+ * `quit` from one connection. The member leaves at once when it was the last
+ * one (no grace: they asked to go); other tabs stay.
+ */
+export function quit(state: RoomState, ctx: RoomContext, conn: string, now: number): Step {
+  const member = state.roster.byConn(conn);
+  const close: Effect = { kind: "close", to: conn, code: CloseCode.normal, reason: "bye" };
+  if (!member) return { state, effects: [close] };
+  const rest = minusConn(member, conn);
+  if (rest.conns.length > 0) return { state, effects: [close, { kind: "update", member: rest }] };
+  return chain(
+    state,
+    () => [close],
+    (s) => leaving(s, ctx, rest, now, "quit"),
+  );
+}
+
+/** When the room next has something to do: an idle deadline or the end of a grace; null when empty. */
+export function nextDeadline(
+  roster: RosterView,
+  lastActive: (m: Member) => number,
+  idleTimeoutMs: number,
+): number | null {
+  let next: number | null = null;
+  for (const m of roster.values()) {
+    const deadline = m.awayUntil ?? lastActive(m) + idleTimeoutMs;
+    if (next === null || deadline < next) next = deadline;
+  }
+  return next;
+}
+
+/**
+ * The alarm: members whose grace has ended leave, and connected members that
+ * have sent nothing, heartbeats included, for the idle timeout are evicted.
+ * `lastActive` is the later of the member's last frame and the runtime's last
+ * heartbeat answer on any of its connections.
+ */
+export function expire(state: RoomState, ctx: RoomContext, lastActive: (m: Member) => number, now: number) {
+  const members = [...state.roster.values()];
+  const gone = members.filter((m) => m.awayUntil !== undefined && m.awayUntil <= now);
+  const idle = members.filter((m) => m.awayUntil === undefined && now - lastActive(m) >= ctx.config.idleTimeoutMs);
+  let current: Step = { state, effects: [] };
+  for (const member of gone) {
+    const step = leaving(current.state, ctx, member, now, "grace_ended");
+    current = { state: step.state, effects: [...current.effects, ...step.effects] };
+  }
+  for (const member of idle) {
+    const step = chain(
+      current.state,
+      (s) => {
+        const id = s.lastId + 1;
+        const frame = systemFrame(id, SystemEvent.idle, member.username, "disconnected due to inactivity", now);
+        return {
+          state: { ...s, lastId: id },
+          effects: [...toMember(member, frame), ...closeMember(member, CloseCode.idle, "idle")],
+        };
+      },
+      (s) => leaveNotice(s, ctx, member, now, " (inactive)"),
+      (s) => without(s, ctx, member, now),
+      () => [{ kind: "log", entry: { event: "idle", username: member.username } }],
+    );
+    current = { state: step.state, effects: [...current.effects, ...step.effects] };
+  }
+  return {
+    ...done(current),
+    nextCheck: nextDeadline(current.state.roster, lastActive, ctx.config.idleTimeoutMs),
+  };
+}

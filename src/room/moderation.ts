@@ -1,0 +1,111 @@
+import { CloseCode, ErrorCode, SystemEvent } from "../protocol";
+import {
+  chain,
+  closeMember,
+  type Effect,
+  notice,
+  type RoomContext,
+  type RoomState,
+  type Step,
+  systemFrame,
+} from "./effects";
+import { without } from "./membership";
+import type { Handled } from "./messages";
+import { reply } from "./messages";
+import type { Member } from "./roster";
+
+/** Kick, ban and unban: the operator's tools. Each answers the operator, on the connection that asked. */
+
+/** A system line for one person only (replies to moderation commands); not recorded. */
+function privateNotice(state: RoomState, conn: string, username: string, text: string, now: number): Step {
+  const id = state.lastId + 1;
+  const frame = systemFrame(id, SystemEvent.info, username, text, now);
+  return { state: { ...state, lastId: id }, effects: [{ kind: "send", to: conn, frame }] };
+}
+
+function fromStep(step: Step, sender: Member | null): Handled {
+  return { lastId: step.state.lastId, effects: step.effects, sender };
+}
+
+export function moderate(
+  state: RoomState,
+  ctx: RoomContext,
+  operator: Member,
+  conn: string,
+  action: "kick" | "ban" | "unban",
+  name: string,
+  now: number,
+): Handled {
+  if (!operator.operator) {
+    return reply(state, operator, conn, {
+      code: ErrorCode.notOperator,
+      message: `only the room's operator can ${action}`,
+    });
+  }
+  const target = state.roster.byName(name);
+  if (target?.session === operator.session) {
+    return reply(state, operator, conn, { code: ErrorCode.badMessage, message: `you cannot ${action} yourself` });
+  }
+  const log = (): Effect[] => [
+    { kind: "log", entry: { event: action, username: target?.username ?? name, by: operator.username } },
+  ];
+  /** The target's notice and close; then they are gone, with no further leave notice. */
+  const removal = (event: "kick" | "ban", verb: string, code: number) => (s: RoomState) =>
+    chain(
+      s,
+      (t) =>
+        notice(
+          t,
+          event,
+          target?.username ?? name,
+          `${target?.username ?? name} was ${verb} by ${operator.username}`,
+          now,
+        ),
+      () => (target ? closeMember(target, code, verb) : []),
+    );
+  switch (action) {
+    case "kick":
+      if (!target) {
+        return reply(state, operator, conn, { code: ErrorCode.noSuchUser, message: `nobody called ${name} is here` });
+      }
+      return fromStep(
+        chain(state, removal(SystemEvent.kick, "kicked", CloseCode.kicked), (s) => without(s, ctx, target, now), log),
+        operator,
+      );
+    case "ban":
+      if (!target) {
+        return fromStep(
+          chain(
+            state,
+            () => [{ kind: "ban", username: name, session: null }],
+            (s) => privateNotice(s, conn, name, `${name} is banned from this room`, now),
+            log,
+          ),
+          operator,
+        );
+      }
+      return fromStep(
+        chain(
+          state,
+          () => [{ kind: "ban", username: target.username, session: target.session }],
+          removal(SystemEvent.ban, "banned", CloseCode.banned),
+          (s) => without(s, ctx, target, now),
+          log,
+        ),
+        operator,
+      );
+    case "unban":
+      if (!ctx.isBanned(name, null)) {
+        return reply(state, operator, conn, { code: ErrorCode.notBanned, message: `${name} is not banned here` });
+      }
+      return fromStep(
+        chain(
+          state,
+          () => [{ kind: "unban", username: name }],
+          (s) => privateNotice(s, conn, name, `${name} may join again`, now),
+          log,
+        ),
+        operator,
+      );
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * The room's broadcast batching, as a pure module. Frames are queued as
+ * serialized text, either for everyone (broadcasts) or for one connection
+ * (replies, acks, DMs, welcome). A drain turns the queue into one text per
+ * connection: a single frame, or a JSON array of frames in the order they
+ * were queued, so each client sees its frames in order however they were
+ * batched. The rules it keeps:
+ *
+ * - A broadcast is serialized once; everyone without frames of their own gets
+ *   the very same text.
+ * - The newest user count wins: a count still waiting is replaced by a newer one.
+ * - A connection that joined while frames were waiting gets only what was
+ *   queued after it joined (the rest is already in its history replay).
+ * - A queue of presence alone (joins, leaves, counts, welcomes) may wait longer
+ *   than one with chat in it, so a storm of joins becomes a few broadcasts.
+ */
+
+/** How a queued frame may be delayed: chat goes out soon, presence may wait to coalesce. */
+export type Urgency = "chat" | "presence";
+
+interface Entry {
+  text: string;
+  /** The one connection this frame is for; undefined for everyone. */
+  to?: string;
+}
+
+/** Busy-room delays after the previous flush, by what is waiting. */
+export const COALESCE_MS = 4;
+export const PRESENCE_COALESCE_MS = 100;
+
+export class Outbox {
+  /** Queued frames, oldest first; null where a newer user count replaced one. */
+  #entries: (Entry | null)[] = [];
+  #countIndex = -1;
+  #presenceOnly = true;
+  /** Per connection: where in the queue it joined. */
+  #joinedAt = new Map<string, number>();
+  /** Connections with frames of their own in the queue. */
+  #private = new Set<string>();
+
+  get isEmpty(): boolean {
+    return this.#entries.length === 0;
+  }
+
+  /** How long after the previous flush this queue may wait. */
+  get delayMs(): number {
+    return this.#presenceOnly ? PRESENCE_COALESCE_MS : COALESCE_MS;
+  }
+
+  broadcast(text: string, urgency: Urgency, isCount = false): void {
+    if (isCount) {
+      if (this.#countIndex >= 0) this.#entries[this.#countIndex] = null;
+      this.#countIndex = this.#entries.length;
+    }
+    if (urgency === "chat") this.#presenceOnly = false;
+    this.#entries.push({ text });
+  }
+
+  send(to: string, text: string, urgency: Urgency): void {
+    if (urgency === "chat") this.#presenceOnly = false;
+    this.#private.add(to);
+    this.#entries.push({ text, to });
+  }
+
+  /** A connection arrived: what is already queued was sent before it existed. */
+  joined(conn: string): void {
+    if (this.#entries.length > 0) this.#joinedAt.set(conn, this.#entries.length);
+  }
+
+  /**
+   * Empties the queue, calling `deliver` once for each connection that has
+   * something to receive. `shared` connections (the common case) all get one
+   * text built once.
+   */
+  drain(conns: Iterable<string>, deliver: (conn: string, text: string) => void): void {
+    const entries = this.#entries;
+    const joinedAt = this.#joinedAt;
+    const own = this.#private;
+    this.#entries = [];
+    this.#countIndex = -1;
+    this.#presenceOnly = true;
+    this.#joinedAt = new Map();
+    this.#private = new Set();
+    if (entries.length === 0) return;
+    let shared: string | undefined;
+    for (const conn of conns) {
+      let text: string;
+      if (!own.has(conn) && !joinedAt.has(conn)) {
+        shared ??= batch(entries, 0, undefined, false);
+        text = shared;
+      } else {
+        text = batch(entries, joinedAt.get(conn) ?? 0, conn, true);
+      }
+      if (text !== "") deliver(conn, text);
+    }
+  }
+}
+
+/** One connection's text: its broadcasts (and, with `mine`, its own frames) from `start` on. */
+function batch(entries: readonly (Entry | null)[], start: number, conn: string | undefined, mine: boolean): string {
+  const texts: string[] = [];
+  for (let i = start; i < entries.length; i++) {
+    const entry = entries[i];
+    if (!entry) continue;
+    if (entry.to === undefined || (mine && entry.to === conn)) texts.push(entry.text);
+  }
+  if (texts.length === 0) return "";
+  return texts.length === 1 ? (texts[0] ?? "") : `[${texts.join(",")}]`;
+}
