@@ -34,7 +34,7 @@ export default defineConfig({
                 RATE_LIMIT_BURST: "100000",
                 RATE_LIMIT_PER_SECOND: "100000",
                 // Short, so tests see a dropped member leave without waiting 15 s.
-                RECONNECT_GRACE_SECONDS: "1",
+                RECONNECT_GRACE_SECONDS: "2",
                 MATCH_SECRET: "a-secret-for-the-test-suite-only",
               },
             },

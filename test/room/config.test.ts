@@ -11,7 +11,15 @@ describe("readConfig", () => {
       maxFrameBytes: 16_384,
       maxMessageLength: 2000,
       maxConnections: 5000,
+      reconnectGraceMs: 15_000,
     });
+  });
+
+  it("reads the reconnect grace in seconds, where 0 turns it off and nonsense keeps the default", () => {
+    expect(readConfig({ RECONNECT_GRACE_SECONDS: "2" }).reconnectGraceMs).toBe(2000);
+    expect(readConfig({ RECONNECT_GRACE_SECONDS: "0" }).reconnectGraceMs).toBe(0);
+    expect(readConfig({ RECONNECT_GRACE_SECONDS: "" }).reconnectGraceMs).toBe(15_000);
+    expect(readConfig({ RECONNECT_GRACE_SECONDS: "-3" }).reconnectGraceMs).toBe(15_000);
   });
 
   it("reads numbers from [vars] strings", () => {

@@ -1,0 +1,125 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { COALESCE_MS, Outbox, PRESENCE_COALESCE_MS } from "../../src/room/outbox";
+
+/** Drains into a map of connection to the frames it received, arrays spread. */
+function drain(outbox: Outbox, conns: string[]) {
+  const got = new Map<string, string[]>();
+  const texts = new Map<string, string>();
+  outbox.drain(conns, (conn, text) => {
+    texts.set(conn, text);
+    const json = JSON.parse(text) as unknown;
+    got.set(
+      conn,
+      (Array.isArray(json) ? json : [json]).map((f) => JSON.stringify(f)),
+    );
+  });
+  return { got, texts };
+}
+
+const f = (n: number | string) => JSON.stringify({ type: "system", payload: { n } });
+const count = (n: number) => JSON.stringify({ type: "userCount", payload: { count: n } });
+
+describe("the broadcast outbox", () => {
+  it("sends one frame as itself and several as one JSON array, the same text to everyone", () => {
+    const one = new Outbox();
+    one.broadcast(f(1), "chat");
+    expect(drain(one, ["a", "b"]).texts).toEqual(
+      new Map([
+        ["a", f(1)],
+        ["b", f(1)],
+      ]),
+    );
+    const many = new Outbox();
+    many.broadcast(f(1), "chat");
+    many.broadcast(f(2), "chat");
+    const { texts } = drain(many, ["a", "b"]);
+    expect(texts.get("a")).toBe(`[${f(1)},${f(2)}]`);
+    expect(texts.get("b")).toBe(texts.get("a"));
+  });
+
+  it("keeps only the newest user count, where the older one stood", () => {
+    const outbox = new Outbox();
+    outbox.broadcast(count(1), "presence", true);
+    outbox.broadcast(f("join"), "presence");
+    outbox.broadcast(count(2), "presence", true);
+    expect(drain(outbox, ["a"]).got.get("a")).toEqual([f("join"), count(2)]);
+  });
+
+  it("gives a connection its own frames in order among the broadcasts, and nobody else's", () => {
+    const outbox = new Outbox();
+    outbox.broadcast(f("msg"), "chat");
+    outbox.send("a", f("ack"), "chat");
+    outbox.broadcast(f("next"), "chat");
+    outbox.send("b", f("error"), "chat");
+    const { got } = drain(outbox, ["a", "b", "c"]);
+    expect(got.get("a")).toEqual([f("msg"), f("ack"), f("next")]);
+    expect(got.get("b")).toEqual([f("msg"), f("next"), f("error")]);
+    expect(got.get("c")).toEqual([f("msg"), f("next")]);
+  });
+
+  it("gives a connection that joined mid-batch only what came after it", () => {
+    const outbox = new Outbox();
+    outbox.broadcast(f("before"), "chat");
+    outbox.joined("late");
+    outbox.send("late", f("welcome"), "presence");
+    outbox.broadcast(f("after"), "chat");
+    const { got } = drain(outbox, ["early", "late"]);
+    expect(got.get("early")).toEqual([f("before"), f("after")]);
+    expect(got.get("late")).toEqual([f("welcome"), f("after")]);
+  });
+
+  it("waits longer when only presence is queued, and sends nothing to a connection with nothing", () => {
+    const outbox = new Outbox();
+    expect(outbox.isEmpty).toBe(true);
+    outbox.broadcast(f("join"), "presence");
+    expect(outbox.delayMs).toBe(PRESENCE_COALESCE_MS);
+    outbox.send("a", f("pong"), "chat");
+    expect(outbox.delayMs).toBe(COALESCE_MS);
+    drain(outbox, []);
+    expect(outbox.isEmpty).toBe(true);
+    expect(outbox.delayMs).toBe(PRESENCE_COALESCE_MS);
+    const quiet = new Outbox();
+    quiet.joined("x");
+    quiet.send("x", f("only x"), "chat");
+    expect([...drain(quiet, ["x", "y"]).got.keys()]).toEqual(["x"]);
+  });
+
+  it("delivers every frame to its recipients exactly once, in queue order (property)", () => {
+    type Op =
+      | { kind: "broadcast"; n: number }
+      | { kind: "send"; to: number; n: number }
+      | { kind: "join"; who: number };
+    const op: fc.Arbitrary<Op> = fc.oneof(
+      fc.record({ kind: fc.constant("broadcast" as const), n: fc.nat(1000) }),
+      fc.record({ kind: fc.constant("send" as const), to: fc.nat(3), n: fc.nat(1000) }),
+      fc.record({ kind: fc.constant("join" as const), who: fc.nat(3) }),
+    );
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
+        const outbox = new Outbox();
+        const conns = ["c0", "c1", "c2", "c3"];
+        const joined = new Set<string>(["c0", "c1"]);
+        const expected = new Map<string, string[]>(conns.map((c) => [c, []]));
+        ops.forEach((o, i) => {
+          if (o.kind === "join") {
+            const who = `c${o.who}`;
+            if (joined.has(who)) return;
+            joined.add(who);
+            outbox.joined(who);
+          } else if (o.kind === "broadcast") {
+            outbox.broadcast(f(`${i}`), "chat");
+            for (const c of joined) expected.get(c)?.push(f(`${i}`));
+          } else {
+            const to = `c${o.to}`;
+            if (!joined.has(to)) return;
+            outbox.send(to, f(`${i}:${to}`), "chat");
+            expected.get(to)?.push(f(`${i}:${to}`));
+          }
+        });
+        const { got } = drain(outbox, [...joined]);
+        for (const c of joined) expect(got.get(c) ?? []).toEqual(expected.get(c));
+      }),
+    );
+  });
+});
