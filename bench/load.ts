@@ -6,6 +6,8 @@ export type Target = "room" | "floor";
 
 export interface Client {
   ws: WebSocket;
+  /** Whether the server accepted permessage-deflate for this socket. */
+  compressed: boolean;
   /** ms from the start of connecting until the room's history (or the floor's hello) arrived. */
   readyMs: number;
 }
@@ -23,11 +25,21 @@ export function socketUrl(base: string, target: Target, room: string, i: number)
     : `${origin}/bench/floor/${room}`;
 }
 
+/**
+ * What a client offers. Browsers offer permessage-deflate on every socket and, once it is
+ * accepted, compress every message they send, however small; `threshold: 0` does the same
+ * (the ws default leaves messages under 1 KiB uncompressed). Without compression the
+ * offer is left out, as in a client that cannot inflate.
+ */
+function socketOptions(compress: boolean): WebSocket.ClientOptions {
+  return { perMessageDeflate: compress ? { threshold: 0 } : false };
+}
+
 /** Opens one client and resolves when it is ready: history received (room) or hello received (floor). */
-export function openClient(url: string, target: Target, timeoutMs = 60_000): Promise<Client> {
+export function openClient(url: string, target: Target, compress: boolean, timeoutMs = 60_000): Promise<Client> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false });
+    const ws = new WebSocket(url, socketOptions(compress));
     const timer = setTimeout(() => {
       ws.terminate();
       reject(new Error(`not ready within ${timeoutMs} ms`));
@@ -39,7 +51,7 @@ export function openClient(url: string, target: Target, timeoutMs = 60_000): Pro
       if (!ready) return;
       clearTimeout(timer);
       ws.off("message", onMessage);
-      resolve({ ws, readyMs: performance.now() - started });
+      resolve({ ws, compressed: ws.extensions.includes("permessage-deflate"), readyMs: performance.now() - started });
     };
     ws.on("message", onMessage);
     ws.once("error", (e) => {
@@ -56,6 +68,7 @@ export async function openMany(
   room: string,
   count: number,
   concurrency: number,
+  compress: boolean,
 ): Promise<{ clients: Client[]; allReadyMs: number }> {
   const started = performance.now();
   const clients: Client[] = new Array(count);
@@ -63,7 +76,7 @@ export async function openMany(
   async function worker() {
     while (next < count) {
       const i = next++;
-      clients[i] = await openClient(socketUrl(base, target, room, i), target);
+      clients[i] = await openClient(socketUrl(base, target, room, i), target, compress);
     }
   }
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));

@@ -1,13 +1,17 @@
 import { execFileSync } from "node:child_process";
-import { Command } from "commander";
+import { Command, Option } from "commander";
 import { type DevServer, startDevServer } from "../tools/dev-server";
 import { closeAll, closedLoop, openClient, openMany, percentile, socketUrl, type Target } from "./load";
 
 /**
  * `npm run bench`: load against the room and, in the same run, against the
  * floor (a Durable Object that only relays), reported as ratios, because on
- * a shared 2-core machine only ratios within one run hold still.
+ * a shared 2-core machine only ratios within one run hold still. Clients offer
+ * permessage-deflate as browsers do, unless told not to; `--compression both`
+ * measures both ways in one run.
  */
+
+type Compression = "on" | "off";
 
 const program = new Command()
   .name("bench")
@@ -21,6 +25,11 @@ const program = new Command()
   .option("--storm-history <n>", "history entries in the storm's room", Number, 100)
   .option("--storm-rounds <n>", "storms per side, interleaved; the median is reported", Number, 3)
   .option("--concurrency <n>", "connections opened at once while filling the room", Number, 50)
+  .addOption(
+    new Option("--compression <mode>", "offer permessage-deflate, as browsers do (on), not (off), or measure both")
+      .choices(["on", "off", "both"])
+      .default("on"),
+  )
   .option("--json", "print only the JSON line")
   .parse();
 const opts = program.opts<{
@@ -33,8 +42,10 @@ const opts = program.opts<{
   stormHistory: number;
   stormRounds: number;
   concurrency: number;
+  compression: Compression | "both";
   json?: boolean;
 }>();
+const modes: Compression[] = opts.compression === "both" ? ["on", "off"] : [opts.compression];
 
 const log = (line: string) => {
   if (!opts.json) process.stderr.write(`${line}\n`);
@@ -56,17 +67,19 @@ function workerdRssKiB(): number | null {
 
 const run = Date.now().toString(36);
 
-async function throughput(base: string, target: Target) {
-  const room = `bench-${target}-${run}`;
+async function throughput(base: string, target: Target, mode: Compression) {
+  const room = `bench-${target}-${run}-${mode}`;
   const rssBefore = opts.url ? null : workerdRssKiB();
   log(`  ${target}: opening ${opts.clients} clients…`);
-  const { clients, allReadyMs } = await openMany(base, target, room, opts.clients, opts.concurrency);
+  const { clients, allReadyMs } = await openMany(base, target, room, opts.clients, opts.concurrency, mode === "on");
+  const compressedClients = clients.filter((c) => c.compressed).length;
   const rssAfter = opts.url ? null : workerdRssKiB();
   const ready = clients.map((c) => c.readyMs);
   log(`  ${target}: ${opts.senders} senders for ${opts.warmup}+${opts.seconds} s…`);
   const result = await closedLoop(clients, target, opts.senders, opts.warmup * 1000, opts.seconds * 1000);
   await closeAll(clients);
   return {
+    compressedClients,
     connectP50Ms: percentile(ready, 50),
     connectP99Ms: percentile(ready, 99),
     allReadyMs: allReadyMs,
@@ -77,10 +90,11 @@ async function throughput(base: string, target: Target) {
 }
 
 /** A storm of joins into a room that already has history (the floor has none to send). */
-async function storm(base: string, target: Target, round: number): Promise<number> {
-  const room = `storm-${target}-${run}-${round}`;
+async function storm(base: string, target: Target, mode: Compression, round: number): Promise<number> {
+  const room = `storm-${target}-${run}-${mode}-${round}`;
+  const compress = mode === "on";
   if (target === "room" && opts.stormHistory > 0) {
-    const seeder = await openClient(`${socketUrl(base, "room", room, 999_999)}`, "room");
+    const seeder = await openClient(`${socketUrl(base, "room", room, 999_999)}`, "room", compress);
     await new Promise<void>((resolve) => {
       seeder.ws.on("message", (data) => {
         if (data.toString().includes(`"seed ${opts.stormHistory}"`)) resolve();
@@ -91,7 +105,7 @@ async function storm(base: string, target: Target, round: number): Promise<numbe
     });
     await closeAll([seeder]);
   }
-  const { clients, allReadyMs } = await openMany(base, target, room, opts.storm, opts.storm);
+  const { clients, allReadyMs } = await openMany(base, target, room, opts.storm, opts.storm, compress);
   await closeAll(clients);
   return allReadyMs;
 }
@@ -116,51 +130,99 @@ async function main() {
     base = server.url;
   }
   try {
-    log(`throughput: ${opts.clients} clients, ${opts.senders} senders`);
-    const floor = await throughput(base, "floor");
-    const room = await throughput(base, "room");
-    let stormFloor: number | null = null;
-    let stormRoom: number | null = null;
-    if (opts.storm > 0) {
-      log(`join storm: ${opts.storm} clients, ${opts.stormHistory} history entries, ${opts.stormRounds} rounds`);
-      // Storms are short and the machine is noisy: interleave the two sides, alternate which goes
-      // first, and take the median of each.
-      const floors: number[] = [];
-      const rooms: number[] = [];
-      for (let round = 0; round < opts.stormRounds; round++) {
-        const order: Target[] = round % 2 === 0 ? ["floor", "room"] : ["room", "floor"];
-        for (const target of order) (target === "floor" ? floors : rooms).push(await storm(base, target, round));
-      }
-      stormFloor = percentile(floors, 50);
-      stormRoom = percentile(rooms, 50);
-      log(
-        `  storms (ms): room ${rooms.map((n) => Math.round(n)).join(", ")}; floor ${floors.map((n) => Math.round(n)).join(", ")}`,
-      );
+    type Side = Awaited<ReturnType<typeof throughput>>;
+    const sides = new Map<Compression, { room: Side; floor: Side }>();
+    for (const mode of modes) {
+      log(`throughput, compression ${mode}: ${opts.clients} clients, ${opts.senders} senders`);
+      const floor = await throughput(base, "floor", mode);
+      const room = await throughput(base, "room", mode);
+      sides.set(mode, { room, floor });
     }
 
-    const rows: [string, number | null, number | null, number][] = [
-      ["connect p50 (ms)", room.connectP50Ms, floor.connectP50Ms, 1],
-      ["connect p99 (ms)", room.connectP99Ms, floor.connectP99Ms, 1],
-      [`all ${opts.clients} ready (ms)`, room.allReadyMs, floor.allReadyMs, 0],
-      ["sent / s", room.sentPerSec, floor.sentPerSec, 0],
-      ["delivered / s", room.deliveredPerSec, floor.deliveredPerSec, 0],
-      ["latency p50 (ms)", room.p50Ms, floor.p50Ms, 2],
-      ["latency p99 (ms)", room.p99Ms, floor.p99Ms, 2],
-      ["delivery ratio", room.deliveryRatio, floor.deliveryRatio, 4],
-      ["messages per frame", room.messagesPerFrame, floor.messagesPerFrame, 2],
-      ["memory / connection (KiB)", room.memoryPerConnectionKiB, floor.memoryPerConnectionKiB, 1],
-      [`join storm, ${opts.storm}, median of ${opts.stormRounds} (ms)`, stormRoom, stormFloor, 0],
-    ];
+    const storms = new Map<Compression, Record<Target, number[]>>(modes.map((m) => [m, { room: [], floor: [] }]));
+    if (opts.storm > 0) {
+      log(`join storm: ${opts.storm} clients, ${opts.stormHistory} history entries, ${opts.stormRounds} rounds`);
+      // Storms are short and the machine is noisy: interleave the sides (and the compression
+      // modes), alternate which goes first, and take the median of each.
+      for (let round = 0; round < opts.stormRounds; round++) {
+        const order: Target[] = round % 2 === 0 ? ["floor", "room"] : ["room", "floor"];
+        for (const mode of round % 2 === 0 ? modes : [...modes].reverse()) {
+          for (const target of order) storms.get(mode)?.[target].push(await storm(base, target, mode, round));
+        }
+      }
+      for (const [mode, { room, floor }] of storms) {
+        const ms = (values: number[]) => values.map(Math.round).join(", ");
+        log(`  storms, compression ${mode} (ms): room ${ms(room)}; floor ${ms(floor)}`);
+      }
+    }
+    const stormMedian = (mode: Compression, target: Target) => {
+      const values = storms.get(mode)?.[target] ?? [];
+      return values.length === 0 ? null : percentile(values, 50);
+    };
+
+    const runs = modes.map((mode) => {
+      const { room, floor } = sides.get(mode) as { room: Side; floor: Side };
+      const stormRoom = stormMedian(mode, "room");
+      const stormFloor = stormMedian(mode, "floor");
+      return {
+        compression: mode,
+        room: { ...room, stormMs: stormRoom },
+        floor: { ...floor, stormMs: stormFloor },
+        ratios: {
+          deliveredPerSec: ratio(room.deliveredPerSec, floor.deliveredPerSec),
+          sentPerSec: ratio(room.sentPerSec, floor.sentPerSec),
+          p50: ratio(room.p50Ms, floor.p50Ms),
+          p99: ratio(room.p99Ms, floor.p99Ms),
+          connectP99: ratio(room.connectP99Ms, floor.connectP99Ms),
+          allReady: ratio(room.allReadyMs, floor.allReadyMs),
+          storm: ratio(stormRoom, stormFloor),
+        },
+      };
+    });
+
     if (!opts.json) {
+      type Run = (typeof runs)[number];
+      const rows: [string, (side: Run["room"]) => number | null, number][] = [
+        ["connect p50 (ms)", (s) => s.connectP50Ms, 1],
+        ["connect p99 (ms)", (s) => s.connectP99Ms, 1],
+        [`all ${opts.clients} ready (ms)`, (s) => s.allReadyMs, 0],
+        ["sent / s", (s) => s.sentPerSec, 0],
+        ["delivered / s", (s) => s.deliveredPerSec, 0],
+        ["latency p50 (ms)", (s) => s.p50Ms, 2],
+        ["latency p99 (ms)", (s) => s.p99Ms, 2],
+        ["delivery ratio", (s) => s.deliveryRatio, 4],
+        ["messages per frame", (s) => s.messagesPerFrame, 2],
+        ["memory / connection (KiB)", (s) => s.memoryPerConnectionKiB, 1],
+        [`join storm, ${opts.storm}, median of ${opts.stormRounds} (ms)`, (s) => s.stormMs, 0],
+      ];
+      const label = (r: Run) => (modes.length === 1 ? "" : `, ${r.compression}`);
       const out = [
         "",
-        `| metric | room | floor | room / floor |`,
-        `|---|---:|---:|---:|`,
-        ...rows.map(([name, r, f, d]) => `| ${name} | ${fmt(r, d)} | ${fmt(f, d)} | ${fmt(ratio(r, f), 2)} |`),
+        ...runs.map(
+          (r) =>
+            `compression ${r.compression}: ${
+              r.compression === "on"
+                ? "clients offered permessage-deflate, as browsers do;"
+                : "clients did not offer permessage-deflate;"
+            } it was accepted on ${r.room.compressedClients} of ${opts.clients} room sockets and ${r.floor.compressedClients} of ${opts.clients} floor sockets`,
+        ),
+        "",
+        `| metric | ${runs.map((r) => `room${label(r)} | floor${label(r)} | room / floor${label(r)}`).join(" | ")} |`,
+        `|---|${runs.map(() => "---:|---:|---:|").join("")}`,
+        ...rows.map(
+          ([name, pick, d]) =>
+            `| ${name} | ${runs
+              .map(
+                (r) =>
+                  `${fmt(pick(r.room), d)} | ${fmt(pick(r.floor), d)} | ${fmt(ratio(pick(r.room), pick(r.floor)), 2)}`,
+              )
+              .join(" | ")} |`,
+        ),
         "",
       ];
       process.stdout.write(`${out.join("\n")}\n`);
     }
+    // The first run (compression on, unless turned off) is also at the top level, for readers of one run.
     const json = {
       clients: opts.clients,
       senders: opts.senders,
@@ -168,17 +230,8 @@ async function main() {
       storm: opts.storm,
       stormHistory: opts.stormHistory,
       stormRounds: opts.stormRounds,
-      room: { ...room, stormMs: stormRoom },
-      floor: { ...floor, stormMs: stormFloor },
-      ratios: {
-        deliveredPerSec: ratio(room.deliveredPerSec, floor.deliveredPerSec),
-        sentPerSec: ratio(room.sentPerSec, floor.sentPerSec),
-        p50: ratio(room.p50Ms, floor.p50Ms),
-        p99: ratio(room.p99Ms, floor.p99Ms),
-        connectP99: ratio(room.connectP99Ms, floor.connectP99Ms),
-        allReady: ratio(room.allReadyMs, floor.allReadyMs),
-        storm: ratio(stormRoom, stormFloor),
-      },
+      ...runs[0],
+      runs,
     };
     process.stdout.write(`${JSON.stringify(json)}\n`);
   } finally {

@@ -26,5 +26,9 @@ describe("npm run bench", () => {
     expect(report.room.messagesPerFrame).toBeGreaterThanOrEqual(1);
     expect(report.ratios.deliveredPerSec).toBeGreaterThan(0);
     expect(report.clients).toBe(12);
+    // Clients offer compression by default, as browsers do, and the runtime accepts it.
+    expect(report.compression).toBe("on");
+    expect(report.room.compressedClients).toBe(12);
+    expect(report.floor.compressedClients).toBe(12);
   }, 180_000);
 });
