@@ -55,7 +55,7 @@ describe("the reconnect grace", () => {
     const room = new RoomSimulator({ reconnectGraceMs: GRACE, rateLimitBurst: 1, floodDrops: 2 });
     const alice = room.join("alice");
     const bob = room.join("bob");
-    const carol = room.join("carol");
+    room.join("carol");
     const dave = room.join("dave");
     room.command(bob.id, "/quit");
     room.command(alice.id, "/kick carol");
