@@ -6,6 +6,14 @@ import { refusedSocket } from "./refused-socket";
 /** Set by the worker on requests into private rooms, after the ticket checked out. Never taken from clients. */
 export const PRIVATE_HEADER = "x-hallway-private";
 
+/**
+ * Set with `PRIVATE_HEADER` when the ticket is genuine and for this room but
+ * past its expiry: the room then lets in only someone who is still a member
+ * (coming back within the reconnect grace), so a ticket lasts as long as its
+ * conversation and opens nothing once that has ended.
+ */
+export const EXPIRED_TICKET_HEADER = "x-hallway-ticket-expired";
+
 export function isPrivateRoom(room: string): boolean {
   return room.startsWith(PRIVATE_ROOM_PREFIX);
 }
@@ -45,8 +53,9 @@ export async function admitToPrivateRoom(
 
 /** The same request without any private header a client may have sent. */
 export function publicRequest(request: Request): Request {
-  if (!request.headers.has(PRIVATE_HEADER)) return request;
+  if (!request.headers.has(PRIVATE_HEADER) && !request.headers.has(EXPIRED_TICKET_HEADER)) return request;
   const headers = new Headers(request.headers);
   headers.delete(PRIVATE_HEADER);
+  headers.delete(EXPIRED_TICKET_HEADER);
   return new Request(request.url, { headers });
 }
