@@ -1,5 +1,5 @@
 import { matchSecret } from "../match/secret";
-import { verifyTicket } from "../match/ticket";
+import { isExpired, openTicket } from "../match/ticket";
 import { CloseCode, ErrorCode, PRIVATE_ROOM_PREFIX } from "../protocol";
 import { refusedSocket } from "./refused-socket";
 
@@ -28,8 +28,11 @@ export function forbiddenSocket(message: string): Response {
 
 /**
  * The request to hand to a private room's object: name and session come from
- * the signed ticket (not from the query), and the private header is set.
- * Null when the ticket is missing, forged, expired or for another room.
+ * the signed ticket (not from the query), and the private header is set. A
+ * genuine ticket for this room that is past its expiry is still forwarded,
+ * marked with `EXPIRED_TICKET_HEADER`, so its holder can come back for as long
+ * as the conversation lasts; the room decides. Null when the ticket is
+ * missing, forged or for another room, so those never wake an object.
  */
 export async function admitToPrivateRoom(
   request: Request,
@@ -41,13 +44,16 @@ export async function admitToPrivateRoom(
   const key = matchSecret(secret, request.url);
   const token = url.searchParams.get("token");
   if (!key || !token) return null;
-  const ticket = await verifyTicket(key, token, now);
+  const ticket = await openTicket(key, token);
   if (!ticket || ticket.room !== room) return null;
   url.searchParams.set("username", ticket.username);
   url.searchParams.set("session", ticket.session);
   url.searchParams.delete("token");
+  // Both headers are the worker's word alone: whatever a client sent is replaced.
   const headers = new Headers(request.headers);
   headers.set(PRIVATE_HEADER, "1");
+  if (isExpired(ticket, now)) headers.set(EXPIRED_TICKET_HEADER, "1");
+  else headers.delete(EXPIRED_TICKET_HEADER);
   return new Request(url, { headers });
 }
 

@@ -3,6 +3,7 @@ import type { Env } from "../env";
 import { refusedSocket } from "../http/refused-socket";
 import {
   anonymousName,
+  ClientType,
   CloseCode,
   checkUsername,
   ErrorCode,
@@ -13,38 +14,74 @@ import {
   matchFrame,
   PRIVATE_ROOM_PREFIX,
   parseMatchFrame,
+  type ServerFrame,
+  ServerType,
+  serverFrame,
 } from "../protocol";
+import { type RoomConfig, readConfig } from "../room/config";
 import { answerCode } from "../room/connections";
-import { distinctNames, findPartner, positionOf, type Waiting } from "./queue";
-import { DEVELOPMENT_SECRET } from "./secret";
+import { distinctNames, findPartner, positionOf, positionUpdates, type Waiting } from "./queue";
+import { matchSecret } from "./secret";
+import { admitFrame, type FrameLimit, lastActive, newSeeker, readSeeker, type Seeker, writeSeeker } from "./seeker";
 import { signTicket, TICKET_TTL_MS } from "./ticket";
 
-/** What each matchmaker socket carries across hibernation. */
-interface Seeker {
-  id: string;
-  username: string;
-  session: string;
-  /** Set while in the queue. */
-  queued: { tags: string[]; wants: string[]; since: number } | null;
-}
+/**
+ * Places in line are sent at most this often. Every join, leave and match
+ * moves the line, so telling everyone at once would let one client make the
+ * matchmaker send a frame per waiting person each time it toggles.
+ */
+export const POSITION_INTERVAL_MS = 50;
 
-function readSeeker(ws: WebSocket): Seeker | null {
-  const value: unknown = ws.deserializeAttachment();
-  return typeof value === "object" && value !== null && "id" in value && "queued" in value ? (value as Seeker) : null;
+/** One waiting person: their socket, its attachment, and when they will count as gone silent. */
+interface InLine {
+  ws: WebSocket;
+  seeker: Seeker;
+  waiting: Waiting;
+  deadline: number;
 }
 
 /**
  * The stranger matchmaker: one object holds the queue. Who is waiting, with
  * their tags, lives in each socket's attachment, so the queue survives
- * hibernation; a socket that closes leaves the queue at once.
+ * hibernation; a socket that closes leaves the queue at once, and one that
+ * goes silent is evicted by the alarm (or when someone would be matched with
+ * it, if that comes first).
  */
 export class Matchmaker extends DurableObject<Env> {
+  readonly #config: RoomConfig;
+  readonly #limit: FrameLimit;
+  /** The alarm as last read or set; undefined until read after waking. */
+  #alarm: number | null | undefined;
+  /** The pending broadcast of places in line, if one is scheduled. */
+  #positionTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * People whose tickets are being signed. Signing is asynchronous, and they
+   * are out of the queue by then, so a second joinQueue meanwhile would queue
+   * someone who is already matched.
+   */
+  readonly #matching = new Set<string>();
+
+  constructor(ctx: DurableObjectState, env: Env) {
+    super(ctx, env);
+    // The same limits as rooms: one IDLE_TIMEOUT_SECONDS and one rate limit for every socket.
+    this.#config = readConfig(env);
+    this.#limit = {
+      burst: this.#config.rateLimitBurst,
+      perSecond: this.#config.rateLimitPerSecond,
+      floodDrops: this.#config.floodDrops,
+      floodWindowMs: this.#config.floodWindowMs,
+    };
+    // Heartbeats are answered by the runtime without waking the object; the
+    // alarm reads when each socket was last answered.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+  }
+
   override async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const requested = url.searchParams.get("username")?.trim() ?? "";
     const session = url.searchParams.get("session");
-    const name =
-      requested === "" ? { ok: true as const, username: anonymousName(Date.now()) } : checkUsername(requested);
+    const now = Date.now();
+    const name = requested === "" ? { ok: true as const, username: anonymousName(now) } : checkUsername(requested);
     if (!name.ok || (session !== null && !isSessionId(session))) {
       const error: ErrorPayload = name.ok
         ? { code: ErrorCode.badSession, message: "session must be 8-64 characters of A-Z a-z 0-9 _ -" }
@@ -54,65 +91,42 @@ export class Matchmaker extends DurableObject<Env> {
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
-    const seeker: Seeker = {
+    const fields = {
       id: crypto.randomUUID(),
       username: name.username,
       session: session ?? crypto.randomUUID().replaceAll("-", ""),
-      queued: null,
+      origin: url.origin,
     };
-    server.serializeAttachment(seeker);
+    server.serializeAttachment(newSeeker(fields, this.#limit, now));
     return new Response(null, { status: 101, webSocket: client });
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const seeker = readSeeker(ws);
-    if (!seeker) return;
+    const found = readSeeker(ws);
+    if (!found) return;
+    const now = Date.now();
+    const admitted = admitFrame(found, this.#limit, now);
+    const seeker = admitted.seeker;
+    writeSeeker(ws, seeker);
+    if (admitted.verdict === "drop") {
+      const error = { code: ErrorCode.rateLimited, message: "slow down", retryAfterMs: admitted.retryAfterMs };
+      return send(ws, matchFrame("error", error));
+    }
+    if (admitted.verdict === "close") return this.#closeFlooder(ws, seeker, admitted.retryAfterMs);
+    if (typeof message === "string" && tooLarge(message, this.#config.maxFrameBytes)) {
+      const error = { code: ErrorCode.tooLarge, message: `a frame is at most ${this.#config.maxFrameBytes} bytes` };
+      return send(ws, matchFrame("error", error));
+    }
     const parsed = parseMatchFrame(message);
     if (!parsed.ok) return send(ws, matchFrame("error", parsed.error));
-    if (parsed.frame.type === MatchType.leaveQueue) {
-      if (!seeker.queued)
-        return send(ws, matchFrame("error", { code: ErrorCode.notQueued, message: "not in the queue" }));
-      ws.serializeAttachment({ ...seeker, queued: null });
-      send(ws, matchFrame(MatchType.queueLeft, {}));
-      return this.#announcePositions();
+    switch (parsed.frame.type) {
+      case ClientType.ping:
+        return send(ws, serverFrame(ServerType.pong, {}));
+      case MatchType.leaveQueue:
+        return this.#leaveQueue(ws, seeker);
+      case MatchType.joinQueue:
+        return this.#joinQueue(ws, seeker, parsed.frame.payload, now);
     }
-    if (seeker.queued) {
-      return send(ws, matchFrame("error", { code: ErrorCode.alreadyQueued, message: "already waiting for a match" }));
-    }
-    // The worker lets no one reach this object unless MATCH_SECRET is set or it runs locally.
-    const secret = this.env.MATCH_SECRET || DEVELOPMENT_SECRET;
-    const me: Waiting = {
-      id: seeker.id,
-      username: seeker.username,
-      session: seeker.session,
-      ...parsed.frame.payload,
-      since: Date.now(),
-    };
-    const queue = this.#queue();
-    const partner = findPartner(
-      queue.map((q) => q.waiting),
-      me,
-    );
-    if (!partner) {
-      ws.serializeAttachment({ ...seeker, queued: { tags: me.tags, wants: me.wants, since: me.since } });
-      return this.#announcePositions();
-    }
-    const partnerSocket = queue.find((q) => q.waiting.id === partner.id)?.ws;
-    const partnerSeeker = partnerSocket ? readSeeker(partnerSocket) : null;
-    if (!partnerSocket || !partnerSeeker) return;
-    partnerSocket.serializeAttachment({ ...partnerSeeker, queued: null });
-
-    const room = `${PRIVATE_ROOM_PREFIX}${crypto.randomUUID().replaceAll("-", "")}`;
-    const [first, second] = distinctNames(partner.username, me.username);
-    const exp = Date.now() + TICKET_TTL_MS;
-    const [firstToken, secondToken] = await Promise.all([
-      signTicket(secret, { room, username: first, session: partner.session, exp }),
-      signTicket(secret, { room, username: second, session: me.session, exp }),
-    ]);
-    send(partnerSocket, matchFrame(MatchType.matchFound, { room, token: firstToken, partner: second }));
-    send(ws, matchFrame(MatchType.matchFound, { room, token: secondToken, partner: first }));
-    console.log(JSON.stringify({ event: "match", room }));
-    this.#announcePositions();
   }
 
   override async webSocketClose(ws: WebSocket, code: number, reason: string): Promise<void> {
@@ -123,48 +137,192 @@ export class Matchmaker extends DurableObject<Env> {
         // Already closed.
       }
     }
-    this.#leave(ws);
+    this.#dequeue(ws);
   }
 
   override async webSocketError(ws: WebSocket): Promise<void> {
-    this.#leave(ws);
+    this.#dequeue(ws);
+  }
+
+  /**
+   * Evicts those who have gone silent, then sets the alarm for the next one
+   * who could. Activity does not move the alarm, so it may fire early; it then
+   * only moves itself. With nobody waiting it is not set again.
+   */
+  override async alarm(): Promise<void> {
+    this.#alarm = null;
+    const line = this.#line(Date.now());
+    const next = line.reduce((soonest, entry) => Math.min(soonest, entry.deadline), Number.POSITIVE_INFINITY);
+    if (line.length > 0) await this.#wantAlarmBy(next);
+    this.#lineMoved();
+  }
+
+  async #joinQueue(ws: WebSocket, seeker: Seeker, wish: { tags: string[]; wants: string[] }, now: number) {
+    if (seeker.queued || this.#matching.has(seeker.id)) {
+      return send(ws, matchFrame("error", { code: ErrorCode.alreadyQueued, message: "already waiting for a match" }));
+    }
+    // The worker's own resolution, from the same origin: a ticket signed here is one the worker accepts.
+    const secret = matchSecret(this.env.MATCH_SECRET, seeker.origin);
+    if (!secret) {
+      const error = { code: ErrorCode.unavailable, message: "matchmaking needs MATCH_SECRET" };
+      return send(ws, matchFrame("error", error));
+    }
+    const me: Waiting = { id: seeker.id, username: seeker.username, session: seeker.session, ...wish, since: now };
+    const line = this.#line(now);
+    const partner = findPartner(
+      line.map((entry) => entry.waiting),
+      me,
+    );
+    const partnerEntry = partner && line.find((entry) => entry.waiting.id === partner.id);
+    if (!partnerEntry) {
+      const place = positionOf([...line.map((entry) => entry.waiting), me], me.id);
+      writeSeeker(ws, { ...seeker, queued: { tags: me.tags, wants: me.wants, since: now }, told: place.position });
+      send(ws, matchFrame(MatchType.queueJoined, place));
+      // Joins in the same millisecond are ordered by id, so a newcomer may land ahead of someone.
+      this.#lineMoved();
+      await this.#wantAlarmBy(now + this.#config.idleTimeoutMs);
+      return;
+    }
+    const them = partnerEntry.waiting;
+    writeSeeker(partnerEntry.ws, { ...partnerEntry.seeker, queued: null, told: 0 });
+    this.#lineMoved();
+
+    const room = `${PRIVATE_ROOM_PREFIX}${crypto.randomUUID().replaceAll("-", "")}`;
+    const [first, second] = distinctNames(them.username, me.username);
+    const exp = now + TICKET_TTL_MS;
+    this.#matching.add(me.id).add(them.id);
+    try {
+      const [firstToken, secondToken] = await Promise.all([
+        signTicket(secret, { room, username: first, session: them.session, exp }),
+        signTicket(secret, { room, username: second, session: me.session, exp }),
+      ]);
+      send(partnerEntry.ws, matchFrame(MatchType.matchFound, { room, token: firstToken, partner: second }));
+      send(ws, matchFrame(MatchType.matchFound, { room, token: secondToken, partner: first }));
+    } finally {
+      this.#matching.delete(me.id);
+      this.#matching.delete(them.id);
+    }
+    console.log(JSON.stringify({ event: "match", room }));
+  }
+
+  #leaveQueue(ws: WebSocket, seeker: Seeker): void {
+    if (!seeker.queued) {
+      send(ws, matchFrame("error", { code: ErrorCode.notQueued, message: "not in the queue" }));
+      return;
+    }
+    writeSeeker(ws, { ...seeker, queued: null, told: 0 });
+    send(ws, matchFrame(MatchType.queueLeft, {}));
+    this.#lineMoved();
   }
 
   /** Someone who disconnects while waiting leaves the queue at once. */
-  #leave(ws: WebSocket): void {
+  #dequeue(ws: WebSocket): void {
     const seeker = readSeeker(ws);
     if (!seeker?.queued) return;
-    ws.serializeAttachment({ ...seeker, queued: null });
-    this.#announcePositions();
+    writeSeeker(ws, { ...seeker, queued: null, told: 0 });
+    this.#lineMoved();
   }
 
-  /** Open sockets whose owner is waiting, with what they asked for. */
-  #queue(): { ws: WebSocket; waiting: Waiting }[] {
-    const out: { ws: WebSocket; waiting: Waiting }[] = [];
+  /** As rooms do: a last `rate_limited`, out of the queue, close 4429. */
+  #closeFlooder(ws: WebSocket, seeker: Seeker, retryAfterMs: number): void {
+    const error = { code: ErrorCode.rateLimited, message: "too many frames; disconnected", retryAfterMs };
+    send(ws, matchFrame("error", error));
+    writeSeeker(ws, { ...seeker, queued: null, told: 0 });
+    close(ws, CloseCode.flooding, "flooding");
+    console.log(JSON.stringify({ event: "match_rate_limit_close", username: seeker.username }));
+    if (seeker.queued) this.#lineMoved();
+  }
+
+  /**
+   * Everyone who may be matched now: waiting, on an open socket (a closing
+   * one is still listed by the runtime), and heard from within the idle
+   * timeout, a frame or an answered heartbeat. Anyone silent for longer is
+   * evicted here, so nobody is matched with a connection that is gone. The
+   * caller tells the line it moved.
+   */
+  #line(now: number): InLine[] {
+    const out: InLine[] = [];
     for (const ws of this.ctx.getWebSockets()) {
       if (ws.readyState !== WebSocket.OPEN) continue;
       const seeker = readSeeker(ws);
       if (!seeker?.queued) continue;
-      out.push({
-        ws,
-        waiting: { id: seeker.id, username: seeker.username, session: seeker.session, ...seeker.queued },
-      });
+      const deadline = lastActive(seeker, this.ctx.getWebSocketAutoResponseTimestamp(ws)) + this.#config.idleTimeoutMs;
+      if (deadline <= now) {
+        this.#evictIdle(ws, seeker);
+        continue;
+      }
+      const waiting = { id: seeker.id, username: seeker.username, session: seeker.session, ...seeker.queued };
+      out.push({ ws, seeker, waiting, deadline });
     }
     return out;
   }
 
-  /** Tells everyone waiting where they stand. */
+  #evictIdle(ws: WebSocket, seeker: Seeker): void {
+    writeSeeker(ws, { ...seeker, queued: null, told: 0 });
+    const seconds = Math.round(this.#config.idleTimeoutMs / 1000);
+    close(ws, CloseCode.idle, `idle: nothing received for ${seconds} s; send ping to stay in the queue`);
+    console.log(JSON.stringify({ event: "match_idle", username: seeker.username }));
+  }
+
+  /**
+   * The line changed: tell those whose place moved, once the interval is up.
+   * Everything a broadcast needs is in the attachments, so a broadcast lost
+   * to an eviction from memory is made up by the next change or alarm.
+   */
+  #lineMoved(): void {
+    if (this.#positionTimer !== undefined) return;
+    this.#positionTimer = setTimeout(() => {
+      this.#positionTimer = undefined;
+      this.#announcePositions();
+    }, POSITION_INTERVAL_MS);
+  }
+
   #announcePositions(): void {
-    const queue = this.#queue();
-    const waiting = queue.map((q) => q.waiting);
-    for (const { ws, waiting: w } of queue) send(ws, matchFrame(MatchType.queueJoined, positionOf(waiting, w.id)));
+    const line = this.#line(Date.now());
+    const byId = new Map(line.map((entry) => [entry.waiting.id, entry]));
+    const updates = positionUpdates(
+      line.map((entry) => entry.waiting),
+      (id) => byId.get(id)?.seeker.told ?? 0,
+    );
+    for (const { id, position, waiting } of updates) {
+      const entry = byId.get(id);
+      if (!entry) continue;
+      writeSeeker(entry.ws, { ...entry.seeker, told: position });
+      send(entry.ws, matchFrame(MatchType.queueJoined, { position, waiting }));
+    }
+  }
+
+  /**
+   * One alarm serves every waiting socket: set for the earliest moment one
+   * could have gone silent. A deadline only moves later with activity, so an
+   * alarm already set is early enough; a newcomer's is never earlier than
+   * those already waiting, so it only sets an alarm when none is set.
+   */
+  async #wantAlarmBy(at: number): Promise<void> {
+    if (this.#alarm === undefined) this.#alarm = await this.ctx.storage.getAlarm();
+    if (this.#alarm !== null && this.#alarm <= at) return;
+    await this.ctx.storage.setAlarm(at);
+    this.#alarm = at;
   }
 }
 
-function send(ws: WebSocket, frame: MatchServerFrame): void {
+function send(ws: WebSocket, frame: MatchServerFrame | ServerFrame): void {
   try {
     ws.send(JSON.stringify(frame));
   } catch {
     // Closed meanwhile; its close handler takes it out of the queue.
   }
+}
+
+function close(ws: WebSocket, code: number, reason: string): void {
+  try {
+    ws.close(code, reason);
+  } catch {
+    // Closed already.
+  }
+}
+
+/** More than `maxBytes` in UTF-8. A frame too short to be over (3 bytes a code unit at most) is not encoded. */
+function tooLarge(text: string, maxBytes: number): boolean {
+  return text.length * 3 > maxBytes && new TextEncoder().encode(text).byteLength > maxBytes;
 }

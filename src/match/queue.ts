@@ -24,15 +24,33 @@ export function compatible(a: Waiting, b: Waiting): boolean {
   return a.id !== b.id && a.session !== b.session && satisfies(a.wants, b.tags) && satisfies(b.wants, a.tags);
 }
 
+/** First come, first served; the connection id breaks ties between joins in the same millisecond. */
+function inLine(queue: readonly Waiting[]): Waiting[] {
+  return [...queue].sort((a, b) => a.since - b.since || a.id.localeCompare(b.id));
+}
+
 /** The longest-waiting compatible person for `newcomer`, if any. */
 export function findPartner(queue: readonly Waiting[], newcomer: Waiting): Waiting | undefined {
-  return [...queue].sort((a, b) => a.since - b.since || a.id.localeCompare(b.id)).find((w) => compatible(w, newcomer));
+  return inLine(queue).find((w) => compatible(w, newcomer));
 }
 
 /** 1-based place in line, and how many are waiting. */
 export function positionOf(queue: readonly Waiting[], id: string): { position: number; waiting: number } {
-  const ordered = [...queue].sort((a, b) => a.since - b.since || a.id.localeCompare(b.id));
-  return { position: ordered.findIndex((w) => w.id === id) + 1, waiting: ordered.length };
+  return { position: inLine(queue).findIndex((w) => w.id === id) + 1, waiting: queue.length };
+}
+
+/**
+ * Who must hear their place in line again: only those whose place differs
+ * from the one they were last told. Someone joining at the back moves nobody,
+ * so a person toggling join and leave at the back sends nobody anything.
+ */
+export function positionUpdates(
+  queue: readonly Waiting[],
+  told: (id: string) => number,
+): { id: string; position: number; waiting: number }[] {
+  return inLine(queue).flatMap((w, i) =>
+    told(w.id) === i + 1 ? [] : [{ id: w.id, position: i + 1, waiting: queue.length }],
+  );
 }
 
 /** Names in a private room must differ; the second of two equal names gets a suffix. */

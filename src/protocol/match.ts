@@ -1,10 +1,19 @@
 import * as v from "valibot";
 import { readEnvelope } from "./envelope";
-import { ErrorCode, type MatchClientFrame, type MatchServerFrame, MatchType } from "./frames";
+import { ClientType, ErrorCode, type MatchClientFrame, type MatchServerFrame, MatchType } from "./frames";
 import { MAX_TAG_LENGTH, MAX_TAGS } from "./limits";
 import type { ProtocolError } from "./result";
 
-export type MatchParse = { ok: true; frame: MatchClientFrame } | { ok: false; error: ProtocolError };
+/**
+ * The heartbeat as a JSON frame, answered with the room's `pong` frame. The
+ * plain text `ping` never reaches this parser: the runtime answers it.
+ */
+export interface MatchPing {
+  type: typeof ClientType.ping;
+  payload: Record<string, never>;
+}
+
+export type MatchParse = { ok: true; frame: MatchClientFrame | MatchPing } | { ok: false; error: ProtocolError };
 
 const Tag = v.pipe(
   v.string(),
@@ -37,8 +46,10 @@ export function parseMatchFrame(raw: string | ArrayBuffer): MatchParse {
     }
     case MatchType.leaveQueue:
       return { ok: true, frame: { type: MatchType.leaveQueue, payload: {} } };
+    case ClientType.ping:
+      return { ok: true, frame: { type: ClientType.ping, payload: {} } };
     default:
-      return fail(ErrorCode.unknownType, "the matchmaker understands joinQueue and leaveQueue");
+      return fail(ErrorCode.unknownType, "the matchmaker understands joinQueue, leaveQueue and ping");
   }
 }
 

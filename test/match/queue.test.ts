@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { compatible, distinctNames, findPartner, positionOf, satisfies, type Waiting } from "../../src/match/queue";
-import { signTicket, verifyTicket } from "../../src/match/ticket";
+import {
+  compatible,
+  distinctNames,
+  findPartner,
+  positionOf,
+  positionUpdates,
+  satisfies,
+  type Waiting,
+} from "../../src/match/queue";
+import { isExpired, openTicket, signTicket } from "../../src/match/ticket";
 import { parseMatchFrame } from "../../src/protocol";
 
 const person = (id: string, tags: string[], wants: string[], since: number, session = `s-${id}`): Waiting => ({
@@ -37,23 +45,54 @@ describe("matching rules", () => {
   });
 });
 
+describe("telling people their place", () => {
+  const line = [person("a", [], [], 10), person("b", [], [], 20), person("c", [], [], 30)];
+
+  it("tells only those whose place differs from the one they were last told", () => {
+    const told = new Map([
+      ["a", 1],
+      ["b", 3],
+      ["c", 3],
+    ]);
+    expect(positionUpdates(line, (id) => told.get(id) ?? 0)).toEqual([{ id: "b", position: 2, waiting: 3 }]);
+  });
+
+  it("tells nobody when someone joins at the back or leaves from it", () => {
+    const told = (id: string) => ["a", "b", "c"].indexOf(id) + 1;
+    expect(positionUpdates([...line, person("d", [], [], 40)], told)).toEqual([{ id: "d", position: 4, waiting: 4 }]);
+    expect(positionUpdates(line.slice(0, 2), told)).toEqual([]);
+  });
+
+  it("tells everyone behind someone who leaves from the front, and someone never told", () => {
+    expect(positionUpdates(line.slice(1), (id) => (id === "b" ? 2 : 0))).toEqual([
+      { id: "b", position: 1, waiting: 2 },
+      { id: "c", position: 2, waiting: 2 },
+    ]);
+  });
+});
+
 describe("tickets", () => {
   const ticket = { room: "pv-abc", username: "ann", session: "session-1", exp: 10_000 };
 
-  it("verify when signed with the same secret and unexpired", async () => {
+  it("open when signed with the same secret, expired or not", async () => {
     const token = await signTicket("secret-one-long-enough", ticket);
-    expect(await verifyTicket("secret-one-long-enough", token, 9_999)).toEqual(ticket);
+    expect(await openTicket("secret-one-long-enough", token)).toEqual(ticket);
+    expect(isExpired(ticket, 9_999)).toBe(false);
+    expect(isExpired(ticket, 10_000)).toBe(false);
+    expect(isExpired(ticket, 10_001)).toBe(true);
   });
 
-  it("fail when expired, tampered with or signed with another secret", async () => {
+  it("do not open when tampered with or signed with another secret", async () => {
     const token = await signTicket("secret-one-long-enough", ticket);
-    expect(await verifyTicket("secret-one-long-enough", token, 10_001)).toBeNull();
-    expect(await verifyTicket("another-secret-entirely", token, 0)).toBeNull();
+    expect(await openTicket("another-secret-entirely", token)).toBeNull();
     const [payload, signature] = token.split(".");
     const forged = Buffer.from(JSON.stringify({ ...ticket, username: "eve" })).toString("base64url");
-    expect(await verifyTicket("secret-one-long-enough", `${forged}.${signature}`, 0)).toBeNull();
-    expect(await verifyTicket("secret-one-long-enough", `${payload}`, 0)).toBeNull();
-    expect(await verifyTicket("secret-one-long-enough", "not a token", 0)).toBeNull();
+    expect(await openTicket("secret-one-long-enough", `${forged}.${signature}`)).toBeNull();
+    const later = Buffer.from(JSON.stringify({ ...ticket, exp: 99_999 })).toString("base64url");
+    expect(await openTicket("secret-one-long-enough", `${later}.${signature}`)).toBeNull();
+    expect(await openTicket("secret-one-long-enough", `${payload}`)).toBeNull();
+    expect(await openTicket("secret-one-long-enough", `${token}.extra`)).toBeNull();
+    expect(await openTicket("secret-one-long-enough", "not a token")).toBeNull();
   });
 });
 
@@ -73,6 +112,7 @@ describe("parseMatchFrame", () => {
       error: { code: "bad_message" },
     });
     expect(parseMatchFrame("{oops")).toMatchObject({ ok: false, error: { code: "bad_json" } });
+    expect(parseMatchFrame('{"type":"ping"}')).toEqual({ ok: true, frame: { type: "ping", payload: {} } });
     expect(parseMatchFrame('{"type":"chatMessage","payload":{}}')).toMatchObject({
       ok: false,
       error: { code: "unknown_type" },
