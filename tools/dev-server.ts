@@ -24,6 +24,13 @@ export interface DevServer {
   /** Everything the server printed, for failure messages. */
   output: () => string;
   stop(): Promise<void>;
+  /**
+   * Stops the server's processes (SIGSTOP) without closing anything: sockets
+   * stay open and frames go unanswered, as with a hung server or a network
+   * that dropped without a word. `thaw` lets it run on; `stop` ends it either way.
+   */
+  freeze(): void;
+  thaw(): void;
 }
 
 export interface DevServerOptions {
@@ -66,12 +73,23 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   child.stderr?.on("data", (d) => (output += d));
   const url = `http://127.0.0.1:${port}`;
 
+  // The server and its workerd children share one process group (detached), so signals go to all of them.
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, name);
+    } catch {
+      // Already gone.
+    }
+  };
+
   const stop = () =>
     new Promise<void>((resolve) => {
       if (child.exitCode !== null || child.pid === undefined) return resolve();
       child.once("exit", () => resolve());
       try {
         process.kill(-child.pid, "SIGTERM");
+        // A frozen server gets the SIGTERM only once it runs again.
+        process.kill(-child.pid, "SIGCONT");
       } catch {
         resolve();
       }
@@ -89,7 +107,17 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
     try {
       const res = await fetch(`${url}/healthz`);
-      if (res.ok) return { url, port, persistDir, output: () => output, stop };
+      if (res.ok) {
+        return {
+          url,
+          port,
+          persistDir,
+          output: () => output,
+          stop,
+          freeze: () => signal("SIGSTOP"),
+          thaw: () => signal("SIGCONT"),
+        };
+      }
     } catch {
       // Not listening yet.
     }

@@ -86,3 +86,13 @@ export function formatFrame(frame: ServerFrame, me: string | null, c: Palette = 
       return [];
   }
 }
+
+/**
+ * What a resume left out, in words. Ids are shared with other people's DMs,
+ * so the count is how many entries could have been missed, not how many were.
+ */
+export function skippedNotice({ after, before }: { after: number; before: number }): string {
+  const missing = before - after - 1;
+  const range = missing === 1 ? `id ${after + 1}` : `ids ${after + 1}-${before - 1}`;
+  return `* up to ${missing} ${missing === 1 ? "entry" : "entries"} (${range}) skipped while you were away`;
+}

@@ -4,8 +4,10 @@ import pc from "picocolors";
 import WebSocket from "ws";
 import { RoomConnection } from "../client/connection";
 import { MatchConnection } from "../client/match-connection";
-import { CloseCode, encodeInput, type ServerFrame, ServerType, SystemEvent } from "../protocol";
-import { formatFrame, type Palette, plain } from "./format";
+import { missedRange } from "../client/model";
+import { messageFrame, Outbox } from "../client/outbox";
+import { CloseCode, encodeInput, type ServerFrame, type ServerPayloads, ServerType, SystemEvent } from "../protocol";
+import { formatFrame, type Palette, plain, skippedNotice } from "./format";
 import { buildProgram, readOptions } from "./options";
 
 /**
@@ -46,13 +48,16 @@ function status(line: string): void {
   process.stderr.write(`${tty ? pc.dim(line) : line}\n`);
 }
 
-/** One visit to one room: its connection, what was seen, and what waits to be sent. */
+/** One visit to one room: its connection, what was seen, and what waits to be delivered. */
 class Visit {
   me: string | null = null;
   lastId = 0;
+  epoch: string | null = null;
   welcomed = false;
   lastError: Extract<ServerFrame, { type: "error" }> | null = null;
+  readonly outbox = new Outbox();
   readonly connection: RoomConnection;
+  #holdTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(room: string, token: string | undefined, onEnd: (visit: Visit, code: number, reason: string) => void) {
     this.connection = new RoomConnection(
@@ -62,6 +67,7 @@ class Visit {
         username: () => this.me ?? options.username,
         session,
         since: () => this.lastId,
+        epoch: () => this.epoch,
         ...(token ? { token } : {}),
         WebSocket,
       },
@@ -70,11 +76,33 @@ class Visit {
         status: (state, attempt) => {
           if (state !== "reconnecting") return;
           this.welcomed = false;
-          status(`* connection lost; reconnecting${attempt > 1 ? ` (try ${attempt})` : ""}…`);
+          // What was on the wire goes again, with the same clientId, once welcomed back.
+          this.outbox.disconnected();
+          const kept = this.outbox.unsent + lines.length;
+          const note = kept > 0 ? ` (${plural(kept, "unsent line")} kept)` : "";
+          status(`* connection lost; reconnecting${attempt > 1 ? ` (try ${attempt})` : ""}…${note}`);
         },
         ended: (code, reason) => onEnd(this, code, reason),
       },
     );
+  }
+
+  /** Puts the next waiting message on the wire, when welcomed and the rate limit allows. */
+  sendNext(): void {
+    clearTimeout(this.#holdTimer);
+    if (!this.welcomed) return;
+    const now = Date.now();
+    const item = this.outbox.next(now);
+    if (item) {
+      if (this.connection.sendMessage(item.frame)) this.outbox.sending(item.clientId);
+    } else if (this.outbox.heldUntil > now && this.outbox.unsent > 0) {
+      this.#holdTimer = setTimeout(pump, this.outbox.heldUntil - now);
+    }
+  }
+
+  close(): void {
+    clearTimeout(this.#holdTimer);
+    this.connection.close();
   }
 
   /** Frames already shown (by id) are skipped, so a resumed history never repeats a line. */
@@ -93,14 +121,54 @@ class Visit {
     }
   }
 
+  /** A message of ours refused: queued again under the rate limit, or failed and left for /retry. */
+  #refused(frame: Extract<ServerFrame, { type: "error" }>): boolean {
+    const refusal = this.outbox.refused(frame.payload, Date.now());
+    if (refusal.kind === "retry") {
+      const wait = Math.max(1, Math.ceil((refusal.at - Date.now()) / 1000));
+      status(`* over the rate limit; sending again in ${wait} s`);
+      return true;
+    }
+    if (refusal.kind === "failed") {
+      const { error, text } = refusal.item;
+      print(
+        palette.error(
+          `! not sent (${error?.code}: ${error?.message}): ${oneLine(text)} — /retry sends it again, /discard drops it`,
+        ),
+      );
+      return true;
+    }
+    return false;
+  }
+
+  /** Before the replay: a wiped history starts over, and a gap the resume left is said out loud. */
+  #history(history: ServerPayloads["history"]): void {
+    if (history.reset) {
+      this.lastId = 0;
+      print(palette.system("* this room's history was reset; showing it from the start"));
+      return;
+    }
+    const missed = missedRange(this.lastId, history);
+    if (missed) print(palette.system(skippedNotice(missed)));
+  }
+
   #frames(frames: ServerFrame[]): void {
     for (const raw of frames) {
-      if (raw.type === ServerType.error) this.lastError = raw;
+      if (raw.type === ServerType.ack) {
+        this.outbox.acked(raw.payload.clientId);
+        continue;
+      }
+      if (raw.type === ServerType.error) {
+        if (this.#refused(raw)) continue;
+        this.lastError = raw;
+      }
+      if (raw.type === ServerType.history) this.#history(raw.payload);
       const frame = this.#fresh(raw);
       if (!frame) continue;
       if (frame.type === ServerType.welcome) {
         if (this.me !== null) status(`* reconnected to #${frame.payload.room}`);
         this.me = frame.payload.username;
+        this.epoch = frame.payload.epoch;
         this.welcomed = true;
         input.setPrompt(tty ? pc.dim(`${this.me}> `) : `${this.me}> `);
       }
@@ -116,7 +184,7 @@ class Visit {
       }
       if (frame.type === ServerType.system && frame.payload.event === SystemEvent.partnerLeft) partnerLeft();
     }
-    flush();
+    pump();
   }
 }
 
@@ -124,14 +192,31 @@ let visit: Visit | null = null;
 let quitting = false;
 let inputEnded = false;
 let finishing = false;
-const pending: string[] = [];
+/** Lines typed and not yet taken: each waits until what was typed before it has been delivered. */
+const lines: string[] = [];
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+const oneLine = (text: string) => JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
+
+/** Leaves the process, saying what was typed and never delivered; that makes the exit status 1. */
+function exit(code = 0): never {
+  const waiting = lines.filter((l) => messageFrame(l, "check") !== null);
+  const undelivered = [...(visit?.outbox.items.map((i) => i.text) ?? []), ...waiting];
+  if (undelivered.length > 0) {
+    status(`hallway: ${plural(undelivered.length, "line")} not delivered: ${undelivered.map(oneLine).join(", ")}`);
+  }
+  process.exit(undelivered.length > 0 ? 1 : code);
+}
 
 function ended(from: Visit, code: number, reason: string): void {
   if (from !== visit) return;
-  if (code === CloseCode.normal && (quitting || inputEnded)) process.exit(0);
+  if (code === CloseCode.normal && (quitting || inputEnded)) exit(0);
   const why = from.lastError ? `${from.lastError.payload.code}: ${from.lastError.payload.message}` : reason;
   status(`hallway: ${why || `closed (${code})`}`);
-  process.exit(1);
+  exit(1);
 }
 
 const matchmaker = options.match
@@ -158,7 +243,10 @@ const matchmaker = options.match
 function nextStranger(): void {
   const old = visit;
   visit = null;
-  old?.connection.close();
+  if (old && old.outbox.items.length > 0) {
+    print(palette.error(`! ${plural(old.outbox.items.length, "message")} not delivered to your last partner`));
+  }
+  old?.close();
   matchmaker?.queue();
 }
 
@@ -167,52 +255,84 @@ function partnerLeft(): void {
   nextStranger();
 }
 
-function flush(): void {
-  while (pending.length > 0) {
-    const line = pending[0] ?? "";
-    if (/^\/quit\s*$/i.test(line)) quitting = true;
-    if (matchmaker && /^\/next\s*$/i.test(line)) {
-      pending.shift();
-      nextStranger();
-      continue;
-    }
-    if (quitting && !visit?.welcomed) process.exit(0);
-    if (!visit?.welcomed || !visit.connection.sendRaw(encodeInput(line))) return;
-    pending.shift();
-  }
-  if (inputEnded && pending.length === 0) finish();
+/** Commands this client answers itself, never sent to the server. */
+function isLocal(line: string): boolean {
+  return /^\/(retry|discard)\s*$/i.test(line) || (matchmaker !== null && /^\/next\s*$/i.test(line));
 }
 
-/** End of input: send what is queued, then leave the room cleanly. */
+/** `/retry` and `/discard`: what to do with messages the server refused. */
+function local(line: string): void {
+  const failed = visit?.outbox.failed.length ?? 0;
+  if (/^\/next/i.test(line)) {
+    nextStranger();
+  } else if (failed === 0) {
+    print(palette.system("* nothing to retry or discard: every message was delivered"));
+  } else if (/^\/retry/i.test(line)) {
+    visit?.outbox.retry();
+    print(palette.system(`* sending ${plural(failed, "message")} again`));
+  } else {
+    visit?.outbox.discard();
+    print(palette.system(`* dropped ${plural(failed, "unsent message")}`));
+  }
+}
+
+/**
+ * Moves typed lines on, in order: a message goes to the outbox, a command
+ * to the server, but only once everything typed before it was delivered
+ * (or refused), so nothing overtakes anything.
+ */
+function pump(): void {
+  while (lines.length > 0) {
+    const line = lines[0] ?? "";
+    if (isLocal(line)) {
+      lines.shift();
+      local(line);
+      continue;
+    }
+    if (!visit || visit.outbox.unsent > 0) break;
+    if (visit.outbox.add(line, Date.now())) {
+      lines.shift();
+      continue;
+    }
+    if (/^\/quit\s*$/i.test(line)) quitting = true;
+    if (quitting && !visit.welcomed) exit(0);
+    if (!visit.welcomed || !visit.connection.sendRaw(encodeInput(line))) break;
+    lines.shift();
+  }
+  visit?.sendNext();
+  if (inputEnded && lines.length === 0 && (visit?.outbox.unsent ?? 0) === 0) finish();
+}
+
+/** End of input: everything typed was delivered or refused; leave the room cleanly. */
 function finish(): void {
   if (finishing) return;
   finishing = true;
   quitting = true;
-  if (!visit?.connection.sendRaw("/quit")) process.exit(0);
+  if (!visit?.connection.sendRaw("/quit")) exit(0);
   // If the server does not answer the quit, do not hang.
-  setTimeout(() => process.exit(0), 3000).unref();
+  setTimeout(() => exit(0), 3000).unref();
 }
 
 input.on("line", (line) => {
   if (line.trim() === "") return;
-  pending.push(line);
-  flush();
+  lines.push(line);
+  if (visit && !visit.welcomed && !isLocal(line))
+    status("* not connected; this will be sent once the connection is back");
+  pump();
 });
 input.on("close", () => {
   inputEnded = true;
-  flush();
-  if (pending.length > 0) {
-    // Give a reconnecting client a while to deliver what was typed.
-    setTimeout(() => {
-      status(`hallway: could not deliver ${pending.length} line(s)`);
-      process.exit(pending.length === 0 ? 0 : 1);
-    }, 30_000).unref();
-  }
+  pump();
+  // Give a reconnecting client a while to deliver what was typed.
+  setTimeout(() => {
+    status("hallway: gave up waiting for the connection");
+    exit(1);
+  }, 30_000).unref();
 });
 input.on("SIGINT", () => {
   quitting = true;
-  visit?.connection.close();
-  process.exit(0);
+  visit?.close();
+  exit(0);
 });
 
 if (matchmaker) matchmaker.queue();

@@ -68,7 +68,10 @@ Examples:
 Lines starting with / are commands: /msg <user> <text>, /users (or /who), /stats, /help, /quit,
 and for the room's operator /kick, /ban and /unban; with --match, /next finds another stranger.
 Start a message with // to send a leading /.
-The client reconnects on its own and exits 0 on /quit or at the end of input.`,
+Messages are kept until the server confirms them and sent again after a reconnect; one the
+server refuses is reported with the reason: /retry sends refused messages again, /discard drops them.
+The client reconnects on its own and exits 0 on /quit or at the end of input, or 1 if something
+typed was not delivered.`,
     )
     .showHelpAfterError("(run hallway --help for usage)");
 }

@@ -3,7 +3,9 @@ import {
   ClientType,
   CloseCode,
   ErrorCode,
+  type ErrorPayload,
   encodeInput,
+  HISTORY_PAGE_MAX,
   type HistoryFrame,
   isRoomName,
   MAX_TAGS,
@@ -14,8 +16,20 @@ import {
 import { type ConnectionStatus, RoomConnection } from "./connection";
 import { $ } from "./dom";
 import { MatchConnection, parseTags } from "./match-connection";
-import { applyFrame, type ChatModel, emptyModel, oldestId, prependOlder, sortedUsers, usersLine } from "./model";
-import { renderLine, renderUsers } from "./render";
+import {
+  applyFrame,
+  type ChatModel,
+  emptyModel,
+  fillGap,
+  type GapLine,
+  type Line,
+  oldestId,
+  prependOlder,
+  sortedUsers,
+  usersLine,
+} from "./model";
+import { Outbox, restoreItems } from "./outbox";
+import { type PendingLabel, renderLine, renderPending, renderUsers } from "./render";
 
 /**
  * The web app: a start screen at `/`, and a room at `/r/<room>`. Each room
@@ -24,6 +38,10 @@ import { renderLine, renderUsers } from "./render";
 
 const NAME_KEY = "hallway:name";
 const SESSION_KEY = "hallway:session";
+/** Per tab and room: messages typed here and not yet acked survive a reload. */
+const outboxKey = (room: string) => `hallway:outbox:${room}`;
+/** Pages of 100 needed to close the largest gap the server's retention allows, and some spare. */
+const MAX_GAP_PAGES = 20;
 
 /** One id per browser: a reload or a second tab takes the same name back instead of being refused. */
 function sessionId(): string {
@@ -45,7 +63,6 @@ function roomFromPath(path: string): string | null {
 /** Close codes that end a visit, with what to tell the person on the start screen. */
 const ENDINGS: Record<number, string> = {
   [CloseCode.normal]: "You left the room.",
-  [CloseCode.replaced]: "This room is open in another tab or window.",
   [CloseCode.kicked]: "You were removed from the room by its operator.",
   [CloseCode.banned]: "You are banned from this room.",
   [CloseCode.usernameTaken]: "That name is taken in this room; pick another.",
@@ -62,6 +79,15 @@ class ChatView {
   readonly #notice = $("notice");
   readonly #older = $<HTMLButtonElement>("older");
   readonly #jump = $<HTMLButtonElement>("jump");
+  readonly #pending = $<HTMLOListElement>("outbox");
+  readonly #outbox: Outbox;
+  /** Where unsent messages are kept across reloads; null in a stranger room, which a reload leaves for good. */
+  readonly #outboxKey: string | null;
+  /** Each line's element, so lines loaded into a gap can be put between them. */
+  readonly #rendered = new WeakMap<Line, HTMLElement>();
+  /** Welcomed on the current socket: messages may go out. */
+  #ready = false;
+  #holdTimer: ReturnType<typeof setTimeout> | undefined;
   #showUsersReply = false;
   #lastError: ServerFrame | null = null;
   #noticeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -77,12 +103,15 @@ class ChatView {
   ) {
     this.#model = emptyModel(room);
     this.#partner = stranger?.partner ?? null;
+    this.#outboxKey = stranger ? null : outboxKey(room);
+    this.#outbox = new Outbox(this.#outboxKey ? restoreItems(sessionStorage.getItem(this.#outboxKey)) : []);
     $("room-title").textContent = stranger ? `Talking with ${stranger.partner}` : `#${room}`;
     document.title = stranger ? "Stranger · Hallway" : `#${room} · Hallway`;
     document.body.classList.toggle("stranger", Boolean(stranger));
     const next = $<HTMLButtonElement>("next");
     next.hidden = !stranger;
     this.#lines.replaceChildren();
+    this.#renderPending();
     this.#older.hidden = true;
     this.#jump.hidden = true;
     this.#setNotice("");
@@ -117,6 +146,7 @@ class ChatView {
         username: () => this.#model.me ?? requestedName,
         session: sessionId(),
         since: () => this.#model.lastId,
+        epoch: () => this.#model.epoch,
         ...(stranger ? { token: stranger.token } : {}),
       },
       {
@@ -130,6 +160,7 @@ class ChatView {
 
   leave(): void {
     this.#abort.abort();
+    clearTimeout(this.#holdTimer);
     this.#connection.close();
   }
 
@@ -139,7 +170,11 @@ class ChatView {
     for (const frame of frames) {
       if (frame.type === ServerType.error) {
         this.#lastError = frame;
-        this.#showError(frame.payload.code, frame.payload.message, frame.payload.retryAfterMs);
+        this.#onError(frame.payload);
+        continue;
+      }
+      if (frame.type === ServerType.ack) {
+        if (this.#outbox.acked(frame.payload.clientId)) this.#outboxChanged();
         continue;
       }
       if (frame.type === ServerType.users && this.#showUsersReply) {
@@ -152,6 +187,10 @@ class ChatView {
       }
       const applied = applyFrame(this.#model, frame);
       if (frame.type === ServerType.welcome) this.#onWelcome();
+      if (applied.reset) {
+        this.#lines.replaceChildren();
+        this.#setNotice("This room's history was reset; showing it from the start.", 8000);
+      }
       if (applied.appended.length > 0) {
         this.#append(applied.appended);
         added += applied.appended.length;
@@ -159,13 +198,76 @@ class ChatView {
       if (applied.usersChanged) this.#renderUsers();
     }
     this.#older.hidden = !this.#model.hasOlder;
+    this.#pump();
     if (added > 0) {
       if (stick) this.#scrollToEnd();
       else this.#jump.hidden = false;
     }
   }
 
+  /** An error frame: a message of ours refused, held by the rate limit, or an answer to a command. */
+  #onError(error: ErrorPayload): void {
+    const refusal = this.#outbox.refused(error, Date.now());
+    if (refusal.kind === "other") {
+      this.#showError(error.code, error.message, error.retryAfterMs);
+      return;
+    }
+    if (refusal.kind === "retry") {
+      this.#setNotice(
+        `Slow down: your messages will go out as the room allows (${seconds(error.retryAfterMs)} s).`,
+        6000,
+      );
+    }
+    this.#outboxChanged();
+  }
+
+  /** Puts the next waiting message on the wire, one at a time, when connected and the rate limit allows. */
+  #pump(): void {
+    clearTimeout(this.#holdTimer);
+    if (!this.#ready) return;
+    const now = Date.now();
+    const item = this.#outbox.next(now);
+    if (item) {
+      if (!this.#connection.sendMessage(item.frame)) return;
+      this.#outbox.sending(item.clientId);
+      this.#outboxChanged();
+    } else if (this.#outbox.heldUntil > now && this.#outbox.unsent > 0) {
+      this.#holdTimer = setTimeout(() => this.#pump(), this.#outbox.heldUntil - now);
+    }
+  }
+
+  /** Saves and redraws the unsent messages after any change. */
+  #outboxChanged(): void {
+    if (this.#outboxKey) {
+      const items = this.#outbox.items;
+      if (items.length === 0) sessionStorage.removeItem(this.#outboxKey);
+      else sessionStorage.setItem(this.#outboxKey, JSON.stringify(items));
+    }
+    this.#renderPending();
+  }
+
+  #renderPending(): void {
+    const now = Date.now();
+    const label = (state: string): PendingLabel => {
+      if (state === "failed") return "failed";
+      if (state === "sending") return "sending";
+      if (!this.#ready) return "waiting";
+      return this.#outbox.heldUntil > now ? "held" : "sending";
+    };
+    this.#pending.replaceChildren(
+      ...this.#outbox.items.map((item) =>
+        renderPending(item, label(item.state), (action, clientId) => {
+          if (action === "retry") this.#outbox.retry(clientId);
+          else this.#outbox.discard(clientId);
+          this.#outboxChanged();
+          this.#pump();
+        }),
+      ),
+    );
+  }
+
   #onWelcome(): void {
+    this.#ready = true;
     localStorage.setItem(NAME_KEY, this.#model.me ?? "");
     this.#input.maxLength = this.#model.maxMessageLength;
     this.#input.placeholder = this.#partner
@@ -175,10 +277,58 @@ class ChatView {
     this.#connection.send({ type: ClientType.users, payload: {} });
   }
 
-  #append(lines: ReturnType<typeof applyFrame>["appended"]): void {
+  #append(lines: Line[]): void {
     const fragment = document.createDocumentFragment();
-    for (const line of lines) fragment.append(renderLine(line));
+    for (const line of lines) fragment.append(this.#elementFor(line));
     this.#lines.append(fragment);
+  }
+
+  #elementFor(line: Line): HTMLElement {
+    let element = this.#rendered.get(line);
+    if (!element) {
+      element = renderLine(line);
+      if (line.kind === "gap") {
+        const gap = line;
+        element.querySelector("button")?.addEventListener("click", () => this.#fillGap(gap));
+      }
+      this.#rendered.set(line, element);
+    }
+    return element;
+  }
+
+  /** Makes the list's elements match the model's lines, reusing the ones already there. */
+  #syncLines(): void {
+    const wanted = this.#model.lines.map((line) => this.#elementFor(line));
+    const keep = new Set<Element>(wanted);
+    for (const child of [...this.#lines.children]) if (!keep.has(child)) child.remove();
+    let node = this.#lines.firstElementChild;
+    for (const element of wanted) {
+      if (element === node) node = node.nextElementSibling;
+      else this.#lines.insertBefore(element, node);
+    }
+  }
+
+  /** Loads what a resume skipped, page by page with `after=`, until the gap is closed. */
+  async #fillGap(gap: GapLine): Promise<void> {
+    const button = this.#rendered.get(gap)?.querySelector("button");
+    if (button) button.disabled = true;
+    try {
+      let closed = false;
+      for (let page = 0; page < MAX_GAP_PAGES && !closed; page++) {
+        const res = await fetch(
+          `/api/rooms/${encodeURIComponent(this.#model.room)}/history?after=${gap.after}&limit=${HISTORY_PAGE_MAX}`,
+        );
+        if (!res.ok) throw new Error(`HTTP ${res.status}`);
+        const body = (await res.json()) as { messages: HistoryFrame[]; hasMore: boolean };
+        closed = fillGap(this.#model, gap, body.messages, body.hasMore);
+      }
+      // An open gap now starts later: draw its button afresh.
+      this.#rendered.delete(gap);
+      this.#syncLines();
+    } catch {
+      this.#setNotice("Could not load the missed messages; try again.");
+      if (button) button.disabled = false;
+    }
   }
 
   #renderUsers(): void {
@@ -194,9 +344,18 @@ class ChatView {
     event.preventDefault();
     const text = this.#input.value;
     if (text.trim() === "") return;
+    // A message is kept until acked, connected or not; a command needs the connection now.
+    if (this.#outbox.add(text, Date.now())) {
+      this.#input.value = "";
+      this.#setNotice("");
+      this.#outboxChanged();
+      this.#pump();
+      this.#scrollToEnd();
+      return;
+    }
     if (asksForUsers(text)) this.#showUsersReply = true;
     if (!this.#connection.sendRaw(encodeInput(text))) {
-      this.#setNotice("Not connected — your message is still here; send it again once reconnected.");
+      this.#setNotice("Not connected — the command is still here; send it again once reconnected.");
       return;
     }
     this.#input.value = "";
@@ -216,7 +375,7 @@ class ChatView {
       // Keep the reader's place: what they were looking at stays where it was.
       const fromBottom = this.#log.scrollHeight - this.#log.scrollTop;
       const fragment = document.createDocumentFragment();
-      for (const line of lines) fragment.append(renderLine(line));
+      for (const line of lines) fragment.append(this.#elementFor(line));
       this.#lines.prepend(fragment);
       this.#log.scrollTop = this.#log.scrollHeight - fromBottom;
     } catch {
@@ -230,7 +389,7 @@ class ChatView {
   #showError(code: string, message: string, retryAfterMs?: number): void {
     const text =
       code === ErrorCode.rateLimited && retryAfterMs !== undefined
-        ? `Slow down: you can send again in ${Math.ceil(retryAfterMs / 1000)} s.`
+        ? `Slow down: you can send again in ${seconds(retryAfterMs)} s.`
         : message.charAt(0).toUpperCase() + message.slice(1);
     this.#setNotice(text, 6000);
   }
@@ -246,6 +405,12 @@ class ChatView {
   }
 
   #setStatus(status: ConnectionStatus, attempt: number): void {
+    if (status !== "open") {
+      // Whatever was on the wire goes again, with the same clientId, once welcomed back.
+      this.#ready = false;
+      this.#outbox.disconnected();
+      this.#renderPending();
+    }
     const label: Record<ConnectionStatus, string> = {
       connecting: "connecting…",
       open: "connected",
@@ -272,6 +437,10 @@ class ChatView {
     this.#log.scrollTop = this.#log.scrollHeight;
     this.#jump.hidden = true;
   }
+}
+
+function seconds(ms = 1000): number {
+  return Math.max(1, Math.ceil(ms / 1000));
 }
 
 let current: ChatView | null = null;

@@ -1,4 +1,13 @@
-import { type HistoryFrame, nameKey, type ServerFrame, ServerType, SystemEvent, type UserSummary } from "../protocol";
+import {
+  type HistoryFrame,
+  nameKey,
+  type ReplayFrame,
+  type ServerFrame,
+  type ServerPayloads,
+  ServerType,
+  SystemEvent,
+  type UserSummary,
+} from "../protocol";
 
 /**
  * What the chat view shows, and how each server frame changes it. Pure, so
@@ -11,7 +20,21 @@ export type Line =
   | { kind: "system"; id: number; event: string; text: string; ts: number }
   | { kind: "dm"; id: number; from: string; to: string; text: string; ts: number; own: boolean }
   /** A reply to a command (users, stats, help), shown to this person only. */
-  | { kind: "info"; id: null; title: string; rows: string[]; ts: number };
+  | { kind: "info"; id: null; title: string; rows: string[]; ts: number }
+  | GapLine;
+
+/**
+ * Entries a resume left out: ids between `after` and `before` exist that this
+ * view never got (the reconnect came back after more than a replay's worth).
+ * Loading them through `?after=` closes the gap.
+ */
+export interface GapLine {
+  kind: "gap";
+  id: null;
+  after: number;
+  before: number;
+  ts: number;
+}
 
 export interface ChatModel {
   room: string;
@@ -20,6 +43,8 @@ export interface ChatModel {
   operator: boolean;
   /** Highest id seen: sent as `since` when reconnecting. */
   lastId: number;
+  /** The room's history epoch from welcome, sent back on reconnect with `since`. */
+  epoch: string | null;
   /** Lines in display order; ids only grow, so appending keeps order. */
   lines: Line[];
   /** Ids already shown, so a replayed frame never appears twice. */
@@ -37,6 +62,7 @@ export function emptyModel(room: string): ChatModel {
     me: null,
     operator: false,
     lastId: 0,
+    epoch: null,
     lines: [],
     seen: new Set(),
     users: new Map(),
@@ -46,7 +72,7 @@ export function emptyModel(room: string): ChatModel {
   };
 }
 
-export function toLine(frame: HistoryFrame | Extract<ServerFrame, { type: "dm" }>, me: string | null): Line {
+export function toLine(frame: ReplayFrame, me: string | null): Line {
   const mine = (name: string) => me !== null && nameKey(name) === nameKey(me);
   switch (frame.type) {
     case ServerType.chatMessage: {
@@ -69,6 +95,8 @@ export interface Applied {
   /** Lines added at the end, in order. */
   appended: Line[];
   usersChanged: boolean;
+  /** The room's history started over (`reset`): everything shown before is gone from the view. */
+  reset?: true;
 }
 
 function add(model: ChatModel, line: Line, appended: Line[]): void {
@@ -111,12 +139,18 @@ export function applyFrame(model: ChatModel, frame: ServerFrame, now = Date.now(
       model.me = frame.payload.username;
       model.operator = frame.payload.operator;
       model.maxMessageLength = frame.payload.limits.maxMessageLength;
+      model.epoch = frame.payload.epoch ?? null;
       break;
     case ServerType.history: {
-      const { messages, truncated } = frame.payload;
-      if (model.lines.length === 0) model.hasOlder = truncated;
+      const { messages, truncated, reset } = frame.payload;
+      if (reset) startOver(model);
+      // Without `since` (a first join, or after a reset) truncated means older scrollback exists;
+      // with it, the stretch between what was seen and the replay is missing.
+      if (model.lastId === 0) model.hasOlder = truncated;
+      const gap = missedRange(model.lastId, frame.payload);
+      if (gap) add(model, { kind: "gap", id: null, ...gap, ts: now }, appended);
       for (const f of messages) add(model, toLine(f, model.me), appended);
-      break;
+      return reset ? { appended, usersChanged, reset } : { appended, usersChanged };
     }
     case ServerType.chatMessage:
     case ServerType.dm:
@@ -171,13 +205,35 @@ export function applyFrame(model: ChatModel, frame: ServerFrame, now = Date.now(
   return { appended, usersChanged };
 }
 
+/**
+ * The ids a resume skipped: after `since` (the last id seen) and before the
+ * first room entry replayed, when the server says it left some out. DMs of
+ * that stretch come with the replay, so they do not mark where it ends.
+ */
+export function missedRange(
+  since: number,
+  history: ServerPayloads["history"],
+): { after: number; before: number } | null {
+  if (since === 0 || !history.truncated || history.reset) return null;
+  const first = history.messages.find((f) => f.type !== ServerType.dm)?.payload.id;
+  return first !== undefined && first > since + 1 ? { after: since, before: first } : null;
+}
+
+/** Forgets what the view shows: the room's history was wiped, and its ids start over. */
+function startOver(model: ChatModel): void {
+  model.lines = [];
+  model.seen = new Set();
+  model.lastId = 0;
+  model.hasOlder = false;
+}
+
 /** Lists the users reply as a readable info line (the list itself is shown in the sidebar too). */
 export function usersLine(users: UserSummary[], now = Date.now()): Line {
   return {
     kind: "info",
     id: null,
     title: `${users.length} here`,
-    rows: users.map((u) => `${u.username}${u.operator ? " (operator)" : ""}`),
+    rows: users.map((u) => `${u.username}${u.operator ? " (operator)" : ""}${u.away ? " (away)" : ""}`),
     ts: now,
   };
 }
@@ -192,6 +248,36 @@ export function prependOlder(model: ChatModel, messages: HistoryFrame[], hasMore
   model.lines = [...fresh, ...model.lines];
   model.hasOlder = hasMore;
   return fresh;
+}
+
+/**
+ * Adds a page fetched with `?after=gap.after` into the gap, in id order among
+ * the lines already shown (DMs of that stretch came with the replay). Returns
+ * whether the gap is closed; if not, it now starts after the page's last id.
+ */
+export function fillGap(model: ChatModel, gap: GapLine, messages: HistoryFrame[], hasMore: boolean): boolean {
+  const index = model.lines.indexOf(gap);
+  if (index < 0) return true;
+  const fresh = messages
+    .filter((f) => f.payload.id > gap.after && f.payload.id < gap.before && !model.seen.has(f.payload.id))
+    .map((f) => toLine(f, model.me));
+  for (const line of fresh) if (line.id !== null) model.seen.add(line.id);
+  let rest = model.lines.slice(index + 1);
+  for (const line of fresh) rest = insertById(rest, line);
+  const last = messages.at(-1)?.payload.id;
+  const closed = !hasMore || last === undefined || last >= gap.before - 1;
+  if (!closed) {
+    gap.after = last;
+    rest = insertById(rest, gap, last);
+  }
+  model.lines = [...model.lines.slice(0, index), ...rest];
+  return closed;
+}
+
+/** Puts `line` before the first line whose id is above `id` (the line's own id by default). */
+function insertById(lines: Line[], line: Line, id = line.id ?? 0): Line[] {
+  const at = lines.findIndex((l) => l.id !== null && l.id > id);
+  return at < 0 ? [...lines, line] : [...lines.slice(0, at), line, ...lines.slice(at)];
 }
 
 /** The id to page back from: the oldest line with an id. */

@@ -1,6 +1,7 @@
-import type { UserSummary } from "../protocol";
+import { ClientType, type UserSummary } from "../protocol";
 import { el, localTime } from "./dom";
 import type { Line } from "./model";
+import type { Outgoing } from "./outbox";
 
 /** One line of the log as a list item. All text goes in through textContent. */
 export function renderLine(line: Line): HTMLElement {
@@ -29,6 +30,62 @@ export function renderLine(line: Line): HTMLElement {
       li.append(time, el("span", "who", line.title), list);
       break;
     }
+    case "gap": {
+      // Ids count DMs between other people too, so the number is an upper bound.
+      const missing = line.before - line.after - 1;
+      const button = el(
+        "button",
+        "fill",
+        `Up to ${missing} ${missing === 1 ? "entry" : "entries"} missed while away — load`,
+      );
+      button.setAttribute("type", "button");
+      li.append(time, button);
+      break;
+    }
+  }
+  return li;
+}
+
+/** How a message that is not yet delivered is doing, in words. */
+export type PendingLabel = "sending" | "waiting" | "held" | "failed";
+
+/**
+ * A message not yet acked, below the log: what was typed, its state, and for
+ * a refused one the reason with Retry and Discard.
+ */
+export function renderPending(
+  item: Outgoing,
+  label: PendingLabel,
+  act: (action: "retry" | "discard", clientId: string) => void,
+): HTMLElement {
+  const { frame } = item;
+  const dm = frame.type === ClientType.dm;
+  const li = el("li", `line ${dm ? "dm" : "message"} own pending`);
+  li.dataset.state = label;
+  li.dataset.clientId = item.clientId;
+  const who = dm ? `DM to ${frame.payload.to}` : "you";
+  const words: Record<PendingLabel, string> = {
+    sending: "sending…",
+    waiting: "not sent yet: waiting for the connection",
+    held: "over the rate limit: sending shortly",
+    failed: `not sent: ${item.error?.message ?? "refused"}`,
+  };
+  const state = el("span", "state", words[label]);
+  li.append(
+    el("span", "ts", localTime(item.createdAt)),
+    el("span", "who", who),
+    el("span", "text", frame.payload.message),
+    state,
+  );
+  if (label === "failed") {
+    const actions = el("span", "actions");
+    for (const action of ["retry", "discard"] as const) {
+      const button = el("button", `act ${action}`, action === "retry" ? "Retry" : "Discard");
+      button.setAttribute("type", "button");
+      button.addEventListener("click", () => act(action, item.clientId));
+      actions.append(button);
+    }
+    state.append(" ", actions);
   }
   return li;
 }
@@ -49,6 +106,10 @@ export function renderUsers(
       button.addEventListener("click", () => onPick(u.username));
       li.append(button);
       if (u.operator) li.append(el("span", "badge", "operator"));
+      if (u.away) {
+        li.classList.add("away");
+        li.append(el("span", "badge away", "away"));
+      }
       if (u.username === me) li.append(el("span", "badge me", "you"));
       return li;
     }),

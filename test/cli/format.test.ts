@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatFrame, type Palette } from "../../src/cli/format";
+import { formatFrame, type Palette, skippedNotice } from "../../src/cli/format";
 import type { ServerFrame } from "../../src/protocol";
 
 const ts = new Date(2026, 10, 23, 9, 5).getTime();
@@ -56,5 +56,12 @@ describe("formatFrame", () => {
     const theirs: ServerFrame = { type: "chatMessage", payload: { id: 2, username: "bob", message: "y", ts } };
     expect(formatFrame(mine, "alice", tag)[0]).toContain("O(<Alice>)");
     expect(formatFrame(theirs, "alice", tag)[0]).toContain("B(<bob>)");
+  });
+});
+
+describe("skippedNotice", () => {
+  it("says how many entries a resume may have skipped, and which ids", () => {
+    expect(skippedNotice({ after: 4, before: 42 })).toBe("* up to 37 entries (ids 5-41) skipped while you were away");
+    expect(skippedNotice({ after: 4, before: 6 })).toBe("* up to 1 entry (id 5) skipped while you were away");
   });
 });

@@ -1,6 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { applyFrame, emptyModel, prependOlder, sortedUsers } from "../../src/client/model";
-import type { HistoryFrame, ServerFrame } from "../../src/protocol";
+import {
+  applyFrame,
+  emptyModel,
+  fillGap,
+  type GapLine,
+  missedRange,
+  prependOlder,
+  sortedUsers,
+} from "../../src/client/model";
+import type { DmFrame, HistoryFrame, ServerFrame } from "../../src/protocol";
 import { parseServerData } from "../../src/protocol";
 
 const chat = (id: number, username: string, message: string): HistoryFrame => ({
@@ -73,6 +81,92 @@ describe("the web app's model", () => {
     expect(added.map((l) => l.id)).toEqual([3, 4]);
     expect(model.lines.map((l) => l.id)).toEqual([3, 4, 5]);
     expect(model.hasOlder).toBe(false);
+  });
+});
+
+const dm = (id: number, from: string, to: string, message: string): DmFrame => ({
+  type: "dm",
+  payload: { id, from, to, message, ts: 1000 + id },
+});
+const history = (messages: (HistoryFrame | DmFrame)[], truncated = false, reset = false): ServerFrame => ({
+  type: "history",
+  payload: reset ? { messages, truncated, reset: true } : { messages, truncated },
+});
+const ids = (lines: { id: number | null; kind: string }[]) => lines.map((l) => (l.kind === "gap" ? "gap" : l.id));
+
+describe("resuming", () => {
+  it("remembers the epoch from welcome, to send back on reconnect", () => {
+    const model = emptyModel("r");
+    applyFrame(model, welcome("alice"));
+    expect(model.epoch).toBe("e1");
+  });
+
+  it("starts the view afresh on reset", () => {
+    const model = emptyModel("r");
+    applyFrame(model, welcome("alice"));
+    applyFrame(model, history([chat(1, "bob", "old"), chat(2, "bob", "older")]));
+    const applied = applyFrame(model, history([chat(1, "carol", "new world")], true, true));
+    expect(applied.reset).toBe(true);
+    expect(applied.appended.map((l) => l.id)).toEqual([1]);
+    expect(model.lines).toMatchObject([{ kind: "message", text: "new world" }]);
+    expect(model.lastId).toBe(1);
+    // After a reset, truncated means older scrollback, not a gap.
+    expect(model.hasOlder).toBe(true);
+  });
+
+  it("marks the gap a truncated resume left, between what was seen and the replay", () => {
+    const model = emptyModel("r");
+    applyFrame(model, welcome("alice"));
+    applyFrame(model, history([chat(1, "bob", "a"), chat(2, "bob", "b")]));
+    // Back after a long time: entries 3-9 are missing, and a DM of that stretch came with the replay.
+    const applied = applyFrame(model, history([dm(5, "bob", "alice", "psst"), chat(10, "bob", "j")], true));
+    expect(ids(applied.appended)).toEqual(["gap", 5, 10]);
+    expect(model.lines[2]).toMatchObject({ kind: "gap", after: 2, before: 10 });
+    expect(model.hasOlder).toBe(false);
+  });
+
+  it("finds the skipped ids only in a truncated resume, ending at the first room entry", () => {
+    const replay = { messages: [dm(7, "a", "b", "x"), chat(12, "a", "y")], truncated: true };
+    expect(missedRange(3, replay)).toEqual({ after: 3, before: 12 });
+    expect(missedRange(0, replay)).toBeNull();
+    expect(missedRange(3, { ...replay, truncated: false })).toBeNull();
+    expect(missedRange(3, { ...replay, reset: true })).toBeNull();
+    expect(missedRange(11, replay)).toBeNull();
+  });
+
+  it("marks no gap when the resume was complete", () => {
+    const model = emptyModel("r");
+    applyFrame(model, history([chat(1, "bob", "a")]));
+    applyFrame(model, history([chat(2, "bob", "b")], false));
+    expect(ids(model.lines)).toEqual([1, 2]);
+  });
+
+  it("fills a gap page by page, in id order among the DMs already shown", () => {
+    const model = emptyModel("r");
+    applyFrame(model, welcome("alice"));
+    applyFrame(model, history([chat(1, "bob", "a"), chat(2, "bob", "b")]));
+    applyFrame(model, history([dm(5, "bob", "alice", "psst"), chat(10, "bob", "j")], true));
+    const gap = model.lines.find((l) => l.kind === "gap") as GapLine;
+
+    // First page: 3 and 4 (an id in between belonged to someone else's DM).
+    expect(fillGap(model, gap, [chat(3, "bob", "c"), system(4, "join", "carol")], true)).toBe(false);
+    expect(ids(model.lines)).toEqual([1, 2, 3, 4, "gap", 5, 10]);
+    expect(gap.after).toBe(4);
+
+    // The last page runs into what is shown already: the gap closes, nothing doubles.
+    const last = [chat(6, "bob", "f"), chat(8, "carol", "h"), chat(10, "bob", "j"), chat(11, "bob", "k")];
+    expect(fillGap(model, gap, last, true)).toBe(true);
+    expect(ids(model.lines)).toEqual([1, 2, 3, 4, 5, 6, 8, 10]);
+    expect(model.seen.has(11)).toBe(false);
+  });
+
+  it("closes a gap when the server has nothing more", () => {
+    const model = emptyModel("r");
+    applyFrame(model, history([chat(1, "bob", "a")]));
+    applyFrame(model, history([chat(50, "bob", "z")], true));
+    const gap = model.lines.find((l) => l.kind === "gap") as GapLine;
+    expect(fillGap(model, gap, [], false)).toBe(true);
+    expect(ids(model.lines)).toEqual([1, 50]);
   });
 });
 

@@ -19,13 +19,24 @@ async function joined(roomName: string, username: string): Promise<CliProcess> {
   return cli;
 }
 
+// Longer than a restart takes, so clients that come back after one are not seen leaving and joining.
+const vars = { RECONNECT_GRACE_SECONDS: "30" };
+
 beforeAll(async () => {
-  server = await startDevServer();
+  server = await startDevServer({ vars });
 });
 
 afterEach(() => {
   for (const cli of running.splice(0)) cli.kill();
+  // A test that failed while the server was frozen must not leave it frozen for the next.
+  server?.thaw();
 });
+
+async function restart(): Promise<void> {
+  const { port, persistDir } = server;
+  await server.stop();
+  server = await startDevServer({ port, persistDir, vars });
+}
 
 afterAll(async () => {
   await server?.stop();
@@ -126,10 +137,9 @@ describe("the terminal client", () => {
     alice.type("before the drop");
     await bob.waitForLine(/<alice> before the drop$/);
 
-    const { port, persistDir } = server;
-    await server.stop();
+    const stopped = restart();
     await bob.waitForStderr(/connection lost; reconnecting/);
-    server = await startDevServer({ port, persistDir });
+    await stopped;
     await alice.waitForStderr(/reconnected to #/, 45_000);
     await bob.waitForStderr(/reconnected to #/, 45_000);
 
@@ -138,5 +148,57 @@ describe("the terminal client", () => {
     expect(bob.lines.filter((l) => l.endsWith("<alice> before the drop"))).toHaveLength(1);
     // The reconnect was announced on stderr, not as a second welcome in the chat.
     expect(bob.lines.filter((l) => l.startsWith("* joined #"))).toHaveLength(1);
+  });
+
+  it("keeps a line typed while the server hangs, notices the dead connection, and delivers it once", async () => {
+    const r = room("hang");
+    const alice = await joined(r, "alice");
+    const bob = await joined(r, "bob");
+    alice.type("before the hang");
+    await bob.waitForLine(/<alice> before the hang$/);
+
+    server.freeze();
+    alice.type("typed while the server hangs");
+    // Nothing closed the socket; the unanswered ping after the send gives it away.
+    await alice.waitForStderr(/connection lost; reconnecting…? ?.*\(1 unsent line kept\)/, 20_000);
+    await restart();
+    await alice.waitForStderr(/reconnected to #/, 45_000);
+    await bob.waitForLine(/<alice> typed while the server hangs$/, 45_000);
+    bob.type("and after");
+    await alice.waitForLine(/<bob> and after$/);
+    for (const cli of [alice, bob]) {
+      expect(cli.lines.filter((l) => l.endsWith("<alice> typed while the server hangs"))).toHaveLength(1);
+      // Back within the grace: no join or leave lines beyond the first two joins.
+      expect(cli.lines.filter((l) => / \* \S+ (joined|left)/.test(l))).toHaveLength(2);
+    }
+  });
+
+  it("reports a refused message and sends it again on /retry", async () => {
+    const r = room("retry");
+    const alice = await joined(r, "alice");
+    alice.type("/msg carol are you there?");
+    expect(await alice.waitForLine(/^! not sent/)).toBe(
+      '! not sent (no_such_user: nobody called carol is here): "/msg carol are you there?" — /retry sends it again, /discard drops it',
+    );
+    const carol = await joined(r, "carol");
+    alice.type("/retry");
+    await alice.waitForLine(/^\* sending 1 message again$/);
+    await carol.waitForLine(/\[DM alice -> carol\] are you there\?$/);
+    alice.type("/discard");
+    await alice.waitForLine(/^\* nothing to retry or discard/);
+  });
+
+  it("sends every piped line past the rate limit, in order, instead of dropping some", async () => {
+    const r = room("burst");
+    const alice = await joined(r, "alice");
+    const bot = hallway("--room", r, "--username", "bot");
+    const sent = Array.from({ length: 14 }, (_, i) => `line ${i + 1}`);
+    for (const line of sent) bot.type(line);
+    bot.endInput();
+    expect(await bot.exited).toBe(0);
+    expect(bot.stderr).toMatch(/over the rate limit; sending again in \d+ s/);
+    await alice.waitForLine(/<bot> line 14$/);
+    const got = alice.lines.flatMap((l) => /<bot> (line \d+)$/.exec(l)?.[1] ?? []);
+    expect(got).toEqual(sent);
   });
 });

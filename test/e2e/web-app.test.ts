@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Browser, BrowserContext, Page, WebSocketRoute } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../tools/dev-server";
 import { joinAs, launchBrowser, messageTexts, say, seeLine, waitConnected } from "./browser";
 
@@ -16,8 +16,9 @@ async function person(roomName: string, name: string) {
   return page;
 }
 
-// Room for seeding history quickly; the limits themselves are tested in workerd.
-const vars = { RATE_LIMIT_BURST: "1000", RATE_LIMIT_PER_SECOND: "1000" };
+// Room for seeding history quickly; the limits themselves are tested in workerd. A short
+// reconnect grace, so a closed tab is seen leaving within the tests' waits.
+const vars = { RATE_LIMIT_BURST: "1000", RATE_LIMIT_PER_SECOND: "1000", RECONNECT_GRACE_SECONDS: "2" };
 
 beforeAll(async () => {
   [server, browser] = await Promise.all([startDevServer({ vars }), launchBrowser()]);
@@ -42,6 +43,61 @@ afterAll(async () => {
   await browser?.close();
   await server?.stop();
 });
+
+/** The log's system lines (joins, leaves...), to prove a reconnect added none. */
+function notices(page: Page): Promise<string[]> {
+  return page.locator("#lines .line.system").allTextContents();
+}
+
+/** A message typed but not yet acked, in the list below the log. */
+function pending(page: Page, text: string) {
+  return page.locator("#outbox .line.pending", { hasText: text });
+}
+
+function screenshot(page: Page, name: string): Promise<Buffer> {
+  mkdirSync("test-results", { recursive: true });
+  return page.screenshot({ path: `test-results/${name}` });
+}
+
+/**
+ * A person whose room socket goes through a switch the test controls: while
+ * `dropSends` is set, the messages they send never reach the server (and so
+ * are never acked); `cut()` ends the current socket as a network failure would;
+ * while `refuse` is set, new sockets are closed before reaching the server.
+ */
+async function switchedPerson(roomName: string, name: string) {
+  const context: BrowserContext = await browser.newContext({ viewport: { width: 1100, height: 720 } });
+  const line = { dropSends: false, refuse: false };
+  let current: { page: WebSocketRoute; server: WebSocketRoute } | null = null;
+  await context.routeWebSocket(/\/chat\//, (ws) => {
+    if (line.refuse) {
+      ws.close({ code: 1011, reason: "unreachable" });
+      return;
+    }
+    const upstream = ws.connectToServer();
+    current = { page: ws, server: upstream };
+    ws.onMessage((message) => {
+      if (line.dropSends && String(message).includes('"clientId"')) return;
+      upstream.send(message);
+    });
+    ws.onClose((code, reason) => upstream.close({ code, reason }));
+  });
+  const page = await context.newPage();
+  pages.push(page);
+  await page.goto(`${server.url}/`);
+  await page.fill("#start-room", roomName);
+  await page.fill("#start-name", name);
+  await page.click("#start-form button[type=submit]");
+  await waitConnected(page);
+  await seeLine(page, `${name} joined`, ".line.system");
+  const cut = async () => {
+    const sockets = current;
+    current = null;
+    await sockets?.server.close({ code: 1001, reason: "gone" });
+    await sockets?.page.close({ code: 1012, reason: "network change" });
+  };
+  return { page, line, cut };
+}
 
 describe("the web app in Chromium", () => {
   it("serves the app with a Content-Security-Policy", async () => {
@@ -263,6 +319,136 @@ describe("the web app in Chromium", () => {
     await ben.locator("#start").waitFor();
   });
 
+  it("keeps a message typed before the ack through a reload, then sends it", async () => {
+    const r = room("reload");
+    const bob = await person(r, "bob");
+    const alice = await switchedPerson(r, "alice");
+    alice.line.dropSends = true;
+    await say(alice.page, "survives the reload");
+    await pending(alice.page, "survives the reload").waitFor();
+    expect(await alice.page.inputValue("#input")).toBe("");
+
+    await alice.page.reload();
+    await waitConnected(alice.page);
+    // Still there after the reload, and sent again (still dropped on the way).
+    await pending(alice.page, "survives the reload").waitFor();
+    await screenshot(alice.page, "pending-after-reload.png");
+    expect(await bob.locator("#lines").textContent()).not.toContain("survives the reload");
+
+    alice.line.dropSends = false;
+    await alice.cut();
+    await seeLine(bob, "survives the reload");
+    await pending(alice.page, "survives the reload").waitFor({ state: "detached" });
+    await say(bob, "got it");
+    await seeLine(alice.page, "got it");
+    expect(await messageTexts(alice.page)).toEqual(["survives the reload", "got it"]);
+    expect(await messageTexts(bob)).toEqual(["survives the reload", "got it"]);
+    expect(await alice.page.evaluate((key) => sessionStorage.getItem(key), `hallway:outbox:${r}`)).toBeNull();
+  });
+
+  it("keeps a refused message visible as failed, with retry and discard", async () => {
+    const r = room("failed");
+    const alice = await person(r, "alice");
+    await say(alice, "/msg carol are you there?");
+    const failed = alice.locator('#outbox .line.pending[data-state="failed"]', { hasText: "are you there?" });
+    await failed.waitFor();
+    expect(await failed.textContent()).toContain("nobody called carol is here");
+    await say(alice, "/msg nobody one more");
+    await alice.locator('#outbox .line.pending[data-state="failed"]', { hasText: "one more" }).waitFor();
+    await screenshot(alice, "failed.png");
+
+    const carol = await person(r, "carol");
+    await failed.locator("button.retry").click();
+    await seeLine(carol, "are you there?", ".line.dm");
+    await failed.waitFor({ state: "detached" });
+    await alice
+      .locator('#outbox .line.pending[data-state="failed"]', { hasText: "one more" })
+      .locator(".discard")
+      .click();
+    await alice.locator("#outbox .line.pending").first().waitFor({ state: "detached" });
+    expect(await alice.locator("#lines .line.dm .text").allTextContents()).toEqual(["are you there?"]);
+  });
+
+  it("is one person in two tabs: both stay, counted once, and closing one says nothing", async () => {
+    const r = room("tabs");
+    const alice = await person(r, "alice");
+    const bob = await person(r, "bob");
+    const second = await alice.context().newPage();
+    pages.push(second);
+    await second.goto(`${server.url}/r/${r}`);
+    await waitConnected(second);
+    await say(second, "from the second tab");
+    await seeLine(alice, "from the second tab", ".line.message.own");
+    await seeLine(bob, "from the second tab");
+    await second.locator("#count", { hasText: "2" }).waitFor();
+    expect(await alice.locator('#status[data-state="open"]').count()).toBe(1);
+    const before = await notices(bob);
+    await second.close();
+    // Longer than the grace: the member still has a tab open, so nobody is told anything.
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    await say(alice, "still here");
+    await seeLine(bob, "still here");
+    expect(await notices(bob)).toEqual(before);
+    await bob.locator("#count", { hasText: "2" }).waitFor();
+  });
+
+  it("marks a gap after a long absence, and fills it from the server on request", async () => {
+    const r = room("gap");
+    const alice = await switchedPerson(r, "alice");
+    await say(alice.page, "before the absence");
+    await seeLine(alice.page, "before the absence");
+    alice.line.refuse = true;
+    await alice.cut();
+    await alice.page.locator('#status[data-state="reconnecting"]').waitFor();
+    await seed(r, 150);
+    alice.line.refuse = false;
+    await waitConnected(alice.page, 30_000);
+    const gap = alice.page.locator("#lines .line.gap");
+    await gap.waitFor();
+    expect(await gap.textContent()).toMatch(/Up to \d+ entries missed while away/);
+    expect(await messageTexts(alice.page)).not.toContain("old 1");
+    await gap.scrollIntoViewIfNeeded();
+    await screenshot(alice.page, "gap.png");
+
+    await gap.locator("button").click();
+    await gap.waitFor({ state: "detached" });
+    const texts = await messageTexts(alice.page);
+    expect(texts).toEqual(["before the absence", ...Array.from({ length: 150 }, (_, i) => `old ${i + 1}`)]);
+    const ids = await alice.page
+      .locator("#lines .line[data-id]")
+      .evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-id"))));
+    expect(ids).toEqual([...ids].sort((a, b) => a - b));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+/**
+ * Restarts need a grace longer than a restart takes, or every reconnect after
+ * one would read as a leave and a join: these tests get a server of their own.
+ */
+describe("the web app across server restarts", () => {
+  const restartVars = { ...vars, RECONNECT_GRACE_SECONDS: "30" };
+  let mainServer: DevServer;
+
+  beforeAll(async () => {
+    mainServer = server;
+    server = await startDevServer({ vars: restartVars });
+  });
+
+  afterAll(async () => {
+    await server?.stop();
+    server = mainServer;
+  });
+
+  // A test that failed while the server was frozen must not leave it frozen for the next.
+  afterEach(() => server?.thaw());
+
+  async function restart(): Promise<void> {
+    const { port, persistDir } = server;
+    await server.stop();
+    server = await startDevServer({ port, persistDir, vars: restartVars });
+  }
+
   it("reconnects after the server restarts and resumes without duplicates", async () => {
     const r = room("restart");
     const alice = await person(r, "alice");
@@ -270,10 +456,11 @@ describe("the web app in Chromium", () => {
     await say(alice, "before restart");
     await seeLine(bob, "before restart");
 
+    const before = await notices(bob);
     const { port, persistDir } = server;
     await server.stop();
     await alice.locator('#status[data-state="reconnecting"]').waitFor({ timeout: 15_000 });
-    server = await startDevServer({ port, persistDir, vars });
+    server = await startDevServer({ port, persistDir, vars: restartVars });
     await waitConnected(alice, 45_000);
     await waitConnected(bob, 45_000);
 
@@ -284,5 +471,50 @@ describe("the web app in Chromium", () => {
       .locator("#lines .line[data-id]")
       .evaluateAll((els) => els.map((e) => e.getAttribute("data-id")));
     expect(new Set(ids).size).toBe(ids.length);
+    expect(await notices(bob)).toEqual(before);
+  });
+
+  it("keeps a message typed before the ack pending through a restart, then delivers it once, quietly", async () => {
+    const r = room("hang");
+    const alice = await person(r, "alice");
+    const bob = await person(r, "bob");
+    await say(alice, "before the hang");
+    await seeLine(bob, "before the hang");
+    const [aliceNotices, bobNotices] = [await notices(alice), await notices(bob)];
+
+    // The server stops answering without closing anything.
+    server.freeze();
+    await say(alice, "typed while the server hangs");
+    const waiting = pending(alice, "typed while the server hangs");
+    await waiting.waitFor();
+    // No answer to the ping that follows a silent send: the connection counts as lost.
+    await alice.locator('#status[data-state="reconnecting"]').waitFor({ timeout: 15_000 });
+    expect(await waiting.getAttribute("data-state")).toBe("waiting");
+    await screenshot(alice, "pending-while-down.png");
+
+    await restart();
+    await waitConnected(alice, 45_000);
+    await waitConnected(bob, 45_000);
+    await seeLine(bob, "typed while the server hangs");
+    await waiting.waitFor({ state: "detached" });
+    await say(bob, "and after");
+    await seeLine(alice, "and after");
+    const expected = ["before the hang", "typed while the server hangs", "and after"];
+    expect(await messageTexts(alice)).toEqual(expected);
+    expect(await messageTexts(bob)).toEqual(expected);
+    // Everyone came back within the grace: not one join or leave line.
+    expect(await notices(alice)).toEqual(aliceNotices);
+    expect(await notices(bob)).toEqual(bobNotices);
+  });
+
+  it("lists someone whose connection dropped as away while the grace runs", async () => {
+    const r = room("away");
+    const alice = await person(r, "alice");
+    const bob = await person(r, "bob");
+    await bob.context().close();
+    await say(alice, "/who");
+    await seeLine(alice, "bob (away)", ".line.info");
+    await alice.locator("#user-list .user.away", { hasText: "bob" }).waitFor();
+    expect(await alice.locator("#count").textContent()).toBe("2");
   });
 });
