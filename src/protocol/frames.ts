@@ -92,6 +92,8 @@ export interface ServerPayloads {
     /** The `epoch` the client brought is not the room's: `since` was ignored, start the view afresh. */
     reset?: true;
   };
+  /** The room's bans in force, oldest first; to the operator only. `until` null: for good. */
+  bans: { bans: { username: string; at: number; until: number | null }[] };
   /** A chatMessage or dm that carried `clientId` was delivered (or had been, with `duplicate`). */
   ack: { clientId: string; id: number; ts: number; duplicate?: true };
   chatMessage: ChatMessagePayload;
@@ -125,8 +127,11 @@ export interface ClientPayloads {
   ping: Record<string, never>;
   quit: Record<string, never>;
   kick: { username: string };
-  ban: { username: string };
+  /** `minutes`: how long the ban lasts; absent, for good. */
+  ban: { username: string; minutes?: number };
   unban: { username: string };
+  /** The operator asks for the room's bans. */
+  bans: Record<string, never>;
 }
 
 export type ServerFrameType = keyof ServerPayloads;
@@ -156,6 +161,7 @@ export const ServerType = {
   stats: "stats",
   help: "help",
   pong: "pong",
+  bans: "bans",
   ack: "ack",
   error: "error",
 } as const satisfies { [K in ServerFrameType]: K };
@@ -171,6 +177,7 @@ export const ClientType = {
   kick: "kick",
   ban: "ban",
   unban: "unban",
+  bans: "bans",
 } as const satisfies { [K in ClientFrameType]: K };
 
 /** Builds a server frame; the payload type follows from `type`. */
@@ -191,8 +198,12 @@ export const COMMANDS: readonly CommandHelp[] = [
   { usage: "/help", description: "show this list" },
   { usage: "/quit", description: "leave the room" },
   { usage: "/kick <user>", description: "operator: disconnect a user" },
-  { usage: "/ban <user>", description: "operator: disconnect a user and keep them out of this room" },
+  {
+    usage: "/ban <user> [minutes]",
+    description: "operator: disconnect a user and keep them out (for good, or a while)",
+  },
   { usage: "/unban <user>", description: "operator: let a banned user back in" },
+  { usage: "/bans", description: "operator: list this room's bans" },
 ];
 
 /** Matchmaker (`/match`) frames, server to client. Errors use the room's `error` frame. */

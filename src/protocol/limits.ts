@@ -19,6 +19,9 @@ export const HISTORY_PAGE_MAX = 100;
 
 export const MAX_USERNAME_LENGTH = 32;
 
+/** Longest timed ban, in minutes (a year); longer is for good, which is what a ban without minutes is. */
+export const MAX_BAN_MINUTES = 525_600;
+
 /** Interest tags for stranger matching: how many, and how long each. */
 export const MAX_TAGS = 5;
 export const MAX_TAG_LENGTH = 24;

@@ -33,9 +33,20 @@ export function parseLine(raw: string, maxLength = MAX_MESSAGE_LENGTH): ParseRes
     case "quit":
       return { ok: true, frame: clientFrame(ClientType.quit, {}) };
     case "kick":
-    case "ban":
     case "unban":
       return moderation(name, rest);
+    case "ban": {
+      // `/ban <user> [minutes]`
+      const split = /^(\S+)(?:\s+(\S+))?\s*$/.exec(rest);
+      if (!split) return moderation(name, rest);
+      const minutes = split[2];
+      if (minutes !== undefined && !/^\d{1,7}$/.test(minutes)) {
+        return fail(ErrorCode.badMessage, "usage: /ban <user> [minutes]");
+      }
+      return moderation(name, split[1] ?? "", minutes === undefined ? undefined : Number(minutes));
+    }
+    case "bans":
+      return { ok: true, frame: clientFrame(ClientType.bans, {}) };
     default:
       return fail(ErrorCode.unknownCommand, `unknown command /${name.slice(0, 32)}; try /help`);
   }

@@ -20,14 +20,26 @@ export function isSessionId(value: string): boolean {
 // Bidirectional overrides are refused too: they make one name display as another.
 const FORBIDDEN_IN_NAME = /[\p{Cc}\p{Zl}\p{Zp}\s\u200E\u200F\u202A-\u202E\u2066-\u2069]/u;
 
+// Characters that draw nothing, so `alice` and `al\u200Bice` would look the same:
+// every default-ignorable code point (zero-width space and joiners, word joiner,
+// soft hyphen, the Hangul fillers U+115F, U+1160, U+3164 and U+FFA0, tag
+// characters, variation selectors), other invisible format characters, and the
+// blank Braille pattern. Inside an emoji they are part of what is drawn, so
+// those are allowed: a variation selector right after an emoji (how it is
+// drawn), and a zero-width joiner between two emoji (one combined picture).
+const INVISIBLE = /[\p{Default_Ignorable_Code_Point}\p{Cf}\u2800]/u;
+const EMOJI_JOINERS =
+  /(?<=\p{Extended_Pictographic})[\uFE0E\uFE0F]|(?<=\p{Extended_Pictographic}\uFE0F?)\u200D(?=\p{Extended_Pictographic})/gu;
+
 export type UsernameCheck = { ok: true; username: string } | { ok: false; reason: string };
 
 /**
- * Normalizes a requested name (trim, NFC) and checks it against the naming
- * rules. An empty result is not valid here; callers pick an anonymous name first.
+ * Normalizes a requested name (trim, NFKC, so full-width and other compatibility
+ * forms become their plain letters) and checks it against the naming rules. An
+ * empty result is not valid here; callers pick an anonymous name first.
  */
 export function checkUsername(requested: string): UsernameCheck {
-  const username = requested.trim().normalize("NFC");
+  const username = requested.trim().normalize("NFKC");
   if (username.length === 0) return { ok: false, reason: "a name cannot be blank" };
   if (username.length > MAX_USERNAME_LENGTH) {
     return { ok: false, reason: `a name is at most ${MAX_USERNAME_LENGTH} characters` };
@@ -35,12 +47,18 @@ export function checkUsername(requested: string): UsernameCheck {
   if (FORBIDDEN_IN_NAME.test(username)) {
     return { ok: false, reason: "a name cannot contain spaces or control characters" };
   }
+  if (INVISIBLE.test(username.replace(EMOJI_JOINERS, ""))) {
+    return { ok: false, reason: "a name cannot contain invisible characters" };
+  }
   return { ok: true, username };
 }
 
-/** The key under which names are unique: `Alice` and `alice` are the same person. */
+/**
+ * Case-insensitive comparison of names, for clients telling their own name
+ * apart. The server compares names by look as well (see the room's name keys).
+ */
 export function nameKey(username: string): string {
-  return username.normalize("NFC").toLowerCase();
+  return username.normalize("NFKC").toLowerCase();
 }
 
 /** `Anon_HHmmss`, from the UTC time of joining. */

@@ -12,6 +12,7 @@ const PayloadSchemas = {
   chatMessage: v.looseObject({ message: v.string(), clientId: ClientId }),
   dm: v.looseObject({ to: v.string(), message: v.string(), clientId: ClientId }),
   moderation: v.looseObject({ username: v.string() }),
+  ban: v.looseObject({ username: v.string(), minutes: v.optional(v.number()) }),
 } as const;
 
 /**
@@ -43,13 +44,23 @@ function parseEnvelope(raw: string, maxLength: number): ParseResult {
       return directMessage(p.output.to, p.output.message, maxLength, p.output.clientId);
     }
     case ClientType.kick:
-    case ClientType.ban:
     case ClientType.unban: {
       const p = v.safeParse(PayloadSchemas.moderation, payload);
       if (!p.success) return fail(ErrorCode.badMessage, `${type} needs payload.username as a string`);
       return moderation(type, p.output.username);
     }
+    case ClientType.ban: {
+      const p = v.safeParse(PayloadSchemas.ban, payload);
+      if (!p.success) {
+        return fail(
+          ErrorCode.badMessage,
+          "ban needs payload.username as a string and, if given, payload.minutes as a number",
+        );
+      }
+      return moderation(type, p.output.username, p.output.minutes);
+    }
     case ClientType.users:
+    case ClientType.bans:
     case ClientType.stats:
     case ClientType.help:
     case ClientType.ping:

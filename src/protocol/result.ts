@@ -1,5 +1,6 @@
 import { type ClientFrame, ClientType, clientFrame, ErrorCode } from "./frames";
-import { MAX_MESSAGE_LENGTH } from "./limits";
+import { MAX_BAN_MINUTES, MAX_MESSAGE_LENGTH } from "./limits";
+import { checkUsername } from "./names";
 
 /** A protocol error, as sent back in an `error` frame. */
 export interface ProtocolError {
@@ -68,9 +69,23 @@ export function directMessage(to: string, raw: string, maxLength = MAX_MESSAGE_L
   return { ok: true, frame: clientFrame(ClientType.dm, clientId === undefined ? payload : { ...payload, clientId }) };
 }
 
-/** `kick`, `ban` and `unban` name one user. */
-export function moderation(type: "kick" | "ban" | "unban", username: string): ParseResult {
+/**
+ * `kick`, `ban` and `unban` name one user, by the rules names follow (so a ban
+ * cannot hold a name nobody could have); a ban may last `minutes`.
+ */
+export function moderation(type: "kick" | "ban" | "unban", username: string, minutes?: number): ParseResult {
+  const usage = type === "ban" ? "usage: /ban <user> [minutes]" : `usage: /${type} <user>`;
   const target = username.trim();
-  if (target.length === 0 || /\s/.test(target)) return fail(ErrorCode.badMessage, `usage: /${type} <user>`);
-  return { ok: true, frame: clientFrame(type, { username: target }) };
+  if (target.length === 0 || /\s/.test(target)) return fail(ErrorCode.badMessage, usage);
+  const check = checkUsername(target);
+  if (!check.ok) return fail(ErrorCode.badMessage, `${usage}: ${check.reason}`);
+  if (type !== "ban") return { ok: true, frame: clientFrame(type, { username: check.username }) };
+  if (minutes === undefined) return { ok: true, frame: clientFrame(type, { username: check.username }) };
+  if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_BAN_MINUTES) {
+    return fail(
+      ErrorCode.badMessage,
+      `a ban lasts 1-${MAX_BAN_MINUTES} whole minutes, or for good when none are given`,
+    );
+  }
+  return { ok: true, frame: clientFrame(type, { username: check.username, minutes }) };
 }

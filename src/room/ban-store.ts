@@ -1,41 +1,140 @@
-import { nameKey } from "../protocol";
+import { LazyTable } from "./lazy-table";
+import { nameKeys } from "./name-skeleton";
+
+/** Most bans a room keeps; past it, expired bans go first, then the oldest. */
+export const MAX_BANS = 1000;
+
+export interface BanEntry {
+  username: string;
+  /** When the ban was made. */
+  at: number;
+  /** When it ends, or null for good. */
+  until: number | null;
+}
 
 /**
- * The room's bans, in its SQLite so they outlive restarts. A ban holds a name
- * (compared case-insensitively) and, when the person was present, the session
- * they used, so a fresh name from the same browser stays out too.
+ * The room's bans, in its SQLite so they outlive restarts. A ban holds a name,
+ * matched by look (see `nameKeys`), and, when the person was present, the
+ * session they used, so a fresh name from the same browser stays out too. One
+ * row per name: banning a name again replaces its ban. A ban may end by itself.
  */
 export class BanStore {
   readonly #sql: SqlStorage;
+  readonly #table: LazyTable;
+  #legacyChecked = false;
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
-    sql.exec(`CREATE TABLE IF NOT EXISTS bans (
-      name_key TEXT NOT NULL,
-      session TEXT,
-      at INTEGER NOT NULL
-    )`);
-    sql.exec("CREATE INDEX IF NOT EXISTS bans_by_name ON bans (name_key)");
-    sql.exec("CREATE INDEX IF NOT EXISTS bans_by_session ON bans (session)");
+    this.#table = new LazyTable(sql, "room_bans", [
+      `CREATE TABLE IF NOT EXISTS room_bans (
+        key1 TEXT PRIMARY KEY,
+        key2 TEXT,
+        username TEXT NOT NULL,
+        session TEXT,
+        at INTEGER NOT NULL,
+        until INTEGER
+      )`,
+      "CREATE INDEX IF NOT EXISTS room_bans_key2 ON room_bans (key2)",
+      "CREATE INDEX IF NOT EXISTS room_bans_session ON room_bans (session)",
+    ]);
   }
 
-  isBanned(username: string | null, session: string | null): boolean {
+  isBanned(username: string | null, session: string | null, now: number): boolean {
+    if (!this.#ready()) return false;
+    const keys = username === null ? [] : nameKeys(username);
+    const [k1 = null, k2 = k1] = keys;
     return (
       this.#sql
         .exec(
-          "SELECT 1 FROM bans WHERE name_key = ? OR (session IS NOT NULL AND session = ?) LIMIT 1",
-          username === null ? null : nameKey(username),
+          `SELECT 1 FROM room_bans WHERE (until IS NULL OR until > ?)
+             AND (key1 IN (?, ?) OR key2 IN (?, ?) OR (session IS NOT NULL AND session = ?)) LIMIT 1`,
+          now,
+          k1,
+          k2,
+          k1,
+          k2,
           session,
         )
         .toArray().length > 0
     );
   }
 
-  ban(username: string, session: string | null, now: number): void {
-    this.#sql.exec("INSERT INTO bans (name_key, session, at) VALUES (?, ?, ?)", nameKey(username), session, now);
+  ban(username: string, session: string | null, now: number, until: number | null = null): void {
+    this.#table.ensure();
+    this.#migrateLegacy();
+    const [key1 = username, key2 = null] = nameKeys(username);
+    this.#sql.exec(
+      "INSERT OR REPLACE INTO room_bans (key1, key2, username, session, at, until) VALUES (?, ?, ?, ?, ?, ?)",
+      key1,
+      key2,
+      username,
+      session,
+      now,
+      until,
+    );
+    const count = this.#sql.exec<{ n: number }>("SELECT count(*) AS n FROM room_bans").one().n;
+    if (count > MAX_BANS) {
+      // Expired ones first, then the oldest: the newest bans are the ones that matter.
+      this.#sql.exec(
+        `DELETE FROM room_bans WHERE key1 IN (
+           SELECT key1 FROM room_bans ORDER BY (until IS NOT NULL AND until <= ?) DESC, at ASC LIMIT ?
+         )`,
+        now,
+        count - MAX_BANS,
+      );
+    }
   }
 
-  unban(username: string): void {
-    this.#sql.exec("DELETE FROM bans WHERE name_key = ?", nameKey(username));
+  /** Lifts every ban whose name looks like this one; returns how many there were. */
+  unban(username: string, now: number): number {
+    if (!this.#ready()) return 0;
+    const [k1 = username, k2 = k1] = nameKeys(username);
+    const live = this.#sql
+      .exec(
+        "SELECT 1 FROM room_bans WHERE (key1 IN (?, ?) OR key2 IN (?, ?)) AND (until IS NULL OR until > ?)",
+        k1,
+        k2,
+        k1,
+        k2,
+        now,
+      )
+      .toArray().length;
+    this.#sql.exec("DELETE FROM room_bans WHERE key1 IN (?, ?) OR key2 IN (?, ?)", k1, k2, k1, k2);
+    return live;
+  }
+
+  /** The bans in force, oldest first. */
+  list(now: number): BanEntry[] {
+    if (!this.#ready()) return [];
+    return this.#sql
+      .exec<{ username: string; at: number; until: number | null }>(
+        "SELECT username, at, until FROM room_bans WHERE until IS NULL OR until > ? ORDER BY at ASC",
+        now,
+      )
+      .toArray()
+      .map((row) => ({ username: row.username, at: row.at, until: row.until }));
+  }
+
+  forget(): void {
+    this.#table.forget();
+  }
+
+  #ready(): boolean {
+    this.#migrateLegacy();
+    return this.#table.exists();
+  }
+
+  /** Rooms from before bans matched by look kept them in `bans`; they move over once. */
+  #migrateLegacy(): void {
+    if (this.#legacyChecked) return;
+    this.#legacyChecked = true;
+    const legacy = this.#sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bans'").toArray();
+    if (legacy.length === 0) return;
+    const rows = this.#sql
+      .exec<{ name_key: string; session: string | null; at: number }>("SELECT name_key, session, at FROM bans")
+      .toArray();
+    this.#table.ensure();
+    for (const row of rows) this.ban(row.name_key, row.session, row.at);
+    this.#sql.exec("DROP TABLE bans");
   }
 }

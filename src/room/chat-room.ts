@@ -1,8 +1,8 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import { PRIVATE_HEADER } from "../http/private-rooms";
+import { EXPIRED_TICKET_HEADER, PRIVATE_HEADER } from "../http/private-rooms";
 import { refusedSocket } from "../http/refused-socket";
-import { HISTORY_PAGE_MAX, type ServerFrame, ServerType, SystemEvent } from "../protocol";
+import { ErrorCode, HISTORY_PAGE_MAX, type ServerFrame, ServerType, SystemEvent } from "../protocol";
 import { BanStore } from "./ban-store";
 import { type RoomConfig, readConfig } from "./config";
 import { answerCode, readAttachment, writeAttachment } from "./connections";
@@ -19,6 +19,7 @@ import {
   receive,
   type Transition,
 } from "./hub";
+import { JoinRate } from "./join-rate";
 import { MemberStore } from "./member-store";
 import { Outbox, type Urgency } from "./outbox";
 import { Roster } from "./roster";
@@ -62,6 +63,7 @@ export class ChatRoom extends DurableObject<Env> {
   readonly #config: RoomConfig;
   #members: Members | undefined;
   readonly #outbox = new Outbox();
+  readonly #joinRate = new JoinRate();
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #flushDue = 0;
   #lastFlush = 0;
@@ -71,6 +73,8 @@ export class ChatRoom extends DurableObject<Env> {
   #alarm: number | null | undefined;
   /** The earliest deadline introduced since the alarm was last checked (a join, a grace), if any. */
   #wantAlarm: number | null = null;
+  /** A private room emptied: delete all of its storage after this event. */
+  #wipe = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -90,6 +94,16 @@ export class ChatRoom extends DurableObject<Env> {
     const params = url.searchParams;
     const since = Number(params.get("since") ?? Number.NaN);
     const now = Date.now();
+    // On Cloudflare every request carries the client's address; off it (tests), there is none to count.
+    const address = request.headers.get("CF-Connecting-IP");
+    if (address) {
+      const admitted = this.#joinRate.admit(address, now, this.#config.joinRatePerMinute);
+      if (!admitted.ok) {
+        this.#log(room, { event: "join_rate_limited" });
+        this.#scheduleFlush();
+        return tooManyJoins(admitted.retryAfterMs);
+      }
+    }
     this.#log(room, { event: "connect" });
     // The worker sets this header only after checking a matchmaker ticket.
     if (request.headers.get(PRIVATE_HEADER) === "1" && !this.#privacy()) {
@@ -106,6 +120,7 @@ export class ChatRoom extends DurableObject<Env> {
         newSession: crypto.randomUUID().replaceAll("-", ""),
         since: Number.isSafeInteger(since) && since >= 0 ? since : undefined,
         epoch: params.get("epoch") ?? undefined,
+        membersOnly: request.headers.get(EXPIRED_TICKET_HEADER) === "1",
       },
       now,
     );
@@ -164,6 +179,10 @@ export class ChatRoom extends DurableObject<Env> {
     const state = this.#state();
     const transition = expire(state, this.#context(), (m) => this.#lastActive(m), Date.now());
     this.#perform(state.room, transition);
+    if (this.#wipe) {
+      await this.#wipeStorage();
+      return;
+    }
     if (transition.nextCheck === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(transition.nextCheck);
     this.#alarm = transition.nextCheck;
@@ -222,6 +241,10 @@ export class ChatRoom extends DurableObject<Env> {
    * handler moves it to the next real deadline. An empty room keeps no alarm.
    */
   async #scheduleAlarm(): Promise<void> {
+    if (this.#wipe) {
+      await this.#wipeStorage();
+      return;
+    }
     const want = this.#wantAlarm;
     const empty = this.#cache().roster.size === 0;
     if (want === null && !empty) return;
@@ -234,6 +257,26 @@ export class ChatRoom extends DurableObject<Env> {
       await this.ctx.storage.setAlarm(want);
       this.#alarm = want;
     }
+  }
+
+  /**
+   * A private room whose last person has left keeps nothing: history, DMs,
+   * members, sent ids, its closed flag and its alarm all go. What remains is
+   * an object that looks never used.
+   */
+  async #wipeStorage(): Promise<void> {
+    this.#wipe = false;
+    this.#flush();
+    await this.ctx.storage.deleteAlarm();
+    await this.ctx.storage.deleteAll();
+    this.#history.forget();
+    this.#sent.forget();
+    this.#stored.forget();
+    this.#bans.forget();
+    this.#alarm = null;
+    this.#wantAlarm = null;
+    this.#log(this.#roomName(), { event: "room_deleted" });
+    this.#flushLogs();
   }
 
   #wantAlarmBy(deadline: number): void {
@@ -290,7 +333,8 @@ export class ChatRoom extends DurableObject<Env> {
   #context(): RoomContext {
     return {
       config: this.#config,
-      isBanned: (username, session) => this.#bans.isBanned(username, session),
+      isBanned: (username, session) => this.#bans.isBanned(username, session, Date.now()),
+      listBans: () => this.#bans.list(Date.now()),
       privacy: this.#privacy(),
       epoch: this.#history.epoch(),
       findSent: (session, clientId) => this.#sent.find(session, clientId, Date.now()),
@@ -422,18 +466,17 @@ export class ChatRoom extends DurableObject<Env> {
         return;
       }
       case "ban":
-        this.#bans.ban(effect.username, effect.session, Date.now());
+        this.#bans.ban(effect.username, effect.session, Date.now(), effect.until);
         return;
       case "unban":
-        this.#bans.unban(effect.username);
+        this.#bans.unban(effect.username, Date.now());
         return;
       case "closeRoom":
         this.ctx.storage.kv.put(PRIVACY_KEY, { closed: true });
         return;
       case "forget":
-        this.#history.clear();
-        this.#sent.clear();
-        this.#stored.clear();
+        // Performed once the event's effects are done: everything goes, the alarm included.
+        this.#wipe = true;
         return;
       case "log":
         this.#log(room, effect.entry);
@@ -503,6 +546,17 @@ function textOf(frame: ServerFrame): string {
     serialized.set(frame, text);
   }
   return text;
+}
+
+/** HTTP 429 before the upgrade, in the worker's JSON error shape, with `Retry-After` in whole seconds. */
+function tooManyJoins(retryAfterMs: number): Response {
+  const body = {
+    error: { code: ErrorCode.rateLimited, message: "too many joins from your address; try again later", retryAfterMs },
+  };
+  return Response.json(body, {
+    status: 429,
+    headers: { "Retry-After": String(Math.ceil(retryAfterMs / 1000)) },
+  });
 }
 
 /** Sends to open sockets only; a send to one that died a moment ago must not stop the others. */

@@ -19,6 +19,8 @@ export interface RoomConfig {
   floodWindowMs: number;
   /** A member whose last connection drops (no quit) stays this long, away, before leaving; 0 turns it off. */
   reconnectGraceMs: number;
+  /** Joins per client address per room per minute; the next gets HTTP 429. */
+  joinRatePerMinute: number;
 }
 
 export const DEFAULT_CONFIG: RoomConfig = {
@@ -31,6 +33,7 @@ export const DEFAULT_CONFIG: RoomConfig = {
   floodDrops: 30,
   floodWindowMs: 10_000,
   reconnectGraceMs: 15_000,
+  joinRatePerMinute: 30,
 };
 
 /** The variables as they arrive: strings from `[vars]`, or absent. */
@@ -42,6 +45,7 @@ export interface RoomVars {
   MAX_MESSAGE_LENGTH?: string;
   MAX_CONNECTIONS?: string;
   RECONNECT_GRACE_SECONDS?: string;
+  JOIN_RATE_PER_MINUTE?: string;
 }
 
 const Positive = v.pipe(v.string(), v.trim(), v.transform(Number), v.number(), v.minValue(Number.MIN_VALUE));
@@ -71,5 +75,6 @@ export function readConfig(vars: RoomVars): RoomConfig {
     maxMessageLength: Math.floor(read(vars.MAX_MESSAGE_LENGTH, DEFAULT_CONFIG.maxMessageLength)),
     maxConnections: Math.floor(read(vars.MAX_CONNECTIONS, DEFAULT_CONFIG.maxConnections)),
     reconnectGraceMs: read(vars.RECONNECT_GRACE_SECONDS, DEFAULT_CONFIG.reconnectGraceMs, 1000, NonNegative),
+    joinRatePerMinute: Math.max(1, Math.floor(read(vars.JOIN_RATE_PER_MINUTE, DEFAULT_CONFIG.joinRatePerMinute))),
   };
 }

@@ -3,6 +3,7 @@ import {
   type ErrorPayload,
   type HistoryFrame,
   type ServerFrame,
+  type ServerPayloads,
   ServerType,
   type SystemEvent,
   serverFrame,
@@ -33,8 +34,10 @@ export interface SentRecord {
 /** What the room's rules need from outside besides state: limits, bans, privacy, history identity. */
 export interface RoomContext {
   config: RoomConfig;
-  /** Whether this name (case-insensitively) or this session is banned. */
+  /** Whether this name (by look, whatever the case) or this session is banned now. */
   isBanned(username: string | null, session: string | null): boolean;
+  /** The bans in force, oldest first. */
+  listBans(): ServerPayloads["bans"]["bans"];
   /** A private stranger room (two people, closed once one leaves), or null for a public room. */
   privacy: { closed: boolean } | null;
   /** The `epoch` of the stored history, as told in `welcome`. */
@@ -65,8 +68,8 @@ export type Effect =
   | { kind: "add"; member: Member }
   | { kind: "remove"; session: string }
   | { kind: "update"; member: Member; durable?: boolean }
-  /** Keep a name and session out of the room; lift such a ban. */
-  | { kind: "ban"; username: string; session: string | null }
+  /** Keep a name and session out of the room (until a time, or for good); lift such a ban. */
+  | { kind: "ban"; username: string; session: string | null; until: number | null }
   | { kind: "unban"; username: string }
   /** A private room: close it to new joins; forget everything once empty. */
   | { kind: "closeRoom" }

@@ -1,15 +1,33 @@
 import { type DmFrame, HISTORY_RETENTION, type HistoryFrame, MAX_HISTORY, ServerType } from "../protocol";
+import { LazyTable } from "./lazy-table";
+
+interface Entry {
+  frame: HistoryFrame;
+  /** Its JSON, so a join serializes nothing. */
+  text: string;
+}
 
 /**
- * The room's durable history in the object's SQLite, fronted by an in-memory
- * ring of the newest entries. The ring is only a cache: it is loaded from
- * storage on first use after the object wakes, so hibernation and restarts lose
- * nothing.
+ * The room's durable history in the object's SQLite, fronted by in-memory
+ * rings of the newest entries. The rings are only a cache: loaded from
+ * storage on first use after the object wakes, so hibernation and restarts
+ * lose nothing.
+ *
+ * Chat messages and notices are counted apart: the newest 100 of each are
+ * replayed, and 1,100 of each are kept. So a crowd coming and going (120
+ * joins and leaves) never pushes what people said out of a newcomer's replay
+ * or out of the scrollback; the oldest notices are what give way.
+ *
+ * Tables are created on the first write: reading a room nobody used creates
+ * no storage.
  */
 export class HistoryStore {
   readonly #sql: SqlStorage;
-  /** The newest entries with their JSON, so a join serializes nothing. */
-  #ring: { frame: HistoryFrame; text: string }[] | undefined;
+  readonly #history: LazyTable;
+  readonly #meta: LazyTable;
+  readonly #dms: LazyTable;
+  #chat: Entry[] | undefined;
+  #notices: Entry[] | undefined;
   #lastId: number | undefined;
   /** Highest id known to be durable (in `history` or in `meta.last_id`). */
   #durableId = 0;
@@ -18,22 +36,29 @@ export class HistoryStore {
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
-    sql.exec(`CREATE TABLE IF NOT EXISTS history (
-      id INTEGER PRIMARY KEY,
-      ts INTEGER NOT NULL,
-      type TEXT NOT NULL,
-      frame TEXT NOT NULL
-    )`);
-    sql.exec("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+    this.#history = new LazyTable(sql, "history", [
+      `CREATE TABLE IF NOT EXISTS history (
+        id INTEGER PRIMARY KEY,
+        ts INTEGER NOT NULL,
+        type TEXT NOT NULL,
+        frame TEXT NOT NULL
+      )`,
+      "CREATE INDEX IF NOT EXISTS history_by_type ON history (type, id)",
+    ]);
+    this.#meta = new LazyTable(sql, "meta", [
+      "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    ]);
     // DMs are kept apart from the room's history: only their two parties may read them.
-    sql.exec(`CREATE TABLE IF NOT EXISTS dms (
-      id INTEGER PRIMARY KEY,
-      from_session TEXT NOT NULL,
-      to_session TEXT NOT NULL,
-      frame TEXT NOT NULL
-    )`);
-    sql.exec("CREATE INDEX IF NOT EXISTS dms_from ON dms (from_session, id)");
-    sql.exec("CREATE INDEX IF NOT EXISTS dms_to ON dms (to_session, id)");
+    this.#dms = new LazyTable(sql, "dms", [
+      `CREATE TABLE IF NOT EXISTS dms (
+        id INTEGER PRIMARY KEY,
+        from_session TEXT NOT NULL,
+        to_session TEXT NOT NULL,
+        frame TEXT NOT NULL
+      )`,
+      "CREATE INDEX IF NOT EXISTS dms_from ON dms (from_session, id)",
+      "CREATE INDEX IF NOT EXISTS dms_to ON dms (to_session, id)",
+    ]);
   }
 
   /**
@@ -43,7 +68,9 @@ export class HistoryStore {
    */
   epoch(): string {
     if (this.#epoch === undefined) {
-      const row = this.#sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'epoch'").toArray()[0];
+      const row = this.#meta.exists()
+        ? this.#sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'epoch'").toArray()[0]
+        : undefined;
       this.#epoch = row?.value ?? this.#newEpoch();
     }
     return this.#epoch;
@@ -51,6 +78,7 @@ export class HistoryStore {
 
   #newEpoch(): string {
     const epoch = crypto.randomUUID().replaceAll("-", "").slice(0, 16);
+    this.#meta.ensure();
     this.#sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('epoch', ?)", epoch);
     this.#epoch = epoch;
     return epoch;
@@ -59,8 +87,12 @@ export class HistoryStore {
   /** Highest id ever handed out in this room, including ids of direct messages. */
   lastId(): number {
     if (this.#lastId === undefined) {
-      const stored = this.#sql.exec<{ id: number | null }>("SELECT max(id) AS id FROM history").one().id ?? 0;
-      const meta = this.#sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'last_id'").toArray()[0];
+      const stored = this.#history.exists()
+        ? (this.#sql.exec<{ id: number | null }>("SELECT max(id) AS id FROM history").one().id ?? 0)
+        : 0;
+      const meta = this.#meta.exists()
+        ? this.#sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'last_id'").toArray()[0]
+        : undefined;
       this.#lastId = Math.max(stored, Number(meta?.value ?? 0));
       this.#durableId = this.#lastId;
     }
@@ -69,12 +101,13 @@ export class HistoryStore {
 
   /**
    * Records that ids up to `lastId` were handed out. Ids used by direct
-   * messages leave no history row, so they are kept in `meta` to stay unique
-   * after a restart.
+   * messages and private notices leave no history row, so the highest is kept
+   * in `meta` to stay unique after a restart.
    */
   settle(lastId: number): void {
     this.#lastId = lastId;
     if (lastId > this.#durableId) {
+      this.#meta.ensure();
       this.#sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_id', ?)", String(lastId));
       this.#durableId = lastId;
     }
@@ -83,17 +116,19 @@ export class HistoryStore {
   /** Stores an entry; `text` is its JSON, when the caller already has it. */
   append(frame: HistoryFrame, text = JSON.stringify(frame)): void {
     const { id, ts } = frame.payload;
+    this.#history.ensure();
     this.#sql.exec("INSERT INTO history (id, ts, type, frame) VALUES (?, ?, ?, ?)", id, ts, frame.type, text);
     this.#durableId = Math.max(this.#durableId, id);
-    const ring = this.#loadRing();
+    const ring = frame.type === ServerType.chatMessage ? this.#chatRing() : this.#noticeRing();
     ring.push({ frame, text });
     if (ring.length > MAX_HISTORY) ring.shift();
-    // Pruning is a range delete on the primary key; doing it every so often keeps appends cheap.
+    // Pruning is a range delete on an index; doing it every so often keeps appends cheap.
     if (++this.#appendsSincePrune >= 100) this.#prune();
   }
 
   /** Stores a DM for its two parties. */
   appendDm(frame: DmFrame, from: string, to: string, text = JSON.stringify(frame)): void {
+    this.#dms.ensure();
     this.#sql.exec(
       "INSERT INTO dms (id, from_session, to_session, frame) VALUES (?, ?, ?, ?)",
       frame.payload.id,
@@ -104,38 +139,56 @@ export class HistoryStore {
     this.#durableId = Math.max(this.#durableId, frame.payload.id);
   }
 
-  /** Forgets everything said here (a private room once both people left), under a new epoch. */
-  clear(): void {
-    this.#sql.exec("DELETE FROM history");
-    this.#sql.exec("DELETE FROM dms");
-    this.#ring = [];
-    this.#newEpoch();
+  /** The storage was wiped: start over, as in a room never used. */
+  forget(): void {
+    for (const table of [this.#history, this.#meta, this.#dms]) table.forget();
+    this.#chat = [];
+    this.#notices = [];
+    this.#lastId = undefined;
+    this.#durableId = 0;
+    this.#epoch = undefined;
   }
 
   /**
    * The `history` frame for a joiner, as JSON built from the entries' stored
-   * text: entries newer than `since` (all, when absent), at most
-   * `MAX_HISTORY` of the newest, with the joiner's own DMs of the same
-   * stretch in id order. `truncated` says entries after `since` (or older
-   * scrollback) exist that were not sent.
+   * text: of the entries newer than `since` (all, when absent), the newest 100
+   * chat messages and the newest 100 notices (none from before that chat),
+   * with the joiner's own DMs of the same stretch, in id order. `truncated`
+   * says entries after `since` (or older scrollback) exist before the first
+   * one sent: the gap `after=` fills. Notices beyond the newest 100 among
+   * the chat are left out of a replay without counting as a gap: a crowd's
+   * comings and goings are collapsed, never what was said.
    */
   replayText(since: number | undefined, session: string, reset = false): string {
-    const { entries, truncated } = this.#replayEntries(since);
+    const after = since ?? 0;
+    const chat = this.#chatRing().filter((e) => e.frame.payload.id > after);
+    // With a full window of chat, older chat may exist: notices from before it would sit across that gap.
+    const floor = chat.length === MAX_HISTORY ? (chat[0]?.frame.payload.id ?? after) : after;
+    const entries = merge(
+      chat,
+      this.#noticeRing().filter((e) => e.frame.payload.id > floor),
+    );
     const first = entries[0]?.frame.payload.id;
+    const truncated =
+      first !== undefined &&
+      this.#history.exists() &&
+      this.#sql.exec("SELECT 1 FROM history WHERE id > ? AND id < ? LIMIT 1", after, first).toArray().length > 0;
     // DMs of the replayed stretch: after `since`, or from the oldest replayed entry on.
-    const floor = since ?? (first === undefined ? 0 : first - 1);
-    const dms = this.#sql
-      .exec<{ id: number; frame: string }>(
-        `SELECT id, frame FROM (
-           SELECT id, frame FROM dms WHERE from_session = ?1 AND id > ?2
-           UNION SELECT id, frame FROM dms WHERE to_session = ?1 AND id > ?2
-         ) ORDER BY id DESC LIMIT ?3`,
-        session,
-        floor,
-        MAX_HISTORY,
-      )
-      .toArray()
-      .reverse();
+    const dmFloor = since ?? (first === undefined ? 0 : first - 1);
+    const dms = this.#dms.exists()
+      ? this.#sql
+          .exec<{ id: number; frame: string }>(
+            `SELECT id, frame FROM (
+               SELECT id, frame FROM dms WHERE from_session = ?1 AND id > ?2
+               UNION SELECT id, frame FROM dms WHERE to_session = ?1 AND id > ?2
+             ) ORDER BY id DESC LIMIT ?3`,
+            session,
+            dmFloor,
+            MAX_HISTORY,
+          )
+          .toArray()
+          .reverse()
+      : [];
     const texts: string[] = [];
     let d = 0;
     for (const entry of entries) {
@@ -148,19 +201,9 @@ export class HistoryStore {
     return `{"type":"${ServerType.history}","payload":{"messages":[${texts.join(",")}],"truncated":${truncated}${flags}}}`;
   }
 
-  #replayEntries(since: number | undefined) {
-    const after = since ?? 0;
-    const ring = this.#loadRing();
-    const entries = ring.filter((e) => e.frame.payload.id > after);
-    const oldest = ring[0]?.frame.payload.id;
-    const truncated =
-      oldest !== undefined &&
-      this.#sql.exec("SELECT 1 FROM history WHERE id > ? AND id < ? LIMIT 1", after, oldest).toArray().length > 0;
-    return { entries, truncated };
-  }
-
   /** Entries with ids above `after`, oldest first: what fills a gap a resume left. */
   pageAfter(after: number, limit: number): { messages: HistoryFrame[]; hasMore: boolean } {
+    if (!this.#history.exists()) return { messages: [], hasMore: false };
     const rows = this.#sql
       .exec<{ frame: string }>("SELECT frame FROM history WHERE id > ? ORDER BY id ASC LIMIT ?", after, limit + 1)
       .toArray();
@@ -169,6 +212,7 @@ export class HistoryStore {
 
   /** One page of scrollback: up to `limit` entries older than `before`, oldest first. */
   page(before: number | undefined, limit: number): { messages: HistoryFrame[]; hasMore: boolean } {
+    if (!this.#history.exists()) return { messages: [], hasMore: false };
     const rows = this.#sql
       .exec<{ frame: string }>(
         "SELECT frame FROM history WHERE id < ? ORDER BY id DESC LIMIT ?",
@@ -182,40 +226,67 @@ export class HistoryStore {
 
   /** Time of the newest chat message, or null for a room nobody has spoken in. */
   lastMessageAt(): number | null {
-    const ring = this.#loadRing();
-    for (let i = ring.length - 1; i >= 0; i--) {
-      const frame = ring[i]?.frame;
-      if (frame?.type === ServerType.chatMessage) return frame.payload.ts;
-    }
-    // The ring may hold only notices; look further back before saying "never".
-    const row = this.#sql.exec<{ ts: number }>(
-      "SELECT ts FROM history WHERE type = ? ORDER BY id DESC LIMIT 1",
-      ServerType.chatMessage,
-    );
-    return row.toArray()[0]?.ts ?? null;
+    return this.#chatRing().at(-1)?.frame.payload.ts ?? null;
   }
 
-  #loadRing(): { frame: HistoryFrame; text: string }[] {
-    if (!this.#ring) {
-      this.#ring = this.#sql
-        .exec<{ frame: string }>("SELECT frame FROM history ORDER BY id DESC LIMIT ?", MAX_HISTORY)
-        .toArray()
-        .reverse()
-        .map((row) => ({ frame: decode(row), text: row.frame }));
-    }
-    return this.#ring;
+  #chatRing(): Entry[] {
+    this.#chat ??= this.#loadRing("= ?");
+    return this.#chat;
   }
 
+  #noticeRing(): Entry[] {
+    this.#notices ??= this.#loadRing("<> ?");
+    return this.#notices;
+  }
+
+  #loadRing(typeIs: string): Entry[] {
+    if (!this.#history.exists()) return [];
+    return this.#sql
+      .exec<{ frame: string }>(
+        `SELECT frame FROM history WHERE type ${typeIs} ORDER BY id DESC LIMIT ?`,
+        ServerType.chatMessage,
+        MAX_HISTORY,
+      )
+      .toArray()
+      .reverse()
+      .map((row) => ({ frame: decode(row), text: row.frame }));
+  }
+
+  /** Keeps the newest 1,100 chat messages and the newest 1,100 notices, and DMs as far back as the chat. */
   #prune(): void {
     this.#appendsSincePrune = 0;
-    const oldest = this.#sql
-      .exec<{ id: number }>("SELECT id FROM history ORDER BY id DESC LIMIT 1 OFFSET ?", HISTORY_RETENTION - 1)
-      .toArray()[0]?.id;
-    if (oldest === undefined) return;
-    this.#sql.exec("DELETE FROM history WHERE id < ?", oldest);
-    // DMs are kept as far back as the room's scrollback.
-    this.#sql.exec("DELETE FROM dms WHERE id < ?", oldest);
+    for (const typeIs of ["= ?", "<> ?"]) {
+      const oldest = this.#sql
+        .exec<{ id: number }>(
+          `SELECT id FROM history WHERE type ${typeIs} ORDER BY id DESC LIMIT 1 OFFSET ?`,
+          ServerType.chatMessage,
+          HISTORY_RETENTION - 1,
+        )
+        .toArray()[0]?.id;
+      if (oldest === undefined) continue;
+      this.#sql.exec(`DELETE FROM history WHERE type ${typeIs} AND id < ?`, ServerType.chatMessage, oldest);
+      if (typeIs === "= ?" && this.#dms.exists()) this.#sql.exec("DELETE FROM dms WHERE id < ?", oldest);
+    }
   }
+}
+
+/** Two id-ordered lists as one. */
+function merge(a: Entry[], b: Entry[]): Entry[] {
+  const out: Entry[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = a[i];
+    const y = b[j];
+    if (y === undefined || (x !== undefined && x.frame.payload.id < y.frame.payload.id)) {
+      if (x) out.push(x);
+      i++;
+    } else {
+      out.push(y);
+      j++;
+    }
+  }
+  return out;
 }
 
 /** Rows are written only by `append`, from frames this server built. */

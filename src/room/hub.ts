@@ -21,7 +21,7 @@ import {
 } from "./effects";
 import { leaveNotice, quit, without } from "./membership";
 import { chat, directMessage, type Handled, reply } from "./messages";
-import { moderate } from "./moderation";
+import { listBans, moderate } from "./moderation";
 import { take } from "./rate-limit";
 import type { Member } from "./roster";
 
@@ -186,8 +186,11 @@ function handle(
       return { lastId: step.state.lastId, effects: step.effects, sender: null };
     }
     case ClientType.kick:
-    case ClientType.ban:
     case ClientType.unban:
       return moderate(state, ctx, sender, conn, frame.type, frame.payload.username, now);
+    case ClientType.ban:
+      return moderate(state, ctx, sender, conn, frame.type, frame.payload.username, now, frame.payload.minutes);
+    case ClientType.bans:
+      return listBans(state, ctx, sender, conn);
   }
 }

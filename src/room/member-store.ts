@@ -1,3 +1,4 @@
+import { LazyTable } from "./lazy-table";
 import type { Member } from "./roster";
 
 /** What is stored of a member: all but its connections, which die with the process. */
@@ -13,13 +14,17 @@ type StoredMember = Omit<Member, "conns">;
  */
 export class MemberStore {
   readonly #sql: SqlStorage;
+  readonly #table: LazyTable;
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
-    sql.exec("CREATE TABLE IF NOT EXISTS members (session TEXT PRIMARY KEY, record TEXT NOT NULL)");
+    this.#table = new LazyTable(sql, "members", [
+      "CREATE TABLE IF NOT EXISTS members (session TEXT PRIMARY KEY, record TEXT NOT NULL)",
+    ]);
   }
 
   all(): StoredMember[] {
+    if (!this.#table.exists()) return [];
     return this.#sql
       .exec<{ record: string }>("SELECT record FROM members")
       .toArray()
@@ -28,6 +33,7 @@ export class MemberStore {
 
   save(member: Member): void {
     const { conns: _, ...stored } = member;
+    this.#table.ensure();
     this.#sql.exec(
       "INSERT OR REPLACE INTO members (session, record) VALUES (?, ?)",
       member.session,
@@ -36,10 +42,11 @@ export class MemberStore {
   }
 
   remove(session: string): void {
-    this.#sql.exec("DELETE FROM members WHERE session = ?", session);
+    if (this.#table.exists()) this.#sql.exec("DELETE FROM members WHERE session = ?", session);
   }
 
-  clear(): void {
-    this.#sql.exec("DELETE FROM members");
+  /** The storage was wiped. */
+  forget(): void {
+    this.#table.forget();
   }
 }

@@ -49,6 +49,8 @@ export interface JoinRequest {
   since: number | undefined;
   /** The history epoch the client resumes from, if it brought one. */
   epoch: string | undefined;
+  /** Only someone already a member may come in (a private room's ticket has expired). */
+  membersOnly?: boolean;
 }
 
 export type JoinOutcome =
@@ -99,6 +101,9 @@ export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, n
   }
   const existing = request.session === null ? undefined : state.roster.get(request.session);
   if (existing) return rejoin(state, ctx, existing, request, now);
+  if (request.membersOnly) {
+    return refuse(ErrorCode.forbidden, "this conversation has ended", CloseCode.forbidden);
+  }
 
   const session = request.session ?? request.newSession;
   const requested = request.username?.trim() ?? "";
@@ -169,7 +174,14 @@ function rejoin(state: RoomState, ctx: RoomContext, existing: Member, request: J
  * Bookkeeping once a member is gone: the count, a new operator if they ran
  * the room, and for a private room, closing it (and forgetting it once empty).
  */
-export function without(state: RoomState, ctx: RoomContext, leaver: Member, now: number): Step {
+export function without(
+  state: RoomState,
+  ctx: RoomContext,
+  leaver: Member,
+  now: number,
+  /** Members on their way out in the same event: never chosen to run the room. */
+  departing: ReadonlySet<string> = new Set(),
+): Step {
   const roster = state.roster.clone();
   roster.remove(leaver.session);
   const rest: RoomState = { ...state, roster };
@@ -180,12 +192,13 @@ export function without(state: RoomState, ctx: RoomContext, leaver: Member, now:
     return { state: rest, effects };
   }
   const members = [...roster.values()];
-  if (!leaver.operator || members.length === 0 || members.some((m) => m.operator)) {
+  const staying = members.filter((m) => !departing.has(m.session));
+  if (!leaver.operator || staying.length === 0 || staying.some((m) => m.operator)) {
     return { state: rest, effects };
   }
   // Someone still connected runs the room before someone who is away.
   const rank = (m: Member) => [m.conns.length === 0 ? 1 : 0, m.connectedAt] as const;
-  const heir = members.reduce((a, b) => {
+  const heir = staying.reduce((a, b) => {
     const [ra, rb] = [rank(a), rank(b)];
     return rb[0] < ra[0] || (rb[0] === ra[0] && rb[1] < ra[1]) ? b : a;
   });
@@ -207,11 +220,18 @@ export function leaveNotice(state: RoomState, ctx: RoomContext, leaver: Member, 
 }
 
 /** A member leaves now: the notice, then the bookkeeping. */
-export function leaving(state: RoomState, ctx: RoomContext, leaver: Member, now: number, reason = "gone"): Step {
+export function leaving(
+  state: RoomState,
+  ctx: RoomContext,
+  leaver: Member,
+  now: number,
+  reason = "gone",
+  departing?: ReadonlySet<string>,
+): Step {
   return chain(
     state,
     (s) => leaveNotice(s, ctx, leaver, now),
-    (s) => without(s, ctx, leaver, now),
+    (s) => without(s, ctx, leaver, now, departing),
     () => [{ kind: "log", entry: { event: "leave", username: leaver.username, reason } }],
   );
 }
@@ -285,12 +305,17 @@ export function expire(state: RoomState, ctx: RoomContext, lastActive: (m: Membe
   const members = [...state.roster.values()];
   const gone = members.filter((m) => m.awayUntil !== undefined && m.awayUntil <= now);
   const idle = members.filter((m) => m.awayUntil === undefined && now - lastActive(m) >= ctx.config.idleTimeoutMs);
+  // Everyone leaving in this alarm is passed over when the room needs a new operator.
+  const departing = new Set([...gone, ...idle].map((m) => m.session));
   let current: Step = { state, effects: [] };
-  for (const member of gone) {
-    const step = leaving(current.state, ctx, member, now, "grace_ended");
+  for (const m of gone) {
+    // The member as it is now: it may have been made operator by an earlier departure in this alarm.
+    const member = current.state.roster.get(m.session) ?? m;
+    const step = leaving(current.state, ctx, member, now, "grace_ended", departing);
     current = { state: step.state, effects: [...current.effects, ...step.effects] };
   }
-  for (const member of idle) {
+  for (const m of idle) {
+    const member = current.state.roster.get(m.session) ?? m;
     const step = chain(
       current.state,
       (s) => {
@@ -302,7 +327,7 @@ export function expire(state: RoomState, ctx: RoomContext, lastActive: (m: Membe
         };
       },
       (s) => leaveNotice(s, ctx, member, now, " (inactive)"),
-      (s) => without(s, ctx, member, now),
+      (s) => without(s, ctx, member, now, departing),
       () => [{ kind: "log", entry: { event: "idle", username: member.username } }],
     );
     current = { state: step.state, effects: [...current.effects, ...step.effects] };

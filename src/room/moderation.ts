@@ -1,4 +1,4 @@
-import { CloseCode, ErrorCode, SystemEvent } from "../protocol";
+import { CloseCode, ErrorCode, ServerType, SystemEvent, serverFrame } from "../protocol";
 import {
   chain,
   closeMember,
@@ -35,6 +35,7 @@ export function moderate(
   action: "kick" | "ban" | "unban",
   name: string,
   now: number,
+  minutes?: number,
 ): Handled {
   if (!operator.operator) {
     return reply(state, operator, conn, {
@@ -49,6 +50,8 @@ export function moderate(
   const log = (): Effect[] => [
     { kind: "log", entry: { event: action, username: target?.username ?? name, by: operator.username } },
   ];
+  const until = minutes === undefined ? null : now + minutes * 60_000;
+  const span = minutes === undefined ? "" : ` for ${minutes} minute${minutes === 1 ? "" : "s"}`;
   /** The target's notice and close; then they are gone, with no further leave notice. */
   const removal = (event: "kick" | "ban", verb: string, code: number) => (s: RoomState) =>
     chain(
@@ -58,7 +61,7 @@ export function moderate(
           t,
           event,
           target?.username ?? name,
-          `${target?.username ?? name} was ${verb} by ${operator.username}`,
+          `${target?.username ?? name} was ${verb} by ${operator.username}${event === SystemEvent.ban ? span : ""}`,
           now,
         ),
       () => (target ? closeMember(target, code, verb) : []),
@@ -77,8 +80,8 @@ export function moderate(
         return fromStep(
           chain(
             state,
-            () => [{ kind: "ban", username: name, session: null }],
-            (s) => privateNotice(s, conn, name, `${name} is banned from this room`, now),
+            () => [{ kind: "ban", username: name, session: null, until }],
+            (s) => privateNotice(s, conn, name, `${name} is banned from this room${span}`, now),
             log,
           ),
           operator,
@@ -87,7 +90,7 @@ export function moderate(
       return fromStep(
         chain(
           state,
-          () => [{ kind: "ban", username: target.username, session: target.session }],
+          () => [{ kind: "ban", username: target.username, session: target.session, until }],
           removal(SystemEvent.ban, "banned", CloseCode.banned),
           (s) => without(s, ctx, target, now),
           log,
@@ -108,4 +111,16 @@ export function moderate(
         operator,
       );
   }
+}
+
+/** `/bans`: the room's bans in force, for the operator only. */
+export function listBans(state: RoomState, ctx: RoomContext, asker: Member, conn: string): Handled {
+  if (!asker.operator) {
+    return reply(state, asker, conn, {
+      code: ErrorCode.notOperator,
+      message: "only the room's operator can list bans",
+    });
+  }
+  const frame = serverFrame(ServerType.bans, { bans: ctx.listBans() });
+  return { lastId: state.lastId, sender: asker, effects: [{ kind: "send", to: conn, frame }] };
 }

@@ -1,4 +1,4 @@
-import { nameKey } from "../protocol";
+import { nameKeys } from "./name-skeleton";
 import type { Bucket } from "./rate-limit";
 
 /**
@@ -31,7 +31,7 @@ export interface RosterView {
   get(session: string): Member | undefined;
   /** The member a connection belongs to. */
   byConn(conn: string): Member | undefined;
-  /** Case-insensitive: names are unique that way. */
+  /** By look: names are unique by their confusable skeleton, whatever the case. */
   byName(username: string): Member | undefined;
   values(): IterableIterator<Member>;
   /** A mutable copy, for the rare transitions that look at the room as it will be. */
@@ -69,8 +69,11 @@ export class Roster implements RosterView {
   }
 
   byName(username: string): Member | undefined {
-    const session = this.#sessionByName.get(nameKey(username));
-    return session === undefined ? undefined : this.#bySession.get(session);
+    for (const key of nameKeys(username)) {
+      const session = this.#sessionByName.get(key);
+      if (session !== undefined) return this.#bySession.get(session);
+    }
+    return undefined;
   }
 
   values(): IterableIterator<Member> {
@@ -80,7 +83,7 @@ export class Roster implements RosterView {
   add(member: Member): void {
     this.remove(member.session);
     this.#bySession.set(member.session, member);
-    this.#sessionByName.set(nameKey(member.username), member.session);
+    for (const key of nameKeys(member.username)) this.#sessionByName.set(key, member.session);
     for (const conn of member.conns) this.#sessionByConn.set(conn, member.session);
   }
 
@@ -99,8 +102,9 @@ export class Roster implements RosterView {
     if (!member) return;
     this.#bySession.delete(session);
     for (const conn of member.conns) this.#sessionByConn.delete(conn);
-    const key = nameKey(member.username);
-    if (this.#sessionByName.get(key) === session) this.#sessionByName.delete(key);
+    for (const key of nameKeys(member.username)) {
+      if (this.#sessionByName.get(key) === session) this.#sessionByName.delete(key);
+    }
   }
 
   clone(): Roster {

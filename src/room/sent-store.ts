@@ -1,4 +1,5 @@
 import type { SentRecord } from "./effects";
+import { LazyTable } from "./lazy-table";
 
 /** How long a `clientId` is remembered: a resend within this long is recognised. */
 export const DEDUP_WINDOW_MS = 15 * 60_000;
@@ -11,21 +12,25 @@ export const DEDUP_WINDOW_MS = 15 * 60_000;
  */
 export class SentStore {
   readonly #sql: SqlStorage;
+  readonly #table: LazyTable;
   #insertsSincePrune = 0;
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
-    sql.exec(`CREATE TABLE IF NOT EXISTS sent (
-      session TEXT NOT NULL,
-      client_id TEXT NOT NULL,
-      id INTEGER NOT NULL,
-      ts INTEGER NOT NULL,
-      PRIMARY KEY (session, client_id)
-    ) WITHOUT ROWID`);
-    sql.exec("CREATE INDEX IF NOT EXISTS sent_by_ts ON sent (ts)");
+    this.#table = new LazyTable(sql, "sent", [
+      `CREATE TABLE IF NOT EXISTS sent (
+        session TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        id INTEGER NOT NULL,
+        ts INTEGER NOT NULL,
+        PRIMARY KEY (session, client_id)
+      ) WITHOUT ROWID`,
+      "CREATE INDEX IF NOT EXISTS sent_by_ts ON sent (ts)",
+    ]);
   }
 
   find(session: string, clientId: string, now: number): SentRecord | null {
+    if (!this.#table.exists()) return null;
     const row = this.#sql
       .exec<{ id: number; ts: number }>(
         "SELECT id, ts FROM sent WHERE session = ? AND client_id = ?",
@@ -38,6 +43,7 @@ export class SentStore {
   }
 
   remember(session: string, clientId: string, id: number, ts: number): void {
+    this.#table.ensure();
     this.#sql.exec(
       "INSERT OR REPLACE INTO sent (session, client_id, id, ts) VALUES (?, ?, ?, ?)",
       session,
@@ -51,7 +57,8 @@ export class SentStore {
     }
   }
 
-  clear(): void {
-    this.#sql.exec("DELETE FROM sent");
+  /** The storage was wiped. */
+  forget(): void {
+    this.#table.forget();
   }
 }

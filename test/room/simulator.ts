@@ -42,6 +42,7 @@ export class RoomSimulator {
       privacy,
       epoch: "sim-epoch",
       findSent: (session, clientId) => this.sent.get(`${session} ${clientId}`) ?? null,
+      listBans: () => this.bans.map((b) => ({ username: b.name, at: this.now, until: null })),
       isBanned: (username, session) =>
         this.bans.some(
           (b) => (username !== null && b.name === nameKey(username)) || (session !== null && b.session === session),

@@ -98,19 +98,21 @@ describe("history", () => {
     resumed.close();
   });
 
-  it("replays at most 100 entries and says when more were missed", async () => {
+  it("replays at most 100 chat messages (and the notices among them) and says when more were missed", async () => {
     const room = freshRoom();
     const { client: alice } = await join(room, { username: "alice" });
     await say(alice, 120);
     const { client: fresh } = await join(room, { username: "fresh" });
     const history = framesOf(fresh, "history")[0];
-    expect(history?.payload.messages).toHaveLength(100);
+    const chat = (h: typeof history) => (h?.payload.messages ?? []).filter((f) => f.type === "chatMessage");
+    expect(chat(history)).toHaveLength(100);
+    expect(texts(chat(history))[0]).toBe("m21");
     expect(texts(history?.payload.messages ?? []).at(-1)).toBe("m120");
     expect(history?.payload.truncated).toBe(true);
 
     const { client: resumed } = await join(room, { username: "resumed", since: "1" });
     const partial = framesOf(resumed, "history")[0];
-    expect(partial?.payload.messages).toHaveLength(100);
+    expect(chat(partial)).toHaveLength(100);
     expect(partial?.payload.truncated).toBe(true);
     for (const c of [alice, fresh, resumed]) c.close();
   });

@@ -94,7 +94,7 @@ describe("operators", () => {
     const { client } = await join(freshRoom(), { username: "alice" });
     client.send("/help");
     const usages = (await client.waitFor("help")).payload.commands.map((c) => c.usage);
-    expect(usages).toEqual(expect.arrayContaining(["/kick <user>", "/ban <user>", "/unban <user>"]));
+    expect(usages).toEqual(expect.arrayContaining(["/kick <user>", "/ban <user> [minutes]", "/unban <user>", "/bans"]));
     client.close();
   });
 });

@@ -1,0 +1,43 @@
+/**
+ * A table that is created on the first write, not when the object starts. A
+ * room that is only looked at (`/api/rooms/:room`, its history) then leaves no
+ * storage behind, and a read of a table that does not exist yet reads as empty.
+ */
+export class LazyTable {
+  readonly #sql: SqlStorage;
+  readonly #name: string;
+  readonly #ddl: readonly string[];
+  /** Known to exist; a "no" is not cached, since another store's write may create it. */
+  #exists = false;
+  /** The statements ran in this life of the object (indexes added since a table was made included). */
+  #ensured = false;
+
+  constructor(sql: SqlStorage, name: string, ddl: readonly string[]) {
+    this.#sql = sql;
+    this.#name = name;
+    this.#ddl = ddl;
+  }
+
+  exists(): boolean {
+    if (!this.#exists) {
+      this.#exists =
+        this.#sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", this.#name).toArray().length >
+        0;
+    }
+    return this.#exists;
+  }
+
+  /** Creates the table (and its indexes) if it is not there yet. */
+  ensure(): void {
+    if (this.#ensured) return;
+    for (const statement of this.#ddl) this.#sql.exec(statement);
+    this.#exists = true;
+    this.#ensured = true;
+  }
+
+  /** After the object's storage was wiped. */
+  forget(): void {
+    this.#exists = false;
+    this.#ensured = false;
+  }
+}

