@@ -281,7 +281,13 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const started = Date.now();
   // Limits roomy enough for the run's pace: what is proven here is delivery, not the rate limit
   // (a rate-limited send is still retried with its clientId, as a client must).
-  const vars = { RECONNECT_GRACE_SECONDS: String(GRACE_SECONDS), RATE_LIMIT_BURST: "60", RATE_LIMIT_PER_SECOND: "30" };
+  const vars = {
+    RECONNECT_GRACE_SECONDS: String(GRACE_SECONDS),
+    RATE_LIMIT_BURST: "60",
+    RATE_LIMIT_PER_SECOND: "30",
+    // Every client here reconnects from one address, many times a minute.
+    JOIN_RATE_PER_MINUTE: "100000",
+  };
   let server: DevServer = await startDevServer({ vars });
   const { port, persistDir, url } = server;
   const room = `chaos-${Date.now().toString(36)}`;

@@ -38,3 +38,31 @@ describe("names", () => {
     expect(anonymousName(Date.UTC(2026, 0, 2, 23, 59, 59))).toBe("Anon_235959");
   });
 });
+
+describe("names that cannot impersonate", () => {
+  it("are NFKC-normalised: full-width and compatibility forms become plain letters", () => {
+    expect(checkUsername("ａｌｉｃｅ")).toEqual({ ok: true, username: "alice" });
+    expect(checkUsername("ﬁona")).toEqual({ ok: true, username: "fiona" });
+  });
+
+  it.each([
+    ["zero-width space", "al\u200Bice"],
+    ["zero-width non-joiner", "al\u200Cice"],
+    ["zero-width joiner", "al\u200Dice"],
+    ["word joiner", "al\u2060ice"],
+    ["soft hyphen", "al\u00ADice"],
+    ["Hangul filler U+3164", "\u3164"],
+    ["Hangul filler U+115F", "\u115Fbob"],
+    ["a tag character", "alice\u{E0041}"],
+    ["a variation selector on its own", "alice\uFE0F"],
+    ["a blank Braille pattern", "\u2800"],
+  ])("refuse %s", (_, name) => {
+    expect(checkUsername(name)).toEqual({ ok: false, reason: "a name cannot contain invisible characters" });
+  });
+
+  it("keep ordinary names in any script, and emoji drawn with joiners and selectors", () => {
+    for (const name of ["José", "Zoë", "山田", "Ольга", "Ἀθηνᾶ", "محمد", "❤️fan", "👩‍💻dev"]) {
+      expect(checkUsername(name)).toEqual({ ok: true, username: name.normalize("NFKC") });
+    }
+  });
+});

@@ -118,3 +118,23 @@ describe("the reconnect grace", () => {
     expect(room.closed.get(tab2.id)).toBe(4000);
   });
 });
+
+describe("succession when several leave in one alarm", () => {
+  it("skips the next in line when they go idle too: someone still here runs the room", () => {
+    const room = new RoomSimulator({ idleTimeoutMs: 60_000 });
+    const op = room.join("op");
+    room.now += 1;
+    const next = room.join("next");
+    room.now += 1;
+    const stays = room.join("stays");
+    room.now += 61_000;
+    room.alarm({ [stays.id]: room.now - 1000 });
+    expect(room.closed.get(op.id)).toBe(4000);
+    expect(room.closed.get(next.id)).toBe(4000);
+    expect(room.members.map((m) => [m.username, m.operator])).toEqual([["stays", true]]);
+    const notices = room
+      .frames(stays.id)
+      .flatMap((f) => (f.type === "system" ? [`${f.payload.event}:${f.payload.username}`] : []));
+    expect(notices.slice(-3)).toEqual(["leave:op", "operator:stays", "leave:next"]);
+  });
+});

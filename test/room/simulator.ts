@@ -1,4 +1,4 @@
-import { nameKey, parseClientFrame, type ServerFrame } from "../../src/protocol";
+import { parseClientFrame, type ServerFrame } from "../../src/protocol";
 import { DEFAULT_CONFIG, type RoomConfig } from "../../src/room/config";
 import {
   disconnect,
@@ -13,7 +13,13 @@ import {
   type SentRecord,
   type Transition,
 } from "../../src/room/hub";
+import { nameKeys } from "../../src/room/name-skeleton";
 import { Roster } from "../../src/room/roster";
+
+function sameLook(a: string, b: string): boolean {
+  const keys = new Set(nameKeys(a));
+  return nameKeys(b).some((k) => keys.has(k));
+}
 
 /**
  * Runs the pure hub the way the Durable Object does, with inboxes instead of
@@ -31,7 +37,7 @@ export class RoomSimulator {
   readonly sent = new Map<string, SentRecord>();
   readonly closed = new Map<string, number>();
   readonly logs: LogEntry[] = [];
-  readonly bans: { name: string; session: string | null }[] = [];
+  readonly bans: { name: string; session: string | null; until: number | null }[] = [];
   now = Date.UTC(2026, 10, 23, 12, 0, 0);
   readonly context: RoomContext;
   #ids = 0;
@@ -42,10 +48,13 @@ export class RoomSimulator {
       privacy,
       epoch: "sim-epoch",
       findSent: (session, clientId) => this.sent.get(`${session} ${clientId}`) ?? null,
-      listBans: () => this.bans.map((b) => ({ username: b.name, at: this.now, until: null })),
+      listBans: () => this.bans.map((b) => ({ username: b.name, at: this.now, until: b.until })),
+      // Names match by look, as the room's ban table matches them.
       isBanned: (username, session) =>
         this.bans.some(
-          (b) => (username !== null && b.name === nameKey(username)) || (session !== null && b.session === session),
+          (b) =>
+            (b.until === null || b.until > this.now) &&
+            ((username !== null && sameLook(b.name, username)) || (session !== null && b.session === session)),
         ),
     };
   }
@@ -138,11 +147,11 @@ export class RoomSimulator {
           this.closed.set(effect.to, effect.code);
           break;
         case "ban":
-          this.bans.push({ name: nameKey(effect.username), session: effect.session });
+          this.bans.push({ name: effect.username, session: effect.session, until: effect.until });
           break;
         case "unban":
           for (let i = this.bans.length - 1; i >= 0; i--) {
-            if (this.bans[i]?.name === nameKey(effect.username)) this.bans.splice(i, 1);
+            if (sameLook(this.bans[i]?.name ?? "", effect.username)) this.bans.splice(i, 1);
           }
           break;
         case "log":
