@@ -7,17 +7,7 @@ import {
   parseServerData,
   type ServerFrame,
 } from "../protocol";
-
-/** How often an open connection sends the `ping` heartbeat; well inside the idle timeout. */
-export const HEARTBEAT_MS = 25_000;
-/** How long a `ping` may go unanswered (by `pong` or any other frame) before the connection counts as lost. */
-export const PONG_DEADLINE_MS = 5_000;
-/**
- * How long the line may stay silent after a message was sent before a `ping`
- * checks it. An ack normally comes within milliseconds; waiting for the next
- * heartbeat would leave a message on a dead connection for up to half a minute.
- */
-export const QUIET_AFTER_SEND_MS = 3_000;
+import { Heartbeat } from "./heartbeat";
 
 export type ConnectionStatus = "connecting" | "open" | "reconnecting" | "closed";
 
@@ -67,21 +57,13 @@ export function joinUrl(origin: string, room: string, join: JoinQuery): string {
 /**
  * One room's socket, shared by the web app and the terminal client.
  * Reconnection with backoff is partysocket's; this adds the protocol's rules:
- * resume with `since` and `epoch`, heartbeat while open, notice a connection
- * that stopped answering, and stop on the close codes after which retrying
+ * resume with `since` and `epoch`, the heartbeat (which notices a connection
+ * that stopped answering), and stop on the close codes after which retrying
  * would be refused again.
  */
 export class RoomConnection {
   readonly #socket: ReconnectingWebSocket;
-  #heartbeat: ReturnType<typeof setInterval> | undefined;
-  /** Set while a ping waits for its answer. */
-  #deadline: ReturnType<typeof setTimeout> | undefined;
-  /** Set while a sent message waits to hear anything back. */
-  #probe: ReturnType<typeof setTimeout> | undefined;
-  /** Counts incoming messages of any kind: a ping is answered when this moves. */
-  #heard = 0;
-  /** `#heard` when the probe's send went out. */
-  #probeHeard = 0;
+  readonly #heartbeat: Heartbeat;
   /** Set once this client sent `quit`: the server's 1000 then ends the visit. */
   #leaving = false;
   /** Set by close(): the app is done with this connection and wants no more events. */
@@ -106,22 +88,27 @@ export class RoomConnection {
       shouldReconnectOnClose: (event: CloseEvent) => !final(event.code),
       ...(params.WebSocket ? { WebSocket: params.WebSocket } : {}),
     });
+    // Silence after a ping: partysocket closes this socket and connects again,
+    // and its close event reports "reconnecting".
+    this.#heartbeat = new Heartbeat(
+      () => this.sendRaw("ping"),
+      () => this.#socket.reconnect(CloseCode.normal, "no answer to ping"),
+    );
     events.status("connecting", 0);
     this.#socket.addEventListener("open", () => {
       if (this.#closed) return;
-      this.#stopTimers();
-      this.#heartbeat = setInterval(() => this.#ping(), HEARTBEAT_MS);
+      this.#heartbeat.start();
       events.status("open", 0);
     });
     this.#socket.addEventListener("message", (event: MessageEvent) => {
-      this.#heard++;
+      this.#heartbeat.heard();
       const data: unknown = event.data;
       if (this.#closed || typeof data !== "string") return;
       const frames = parseServerData(data);
       if (frames.length > 0) events.frames(frames);
     });
     this.#socket.addEventListener("close", (event: CloseEvent) => {
-      this.#stopTimers();
+      this.#heartbeat.stop();
       if (this.#closed) return;
       if (final(event.code)) {
         events.ended(event.code, event.reason);
@@ -146,15 +133,7 @@ export class RoomConnection {
    */
   sendMessage(frame: object): boolean {
     if (!this.send(frame)) return false;
-    // A probe already waiting on an earlier send that got no answer either is the sooner one; keep it.
-    if (this.#probe === undefined || this.#heard !== this.#probeHeard) {
-      clearTimeout(this.#probe);
-      this.#probeHeard = this.#heard;
-      this.#probe = setTimeout(() => {
-        this.#probe = undefined;
-        if (this.#heard === this.#probeHeard) this.#ping();
-      }, QUIET_AFTER_SEND_MS);
-    }
+    this.#heartbeat.expectAnswer();
     return true;
   }
 
@@ -171,39 +150,7 @@ export class RoomConnection {
   close(): void {
     if (this.isOpen) this.sendRaw("/quit");
     this.#closed = true;
-    this.#stopTimers();
+    this.#heartbeat.stop();
     this.#socket.close(1000, "left");
-  }
-
-  /** Sends the heartbeat; silence until the deadline means the connection is gone. */
-  #ping(): void {
-    if (!this.isOpen || this.#deadline !== undefined) return;
-    const heard = this.#heard;
-    this.#socket.send("ping");
-    this.#deadline = setTimeout(() => {
-      this.#deadline = undefined;
-      if (this.#heard === heard) this.#lost();
-    }, PONG_DEADLINE_MS);
-  }
-
-  /**
-   * The connection is open as far as the browser knows, but nothing answers
-   * (a frozen server, a network that dropped without a close). Say so and
-   * start over: partysocket closes this socket and connects again, and its
-   * close event reports "reconnecting".
-   */
-  #lost(): void {
-    if (this.#closed) return;
-    this.#stopTimers();
-    this.#socket.reconnect(CloseCode.normal, "no answer to ping");
-  }
-
-  #stopTimers(): void {
-    clearInterval(this.#heartbeat);
-    clearTimeout(this.#deadline);
-    clearTimeout(this.#probe);
-    this.#heartbeat = undefined;
-    this.#deadline = undefined;
-    this.#probe = undefined;
   }
 }

@@ -1,5 +1,6 @@
 import ReconnectingWebSocket from "partysocket/ws";
-import { type MatchServerPayloads, MatchType, parseMatchServerData } from "../protocol";
+import { CloseCode, type MatchServerPayloads, MatchType, parseMatchServerData } from "../protocol";
+import { Heartbeat } from "./heartbeat";
 
 export interface MatchEvents {
   waiting(position: number, waiting: number): void;
@@ -10,10 +11,13 @@ export interface MatchEvents {
 /**
  * The line to the stranger matchmaker, shared by the web app and the terminal
  * client. It stays open while the person chats, so "next" queues again at
- * once, and after a dropped connection it queues again by itself.
+ * once, and after a dropped connection it queues again by itself. The
+ * heartbeat keeps a waiting person in the line (the matchmaker drops
+ * silent ones) and notices a matchmaker that stopped answering.
  */
 export class MatchConnection {
   readonly #socket: ReconnectingWebSocket;
+  readonly #heartbeat: Heartbeat;
   #wantsQueue = false;
 
   constructor(
@@ -29,10 +33,17 @@ export class MatchConnection {
       maxReconnectionDelay: 10_000,
       ...(WebSocketClass ? { WebSocket: WebSocketClass } : {}),
     });
+    this.#heartbeat = new Heartbeat(
+      () => this.#socket.readyState === 1 && this.#socket.send("ping"),
+      () => this.#socket.reconnect(CloseCode.normal, "no answer to ping"),
+    );
     this.#socket.addEventListener("open", () => {
+      this.#heartbeat.start();
       if (this.#wantsQueue) this.#send();
     });
+    this.#socket.addEventListener("close", () => this.#heartbeat.stop());
     this.#socket.addEventListener("message", (event: MessageEvent) => {
+      this.#heartbeat.heard();
       const frame = parseMatchServerData(String(event.data));
       if (!frame) return;
       switch (frame.type) {
@@ -58,11 +69,13 @@ export class MatchConnection {
 
   close(): void {
     this.#wantsQueue = false;
+    this.#heartbeat.stop();
     this.#socket.close(1000, "done");
   }
 
   #send(): void {
     this.#socket.send(JSON.stringify({ type: MatchType.joinQueue, payload: this.interests }));
+    this.#heartbeat.expectAnswer();
   }
 }
 

@@ -1,12 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import {
-  type ConnectionStatus,
-  HEARTBEAT_MS,
-  joinUrl,
-  PONG_DEADLINE_MS,
-  QUIET_AFTER_SEND_MS,
-  RoomConnection,
-} from "../../src/client/connection";
+import { type ConnectionStatus, joinUrl, RoomConnection } from "../../src/client/connection";
+import { HEARTBEAT_MS, PONG_DEADLINE_MS, QUIET_AFTER_SEND_MS } from "../../src/client/heartbeat";
+import { MatchConnection } from "../../src/client/match-connection";
 
 /** A WebSocket the test drives by hand: it opens, answers and closes when told to. */
 class FakeSocket extends EventTarget {
@@ -157,5 +152,34 @@ describe("the room connection's heartbeat", () => {
     expect(statuses).toEqual(["connecting", "open"]);
     expect(ended).toEqual([]);
     expect(FakeSocket.all).toHaveLength(1);
+  });
+});
+
+describe("the matchmaker connection's heartbeat", () => {
+  it("pings while waiting in line, and connects again and requeues when the pings go unanswered", async () => {
+    const matched: string[] = [];
+    const connection = new MatchConnection(
+      "ws://test",
+      { username: "ann", session: "session-1" },
+      { tags: ["chess"], wants: [] },
+      { waiting: () => {}, matched: (m) => matched.push(m.partner), error: () => {} },
+      FakeSocket,
+    );
+    connection.queue();
+    await vi.advanceTimersByTimeAsync(0);
+    latest().open();
+    expect(latest().sent).toEqual(['{"type":"joinQueue","payload":{"tags":["chess"],"wants":[]}}']);
+    latest().receive('{"type":"queueJoined","payload":{"position":1,"waiting":1}}');
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_MS);
+    expect(latest().sent.at(-1)).toBe("ping");
+    latest().receive("pong");
+    await vi.advanceTimersByTimeAsync(HEARTBEAT_MS + PONG_DEADLINE_MS);
+    expect(FakeSocket.all).toHaveLength(1);
+    // From here on nothing answers.
+    await vi.advanceTimersByTimeAsync(1);
+    expect(FakeSocket.all).toHaveLength(2);
+    latest().open();
+    expect(latest().sent).toEqual(['{"type":"joinQueue","payload":{"tags":["chess"],"wants":[]}}']);
+    connection.close();
   });
 });
