@@ -20,7 +20,7 @@ import {
 } from "../protocol";
 import { type RoomConfig, readConfig } from "../room/config";
 import { answerCode } from "../room/connections";
-import { distinctNames, findPartner, positionOf, positionUpdates, type Waiting } from "./queue";
+import { distinctNames, findPartner, joinTime, positionOf, positionUpdates, type Waiting } from "./queue";
 import { matchSecret } from "./secret";
 import { admitFrame, type FrameLimit, lastActive, newSeeker, readSeeker, type Seeker, writeSeeker } from "./seeker";
 import { signTicket, TICKET_TTL_MS } from "./ticket";
@@ -167,8 +167,12 @@ export class Matchmaker extends DurableObject<Env> {
       const error = { code: ErrorCode.unavailable, message: "matchmaking needs MATCH_SECRET" };
       return send(ws, matchFrame("error", error));
     }
-    const me: Waiting = { id: seeker.id, username: seeker.username, session: seeker.session, ...wish, since: now };
     const line = this.#line(now);
+    const since = joinTime(
+      line.map((entry) => entry.waiting),
+      now,
+    );
+    const me: Waiting = { id: seeker.id, username: seeker.username, session: seeker.session, ...wish, since };
     const partner = findPartner(
       line.map((entry) => entry.waiting),
       me,
@@ -176,9 +180,9 @@ export class Matchmaker extends DurableObject<Env> {
     const partnerEntry = partner && line.find((entry) => entry.waiting.id === partner.id);
     if (!partnerEntry) {
       const place = positionOf([...line.map((entry) => entry.waiting), me], me.id);
-      writeSeeker(ws, { ...seeker, queued: { tags: me.tags, wants: me.wants, since: now }, told: place.position });
+      writeSeeker(ws, { ...seeker, queued: { tags: me.tags, wants: me.wants, since }, told: place.position });
       send(ws, matchFrame(MatchType.queueJoined, place));
-      // Joins in the same millisecond are ordered by id, so a newcomer may land ahead of someone.
+      // A newcomer joins at the back and moves nobody, but silent waiters evicted on the way may have.
       this.#lineMoved();
       await this.#wantAlarmBy(now + this.#config.idleTimeoutMs);
       return;

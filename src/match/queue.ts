@@ -24,7 +24,16 @@ export function compatible(a: Waiting, b: Waiting): boolean {
   return a.id !== b.id && a.session !== b.session && satisfies(a.wants, b.tags) && satisfies(b.wants, a.tags);
 }
 
-/** First come, first served; the connection id breaks ties between joins in the same millisecond. */
+/**
+ * When a newcomer joins the line: now, but always after everyone already in
+ * it. The runtime's clock only moves between I/O, so two joins in a row often
+ * read the same millisecond, and the order they came in would be lost.
+ */
+export function joinTime(queue: readonly Waiting[], now: number): number {
+  return queue.reduce((latest, w) => Math.max(latest, w.since + 1), now);
+}
+
+/** First come, first served; the connection id keeps the order total. */
 function inLine(queue: readonly Waiting[]): Waiting[] {
   return [...queue].sort((a, b) => a.since - b.since || a.id.localeCompare(b.id));
 }

@@ -3,6 +3,7 @@ import {
   compatible,
   distinctNames,
   findPartner,
+  joinTime,
   positionOf,
   positionUpdates,
   satisfies,
@@ -117,5 +118,13 @@ describe("parseMatchFrame", () => {
       ok: false,
       error: { code: "unknown_type" },
     });
+  });
+});
+
+describe("joinTime", () => {
+  it("puts a newcomer after everyone waiting, even within one millisecond", () => {
+    expect(joinTime([], 500)).toBe(500);
+    expect(joinTime([person("a", [], [], 500), person("b", [], [], 501)], 500)).toBe(502);
+    expect(joinTime([person("a", [], [], 100)], 500)).toBe(500);
   });
 });
