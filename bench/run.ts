@@ -125,6 +125,8 @@ async function main() {
         RATE_LIMIT_PER_SECOND: "1000000",
         MAX_CONNECTIONS: "100000",
         IDLE_TIMEOUT_SECONDS: "3600",
+        // Every benchmark client comes from one address: the join storm alone is 1,000 joins.
+        JOIN_RATE_PER_MINUTE: "10000000",
       },
     });
     base = server.url;
