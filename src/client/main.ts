@@ -158,10 +158,17 @@ class ChatView {
     this.#input.focus();
   }
 
-  leave(): void {
+  /** Leaves the room; returns what to tell the person about messages not delivered, if any. */
+  leave(): string {
     this.#abort.abort();
     clearTimeout(this.#holdTimer);
     this.#connection.close();
+    const unsent = this.#outbox.items.length;
+    if (unsent === 0) return "";
+    const messages = unsent === 1 ? "1 message was" : `${unsent} messages were`;
+    return this.#partner
+      ? `${messages} not delivered to ${this.#partner}.`
+      : `${messages} not delivered yet; kept for when you come back to #${this.#model.room} in this tab.`;
   }
 
   #onFrames(frames: ServerFrame[]): void {
@@ -453,14 +460,14 @@ function show(screen: "start" | "chat" | "waiting"): void {
 }
 
 function showStart(message = "", room?: string): void {
-  current?.leave();
+  const unsent = current?.leave() ?? "";
   current = null;
   stranger?.close();
   stranger = null;
   document.title = "Hallway";
   document.body.classList.remove("stranger");
   show("start");
-  $("start-error").textContent = message;
+  $("start-error").textContent = [message, unsent].filter(Boolean).join(" ");
   const roomInput = $<HTMLInputElement>("start-room");
   if (room) roomInput.value = room;
   const nameInput = $<HTMLInputElement>("start-name");
@@ -479,11 +486,11 @@ function showStranger(): void {
     wants: parseTags($<HTMLInputElement>("start-wants").value).slice(0, MAX_TAGS),
   };
   const waiting = () => {
-    current?.leave();
+    const unsent = current?.leave() ?? "";
     current = null;
     document.title = "Finding someone… · Hallway";
     $("waiting-status").textContent = "connecting to the matchmaker…";
-    $("waiting-error").textContent = "";
+    $("waiting-error").textContent = unsent;
     show("waiting");
   };
   const queue = new MatchConnection(socketOrigin(), { username: name, session: sessionId() }, interests, {

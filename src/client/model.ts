@@ -8,6 +8,7 @@ import {
   SystemEvent,
   type UserSummary,
 } from "../protocol";
+import { localTime } from "./clock";
 
 /**
  * What the chat view shows, and how each server frame changes it. Pure, so
@@ -198,6 +199,13 @@ export function applyFrame(model: ChatModel, frame: ServerFrame, now = Date.now(
         appended,
       );
       break;
+    case ServerType.bans: {
+      const { bans } = frame.payload;
+      const until = (ts: number | null) => (ts === null ? "" : ` until ${localTime(ts)}`);
+      const rows = bans.length === 0 ? ["nobody is banned here"] : bans.map((b) => `${b.username}${until(b.until)}`);
+      add(model, { kind: "info", id: null, title: "Bans", rows, ts: now }, appended);
+      break;
+    }
     case ServerType.pong:
     case ServerType.error:
       break;

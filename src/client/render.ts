@@ -1,5 +1,6 @@
 import { ClientType, type UserSummary } from "../protocol";
-import { el, localTime } from "./dom";
+import { localTime } from "./clock";
+import { el } from "./dom";
 import type { Line } from "./model";
 import type { Outgoing } from "./outbox";
 

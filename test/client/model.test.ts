@@ -94,6 +94,19 @@ const history = (messages: (HistoryFrame | DmFrame)[], truncated = false, reset 
 });
 const ids = (lines: { id: number | null; kind: string }[]) => lines.map((l) => (l.kind === "gap" ? "gap" : l.id));
 
+describe("command replies", () => {
+  it("shows the operator's ban list as an info line", () => {
+    const model = emptyModel("r");
+    const none = applyFrame(model, { type: "bans", payload: { bans: [] } }, 5);
+    expect(none.appended).toMatchObject([{ kind: "info", title: "Bans", rows: ["nobody is banned here"] }]);
+    const some = applyFrame(model, {
+      type: "bans",
+      payload: { bans: [{ username: "mallory", at: 1, until: null }] },
+    });
+    expect(some.appended).toMatchObject([{ kind: "info", rows: ["mallory"] }]);
+  });
+});
+
 describe("resuming", () => {
   it("remembers the epoch from welcome, to send back on reconnect", () => {
     const model = emptyModel("r");

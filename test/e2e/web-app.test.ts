@@ -356,6 +356,9 @@ describe("the web app in Chromium", () => {
     await say(alice, "/msg nobody one more");
     await alice.locator('#outbox .line.pending[data-state="failed"]', { hasText: "one more" }).waitFor();
     await screenshot(alice, "failed.png");
+    await alice.setViewportSize({ width: 390, height: 760 });
+    await screenshot(alice, "failed-phone.png");
+    expect(await alice.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
     const carol = await person(r, "carol");
     await failed.locator("button.retry").click();
