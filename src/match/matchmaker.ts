@@ -103,7 +103,8 @@ export class Matchmaker extends DurableObject<Env> {
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const found = readSeeker(ws);
-    if (!found) return;
+    // A socket this object is closing (idle, flooding) may still deliver a frame; it must not queue again.
+    if (!found || ws.readyState !== WebSocket.OPEN) return;
     const now = Date.now();
     const admitted = admitFrame(found, this.#limit, now);
     const seeker = admitted.seeker;
