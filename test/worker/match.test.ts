@@ -117,15 +117,22 @@ describe("stranger matching", () => {
     expect((await again.waitFor("error")).payload.code).toBe("forbidden");
     expect((await again.closed).code).toBe(4403);
 
-    // ben's connection drops: once his reconnect grace ends, the room forgets everything.
+    // ben's connection drops: once his reconnect grace ends, the room deletes all of its storage.
     benRoom.close();
     await benRoom.closed;
-    const rows = () =>
-      runInDurableObject(
-        env.CHAT_ROOM.getByName(a.room),
-        (_, state) => state.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM history").one().n,
-      );
-    await vi.waitFor(async () => expect(await rows()).toBe(0), { timeout: 5000, interval: 200 });
+    const leftovers = () =>
+      runInDurableObject(env.CHAT_ROOM.getByName(a.room), async (_, state) => ({
+        tables: state.storage.sql
+          .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%'")
+          .toArray()
+          .map((r) => r.name),
+        keys: [...state.storage.kv.list()].length,
+        alarm: await state.storage.getAlarm(),
+      }));
+    await vi.waitFor(async () => expect(await leftovers()).toEqual({ tables: [], keys: 0, alarm: null }), {
+      timeout: 6000,
+      interval: 200,
+    });
     // ben can go back to the queue.
     queue(ben, [t]);
     expect(await queued(ben)).toEqual({ position: 1, waiting: 1 });
