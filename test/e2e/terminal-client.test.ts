@@ -201,4 +201,22 @@ describe("the terminal client", () => {
     const got = alice.lines.flatMap((l) => /<bot> (line \d+)$/.exec(l)?.[1] ?? []);
     expect(got).toEqual(sent);
   });
+
+  it("says so and starts over when the room's history was wiped (a new epoch)", async () => {
+    const r = room("wiped");
+    const alice = await joined(r, "alice");
+    alice.type("from the old world");
+    await alice.waitForLine(/<alice> from the old world$/);
+    // The same address, but empty storage: the room comes back with a new epoch and ids from 1.
+    const { port } = server;
+    await server.stop();
+    await alice.waitForStderr(/connection lost; reconnecting/);
+    server = await startDevServer({ port, vars });
+    await alice.waitForLine(/^\* this room's history was reset; showing it from the start$/, 45_000);
+    alice.type("in the new one");
+    await alice.waitForLine(/<alice> in the new one$/);
+    // The fresh replay was shown: alice's join in the new room, after the notice.
+    const reset = alice.lines.findIndex((l) => l.includes("history was reset"));
+    expect(alice.lines.slice(reset).some((l) => l.endsWith("* alice joined"))).toBe(true);
+  });
 });

@@ -510,6 +510,25 @@ describe("the web app across server restarts", () => {
     expect(await notices(bob)).toEqual(bobNotices);
   });
 
+  it("starts the view afresh when the room's history was wiped (a new epoch)", async () => {
+    const r = room("wiped");
+    const alice = await person(r, "alice");
+    await say(alice, "from the old world");
+    await seeLine(alice, "from the old world");
+    // The same address, but empty storage: the room comes back with a new epoch and ids from 1.
+    const { port } = server;
+    await server.stop();
+    await alice.locator('#status[data-state="reconnecting"]').waitFor({ timeout: 15_000 });
+    server = await startDevServer({ port, vars: restartVars });
+    await waitConnected(alice, 45_000);
+    await alice.locator("#notice", { hasText: "history was reset" }).waitFor();
+    await seeLine(alice, "alice joined", ".line.system");
+    expect(await messageTexts(alice)).toEqual([]);
+    await say(alice, "in the new one");
+    await seeLine(alice, "in the new one");
+    expect(await messageTexts(alice)).toEqual(["in the new one"]);
+  });
+
   it("lists someone whose connection dropped as away while the grace runs", async () => {
     const r = room("away");
     const alice = await person(r, "alice");
