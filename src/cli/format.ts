@@ -91,6 +91,8 @@ export function formatFrame(frame: ServerFrame, me: string | null, c: Palette = 
     case ServerType.userCount:
     case ServerType.pong:
     case ServerType.ack:
+    case ServerType.typing:
+    case ServerType.messageUpdated:
       return [];
   }
 }

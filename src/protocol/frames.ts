@@ -1,7 +1,8 @@
 /**
- * The wire protocol, version 1.1: every frame is JSON `{type, payload}`.
- * v1.1 adds only optional fields and new frames (`clientId`, `ack`, `epoch`,
- * `reset`, `away`), so a v1 client keeps working.
+ * The wire protocol, version 1.2: every frame is JSON `{type, payload}`.
+ * v1.1 added `clientId`, `ack`, `epoch`, `reset` and `away`; v1.2 adds
+ * message actions (reply, edit, delete, react), mentions and typing. Both add
+ * only optional fields and new frames, so a v1 client keeps working.
  * This file is the only place frame types are spelled; the room, the web app
  * and the terminal client all import from here.
  */
@@ -41,14 +42,29 @@ export const ErrorCode = {
   alreadyQueued: "already_queued",
   notQueued: "not_queued",
   unavailable: "unavailable",
+  /** Editing someone else's message, or deleting it without being the operator. */
+  notAllowed: "not_allowed",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+/** Reactions to a message: emoji to the names that chose it, in the order each emoji was first used. */
+export type Reactions = Record<string, string[]>;
 
 export interface ChatMessagePayload {
   id: number;
   username: string;
+  /** Empty once the message is deleted. */
   message: string;
   ts: number;
+  /** The chat message this one answers. */
+  replyTo?: number;
+  /** People in the room named with `@name`, as the room spells their names. */
+  mentions?: string[];
+  /** Set once edited: when. */
+  editedAt?: number;
+  /** Set once deleted; the text is gone. */
+  deleted?: true;
+  reactions?: Reactions;
 }
 
 export interface SystemPayload {
@@ -94,6 +110,10 @@ export interface ServerPayloads {
   };
   /** The room's bans in force, oldest first; to the operator only. `until` null: for good. */
   bans: { bans: { username: string; at: number; until: number | null }[] };
+  /** A chat message changed: edited (`message`, `editedAt`), deleted (`deleted`, no `message`), or its reactions. */
+  messageUpdated: { id: number; message?: string; editedAt?: number; deleted?: true; reactions?: Reactions };
+  /** Someone is typing; show it for a few seconds, or until their message arrives. */
+  typing: { username: string };
   /** A chatMessage or dm that carried `clientId` was delivered (or had been, with `duplicate`). */
   ack: { clientId: string; id: number; ts: number; duplicate?: true };
   chatMessage: ChatMessagePayload;
@@ -119,7 +139,12 @@ export interface ErrorPayload {
 /** Payload of each client-to-server frame, keyed by its `type`. */
 export interface ClientPayloads {
   /** `clientId`: the sender's own id for this send, so a resend is never delivered twice. */
-  chatMessage: { message: string; clientId?: string };
+  chatMessage: { message: string; clientId?: string; replyTo?: number };
+  /** Message actions take a `clientId` too: a resent reaction must not toggle twice. */
+  edit: { id: number; message: string; clientId?: string };
+  delete: { id: number; clientId?: string };
+  react: { id: number; emoji: string; clientId?: string };
+  typing: Record<string, never>;
   dm: { to: string; message: string; clientId?: string };
   users: Record<string, never>;
   stats: Record<string, never>;
@@ -162,12 +187,18 @@ export const ServerType = {
   help: "help",
   pong: "pong",
   bans: "bans",
+  messageUpdated: "messageUpdated",
+  typing: "typing",
   ack: "ack",
   error: "error",
 } as const satisfies { [K in ServerFrameType]: K };
 
 export const ClientType = {
   chatMessage: "chatMessage",
+  edit: "edit",
+  delete: "delete",
+  react: "react",
+  typing: "typing",
   dm: "dm",
   users: "users",
   stats: "stats",
@@ -193,6 +224,11 @@ export function clientFrame<K extends ClientFrameType>(type: K, payload: ClientP
 /** The commands a person can type, in the order `help` lists them. */
 export const COMMANDS: readonly CommandHelp[] = [
   { usage: "/msg <user> <text>", description: "send a direct message only that user sees" },
+  { usage: "/reply <id> <text>", description: "answer message <id>" },
+  { usage: "/edit <id> <text>", description: "change a message of yours" },
+  { usage: "/delete <id>", description: "take back a message of yours (the operator: anyone's)" },
+  { usage: "/react <id> <emoji>", description: "add or remove your reaction to a message" },
+  { usage: "/typing", description: "tell the room you are typing (clients send this for you)" },
   { usage: "/users", description: "list who is in the room (alias /who)" },
   { usage: "/stats", description: "show your connection's statistics" },
   { usage: "/help", description: "show this list" },

@@ -1,3 +1,5 @@
+export * from "./actions";
+export * from "./emoji";
 export * from "./envelope";
 export * from "./frames";
 export * from "./limits";

@@ -19,6 +19,15 @@ export const HISTORY_PAGE_MAX = 100;
 
 export const MAX_USERNAME_LENGTH = 32;
 
+/** Distinct emoji one message may carry. */
+export const MAX_REACTIONS = 20;
+
+/** Typing notices: at most one per member this often is passed on; clients show one this long. */
+export const TYPING_INTERVAL_MS = 2000;
+export const TYPING_SHOWN_MS = 6000;
+/** Rooms bigger than this pass no typing notices at all: in a crowd they are noise. */
+export const TYPING_MAX_ROOM = 100;
+
 /** Longest timed ban, in minutes (a year); longer is for good, which is what a ban without minutes is. */
 export const MAX_BAN_MINUTES = 525_600;
 

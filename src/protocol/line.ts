@@ -1,3 +1,4 @@
+import { deleteMessage, editMessage, reactTo } from "./actions";
 import { ClientType, clientFrame, ErrorCode } from "./frames";
 import { MAX_MESSAGE_LENGTH } from "./limits";
 import { chatMessage, directMessage, fail, moderation, type ParseResult } from "./result";
@@ -23,6 +24,25 @@ export function parseLine(raw: string, maxLength = MAX_MESSAGE_LENGTH): ParseRes
       if (!split) return fail(ErrorCode.badMessage, "usage: /msg <user> <text>");
       return directMessage(split[1] ?? "", split[2] ?? "", maxLength);
     }
+    case "reply":
+    case "edit": {
+      const split = /^(\d{1,15})\s+([\s\S]*)$/.exec(rest);
+      if (!split) return fail(ErrorCode.badMessage, `usage: /${name} <id> <text>`);
+      const id = Number(split[1]);
+      const text = split[2] ?? "";
+      return name === "reply" ? chatMessage(text, maxLength, undefined, id) : editMessage(id, text, maxLength);
+    }
+    case "delete": {
+      const id = /^(\d{1,15})\s*$/.exec(rest)?.[1];
+      return id === undefined ? fail(ErrorCode.badMessage, "usage: /delete <id>") : deleteMessage(Number(id));
+    }
+    case "react": {
+      const split = /^(\d{1,15})\s+(\S+)\s*$/.exec(rest);
+      if (!split) return fail(ErrorCode.badMessage, "usage: /react <id> <emoji>");
+      return reactTo(Number(split[1]), split[2] ?? "");
+    }
+    case "typing":
+      return { ok: true, frame: clientFrame(ClientType.typing, {}) };
     case "users":
     case "who":
       return { ok: true, frame: clientFrame(ClientType.users, {}) };

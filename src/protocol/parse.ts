@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { deleteMessage, editMessage, reactTo } from "./actions";
 import { readEnvelope } from "./envelope";
 import { ClientType, clientFrame, ErrorCode } from "./frames";
 import { MAX_MESSAGE_LENGTH } from "./limits";
@@ -9,7 +10,10 @@ import { CLIENT_ID, chatMessage, directMessage, fail, isClientId, moderation, ty
 // so older clients that send extra fields keep working.
 const ClientId = v.optional(v.pipe(v.string(), v.regex(CLIENT_ID)));
 const PayloadSchemas = {
-  chatMessage: v.looseObject({ message: v.string(), clientId: ClientId }),
+  chatMessage: v.looseObject({ message: v.string(), clientId: ClientId, replyTo: v.optional(v.number()) }),
+  edit: v.looseObject({ id: v.number(), message: v.string(), clientId: ClientId }),
+  delete: v.looseObject({ id: v.number(), clientId: ClientId }),
+  react: v.looseObject({ id: v.number(), emoji: v.string(), clientId: ClientId }),
   dm: v.looseObject({ to: v.string(), message: v.string(), clientId: ClientId }),
   moderation: v.looseObject({ username: v.string() }),
   ban: v.looseObject({ username: v.string(), minutes: v.optional(v.number()) }),
@@ -35,8 +39,23 @@ function parseEnvelope(raw: string, maxLength: number): ParseResult {
   switch (type) {
     case ClientType.chatMessage: {
       const p = v.safeParse(PayloadSchemas.chatMessage, payload);
-      if (!p.success) return refused(payload, "chatMessage needs payload.message as a string");
-      return chatMessage(p.output.message, maxLength, p.output.clientId);
+      if (!p.success) return refused(payload, "chatMessage needs payload.message as a string (and replyTo as an id)");
+      return chatMessage(p.output.message, maxLength, p.output.clientId, p.output.replyTo);
+    }
+    case ClientType.edit: {
+      const p = v.safeParse(PayloadSchemas.edit, payload);
+      if (!p.success) return refused(payload, "edit needs payload.id as a message id and payload.message as a string");
+      return editMessage(p.output.id, p.output.message, maxLength, p.output.clientId);
+    }
+    case ClientType.delete: {
+      const p = v.safeParse(PayloadSchemas.delete, payload);
+      if (!p.success) return refused(payload, "delete needs payload.id as a message id");
+      return deleteMessage(p.output.id, p.output.clientId);
+    }
+    case ClientType.react: {
+      const p = v.safeParse(PayloadSchemas.react, payload);
+      if (!p.success) return refused(payload, "react needs payload.id as a message id and payload.emoji as one emoji");
+      return reactTo(p.output.id, p.output.emoji, p.output.clientId);
     }
     case ClientType.dm: {
       const p = v.safeParse(PayloadSchemas.dm, payload);
@@ -59,6 +78,7 @@ function parseEnvelope(raw: string, maxLength: number): ParseResult {
       }
       return moderation(type, p.output.username, p.output.minutes);
     }
+    case ClientType.typing:
     case ClientType.users:
     case ClientType.bans:
     case ClientType.stats:

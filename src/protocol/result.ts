@@ -48,14 +48,24 @@ function tagged(error: ProtocolError, clientId: string | undefined): ParseResult
   return { ok: false, error: clientId === undefined ? error : { ...error, clientId } };
 }
 
-export function chatMessage(raw: string, maxLength = MAX_MESSAGE_LENGTH, clientId?: string): ParseResult {
+export function chatMessage(
+  raw: string,
+  maxLength = MAX_MESSAGE_LENGTH,
+  clientId?: string,
+  replyTo?: number,
+): ParseResult {
   const message = cleanMessage(raw);
   const error = checkMessage(message, maxLength);
   if (error) return tagged(error, clientId);
-  return {
-    ok: true,
-    frame: clientFrame(ClientType.chatMessage, clientId === undefined ? { message } : { message, clientId }),
+  if (replyTo !== undefined && !(Number.isSafeInteger(replyTo) && replyTo > 0)) {
+    return tagged({ code: ErrorCode.badMessage, message: "replyTo is a message id" }, clientId);
+  }
+  const payload = {
+    message,
+    ...(clientId === undefined ? {} : { clientId }),
+    ...(replyTo === undefined ? {} : { replyTo }),
   };
+  return { ok: true, frame: clientFrame(ClientType.chatMessage, payload) };
 }
 
 export function directMessage(to: string, raw: string, maxLength = MAX_MESSAGE_LENGTH, clientId?: string): ParseResult {

@@ -338,6 +338,7 @@ export class ChatRoom extends DurableObject<Env> {
       privacy: this.#privacy(),
       epoch: this.#history.epoch(),
       findSent: (session, clientId) => this.#sent.find(session, clientId, Date.now()),
+      findMessage: (id) => this.#history.findMessage(id),
     };
   }
 
@@ -406,11 +407,14 @@ export class ChatRoom extends DurableObject<Env> {
         return;
       case "broadcast": {
         const { frame } = effect;
-        this.#outbox.broadcast(textOf(frame), urgencyOf(frame), frame.type === ServerType.userCount);
+        this.#outbox.broadcast(textOf(frame), urgencyOf(frame), frame.type === ServerType.userCount, effect.except);
         return;
       }
       case "record":
-        this.#history.append(effect.frame, textOf(effect.frame));
+        this.#history.append(effect.frame, textOf(effect.frame), effect.author ?? null);
+        return;
+      case "revise":
+        this.#history.revise(effect.frame, textOf(effect.frame));
         return;
       case "recordDm":
         this.#history.appendDm(effect.frame, effect.from, effect.to, textOf(effect.frame));
@@ -529,6 +533,7 @@ function urgencyOf(frame: ServerFrame): Urgency {
   switch (frame.type) {
     case ServerType.userCount:
     case ServerType.welcome:
+    case ServerType.typing:
       return "presence";
     case ServerType.system:
       return PRESENCE_EVENTS.has(frame.payload.event) ? "presence" : "chat";

@@ -8,6 +8,7 @@ import {
   type SystemEvent,
   serverFrame,
 } from "../protocol";
+import type { StoredMessage } from "./actions";
 import type { RoomConfig } from "./config";
 import type { Member, RosterView } from "./roster";
 
@@ -44,6 +45,8 @@ export interface RoomContext {
   epoch: string;
   /** A chatMessage or dm this session already sent with this clientId, within the dedup window. */
   findSent(session: string, clientId: string): SentRecord | null;
+  /** A chat message of this room as it stands, with its author's session; null when there is none. */
+  findMessage(id: number): StoredMessage | null;
 }
 
 /** One structured log line; the shell adds the room. Never carries message text. */
@@ -52,10 +55,12 @@ export type LogEntry = { event: string; username?: string } & Record<string, str
 export type Effect =
   /** Send a frame to one connection, after whatever was queued for it before. */
   | { kind: "send"; to: string; frame: ServerFrame }
-  /** Send a frame to every connection (serialized once). */
-  | { kind: "broadcast"; frame: ServerFrame }
-  /** Append to the room's durable history. */
-  | { kind: "record"; frame: HistoryFrame }
+  /** Send a frame to every connection (serialized once), but those in `except`. */
+  | { kind: "broadcast"; frame: ServerFrame; except?: readonly string[] }
+  /** Append to the room's durable history; a chat message with the session that wrote it. */
+  | { kind: "record"; frame: HistoryFrame; author?: string }
+  /** Replace a stored chat message with its current state (edited, deleted, reacted to). */
+  | { kind: "revise"; frame: HistoryFrame }
   /** Store a DM for its two parties, so each gets it on resume. */
   | { kind: "recordDm"; frame: DmFrame; from: string; to: string }
   /** Remember a send's clientId for the dedup window. */

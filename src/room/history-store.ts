@@ -1,4 +1,11 @@
-import { type DmFrame, HISTORY_RETENTION, type HistoryFrame, MAX_HISTORY, ServerType } from "../protocol";
+import {
+  type ChatMessagePayload,
+  type DmFrame,
+  HISTORY_RETENTION,
+  type HistoryFrame,
+  MAX_HISTORY,
+  ServerType,
+} from "../protocol";
 import { LazyTable } from "./lazy-table";
 
 interface Entry {
@@ -36,15 +43,25 @@ export class HistoryStore {
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
-    this.#history = new LazyTable(sql, "history", [
-      `CREATE TABLE IF NOT EXISTS history (
-        id INTEGER PRIMARY KEY,
-        ts INTEGER NOT NULL,
-        type TEXT NOT NULL,
-        frame TEXT NOT NULL
-      )`,
-      "CREATE INDEX IF NOT EXISTS history_by_type ON history (type, id)",
-    ]);
+    this.#history = new LazyTable(
+      sql,
+      "history",
+      [
+        `CREATE TABLE IF NOT EXISTS history (
+          id INTEGER PRIMARY KEY,
+          ts INTEGER NOT NULL,
+          type TEXT NOT NULL,
+          frame TEXT NOT NULL,
+          author TEXT
+        )`,
+        "CREATE INDEX IF NOT EXISTS history_by_type ON history (type, id)",
+      ],
+      // Rooms from before edits kept no author; their old messages simply cannot be edited.
+      (db) => {
+        const columns = db.exec<{ name: string }>("PRAGMA table_info(history)").toArray();
+        if (!columns.some((c) => c.name === "author")) db.exec("ALTER TABLE history ADD COLUMN author TEXT");
+      },
+    );
     this.#meta = new LazyTable(sql, "meta", [
       "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ]);
@@ -113,17 +130,48 @@ export class HistoryStore {
     }
   }
 
-  /** Stores an entry; `text` is its JSON, when the caller already has it. */
-  append(frame: HistoryFrame, text = JSON.stringify(frame)): void {
+  /** Stores an entry; `text` is its JSON, when the caller already has it; `author`, a chat message's session. */
+  append(frame: HistoryFrame, text = JSON.stringify(frame), author: string | null = null): void {
     const { id, ts } = frame.payload;
     this.#history.ensure();
-    this.#sql.exec("INSERT INTO history (id, ts, type, frame) VALUES (?, ?, ?, ?)", id, ts, frame.type, text);
+    this.#sql.exec(
+      "INSERT INTO history (id, ts, type, frame, author) VALUES (?, ?, ?, ?, ?)",
+      id,
+      ts,
+      frame.type,
+      text,
+      author,
+    );
     this.#durableId = Math.max(this.#durableId, id);
     const ring = frame.type === ServerType.chatMessage ? this.#chatRing() : this.#noticeRing();
     ring.push({ frame, text });
     if (ring.length > MAX_HISTORY) ring.shift();
     // Pruning is a range delete on an index; doing it every so often keeps appends cheap.
     if (++this.#appendsSincePrune >= 100) this.#prune();
+  }
+
+  /** A chat message as it stands, with its author's session (null where none was kept). */
+  findMessage(id: number): { payload: ChatMessagePayload; author: string | null } | null {
+    if (!this.#history.exists()) return null;
+    const row = this.#sql
+      .exec<{ frame: string; author: string | null }>(
+        "SELECT frame, author FROM history WHERE id = ? AND type = ?",
+        id,
+        ServerType.chatMessage,
+      )
+      .toArray()[0];
+    if (!row) return null;
+    const frame = decode(row);
+    return frame.type === ServerType.chatMessage ? { payload: frame.payload, author: row.author } : null;
+  }
+
+  /** Replaces a stored chat message with its current state, in storage and in the replay ring. */
+  revise(frame: HistoryFrame, text = JSON.stringify(frame)): void {
+    if (!this.#history.exists()) return;
+    this.#sql.exec("UPDATE history SET frame = ? WHERE id = ?", text, frame.payload.id);
+    const ring = this.#chatRing();
+    const at = ring.findIndex((e) => e.frame.payload.id === frame.payload.id);
+    if (at >= 0) ring[at] = { frame, text };
   }
 
   /** Stores a DM for its two parties. */

@@ -10,6 +10,7 @@ import {
   ServerType,
   serverFrame,
 } from "../protocol";
+import { edit, react, remove, typing } from "./actions";
 import {
   chain,
   closeMember,
@@ -37,6 +38,13 @@ export * from "./effects";
 export { disconnect, expire, type JoinOutcome, type JoinRequest, join, nextDeadline } from "./membership";
 export type { Member, RosterView } from "./roster";
 
+/** Whether a frame is a typing notice, read cheaply: they come often and are tiny. */
+function isTyping(raw: string | ArrayBuffer): boolean {
+  if (typeof raw !== "string" || raw.length > 64 || !/typing/i.test(raw)) return false;
+  const parsed = parseClientFrame(raw);
+  return parsed.ok && parsed.frame.type === ClientType.typing;
+}
+
 function utf8Length(text: string): number {
   return new TextEncoder().encode(text).byteLength;
 }
@@ -54,6 +62,12 @@ export function receive(
 ): Transition {
   const found = state.roster.byConn(conn);
   if (!found) return { lastId: state.lastId, effects: [] };
+  // Typing notices are hints sent as people type: they never count against the rate limit.
+  if (isTyping(raw)) {
+    const passed = typing(state, found, now);
+    const effects = passed.sender ? [...passed.effects, { kind: "update", member: passed.sender } as Effect] : [];
+    return { lastId: state.lastId, effects };
+  }
   const { config } = ctx;
   const taken = take(found.bucket, { burst: config.rateLimitBurst, perSecond: config.rateLimitPerSecond }, now);
   const sender: Member = { ...found, lastSeen: now, bucket: taken.bucket };
@@ -151,6 +165,14 @@ function handle(
   switch (frame.type) {
     case ClientType.chatMessage:
       return chat(state, ctx, sender, conn, frame.payload, now);
+    case ClientType.edit:
+      return edit(state, ctx, sender, conn, frame.payload, now);
+    case ClientType.delete:
+      return remove(state, ctx, sender, conn, frame.payload, now);
+    case ClientType.react:
+      return react(state, ctx, sender, conn, frame.payload, now);
+    case ClientType.typing:
+      return typing(state, sender, now);
     case ClientType.dm:
       return directMessage(state, ctx, sender, conn, frame.payload, now);
     case ClientType.users:

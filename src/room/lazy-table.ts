@@ -7,15 +7,19 @@ export class LazyTable {
   readonly #sql: SqlStorage;
   readonly #name: string;
   readonly #ddl: readonly string[];
+  /** Brings a table made by an older version up to date; run once per life, when the table is found. */
+  readonly #upgrade: ((sql: SqlStorage) => void) | undefined;
+  #upgraded = false;
   /** Known to exist; a "no" is not cached, since another store's write may create it. */
   #exists = false;
   /** The statements ran in this life of the object (indexes added since a table was made included). */
   #ensured = false;
 
-  constructor(sql: SqlStorage, name: string, ddl: readonly string[]) {
+  constructor(sql: SqlStorage, name: string, ddl: readonly string[], upgrade?: (sql: SqlStorage) => void) {
     this.#sql = sql;
     this.#name = name;
     this.#ddl = ddl;
+    this.#upgrade = upgrade;
   }
 
   exists(): boolean {
@@ -23,6 +27,10 @@ export class LazyTable {
       this.#exists =
         this.#sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", this.#name).toArray().length >
         0;
+    }
+    if (this.#exists && !this.#upgraded) {
+      this.#upgraded = true;
+      this.#upgrade?.(this.#sql);
     }
     return this.#exists;
   }
@@ -33,11 +41,16 @@ export class LazyTable {
     for (const statement of this.#ddl) this.#sql.exec(statement);
     this.#exists = true;
     this.#ensured = true;
+    if (!this.#upgraded) {
+      this.#upgraded = true;
+      this.#upgrade?.(this.#sql);
+    }
   }
 
   /** After the object's storage was wiped. */
   forget(): void {
     this.#exists = false;
     this.#ensured = false;
+    this.#upgraded = false;
   }
 }

@@ -6,6 +6,7 @@ import {
   ServerType,
   serverFrame,
 } from "../protocol";
+import { checkReplyTo, mentionsIn } from "./actions";
 import { type Effect, errorFrame, type RoomContext, type RoomState, toMember } from "./effects";
 import type { Member } from "./roster";
 
@@ -35,7 +36,13 @@ export function reply(state: RoomState, sender: Member, conn: string, error: Err
 }
 
 /** A resend of something already delivered: the original id, and nothing delivered again. */
-function duplicate(state: RoomState, ctx: RoomContext, sender: Member, conn: string, clientId: string | undefined) {
+export function duplicate(
+  state: RoomState,
+  ctx: RoomContext,
+  sender: Member,
+  conn: string,
+  clientId: string | undefined,
+) {
   if (clientId === undefined) return null;
   const sent = ctx.findSent(sender.session, clientId);
   if (!sent) return null;
@@ -44,7 +51,7 @@ function duplicate(state: RoomState, ctx: RoomContext, sender: Member, conn: str
 }
 
 /** The sender's receipt: remembered for resends, then acked on the connection it came from. */
-function receipt(sender: Member, conn: string, clientId: string | undefined, id: number, ts: number): Effect[] {
+export function receipt(sender: Member, conn: string, clientId: string | undefined, id: number, ts: number): Effect[] {
   if (clientId === undefined) return [];
   return [
     { kind: "remember", session: sender.session, clientId, id, ts },
@@ -67,15 +74,27 @@ export function chat(
 ): Handled {
   const again = duplicate(state, ctx, sender, conn, payload.clientId);
   if (again) return again;
+  const badReply = checkReplyTo(ctx, payload.replyTo);
+  if (badReply) {
+    return reply(
+      state,
+      sender,
+      conn,
+      payload.clientId === undefined ? badReply : { ...badReply, clientId: payload.clientId },
+    );
+  }
   const id = state.lastId + 1;
+  const mentions = mentionsIn(payload.message, state.roster);
   const message = serverFrame(ServerType.chatMessage, {
     id,
     username: sender.username,
     message: payload.message,
     ts: now,
+    ...(payload.replyTo === undefined ? {} : { replyTo: payload.replyTo }),
+    ...(mentions.length > 0 ? { mentions } : {}),
   }) as HistoryFrame;
   return counted(sender, id, [
-    { kind: "record", frame: message },
+    { kind: "record", frame: message, author: sender.session },
     { kind: "broadcast", frame: message },
     ...receipt(sender, conn, payload.clientId, id, now),
   ]);

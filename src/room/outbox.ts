@@ -22,6 +22,8 @@ interface Entry {
   text: string;
   /** The one connection this frame is for; undefined for everyone. */
   to?: string;
+  /** Connections a broadcast skips (a typing notice is not echoed to its sender's tabs). */
+  except?: readonly string[];
 }
 
 /** Busy-room delays after the previous flush, by what is waiting. */
@@ -47,13 +49,19 @@ export class Outbox {
     return this.#presenceOnly ? PRESENCE_COALESCE_MS : COALESCE_MS;
   }
 
-  broadcast(text: string, urgency: Urgency, isCount = false): void {
+  broadcast(text: string, urgency: Urgency, isCount = false, except?: readonly string[]): void {
     if (isCount) {
       if (this.#countIndex >= 0) this.#entries[this.#countIndex] = null;
       this.#countIndex = this.#entries.length;
     }
     if (urgency === "chat") this.#presenceOnly = false;
-    this.#entries.push({ text });
+    if (except && except.length > 0) {
+      // Those skipped get a text of their own, so the shared one stays shared.
+      for (const conn of except) this.#private.add(conn);
+      this.#entries.push({ text, except });
+    } else {
+      this.#entries.push({ text });
+    }
   }
 
   send(to: string, text: string, urgency: Urgency): void {
@@ -102,7 +110,9 @@ function batch(entries: readonly (Entry | null)[], start: number, conn: string |
   for (let i = start; i < entries.length; i++) {
     const entry = entries[i];
     if (!entry) continue;
-    if (entry.to === undefined || (mine && entry.to === conn)) texts.push(entry.text);
+    if (entry.to === undefined ? !entry.except?.includes(conn ?? "") : mine && entry.to === conn) {
+      texts.push(entry.text);
+    }
   }
   if (texts.length === 0) return "";
   return texts.length === 1 ? (texts[0] ?? "") : `[${texts.join(",")}]`;

@@ -23,6 +23,8 @@ export interface Member {
   conns: string[];
   /** Set while no connection is open: when the reconnect grace ends and the member leaves. */
   awayUntil?: number;
+  /** When this member's last typing notice was passed on. */
+  typingAt?: number;
 }
 
 /** Who is in the room, looked up by session, connection or name in constant time. */

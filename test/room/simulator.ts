@@ -34,6 +34,7 @@ export class RoomSimulator {
   readonly inbox = new Map<string, ServerFrame[]>();
   readonly history: ServerFrame[] = [];
   readonly dms: ServerFrame[] = [];
+  readonly authors = new Map<number, string>();
   readonly sent = new Map<string, SentRecord>();
   readonly closed = new Map<string, number>();
   readonly logs: LogEntry[] = [];
@@ -48,6 +49,10 @@ export class RoomSimulator {
       privacy,
       epoch: "sim-epoch",
       findSent: (session, clientId) => this.sent.get(`${session} ${clientId}`) ?? null,
+      findMessage: (id) => {
+        const entry = this.history.find((f) => f.type === "chatMessage" && f.payload.id === id);
+        return entry?.type === "chatMessage" ? { payload: entry.payload, author: this.authors.get(id) ?? null } : null;
+      },
       listBans: () => this.bans.map((b) => ({ username: b.name, at: this.now, until: b.until })),
       // Names match by look, as the room's ban table matches them.
       isBanned: (username, session) =>
@@ -125,12 +130,23 @@ export class RoomSimulator {
           break;
         case "broadcast":
           for (const member of this.roster.values()) {
-            for (const conn of member.conns) if (!this.closed.has(conn)) this.inbox.get(conn)?.push(effect.frame);
+            for (const conn of member.conns) {
+              if (this.closed.has(conn) || effect.except?.includes(conn)) continue;
+              this.inbox.get(conn)?.push(effect.frame);
+            }
           }
           break;
         case "record":
           this.history.push(effect.frame);
+          if (effect.author) this.authors.set(effect.frame.payload.id, effect.author);
           break;
+        case "revise": {
+          const at = this.history.findIndex(
+            (f) => f.type === "chatMessage" && f.payload.id === effect.frame.payload.id,
+          );
+          if (at >= 0) this.history[at] = effect.frame;
+          break;
+        }
         case "recordDm":
           this.dms.push(effect.frame);
           break;
