@@ -156,6 +156,7 @@ class Visit {
     for (const raw of frames) {
       if (raw.type === ServerType.ack) {
         this.outbox.acked(raw.payload.clientId);
+        if (inputEnded) keepWaiting();
         continue;
       }
       if (raw.type === ServerType.error) {
@@ -320,14 +321,25 @@ input.on("line", (line) => {
     status("* not connected; this will be sent once the connection is back");
   pump();
 });
-input.on("close", () => {
-  inputEnded = true;
-  pump();
-  // Give a reconnecting client a while to deliver what was typed.
-  setTimeout(() => {
-    status("hallway: gave up waiting for the connection");
+let giveUp: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * After the end of input, how long to wait without any message getting
+ * through: long enough for a reconnect, and restarted by every ack, so a long
+ * pipe that the rate limit slows down is not cut short.
+ */
+function keepWaiting(): void {
+  clearTimeout(giveUp);
+  giveUp = setTimeout(() => {
+    status("hallway: nothing got through for 30 s; giving up");
     exit(1);
   }, 30_000).unref();
+}
+
+input.on("close", () => {
+  inputEnded = true;
+  keepWaiting();
+  pump();
 });
 input.on("SIGINT", () => {
   quitting = true;

@@ -3,7 +3,6 @@ import {
   ClientType,
   CloseCode,
   ErrorCode,
-  type ErrorPayload,
   encodeInput,
   HISTORY_PAGE_MAX,
   type HistoryFrame,
@@ -176,8 +175,7 @@ class ChatView {
     let added = 0;
     for (const frame of frames) {
       if (frame.type === ServerType.error) {
-        this.#lastError = frame;
-        this.#onError(frame.payload);
+        this.#onError(frame);
         continue;
       }
       if (frame.type === ServerType.ack) {
@@ -213,9 +211,12 @@ class ChatView {
   }
 
   /** An error frame: a message of ours refused, held by the rate limit, or an answer to a command. */
-  #onError(error: ErrorPayload): void {
+  #onError(frame: Extract<ServerFrame, { type: "error" }>): void {
+    const error = frame.payload;
     const refusal = this.#outbox.refused(error, Date.now());
     if (refusal.kind === "other") {
+      // Kept to explain a close that may follow (a refused join); a refused message explains itself.
+      this.#lastError = frame;
       this.#showError(error.code, error.message, error.retryAfterMs);
       return;
     }
