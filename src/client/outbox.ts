@@ -48,12 +48,9 @@ export function messageFrame(typed: string, clientId: string): MessageFrame | nu
   const parsed = parseLine(typed, Number.MAX_SAFE_INTEGER);
   if (!parsed.ok) return null;
   const { frame } = parsed;
-  if (frame.type === ClientType.chatMessage) {
-    return { type: ClientType.chatMessage, payload: { message: frame.payload.message, clientId } };
-  }
-  if (frame.type === ClientType.dm) {
-    return { type: ClientType.dm, payload: { to: frame.payload.to, message: frame.payload.message, clientId } };
-  }
+  // The parsed payload is kept whole (a `/reply` carries `replyTo`); only the id is added.
+  if (frame.type === ClientType.chatMessage) return { type: frame.type, payload: { ...frame.payload, clientId } };
+  if (frame.type === ClientType.dm) return { type: frame.type, payload: { ...frame.payload, clientId } };
   return null;
 }
 

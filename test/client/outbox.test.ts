@@ -17,6 +17,10 @@ describe("messageFrame", () => {
       type: "dm",
       payload: { to: "bob", message: "psst", clientId: "a4" },
     });
+    expect(messageFrame("/reply 12 agreed", "a6")).toEqual({
+      type: "chatMessage",
+      payload: { message: "agreed", replyTo: 12, clientId: "a6" },
+    });
     for (const command of ["/users", "/who", "/help", "/quit", "/kick bob", "/msg bob", "/dance"]) {
       expect(messageFrame(command, "x")).toBeNull();
     }
