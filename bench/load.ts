@@ -13,8 +13,12 @@ export interface Client {
 }
 
 const MESSAGE = /"message":"(\d+):(\d+):([\d.]+)"/g;
-/** How the room's history frame starts (it is sent on its own, never in a batch). */
-const HISTORY_PREFIX = '{"type":"history"';
+/**
+ * The room's history frame. It comes alone or right after `welcome` in one batch, so it
+ * always starts within the first few hundred bytes of a message.
+ */
+const HISTORY_FRAME = '{"type":"history"';
+const HEAD_BYTES = 1024;
 const FLOOR = /^(\d+):(\d+):([\d.]+)$/;
 
 /** URL of one client's socket. */
@@ -46,8 +50,10 @@ export function openClient(url: string, target: Target, compress: boolean, timeo
     }, timeoutMs);
     const onMessage = (data: WebSocket.RawData) => {
       // Only the start of a frame is read: the generator must not pay for the size of what it waits for.
-      const head = Buffer.isBuffer(data) ? data.subarray(0, 24).toString() : data.toString().slice(0, 24);
-      const ready = target === "floor" ? head === "ready" : head.startsWith(HISTORY_PREFIX);
+      const head = Buffer.isBuffer(data)
+        ? data.subarray(0, HEAD_BYTES).toString()
+        : data.toString().slice(0, HEAD_BYTES);
+      const ready = target === "floor" ? head === "ready" : head.includes(HISTORY_FRAME);
       if (!ready) return;
       clearTimeout(timer);
       ws.off("message", onMessage);

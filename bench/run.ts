@@ -23,6 +23,7 @@ const program = new Command()
   .option("-w, --warmup <s>", "warm-up seconds", Number, 2)
   .option("--storm <n>", "clients in the join storm (0 to skip)", Number, 1000)
   .option("--storm-history <n>", "history entries in the storm's room", Number, 100)
+  .option("--rounds <n>", "throughput runs per side, interleaved; the median is reported", Number, 1)
   .option("--storm-rounds <n>", "storms per side, interleaved; the median is reported", Number, 3)
   .option("--concurrency <n>", "connections opened at once while filling the room", Number, 50)
   .addOption(
@@ -40,6 +41,7 @@ const opts = program.opts<{
   warmup: number;
   storm: number;
   stormHistory: number;
+  rounds: number;
   stormRounds: number;
   concurrency: number;
   compression: Compression | "both";
@@ -67,8 +69,8 @@ function workerdRssKiB(): number | null {
 
 const run = Date.now().toString(36);
 
-async function throughput(base: string, target: Target, mode: Compression) {
-  const room = `bench-${target}-${run}-${mode}`;
+async function throughput(base: string, target: Target, mode: Compression, round: number) {
+  const room = `bench-${target}-${run}-${mode}-${round}`;
   const rssBefore = opts.url ? null : workerdRssKiB();
   log(`  ${target}: opening ${opts.clients} clients…`);
   const { clients, allReadyMs } = await openMany(base, target, room, opts.clients, opts.concurrency, mode === "on");
@@ -78,6 +80,7 @@ async function throughput(base: string, target: Target, mode: Compression) {
   log(`  ${target}: ${opts.senders} senders for ${opts.warmup}+${opts.seconds} s…`);
   const result = await closedLoop(clients, target, opts.senders, opts.warmup * 1000, opts.seconds * 1000);
   await closeAll(clients);
+  log(`  ${target}: ${result.deliveredPerSec.toFixed(0)} delivered / s, p99 ${result.p99Ms.toFixed(1)} ms`);
   return {
     compressedClients,
     connectP50Ms: percentile(ready, 50),
@@ -110,6 +113,39 @@ async function storm(base: string, target: Target, mode: Compression, round: num
   return allReadyMs;
 }
 
+type Side = Awaited<ReturnType<typeof throughput>>;
+
+/**
+ * Runs `measure` for every round, compression mode and side. The machine is shared and
+ * noisy, so the two sides (and the modes) take turns, and which goes first alternates from
+ * round to round: a slow spell then falls on both rather than on one.
+ */
+async function interleaved<T>(
+  rounds: number,
+  measure: (target: Target, mode: Compression, round: number) => Promise<T>,
+): Promise<Map<Compression, Record<Target, T[]>>> {
+  const results = new Map(modes.map((m) => [m, { room: [] as T[], floor: [] as T[] }]));
+  for (let round = 0; round < rounds; round++) {
+    const order: Target[] = round % 2 === 0 ? ["floor", "room"] : ["room", "floor"];
+    for (const mode of round % 2 === 0 ? modes : [...modes].reverse()) {
+      for (const target of order) results.get(mode)?.[target].push(await measure(target, mode, round));
+    }
+  }
+  return results;
+}
+
+/** Each figure's median over the rounds; for accepted compression, the fewest sockets of any round. */
+function medianSide(rounds: Side[]): Side {
+  const keys = Object.keys(rounds[0] ?? {}) as (keyof Side)[];
+  return Object.fromEntries(
+    keys.map((key) => {
+      const values = rounds.map((r) => r[key]);
+      if (key === "compressedClients") return [key, Math.min(...(values as number[]))];
+      return [key, values.includes(null) ? null : percentile(values as number[], 50)];
+    }),
+  ) as Side;
+}
+
 const fmt = (n: number | null, digits = 1) => (n === null ? "n/a" : n.toFixed(digits));
 const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : a / b);
 
@@ -132,26 +168,16 @@ async function main() {
     base = server.url;
   }
   try {
-    type Side = Awaited<ReturnType<typeof throughput>>;
-    const sides = new Map<Compression, { room: Side; floor: Side }>();
-    for (const mode of modes) {
-      log(`throughput, compression ${mode}: ${opts.clients} clients, ${opts.senders} senders`);
-      const floor = await throughput(base, "floor", mode);
-      const room = await throughput(base, "room", mode);
-      sides.set(mode, { room, floor });
-    }
+    log(`throughput: ${opts.clients} clients, ${opts.senders} senders, ${opts.rounds} round(s)`);
+    const throughputs = await interleaved(opts.rounds, (target, mode, round) => {
+      log(` ${target}, compression ${mode}, round ${round + 1}`);
+      return throughput(base, target, mode, round);
+    });
 
-    const storms = new Map<Compression, Record<Target, number[]>>(modes.map((m) => [m, { room: [], floor: [] }]));
+    let storms = new Map<Compression, Record<Target, number[]>>();
     if (opts.storm > 0) {
       log(`join storm: ${opts.storm} clients, ${opts.stormHistory} history entries, ${opts.stormRounds} rounds`);
-      // Storms are short and the machine is noisy: interleave the sides (and the compression
-      // modes), alternate which goes first, and take the median of each.
-      for (let round = 0; round < opts.stormRounds; round++) {
-        const order: Target[] = round % 2 === 0 ? ["floor", "room"] : ["room", "floor"];
-        for (const mode of round % 2 === 0 ? modes : [...modes].reverse()) {
-          for (const target of order) storms.get(mode)?.[target].push(await storm(base, target, mode, round));
-        }
-      }
+      storms = await interleaved(opts.stormRounds, (target, mode, round) => storm(base, target, mode, round));
       for (const [mode, { room, floor }] of storms) {
         const ms = (values: number[]) => values.map(Math.round).join(", ");
         log(`  storms, compression ${mode} (ms): room ${ms(room)}; floor ${ms(floor)}`);
@@ -163,7 +189,9 @@ async function main() {
     };
 
     const runs = modes.map((mode) => {
-      const { room, floor } = sides.get(mode) as { room: Side; floor: Side };
+      const measured = throughputs.get(mode) as Record<Target, Side[]>;
+      const room = medianSide(measured.room);
+      const floor = medianSide(measured.floor);
       const stormRoom = stormMedian(mode, "room");
       const stormFloor = stormMedian(mode, "floor");
       return {
@@ -208,6 +236,7 @@ async function main() {
                 : "clients did not offer permessage-deflate;"
             } it was accepted on ${r.room.compressedClients} of ${opts.clients} room sockets and ${r.floor.compressedClients} of ${opts.clients} floor sockets`,
         ),
+        `throughput figures: ${opts.rounds === 1 ? "one round" : `median of ${opts.rounds} interleaved rounds`} per side`,
         "",
         `| metric | ${runs.map((r) => `room${label(r)} | floor${label(r)} | room / floor${label(r)}`).join(" | ")} |`,
         `|---|${runs.map(() => "---:|---:|---:|").join("")}`,
@@ -229,6 +258,7 @@ async function main() {
       clients: opts.clients,
       senders: opts.senders,
       seconds: opts.seconds,
+      rounds: opts.rounds,
       storm: opts.storm,
       stormHistory: opts.stormHistory,
       stormRounds: opts.stormRounds,
