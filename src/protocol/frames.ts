@@ -96,7 +96,8 @@ export interface ServerPayloads {
     session: string;
     room: string;
     operator: boolean;
-    limits: { maxMessageLength: number; maxHistory: number };
+    /** `rateLimit`: frames at once, and refilled per second; a client can pace itself instead of being refused. */
+    limits: { maxMessageLength: number; maxHistory: number; rateLimit?: { burst: number; perSecond: number } };
     /** Names the room's stored history; a new one means the history was wiped and ids started over. */
     epoch: string;
   };
@@ -105,6 +106,8 @@ export interface ServerPayloads {
     messages: ReplayFrame[];
     /** Entries between `since` (or the start) and the first one sent exist and were left out. */
     truncated: boolean;
+    /** With `truncated` after a `since`: how many stored entries lie in the gap (DMs aside), so a client can say how many. */
+    missed?: number;
     /** The `epoch` the client brought is not the room's: `since` was ignored, start the view afresh. */
     reset?: true;
   };

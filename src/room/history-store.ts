@@ -221,6 +221,12 @@ export class HistoryStore {
       first !== undefined &&
       this.#history.exists() &&
       this.#sql.exec("SELECT 1 FROM history WHERE id > ? AND id < ? LIMIT 1", after, first).toArray().length > 0;
+    // A resume that left a gap says how big it is; a first visit's older scrollback is not a gap.
+    const missed =
+      truncated && since !== undefined
+        ? this.#sql.exec<{ n: number }>("SELECT count(*) AS n FROM history WHERE id > ? AND id < ?", after, first).one()
+            .n
+        : undefined;
     // DMs of the replayed stretch: after `since`, or from the oldest replayed entry on.
     const dmFloor = since ?? (first === undefined ? 0 : first - 1);
     const dms = this.#dms.exists()
@@ -245,7 +251,7 @@ export class HistoryStore {
       texts.push(entry.text);
     }
     while (d < dms.length) texts.push(dms[d++]?.frame ?? "");
-    const flags = reset ? `,"reset":true` : "";
+    const flags = `${missed === undefined ? "" : `,"missed":${missed}`}${reset ? `,"reset":true` : ""}`;
     return `{"type":"${ServerType.history}","payload":{"messages":[${texts.join(",")}],"truncated":${truncated}${flags}}}`;
   }
 

@@ -81,7 +81,11 @@ function greeting(state: RoomState, ctx: RoomContext, member: Member, request: J
         session: member.session,
         room: state.room,
         operator: member.operator,
-        limits: { maxMessageLength: ctx.config.maxMessageLength, maxHistory: MAX_HISTORY },
+        limits: {
+          maxMessageLength: ctx.config.maxMessageLength,
+          maxHistory: MAX_HISTORY,
+          rateLimit: { burst: ctx.config.rateLimitBurst, perSecond: ctx.config.rateLimitPerSecond },
+        },
         epoch: ctx.epoch,
       }),
     },

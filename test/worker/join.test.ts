@@ -19,7 +19,7 @@ describe("joining a room", () => {
         session: "alice-session-1",
         room,
         operator: true,
-        limits: { maxMessageLength: 2000, maxHistory: 100 },
+        limits: { maxMessageLength: 2000, maxHistory: 100, rateLimit: { burst: 100000, perSecond: 100000 } },
         epoch: expect.stringMatching(/^[0-9a-f]{16}$/),
       },
     });

@@ -71,6 +71,8 @@ describe("honest resume", () => {
     expect(history?.truncated).toBe(true);
     const replayed = ids(history?.messages ?? []);
     const firstReplayed = replayed[0] ?? 0;
+    // The gap's size is told: every message between what was seen and the replay.
+    expect(history?.missed).toBe(firstReplayed - seen.payload.id - 1);
 
     // The gap: everything after what was seen and before the first replayed entry.
     const filled: number[] = [];
