@@ -1,0 +1,112 @@
+import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
+import { signTicket } from "../../src/match/ticket";
+import { connect, framesOf, join } from "./client";
+
+// Stranger rooms: the partner is told when the other is gone for good, and an
+// ended conversation stays ended. RECONNECT_GRACE_SECONDS is 2 in this project.
+
+const GRACE_MS = 2000;
+
+const privateRoom = () => `pv-${crypto.randomUUID().replaceAll("-", "")}`;
+
+/** A fresh (unexpired) ticket, as the matchmaker hands out. */
+const ticket = (room: string, username: string) =>
+  signTicket(env.MATCH_SECRET ?? "", {
+    room,
+    username,
+    session: `${username}-${crypto.randomUUID().slice(0, 12)}`,
+    exp: Date.now() + 10 * 60_000,
+  });
+
+const storageOf = (room: string) =>
+  runInDurableObject(env.CHAT_ROOM.getByName(room), async (_, state) => ({
+    tables: state.storage.sql
+      .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%'")
+      .toArray().length,
+    keys: [...state.storage.kv.list()].length,
+  }));
+
+describe("stranger rooms across drops and sleep", () => {
+  it("a partner whose socket closes while the room sleeps is announced after the grace, and may not come back", async () => {
+    const room = privateRoom();
+    const annTicket = await ticket(room, "ann");
+    const { client: ann } = await join(room, { token: annTicket });
+    const { client: ben } = await join(room, { token: await ticket(room, "ben") });
+    await evictDurableObject(env.CHAT_ROOM.getByName(room));
+    const droppedAt = Date.now();
+    ann.close(4999);
+    await ann.closed;
+    const left = await ben.waitFor("system", (f) => f.payload.event === "partner_left", GRACE_MS + 3000);
+    expect(left.payload.username).toBe("ann");
+    expect(Date.now() - droppedAt).toBeGreaterThanOrEqual(GRACE_MS - 50);
+    // Said once, and nothing else about presence (no plain leave notice on top of it).
+    await ben.sync();
+    expect(framesOf(ben, "system").map((f) => `${f.payload.event}:${f.payload.username}`)).toEqual([
+      "join:ben",
+      "partner_left:ann",
+    ]);
+    // Her ticket is still fresh, but the conversation is over.
+    const again = await connect(room, { token: annTicket });
+    expect((await again.waitFor("error")).payload.code).toBe("forbidden");
+    expect((await again.closed).code).toBe(4403);
+    ben.close();
+  });
+
+  // Bug: when the last person leaves, #wipeStorage deletes the `privacy` key
+  // with everything else, and ChatRoom#fetch re-creates it as {closed: false}
+  // for any request the worker marked private. A ticket still within its ten
+  // minutes then opens the ended room as a new, empty conversation: the
+  // person who dropped never learns the partner left (a fresh epoch, reset
+  // history, no partner_left) and waits alone for someone who is gone.
+  it.fails("keeps an ended and wiped room closed to a ticket that is still fresh", async () => {
+    const room = privateRoom();
+    const annTicket = await ticket(room, "ann");
+    const { client: ann, welcome } = await join(room, { token: annTicket });
+    const { client: ben } = await join(room, { token: await ticket(room, "ben") });
+    const seen = framesOf(ben, "system").at(-1)?.payload.id ?? 0;
+    // ann's network drops; ben moves on to the next stranger.
+    ann.close(4999);
+    await ann.closed;
+    ben.send("/quit");
+    await ben.closed;
+    // ann is not back within the grace: the room is emptied and wiped.
+    await new Promise((r) => setTimeout(r, GRACE_MS + 200));
+    await runDurableObjectAlarm(env.CHAT_ROOM.getByName(room));
+    await vi.waitFor(async () => expect(await storageOf(room)).toEqual({ tables: 0, keys: 0 }));
+
+    // Her client reconnects as it would, with its ticket, since and epoch.
+    const back = await connect(room, { token: annTicket, since: String(seen), epoch: welcome.epoch });
+    // What she gets today: welcome (a new epoch), a reset history and her own join, alone.
+    expect(await back.next()).toMatchObject({ type: "error", payload: { code: "forbidden" } });
+    expect((await back.closed).code).toBe(4403);
+    back.close();
+  });
+});
+
+describe("an ended stranger room keeps nothing", () => {
+  // Bug: ChatRoom#fetch writes the `privacy` key for any request the worker
+  // marked private before the join is decided, and #context() writes a new
+  // epoch into `meta`; a refused knock on a wiped room (an expired ticket of
+  // someone who is no longer a member) leaves both behind, with no alarm to
+  // remove them.
+  it.fails("a refused knock after the room was wiped stores nothing", async () => {
+    const room = privateRoom();
+    const session = `ann-${crypto.randomUUID().slice(0, 12)}`;
+    const fresh = await signTicket(env.MATCH_SECRET ?? "", {
+      room,
+      username: "ann",
+      session,
+      exp: Date.now() + 60_000,
+    });
+    const { client: ann } = await join(room, { token: fresh });
+    ann.send("/quit");
+    await ann.closed;
+    await vi.waitFor(async () => expect(await storageOf(room)).toEqual({ tables: 0, keys: 0 }));
+
+    const expired = await signTicket(env.MATCH_SECRET ?? "", { room, username: "ann", session, exp: Date.now() - 1 });
+    const knock = await connect(room, { token: expired });
+    expect((await knock.closed).code).toBe(4403);
+    expect(await storageOf(room)).toEqual({ tables: 0, keys: 0 });
+  });
+});
