@@ -16,7 +16,7 @@ describe("bans with durations", () => {
     op.send("/ban bob 60");
     await op.waitFor("system", (f) => f.payload.event === "info");
     const back = await connect(room, { username: "robert", session });
-    expect((await back.next()).type).toBe("error");
+    expect(await back.next()).toMatchObject({ type: "error", payload: { code: "banned" } });
     expect((await back.closed).code).toBe(4008);
     op.close();
   });
