@@ -105,11 +105,14 @@ function refused(payload: Record<string, unknown>, usage: string): ParseResult {
   return { ok: false, error: clientId === undefined ? error : { ...error, clientId } };
 }
 
-/** The `clientId` a frame carries, if any: for answering a frame that was not read (rate limit, size). */
+const CLIENT_ID_FIELD = /"clientId"\s*:\s*"([A-Za-z0-9_-]{1,64})"/;
+
+/**
+ * The `clientId` a frame carries, if any: for answering a frame that was not
+ * read (over the rate limit, too large). Found by pattern rather than by
+ * parsing, so a frame refused for its size is not parsed after all.
+ */
 export function clientIdOf(raw: string | ArrayBuffer): string | undefined {
-  if (typeof raw !== "string" || !raw.includes('"clientId"')) return undefined;
-  const envelope = readEnvelope(raw);
-  if (!envelope.ok) return undefined;
-  const { clientId } = envelope.payload;
-  return typeof clientId === "string" && isClientId(clientId) ? clientId : undefined;
+  if (typeof raw !== "string") return undefined;
+  return CLIENT_ID_FIELD.exec(raw)?.[1];
 }

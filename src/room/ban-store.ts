@@ -63,8 +63,11 @@ export class BanStore {
     this.#table.ensure();
     this.#migrateLegacy();
     const [key1 = username, key2 = null] = nameKeys(username);
+    // Banning a name again changes its duration; a session it already held stays banned.
     this.#sql.exec(
-      "INSERT OR REPLACE INTO room_bans (key1, key2, username, session, at, until) VALUES (?, ?, ?, ?, ?, ?)",
+      `INSERT INTO room_bans (key1, key2, username, session, at, until) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (key1) DO UPDATE SET key2 = excluded.key2, username = excluded.username,
+         session = coalesce(excluded.session, room_bans.session), at = excluded.at, until = excluded.until`,
       key1,
       key2,
       username,

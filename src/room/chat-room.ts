@@ -2,6 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { EXPIRED_TICKET_HEADER, PRIVATE_HEADER } from "../http/private-rooms";
 import { refusedSocket } from "../http/refused-socket";
+import { TICKET_TTL_MS } from "../match/ticket";
 import { ErrorCode, HISTORY_PAGE_MAX, type ServerFrame, ServerType, SystemEvent } from "../protocol";
 import { BanStore } from "./ban-store";
 import { type RoomConfig, readConfig } from "./config";
@@ -95,8 +96,10 @@ export class ChatRoom extends DurableObject<Env> {
     const since = Number(params.get("since") ?? Number.NaN);
     const now = Date.now();
     // On Cloudflare every request carries the client's address; off it (tests), there is none to count.
+    // Someone coming back within their grace is not counted: that is no flood, and it writes no notice.
     const address = request.headers.get("CF-Connecting-IP");
-    if (address) {
+    const returning = this.#cache().roster.get(params.get("session") ?? "") !== undefined;
+    if (address && !returning) {
       const admitted = this.#joinRate.admit(address, now, this.#config.joinRatePerMinute);
       if (!admitted.ok) {
         this.#log(room, { event: "join_rate_limited" });
@@ -105,14 +108,15 @@ export class ChatRoom extends DurableObject<Env> {
       }
     }
     this.#log(room, { event: "connect" });
-    // The worker sets this header only after checking a matchmaker ticket.
-    if (request.headers.get(PRIVATE_HEADER) === "1" && !this.#privacy()) {
-      this.ctx.storage.kv.put(PRIVACY_KEY, { closed: false });
-    }
+    // The worker sets this header only after checking a matchmaker ticket. The room becomes
+    // private only once someone is let in, so a refused knock stores nothing.
+    const opensPrivate = request.headers.get(PRIVATE_HEADER) === "1" && !this.#privacy();
+    const context = this.#context();
+    if (opensPrivate) context.privacy = { closed: false };
     const conn = crypto.randomUUID();
     const outcome = join(
       this.#state(room),
-      this.#context(),
+      context,
       {
         conn,
         username: params.get("username"),
@@ -131,6 +135,7 @@ export class ChatRoom extends DurableObject<Env> {
       await this.#scheduleAlarm();
       return refusedSocket(outcome.error, outcome.closeCode);
     }
+    if (opensPrivate) this.ctx.storage.kv.put(PRIVACY_KEY, { closed: false });
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
@@ -176,6 +181,18 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** Ends reconnect graces, evicts idle members, and sets the alarm for the next deadline, if anyone is left. */
   override async alarm(): Promise<void> {
+    const privacy = this.#privacy();
+    if (privacy?.until !== undefined && this.#cache().roster.size === 0) {
+      // An ended private room's marker outlived its tickets: now nothing remains.
+      if (Date.now() >= privacy.until) {
+        await this.ctx.storage.deleteAll();
+        this.#alarm = null;
+      } else {
+        await this.ctx.storage.setAlarm(privacy.until);
+        this.#alarm = privacy.until;
+      }
+      return;
+    }
     const state = this.#state();
     const transition = expire(state, this.#context(), (m) => this.#lastActive(m), Date.now());
     this.#perform(state.room, transition);
@@ -251,6 +268,8 @@ export class ChatRoom extends DurableObject<Env> {
     this.#wantAlarm = null;
     if (this.#alarm === undefined) this.#alarm = await this.ctx.storage.getAlarm();
     if (empty) {
+      // An ended private room's alarm is what removes its closed marker: that one stays.
+      if (this.#privacy()?.until !== undefined) return;
       if (this.#alarm !== null) await this.ctx.storage.deleteAlarm();
       this.#alarm = null;
     } else if (want !== null && (this.#alarm === null || want < this.#alarm)) {
@@ -273,7 +292,12 @@ export class ChatRoom extends DurableObject<Env> {
     this.#sent.forget();
     this.#stored.forget();
     this.#bans.forget();
-    this.#alarm = null;
+    // Until the room's tickets have expired, a closed marker keeps a ticket from opening it again;
+    // the alarm then removes that too.
+    const until = Date.now() + TICKET_TTL_MS;
+    this.ctx.storage.kv.put(PRIVACY_KEY, { closed: true, until });
+    await this.ctx.storage.setAlarm(until);
+    this.#alarm = until;
     this.#wantAlarm = null;
     this.#log(this.#roomName(), { event: "room_deleted" });
     this.#flushLogs();
@@ -336,14 +360,15 @@ export class ChatRoom extends DurableObject<Env> {
       isBanned: (username, session) => this.#bans.isBanned(username, session, Date.now()),
       listBans: () => this.#bans.list(Date.now()),
       privacy: this.#privacy(),
-      epoch: this.#history.epoch(),
+      epoch: () => this.#history.epoch(),
       findSent: (session, clientId) => this.#sent.find(session, clientId, Date.now()),
       findMessage: (id) => this.#history.findMessage(id),
     };
   }
 
-  #privacy(): { closed: boolean } | null {
-    return this.ctx.storage.kv.get<{ closed: boolean }>(PRIVACY_KEY) ?? null;
+  /** `until`: set on an ended room's marker, when its tickets have all expired. */
+  #privacy(): { closed: boolean; until?: number } | null {
+    return this.ctx.storage.kv.get<{ closed: boolean; until?: number }>(PRIVACY_KEY) ?? null;
   }
 
   #roomName(url?: URL): string {
@@ -423,7 +448,9 @@ export class ChatRoom extends DurableObject<Env> {
         this.#sent.remember(effect.session, effect.clientId, effect.id, effect.ts);
         return;
       case "replay":
-        this.#outbox.send(effect.to, this.#history.replayText(effect.since, effect.session, effect.reset), "presence");
+        for (const text of this.#history.replayText(effect.since, effect.session, effect.reset)) {
+          this.#outbox.send(effect.to, text, "presence");
+        }
         return;
       case "close": {
         // A kicked or banned person reads the notice about them before the close.

@@ -33,6 +33,7 @@ export class HistoryStore {
   readonly #history: LazyTable;
   readonly #meta: LazyTable;
   readonly #dms: LazyTable;
+  readonly #revisions: LazyTable;
   #chat: Entry[] | undefined;
   #notices: Entry[] | undefined;
   #lastId: number | undefined;
@@ -76,6 +77,12 @@ export class HistoryStore {
       "CREATE INDEX IF NOT EXISTS dms_from ON dms (from_session, id)",
       "CREATE INDEX IF NOT EXISTS dms_to ON dms (to_session, id)",
     ]);
+    // When each changed message last changed, as the highest id handed out by then: a client
+    // resuming from an id at or below that may have missed the change.
+    this.#revisions = new LazyTable(sql, "revisions", [
+      "CREATE TABLE IF NOT EXISTS revisions (message_id INTEGER PRIMARY KEY, at INTEGER NOT NULL)",
+      "CREATE INDEX IF NOT EXISTS revisions_at ON revisions (at)",
+    ]);
   }
 
   /**
@@ -110,7 +117,10 @@ export class HistoryStore {
       const meta = this.#meta.exists()
         ? this.#sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'last_id'").toArray()[0]
         : undefined;
-      this.#lastId = Math.max(stored, Number(meta?.value ?? 0));
+      const dm = this.#dms.exists()
+        ? (this.#sql.exec<{ id: number | null }>("SELECT max(id) AS id FROM dms").one().id ?? 0)
+        : 0;
+      this.#lastId = Math.max(stored, dm, Number(meta?.value ?? 0));
       this.#durableId = this.#lastId;
     }
     return this.#lastId;
@@ -133,6 +143,8 @@ export class HistoryStore {
   /** Stores an entry; `text` is its JSON, when the caller already has it; `author`, a chat message's session. */
   append(frame: HistoryFrame, text = JSON.stringify(frame), author: string | null = null): void {
     const { id, ts } = frame.payload;
+    // The ring is loaded before the row is written, or a freshly loaded ring would hold it already.
+    const ring = frame.type === ServerType.chatMessage ? this.#chatRing() : this.#noticeRing();
     this.#history.ensure();
     this.#sql.exec(
       "INSERT INTO history (id, ts, type, frame, author) VALUES (?, ?, ?, ?, ?)",
@@ -143,7 +155,6 @@ export class HistoryStore {
       author,
     );
     this.#durableId = Math.max(this.#durableId, id);
-    const ring = frame.type === ServerType.chatMessage ? this.#chatRing() : this.#noticeRing();
     ring.push({ frame, text });
     if (ring.length > MAX_HISTORY) ring.shift();
     // Pruning is a range delete on an index; doing it every so often keeps appends cheap.
@@ -165,10 +176,15 @@ export class HistoryStore {
     return frame.type === ServerType.chatMessage ? { payload: frame.payload, author: row.author } : null;
   }
 
-  /** Replaces a stored chat message with its current state, in storage and in the replay ring. */
+  /**
+   * Replaces a stored chat message with its current state, in storage and in
+   * the replay ring, and notes when, so a resume from before then is told.
+   */
   revise(frame: HistoryFrame, text = JSON.stringify(frame)): void {
     if (!this.#history.exists()) return;
     this.#sql.exec("UPDATE history SET frame = ? WHERE id = ?", text, frame.payload.id);
+    this.#revisions.ensure();
+    this.#sql.exec("INSERT OR REPLACE INTO revisions (message_id, at) VALUES (?, ?)", frame.payload.id, this.lastId());
     const ring = this.#chatRing();
     const at = ring.findIndex((e) => e.frame.payload.id === frame.payload.id);
     if (at >= 0) ring[at] = { frame, text };
@@ -184,12 +200,12 @@ export class HistoryStore {
       to,
       text,
     );
-    this.#durableId = Math.max(this.#durableId, frame.payload.id);
+    // Not counted as durable here: `settle` then writes the id to `meta`, where `lastId` finds it after waking.
   }
 
   /** The storage was wiped: start over, as in a room never used. */
   forget(): void {
-    for (const table of [this.#history, this.#meta, this.#dms]) table.forget();
+    for (const table of [this.#history, this.#meta, this.#dms, this.#revisions]) table.forget();
     this.#chat = [];
     this.#notices = [];
     this.#lastId = undefined;
@@ -205,9 +221,10 @@ export class HistoryStore {
    * says entries after `since` (or older scrollback) exist before the first
    * one sent: the gap `after=` fills. Notices beyond the newest 100 among
    * the chat are left out of a replay without counting as a gap: a crowd's
-   * comings and goings are collapsed, never what was said.
+   * comings and goings are collapsed, never what was said. After it, for a
+   * resume, a `messageUpdated` for each message the client had that changed.
    */
-  replayText(since: number | undefined, session: string, reset = false): string {
+  replayText(since: number | undefined, session: string, reset = false): string[] {
     const after = since ?? 0;
     const chat = this.#chatRing().filter((e) => e.frame.payload.id > after);
     // With a full window of chat, older chat may exist: notices from before it would sit across that gap.
@@ -227,8 +244,10 @@ export class HistoryStore {
         ? this.#sql.exec<{ n: number }>("SELECT count(*) AS n FROM history WHERE id > ? AND id < ?", after, first).one()
             .n
         : undefined;
-    // DMs of the replayed stretch: after `since`, or from the oldest replayed entry on.
+    // DMs of the replayed stretch: after `since`, or from the oldest replayed entry on. A resume
+    // gets all it missed (as far back as DMs are kept); if even that is not all, it says so.
     const dmFloor = since ?? (first === undefined ? 0 : first - 1);
+    const dmLimit = since === undefined ? MAX_HISTORY : HISTORY_RETENTION;
     const dms = this.#dms.exists()
       ? this.#sql
           .exec<{ id: number; frame: string }>(
@@ -238,11 +257,13 @@ export class HistoryStore {
              ) ORDER BY id DESC LIMIT ?3`,
             session,
             dmFloor,
-            MAX_HISTORY,
+            dmLimit + 1,
           )
           .toArray()
           .reverse()
       : [];
+    const dmsCut = dms.length > dmLimit;
+    if (dmsCut) dms.shift();
     const texts: string[] = [];
     let d = 0;
     for (const entry of entries) {
@@ -252,7 +273,36 @@ export class HistoryStore {
     }
     while (d < dms.length) texts.push(dms[d++]?.frame ?? "");
     const flags = `${missed === undefined ? "" : `,"missed":${missed}`}${reset ? `,"reset":true` : ""}`;
-    return `{"type":"${ServerType.history}","payload":{"messages":[${texts.join(",")}],"truncated":${truncated}${flags}}}`;
+    const history = `{"type":"${ServerType.history}","payload":{"messages":[${texts.join(",")}],"truncated":${truncated || dmsCut}${flags}}}`;
+    const changes = since === undefined ? [] : this.#changedSince(since);
+    return [history, ...changes];
+  }
+
+  /**
+   * Messages a resuming client already had that were edited, deleted or
+   * reacted to after it last heard from the room: each as a `messageUpdated`
+   * with the message's whole current state, so the client can simply apply it.
+   */
+  #changedSince(since: number): string[] {
+    if (!this.#revisions.exists()) return [];
+    const rows = this.#sql
+      .exec<{ frame: string }>(
+        `SELECT h.frame AS frame FROM revisions r JOIN history h ON h.id = r.message_id
+         WHERE r.at >= ? AND r.message_id <= ? ORDER BY r.message_id LIMIT ?`,
+        since,
+        since,
+        HISTORY_RETENTION,
+      )
+      .toArray();
+    return rows.flatMap((row) => {
+      const frame = decode(row);
+      if (frame.type !== ServerType.chatMessage) return [];
+      const { id, message, editedAt, deleted, reactions } = frame.payload;
+      const update = deleted
+        ? { id, deleted }
+        : { id, message, ...(editedAt === undefined ? {} : { editedAt }), reactions: reactions ?? {} };
+      return [JSON.stringify({ type: ServerType.messageUpdated, payload: update })];
+    });
   }
 
   /** Entries with ids above `after`, oldest first: what fills a gap a resume left. */
@@ -320,6 +370,9 @@ export class HistoryStore {
       if (oldest === undefined) continue;
       this.#sql.exec(`DELETE FROM history WHERE type ${typeIs} AND id < ?`, ServerType.chatMessage, oldest);
       if (typeIs === "= ?" && this.#dms.exists()) this.#sql.exec("DELETE FROM dms WHERE id < ?", oldest);
+      if (typeIs === "= ?" && this.#revisions.exists()) {
+        this.#sql.exec("DELETE FROM revisions WHERE message_id < ?", oldest);
+      }
     }
   }
 }

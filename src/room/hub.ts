@@ -78,9 +78,11 @@ export function receive(
   } else {
     const size = typeof raw === "string" ? (raw.length * 3 <= config.maxFrameBytes ? 0 : utf8Length(raw)) : 0;
     if (size > config.maxFrameBytes) {
+      const clientId = clientIdOf(raw);
       result = reply(state, sender, conn, {
         code: ErrorCode.tooLarge,
         message: `a frame is at most ${config.maxFrameBytes} bytes`,
+        ...(clientId === undefined ? {} : { clientId }),
       });
     } else {
       const parsed = parseClientFrame(raw, config.maxMessageLength);
@@ -112,7 +114,7 @@ function dropped(
 ): Handled {
   const drops = [...sender.drops.filter((t) => now - t < ctx.config.floodWindowMs), now].slice(-ctx.config.floodDrops);
   const updated = { ...sender, drops };
-  const clientId = typeof raw === "string" && raw.length <= ctx.config.maxFrameBytes ? clientIdOf(raw) : undefined;
+  const clientId = clientIdOf(raw);
   const tag = clientId === undefined ? {} : { clientId };
   if (drops.length < ctx.config.floodDrops) {
     return {

@@ -71,7 +71,8 @@ function refuse(code: ErrorPayload["code"], message: string, closeCode: number, 
 
 /** What every new connection is sent first: welcome, then the replay it asked for. */
 function greeting(state: RoomState, ctx: RoomContext, member: Member, request: JoinRequest): Effect[] {
-  const reset = request.epoch !== undefined && request.epoch !== ctx.epoch;
+  const epoch = ctx.epoch();
+  const reset = request.epoch !== undefined && request.epoch !== epoch;
   return [
     {
       kind: "send",
@@ -86,7 +87,7 @@ function greeting(state: RoomState, ctx: RoomContext, member: Member, request: J
           maxHistory: MAX_HISTORY,
           rateLimit: { burst: ctx.config.rateLimitBurst, perSecond: ctx.config.rateLimitPerSecond },
         },
-        epoch: ctx.epoch,
+        epoch,
       }),
     },
     { kind: "replay", to: request.conn, session: member.session, since: reset ? undefined : request.since, reset },

@@ -9,12 +9,10 @@ import { RoomSimulator } from "./simulator";
 const errors = (room: RoomSimulator, id: string) => room.frames(id).filter((f) => f.type === "error");
 
 describe("refusals name the clientId", () => {
-  // Bug: receive() in src/room/hub.ts answers a frame over maxFrameBytes with
-  // `too_large` without looking for its clientId (the rate-limit path does).
-  // With the limits the `limits` project runs (MAX_FRAME_BYTES 1024,
-  // MAX_MESSAGE_LENGTH 300), 300 CJK characters, a legal message, make such a
-  // frame. Not reachable with the defaults (2,000 characters fit in 16 KiB).
-  it.fails("too_large carries the clientId of a legal message whose frame is over MAX_FRAME_BYTES", () => {
+  // `too_large` names the refused frame's clientId too. With the limits the
+  // `limits` project runs (MAX_FRAME_BYTES 1024, MAX_MESSAGE_LENGTH 300), 300
+  // CJK characters, a legal message, make such a frame.
+  it("too_large carries the clientId of a legal message whose frame is over MAX_FRAME_BYTES", () => {
     const room = new RoomSimulator({ maxFrameBytes: 1024, maxMessageLength: 300 });
     const alice = room.join("alice");
     const clientId = "c".repeat(64);

@@ -47,7 +47,7 @@ export class RoomSimulator {
     this.context = {
       config: { ...DEFAULT_CONFIG, reconnectGraceMs: 0, ...config },
       privacy,
-      epoch: "sim-epoch",
+      epoch: () => "sim-epoch",
       findSent: (session, clientId) => this.sent.get(`${session} ${clientId}`) ?? null,
       findMessage: (id) => {
         const entry = this.history.find((f) => f.type === "chatMessage" && f.payload.id === id);

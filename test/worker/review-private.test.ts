@@ -53,13 +53,10 @@ describe("stranger rooms across drops and sleep", () => {
     ben.close();
   });
 
-  // Bug: when the last person leaves, #wipeStorage deletes the `privacy` key
-  // with everything else, and ChatRoom#fetch re-creates it as {closed: false}
-  // for any request the worker marked private. A ticket still within its ten
-  // minutes then opens the ended room as a new, empty conversation: the
-  // person who dropped never learns the partner left (a fresh epoch, reset
-  // history, no partner_left) and waits alone for someone who is gone.
-  it.fails("keeps an ended and wiped room closed to a ticket that is still fresh", async () => {
+  // A wiped room keeps one closed marker until its tickets have expired, so a
+  // ticket still within its ten minutes cannot open the ended room as a new,
+  // empty conversation where the person who dropped would wait alone.
+  it("keeps an ended and wiped room closed to a ticket that is still fresh", async () => {
     const room = privateRoom();
     const annTicket = await ticket(room, "ann");
     const { client: ann, welcome } = await join(room, { token: annTicket });
@@ -73,11 +70,10 @@ describe("stranger rooms across drops and sleep", () => {
     // ann is not back within the grace: the room is emptied and wiped.
     await new Promise((r) => setTimeout(r, GRACE_MS + 200));
     await runDurableObjectAlarm(env.CHAT_ROOM.getByName(room));
-    await vi.waitFor(async () => expect(await storageOf(room)).toEqual({ tables: 0, keys: 0 }));
+    await vi.waitFor(async () => expect(await storageOf(room)).toEqual({ tables: 0, keys: 1 }));
 
-    // Her client reconnects as it would, with its ticket, since and epoch.
+    // Her client reconnects as it would, with its ticket, since and epoch: the conversation is over.
     const back = await connect(room, { token: annTicket, since: String(seen), epoch: welcome.epoch });
-    // What she gets today: welcome (a new epoch), a reset history and her own join, alone.
     expect(await back.next()).toMatchObject({ type: "error", payload: { code: "forbidden" } });
     expect((await back.closed).code).toBe(4403);
     back.close();
@@ -85,12 +81,11 @@ describe("stranger rooms across drops and sleep", () => {
 });
 
 describe("an ended stranger room keeps nothing", () => {
-  // Bug: ChatRoom#fetch writes the `privacy` key for any request the worker
-  // marked private before the join is decided, and #context() writes a new
-  // epoch into `meta`; a refused knock on a wiped room (an expired ticket of
-  // someone who is no longer a member) leaves both behind, with no alarm to
-  // remove them.
-  it.fails("a refused knock after the room was wiped stores nothing", async () => {
+  // The room becomes private only when someone is let in, and the epoch is
+  // made only for a join that succeeds: a refused knock on a wiped room (an
+  // expired ticket of someone who is no longer a member) adds nothing to the
+  // closed marker, and once the tickets have expired the marker goes too.
+  it("a refused knock after the room was wiped stores nothing", async () => {
     const room = privateRoom();
     const session = `ann-${crypto.randomUUID().slice(0, 12)}`;
     const fresh = await signTicket(env.MATCH_SECRET ?? "", {
@@ -102,11 +97,21 @@ describe("an ended stranger room keeps nothing", () => {
     const { client: ann } = await join(room, { token: fresh });
     ann.send("/quit");
     await ann.closed;
-    await vi.waitFor(async () => expect(await storageOf(room)).toEqual({ tables: 0, keys: 0 }));
+    await vi.waitFor(async () => expect(await storageOf(room)).toEqual({ tables: 0, keys: 1 }));
 
     const expired = await signTicket(env.MATCH_SECRET ?? "", { room, username: "ann", session, exp: Date.now() - 1 });
     const knock = await connect(room, { token: expired });
     expect((await knock.closed).code).toBe(4403);
+    expect(await storageOf(room)).toEqual({ tables: 0, keys: 1 });
+
+    // The tickets' time is up: the alarm removes the marker, and nothing is left.
+    await runInDurableObject(env.CHAT_ROOM.getByName(room), (_, state) => {
+      state.storage.kv.put("privacy", { closed: true, until: Date.now() - 1 });
+    });
+    await runDurableObjectAlarm(env.CHAT_ROOM.getByName(room));
+    expect(await storageOf(room)).toEqual({ tables: 0, keys: 0 });
+    const late = await connect(room, { token: expired });
+    expect((await late.closed).code).toBe(4403);
     expect(await storageOf(room)).toEqual({ tables: 0, keys: 0 });
   });
 });

@@ -11,13 +11,9 @@ const texts = (client: Awaited<ReturnType<typeof join>>["client"]) =>
   );
 
 describe("the replay after waking", () => {
-  // Bug: HistoryStore#append inserts the row and only then takes the ring
-  // (#chatRing()/#noticeRing()), which, when not loaded yet since the object
-  // woke, is read from SQLite with the new row already in it; the entry is
-  // then pushed a second time. Everyone who joins before the next eviction
-  // gets the first message (and the first notice) after waking twice, with
-  // the same id.
-  it.fails("replays the first message and the first notice after waking once each", async () => {
+  // The first entries written after waking go into a ring that is loaded from
+  // SQLite at that moment: each must be replayed once, not twice.
+  it("replays the first message and the first notice after waking once each", async () => {
     const room = freshRoom();
     const { client: alice } = await join(room, { username: "alice" });
     await evictDurableObject(env.CHAT_ROOM.getByName(room));
