@@ -1,4 +1,12 @@
-import { nameKey, type ServerFrame, ServerType, SystemEvent } from "../protocol";
+import {
+  type ChatMessagePayload,
+  nameKey,
+  type ServerFrame,
+  type ServerPayloads,
+  ServerType,
+  SystemEvent,
+} from "../protocol";
+import { reactionChanges } from "./messages";
 
 /** Colours to apply, or identity functions when the output is not a terminal. */
 export interface Palette {
@@ -8,6 +16,8 @@ export interface Palette {
   dm(text: string): string;
   system(text: string): string;
   error(text: string): string;
+  /** A message that names you. */
+  mention(text: string): string;
 }
 
 export const plain: Palette = {
@@ -17,7 +27,16 @@ export const plain: Palette = {
   dm: (t) => t,
   system: (t) => t,
   error: (t) => t,
+  mention: (t) => t,
 };
+
+/** How lines are written, beyond colour. */
+export interface LineOptions {
+  /** Show message ids (`#12`), which /reply, /edit, /delete and /react take. */
+  ids?: boolean;
+  /** A message printed earlier, to say whose message a reply answers. */
+  find?: (id: number) => ChatMessagePayload | undefined;
+}
 
 function clock(ts: number): string {
   const d = new Date(ts);
@@ -29,13 +48,105 @@ function clock(ts: number): string {
 // break "one line per message" for scripts reading the output.
 const oneLine = (text: string) => text.replace(/\n/g, " ⏎ ");
 
+/** A short reminder of a message's text, for lines about it. */
+function quote(text: string): string {
+  const flat = oneLine(text);
+  return JSON.stringify([...flat].length > 30 ? `${[...flat].slice(0, 29).join("")}…` : flat);
+}
+
+const sameName = (a: string, b: string | null) => b !== null && nameKey(a) === nameKey(b);
+
+/** Whether someone else's chat message names `me` with `@name` (the server lists whom it mentions). */
+export function mentionsMe(message: ChatMessagePayload, me: string | null): boolean {
+  return !sameName(message.username, me) && (message.mentions ?? []).some((name) => sameName(name, me));
+}
+
+/** `👍 2 🎉 1`: each emoji with how many chose it, in the order they were first used. */
+function reactionSummary(reactions: ChatMessagePayload["reactions"]): string {
+  return Object.entries(reactions ?? {})
+    .filter(([, names]) => names.length > 0)
+    .map(([emoji, names]) => `${emoji} ${names.length}`)
+    .join(" ");
+}
+
+/**
+ * One chat message as it stands: `[09:05] #12 <bob> ↪ re #11 (alice) sure (edited) [👍 2]`.
+ * The id shows with --ids; a reply names the message it answers, and whose it
+ * was when that message was printed here.
+ */
+export function chatLine(p: ChatMessagePayload, me: string | null, c: Palette = plain, o: LineOptions = {}): string {
+  const who = sameName(p.username, me) ? c.own(`<${p.username}>`) : c.bold(`<${p.username}>`);
+  const parts = [c.dim(`[${clock(p.ts)}]`)];
+  if (o.ids) parts.push(c.dim(`#${p.id}`));
+  parts.push(who);
+  if (p.replyTo !== undefined) {
+    const answered = o.find?.(p.replyTo);
+    parts.push(c.dim(`↪ re #${p.replyTo}${answered ? ` (${answered.username})` : ""}`));
+  }
+  if (p.deleted) {
+    parts.push(c.dim("(message deleted)"));
+  } else {
+    parts.push(mentionsMe(p, me) ? c.mention(oneLine(p.message)) : oneLine(p.message));
+    if (p.editedAt !== undefined) parts.push(c.dim("(edited)"));
+    const summary = reactionSummary(p.reactions);
+    if (summary) parts.push(c.dim(`[${summary}]`));
+  }
+  return parts.join(" ");
+}
+
+/** `alice's message #12 "hello th…"` (`your message` when it is yours), or `message #12` when it was never printed here. */
+function messageRef(id: number, known: ChatMessagePayload | undefined, me: string | null, o: LineOptions): string {
+  if (!known) return `message #${id}`;
+  const whose = sameName(known.username, me) ? "your" : `${known.username}'s`;
+  const text = known.deleted ? "" : ` ${quote(known.message)}`;
+  return `${whose} message${o.ids ? ` #${id}` : ""}${text}`;
+}
+
+/**
+ * A change to a message already sent, as lines: an edit prints the message
+ * again as it now reads, marked `(edited)`; a delete and each reaction say
+ * what happened to whose message. `before` is the message as printed here
+ * (undefined when it never was), `after` with the update applied.
+ */
+export function updateLines(
+  update: ServerPayloads["messageUpdated"],
+  before: ChatMessagePayload | undefined,
+  after: ChatMessagePayload | undefined,
+  me: string | null,
+  c: Palette = plain,
+  o: LineOptions = {},
+  now = Date.now(),
+): string[] {
+  const at = c.dim(`[${clock(update.editedAt ?? now)}]`);
+  if (update.deleted) return [`${at} ${c.system(`* ${messageRef(update.id, before, me, o)} was deleted`)}`];
+  const lines: string[] = [];
+  if (update.message !== undefined) {
+    lines.push(
+      after
+        ? chatLine({ ...after, ts: update.editedAt ?? now }, me, c, o)
+        : `${at} ${c.system(`* message #${update.id} was edited:`)} ${oneLine(update.message)}`,
+    );
+  }
+  if (update.reactions !== undefined) {
+    if (!before) {
+      const summary = reactionSummary(update.reactions);
+      lines.push(`${at} ${c.system(`* reactions to message #${update.id}: ${summary || "none"}`)}`);
+    } else {
+      for (const { username, emoji, added } of reactionChanges(before.reactions, update.reactions)) {
+        const did = added ? `reacted ${emoji} to` : `took back ${emoji} on`;
+        lines.push(`${at} ${c.system(`* ${username} ${did} ${messageRef(update.id, before, me, o)}`)}`);
+      }
+    }
+  }
+  return lines;
+}
+
 /**
  * Turns one server frame into the lines a person reads in a terminal, one
  * event per line: `[12:04] <alice> hello`, `[12:04] * bob joined`,
  * `[12:05] [DM alice -> bob] psst`. Frames that are only bookkeeping print nothing.
  */
-export function formatFrame(frame: ServerFrame, me: string | null, c: Palette = plain): string[] {
-  const mine = (name: string) => me !== null && nameKey(name) === nameKey(me);
+export function formatFrame(frame: ServerFrame, me: string | null, c: Palette = plain, o: LineOptions = {}): string[] {
   switch (frame.type) {
     case ServerType.welcome: {
       const p = frame.payload;
@@ -43,12 +154,9 @@ export function formatFrame(frame: ServerFrame, me: string | null, c: Palette = 
       return [c.system(`* joined #${p.room} as ${c.bold(p.username)}${role} — /help for commands`)];
     }
     case ServerType.history:
-      return frame.payload.messages.flatMap((m) => formatFrame(m, me, c));
-    case ServerType.chatMessage: {
-      const p = frame.payload;
-      const who = mine(p.username) ? c.own(`<${p.username}>`) : c.bold(`<${p.username}>`);
-      return [`${c.dim(`[${clock(p.ts)}]`)} ${who} ${oneLine(p.message)}`];
-    }
+      return frame.payload.messages.flatMap((m) => formatFrame(m, me, c, o));
+    case ServerType.chatMessage:
+      return [chatLine(frame.payload, me, c, o)];
     case ServerType.dm: {
       const p = frame.payload;
       return [`${c.dim(`[${clock(p.ts)}]`)} ${c.dm(`[DM ${p.from} -> ${p.to}]`)} ${oneLine(p.message)}`];
@@ -91,6 +199,8 @@ export function formatFrame(frame: ServerFrame, me: string | null, c: Palette = 
     case ServerType.userCount:
     case ServerType.pong:
     case ServerType.ack:
+    // Typing notices would scroll the log for nothing a terminal can show; an
+    // update needs the message it changes, so it is written by updateLines.
     case ServerType.typing:
     case ServerType.messageUpdated:
       return [];

@@ -1,14 +1,25 @@
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import pc from "picocolors";
-import WebSocket from "ws";
 import { RoomConnection } from "../client/connection";
 import { MatchConnection } from "../client/match-connection";
 import { missedRange } from "../client/model";
-import { messageFrame, Outbox } from "../client/outbox";
-import { CloseCode, encodeInput, type ServerFrame, type ServerPayloads, ServerType, SystemEvent } from "../protocol";
-import { formatFrame, type Palette, plain, skippedNotice } from "./format";
+import { messageFrame, newClientId, Outbox } from "../client/outbox";
+import {
+  CloseCode,
+  type ErrorPayload,
+  encodeInput,
+  type ServerFrame,
+  type ServerPayloads,
+  ServerType,
+  SystemEvent,
+} from "../protocol";
+import { actionFrame, type PendingAction } from "./actions";
+import { formatFrame, type LineOptions, mentionsMe, type Palette, plain, skippedNotice, updateLines } from "./format";
+import { MessageLog } from "./messages";
 import { buildProgram, readOptions } from "./options";
+import { type Attempt, describeFailure, FirstContact, shownUrl, watchedSockets } from "./reach";
+import { displayWidth, echoRows, eraseRows } from "./terminal";
 
 /**
  * The terminal client: reads lines from standard input, prints the room to
@@ -24,8 +35,18 @@ const session = options.session ?? randomUUID().replaceAll("-", "");
 
 const tty = Boolean(process.stdout.isTTY) && options.color;
 const palette: Palette = tty
-  ? { dim: pc.dim, bold: pc.bold, own: pc.cyan, dm: pc.magenta, system: pc.yellow, error: pc.red }
+  ? {
+      dim: pc.dim,
+      bold: pc.bold,
+      own: pc.cyan,
+      dm: pc.magenta,
+      system: pc.yellow,
+      error: pc.red,
+      mention: (t) => pc.bold(pc.inverse(t)),
+    }
   : plain;
+// The bell is for a person at a terminal, colours or not; a pipe gets no control characters.
+const bell = Boolean(process.stdout.isTTY);
 
 const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);
 // On a terminal, readline echoes what is typed and keeps it below incoming lines.
@@ -34,6 +55,8 @@ const input = createInterface({
   output: interactive ? process.stdout : undefined,
   terminal: interactive,
 });
+/** The prompt without colour, to know how wide it is on screen. */
+let promptText = "> ";
 
 function print(line: string): void {
   if (interactive) {
@@ -45,8 +68,42 @@ function print(line: string): void {
 }
 
 function status(line: string): void {
-  process.stderr.write(`${tty ? pc.dim(line) : line}\n`);
+  if (interactive) {
+    // Below the prompt line would be overwritten by the next prompt; clear it first.
+    process.stdout.write("\r\x1b[K");
+    process.stderr.write(`${tty ? pc.dim(line) : line}\n`);
+    input.prompt(true);
+  } else {
+    process.stderr.write(`${line}\n`);
+  }
 }
+
+/** Tries to reach the server at all; bounded only until the first success. */
+const contact = new FirstContact(options.retries);
+
+/**
+ * A try that failed before the connection was ever made: the reason, once,
+ * with the address; after the last try, the exit.
+ */
+function failedTry(url: string, reason: string): void {
+  const { giveUp, say } = contact.failed(reason);
+  const tries = contact.tries;
+  if (giveUp) {
+    const after = tries > 1 ? `gave up after ${plural(tries, "try", "tries")}` : "";
+    status(`hallway: ${say ? `could not connect to ${url}: ${say}${after ? `; ${after}` : ""}` : after}`);
+    visit?.close();
+    exit(1);
+  }
+  if (say && tries === 1) {
+    status(
+      `* could not connect to ${url}: ${say}; trying again (${plural(options.retries, "more try", "more tries")})…`,
+    );
+  } else if (say) {
+    status(`* try ${tries}: ${say}`);
+  }
+}
+
+const lineOptions = (log: MessageLog): LineOptions => ({ ids: options.ids, find: (id) => log.get(id) });
 
 /** One visit to one room: its connection, what was seen, and what waits to be delivered. */
 class Visit {
@@ -54,9 +111,14 @@ class Visit {
   lastId = 0;
   epoch: string | null = null;
   welcomed = false;
-  lastError: Extract<ServerFrame, { type: "error" }> | null = null;
+  /** A refusal that came before the welcome: why the room would not let us in. */
+  refusal: ErrorPayload | null = null;
   readonly outbox = new Outbox();
+  /** An edit, delete or reaction waiting for its ack; lines after it wait too, so nothing overtakes it. */
+  action: PendingAction | null = null;
+  readonly messages = new MessageLog();
   readonly connection: RoomConnection;
+  #attempt: Attempt | null = null;
   #holdTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(room: string, token: string | undefined, onEnd: (visit: Visit, code: number, reason: string) => void) {
@@ -69,29 +131,33 @@ class Visit {
         since: () => this.lastId,
         epoch: () => this.epoch,
         ...(token ? { token } : {}),
-        WebSocket,
+        WebSocket: watchedSockets((attempt) => {
+          this.#attempt = attempt;
+        }),
       },
       {
         frames: (frames) => this.#frames(frames),
         status: (state, attempt) => {
-          if (state !== "reconnecting") return;
-          this.welcomed = false;
-          // What was on the wire goes again, with the same clientId, once welcomed back.
-          this.outbox.disconnected();
-          const kept = this.outbox.unsent + lines.length;
-          const note = kept > 0 ? ` (${plural(kept, "unsent line")} kept)` : "";
-          status(`* connection lost; reconnecting${attempt > 1 ? ` (try ${attempt})` : ""}…${note}`);
+          if (state === "reconnecting") this.#lost(attempt);
         },
         ended: (code, reason) => onEnd(this, code, reason),
       },
     );
   }
 
-  /** Puts the next waiting message on the wire, when welcomed and the rate limit allows. */
+  /** Puts the next waiting message or action on the wire, when welcomed and the rate limit allows. */
   sendNext(): void {
     clearTimeout(this.#holdTimer);
     if (!this.welcomed) return;
     const now = Date.now();
+    if (this.action && !this.action.sent) {
+      if (now < this.outbox.heldUntil) {
+        this.#holdTimer = setTimeout(pump, this.outbox.heldUntil - now);
+      } else if (this.connection.sendMessage(this.action.frame)) {
+        this.action.sent = true;
+      }
+      return;
+    }
     const item = this.outbox.next(now);
     if (item) {
       if (this.connection.sendMessage(item.frame)) this.outbox.sending(item.clientId);
@@ -100,10 +166,54 @@ class Visit {
     }
   }
 
+  /** Takes a typed /edit, /delete or /react as the pending action; false for any other line. */
+  takeAction(line: string): boolean {
+    const clientId = newClientId();
+    const frame = actionFrame(line, clientId);
+    if (!frame) return false;
+    this.action = { clientId, frame, text: line, sent: false };
+    return true;
+  }
+
+  /** Still to be delivered: messages not refused, and the pending action. */
+  get busy(): boolean {
+    return this.outbox.unsent > 0 || this.action !== null;
+  }
+
   close(): void {
     clearTimeout(this.#holdTimer);
     this.connection.close();
   }
+
+  /** Why the current room will not have us, or the connection closed before the welcome. */
+  #failure(): string {
+    if (this.refusal) return `${this.refusal.code}: ${this.refusal.message}`;
+    return this.#attempt ? describeFailure(this.#attempt) : "the connection failed";
+  }
+
+  /** The socket closed and a new try follows. */
+  #lost(attempt: number): void {
+    const wasWelcomed = this.welcomed;
+    this.welcomed = false;
+    // What was on the wire goes again, with the same clientId, once welcomed back.
+    this.outbox.disconnected();
+    if (this.action) this.action.sent = false;
+    const url = this.#attempt?.url ?? shownUrl(options.origin);
+    if (!contact.connected) {
+      failedTry(url, this.#failure());
+    } else if (wasWelcomed) {
+      const kept = this.outbox.unsent + (this.action ? 1 : 0) + lines.length;
+      const note = kept > 0 ? ` (${plural(kept, "unsent line")} kept)` : "";
+      status(`* connection lost; reconnecting…${note}`);
+    } else {
+      const reason = this.#failure();
+      if (reason !== this.#lastSaid) status(`* reconnecting (try ${attempt}): ${reason}`);
+      this.#lastSaid = reason;
+    }
+    this.refusal = null;
+  }
+
+  #lastSaid: string | null = null;
 
   /** Frames already shown (by id) are skipped, so a resumed history never repeats a line. */
   #fresh(frame: ServerFrame): ServerFrame | null {
@@ -121,30 +231,41 @@ class Visit {
     }
   }
 
-  /** A message of ours refused: queued again under the rate limit, or failed and left for /retry. */
-  #refused(frame: Extract<ServerFrame, { type: "error" }>): boolean {
-    const refusal = this.outbox.refused(frame.payload, Date.now());
-    if (refusal.kind === "retry") {
-      const wait = Math.max(1, Math.ceil((refusal.at - Date.now()) / 1000));
+  /**
+   * An error frame, said once: a refused message or action with its text, a
+   * join refusal kept for the line that ends the visit (or the reconnect),
+   * anything else as it comes.
+   */
+  #error(error: ErrorPayload): void {
+    const refusal = this.outbox.refused(error, Date.now());
+    const action = this.action && error.clientId === this.action.clientId ? this.action : null;
+    if (refusal.kind === "retry" || (action && error.code === "rate_limited")) {
+      if (action) action.sent = false;
+      const wait = Math.max(1, Math.ceil((this.outbox.heldUntil - Date.now()) / 1000));
       status(`* over the rate limit; sending again in ${wait} s`);
-      return true;
-    }
-    if (refusal.kind === "failed") {
-      const { error, text } = refusal.item;
+    } else if (refusal.kind === "failed") {
+      const { error: why, text } = refusal.item;
       print(
         palette.error(
-          `! not sent (${error?.code}: ${error?.message}): ${oneLine(text)} — /retry sends it again, /discard drops it`,
+          `! not sent (${why?.code}: ${why?.message}): ${oneLine(text)} — /retry sends it again, /discard drops it`,
         ),
       );
-      return true;
+    } else if (action) {
+      // An edit or reaction refused (not yours, no such message) would be refused again: report and drop it.
+      this.action = null;
+      print(palette.error(`! not done (${error.code}: ${error.message}): ${oneLine(action.text)}`));
+    } else if (!this.welcomed) {
+      this.refusal = error;
+    } else {
+      for (const line of formatFrame({ type: ServerType.error, payload: error }, this.me, palette)) print(line);
     }
-    return false;
   }
 
   /** Before the replay: a wiped history starts over, and a gap the resume left is said out loud. */
   #history(history: ServerPayloads["history"]): void {
     if (history.reset) {
       this.lastId = 0;
+      this.messages.clear();
       print(palette.system("* this room's history was reset; showing it from the start"));
       return;
     }
@@ -156,36 +277,61 @@ class Visit {
     for (const raw of frames) {
       if (raw.type === ServerType.ack) {
         this.outbox.acked(raw.payload.clientId);
+        if (this.action?.clientId === raw.payload.clientId) this.action = null;
         if (inputEnded) keepWaiting();
         continue;
       }
       if (raw.type === ServerType.error) {
-        if (this.#refused(raw)) continue;
-        this.lastError = raw;
+        this.#error(raw.payload);
+        continue;
+      }
+      if (raw.type === ServerType.messageUpdated) {
+        const { before, after } = this.messages.apply(raw.payload);
+        const lines = updateLines(raw.payload, before, after, this.me, palette, lineOptions(this.messages));
+        for (const line of lines) print(line);
+        continue;
       }
       if (raw.type === ServerType.history) this.#history(raw.payload);
       const frame = this.#fresh(raw);
       if (!frame) continue;
-      if (frame.type === ServerType.welcome) {
-        if (this.me !== null) status(`* reconnected to #${frame.payload.room}`);
-        this.me = frame.payload.username;
-        this.epoch = frame.payload.epoch;
-        this.welcomed = true;
-        input.setPrompt(tty ? pc.dim(`${this.me}> `) : `${this.me}> `);
-      }
       // A reconnect's welcome repeats what the person already saw.
-      if (!(frame.type === ServerType.welcome && this.lastId > 0)) {
-        for (const line of formatFrame(frame, this.me, palette)) print(line);
+      const repeat = frame.type === ServerType.welcome && this.lastId > 0;
+      if (frame.type === ServerType.welcome) this.#welcome(frame.payload);
+      // Seen before printed, so a reply in the same replay can name whom it answers.
+      this.#seen(frame);
+      if (!repeat) {
+        for (const line of formatFrame(frame, this.me, palette, lineOptions(this.messages))) print(line);
       }
-      if (frame.type === ServerType.history) {
-        for (const m of frame.payload.messages) this.lastId = Math.max(this.lastId, m.payload.id);
-      }
-      if (frame.type === ServerType.chatMessage || frame.type === ServerType.system || frame.type === ServerType.dm) {
-        this.lastId = Math.max(this.lastId, frame.payload.id);
+      // A live message naming you (not one from the replay) rings the terminal's bell.
+      if (bell && frame.type === ServerType.chatMessage && mentionsMe(frame.payload, this.me)) {
+        process.stdout.write("\x07");
       }
       if (frame.type === ServerType.system && frame.payload.event === SystemEvent.partnerLeft) partnerLeft();
     }
     pump();
+  }
+
+  #welcome(welcome: ServerPayloads["welcome"]): void {
+    if (this.me !== null) status(`* reconnected to #${welcome.room}`);
+    this.me = welcome.username;
+    this.epoch = welcome.epoch;
+    this.welcomed = true;
+    this.refusal = null;
+    this.#lastSaid = null;
+    contact.succeeded();
+    promptText = `${this.me}> `;
+    input.setPrompt(tty ? pc.dim(promptText) : promptText);
+  }
+
+  /** Remembers ids and messages shown, for resuming and for lines about later changes. */
+  #seen(frame: ServerFrame): void {
+    const entries = frame.type === ServerType.history ? frame.payload.messages : [frame];
+    for (const entry of entries) {
+      if (entry.type === ServerType.chatMessage) this.messages.add(entry.payload);
+      if (entry.type === ServerType.chatMessage || entry.type === ServerType.system || entry.type === ServerType.dm) {
+        this.lastId = Math.max(this.lastId, entry.payload.id);
+      }
+    }
   }
 }
 
@@ -204,19 +350,37 @@ const oneLine = (text: string) => JSON.stringify(text.length > 60 ? `${text.slic
 
 /** Leaves the process, saying what was typed and never delivered; that makes the exit status 1. */
 function exit(code = 0): never {
-  const waiting = lines.filter((l) => messageFrame(l, "check") !== null);
-  const undelivered = [...(visit?.outbox.items.map((i) => i.text) ?? []), ...waiting];
+  const waiting = lines.filter((l) => messageFrame(l, "check") !== null || actionFrame(l, "check") !== null);
+  const undelivered = [
+    ...(visit?.outbox.items.map((i) => i.text) ?? []),
+    ...(visit?.action ? [visit.action.text] : []),
+    ...waiting,
+  ];
   if (undelivered.length > 0) {
     status(`hallway: ${plural(undelivered.length, "line")} not delivered: ${undelivered.map(oneLine).join(", ")}`);
   }
   process.exit(undelivered.length > 0 ? 1 : code);
 }
 
+/** Why the room closed for good, in words: the refusal it sent, or the close code's meaning. */
+function endReason(from: Visit, code: number, reason: string): string {
+  if (from.refusal) return `${from.refusal.code}: ${from.refusal.message}`;
+  switch (code) {
+    case CloseCode.kicked:
+      return "kicked from the room by its operator";
+    case CloseCode.banned:
+      return "banned from this room";
+    case CloseCode.forbidden:
+      return "this room is closed to you";
+    default:
+      return reason || `closed (${code})`;
+  }
+}
+
 function ended(from: Visit, code: number, reason: string): void {
   if (from !== visit) return;
   if (code === CloseCode.normal && (quitting || inputEnded)) exit(0);
-  const why = from.lastError ? `${from.lastError.payload.code}: ${from.lastError.payload.message}` : reason;
-  status(`hallway: ${why || `closed (${code})`}`);
+  status(`hallway: ${endReason(from, code, reason)}`);
   exit(1);
 }
 
@@ -226,7 +390,10 @@ const matchmaker = options.match
       { username: options.username, session },
       options.interests,
       {
-        waiting: (position, total) => status(`* waiting for a stranger (${position} of ${total} in line)…`),
+        waiting: (position, total) => {
+          contact.succeeded();
+          status(`* waiting for a stranger (${position} of ${total} in line)…`);
+        },
         matched: ({ room, token, partner }) => {
           print(palette.system(`* matched with ${partner} — say hi! (/next for someone else, /quit to stop)`));
           visit = new Visit(room, token, ended);
@@ -236,16 +403,28 @@ const matchmaker = options.match
           process.exit(1);
         },
       },
-      WebSocket,
+      watchedSockets(
+        () => {},
+        (attempt) => {
+          // A matchmaker socket that never opened: a failed try, as for rooms.
+          if (!attempt.opened && !contact.connected) failedTry(attempt.url, describeFailure(attempt));
+        },
+      ),
     )
   : null;
 
-/** In stranger mode: leave this conversation and wait for the next person. */
+/**
+ * In stranger mode: leave this conversation and wait for the next person.
+ * The old room is told `quit` before the queue is joined again, so the
+ * partner sees us leave at once (not after the reconnect grace) and we are
+ * never in two stranger rooms at a time.
+ */
 function nextStranger(): void {
   const old = visit;
   visit = null;
-  if (old && old.outbox.items.length > 0) {
-    print(palette.error(`! ${plural(old.outbox.items.length, "message")} not delivered to your last partner`));
+  if (old && (old.outbox.items.length > 0 || old.action)) {
+    const count = old.outbox.items.length + (old.action ? 1 : 0);
+    print(palette.error(`! ${plural(count, "message")} not delivered to your last partner`));
   }
   old?.close();
   matchmaker?.queue();
@@ -278,9 +457,10 @@ function local(line: string): void {
 }
 
 /**
- * Moves typed lines on, in order: a message goes to the outbox, a command
- * to the server, but only once everything typed before it was delivered
- * (or refused), so nothing overtakes anything.
+ * Moves typed lines on, in order: a message goes to the outbox, an edit,
+ * delete or reaction becomes the pending action, a command goes to the
+ * server, but only once everything typed before it was delivered (or
+ * refused), so nothing overtakes anything.
  */
 function pump(): void {
   while (lines.length > 0) {
@@ -290,8 +470,8 @@ function pump(): void {
       local(line);
       continue;
     }
-    if (!visit || visit.outbox.unsent > 0) break;
-    if (visit.outbox.add(line, Date.now())) {
+    if (!visit || visit.busy) break;
+    if (visit.outbox.add(line, Date.now()) || visit.takeAction(line)) {
       lines.shift();
       continue;
     }
@@ -301,7 +481,7 @@ function pump(): void {
     lines.shift();
   }
   visit?.sendNext();
-  if (inputEnded && lines.length === 0 && (visit?.outbox.unsent ?? 0) === 0) finish();
+  if (inputEnded && lines.length === 0 && !visit?.busy) finish();
 }
 
 /** End of input: everything typed was delivered or refused; leave the room cleanly. */
@@ -315,10 +495,18 @@ function finish(): void {
 }
 
 input.on("line", (line) => {
+  if (interactive) {
+    // The room's copy of the line is printed when it arrives; the typed echo would be a second one.
+    const rows = echoRows(displayWidth(promptText + line), process.stdout.columns || 80);
+    process.stdout.write(eraseRows(rows));
+    input.prompt(true);
+  }
   if (line.trim() === "") return;
   lines.push(line);
-  if (visit && !visit.welcomed && !isLocal(line))
+  // Before the first welcome a line simply waits its turn; after a drop, say why it does not go.
+  if (visit && !visit.welcomed && visit.me !== null && !isLocal(line)) {
     status("* not connected; this will be sent once the connection is back");
+  }
   pump();
 });
 let giveUp: ReturnType<typeof setTimeout> | undefined;

@@ -12,7 +12,14 @@ export interface CliOptions {
   /** Stranger mode: be matched with one person instead of joining a room. */
   match: boolean;
   interests: { tags: string[]; wants: string[] };
+  /** Print each chat message's id, for /reply, /edit, /delete and /react. */
+  ids: boolean;
+  /** Tries after the first before giving up, while no connection ever succeeded. */
+  retries: number;
 }
+
+/** Tries after the first when the server was never reached: about a minute with the backoff. */
+export const DEFAULT_RETRIES = 10;
 
 /** `http://host` → `ws://host`, `https://host` → `wss://host`; ws URLs pass through. */
 export function socketOrigin(value: string): string {
@@ -38,6 +45,11 @@ function tags(value: string): string[] {
   return list;
 }
 
+function count(value: string): number {
+  if (!/^\d{1,4}$/.test(value)) throw new InvalidArgumentError("a whole number from 0 to 9999");
+  return Number(value);
+}
+
 function session(value: string): string {
   if (!isSessionId(value)) throw new InvalidArgumentError("a session is 8-64 letters, digits, _ or -");
   return value;
@@ -45,46 +57,62 @@ function session(value: string): string {
 
 /** The command line, with commander doing the parsing, help and errors. */
 export function buildProgram(): Command {
-  return new Command()
-    .name("hallway")
-    .description("Chat in a Hallway room from your terminal. Type a line to talk, /help for commands.")
-    .argument("[url]", "the worker to connect to (http, https, ws or wss)", "http://localhost:8787")
-    .option("-r, --room <room>", "the room to join", room, "lobby")
-    .option("-u, --username <name>", "your name in the room; blank lets the server pick Anon_HHmmss", "")
-    .option("-s, --session <id>", "session id: reuse one to take your name back after a dropped connection", session)
-    .option("-m, --match", "talk one-to-one with a stranger instead of joining a room")
-    .option("--tags <list>", "with --match: your interests, comma-separated (up to 5)", tags, [])
-    .option("--wants <list>", "with --match: interests your partner should share one of (blank: anyone)", tags, [])
-    .option("--no-color", "plain output even on a terminal (also NO_COLOR=1)")
-    .addHelpText(
-      "after",
-      `
+  return (
+    new Command()
+      .name("hallway")
+      .description("Chat in a Hallway room from your terminal. Type a line to talk, /help for commands.")
+      .argument("[url]", "the worker to connect to (http, https, ws or wss)", "http://localhost:8787")
+      .option("-r, --room <room>", "the room to join", room, "lobby")
+      // No defaults given to commander below where the default is "nothing": it would print
+      // `(default: "")` or `(default: [])` in --help, which tells the reader nothing.
+      .option("-u, --username <name>", "your name in the room (without it the server picks Anon_HHmmss)")
+      .option("-s, --session <id>", "session id: reuse one to take your name back after a dropped connection", session)
+      .option("-m, --match", "talk one-to-one with a stranger instead of joining a room")
+      .option("--tags <list>", "with --match: your interests, comma-separated (up to 5)", tags)
+      .option("--wants <list>", "with --match: interests your partner should share one of (without it: anyone)", tags)
+      .option("--ids", "show each message's id (#12), for /reply, /edit, /delete and /react")
+      .option(
+        "--retries <n>",
+        "when the server was never reached: tries after the first before giving up",
+        count,
+        DEFAULT_RETRIES,
+      )
+      .option("--no-color", "plain output even on a terminal (also NO_COLOR=1)")
+      .addHelpText(
+        "after",
+        `
 Examples:
   $ hallway --room lobby --username alice
   $ hallway https://hallway.example.workers.dev -r standup -u bob
   $ echo "deploy is done" | hallway -r ops -u ci-bot
   $ hallway --match --tags music,chess --wants chess
+  $ hallway --ids -r lobby -u alice      # then /reply 12 yes, /edit 14 fixed, /react 12 👍, /delete 14
 
-Lines starting with / are commands: /msg <user> <text>, /users (or /who), /stats, /help, /quit,
-and for the room's operator /kick, /ban and /unban; with --match, /next finds another stranger.
+Lines starting with / are commands: /msg <user> <text>, /reply <id> <text>, /edit <id> <text>,
+/delete <id>, /react <id> <emoji>, /users (or /who), /stats, /help, /quit, and for the room's
+operator /kick, /ban and /unban; with --match, /next finds another stranger.
 Start a message with // to send a leading /.
 Messages are kept until the server confirms them and sent again after a reconnect; one the
 server refuses is reported with the reason: /retry sends refused messages again, /discard drops them.
-The client reconnects on its own and exits 0 on /quit or at the end of input, or 1 if something
-typed was not delivered.`,
-    )
-    .showHelpAfterError("(run hallway --help for usage)");
+A server that cannot be reached at all is tried --retries more times, then the client exits 1;
+once connected it reconnects on its own for as long as it runs. It exits 0 on /quit or at the
+end of input, or 1 if something typed was not delivered.`,
+      )
+      .showHelpAfterError("(run hallway --help for usage)")
+  );
 }
 
 export function readOptions(program: Command): CliOptions {
   const opts = program.opts<{
     room: string;
-    username: string;
+    username?: string;
     session?: string;
     color: boolean;
     match?: boolean;
-    tags: string[];
-    wants: string[];
+    tags?: string[];
+    wants?: string[];
+    ids?: boolean;
+    retries: number;
   }>();
   const [url = "http://localhost:8787"] = program.args;
   let origin: string;
@@ -96,10 +124,12 @@ export function readOptions(program: Command): CliOptions {
   return {
     origin,
     room: opts.room,
-    username: opts.username,
+    username: opts.username ?? "",
     session: opts.session,
     color: opts.color,
     match: Boolean(opts.match),
-    interests: { tags: opts.tags, wants: opts.wants },
+    interests: { tags: opts.tags ?? [], wants: opts.wants ?? [] },
+    ids: Boolean(opts.ids),
+    retries: opts.retries,
   };
 }

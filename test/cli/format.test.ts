@@ -1,5 +1,13 @@
 import { describe, expect, it } from "vitest";
-import { formatFrame, type Palette, skippedNotice } from "../../src/cli/format";
+import {
+  chatLine,
+  formatFrame,
+  mentionsMe,
+  type Palette,
+  plain,
+  skippedNotice,
+  updateLines,
+} from "../../src/cli/format";
 import type { ServerFrame } from "../../src/protocol";
 
 const ts = new Date(2026, 10, 23, 9, 5).getTime();
@@ -51,6 +59,7 @@ describe("formatFrame", () => {
       dm: (t) => t,
       system: (t) => t,
       error: (t) => t,
+      mention: (t) => t,
     };
     const mine: ServerFrame = { type: "chatMessage", payload: { id: 1, username: "Alice", message: "x", ts } };
     const theirs: ServerFrame = { type: "chatMessage", payload: { id: 2, username: "bob", message: "y", ts } };
@@ -63,5 +72,59 @@ describe("skippedNotice", () => {
   it("says how many entries a resume may have skipped, and which ids", () => {
     expect(skippedNotice({ after: 4, before: 42 })).toBe("* up to 37 entries (ids 5-41) skipped while you were away");
     expect(skippedNotice({ after: 4, before: 6 })).toBe("* up to 1 entry (id 5) skipped while you were away");
+  });
+});
+
+describe("message actions as lines", () => {
+  const tag: Palette = { ...plain, mention: (t) => `M(${t})` };
+  const hello = { id: 11, username: "alice", message: "hello everyone, how are you all today?", ts };
+
+  it("shows a reply, an edit, a deletion and reactions on the message itself", () => {
+    const find = (id: number) => (id === 11 ? hello : undefined);
+    const reply = { id: 12, username: "bob", message: "fine", ts, replyTo: 11, editedAt: ts };
+    expect(chatLine(reply, "bob", plain, { find })).toBe("[09:05] <bob> ↪ re #11 (alice) fine (edited)");
+    expect(chatLine({ ...reply, replyTo: 3 }, "bob", plain, { find, ids: true })).toBe(
+      "[09:05] #12 <bob> ↪ re #3 fine (edited)",
+    );
+    expect(chatLine({ id: 13, username: "bob", message: "", ts, deleted: true }, null)).toBe(
+      "[09:05] <bob> (message deleted)",
+    );
+    expect(chatLine({ ...hello, reactions: { "👍": ["bob", "carol"], "🎉": ["bob"] } }, null)).toBe(
+      "[09:05] <alice> hello everyone, how are you all today? [👍 2 🎉 1]",
+    );
+  });
+
+  it("prints ids only with --ids, and highlights a message that names you", () => {
+    const frame: ServerFrame = { type: "chatMessage", payload: { ...hello, mentions: ["Bob"] } };
+    expect(formatFrame(frame, "bob", tag)).toEqual(["[09:05] <alice> M(hello everyone, how are you all today?)"]);
+    expect(formatFrame(frame, "carol", tag, { ids: true })).toEqual([
+      "[09:05] #11 <alice> hello everyone, how are you all today?",
+    ]);
+    expect(mentionsMe(frame.payload, "BOB")).toBe(true);
+    expect(mentionsMe(frame.payload, "carol")).toBe(false);
+    // Naming yourself is no reason to ring your own bell.
+    expect(mentionsMe({ ...hello, username: "bob", mentions: ["bob"] }, "bob")).toBe(false);
+  });
+
+  it("turns messageUpdated into a readable line about whose message changed", () => {
+    const edit = { id: 11, message: "hello again", editedAt: ts };
+    expect(updateLines(edit, hello, { ...hello, ...edit }, "bob")).toEqual(["[09:05] <alice> hello again (edited)"]);
+    expect(updateLines(edit, undefined, undefined, "bob")).toEqual(["[09:05] * message #11 was edited: hello again"]);
+    expect(updateLines({ id: 11, deleted: true }, hello, undefined, "bob", plain, {}, ts)).toEqual([
+      '[09:05] * alice\'s message "hello everyone, how are you a…" was deleted',
+    ]);
+    expect(updateLines({ id: 11, deleted: true }, hello, undefined, "alice", plain, { ids: true }, ts)).toEqual([
+      '[09:05] * your message #11 "hello everyone, how are you a…" was deleted',
+    ]);
+    const liked = { ...hello, reactions: { "👍": ["bob"] } };
+    expect(
+      updateLines({ id: 11, reactions: { "👍": ["bob", "carol"] } }, liked, undefined, "x", plain, {}, ts),
+    ).toEqual(['[09:05] * carol reacted 👍 to alice\'s message "hello everyone, how are you a…"']);
+    expect(updateLines({ id: 11, reactions: {} }, liked, undefined, "x", plain, {}, ts)).toEqual([
+      '[09:05] * bob took back 👍 on alice\'s message "hello everyone, how are you a…"',
+    ]);
+    expect(updateLines({ id: 99, reactions: { "👍": ["bob"] } }, undefined, undefined, "x", plain, {}, ts)).toEqual([
+      "[09:05] * reactions to message #99: 👍 1",
+    ]);
   });
 });

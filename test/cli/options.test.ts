@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildProgram, readOptions, socketOrigin } from "../../src/cli/options";
+import { buildProgram, DEFAULT_RETRIES, readOptions, socketOrigin } from "../../src/cli/options";
 
 function parse(...args: string[]) {
   const program = buildProgram()
@@ -28,5 +28,19 @@ describe("terminal client options", () => {
     expect(() => parse("--session", "short")).toThrow(/session/);
     expect(() => parse("ftp://example.com")).toThrow(/unsupported scheme/);
     expect(() => parse("--nope")).toThrow(/unknown option/);
+  });
+
+  it("takes --ids and --retries, with about ten retries by default", () => {
+    expect(parse()).toMatchObject({ ids: false, retries: DEFAULT_RETRIES, interests: { tags: [], wants: [] } });
+    expect(DEFAULT_RETRIES).toBe(10);
+    expect(parse("--ids", "--retries", "0")).toMatchObject({ ids: true, retries: 0 });
+    expect(() => parse("--retries", "-1")).toThrow(/whole number/);
+  });
+
+  it("shows no empty defaults in --help", () => {
+    const help = buildProgram().helpInformation();
+    expect(help).not.toMatch(/\(default: (\[\]|"")\)/);
+    expect(help).toMatch(/--retries <n>.*\(default: 10\)/s);
+    expect(help).toMatch(/--ids/);
   });
 });

@@ -113,7 +113,7 @@ describe("the terminal client", () => {
     expect(help.lines.join("\n")).toMatch(/--username <name>/);
   });
 
-  it("--match pairs two strangers, and /next ends it for both", async () => {
+  it("--match pairs two strangers, and /next leaves the room first, ending it for both at once", async () => {
     const topic = `t${Date.now().toString(36)}`;
     const ann = hallway("--match", "--tags", topic, "--wants", topic, "-u", "ann");
     await ann.waitForStderr(/waiting for a stranger \(1 of 1/);
@@ -123,8 +123,12 @@ describe("the terminal client", () => {
     await ben.waitForLine(/\* ann joined$/);
     ann.type("hello stranger");
     await ben.waitForLine(/<ann> hello stranger$/);
+    // /next says quit to the old room before queueing again: ann hears of it at once,
+    // well inside the 30 s reconnect grace a dropped connection would get.
+    const asked = Date.now();
     ben.type("/next");
-    await ann.waitForLine(/\* ben left the conversation$/);
+    await ann.waitForLine(/\* ben left the conversation$/, 10_000);
+    expect(Date.now() - asked).toBeLessThan(10_000);
     await ann.waitForLine(/^\* looking for someone new/);
     ann.type("/quit");
     expect(await ann.exited).toBe(0);
