@@ -7,7 +7,10 @@ import {
   parseServerData,
   type ServerFrame,
 } from "../protocol";
-import { Heartbeat } from "./heartbeat";
+import { Heartbeat, type TimerClock } from "./heartbeat";
+
+/** The longest wait between two reconnection attempts. */
+export const MAX_RECONNECT_DELAY_MS = 2_000;
 
 export type ConnectionStatus = "connecting" | "open" | "reconnecting" | "closed";
 
@@ -32,6 +35,8 @@ export interface JoinParams {
   token?: string;
   /** A WebSocket class for runtimes without a global one that fits (the terminal client passes `ws`). */
   WebSocket?: unknown;
+  /** Where the heartbeat's timers run; the runtime's own timers when absent. */
+  clock?: TimerClock;
 }
 
 export interface JoinQuery {
@@ -81,9 +86,12 @@ export class RoomConnection {
     // partysocket reports its own failures (refused, timed out) as a close with
     // code 1000, so 1000 means "left" only after this client asked to leave.
     const final = (code: number) => FINAL_CLOSE_CODES.has(code) || (code === CloseCode.normal && this.#leaving);
+    // The backoff is capped low: a failed attempt costs one refused handshake, and
+    // people expect the chat back within a couple of seconds of the server. Each
+    // client's cap differs a little, so a restarted server is not hit in lockstep.
     this.#socket = new ReconnectingWebSocket(url, [], {
       minReconnectionDelay: 500 + Math.random() * 500,
-      maxReconnectionDelay: 15_000,
+      maxReconnectionDelay: MAX_RECONNECT_DELAY_MS - Math.random() * 500,
       reconnectionDelayGrowFactor: 1.6,
       shouldReconnectOnClose: (event: CloseEvent) => !final(event.code),
       ...(params.WebSocket ? { WebSocket: params.WebSocket } : {}),
@@ -93,6 +101,7 @@ export class RoomConnection {
     this.#heartbeat = new Heartbeat(
       () => this.sendRaw("ping"),
       () => this.#socket.reconnect(CloseCode.normal, "no answer to ping"),
+      params.clock,
     );
     events.status("connecting", 0);
     this.#socket.addEventListener("open", () => {
@@ -144,6 +153,12 @@ export class RoomConnection {
     if (parsed.ok && parsed.frame.type === ClientType.quit) this.#leaving = true;
     this.#socket.send(text);
     return true;
+  }
+
+  /** Tries again now rather than after the backoff (the person asked, or the network came back). */
+  reconnectNow(): void {
+    if (this.#closed || this.isOpen) return;
+    this.#socket.reconnect();
   }
 
   /** Leaves on purpose: `quit` first, so the room says goodbye now rather than after the reconnect grace. */

@@ -11,6 +11,30 @@ export const PONG_DEADLINE_MS = 5_000;
 export const QUIET_AFTER_SEND_MS = 3_000;
 
 /**
+ * Where the heartbeat's timers run. The page's own timers by default; the web
+ * app passes one backed by a dedicated Worker, whose timers a browser does not
+ * slow down in a hidden tab the way it slows the page's (see ticker.ts).
+ * Each call returns the function that cancels it.
+ */
+export interface TimerClock {
+  every(ms: number, run: () => void): () => void;
+  after(ms: number, run: () => void): () => void;
+}
+
+export const pageClock: TimerClock = {
+  every(ms, run) {
+    const id = setInterval(run, ms);
+    return () => clearInterval(id);
+  },
+  after(ms, run) {
+    const id = setTimeout(run, ms);
+    return () => clearTimeout(id);
+  },
+};
+
+const idle = () => {};
+
+/**
  * The heartbeat of one socket, for the rooms and the matchmaker alike: a
  * `ping` every 25 s while open keeps the server from evicting a quiet client,
  * and a ping that nothing answers within the deadline means the connection
@@ -18,11 +42,11 @@ export const QUIET_AFTER_SEND_MS = 3_000;
  * dropped without a word). `lost` is then called once.
  */
 export class Heartbeat {
-  #interval: ReturnType<typeof setInterval> | undefined;
+  #interval: (() => void) | undefined;
   /** Set while a ping waits for its answer. */
-  #deadline: ReturnType<typeof setTimeout> | undefined;
+  #deadline: (() => void) | undefined;
   /** Set while a send waits to hear anything back. */
-  #probe: ReturnType<typeof setTimeout> | undefined;
+  #probe: (() => void) | undefined;
   /** Counts incoming messages of any kind: a ping is answered when this moves. */
   #heard = 0;
   /** `#heard` when the probe's send went out. */
@@ -32,19 +56,20 @@ export class Heartbeat {
     /** Sends the heartbeat line; false when the socket is not open. */
     private readonly ping: () => boolean,
     private readonly lost: () => void,
+    private readonly clock: TimerClock = pageClock,
   ) {}
 
   /** The socket opened. */
   start(): void {
     this.stop();
-    this.#interval = setInterval(() => this.#ping(), HEARTBEAT_MS);
+    this.#interval = this.clock.every(HEARTBEAT_MS, () => this.#ping());
   }
 
   /** The socket closed, or the app is done with it. */
   stop(): void {
-    clearInterval(this.#interval);
-    clearTimeout(this.#deadline);
-    clearTimeout(this.#probe);
+    (this.#interval ?? idle)();
+    (this.#deadline ?? idle)();
+    (this.#probe ?? idle)();
     this.#interval = undefined;
     this.#deadline = undefined;
     this.#probe = undefined;
@@ -59,23 +84,23 @@ export class Heartbeat {
   expectAnswer(): void {
     // A probe already waiting on an earlier send that got no answer either is the sooner one; keep it.
     if (this.#probe !== undefined && this.#heard === this.#probeHeard) return;
-    clearTimeout(this.#probe);
+    (this.#probe ?? idle)();
     this.#probeHeard = this.#heard;
-    this.#probe = setTimeout(() => {
+    this.#probe = this.clock.after(QUIET_AFTER_SEND_MS, () => {
       this.#probe = undefined;
       if (this.#heard === this.#probeHeard) this.#ping();
-    }, QUIET_AFTER_SEND_MS);
+    });
   }
 
   #ping(): void {
     if (this.#deadline !== undefined) return;
     const heard = this.#heard;
     if (!this.ping()) return;
-    this.#deadline = setTimeout(() => {
+    this.#deadline = this.clock.after(PONG_DEADLINE_MS, () => {
       this.#deadline = undefined;
       if (this.#heard !== heard) return;
       this.stop();
       this.lost();
-    }, PONG_DEADLINE_MS);
+    });
   }
 }

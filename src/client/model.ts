@@ -1,6 +1,8 @@
 import {
+  type ChatMessagePayload,
   type HistoryFrame,
   nameKey,
+  type Reactions,
   type ReplayFrame,
   type ServerFrame,
   type ServerPayloads,
@@ -17,12 +19,31 @@ import { localTime } from "./clock";
  */
 
 export type Line =
-  | { kind: "message"; id: number; username: string; text: string; ts: number; own: boolean }
+  | MessageLine
   | { kind: "system"; id: number; event: string; text: string; ts: number }
   | { kind: "dm"; id: number; from: string; to: string; text: string; ts: number; own: boolean }
   /** A reply to a command (users, stats, help), shown to this person only. */
   | { kind: "info"; id: null; title: string; rows: string[]; ts: number }
   | GapLine;
+
+/** A chat message as it stands now: edits, deletion and reactions are applied in place. */
+export interface MessageLine {
+  kind: "message";
+  id: number;
+  username: string;
+  text: string;
+  ts: number;
+  own: boolean;
+  /** The message this one answers. */
+  replyTo?: number;
+  /** People it names with `@name`, as the room spells them. */
+  mentions: string[];
+  /** It names the reader. */
+  mentionsMe: boolean;
+  editedAt?: number;
+  deleted: boolean;
+  reactions: Reactions;
+}
 
 /**
  * Entries a resume left out: ids between `after` and `before` exist that this
@@ -76,10 +97,8 @@ export function emptyModel(room: string): ChatModel {
 export function toLine(frame: ReplayFrame, me: string | null): Line {
   const mine = (name: string) => me !== null && nameKey(name) === nameKey(me);
   switch (frame.type) {
-    case ServerType.chatMessage: {
-      const p = frame.payload;
-      return { kind: "message", id: p.id, username: p.username, text: p.message, ts: p.ts, own: mine(p.username) };
-    }
+    case ServerType.chatMessage:
+      return messageLine(frame.payload, me);
     case ServerType.system: {
       const p = frame.payload;
       return { kind: "system", id: p.id, event: p.event, text: p.text, ts: p.ts };
@@ -91,10 +110,31 @@ export function toLine(frame: ReplayFrame, me: string | null): Line {
   }
 }
 
+function messageLine(p: ChatMessagePayload, me: string | null): MessageLine {
+  const key = me === null ? null : nameKey(me);
+  const mentions = p.mentions ?? [];
+  return {
+    kind: "message",
+    id: p.id,
+    username: p.username,
+    text: p.deleted ? "" : p.message,
+    ts: p.ts,
+    own: key !== null && nameKey(p.username) === key,
+    ...(p.replyTo === undefined ? {} : { replyTo: p.replyTo }),
+    mentions,
+    mentionsMe: key !== null && mentions.some((m) => nameKey(m) === key),
+    ...(p.editedAt === undefined ? {} : { editedAt: p.editedAt }),
+    deleted: p.deleted === true,
+    reactions: p.reactions ?? {},
+  };
+}
+
 /** What applying a frame did, for the view to react to. */
 export interface Applied {
   /** Lines added at the end, in order. */
   appended: Line[];
+  /** Lines already shown that changed (an edit, a delete, reactions). */
+  updated?: MessageLine[];
   usersChanged: boolean;
   /** The room's history started over (`reset`): everything shown before is gone from the view. */
   reset?: true;
@@ -206,8 +246,26 @@ export function applyFrame(model: ChatModel, frame: ServerFrame, now = Date.now(
       add(model, { kind: "info", id: null, title: "Bans", rows, ts: now }, appended);
       break;
     }
+    case ServerType.messageUpdated: {
+      const line = findMessage(model, frame.payload.id);
+      if (!line) break;
+      const { message, editedAt, deleted, reactions } = frame.payload;
+      if (message !== undefined) line.text = message;
+      if (editedAt !== undefined) line.editedAt = editedAt;
+      if (deleted) {
+        line.deleted = true;
+        line.text = "";
+        line.reactions = {};
+        line.mentions = [];
+        line.mentionsMe = false;
+      }
+      if (reactions !== undefined) line.reactions = reactions;
+      return { appended, usersChanged, updated: [line] };
+    }
     case ServerType.pong:
     case ServerType.error:
+    case ServerType.typing:
+    case ServerType.ack:
       break;
   }
   return { appended, usersChanged };
@@ -288,6 +346,30 @@ function insertById(lines: Line[], line: Line, id = line.id ?? 0): Line[] {
   return at < 0 ? [...lines, line] : [...lines.slice(0, at), line, ...lines.slice(at)];
 }
 
+/** A chat message shown in this view, by id (the newest are looked at first: they change most). */
+export function findMessage(model: ChatModel, id: number): MessageLine | null {
+  for (let i = model.lines.length - 1; i >= 0; i--) {
+    const line = model.lines[i];
+    if (line?.kind === "message" && line.id === id) return line;
+  }
+  return null;
+}
+
+/** The newest message of the reader's own that can still be edited: what ↑ in an empty composer picks. */
+export function lastOwnMessage(model: ChatModel): MessageLine | null {
+  for (let i = model.lines.length - 1; i >= 0; i--) {
+    const line = model.lines[i];
+    if (line?.kind === "message" && line.own && !line.deleted) return line;
+  }
+  return null;
+}
+
+/** Who a DM line is a conversation with, from the reader's side; null for other lines. */
+export function partnerOf(line: Line): string | null {
+  if (line.kind !== "dm") return null;
+  return line.own ? line.to : line.from;
+}
+
 /** The id to page back from: the oldest line with an id. */
 export function oldestId(model: ChatModel): number | null {
   for (const line of model.lines) if (line.id !== null) return line.id;
@@ -297,4 +379,26 @@ export function oldestId(model: ChatModel): number | null {
 /** Users sorted for the sidebar: longest-connected first. */
 export function sortedUsers(model: ChatModel): UserSummary[] {
   return [...model.users.values()].sort((a, b) => a.since - b.since);
+}
+
+/** Messages from one person closer together than this are drawn under one name. */
+export const GROUP_WITHIN_MS = 5 * 60_000;
+
+/** Who wrote a message-like line (a chat message or a DM); null for notices and the rest. */
+function author(line: Line): string | null {
+  if (line.kind === "message") return line.username;
+  if (line.kind === "dm") return line.from;
+  return null;
+}
+
+/** Whether `line` continues `prev`'s group: same author, a few minutes apart, nothing in between. */
+export function continues(prev: Line | null, line: Line): boolean {
+  if (!prev) return false;
+  const a = author(prev);
+  return a !== null && a === author(line) && line.ts - prev.ts < GROUP_WITHIN_MS && line.ts >= prev.ts;
+}
+
+/** Lines that count as unread: what other people said. */
+export function isFromOthers(line: Line): boolean {
+  return (line.kind === "message" || line.kind === "dm") && !line.own;
 }

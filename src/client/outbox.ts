@@ -44,12 +44,16 @@ export function newClientId(): string {
  * not checked here: the server's refusal (`too_long`) keeps the text visible
  * as failed, where a local check would have to drop or bounce it.
  */
-export function messageFrame(typed: string, clientId: string): MessageFrame | null {
+export function messageFrame(typed: string, clientId: string, replyTo?: number): MessageFrame | null {
   const parsed = parseLine(typed, Number.MAX_SAFE_INTEGER);
   if (!parsed.ok) return null;
   const { frame } = parsed;
-  // The parsed payload is kept whole (a `/reply` carries `replyTo`); only the id is added.
-  if (frame.type === ClientType.chatMessage) return { type: frame.type, payload: { ...frame.payload, clientId } };
+  // The parsed payload is kept whole (a `/reply` carries `replyTo`); only the id is added,
+  // and the message a reply answers when the app chose it rather than a typed `/reply`.
+  if (frame.type === ClientType.chatMessage) {
+    const answers = replyTo === undefined ? {} : { replyTo };
+    return { type: frame.type, payload: { ...frame.payload, ...answers, clientId } };
+  }
   if (frame.type === ClientType.dm) return { type: frame.type, payload: { ...frame.payload, clientId } };
   return null;
 }
@@ -91,9 +95,12 @@ export class Outbox {
     return this.#heldUntil;
   }
 
-  /** Takes a typed line: a message is queued and returned; a command gives null. */
-  add(typed: string, now: number, clientId = newClientId()): Outgoing | null {
-    const frame = messageFrame(typed, clientId);
+  /**
+   * Takes a typed line: a message is queued and returned; a command gives null.
+   * `replyTo` makes a chat message a reply (a DM or a command ignores it).
+   */
+  add(typed: string, now: number, clientId = newClientId(), replyTo?: number): Outgoing | null {
+    const frame = messageFrame(typed, clientId, replyTo);
     if (!frame) return null;
     const item: Outgoing = { clientId, frame, text: typed, state: "queued", createdAt: now };
     this.#items.push(item);

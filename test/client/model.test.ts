@@ -1,12 +1,17 @@
 import { describe, expect, it } from "vitest";
 import {
   applyFrame,
+  continues,
   emptyModel,
   fillGap,
+  findMessage,
   type GapLine,
+  lastOwnMessage,
   missedRange,
+  partnerOf,
   prependOlder,
   sortedUsers,
+  toLine,
 } from "../../src/client/model";
 import type { DmFrame, HistoryFrame, ServerFrame } from "../../src/protocol";
 import { parseServerData } from "../../src/protocol";
@@ -195,5 +200,57 @@ describe("parseServerData", () => {
     expect(parseServerData("pong")).toEqual([]);
     expect(parseServerData('{"type":"fromTheFuture","payload":{}}')).toEqual([]);
     expect(parseServerData('{"type":"pong"}')).toEqual([]);
+  });
+});
+
+describe("message actions in the model", () => {
+  const welcomed = () => {
+    const model = emptyModel("r");
+    applyFrame(model, welcome("alice"));
+    return model;
+  };
+
+  it("applies edits, reactions and deletes to the line shown", () => {
+    const model = welcomed();
+    applyFrame(model, history([chat(1, "bob", "teh plan")]));
+    const edited = applyFrame(model, { type: "messageUpdated", payload: { id: 1, message: "the plan", editedAt: 9 } });
+    expect(edited.updated).toMatchObject([{ id: 1, text: "the plan", editedAt: 9 }]);
+    applyFrame(model, { type: "messageUpdated", payload: { id: 1, reactions: { "👍": ["alice"] } } });
+    expect(findMessage(model, 1)?.reactions).toEqual({ "👍": ["alice"] });
+    applyFrame(model, { type: "messageUpdated", payload: { id: 1, deleted: true } });
+    expect(findMessage(model, 1)).toMatchObject({ deleted: true, text: "", reactions: {} });
+    // An update for a message not shown changes nothing.
+    expect(applyFrame(model, { type: "messageUpdated", payload: { id: 99, deleted: true } }).updated).toBeUndefined();
+  });
+
+  it("reads replies, mentions of the reader and the state a replay shows", () => {
+    const model = welcomed();
+    applyFrame(model, {
+      type: "chatMessage",
+      payload: { id: 2, username: "bob", message: "@ALICE look", ts: 5, replyTo: 1, mentions: ["alice"] },
+    });
+    applyFrame(model, { type: "chatMessage", payload: { id: 3, username: "bob", message: "", ts: 6, deleted: true } });
+    expect(findMessage(model, 2)).toMatchObject({ replyTo: 1, mentionsMe: true, own: false });
+    expect(findMessage(model, 3)).toMatchObject({ deleted: true });
+  });
+
+  it("finds the reader's last message that can be edited", () => {
+    const model = welcomed();
+    applyFrame(model, history([chat(1, "alice", "first"), chat(2, "alice", "second"), chat(3, "bob", "yours")]));
+    expect(lastOwnMessage(model)?.id).toBe(2);
+    applyFrame(model, { type: "messageUpdated", payload: { id: 2, deleted: true } });
+    expect(lastOwnMessage(model)?.id).toBe(1);
+  });
+
+  it("groups one person's messages a few minutes apart, and tells whose DM conversation a line is", () => {
+    const line = (id: number, username: string, ts: number) =>
+      toLine({ type: "chatMessage", payload: { id, username, message: "m", ts } }, "alice");
+    expect(continues(line(1, "bob", 0), line(2, "bob", 60_000))).toBe(true);
+    expect(continues(line(1, "bob", 0), line(2, "bob", 6 * 60_000))).toBe(false);
+    expect(continues(line(1, "bob", 0), line(2, "carol", 1))).toBe(false);
+    expect(continues(null, line(2, "bob", 1))).toBe(false);
+    const sent = toLine(dm(4, "alice", "bob", "hi"), "alice");
+    const got = toLine(dm(5, "carol", "alice", "yo"), "alice");
+    expect([partnerOf(sent), partnerOf(got), partnerOf(line(6, "bob", 1))]).toEqual(["bob", "carol", null]);
   });
 });

@@ -1,11 +1,13 @@
 import { execFile } from "node:child_process";
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
 import { type Browser, chromium, type Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { type DevServer, startDevServer } from "../../tools/dev-server";
 
 const SYSTEM_CHROMIUM = "/usr/bin/chromium";
 
@@ -130,3 +132,70 @@ export function messageTexts(page: Page): Promise<string[]> {
 export async function seeLine(page: Page, text: string, selector = ".line"): Promise<void> {
   await page.locator(`#lines ${selector}`, { hasText: text }).first().waitFor({ timeout: 10_000 });
 }
+
+/** Saves a screenshot in test-results/, for a person to look at. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync("test-results", { recursive: true });
+  await page.screenshot({ path: `test-results/${name}` });
+}
+
+/**
+ * Makes the page believe its tab is hidden (or shown again), as switching
+ * tabs does: headless Chromium keeps every page visible, so the test sets
+ * what `document.hidden` says and sends the event a real switch would.
+ */
+export async function setHidden(page: Page, hidden: boolean): Promise<void> {
+  await page.evaluate((value) => {
+    Object.defineProperty(document, "hidden", { configurable: true, get: () => value });
+    Object.defineProperty(document, "visibilityState", {
+      configurable: true,
+      get: () => (value ? "hidden" : "visible"),
+    });
+    document.dispatchEvent(new Event("visibilitychange"));
+  }, hidden);
+}
+
+/** The message line whose text contains `text`. */
+export function message(page: Page, text: string) {
+  return page.locator("#lines .line.message", { has: page.locator(".text", { hasText: text }) });
+}
+
+/** Opens a message's actions (as hovering does) and clicks one of them. */
+export async function act(page: Page, text: string, action: "Reply" | "React" | "Edit" | "Delete"): Promise<void> {
+  const line = message(page, text).last();
+  await line.hover();
+  await line.getByRole("button", { name: action, exact: true }).click();
+}
+
+/** Opens the private conversation with `name` from the sidebar's list of conversations. */
+export async function openConversation(page: Page, name: string): Promise<void> {
+  await page.locator("#convo-list button", { hasText: name }).click();
+  await page.locator("#room-title", { hasText: name }).waitFor();
+}
+
+/** Limits lifted so tests can seed and send quickly, and a short grace so a closed tab is seen leaving soon. */
+export const FAST_VARS = { RATE_LIMIT_BURST: "1000", RATE_LIMIT_PER_SECOND: "1000", RECONNECT_GRACE_SECONDS: "2" };
+
+/**
+ * A `wrangler dev` server and a browser for one test file, started before its
+ * tests and stopped after them.
+ */
+export function appUnderTest(vars: Record<string, string> = FAST_VARS): { server(): DevServer; browser(): Browser } {
+  let server: DevServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    [server, browser] = await Promise.all([startDevServer({ vars }), launchBrowser()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("the app is not started yet");
+    return value;
+  };
+  return { server: () => started(server), browser: () => started(browser) };
+}
+
+/** A room name of its own for each test. */
+export const freshRoom = (name: string) => `${name}-${Date.now().toString(36)}`;

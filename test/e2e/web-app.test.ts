@@ -3,7 +3,7 @@ import { gzipSync } from "node:zlib";
 import type { Browser, BrowserContext, Page, WebSocketRoute } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../tools/dev-server";
-import { joinAs, launchBrowser, messageTexts, say, seeLine, waitConnected } from "./browser";
+import { joinAs, launchBrowser, messageTexts, openConversation, say, seeLine, waitConnected } from "./browser";
 
 let server: DevServer;
 let browser: Browser;
@@ -135,21 +135,36 @@ describe("the web app in Chromium", () => {
     await seeLine(carol, "alice joined", ".line.system");
   });
 
-  it("shows a DM to its recipient only, picked from the user list", async () => {
+  it("keeps DMs in a conversation per person, with an unread badge, for the two of them only", async () => {
     const r = room("dm");
     const alice = await person(r, "alice");
     const bob = await person(r, "bob");
     const carol = await person(r, "carol");
     await alice.locator("#user-list .pick", { hasText: "bob" }).click();
-    expect(await alice.inputValue("#input")).toBe("/msg bob ");
-    await alice.type("#input", "meet at noon");
-    await alice.press("#input", "Enter");
-    await seeLine(bob, "meet at noon", ".line.dm");
+    await alice.locator("#room-title", { hasText: "bob" }).waitFor();
+    expect(await alice.inputValue("#input")).toBe("");
+    await say(alice, "meet at noon");
     await seeLine(alice, "meet at noon", ".line.dm.own");
+    // bob is in the room: the DM waits in its own conversation, counted as unread.
+    const badge = bob.locator("#convo-list button", { hasText: "alice" }).locator(".unread");
+    await badge.waitFor();
+    expect(await badge.textContent()).toBe("1");
+    expect(await bob.locator("#lines").textContent()).not.toContain("meet at noon");
+    await openConversation(bob, "alice");
+    await seeLine(bob, "meet at noon", ".line.dm");
+    await badge.waitFor({ state: "detached" });
+    await say(bob, "see you there");
+    await seeLine(alice, "see you there", ".line.dm");
+    // Back in the room, the room's own messages.
+    await bob.click("#convo-back");
+    await bob.locator("#room-title", { hasText: `#${r}` }).waitFor();
     // carol's own message arrives after anything the room sent her before it.
     await say(carol, "anyone?");
     await seeLine(carol, "anyone?");
     expect(await carol.locator("#lines").textContent()).not.toContain("meet at noon");
+    expect(await carol.locator("#convos").isHidden()).toBe(true);
+    // Nobody can open a conversation with themselves: their own name is not a button.
+    expect(await carol.locator("#user-list .user", { hasText: "carol" }).locator("button").count()).toBe(0);
   });
 
   it("keeps the user list and count right through joins and leaves", async () => {
@@ -272,7 +287,7 @@ describe("the web app in Chromium", () => {
       "Hi alice 👋 this is a longer message to show how lines wrap when people write more than a few words.",
     );
     await say(bob, "/msg alice a private note");
-    await seeLine(alice, "a private note", ".line.dm");
+    await alice.locator("#convo-list .unread").waitFor();
     await say(alice, "/stats");
     await seeLine(alice, "messages sent", ".line.info");
     mkdirSync("test-results", { recursive: true });
@@ -314,7 +329,8 @@ describe("the web app in Chromium", () => {
     await ben.click("#next");
     await ben.locator("#waiting").waitFor();
     await seeLine(ann, "ben left the conversation", ".line.system");
-    await ann.locator("#notice", { hasText: "Next stranger" }).waitFor();
+    await ann.locator("#room-title", { hasText: "ben left the conversation" }).waitFor();
+    expect(await ann.isDisabled("#input")).toBe(true);
     await ben.click("#waiting-cancel");
     await ben.locator("#start").waitFor();
   });
@@ -359,9 +375,11 @@ describe("the web app in Chromium", () => {
     await alice.setViewportSize({ width: 390, height: 760 });
     await screenshot(alice, "failed-phone.png");
     expect(await alice.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    await alice.setViewportSize({ width: 1100, height: 720 });
 
     const carol = await person(r, "carol");
     await failed.locator("button.retry").click();
+    await openConversation(carol, "alice");
     await seeLine(carol, "are you there?", ".line.dm");
     await failed.waitFor({ state: "detached" });
     await alice
@@ -369,6 +387,7 @@ describe("the web app in Chromium", () => {
       .locator(".discard")
       .click();
     await alice.locator("#outbox .line.pending").first().waitFor({ state: "detached" });
+    await openConversation(alice, "carol");
     expect(await alice.locator("#lines .line.dm .text").allTextContents()).toEqual(["are you there?"]);
   });
 
