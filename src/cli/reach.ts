@@ -85,7 +85,12 @@ export function describeFailure(attempt: Attempt, timeoutMs = 4000): string {
       return `no route to ${host}`;
   }
   if (TLS_CODES.has(code) || code.startsWith("ERR_TLS") || code.startsWith("ERR_SSL")) {
-    return `TLS: ${error.message}`;
+    // OpenSSL's message is a stack of `library:function:reason:file:line`; the reason is what helps.
+    const reason = /SSL routines:[^:]*:([^:]+):/.exec(error.message)?.[1] ?? error.message;
+    if (reason === "wrong version number") {
+      return `TLS: ${host} does not answer in TLS (${reason}); for a server without it, use http:// or ws://`;
+    }
+    return `TLS: ${reason}`;
   }
   return error.message || code || "the connection failed";
 }

@@ -24,6 +24,11 @@ describe("why a connection could not be made", () => {
     expect(describeFailure(failed("Hostname/IP does not match", "ERR_TLS_CERT_ALTNAME_INVALID"))).toBe(
       "TLS: Hostname/IP does not match",
     );
+    const plainPort =
+      "write EPROTO 80EC9:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../ssl3_record.c:350:";
+    expect(describeFailure(failed(plainPort, "EPROTO"))).toBe(
+      "TLS: chat.example:8787 does not answer in TLS (wrong version number); for a server without it, use http:// or ws://",
+    );
     expect(describeFailure(failed("Unexpected server response: 404"))).toBe(
       "HTTP 404 Not Found (nothing there: is this a Hallway server?)",
     );

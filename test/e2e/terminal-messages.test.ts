@@ -95,6 +95,23 @@ describe("message actions in the terminal", () => {
     }
   });
 
+  it("sends piped reactions past the rate limit in order, none of them twice", async () => {
+    const r = room("toggles");
+    const alice = await joined(r, "alice", "--ids");
+    alice.type("react to me");
+    const id = /#(\d+) <alice> react to me$/.exec(await alice.waitForLine(/<alice> react to me$/))?.[1];
+    const bot = hallway(["--room", r, "--username", "bot"]);
+    // More than the burst of 10: some are refused with rate_limited and must go again, once each.
+    for (let i = 0; i < 12; i++) bot.type(`/react ${id} 👍`);
+    bot.endInput();
+    expect(await bot.exited).toBe(0);
+    expect(bot.stderr).toMatch(/over the rate limit; sending again in \d+ s/);
+    const toggles = () => alice.lines.filter((l) => /\* bot (reacted|took back) 👍/.test(l));
+    await alice.waitUntil(() => toggles().length >= 12, "twelve reaction lines");
+    // A toggle applied twice, or lost, would break the alternation.
+    expect(toggles().map((l) => l.includes("reacted"))).toEqual(Array.from({ length: 12 }, (_, i) => i % 2 === 0));
+  });
+
   it("prints a refused command's error once, and a refused join once (on standard error)", async () => {
     const r = room("once");
     const alice = await joined(r, "alice");
@@ -131,13 +148,13 @@ describe.skipIf(!canUseTty)("on a terminal", () => {
     // The screen wraps the room's copy too, so its last row is the end of the text alone.
     await alice.waitForLine(/ end$/);
 
+    // What is left below the log is the prompt, ready for the next line.
+    await alice.waitUntil(() => alice.lines.at(-1) === "alice>", "the prompt on the last row");
     const screen = alice.lines;
     expect(screen.filter((l) => l.includes("hello from a terminal"))).toHaveLength(1);
     expect(screen.filter((l) => l.includes("start of a long line"))).toHaveLength(1);
     // No echo of the typed text under the prompt.
     expect(screen.filter((l) => l.startsWith("alice> ") && l.length > 7)).toEqual([]);
-    // What is left below the log is the prompt, ready for the next line.
-    expect(screen.at(-1)).toBe("alice>");
   });
 
   it("rings the bell when someone names you, and only then", async () => {

@@ -75,6 +75,20 @@ describe("a terminal client that never connects", () => {
     );
   });
 
+  it("tells a TLS failure and a name that does not resolve apart", async () => {
+    // https:// to a server that speaks plain HTTP: the handshake fails.
+    const tls = hallway(httpUrl.replace("http:", "https:"), "--retries", "0");
+    const dns = hallway("http://no-such-host.invalid", "--retries", "0");
+    expect(await tls.exited).toBe(1);
+    expect(await dns.exited).toBe(1);
+    expect(tls.stderr).toMatch(
+      /^hallway: could not connect to wss:\/\/127\.0\.0\.1:\d+\/chat\/lobby: TLS: .*wrong version number/,
+    );
+    expect(dns.stderr).toMatch(
+      /^hallway: could not connect to ws:\/\/no-such-host\.invalid\/chat\/lobby: DNS: (no such host|could not look up) no-such-host\.invalid/,
+    );
+  });
+
   it("reports what was typed and never delivered", async () => {
     const port = await freePort();
     const cli = hallway(`http://127.0.0.1:${port}`, "--retries", "1");
