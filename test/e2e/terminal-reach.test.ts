@@ -89,6 +89,16 @@ describe("a terminal client that never connects", () => {
     );
   });
 
+  it("does the same while looking for a stranger (--match)", async () => {
+    const port = await freePort();
+    const cli = hallway(`http://127.0.0.1:${port}`, "--match", "--retries", "1");
+    expect(await cli.exited).toBe(1);
+    expect(cli.stderr).toMatch(
+      new RegExp(`^\\* could not connect to ws://127\\.0\\.0\\.1:${port}/match: connection refused`),
+    );
+    expect(cli.stderr).toMatch(/\nhallway: gave up after 2 tries\n$/);
+  });
+
   it("reports what was typed and never delivered", async () => {
     const port = await freePort();
     const cli = hallway(`http://127.0.0.1:${port}`, "--retries", "1");
