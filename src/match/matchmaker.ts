@@ -21,6 +21,7 @@ import {
 import { type RoomConfig, readConfig } from "../room/config";
 import { answerCode } from "../room/connections";
 import { distinctNames, findPartner, joinTime, positionOf, positionUpdates, type Waiting } from "./queue";
+import { RecentPartners } from "./recent";
 import { matchSecret } from "./secret";
 import { admitFrame, type FrameLimit, lastActive, newSeeker, readSeeker, type Seeker, writeSeeker } from "./seeker";
 import { signTicket, TICKET_TTL_MS } from "./ticket";
@@ -60,9 +61,11 @@ export class Matchmaker extends DurableObject<Env> {
    * someone who is already matched.
    */
   readonly #matching = new Set<string>();
+  readonly #recent: RecentPartners;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    this.#recent = new RecentPartners(ctx.storage.sql);
     // The same limits as rooms: one IDLE_TIMEOUT_SECONDS and one rate limit for every socket.
     this.#config = readConfig(env);
     this.#limit = {
@@ -177,6 +180,7 @@ export class Matchmaker extends DurableObject<Env> {
     const partner = findPartner(
       line.map((entry) => entry.waiting),
       me,
+      this.#recent.of(me.session, now),
     );
     const partnerEntry = partner && line.find((entry) => entry.waiting.id === partner.id);
     if (!partnerEntry) {
@@ -190,6 +194,7 @@ export class Matchmaker extends DurableObject<Env> {
     }
     const them = partnerEntry.waiting;
     writeSeeker(partnerEntry.ws, { ...partnerEntry.seeker, queued: null, told: 0 });
+    this.#recent.matched(me.session, them.session, now);
     this.#lineMoved();
 
     const room = `${PRIVATE_ROOM_PREFIX}${crypto.randomUUID().replaceAll("-", "")}`;

@@ -38,9 +38,16 @@ function inLine(queue: readonly Waiting[]): Waiting[] {
   return [...queue].sort((a, b) => a.since - b.since || a.id.localeCompare(b.id));
 }
 
-/** The longest-waiting compatible person for `newcomer`, if any. */
-export function findPartner(queue: readonly Waiting[], newcomer: Waiting): Waiting | undefined {
-  return inLine(queue).find((w) => compatible(w, newcomer));
+/**
+ * The longest-waiting compatible person for `newcomer`, if any, skipping the
+ * sessions in `recent` (those the newcomer was matched with lately).
+ */
+export function findPartner(
+  queue: readonly Waiting[],
+  newcomer: Waiting,
+  recent: ReadonlySet<string> = new Set(),
+): Waiting | undefined {
+  return inLine(queue).find((w) => compatible(w, newcomer) && !recent.has(w.session));
 }
 
 /** 1-based place in line, and how many are waiting. */

@@ -40,6 +40,12 @@ describe("matching rules", () => {
     expect(positionOf(queue, "late")).toEqual({ position: 3, waiting: 3 });
   });
 
+  it("skips the people the newcomer was matched with lately", () => {
+    const queue = [person("just-left", [], [], 10), person("other", [], [], 20)];
+    expect(findPartner(queue, person("new", [], [], 40), new Set(["s-just-left"]))?.id).toBe("other");
+    expect(findPartner([queue[0] as Waiting], person("new", [], [], 40), new Set(["s-just-left"]))).toBeUndefined();
+  });
+
   it("keeps names in a private room distinct", () => {
     expect(distinctNames("Anon_120000", "anon_120000")).toEqual(["Anon_120000", "anon_120000-2"]);
     expect(distinctNames("ann", "ben")).toEqual(["ann", "ben"]);

@@ -1,0 +1,59 @@
+import { env, runInDurableObject } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import { RECENT_PARTNER_MS, RecentPartners } from "../../src/match/recent";
+import type { MatchServerPayloads } from "../../src/protocol";
+import { connectPath, freshRoom, type TestClient } from "./client";
+
+async function seeker(username: string) {
+  return connectPath("/match", { username, session: `${username}-${freshRoom("s")}`.slice(0, 60) });
+}
+
+function queue(client: TestClient, tag: string) {
+  client.send({ type: "joinQueue", payload: { tags: [tag], wants: [tag] } });
+}
+
+async function next(client: TestClient, type: "matchFound" | "queueJoined") {
+  const frame = await client.waitFor(type as never);
+  return (frame as unknown as { payload: MatchServerPayloads[typeof type] }).payload;
+}
+
+describe("recent partners", () => {
+  it("does not match two people again right after they were matched", async () => {
+    const t = freshRoom("again").toLowerCase().slice(0, 20);
+    const ann = await seeker("ann");
+    const ben = await seeker("ben");
+    queue(ann, t);
+    await next(ann, "queueJoined");
+    queue(ben, t);
+    expect(await next(ben, "matchFound")).toMatchObject({ partner: "ann" });
+    await next(ann, "matchFound");
+
+    // "Next stranger" for both: compatible, both waiting, yet not put together again.
+    queue(ben, t);
+    expect(await next(ben, "queueJoined")).toEqual({ position: 1, waiting: 1 });
+    queue(ann, t);
+    expect(await next(ann, "queueJoined")).toEqual({ position: 2, waiting: 2 });
+
+    // Someone new is matched with the first in line.
+    const cat = await seeker("cat");
+    queue(cat, t);
+    expect(await next(cat, "matchFound")).toMatchObject({ partner: "ben" });
+    for (const c of [ann, ben, cat]) c.close();
+  });
+
+  it("remembers a pair both ways for ten minutes, then forgets it", async () => {
+    const stub = env.MATCHMAKER.getByName(freshRoom("recent-store"));
+    const seen = await runInDurableObject(stub, async (_, state) => {
+      const recent = new RecentPartners(state.storage.sql);
+      const before = [...recent.of("a", 0)];
+      recent.matched("a", "b", 1000);
+      const during = [[...recent.of("a", 2000)], [...recent.of("b", 2000)]];
+      const after = [...recent.of("a", 1000 + RECENT_PARTNER_MS)];
+      // Rows past their time go when the next pair is written.
+      recent.matched("c", "d", 1000 + RECENT_PARTNER_MS);
+      const rows = state.storage.sql.exec("SELECT session FROM recent_partners ORDER BY session").toArray();
+      return { before, during, after, rows: rows.map((r) => r.session) };
+    });
+    expect(seen).toEqual({ before: [], during: [["b"], ["a"]], after: [], rows: ["c", "d"] });
+  });
+});
