@@ -69,7 +69,7 @@ function print(line: string): void {
 
 function status(line: string): void {
   if (interactive) {
-    // Below the prompt line would be overwritten by the next prompt; clear it first.
+    // The prompt sits on the current row: clear it, write the status there, and draw the prompt again below.
     process.stdout.write("\r\x1b[K");
     process.stderr.write(`${tty ? pc.dim(line) : line}\n`);
     input.prompt(true);
@@ -119,6 +119,8 @@ class Visit {
   readonly messages = new MessageLog();
   readonly connection: RoomConnection;
   #attempt: Attempt | null = null;
+  /** The last reason printed for a failed reconnect, so repeated failures print it once. */
+  #lastSaid: string | null = null;
   #holdTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(room: string, token: string | undefined, onEnd: (visit: Visit, code: number, reason: string) => void) {
@@ -212,8 +214,6 @@ class Visit {
     }
     this.refusal = null;
   }
-
-  #lastSaid: string | null = null;
 
   /** Frames already shown (by id) are skipped, so a resumed history never repeats a line. */
   #fresh(frame: ServerFrame): ServerFrame | null {
@@ -470,6 +470,8 @@ function pump(): void {
       local(line);
       continue;
     }
+    // Waiting for a stranger there is no room to leave: /quit just ends the wait.
+    if (!visit && /^\/quit\s*$/i.test(line)) exit(0);
     if (!visit || visit.busy) break;
     if (visit.outbox.add(line, Date.now()) || visit.takeAction(line)) {
       lines.shift();

@@ -126,12 +126,17 @@ describe("the terminal client", () => {
     // /next says quit to the old room before queueing again: ann hears of it at once,
     // well inside the 30 s reconnect grace a dropped connection would get.
     const asked = Date.now();
+    const before = ben.stderr.length;
     ben.type("/next");
     await ann.waitForLine(/\* ben left the conversation$/, 10_000);
     expect(Date.now() - asked).toBeLessThan(10_000);
     await ann.waitForLine(/^\* looking for someone new/);
+    // Both are back in the line (the matchmaker does not pair them again), and /quit ends the wait.
+    await ben.waitUntil(() => ben.stderr.slice(before).includes("waiting for a stranger"), "ben back in the line");
     ann.type("/quit");
+    ben.type("/quit");
     expect(await ann.exited).toBe(0);
+    expect(await ben.exited).toBe(0);
   });
 
   it("reconnects when the server drops and resumes without repeating lines", async () => {
