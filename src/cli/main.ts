@@ -444,7 +444,9 @@ function isLocal(line: string): boolean {
 function local(line: string): void {
   const failed = visit?.outbox.failed.length ?? 0;
   if (/^\/next/i.test(line)) {
-    nextStranger();
+    // Already in the line: asking the matchmaker again would only get already_queued.
+    if (visit) nextStranger();
+    else print(palette.system("* still looking for someone… (/quit to stop)"));
   } else if (failed === 0) {
     print(palette.system("* nothing to retry or discard: every message was delivered"));
   } else if (/^\/retry/i.test(line)) {

@@ -133,6 +133,9 @@ describe("the terminal client", () => {
     await ann.waitForLine(/^\* looking for someone new/);
     // Both are back in the line (the matchmaker does not pair them again), and /quit ends the wait.
     await ben.waitUntil(() => ben.stderr.slice(before).includes("waiting for a stranger"), "ben back in the line");
+    // Asking for the next stranger while already in the line keeps the place (no already_queued exit).
+    ann.type("/next");
+    await ann.waitForLine(/^\* still looking for someone/);
     ann.type("/quit");
     ben.type("/quit");
     expect(await ann.exited).toBe(0);
