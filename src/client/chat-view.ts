@@ -440,9 +440,10 @@ export class ChatView {
       return;
     }
     if (refusal.kind === "retry") {
+      // Stays until everything waiting went out, then goes by itself.
       this.#setNotice(
         `Slow down: your messages will go out as the room allows (${seconds(error.retryAfterMs)} s).`,
-        6000,
+        undefined,
         true,
       );
     }
@@ -472,7 +473,7 @@ export class ChatView {
       else sessionStorage.setItem(this.#outboxKey, JSON.stringify(items));
     }
     // A notice about sending is stale once nothing is waiting any more.
-    if (this.#noticeAboutSending && this.#outbox.items.length === 0) this.#setNotice("");
+    if (this.#noticeAboutSending && this.#outbox.unsent === 0) this.#setNotice("");
     this.#renderPending();
   }
 

@@ -125,7 +125,7 @@ function quote(id: number, ctx: RenderContext): HTMLElement {
     q.append(el("span", "quote-who", original.username), " ");
     q.append(original.deleted ? el("span", "gone", "message deleted") : plainText(original.text, 90));
   }
-  q.setAttribute("aria-label", `Reply to ${original?.username ?? "an earlier message"}: show the original`);
+  q.title = "Show the message this answers";
   return q;
 }
 

@@ -521,6 +521,7 @@ describe("the web app across server restarts", () => {
     await waiting.waitFor({ state: "detached" });
     await say(bob, "and after");
     await seeLine(alice, "and after");
+    await seeLine(bob, "and after");
     const expected = ["before the hang", "typed while the server hangs", "and after"];
     expect(await messageTexts(alice)).toEqual(expected);
     expect(await messageTexts(bob)).toEqual(expected);

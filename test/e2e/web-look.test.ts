@@ -2,18 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import {
-  act,
-  appUnderTest,
-  freshRoom,
-  joinAs,
-  message,
-  openConversation,
-  say,
-  screenshot,
-  seeLine,
-  waitConnected,
-} from "./browser";
+import { act, appUnderTest, freshRoom, joinAs, message, openConversation, say, screenshot, seeLine } from "./browser";
 
 /**
  * How the web app looks and reads: screenshots of a busy room, a private
@@ -118,6 +107,88 @@ describe("the web app's look and accessibility", () => {
     await alice.setViewportSize({ width: 1100, height: 720 });
     await alice.emulateMedia({ colorScheme: "dark" });
     await screenshot(alice, "dm-desktop-dark.png");
+  });
+  it("passes axe-core with no serious or critical violations on every screen, light and dark", async () => {
+    const { alice, r } = await busyRoom();
+    const context = await app.browser().newContext({ viewport: { width: 1100, height: 720 } });
+    const start = await context.newPage();
+    await start.goto(`${app.server().url}/`);
+    await start.locator("#start").waitFor();
+    // A visit leaves the room in the recent list, so the start screen shows it too.
+    await start.evaluate((room) => localStorage.setItem("hallway:recent", JSON.stringify([{ room, seenAt: 0 }])), r);
+    await start.reload();
+    await start.locator("#recent-list a").waitFor();
+    await screenshot(start, "start-desktop-light.png");
+
+    const stranger = await context.newPage();
+    await stranger.goto(`${app.server().url}/`);
+    await stranger.fill("#start-tags", `only-${Date.now().toString(36)}`);
+    await stranger.press("#start-tags", "Enter");
+    await stranger.locator("#waiting-status", { hasText: "number 1" }).waitFor();
+
+    const screens: [string, Page, () => Promise<void>][] = [
+      ["start screen", start, async () => undefined],
+      ["busy room", alice, async () => undefined],
+      ["DM conversation", alice, () => openConversation(alice, "bob")],
+      ["stranger screen", stranger, async () => undefined],
+    ];
+    const found: Record<string, Violation[]> = {};
+    for (const [name, page, before] of screens) {
+      await before();
+      for (const scheme of ["light", "dark"] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        await screenshot(page, `axe-${name.replaceAll(" ", "-")}-${scheme}.png`);
+        const violations = await axe(page);
+        if (violations.length > 0) found[`${name}, ${scheme}`] = violations;
+      }
+    }
+    expect(found).toEqual({});
+    await context.close();
+  });
+
+  it("closes the people drawer on Escape and on a tap outside; on a desktop the count hides and shows the list", async () => {
+    const { alice } = await busyRoom();
+    expect(await alice.getAttribute("#users-toggle", "aria-expanded")).toBe("true");
+    await alice.click("#users-toggle");
+    await alice.locator("#users").waitFor({ state: "hidden" });
+    expect(await alice.getAttribute("#users-toggle", "aria-expanded")).toBe("false");
+    await alice.click("#users-toggle");
+    await alice.locator("#users").waitFor();
+
+    await alice.setViewportSize({ width: 390, height: 760 });
+    await alice.locator("#users").waitFor({ state: "hidden" });
+    await alice.click("#users-toggle");
+    await alice.locator("#users").waitFor();
+    await screenshot(alice, "drawer-phone-light.png");
+    await alice.keyboard.press("Escape");
+    await alice.locator("#users").waitFor({ state: "hidden" });
+    await alice.click("#users-toggle");
+    await alice.locator("#users").waitFor();
+    await alice.mouse.click(40, 400);
+    await alice.locator("#users").waitFor({ state: "hidden" });
+  });
+
+  it("gives every control a touch target of at least 24 by 24 px on a phone", async () => {
+    const { alice } = await busyRoom();
+    await alice.setViewportSize({ width: 390, height: 760 });
+    await alice.locator("#log").evaluate((log) => log.scrollTo(0, log.scrollHeight));
+    // Links inside a sentence are exempt (they flow with the text); everything else a finger can reach counts.
+    const small = async () =>
+      alice.evaluate(() =>
+        [...document.querySelectorAll<HTMLElement>("button, a, [role=option], .pick")]
+          .filter((e) => !e.closest(".text") && e.getClientRects().length > 0)
+          .filter((e) => getComputedStyle(e).visibility !== "hidden" && !e.closest("[hidden]"))
+          .map((e) => ({
+            what: e.getAttribute("aria-label") ?? e.textContent?.trim() ?? e.id,
+            box: e.getBoundingClientRect(),
+          }))
+          .filter(({ box }) => box.width < 24 || box.height < 24)
+          .map(({ what, box }) => `${what}: ${Math.round(box.width)}x${Math.round(box.height)}`),
+      );
+    expect(await small()).toEqual([]);
+    await alice.click("#users-toggle");
+    await alice.locator("#users").waitFor();
+    expect(await small()).toEqual([]);
   });
 });
 
