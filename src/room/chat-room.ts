@@ -389,7 +389,7 @@ export class ChatRoom extends DurableObject<Env> {
   #scheduleFlush(): void {
     if (this.#outbox.isEmpty && this.#logbox.length === 0) return;
     const now = Date.now();
-    const due = this.#lastFlush + this.#outbox.delayMs;
+    const due = this.#lastFlush + this.#outbox.delayMs(this.#cache().sockets.size);
     if (due <= now) {
       this.#flush();
       return;
@@ -415,6 +415,20 @@ export class ChatRoom extends DurableObject<Env> {
     this.#lastFlush = Date.now();
   }
 
+  /**
+   * A frame for one connection: at once when nothing queued would reach it
+   * first (a joiner's welcome and history, a reply in a quiet moment), or
+   * queued behind what would, so its frames keep their order.
+   */
+  #sendTo(conn: string, text: string, urgency: Urgency): void {
+    if (this.#outbox.hasPendingFor(conn)) {
+      this.#outbox.send(conn, text, urgency);
+      return;
+    }
+    const ws = this.#cache().sockets.get(conn);
+    if (ws) send(ws, text);
+  }
+
   /** Writes a member into the attachment of each of its open sockets. */
   #attach(member: Member): void {
     const { sockets } = this.#cache();
@@ -428,7 +442,7 @@ export class ChatRoom extends DurableObject<Env> {
     const { roster, sockets } = this.#cache();
     switch (effect.kind) {
       case "send":
-        this.#outbox.send(effect.to, textOf(effect.frame), urgencyOf(effect.frame));
+        this.#sendTo(effect.to, textOf(effect.frame), urgencyOf(effect.frame));
         return;
       case "broadcast": {
         const { frame } = effect;
@@ -449,7 +463,7 @@ export class ChatRoom extends DurableObject<Env> {
         return;
       case "replay":
         for (const text of this.#history.replayText(effect.since, effect.session, effect.reset)) {
-          this.#outbox.send(effect.to, text, "presence");
+          this.#sendTo(effect.to, text, "presence");
         }
         return;
       case "close": {

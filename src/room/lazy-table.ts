@@ -10,8 +10,12 @@ export class LazyTable {
   /** Brings a table made by an older version up to date; run once per life, when the table is found. */
   readonly #upgrade: ((sql: SqlStorage) => void) | undefined;
   #upgraded = false;
-  /** Known to exist; a "no" is not cached, since another store's write may create it. */
-  #exists = false;
+  /**
+   * Whether the table exists, once looked up. Only `ensure` creates it and only
+   * `forget` follows a wipe, so a "no" can be kept as well as a "yes": a join
+   * in a room without DMs does not ask SQLite again each time.
+   */
+  #exists: boolean | undefined;
   /** The statements ran in this life of the object (indexes added since a table was made included). */
   #ensured = false;
 
@@ -23,7 +27,7 @@ export class LazyTable {
   }
 
   exists(): boolean {
-    if (!this.#exists) {
+    if (this.#exists === undefined) {
       this.#exists =
         this.#sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", this.#name).toArray().length >
         0;

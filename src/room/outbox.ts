@@ -13,6 +13,12 @@
  *   queued after it joined (the rest is already in its history replay).
  * - A queue of presence alone (joins, leaves, counts, welcomes) may wait longer
  *   than one with chat in it, so a storm of joins becomes a few broadcasts.
+ * - The bigger the room, the longer a busy room waits between flushes: each
+ *   flush costs every socket a send and, where the browser asked for it, a
+ *   deflate, so a room keeps to a budget of sends per second and fills its
+ *   frames instead. A quiet room still sends at once, whatever its size.
+ * - A connection with nothing queued for it gets its own frames at once
+ *   (`hasPendingFor`): a joiner's welcome and history need not wait for a flush.
  */
 
 /** How a queued frame may be delayed: chat goes out soon, presence may wait to coalesce. */
@@ -26,9 +32,12 @@ interface Entry {
   except?: readonly string[];
 }
 
-/** Busy-room delays after the previous flush, by what is waiting. */
+/** Busy-room delays after the previous flush, by what is waiting: the least, and the most. */
 export const COALESCE_MS = 4;
 export const PRESENCE_COALESCE_MS = 100;
+export const MAX_COALESCE_MS = 250;
+/** Socket sends per second a busy room keeps to: with 500 connections, a flush every 100 ms at most. */
+export const SENDS_PER_SECOND = 5000;
 
 export class Outbox {
   /** Queued frames, oldest first; null where a newer user count replaced one. */
@@ -44,9 +53,18 @@ export class Outbox {
     return this.#entries.length === 0;
   }
 
-  /** How long after the previous flush this queue may wait. */
-  get delayMs(): number {
-    return this.#presenceOnly ? PRESENCE_COALESCE_MS : COALESCE_MS;
+  /** Index of the newest broadcast that reaches everyone; -1 when there is none. */
+  #lastBroadcast = -1;
+
+  /** How long after the previous flush this queue may wait, in a room of `connections`. */
+  delayMs(connections: number): number {
+    const budget = Math.min(MAX_COALESCE_MS, (1000 * connections) / SENDS_PER_SECOND);
+    return Math.max(this.#presenceOnly ? PRESENCE_COALESCE_MS : COALESCE_MS, budget);
+  }
+
+  /** Whether something queued would reach `conn`: its own frames must then queue behind it. */
+  hasPendingFor(conn: string): boolean {
+    return this.#private.has(conn) || this.#lastBroadcast >= (this.#joinedAt.get(conn) ?? 0);
   }
 
   broadcast(text: string, urgency: Urgency, isCount = false, except?: readonly string[]): void {
@@ -60,6 +78,7 @@ export class Outbox {
       for (const conn of except) this.#private.add(conn);
       this.#entries.push({ text, except });
     } else {
+      this.#lastBroadcast = this.#entries.length;
       this.#entries.push({ text });
     }
   }
@@ -86,6 +105,7 @@ export class Outbox {
     const own = this.#private;
     this.#entries = [];
     this.#countIndex = -1;
+    this.#lastBroadcast = -1;
     this.#presenceOnly = true;
     this.#joinedAt = new Map();
     this.#private = new Set();

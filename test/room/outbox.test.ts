@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { COALESCE_MS, Outbox, PRESENCE_COALESCE_MS } from "../../src/room/outbox";
+import { COALESCE_MS, MAX_COALESCE_MS, Outbox, PRESENCE_COALESCE_MS } from "../../src/room/outbox";
 
 /** Drains into a map of connection to the frames it received, arrays spread. */
 function drain(outbox: Outbox, conns: string[]) {
@@ -73,12 +73,12 @@ describe("the broadcast outbox", () => {
     const outbox = new Outbox();
     expect(outbox.isEmpty).toBe(true);
     outbox.broadcast(f("join"), "presence");
-    expect(outbox.delayMs).toBe(PRESENCE_COALESCE_MS);
+    expect(outbox.delayMs(2)).toBe(PRESENCE_COALESCE_MS);
     outbox.send("a", f("pong"), "chat");
-    expect(outbox.delayMs).toBe(COALESCE_MS);
+    expect(outbox.delayMs(2)).toBe(COALESCE_MS);
     drain(outbox, []);
     expect(outbox.isEmpty).toBe(true);
-    expect(outbox.delayMs).toBe(PRESENCE_COALESCE_MS);
+    expect(outbox.delayMs(2)).toBe(PRESENCE_COALESCE_MS);
     const quiet = new Outbox();
     quiet.joined("x");
     quiet.send("x", f("only x"), "chat");
@@ -121,5 +121,33 @@ describe("the broadcast outbox", () => {
         for (const c of joined) expect(got.get(c) ?? []).toEqual(expected.get(c));
       }),
     );
+  });
+});
+
+describe("the outbox in a big room", () => {
+  it("waits longer between flushes the more connections there are, within bounds", () => {
+    const chat = new Outbox();
+    chat.broadcast(f(1), "chat");
+    expect(chat.delayMs(5)).toBe(COALESCE_MS);
+    expect(chat.delayMs(500)).toBe(100);
+    expect(chat.delayMs(50_000)).toBe(MAX_COALESCE_MS);
+    const presence = new Outbox();
+    presence.broadcast(f("join"), "presence");
+    expect(presence.delayMs(5)).toBe(PRESENCE_COALESCE_MS);
+    expect(presence.delayMs(1000)).toBe(200);
+  });
+
+  it("says when a connection has something queued that its own frame must follow", () => {
+    const outbox = new Outbox();
+    expect(outbox.hasPendingFor("a")).toBe(false);
+    outbox.broadcast(f("msg"), "chat");
+    expect(outbox.hasPendingFor("a")).toBe(true);
+    // A connection that arrived after that broadcast has nothing ahead of its welcome.
+    outbox.joined("new");
+    expect(outbox.hasPendingFor("new")).toBe(false);
+    outbox.send("new", f("welcome"), "presence");
+    expect(outbox.hasPendingFor("new")).toBe(true);
+    outbox.drain(["a", "new"], () => {});
+    expect(outbox.hasPendingFor("a")).toBe(false);
   });
 });
