@@ -258,6 +258,9 @@ export class ChatView {
         this.#readUpTo = this.#model.lastId;
         this.#sync();
       } else {
+        // What arrived in the open conversation while hidden has now been seen.
+        if (this.#current !== null) this.#conversation(this.#current).unread = 0;
+        this.#renderConversations();
         this.#markRead();
         // Timers in a hidden tab are slowed down: a reconnect that waited may go now.
         this.#connection.reconnectNow();

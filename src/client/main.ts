@@ -36,6 +36,8 @@ let current: ChatView | null = null;
 let stranger: MatchConnection | null = null;
 /** The heartbeat's clock, started once for the page (see ticker.ts). */
 let clock: Promise<TimerClock>;
+/** Counts screens shown: a room or stranger chat still waiting for the clock is dropped when another came since. */
+let visit = 0;
 
 const socketOrigin = () => `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}`;
 
@@ -126,6 +128,7 @@ function renderRecent(): void {
 }
 
 function showStart(message = "", room?: string): void {
+  visit++;
   const unsent = current?.leave() ?? "";
   current = null;
   stranger?.close();
@@ -150,7 +153,9 @@ async function showStranger(): Promise<void> {
   stranger = null;
   const name = nameInput().value.trim() || localStorage.getItem(NAME_KEY) || "";
   const interests = checkedInterests() ?? { tags: [], wants: [] };
+  const mine = ++visit;
   const timers = await clock;
+  if (mine !== visit) return;
   const waiting = () => {
     const unsent = current?.leave() ?? "";
     current = null;
@@ -200,7 +205,9 @@ async function showRoom(room: string): Promise<void> {
   stranger = null;
   show("chat");
   const name = nameInput().value.trim() || localStorage.getItem(NAME_KEY) || "";
+  const mine = ++visit;
   const timers = await clock;
+  if (mine !== visit) return;
   current = new ChatView({
     room,
     requestedName: name,

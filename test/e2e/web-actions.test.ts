@@ -70,6 +70,20 @@ describe("message actions in the web app", () => {
     await alice.locator("#picker").waitFor({ state: "hidden" });
   });
 
+  it("opens a message's actions with a long press on a touch screen", async () => {
+    const [alice, bob] = await pair("touch");
+    await say(bob, "hold me");
+    const line = message(alice, "hold me");
+    await line.waitFor();
+    const opacity = () => line.locator(".tools").evaluate((t) => getComputedStyle(t).opacity);
+    await alice.mouse.move(0, 0);
+    expect(await opacity()).toBe("0");
+    await line.locator(".text").dispatchEvent("pointerdown", { pointerType: "touch", isPrimary: true });
+    await expect.poll(opacity).toBe("1");
+    await line.getByRole("button", { name: "Reply", exact: true }).dispatchEvent("click");
+    await alice.locator("#compose-mode", { hasText: "Replying to bob" }).waitFor();
+  });
+
   it("edits the last message with ↑ in an empty composer, marked edited for everyone", async () => {
     const [alice, bob] = await pair("edit");
     await say(alice, "teh meeting is at 3");
