@@ -155,7 +155,10 @@ export class RoomConnection {
     return true;
   }
 
-  /** Tries again now rather than after the backoff (the person asked, or the network came back). */
+  /**
+   * Starts the backoff over (the person asked, or the network came back): a
+   * try already waiting goes when its wait ends, and the ones after it without delay.
+   */
   reconnectNow(): void {
     if (this.#closed || this.isOpen) return;
     this.#socket.reconnect();
