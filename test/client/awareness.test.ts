@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { dayKey, dayLabel } from "../../src/client/clock";
 import { mentionAt, suggestions } from "../../src/client/completion";
 import { lastRead, markRead, recentRooms, rememberRoom, titleWithUnread } from "../../src/client/memory";
 import { TypingNames, TypingPacer, typingText } from "../../src/client/typing";
@@ -83,5 +84,18 @@ describe("what the web app remembers", () => {
   it("puts the unread count first in the title", () => {
     expect(titleWithUnread("#lobby · Hallway", 3)).toBe("(3) #lobby · Hallway");
     expect(titleWithUnread("#lobby · Hallway", 0)).toBe("#lobby · Hallway");
+  });
+});
+
+describe("days", () => {
+  it("names the day of a line: Today, Yesterday, or its date", () => {
+    const now = new Date(2026, 10, 25, 10, 0).getTime();
+    expect(dayLabel(new Date(2026, 10, 25, 0, 5).getTime(), now)).toBe("Today");
+    expect(dayLabel(new Date(2026, 10, 24, 23, 59).getTime(), now)).toBe("Yesterday");
+    const older = dayLabel(new Date(2026, 10, 20, 12, 0).getTime(), now);
+    expect(older).not.toMatch(/Today|Yesterday|2026/);
+    expect(older).toMatch(/20/);
+    expect(dayLabel(new Date(2025, 0, 2).getTime(), now)).toMatch(/2025/);
+    expect(dayKey(new Date(2026, 10, 25, 1).getTime())).toBe(dayKey(new Date(2026, 10, 25, 23).getTime()));
   });
 });
