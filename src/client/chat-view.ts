@@ -409,9 +409,9 @@ export class ChatView {
   #partnerLeft(username: string): void {
     this.#partnerGone = true;
     document.body.classList.add("partner-gone");
-    $("room-title").textContent = `${username} left the conversation`;
+    $("room-title").textContent = `${username} left`;
     $("next").classList.add("primary");
-    this.#composer.setEnabled(false, `${username} left — press "Next stranger" to meet someone new`);
+    this.#composer.setEnabled(false, "This conversation has ended");
     this.#setNotice(`${username} left the conversation. Press "Next stranger" to meet someone new.`);
     $("next").focus();
   }

@@ -120,17 +120,36 @@ describe("the web app's look and accessibility", () => {
     await start.locator("#recent-list a").waitFor();
     await screenshot(start, "start-desktop-light.png");
 
+    const tag = `only-${Date.now().toString(36)}`;
     const stranger = await context.newPage();
     await stranger.goto(`${app.server().url}/`);
-    await stranger.fill("#start-tags", `only-${Date.now().toString(36)}`);
+    await stranger.fill("#start-name", "ann");
+    await stranger.fill("#start-tags", tag);
     await stranger.press("#start-tags", "Enter");
     await stranger.locator("#waiting-status", { hasText: "number 1" }).waitFor();
+    // A stranger chat whose partner has left: the header says so, the composer is off, "Next stranger" waits.
+    const other = await app.browser().newContext({ viewport: { width: 390, height: 760 } });
+    const ben = await other.newPage();
+    const strangerChat = async () => {
+      await ben.goto(`${app.server().url}/`);
+      await ben.fill("#start-name", "ben");
+      await ben.fill("#start-tags", tag);
+      await ben.press("#start-tags", "Enter");
+      await ben.locator("#room-title", { hasText: "Talking with ann" }).waitFor();
+      await stranger.locator("#room-title", { hasText: "Talking with ben" }).waitFor();
+      await say(stranger, "hi! what brings you here?");
+      await seeLine(ben, "what brings you here?");
+      await stranger.click("#next");
+      await ben.locator("#room-title", { hasText: "ann left" }).waitFor();
+      await screenshot(ben, "stranger-left-phone-light.png");
+    };
 
     const screens: [string, Page, () => Promise<void>][] = [
       ["start screen", start, async () => undefined],
       ["busy room", alice, async () => undefined],
       ["DM conversation", alice, () => openConversation(alice, "bob")],
       ["stranger screen", stranger, async () => undefined],
+      ["stranger chat", ben, strangerChat],
     ];
     const found: Record<string, Violation[]> = {};
     for (const [name, page, before] of screens) {
@@ -144,6 +163,7 @@ describe("the web app's look and accessibility", () => {
     }
     expect(found).toEqual({});
     await context.close();
+    await other.close();
   });
 
   it("closes the people drawer on Escape and on a tap outside; on a desktop the count hides and shows the list", async () => {
