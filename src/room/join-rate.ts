@@ -15,7 +15,11 @@ export class JoinRate {
 
   /** Records a join from `address`, or says how long until one would be allowed. */
   admit(address: string, now: number, perMinute: number): { ok: true } | { ok: false; retryAfterMs: number } {
-    const recent = (this.#times.get(address) ?? []).filter((t) => now - t < JOIN_WINDOW_MS);
+    const recent = this.#times.get(address) ?? [];
+    // Times are in order: the expired ones are at the front (a limit set high must not make each join a scan).
+    let expired = 0;
+    while (expired < recent.length && now - (recent[expired] ?? now) >= JOIN_WINDOW_MS) expired++;
+    if (expired > 0) recent.splice(0, expired);
     if (recent.length >= perMinute) {
       this.#times.set(address, recent);
       const oldest = recent[recent.length - perMinute] ?? now;
