@@ -4,22 +4,12 @@ import { describe, expect, it } from "vitest";
 import { EXPIRED_TICKET_HEADER, PRIVATE_HEADER } from "../../src/http/private-rooms";
 import { BanStore, MAX_BANS } from "../../src/room/ban-store";
 import { connect, framesOf, freshRoom, join } from "./client";
+import { storageOf } from "./storage";
 
 const upgrade = (room: string, address: string, username: string) =>
   exports.default.fetch(`http://hallway.test/chat/${room}?username=${username}`, {
     headers: { Upgrade: "websocket", "CF-Connecting-IP": address },
   });
-
-/** User tables, stored keys and the alarm of a room's object: what it has stored. */
-const storageOf = (room: string) =>
-  runInDurableObject(env.CHAT_ROOM.getByName(room), async (_, state) => ({
-    tables: state.storage.sql
-      .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%'")
-      .toArray()
-      .map((r) => r.name),
-    keys: [...state.storage.kv.list()].length,
-    alarm: await state.storage.getAlarm(),
-  }));
 
 describe("join floods", () => {
   it("refuses the 31st join a minute from one address with HTTP 429 before the upgrade; others still get in", async () => {

@@ -1,7 +1,8 @@
-import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { env, evictDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
 import type { MatchServerPayloads } from "../../src/protocol";
 import { connect, connectPath, freshRoom, join, type TestClient } from "./client";
+import { storageOf } from "./storage";
 
 /** A person at the matchmaker. Frames of the matchmaker are read through the same test client. */
 async function seeker(username: string, params: Record<string, string> = {}) {
@@ -120,15 +121,7 @@ describe("stranger matching", () => {
     // ben's connection drops: once his reconnect grace ends, the room deletes all of its storage.
     benRoom.close();
     await benRoom.closed;
-    const leftovers = () =>
-      runInDurableObject(env.CHAT_ROOM.getByName(a.room), async (_, state) => ({
-        tables: state.storage.sql
-          .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%'")
-          .toArray()
-          .map((r) => r.name),
-        keys: [...state.storage.kv.list()].length,
-        alarm: await state.storage.getAlarm(),
-      }));
+    const leftovers = () => storageOf(a.room);
     // What is left is a closed marker, until the tickets have expired (the alarm then removes it).
     await vi.waitFor(
       async () => expect(await leftovers()).toEqual({ tables: [], keys: 1, alarm: expect.any(Number) }),

@@ -2,6 +2,7 @@ import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } fr
 import { describe, expect, it, vi } from "vitest";
 import { signTicket } from "../../src/match/ticket";
 import { connect, framesOf, join } from "./client";
+import { storageOf } from "./storage";
 
 // Stranger rooms: the partner is told when the other is gone for good, and an
 // ended conversation stays ended. RECONNECT_GRACE_SECONDS is 2 in this project.
@@ -19,13 +20,11 @@ const ticket = (room: string, username: string) =>
     exp: Date.now() + 10 * 60_000,
   });
 
-const storageOf = (room: string) =>
-  runInDurableObject(env.CHAT_ROOM.getByName(room), async (_, state) => ({
-    tables: state.storage.sql
-      .exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE '_cf_%'")
-      .toArray().length,
-    keys: [...state.storage.kv.list()].length,
-  }));
+/** The number of tables and keys a room has stored. */
+const storedCounts = async (room: string) => {
+  const { tables, keys } = await storageOf(room);
+  return { tables: tables.length, keys };
+};
 
 describe("stranger rooms across drops and sleep", () => {
   it("a partner whose socket closes while the room sleeps is announced after the grace, and may not come back", async () => {
@@ -70,7 +69,7 @@ describe("stranger rooms across drops and sleep", () => {
     // ann is not back within the grace: the room is emptied and wiped.
     await new Promise((r) => setTimeout(r, GRACE_MS + 200));
     await runDurableObjectAlarm(env.CHAT_ROOM.getByName(room));
-    await vi.waitFor(async () => expect(await storageOf(room)).toEqual({ tables: 0, keys: 1 }));
+    await vi.waitFor(async () => expect(await storedCounts(room)).toEqual({ tables: 0, keys: 1 }));
 
     // Her client reconnects as it would, with its ticket, since and epoch: the conversation is over.
     const back = await connect(room, { token: annTicket, since: String(seen), epoch: welcome.epoch });
@@ -97,21 +96,21 @@ describe("an ended stranger room keeps nothing", () => {
     const { client: ann } = await join(room, { token: fresh });
     ann.send("/quit");
     await ann.closed;
-    await vi.waitFor(async () => expect(await storageOf(room)).toEqual({ tables: 0, keys: 1 }));
+    await vi.waitFor(async () => expect(await storedCounts(room)).toEqual({ tables: 0, keys: 1 }));
 
     const expired = await signTicket(env.MATCH_SECRET ?? "", { room, username: "ann", session, exp: Date.now() - 1 });
     const knock = await connect(room, { token: expired });
     expect((await knock.closed).code).toBe(4403);
-    expect(await storageOf(room)).toEqual({ tables: 0, keys: 1 });
+    expect(await storedCounts(room)).toEqual({ tables: 0, keys: 1 });
 
     // The tickets' time is up: the alarm removes the marker, and nothing is left.
     await runInDurableObject(env.CHAT_ROOM.getByName(room), (_, state) => {
       state.storage.kv.put("privacy", { closed: true, until: Date.now() - 1 });
     });
     await runDurableObjectAlarm(env.CHAT_ROOM.getByName(room));
-    expect(await storageOf(room)).toEqual({ tables: 0, keys: 0 });
+    expect(await storedCounts(room)).toEqual({ tables: 0, keys: 0 });
     const late = await connect(room, { token: expired });
     expect((await late.closed).code).toBe(4403);
-    expect(await storageOf(room)).toEqual({ tables: 0, keys: 0 });
+    expect(await storedCounts(room)).toEqual({ tables: 0, keys: 0 });
   });
 });
