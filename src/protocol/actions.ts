@@ -1,7 +1,7 @@
 import { isEmoji } from "./emoji";
 import { ClientType, clientFrame, ErrorCode } from "./frames";
 import { MAX_MESSAGE_LENGTH } from "./limits";
-import { checkMessage, cleanMessage, type ParseResult, type ProtocolError } from "./result";
+import { checkMessage, cleanMessage, type ParseResult, tagged, withClientId } from "./result";
 
 /**
  * Builders for the message actions of v1.2 (edit, delete, react), shared by
@@ -14,31 +14,24 @@ export function isMessageId(value: unknown): value is number {
   return typeof value === "number" && Number.isSafeInteger(value) && value > 0;
 }
 
-function refuse(error: ProtocolError, clientId: string | undefined): ParseResult {
-  return { ok: false, error: clientId === undefined ? error : { ...error, clientId } };
-}
-
-const withId = <T extends object>(payload: T, clientId: string | undefined) =>
-  clientId === undefined ? payload : { ...payload, clientId };
-
 export function editMessage(id: number, raw: string, maxLength = MAX_MESSAGE_LENGTH, clientId?: string): ParseResult {
-  if (!isMessageId(id)) return refuse({ code: ErrorCode.badMessage, message: "usage: /edit <id> <text>" }, clientId);
+  if (!isMessageId(id)) return tagged({ code: ErrorCode.badMessage, message: "usage: /edit <id> <text>" }, clientId);
   const message = cleanMessage(raw);
   const error = checkMessage(message, maxLength);
-  if (error) return refuse(error, clientId);
-  return { ok: true, frame: clientFrame(ClientType.edit, withId({ id, message }, clientId)) };
+  if (error) return tagged(error, clientId);
+  return { ok: true, frame: clientFrame(ClientType.edit, withClientId({ id, message }, clientId)) };
 }
 
 export function deleteMessage(id: number, clientId?: string): ParseResult {
-  if (!isMessageId(id)) return refuse({ code: ErrorCode.badMessage, message: "usage: /delete <id>" }, clientId);
-  return { ok: true, frame: clientFrame(ClientType.delete, withId({ id }, clientId)) };
+  if (!isMessageId(id)) return tagged({ code: ErrorCode.badMessage, message: "usage: /delete <id>" }, clientId);
+  return { ok: true, frame: clientFrame(ClientType.delete, withClientId({ id }, clientId)) };
 }
 
 export function reactTo(id: number, emoji: string, clientId?: string): ParseResult {
-  if (!isMessageId(id)) return refuse({ code: ErrorCode.badMessage, message: "usage: /react <id> <emoji>" }, clientId);
+  if (!isMessageId(id)) return tagged({ code: ErrorCode.badMessage, message: "usage: /react <id> <emoji>" }, clientId);
   const trimmed = emoji.trim();
   if (!isEmoji(trimmed)) {
-    return refuse({ code: ErrorCode.badMessage, message: "a reaction is one emoji" }, clientId);
+    return tagged({ code: ErrorCode.badMessage, message: "a reaction is one emoji" }, clientId);
   }
-  return { ok: true, frame: clientFrame(ClientType.react, withId({ id, emoji: trimmed }, clientId)) };
+  return { ok: true, frame: clientFrame(ClientType.react, withClientId({ id, emoji: trimmed }, clientId)) };
 }

@@ -4,7 +4,16 @@ import { readEnvelope } from "./envelope";
 import { ClientType, clientFrame, ErrorCode } from "./frames";
 import { MAX_MESSAGE_LENGTH } from "./limits";
 import { parseLine } from "./line";
-import { CLIENT_ID, chatMessage, directMessage, fail, isClientId, moderation, type ParseResult } from "./result";
+import {
+  CLIENT_ID,
+  chatMessage,
+  directMessage,
+  fail,
+  isClientId,
+  moderation,
+  type ParseResult,
+  tagged,
+} from "./result";
 
 // Loose objects: unknown fields (a spoofed `username`, say) are dropped, not refused,
 // so older clients that send extra fields keep working.
@@ -101,8 +110,7 @@ function refused(payload: Record<string, unknown>, usage: string): ParseResult {
   if (clientId !== undefined && (typeof clientId !== "string" || !isClientId(clientId))) {
     return fail(ErrorCode.badMessage, "clientId must be 1-64 characters of A-Z a-z 0-9 _ -");
   }
-  const error = { code: ErrorCode.badMessage, message: usage };
-  return { ok: false, error: clientId === undefined ? error : { ...error, clientId } };
+  return tagged({ code: ErrorCode.badMessage, message: usage }, clientId);
 }
 
 const CLIENT_ID_FIELD = /"clientId"\s*:\s*"([A-Za-z0-9_-]{1,64})"/;

@@ -43,9 +43,14 @@ export function isClientId(value: string): boolean {
   return CLIENT_ID.test(value);
 }
 
-/** Adds `clientId` to an error, so the client can tell which of its sends was refused. */
-function tagged(error: ProtocolError, clientId: string | undefined): ParseResult {
-  return { ok: false, error: clientId === undefined ? error : { ...error, clientId } };
+/** Adds `clientId` when there is one: to a payload, or to an error so the client knows which send failed. */
+export function withClientId<T extends object>(value: T, clientId: string | undefined): T & { clientId?: string } {
+  return clientId === undefined ? value : { ...value, clientId };
+}
+
+/** A refusal of a frame, naming its `clientId` when it had one. */
+export function tagged(error: ProtocolError, clientId: string | undefined): ParseResult {
+  return { ok: false, error: withClientId(error, clientId) };
 }
 
 export function chatMessage(
@@ -60,11 +65,7 @@ export function chatMessage(
   if (replyTo !== undefined && !(Number.isSafeInteger(replyTo) && replyTo > 0)) {
     return tagged({ code: ErrorCode.badMessage, message: "replyTo is a message id" }, clientId);
   }
-  const payload = {
-    message,
-    ...(clientId === undefined ? {} : { clientId }),
-    ...(replyTo === undefined ? {} : { replyTo }),
-  };
+  const payload = withClientId({ message, ...(replyTo === undefined ? {} : { replyTo }) }, clientId);
   return { ok: true, frame: clientFrame(ClientType.chatMessage, payload) };
 }
 
@@ -76,7 +77,7 @@ export function directMessage(to: string, raw: string, maxLength = MAX_MESSAGE_L
   const error = checkMessage(message, maxLength);
   if (error) return tagged(error, clientId);
   const payload = { to: to.trim(), message };
-  return { ok: true, frame: clientFrame(ClientType.dm, clientId === undefined ? payload : { ...payload, clientId }) };
+  return { ok: true, frame: clientFrame(ClientType.dm, withClientId(payload, clientId)) };
 }
 
 /**

@@ -28,11 +28,6 @@ export interface StoredMessage {
   author: string | null;
 }
 
-/** An error for this frame, with its `clientId` when it had one. */
-function refuse(state: RoomState, sender: Member, conn: string, error: ErrorPayload, clientId?: string): Handled {
-  return reply(state, sender, conn, clientId === undefined ? error : { ...error, clientId });
-}
-
 const gone = (id: number): ErrorPayload => ({ code: ErrorCode.badMessage, message: `there is no message ${id} here` });
 
 /** The message as stored now, and the update everyone is sent, acked to the sender. */
@@ -73,7 +68,7 @@ function target(
   const again = duplicate(state, ctx, sender, conn, clientId);
   if (again) return { answer: again };
   const stored = ctx.findMessage(id);
-  if (!stored || stored.payload.deleted) return { answer: refuse(state, sender, conn, gone(id), clientId) };
+  if (!stored || stored.payload.deleted) return { answer: reply(state, sender, conn, gone(id), clientId) };
   return { stored };
 }
 
@@ -89,7 +84,7 @@ export function edit(
   if ("answer" in found) return found.answer;
   const { stored } = found;
   if (stored.author !== sender.session) {
-    return refuse(
+    return reply(
       state,
       sender,
       conn,
@@ -120,7 +115,7 @@ export function remove(
       code: ErrorCode.notAllowed,
       message: "only its author or the room's operator can delete a message",
     };
-    return refuse(state, sender, conn, error, clientId);
+    return reply(state, sender, conn, error, clientId);
   }
   // The text, its mentions and its reactions go; who wrote it, when, and what it answered stay.
   const { id: _, username, ts, replyTo } = stored.payload;
@@ -157,7 +152,7 @@ export function react(
       code: ErrorCode.badMessage,
       message: `a message holds at most ${MAX_REACTIONS} different reactions`,
     };
-    return refuse(state, sender, conn, error, clientId);
+    return reply(state, sender, conn, error, clientId);
   }
   // Object keys keep the order they were first added in: the order each emoji was first used.
   const reactions: Reactions = {};

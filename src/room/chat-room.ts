@@ -38,6 +38,12 @@ interface Members {
 /** Storage key of a private room's state; absent in public rooms. */
 const PRIVACY_KEY = "privacy";
 
+/** A private room's state; `until` is set on an ended room's marker, when its tickets have all expired. */
+interface Privacy {
+  closed: boolean;
+  until?: number;
+}
+
 export interface RoomInfo {
   room: string;
   userCount: number;
@@ -74,6 +80,8 @@ export class ChatRoom extends DurableObject<Env> {
   #alarm: number | null | undefined;
   /** The earliest deadline introduced since the alarm was last checked (a join, a grace), if any. */
   #wantAlarm: number | null = null;
+  /** The room's privacy as last read or written; read once per life, not per message. */
+  #privacyState: Privacy | null | undefined;
   /** A private room emptied: delete all of its storage after this event. */
   #wipe = false;
 
@@ -135,7 +143,7 @@ export class ChatRoom extends DurableObject<Env> {
       await this.#scheduleAlarm();
       return refusedSocket(outcome.error, outcome.closeCode);
     }
-    if (opensPrivate) this.ctx.storage.kv.put(PRIVACY_KEY, { closed: false });
+    if (opensPrivate) this.#setPrivacy({ closed: false });
     const pair = new WebSocketPair();
     const [client, server] = [pair[0], pair[1]];
     this.ctx.acceptWebSocket(server);
@@ -181,11 +189,14 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** Ends reconnect graces, evicts idle members, and sets the alarm for the next deadline, if anyone is left. */
   override async alarm(): Promise<void> {
+    // The alarm is rare: it reads the privacy marker from storage rather than trusting the copy.
+    this.#privacyState = undefined;
     const privacy = this.#privacy();
     if (privacy?.until !== undefined && this.#cache().roster.size === 0) {
       // An ended private room's marker outlived its tickets: now nothing remains.
       if (Date.now() >= privacy.until) {
         await this.ctx.storage.deleteAll();
+        this.#privacyState = null;
         this.#alarm = null;
       } else {
         await this.ctx.storage.setAlarm(privacy.until);
@@ -295,7 +306,7 @@ export class ChatRoom extends DurableObject<Env> {
     // Until the room's tickets have expired, a closed marker keeps a ticket from opening it again;
     // the alarm then removes that too.
     const until = Date.now() + TICKET_TTL_MS;
-    this.ctx.storage.kv.put(PRIVACY_KEY, { closed: true, until });
+    this.#setPrivacy({ closed: true, until });
     await this.ctx.storage.setAlarm(until);
     this.#alarm = until;
     this.#wantAlarm = null;
@@ -366,9 +377,14 @@ export class ChatRoom extends DurableObject<Env> {
     };
   }
 
-  /** `until`: set on an ended room's marker, when its tickets have all expired. */
-  #privacy(): { closed: boolean; until?: number } | null {
-    return this.ctx.storage.kv.get<{ closed: boolean; until?: number }>(PRIVACY_KEY) ?? null;
+  #privacy(): Privacy | null {
+    if (this.#privacyState === undefined) this.#privacyState = this.ctx.storage.kv.get<Privacy>(PRIVACY_KEY) ?? null;
+    return this.#privacyState;
+  }
+
+  #setPrivacy(privacy: Privacy): void {
+    this.ctx.storage.kv.put(PRIVACY_KEY, privacy);
+    this.#privacyState = privacy;
   }
 
   #roomName(url?: URL): string {
@@ -517,7 +533,7 @@ export class ChatRoom extends DurableObject<Env> {
         this.#bans.unban(effect.username, Date.now());
         return;
       case "closeRoom":
-        this.ctx.storage.kv.put(PRIVACY_KEY, { closed: true });
+        this.#setPrivacy({ closed: true });
         return;
       case "forget":
         // Performed once the event's effects are done: everything goes, the alarm included.

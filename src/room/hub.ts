@@ -9,6 +9,7 @@ import {
   type ServerFrame,
   ServerType,
   serverFrame,
+  withClientId,
 } from "../protocol";
 import { edit, react, remove, typing } from "./actions";
 import {
@@ -78,12 +79,8 @@ export function receive(
   } else {
     const size = typeof raw === "string" ? (raw.length * 3 <= config.maxFrameBytes ? 0 : utf8Length(raw)) : 0;
     if (size > config.maxFrameBytes) {
-      const clientId = clientIdOf(raw);
-      result = reply(state, sender, conn, {
-        code: ErrorCode.tooLarge,
-        message: `a frame is at most ${config.maxFrameBytes} bytes`,
-        ...(clientId === undefined ? {} : { clientId }),
-      });
+      const error = { code: ErrorCode.tooLarge, message: `a frame is at most ${config.maxFrameBytes} bytes` };
+      result = reply(state, sender, conn, error, clientIdOf(raw));
     } else {
       const parsed = parseClientFrame(raw, config.maxMessageLength);
       result = parsed.ok
@@ -115,7 +112,6 @@ function dropped(
   const drops = [...sender.drops.filter((t) => now - t < ctx.config.floodWindowMs), now].slice(-ctx.config.floodDrops);
   const updated = { ...sender, drops };
   const clientId = clientIdOf(raw);
-  const tag = clientId === undefined ? {} : { clientId };
   if (drops.length < ctx.config.floodDrops) {
     return {
       lastId: state.lastId,
@@ -124,7 +120,9 @@ function dropped(
         {
           kind: "send",
           to: conn,
-          frame: errorFrame({ code: ErrorCode.rateLimited, message: "slow down", retryAfterMs, ...tag }),
+          frame: errorFrame(
+            withClientId({ code: ErrorCode.rateLimited, message: "slow down", retryAfterMs }, clientId),
+          ),
         },
       ],
     };
@@ -135,12 +133,12 @@ function dropped(
       {
         kind: "send",
         to: conn,
-        frame: errorFrame({
-          code: ErrorCode.rateLimited,
-          message: "too many messages; disconnected",
-          retryAfterMs,
-          ...tag,
-        }),
+        frame: errorFrame(
+          withClientId(
+            { code: ErrorCode.rateLimited, message: "too many messages; disconnected", retryAfterMs },
+            clientId,
+          ),
+        ),
       },
       ...closeMember(updated, CloseCode.flooding, "flooding"),
     ],

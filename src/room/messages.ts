@@ -5,6 +5,7 @@ import {
   type HistoryFrame,
   ServerType,
   serverFrame,
+  withClientId,
 } from "../protocol";
 import { checkReplyTo, mentionsIn } from "./actions";
 import { type Effect, errorFrame, type RoomContext, type RoomState, toMember } from "./effects";
@@ -23,13 +24,13 @@ export interface Handled {
   sender: Member | null;
 }
 
-/** An error back to the connection that sent the frame. */
-export function reply(state: RoomState, sender: Member, conn: string, error: ErrorPayload): Handled {
+/** An error back to the connection that sent the frame, naming the frame's `clientId` when it had one. */
+export function reply(state: RoomState, sender: Member, conn: string, error: ErrorPayload, clientId?: string): Handled {
   return {
     lastId: state.lastId,
     sender,
     effects: [
-      { kind: "send", to: conn, frame: errorFrame(error) },
+      { kind: "send", to: conn, frame: errorFrame(withClientId(error, clientId)) },
       { kind: "log", entry: { event: "frame_error", username: sender.username, code: error.code } },
     ],
   };
@@ -75,14 +76,7 @@ export function chat(
   const again = duplicate(state, ctx, sender, conn, payload.clientId);
   if (again) return again;
   const badReply = checkReplyTo(ctx, payload.replyTo);
-  if (badReply) {
-    return reply(
-      state,
-      sender,
-      conn,
-      payload.clientId === undefined ? badReply : { ...badReply, clientId: payload.clientId },
-    );
-  }
+  if (badReply) return reply(state, sender, conn, badReply, payload.clientId);
   const id = state.lastId + 1;
   const mentions = mentionsIn(payload.message, state.roster);
   const message = serverFrame(ServerType.chatMessage, {
@@ -118,12 +112,7 @@ export function directMessage(
   const recipient = state.roster.byName(payload.to);
   if (!recipient) {
     const error: ErrorPayload = { code: ErrorCode.noSuchUser, message: `nobody called ${payload.to} is here` };
-    return reply(
-      state,
-      sender,
-      conn,
-      payload.clientId === undefined ? error : { ...error, clientId: payload.clientId },
-    );
+    return reply(state, sender, conn, error, payload.clientId);
   }
   const id = state.lastId + 1;
   const dm = serverFrame(ServerType.dm, {
