@@ -84,6 +84,7 @@ export default defineConfig({
                 MAX_FRAME_BYTES: "1024",
                 MAX_MESSAGE_LENGTH: "300",
                 MAX_CONNECTIONS: "3",
+                CROWD_SIZE: "3",
                 ALLOWED_ORIGINS: "https://chat.example, https://www.chat.example",
               },
             },

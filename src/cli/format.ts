@@ -166,6 +166,14 @@ export function formatFrame(frame: ServerFrame, me: string | null, c: Palette = 
       const text = p.event === SystemEvent.idle ? `${p.text} (idle)` : p.text;
       return [`${c.dim(`[${clock(p.ts)}]`)} ${c.system(`* ${text}`)}`];
     }
+    case ServerType.presence: {
+      const { joined, left } = frame.payload;
+      const parts = [
+        ...(joined.length > 0 ? [`${joined.length} joined: ${someNames(joined)}`] : []),
+        ...(left.length > 0 ? [`${left.length} left: ${someNames(left)}`] : []),
+      ];
+      return parts.length === 0 ? [] : [c.system(`* ${parts.join("; ")}`)];
+    }
     case ServerType.users: {
       const names = frame.payload.users.map((u) => (u.operator ? `${u.username} (operator)` : u.username));
       return [c.system(`* ${names.length} here: ${names.join(", ")}`)];
@@ -205,6 +213,12 @@ export function formatFrame(frame: ServerFrame, me: string | null, c: Palette = 
     case ServerType.messageUpdated:
       return [];
   }
+}
+
+/** A crowd's comings and goings in one line: the first few names, then how many more. */
+function someNames(names: readonly string[], shown = 5): string {
+  const more = names.length - shown;
+  return more > 0 ? `${names.slice(0, shown).join(", ")} and ${more} more` : names.join(", ");
 }
 
 /**

@@ -331,6 +331,9 @@ export class ChatView {
         added++;
       }
       if (frame.type === ServerType.system) this.#onSystem(frame.payload.event, frame.payload.username);
+      if (frame.type === ServerType.presence) {
+        for (const name of frame.payload.left) this.#onSystem(SystemEvent.leave, name);
+      }
       const wasOperator = this.#model.operator;
       const applied = applyFrame(this.#model, frame);
       if (frame.type === ServerType.welcome) this.#onWelcome();

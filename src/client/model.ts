@@ -209,6 +209,16 @@ export function applyFrame(model: ChatModel, frame: ServerFrame, now = Date.now(
       model.count = frame.payload.count;
       usersChanged = true;
       break;
+    case ServerType.presence: {
+      // The net change since the last one: leaves first, so a name that left and came back stays.
+      for (const name of frame.payload.left) model.users.delete(nameKey(name));
+      for (const name of frame.payload.joined) {
+        const key = nameKey(name);
+        if (!model.users.has(key)) model.users.set(key, { username: name, operator: false, since: now });
+      }
+      usersChanged = true;
+      break;
+    }
     case ServerType.users:
       model.users = new Map(frame.payload.users.map((u) => [nameKey(u.username), u]));
       model.count = frame.payload.users.length;

@@ -122,6 +122,12 @@ export interface ServerPayloads {
   chatMessage: ChatMessagePayload;
   system: SystemPayload;
   userCount: { count: number };
+  /**
+   * In a crowd (a room of `CROWD_SIZE` people or more), who arrived and who
+   * left since the last one, instead of a join or leave notice each: a people
+   * list applies `left`, then `joined`. Not kept in the history.
+   */
+  presence: { joined: string[]; left: string[] };
   dm: { id: number; from: string; to: string; message: string; ts: number };
   users: { users: UserSummary[] };
   stats: { username: string; room: string; messagesSent: number; connectedAt: number; userCount: number };
@@ -184,6 +190,7 @@ export const ServerType = {
   chatMessage: "chatMessage",
   system: "system",
   userCount: "userCount",
+  presence: "presence",
   dm: "dm",
   users: "users",
   stats: "stats",

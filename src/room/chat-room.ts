@@ -465,6 +465,9 @@ export class ChatRoom extends DurableObject<Env> {
         this.#outbox.broadcast(textOf(frame), urgencyOf(frame), frame.type === ServerType.userCount, effect.except);
         return;
       }
+      case "presence":
+        this.#outbox.presence(effect);
+        return;
       case "record":
         this.#history.append(effect.frame, textOf(effect.frame), effect.author ?? null);
         return;

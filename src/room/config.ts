@@ -21,6 +21,12 @@ export interface RoomConfig {
   reconnectGraceMs: number;
   /** Joins per client address per room per minute; the next gets HTTP 429. */
   joinRatePerMinute: number;
+  /**
+   * From this many members on, arrivals and departures are told in `presence`
+   * frames (names only, many per frame) instead of a recorded notice each: in a
+   * big room they would crowd out the chat, and every notice goes to everyone.
+   */
+  crowdSize: number;
 }
 
 export const DEFAULT_CONFIG: RoomConfig = {
@@ -34,6 +40,7 @@ export const DEFAULT_CONFIG: RoomConfig = {
   floodWindowMs: 10_000,
   reconnectGraceMs: 15_000,
   joinRatePerMinute: 30,
+  crowdSize: 100,
 };
 
 /** The variables as they arrive: strings from `[vars]`, or absent. */
@@ -46,6 +53,7 @@ export interface RoomVars {
   MAX_CONNECTIONS?: string;
   RECONNECT_GRACE_SECONDS?: string;
   JOIN_RATE_PER_MINUTE?: string;
+  CROWD_SIZE?: string;
 }
 
 const Positive = v.pipe(v.string(), v.trim(), v.transform(Number), v.number(), v.minValue(Number.MIN_VALUE));
@@ -76,5 +84,6 @@ export function readConfig(vars: RoomVars): RoomConfig {
     maxConnections: Math.floor(read(vars.MAX_CONNECTIONS, DEFAULT_CONFIG.maxConnections)),
     reconnectGraceMs: read(vars.RECONNECT_GRACE_SECONDS, DEFAULT_CONFIG.reconnectGraceMs, 1000, NonNegative),
     joinRatePerMinute: Math.max(1, Math.floor(read(vars.JOIN_RATE_PER_MINUTE, DEFAULT_CONFIG.joinRatePerMinute))),
+    crowdSize: Math.max(2, Math.floor(read(vars.CROWD_SIZE, DEFAULT_CONFIG.crowdSize))),
   };
 }

@@ -57,6 +57,8 @@ export type Effect =
   | { kind: "send"; to: string; frame: ServerFrame }
   /** Send a frame to every connection (serialized once), but those in `except`. */
   | { kind: "broadcast"; frame: ServerFrame; except?: readonly string[] }
+  /** In a crowd: someone arrived or left, told to everyone in the next `presence` frame, not recorded. */
+  | { kind: "presence"; joined?: string; left?: string }
   /** Append to the room's durable history; a chat message with the session that wrote it. */
   | { kind: "record"; frame: HistoryFrame; author?: string }
   /** Replace a stored chat message with its current state (edited, deleted, reacted to). */
@@ -112,6 +114,11 @@ export function notice(state: RoomState, event: SystemEvent, username: string, t
       { kind: "broadcast", frame },
     ],
   };
+}
+
+/** Whether a room of `members` is a crowd, where arrivals and departures are told in `presence` frames. */
+export function isCrowd(ctx: RoomContext, members: number): boolean {
+  return ctx.privacy === null && members >= ctx.config.crowdSize;
 }
 
 export function userCount(count: number): Effect {

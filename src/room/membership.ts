@@ -15,6 +15,7 @@ import {
   closeMember,
   done,
   type Effect,
+  isCrowd,
   type LogEntry,
   notice,
   type RoomContext,
@@ -152,7 +153,10 @@ export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, n
   const step = chain(
     state,
     () => [{ kind: "add", member }, ...greeting(state, ctx, member, request)],
-    (s) => notice(s, SystemEvent.join, username, `${username} joined`, now),
+    (s) =>
+      isCrowd(ctx, state.roster.size + 1)
+        ? [{ kind: "presence", joined: username }]
+        : notice(s, SystemEvent.join, username, `${username} joined`, now),
     () => [userCount(state.roster.size + 1), { kind: "log", entry: { event: "join", username } }],
   );
   return { ok: true, member, transition: done(step) };
@@ -217,8 +221,12 @@ export function without(
   );
 }
 
-/** The notice for someone leaving: in a private room, the partner is told the conversation is over. */
+/**
+ * The notice for someone leaving: in a private room, the partner is told the
+ * conversation is over; in a crowd, the next `presence` frame names them.
+ */
 export function leaveNotice(state: RoomState, ctx: RoomContext, leaver: Member, now: number, why = ""): Step {
+  if (isCrowd(ctx, state.roster.size)) return { state, effects: [{ kind: "presence", left: leaver.username }] };
   return ctx.privacy
     ? notice(state, SystemEvent.partnerLeft, leaver.username, `${leaver.username} left the conversation`, now)
     : notice(state, SystemEvent.leave, leaver.username, `${leaver.username} left${why}`, now);

@@ -1,3 +1,5 @@
+import { ServerType, serverFrame } from "../protocol";
+
 /**
  * The room's broadcast batching, as a pure module. Frames are queued as
  * serialized text, either for everyone (broadcasts) or for one connection
@@ -19,6 +21,11 @@
  *   frames instead. A quiet room still sends at once, whatever its size.
  * - A connection with nothing queued for it gets its own frames at once
  *   (`hasPendingFor`): a joiner's welcome and history need not wait for a flush.
+ * - In a crowd, arrivals and departures are gathered into one `presence`
+ *   frame per flush, names only, which moves to the end of the queue as it
+ *   grows. It holds the net change since the last flush (someone who came and
+ *   went in between is not named), so a people list is right after applying
+ *   it whatever it had already heard of the changes in it.
  */
 
 /** How a queued frame may be delayed: chat goes out soon, presence may wait to coalesce. */
@@ -48,6 +55,9 @@ export class Outbox {
   #joinedAt = new Map<string, number>();
   /** Connections with frames of their own in the queue. */
   #private = new Set<string>();
+  /** The crowd's arrivals and departures since the last flush, and where in the queue they go. */
+  #digest: { joined: string[]; left: string[] } = { joined: [], left: [] };
+  #digestIndex = -1;
 
   get isEmpty(): boolean {
     return this.#entries.length === 0;
@@ -83,6 +93,26 @@ export class Outbox {
     }
   }
 
+  /**
+   * Someone arrived in or left a crowd. A name that arrives and leaves within
+   * one flush cancels out; one that leaves and comes back (a new session under
+   * the same name) is named in both lists, `left` applied first.
+   */
+  presence(change: { joined?: string; left?: string }): void {
+    const { joined, left } = this.#digest;
+    if (change.joined !== undefined) joined.push(change.joined);
+    if (change.left !== undefined) {
+      const at = joined.indexOf(change.left);
+      if (at >= 0) joined.splice(at, 1);
+      else left.push(change.left);
+    }
+    if (this.#digestIndex >= 0) this.#entries[this.#digestIndex] = null;
+    this.#digestIndex = this.#entries.length;
+    this.#lastBroadcast = this.#entries.length;
+    // Its text is written once, at the flush, from the net change.
+    this.#entries.push({ text: "" });
+  }
+
   send(to: string, text: string, urgency: Urgency): void {
     if (urgency === "chat") this.#presenceOnly = false;
     this.#private.add(to);
@@ -103,6 +133,15 @@ export class Outbox {
     const entries = this.#entries;
     const joinedAt = this.#joinedAt;
     const own = this.#private;
+    const digest = this.#digest;
+    if (this.#digestIndex >= 0) {
+      entries[this.#digestIndex] =
+        digest.joined.length + digest.left.length === 0
+          ? null
+          : { text: JSON.stringify(serverFrame(ServerType.presence, digest)) };
+    }
+    this.#digest = { joined: [], left: [] };
+    this.#digestIndex = -1;
     this.#entries = [];
     this.#countIndex = -1;
     this.#lastBroadcast = -1;

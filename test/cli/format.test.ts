@@ -51,6 +51,16 @@ describe("formatFrame", () => {
     expect(formatFrame({ type: "pong", payload: {} }, null)).toEqual([]);
   });
 
+  it("sums up a crowd's comings and goings in one line, naming the first few", () => {
+    const joined = ["a1", "a2", "a3", "a4", "a5", "a6", "a7"];
+    expect(formatFrame({ type: "presence", payload: { joined, left: ["zed"] } }, "me")).toEqual([
+      "* 7 joined: a1, a2, a3, a4, a5 and 2 more; 1 left: zed",
+    ]);
+    expect(formatFrame({ type: "presence", payload: { joined: [], left: ["x", "y"] } }, "me")).toEqual([
+      "* 2 left: x, y",
+    ]);
+  });
+
   it("colours one's own name differently from others'", () => {
     const tag: Palette = {
       dim: (t) => t,

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { connect, freshRoom, join } from "../worker/client";
 
 // This project runs with RATE_LIMIT_BURST=5, RATE_LIMIT_PER_SECOND=1, MAX_FRAME_BYTES=1024,
-// MAX_MESSAGE_LENGTH=300, MAX_CONNECTIONS=3 and two ALLOWED_ORIGINS (see vitest.config.ts).
+// MAX_MESSAGE_LENGTH=300, MAX_CONNECTIONS=3, CROWD_SIZE=3 and two ALLOWED_ORIGINS (see vitest.config.ts).
 
 describe("rate limits", () => {
   it("drops frames over the burst with rate_limited and a retry time", async () => {

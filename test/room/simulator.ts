@@ -136,6 +136,20 @@ export class RoomSimulator {
             }
           }
           break;
+        case "presence": {
+          // Unbatched: one frame per change (the shell's outbox gathers them per flush).
+          const frame: ServerFrame = {
+            type: "presence",
+            payload: {
+              joined: effect.joined === undefined ? [] : [effect.joined],
+              left: effect.left === undefined ? [] : [effect.left],
+            },
+          };
+          for (const member of this.roster.values()) {
+            for (const conn of member.conns) if (!this.closed.has(conn)) this.inbox.get(conn)?.push(frame);
+          }
+          break;
+        }
         case "record":
           this.history.push(effect.frame);
           if (effect.author) this.authors.set(effect.frame.payload.id, effect.author);

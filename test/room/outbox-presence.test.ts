@@ -1,0 +1,75 @@
+import { describe, expect, it } from "vitest";
+import { Outbox } from "../../src/room/outbox";
+
+const chat = (n: number) => JSON.stringify({ type: "chatMessage", payload: { id: n } });
+
+/** Each connection's frames, arrays spread, parsed. */
+function drain(outbox: Outbox, conns: string[]): Map<string, unknown[]> {
+  const got = new Map<string, unknown[]>();
+  outbox.drain(conns, (conn, text) => {
+    const json = JSON.parse(text) as unknown;
+    got.set(conn, Array.isArray(json) ? json : [json]);
+  });
+  return got;
+}
+
+const presence = (joined: string[], left: string[]) => ({ type: "presence", payload: { joined, left } });
+
+describe("the crowd's presence frame", () => {
+  it("gathers every arrival and departure of a flush into one frame, after what was queued before the last change", () => {
+    const outbox = new Outbox();
+    outbox.presence({ joined: "ann" });
+    outbox.broadcast(chat(1), "chat");
+    outbox.presence({ joined: "bo" });
+    outbox.presence({ left: "cy" });
+    expect(drain(outbox, ["a"]).get("a")).toEqual([
+      { type: "chatMessage", payload: { id: 1 } },
+      presence(["ann", "bo"], ["cy"]),
+    ]);
+    // The next flush starts afresh.
+    outbox.presence({ joined: "dee" });
+    expect(drain(outbox, ["a"]).get("a")).toEqual([presence(["dee"], [])]);
+  });
+
+  it("leaves out someone who came and went within one flush, and sends nothing when that was all", () => {
+    const outbox = new Outbox();
+    outbox.presence({ joined: "ann" });
+    outbox.presence({ left: "ann" });
+    expect(drain(outbox, ["a"]).size).toBe(0);
+  });
+
+  it("names someone who left and came back (a new session under the name) in both lists, leaving first", () => {
+    const outbox = new Outbox();
+    outbox.presence({ left: "ann" });
+    outbox.presence({ joined: "ann" });
+    expect(drain(outbox, ["a"]).get("a")).toEqual([presence(["ann"], ["ann"])]);
+    outbox.presence({ left: "bo" });
+    outbox.presence({ joined: "bo" });
+    outbox.presence({ left: "bo" });
+    expect(drain(outbox, ["a"]).get("a")).toEqual([presence([], ["bo"])]);
+  });
+
+  it("reaches a connection that joined mid-flush, whose own frames then wait behind it", () => {
+    const outbox = new Outbox();
+    outbox.presence({ joined: "ann" });
+    outbox.joined("new");
+    expect(outbox.hasPendingFor("new")).toBe(false);
+    outbox.presence({ joined: "new-person" });
+    expect(outbox.hasPendingFor("new")).toBe(true);
+    outbox.send("new", chat(9), "presence");
+    expect(drain(outbox, ["old", "new"])).toEqual(
+      new Map([
+        ["old", [presence(["ann", "new-person"], [])]],
+        ["new", [presence(["ann", "new-person"], []), { type: "chatMessage", payload: { id: 9 } }]],
+      ]),
+    );
+  });
+
+  it("may wait as long as other presence does", () => {
+    const crowd = new Outbox();
+    crowd.presence({ joined: "ann" });
+    const chatty = new Outbox();
+    chatty.broadcast(chat(1), "chat");
+    expect(crowd.delayMs(10)).toBeGreaterThan(chatty.delayMs(10));
+  });
+});
