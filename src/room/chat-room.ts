@@ -480,11 +480,16 @@ export class ChatRoom extends DurableObject<Env> {
       case "remember":
         this.#sent.remember(effect.session, effect.clientId, effect.id, effect.ts);
         return;
-      case "replay":
-        for (const text of this.#history.replayText(effect.since, effect.session, effect.reset)) {
-          this.#sendTo(effect.to, text, "presence");
+      case "replay": {
+        const texts = this.#history.replayText(effect.since, effect.session, effect.reset);
+        if (effect.welcome) texts.unshift(textOf(effect.welcome));
+        if (this.#outbox.hasPendingFor(effect.to)) {
+          for (const text of texts) this.#outbox.send(effect.to, text, "presence");
+        } else {
+          this.#sendTo(effect.to, texts.length === 1 ? (texts[0] ?? "") : `[${texts.join(",")}]`, "presence");
         }
         return;
+      }
       case "close": {
         // A kicked or banned person reads the notice about them before the close.
         this.#flush();

@@ -67,8 +67,11 @@ export type Effect =
   | { kind: "recordDm"; frame: DmFrame; from: string; to: string }
   /** Remember a send's clientId for the dedup window. */
   | { kind: "remember"; session: string; clientId: string; id: number; ts: number }
-  /** Send the history frame, read from storage, to one connection of `session`. */
-  | { kind: "replay"; to: string; session: string; since: number | undefined; reset: boolean }
+  /**
+   * Send the history frame, read from storage, to one connection of `session`,
+   * after `welcome` when given: one socket send for both (a join storm is a send per joiner).
+   */
+  | { kind: "replay"; to: string; session: string; since: number | undefined; reset: boolean; welcome?: ServerFrame }
   /** Close one connection; it leaves without a further notice. */
   | { kind: "close"; to: string; code: number; reason: string }
   /** Membership: a member arrived, left, or changed. `durable` changes (role, away) are also stored. */

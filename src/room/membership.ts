@@ -76,9 +76,12 @@ function greeting(state: RoomState, ctx: RoomContext, member: Member, request: J
   const reset = request.epoch !== undefined && request.epoch !== epoch;
   return [
     {
-      kind: "send",
+      kind: "replay",
       to: request.conn,
-      frame: serverFrame(ServerType.welcome, {
+      session: member.session,
+      since: reset ? undefined : request.since,
+      reset,
+      welcome: serverFrame(ServerType.welcome, {
         username: member.username,
         session: member.session,
         room: state.room,
@@ -91,7 +94,6 @@ function greeting(state: RoomState, ctx: RoomContext, member: Member, request: J
         epoch,
       }),
     },
-    { kind: "replay", to: request.conn, session: member.session, since: reset ? undefined : request.since, reset },
   ];
 }
 

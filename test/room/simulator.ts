@@ -168,6 +168,7 @@ export class RoomSimulator {
           this.sent.set(`${effect.session} ${effect.clientId}`, { id: effect.id, ts: effect.ts });
           break;
         case "replay":
+          if (effect.welcome) this.inbox.get(effect.to)?.push(effect.welcome);
           this.inbox.get(effect.to)?.push({
             type: "history",
             payload: { messages: [], truncated: false, ...(effect.reset ? { reset: true as const } : {}) },
