@@ -403,7 +403,7 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** Flushes now when the room is quiet; in a busy room, at the end of the coalescing interval. */
   #scheduleFlush(): void {
-    if (this.#outbox.isEmpty && this.#logbox.length === 0) return;
+    if (this.#outbox.isEmpty && this.#logbox.length === 0 && !this.#stored.hasPending) return;
     const now = Date.now();
     const due = this.#lastFlush + this.#outbox.delayMs(this.#cache().sockets.size);
     if (due <= now) {
@@ -421,6 +421,7 @@ export class ChatRoom extends DurableObject<Env> {
   #flush(): void {
     clearTimeout(this.#flushTimer);
     this.#flushTimer = undefined;
+    this.#stored.commit();
     this.#flushLogs();
     if (this.#outbox.isEmpty) return;
     const { sockets } = this.#cache();
