@@ -1,8 +1,9 @@
 /**
- * The wire protocol, version 1.2: every frame is JSON `{type, payload}`.
- * v1.1 added `clientId`, `ack`, `epoch`, `reset` and `away`; v1.2 adds
- * message actions (reply, edit, delete, react), mentions and typing. Both add
- * only optional fields and new frames, so a v1 client keeps working.
+ * The wire protocol, version 1.3: every frame is JSON `{type, payload}`.
+ * v1.1 added `clientId`, `ack`, `epoch`, `reset` and `away`; v1.2 added
+ * message actions (reply, edit, delete, react), mentions and typing; v1.3 adds
+ * `presence`, a crowd's arrivals and departures. Each adds only optional
+ * fields and new frames, so a v1 client keeps working.
  * This file is the only place frame types are spelled; the room, the web app
  * and the terminal client all import from here.
  */
