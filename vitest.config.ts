@@ -44,6 +44,7 @@ export default defineConfig({
             "test/client/**/*.test.ts",
             "test/cli/**/*.test.ts",
             "test/match/**/*.test.ts",
+            "test/bench/**/*.test.ts",
           ],
         },
       },

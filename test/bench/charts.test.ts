@@ -1,0 +1,28 @@
+import { describe, expect, it } from "vitest";
+import { scalingCharts } from "../../bench/charts";
+
+const run = (clients: number, room: number, floor: number) => ({
+  clients,
+  compression: "on",
+  room: { deliveredPerSec: room, p99Ms: 1000 / room },
+  floor: { deliveredPerSec: floor, p99Ms: 1000 / floor },
+});
+
+describe("the scaling charts", () => {
+  it("draw one line per side through every room size, in size order, as standalone SVG", () => {
+    const { delivered, p99 } = scalingCharts([run(5000, 90, 10), run(50, 30, 25), run(500, 80, 20)]);
+    for (const svg of [delivered, p99]) {
+      expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+      const lines = [...svg.matchAll(/<path d="M([^"]+)" marker-end/g)].map((m) => m[1] ?? "");
+      // Two series, each through three points (M x,y L x,y L x,y).
+      expect(lines).toHaveLength(2);
+      for (const d of lines) expect(d.split("L")).toHaveLength(3);
+      expect(svg).toContain(">room<");
+      expect(svg).toContain(">floor<");
+    }
+    // Each size is labelled once on the x axis.
+    expect(delivered.match(/>5k</g)).toHaveLength(1);
+    expect(delivered).toContain("delivered messages / s");
+    expect(p99).toContain("p99 latency (ms)");
+  });
+});
