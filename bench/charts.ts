@@ -34,19 +34,22 @@ export function scalingCharts(runs: readonly Run[]): { delivered: string; p99: s
   const { document } = parseHTML("<!doctype html><html><body></body></html>");
 
   function chart(y: "deliveredPerSec" | "p99Ms", label: string): string {
+    // A side that delivered nothing in its window has no latency to draw (the histogram reads 0).
+    const drawn = y === "p99Ms" ? points.filter((p) => p.deliveredPerSec > 0) : points;
     const figure = Plot.plot({
       // linkedom's document stands in for a browser's; Plot only creates and appends elements.
       document: document as unknown as PlotOptions["document"],
       width: 640,
       height: 360,
       marginLeft: 70,
+      marginRight: 50,
       style: { background: "white", fontSize: "12px" },
       x: { type: "log", label: "clients in the room (log scale)", ticks: [...new Set(points.map((p) => p.clients))] },
       y: { grid: true, label },
       color: { legend: false, domain: ["room", "floor"], range: ["#1f6feb", "#888888"] },
       marks: [
-        Plot.line(points, { x: "clients", y, z: "side", stroke: "side", marker: "circle" }),
-        Plot.text(points, Plot.selectLast({ x: "clients", y, z: "side", text: "side", dx: 8, textAnchor: "start" })),
+        Plot.line(drawn, { x: "clients", y, z: "side", stroke: "side", marker: "circle" }),
+        Plot.text(drawn, Plot.selectLast({ x: "clients", y, z: "side", text: "side", dx: 8, textAnchor: "start" })),
       ],
     });
     const svg = (figure as unknown as { outerHTML: string }).outerHTML;

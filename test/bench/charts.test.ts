@@ -25,4 +25,11 @@ describe("the scaling charts", () => {
     expect(delivered).toContain("delivered messages / s");
     expect(p99).toContain("p99 latency (ms)");
   });
+
+  it("leaves out the latency of a side that delivered nothing, instead of drawing it as 0 ms", () => {
+    const starved = { ...run(5000, 90, 10), floor: { deliveredPerSec: 0, p99Ms: 0 } };
+    const { p99 } = scalingCharts([run(50, 30, 25), run(500, 80, 20), starved]);
+    const points = [...p99.matchAll(/<path d="M([^"]+)" marker-end/g)].map((m) => (m[1] ?? "").split("L").length);
+    expect(points.sort()).toEqual([2, 3]);
+  });
 });
