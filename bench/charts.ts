@@ -53,7 +53,9 @@ export function scalingCharts(runs: readonly Run[]): { delivered: string; p99: s
       ],
     });
     const svg = (figure as unknown as { outerHTML: string }).outerHTML;
-    return svg.includes("xmlns=") ? svg : svg.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"');
+    // A standalone file: the namespace, and a title for screen readers.
+    const open = svg.includes("xmlns=") ? "<svg" : '<svg xmlns="http://www.w3.org/2000/svg"';
+    return svg.replace(/^<svg([^>]*)>/, `${open}$1 role="img"><title>${label} against clients in the room</title>`);
   }
   return { delivered: chart("deliveredPerSec", "delivered messages / s"), p99: chart("p99Ms", "p99 latency (ms)") };
 }

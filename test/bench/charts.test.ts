@@ -17,6 +17,7 @@ describe("the scaling charts", () => {
       // Two series, each through three points (M x,y L x,y L x,y).
       expect(lines).toHaveLength(2);
       for (const d of lines) expect(d.split("L")).toHaveLength(3);
+      expect(svg).toMatch(/role="img"><title>[^<]+ against clients in the room<\/title>/);
       expect(svg).toContain(">room<");
       expect(svg).toContain(">floor<");
     }
