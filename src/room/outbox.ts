@@ -14,7 +14,8 @@ import { ServerType, serverFrame } from "../protocol";
  * - A connection that joined while frames were waiting gets only what was
  *   queued after it joined (the rest is already in its history replay).
  * - A queue of presence alone (joins, leaves, counts, welcomes) may wait longer
- *   than one with chat in it, so a storm of joins becomes a few broadcasts.
+ *   than one with chat in it (a budget of 1,000 sends a second, up to 1 s), so
+ *   a storm of joins becomes a few broadcasts.
  * - The bigger the room, the longer a busy room waits between flushes: each
  *   flush costs every socket a send and, where the browser asked for it, a
  *   deflate, so a room keeps to a budget of sends per second and fills its
@@ -45,6 +46,13 @@ export const PRESENCE_COALESCE_MS = 100;
 export const MAX_COALESCE_MS = 250;
 /** Socket sends per second a busy room keeps to: with 500 connections, a flush every 100 ms at most. */
 export const SENDS_PER_SECOND = 5000;
+/**
+ * Presence alone (joins, leaves, counts) keeps to a smaller budget, up to a
+ * second between flushes: in a crowd filling up, each flush is a send to
+ * everyone, while a people list a second late harms nobody.
+ */
+export const PRESENCE_SENDS_PER_SECOND = 1000;
+export const MAX_PRESENCE_COALESCE_MS = 1000;
 
 export class Outbox {
   /** Queued frames, oldest first; null where a newer user count replaced one. */
@@ -68,8 +76,11 @@ export class Outbox {
 
   /** How long after the previous flush this queue may wait, in a room of `connections`. */
   delayMs(connections: number): number {
-    const budget = Math.min(MAX_COALESCE_MS, (1000 * connections) / SENDS_PER_SECOND);
-    return Math.max(this.#presenceOnly ? PRESENCE_COALESCE_MS : COALESCE_MS, budget);
+    if (this.#presenceOnly) {
+      const budget = Math.min(MAX_PRESENCE_COALESCE_MS, (1000 * connections) / PRESENCE_SENDS_PER_SECOND);
+      return Math.max(PRESENCE_COALESCE_MS, budget);
+    }
+    return Math.max(COALESCE_MS, Math.min(MAX_COALESCE_MS, (1000 * connections) / SENDS_PER_SECOND));
   }
 
   /** Whether something queued would reach `conn`: its own frames must then queue behind it. */

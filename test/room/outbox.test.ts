@@ -1,6 +1,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { COALESCE_MS, MAX_COALESCE_MS, Outbox, PRESENCE_COALESCE_MS } from "../../src/room/outbox";
+import {
+  COALESCE_MS,
+  MAX_COALESCE_MS,
+  MAX_PRESENCE_COALESCE_MS,
+  Outbox,
+  PRESENCE_COALESCE_MS,
+} from "../../src/room/outbox";
 
 /** Drains into a map of connection to the frames it received, arrays spread. */
 function drain(outbox: Outbox, conns: string[]) {
@@ -134,7 +140,12 @@ describe("the outbox in a big room", () => {
     const presence = new Outbox();
     presence.broadcast(f("join"), "presence");
     expect(presence.delayMs(5)).toBe(PRESENCE_COALESCE_MS);
-    expect(presence.delayMs(1000)).toBe(200);
+    // Presence alone keeps to a smaller budget: a crowd filling up is told of it about once a second.
+    expect(presence.delayMs(500)).toBe(500);
+    expect(presence.delayMs(50_000)).toBe(MAX_PRESENCE_COALESCE_MS);
+    // A chat message brings the wait back to the chat budget.
+    presence.broadcast(f(2), "chat");
+    expect(presence.delayMs(500)).toBe(100);
   });
 
   it("says when a connection has something queued that its own frame must follow", () => {
