@@ -22,7 +22,7 @@ import {
 } from "./hub";
 import { JoinRate } from "./join-rate";
 import { MemberStore } from "./member-store";
-import { Outbox, type Urgency } from "./outbox";
+import { asMessage, Outbox, type Urgency } from "./outbox";
 import { Roster } from "./roster";
 import { SentStore } from "./sent-store";
 
@@ -438,12 +438,17 @@ export class ChatRoom extends DurableObject<Env> {
    * queued behind what would, so its frames keep their order.
    */
   #sendTo(conn: string, text: string, urgency: Urgency): void {
+    this.#sendAll(conn, [text], urgency);
+  }
+
+  /** Frames for one connection in order: queued one by one, or at once as one message. */
+  #sendAll(conn: string, texts: readonly string[], urgency: Urgency): void {
     if (this.#outbox.hasPendingFor(conn)) {
-      this.#outbox.send(conn, text, urgency);
+      for (const text of texts) this.#outbox.send(conn, text, urgency);
       return;
     }
     const ws = this.#cache().sockets.get(conn);
-    if (ws) send(ws, text);
+    if (ws) send(ws, asMessage(texts));
   }
 
   /** Writes a member into the attachment of each of its open sockets. */
@@ -484,11 +489,7 @@ export class ChatRoom extends DurableObject<Env> {
       case "replay": {
         const texts = this.#history.replayText(effect.since, effect.session, effect.reset);
         if (effect.welcome) texts.unshift(textOf(effect.welcome));
-        if (this.#outbox.hasPendingFor(effect.to)) {
-          for (const text of texts) this.#outbox.send(effect.to, text, "presence");
-        } else {
-          this.#sendTo(effect.to, texts.length === 1 ? (texts[0] ?? "") : `[${texts.join(",")}]`, "presence");
-        }
+        this.#sendAll(effect.to, texts, "presence");
         return;
       }
       case "close": {

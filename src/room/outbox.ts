@@ -184,6 +184,10 @@ function batch(entries: readonly (Entry | null)[], start: number, conn: string |
       texts.push(entry.text);
     }
   }
-  if (texts.length === 0) return "";
-  return texts.length === 1 ? (texts[0] ?? "") : `[${texts.join(",")}]`;
+  return asMessage(texts);
+}
+
+/** Serialized frames as one WebSocket message: a frame alone as itself, several as a JSON array; none, "". */
+export function asMessage(texts: readonly string[]): string {
+  return texts.length <= 1 ? (texts[0] ?? "") : `[${texts.join(",")}]`;
 }
