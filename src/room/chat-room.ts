@@ -74,6 +74,7 @@ export class ChatRoom extends DurableObject<Env> {
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #flushDue = 0;
   #lastFlush = 0;
+  #lastLogFlush = 0;
   /** Log lines waiting for the next flush, where a storm of joins becomes one line per kind. */
   #logbox: Record<string, unknown>[] = [];
   /** The alarm as last read or set; undefined until read after waking. */
@@ -403,9 +404,14 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** Flushes now when the room is quiet; in a busy room, at the end of the coalescing interval. */
   #scheduleFlush(): void {
-    if (this.#outbox.isEmpty && this.#logbox.length === 0 && !this.#stored.hasPending) return;
+    const sends = !this.#outbox.isEmpty || this.#stored.hasPending;
+    if (!sends && this.#logbox.length === 0) return;
     const now = Date.now();
-    const due = this.#lastFlush + this.#outbox.delayMs(this.#cache().sockets.size);
+    // Log lines alone (people going away, refused knocks) wait for company, so a
+    // crowd dropping at once writes a few grouped lines rather than one per leaver.
+    const due = sends
+      ? this.#lastFlush + this.#outbox.delayMs(this.#cache().sockets.size)
+      : this.#lastLogFlush + LOG_BATCH_MS;
     if (due <= now) {
       this.#flush();
       return;
@@ -566,6 +572,7 @@ export class ChatRoom extends DurableObject<Env> {
    */
   #flushLogs(): void {
     if (this.#logbox.length === 0) return;
+    this.#lastLogFlush = Date.now();
     const grouped = new Map<string, Record<string, unknown>[]>();
     for (const entry of this.#logbox) {
       const event = String(entry.event);
@@ -589,7 +596,11 @@ export class ChatRoom extends DurableObject<Env> {
   }
 }
 
+/** The longest log lines wait for a flush when nothing else is waiting. */
+const LOG_BATCH_MS = 1000;
+
 /** Log events that a busy flush writes as one line with a count. */
+
 const GROUPED_LOG_EVENTS: ReadonlySet<string> = new Set(["connect", "join", "tab", "resume", "away", "leave"]);
 
 /** System events that only say who is here; they may wait longer to be coalesced. */

@@ -27,7 +27,7 @@ import {
   userCount,
 } from "./effects";
 import { fullBucket } from "./rate-limit";
-import type { Member, RosterView } from "./roster";
+import { type Member, type RosterView, rosterWithout } from "./roster";
 
 /**
  * Who is in the room: joining, a connection going away, the reconnect grace,
@@ -182,31 +182,33 @@ function rejoin(state: RoomState, ctx: RoomContext, existing: Member, request: J
 }
 
 /**
- * Bookkeeping once a member is gone: the count, a new operator if they ran
+ * Bookkeeping once members are gone: the count, a new operator if they ran
  * the room, and for a private room, closing it (and forgetting it once empty).
+ * Several at once (everyone whose grace ended in one alarm) cost the room
+ * one pass, not one per leaver.
  */
 export function without(
   state: RoomState,
   ctx: RoomContext,
-  leaver: Member,
+  leavers: Member | readonly Member[],
   now: number,
   /** Members on their way out in the same event: never chosen to run the room. */
   departing: ReadonlySet<string> = new Set(),
 ): Step {
-  const roster = state.roster.clone();
-  roster.remove(leaver.session);
+  const gone = Array.isArray(leavers) ? leavers : [leavers as Member];
+  const sessions = new Set(gone.map((m) => m.session));
+  const roster = rosterWithout(state.roster, sessions);
   const rest: RoomState = { ...state, roster };
-  const effects: Effect[] = [{ kind: "remove", session: leaver.session }, userCount(roster.size)];
+  const effects: Effect[] = gone.map((m) => ({ kind: "remove", session: m.session }));
+  effects.push(userCount(roster.size));
   if (ctx.privacy) {
     effects.push({ kind: "closeRoom" });
     if (roster.size === 0) effects.push({ kind: "forget" });
     return { state: rest, effects };
   }
-  const members = [...roster.values()];
-  const staying = members.filter((m) => !departing.has(m.session));
-  if (!leaver.operator || staying.length === 0 || staying.some((m) => m.operator)) {
-    return { state: rest, effects };
-  }
+  if (!gone.some((m) => m.operator)) return { state: rest, effects };
+  const staying = [...roster.values()].filter((m) => !departing.has(m.session));
+  if (staying.length === 0 || staying.some((m) => m.operator)) return { state: rest, effects };
   // Someone still connected runs the room before someone who is away.
   const rank = (m: Member) => [m.conns.length === 0 ? 1 : 0, m.connectedAt] as const;
   const heir = staying.reduce((a, b) => {
@@ -214,9 +216,8 @@ export function without(
     return rb[0] < ra[0] || (rb[0] === ra[0] && rb[1] < ra[1]) ? b : a;
   });
   const promoted = { ...heir, operator: true };
-  roster.update(promoted);
   return chain(
-    rest,
+    { ...state, roster: rosterWithout(state.roster, sessions, promoted) },
     () => [...effects, { kind: "update", member: promoted, durable: true }],
     (s) => notice(s, SystemEvent.operator, heir.username, `${heir.username} now runs the room`, now),
     () => [{ kind: "log", entry: { event: "operator", username: heir.username } }],
@@ -320,35 +321,39 @@ export function expire(state: RoomState, ctx: RoomContext, lastActive: (m: Membe
   const members = [...state.roster.values()];
   const gone = members.filter((m) => m.awayUntil !== undefined && m.awayUntil <= now);
   const idle = members.filter((m) => m.awayUntil === undefined && now - lastActive(m) >= ctx.config.idleTimeoutMs);
+  const leavers = [...gone, ...idle];
+  if (leavers.length === 0) {
+    return {
+      lastId: state.lastId,
+      effects: [],
+      nextCheck: nextDeadline(state.roster, lastActive, ctx.config.idleTimeoutMs),
+    };
+  }
+  // Each is told (or named in the crowd's presence) in turn; the count and any new operator come once, for all.
+  let current = state;
+  const effects: Effect[] = [];
+  const add = (step: Step) => {
+    current = step.state;
+    effects.push(...step.effects);
+  };
+  for (const member of gone) {
+    add(leaveNotice(current, ctx, member, now));
+    effects.push({ kind: "log", entry: { event: "leave", username: member.username, reason: "grace_ended" } });
+  }
+  for (const member of idle) {
+    const id = current.lastId + 1;
+    const frame = systemFrame(id, SystemEvent.idle, member.username, "disconnected due to inactivity", now);
+    current = { ...current, lastId: id };
+    effects.push(...toMember(member, frame), ...closeMember(member, CloseCode.idle, "idle"));
+    add(leaveNotice(current, ctx, member, now, " (inactive)"));
+    effects.push({ kind: "log", entry: { event: "idle", username: member.username } });
+  }
   // Everyone leaving in this alarm is passed over when the room needs a new operator.
-  const departing = new Set([...gone, ...idle].map((m) => m.session));
-  let current: Step = { state, effects: [] };
-  for (const m of gone) {
-    // The member as it is now: it may have been made operator by an earlier departure in this alarm.
-    const member = current.state.roster.get(m.session) ?? m;
-    const step = leaving(current.state, ctx, member, now, "grace_ended", departing);
-    current = { state: step.state, effects: [...current.effects, ...step.effects] };
-  }
-  for (const m of idle) {
-    const member = current.state.roster.get(m.session) ?? m;
-    const step = chain(
-      current.state,
-      (s) => {
-        const id = s.lastId + 1;
-        const frame = systemFrame(id, SystemEvent.idle, member.username, "disconnected due to inactivity", now);
-        return {
-          state: { ...s, lastId: id },
-          effects: [...toMember(member, frame), ...closeMember(member, CloseCode.idle, "idle")],
-        };
-      },
-      (s) => leaveNotice(s, ctx, member, now, " (inactive)"),
-      (s) => without(s, ctx, member, now, departing),
-      () => [{ kind: "log", entry: { event: "idle", username: member.username } }],
-    );
-    current = { state: step.state, effects: [...current.effects, ...step.effects] };
-  }
+  const departing = new Set(leavers.map((m) => m.session));
+  add(without(current, ctx, leavers, now, departing));
   return {
-    ...done(current),
-    nextCheck: nextDeadline(current.state.roster, lastActive, ctx.config.idleTimeoutMs),
+    lastId: current.lastId,
+    effects,
+    nextCheck: nextDeadline(current.roster, lastActive, ctx.config.idleTimeoutMs),
   };
 }

@@ -36,8 +36,6 @@ export interface RosterView {
   /** By look: names are unique by their confusable skeleton, whatever the case. */
   byName(username: string): Member | undefined;
   values(): IterableIterator<Member>;
-  /** A mutable copy, for the rare transitions that look at the room as it will be. */
-  clone(): Roster;
 }
 
 /**
@@ -108,8 +106,33 @@ export class Roster implements RosterView {
       if (this.#sessionByName.get(key) === session) this.#sessionByName.delete(key);
     }
   }
+}
 
-  clone(): Roster {
-    return Roster.of(this.#bySession.values());
-  }
+/**
+ * The room as it will be once some members have left, and perhaps one record
+ * changed (an heir made operator), without copying the roster. The rules
+ * return this as the state after a departure; the shell applies the matching
+ * `remove` and `update` effects to its own roster. Copying instead would make
+ * each departure cost the whole room, and everyone's reconnect grace ending
+ * in one alarm cost the room squared.
+ */
+export function rosterWithout(base: RosterView, gone: ReadonlySet<string>, replaced?: Member): RosterView {
+  let size = base.size;
+  for (const session of gone) if (base.get(session)) size--;
+  const keep = (m: Member | undefined): Member | undefined => {
+    if (!m || gone.has(m.session)) return undefined;
+    return replaced?.session === m.session ? replaced : m;
+  };
+  return {
+    size,
+    get: (session) => keep(base.get(session)),
+    byConn: (conn) => keep(base.byConn(conn)),
+    byName: (username) => keep(base.byName(username)),
+    *values() {
+      for (const m of base.values()) {
+        const kept = keep(m);
+        if (kept) yield kept;
+      }
+    },
+  };
 }
