@@ -74,7 +74,8 @@ export class ChatRoom extends DurableObject<Env> {
   #flushTimer: ReturnType<typeof setTimeout> | undefined;
   #flushDue = 0;
   #lastFlush = 0;
-  #lastLogFlush = 0;
+  /** The last flush of any kind, sends or not: quiet work (log lines, away marks) is paced from it. */
+  #lastQuietFlush = 0;
   /** Log lines waiting for the next flush, where a storm of joins becomes one line per kind. */
   #logbox: Record<string, unknown>[] = [];
   /** The alarm as last read or set; undefined until read after waking. */
@@ -404,14 +405,16 @@ export class ChatRoom extends DurableObject<Env> {
 
   /** Flushes now when the room is quiet; in a busy room, at the end of the coalescing interval. */
   #scheduleFlush(): void {
-    const sends = !this.#outbox.isEmpty || this.#stored.hasPending;
-    if (!sends && this.#logbox.length === 0) return;
+    const sends = !this.#outbox.isEmpty;
+    if (!sends && this.#logbox.length === 0 && !this.#stored.hasPending) return;
     const now = Date.now();
-    // Log lines alone (people going away, refused knocks) wait for company, so a
-    // crowd dropping at once writes a few grouped lines rather than one per leaver.
+    // Work nobody waits for (log lines, away marks: someone's tab closed) waits
+    // for company, so a crowd dropping at once is a few grouped log lines and
+    // multi-row writes rather than a line and a statement per leaver. A lost
+    // away mark costs nothing: after a restart a member without a socket is away.
     const due = sends
       ? this.#lastFlush + this.#outbox.delayMs(this.#cache().sockets.size)
-      : this.#lastLogFlush + LOG_BATCH_MS;
+      : this.#lastQuietFlush + QUIET_BATCH_MS;
     if (due <= now) {
       this.#flush();
       return;
@@ -427,6 +430,7 @@ export class ChatRoom extends DurableObject<Env> {
   #flush(): void {
     clearTimeout(this.#flushTimer);
     this.#flushTimer = undefined;
+    this.#lastQuietFlush = Date.now();
     this.#stored.commit();
     this.#flushLogs();
     if (this.#outbox.isEmpty) return;
@@ -572,7 +576,6 @@ export class ChatRoom extends DurableObject<Env> {
    */
   #flushLogs(): void {
     if (this.#logbox.length === 0) return;
-    this.#lastLogFlush = Date.now();
     const grouped = new Map<string, Record<string, unknown>[]>();
     for (const entry of this.#logbox) {
       const event = String(entry.event);
@@ -596,8 +599,8 @@ export class ChatRoom extends DurableObject<Env> {
   }
 }
 
-/** The longest log lines wait for a flush when nothing else is waiting. */
-const LOG_BATCH_MS = 1000;
+/** The longest log lines and member writes wait for a flush when no frame is waiting. */
+const QUIET_BATCH_MS = 1000;
 
 /** Log events that a busy flush writes as one line with a count. */
 

@@ -20,8 +20,10 @@ const KEYS_PER_DELETE = 100;
  * broadcasts: in a quiet room that is at once, and in a storm of joins the
  * arrivals of one flush become a few multi-row statements instead of one
  * statement each (a statement costs about as much as the rest of a join).
+ * Away marks, which no frame accompanies, wait up to a second for company.
  * A restart in between loses at most one flush's arrivals, who then come
- * back as new members.
+ * back as new members, and away marks, which the rebuild sets again for
+ * anyone without a socket.
  */
 export class MemberStore {
   readonly #sql: SqlStorage;
