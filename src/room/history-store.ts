@@ -41,6 +41,8 @@ export class HistoryStore {
   #durableId = 0;
   #appendsSincePrune = 0;
   #epoch: string | undefined;
+  /** A first visit's replay while the history stands; dropped by every change to it. */
+  #firstVisit: ReplayWindow | undefined;
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
@@ -157,6 +159,7 @@ export class HistoryStore {
     this.#durableId = Math.max(this.#durableId, id);
     ring.push({ frame, text });
     if (ring.length > MAX_HISTORY) ring.shift();
+    this.#firstVisit = undefined;
     // Pruning is a range delete on an index; doing it every so often keeps appends cheap.
     if (++this.#appendsSincePrune >= 100) this.#prune();
   }
@@ -188,6 +191,7 @@ export class HistoryStore {
     const ring = this.#chatRing();
     const at = ring.findIndex((e) => e.frame.payload.id === frame.payload.id);
     if (at >= 0) ring[at] = { frame, text };
+    this.#firstVisit = undefined;
   }
 
   /** Stores a DM for its two parties. */
@@ -211,6 +215,7 @@ export class HistoryStore {
     this.#lastId = undefined;
     this.#durableId = 0;
     this.#epoch = undefined;
+    this.#firstVisit = undefined;
   }
 
   /**
@@ -225,6 +230,63 @@ export class HistoryStore {
    * resume, a `messageUpdated` for each message the client had that changed.
    */
   replayText(since: number | undefined, session: string, reset = false): string[] {
+    const { entries, truncated, missed } = since === undefined ? this.#firstWindow() : this.#window(since);
+    // DMs of the replayed stretch: after `since`, or from the oldest replayed entry on. A resume
+    // gets all it missed (as far back as DMs are kept); if even that is not all, it says so.
+    const first = entries[0]?.frame.payload.id;
+    const dmFloor = since ?? (first === undefined ? 0 : first - 1);
+    const dmLimit = since === undefined ? MAX_HISTORY : HISTORY_RETENTION;
+    const dms = this.#dms.exists()
+      ? this.#sql
+          .exec<{ id: number; frame: string }>(
+            `SELECT id, frame FROM (
+               SELECT id, frame FROM dms WHERE from_session = ?1 AND id > ?2
+               UNION SELECT id, frame FROM dms WHERE to_session = ?1 AND id > ?2
+             ) ORDER BY id DESC LIMIT ?3`,
+            session,
+            dmFloor,
+            dmLimit + 1,
+          )
+          .toArray()
+          .reverse()
+      : [];
+    // Most joiners are first visits with no DMs: they all get the very same text while the history stands.
+    if (since === undefined && !reset && dms.length === 0) {
+      const window = this.#firstWindow();
+      window.text ??= historyText(
+        window.entries.map((e) => e.text),
+        window.truncated,
+        "",
+      );
+      return [window.text];
+    }
+    const dmsCut = dms.length > dmLimit;
+    if (dmsCut) dms.shift();
+    const texts: string[] = [];
+    let d = 0;
+    for (const entry of entries) {
+      const id = entry.frame.payload.id;
+      while (d < dms.length && (dms[d]?.id ?? 0) < id) texts.push(dms[d++]?.frame ?? "");
+      texts.push(entry.text);
+    }
+    while (d < dms.length) texts.push(dms[d++]?.frame ?? "");
+    const flags = `${missed === undefined ? "" : `,"missed":${missed}`}${reset ? `,"reset":true` : ""}`;
+    const history = historyText(texts, truncated || dmsCut, flags);
+    const changes = since === undefined ? [] : this.#changedSince(since);
+    return [history, ...changes];
+  }
+
+  /** What a first visit replays, worked out once while the history stands (a storm of joiners shares it). */
+  #firstWindow(): ReplayWindow {
+    this.#firstVisit ??= this.#window(undefined);
+    return this.#firstVisit;
+  }
+
+  /**
+   * The entries newer than `since` that a replay carries, and whether older
+   * ones it leaves out make a gap (with its size, for a resume).
+   */
+  #window(since: number | undefined): ReplayWindow {
     const after = since ?? 0;
     const chat = this.#chatRing().filter((e) => e.frame.payload.id > after);
     // With a full window of chat, older chat may exist: notices from before it would sit across that gap.
@@ -244,38 +306,7 @@ export class HistoryStore {
         ? this.#sql.exec<{ n: number }>("SELECT count(*) AS n FROM history WHERE id > ? AND id < ?", after, first).one()
             .n
         : undefined;
-    // DMs of the replayed stretch: after `since`, or from the oldest replayed entry on. A resume
-    // gets all it missed (as far back as DMs are kept); if even that is not all, it says so.
-    const dmFloor = since ?? (first === undefined ? 0 : first - 1);
-    const dmLimit = since === undefined ? MAX_HISTORY : HISTORY_RETENTION;
-    const dms = this.#dms.exists()
-      ? this.#sql
-          .exec<{ id: number; frame: string }>(
-            `SELECT id, frame FROM (
-               SELECT id, frame FROM dms WHERE from_session = ?1 AND id > ?2
-               UNION SELECT id, frame FROM dms WHERE to_session = ?1 AND id > ?2
-             ) ORDER BY id DESC LIMIT ?3`,
-            session,
-            dmFloor,
-            dmLimit + 1,
-          )
-          .toArray()
-          .reverse()
-      : [];
-    const dmsCut = dms.length > dmLimit;
-    if (dmsCut) dms.shift();
-    const texts: string[] = [];
-    let d = 0;
-    for (const entry of entries) {
-      const id = entry.frame.payload.id;
-      while (d < dms.length && (dms[d]?.id ?? 0) < id) texts.push(dms[d++]?.frame ?? "");
-      texts.push(entry.text);
-    }
-    while (d < dms.length) texts.push(dms[d++]?.frame ?? "");
-    const flags = `${missed === undefined ? "" : `,"missed":${missed}`}${reset ? `,"reset":true` : ""}`;
-    const history = `{"type":"${ServerType.history}","payload":{"messages":[${texts.join(",")}],"truncated":${truncated || dmsCut}${flags}}}`;
-    const changes = since === undefined ? [] : this.#changedSince(since);
-    return [history, ...changes];
+    return { entries, truncated, missed };
   }
 
   /**
@@ -359,6 +390,7 @@ export class HistoryStore {
   /** Keeps the newest 1,100 chat messages and the newest 1,100 notices, and DMs as far back as the chat. */
   #prune(): void {
     this.#appendsSincePrune = 0;
+    this.#firstVisit = undefined;
     for (const typeIs of ["= ?", "<> ?"]) {
       const oldest = this.#sql
         .exec<{ id: number }>(
@@ -375,6 +407,20 @@ export class HistoryStore {
       }
     }
   }
+}
+
+/** A replay: its entries, and whether older ones it leaves out make a gap. */
+interface ReplayWindow {
+  entries: Entry[];
+  truncated: boolean;
+  missed: number | undefined;
+  /** The whole `history` frame, for a first visit with no DMs: built once, shared by every such joiner. */
+  text?: string;
+}
+
+/** The `history` frame's JSON from its entries' stored JSON; `flags` are further fields, each led by a comma. */
+function historyText(texts: readonly string[], truncated: boolean, flags: string): string {
+  return `{"type":"${ServerType.history}","payload":{"messages":[${texts.join(",")}],"truncated":${truncated}${flags}}}`;
 }
 
 /** Two id-ordered lists as one. */
