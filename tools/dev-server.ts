@@ -19,6 +19,13 @@ export function freePort(): Promise<number> {
 
 export interface DevServer {
   url: string;
+  /**
+   * With `direct`: the worker's own address inside `wrangler dev`, past its
+   * proxy. The proxy holds four file descriptors per WebSocket, so behind it a
+   * process limit of 20,000 stops a room near 4,950 sockets; the worker's own
+   * process holds two.
+   */
+  workerUrl?: string;
   port: number;
   persistDir: string;
   /** Everything the server printed, for failure messages. */
@@ -38,6 +45,16 @@ export interface DevServerOptions {
   /** Reuse storage from an earlier server, to prove a restart loses nothing. */
   persistDir?: string;
   vars?: Record<string, string>;
+  /** Find the worker's own address (`workerUrl`), which `wrangler dev` prints only at debug level. */
+  direct?: boolean;
+}
+
+/** Where `wrangler dev` (at debug level) says the worker itself listens; the newest, after reloads. */
+const WORKER_URL = /"userWorkerUrl":\{"protocol":"(https?:)","hostname":"([^"]+)","port":"(\d+)"\}/g;
+
+export function workerUrlIn(output: string): string | undefined {
+  const found = [...output.matchAll(WORKER_URL)].at(-1);
+  return found ? `${found[1]}//${found[2]}:${found[3]}` : undefined;
 }
 
 /**
@@ -64,6 +81,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       "--persist-to",
       persistDir,
       "--show-interactive-dev-session=false",
+      ...(options.direct ? ["--log-level", "debug"] : []),
       ...vars,
     ],
     { cwd: process.cwd(), detached: true, env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" } },
@@ -107,9 +125,11 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     if (child.exitCode !== null) throw new Error(`wrangler dev exited early:\n${output}`);
     try {
       const res = await fetch(`${url}/healthz`);
-      if (res.ok) {
+      const workerUrl = options.direct ? workerUrlIn(output) : undefined;
+      if (res.ok && (!options.direct || workerUrl)) {
         return {
           url,
+          workerUrl,
           port,
           persistDir,
           output: () => output,
