@@ -31,6 +31,14 @@ const program = new Command()
       .choices(["on", "off", "both"])
       .default("on"),
   )
+  .addOption(
+    new Option(
+      "--first <side>",
+      "the side measured first in the first round; memory favours the other, which may reuse what the first freed",
+    )
+      .choices(["floor", "room"])
+      .default("floor"),
+  )
   .option(
     "--direct",
     "connect to the worker's own port inside wrangler dev, past its proxy (which holds 4 file descriptors per socket: with a limit of 20,000 a room stops near 4,950 clients)",
@@ -49,6 +57,7 @@ const opts = program.opts<{
   stormRounds: number;
   concurrency: number;
   compression: Compression | "both";
+  first: Target;
   direct?: boolean;
   json?: boolean;
 }>();
@@ -131,7 +140,8 @@ async function interleaved<T>(
 ): Promise<Map<Compression, Record<Target, T[]>>> {
   const results = new Map(modes.map((m) => [m, { room: [] as T[], floor: [] as T[] }]));
   for (let round = 0; round < rounds; round++) {
-    const order: Target[] = round % 2 === 0 ? ["floor", "room"] : ["room", "floor"];
+    const first: Target[] = opts.first === "room" ? ["room", "floor"] : ["floor", "room"];
+    const order = round % 2 === 0 ? first : [...first].reverse();
     for (const mode of round % 2 === 0 ? modes : [...modes].reverse()) {
       for (const target of order) results.get(mode)?.[target].push(await measure(target, mode, round));
     }
@@ -271,6 +281,7 @@ async function main() {
       stormHistory: opts.stormHistory,
       stormRounds: opts.stormRounds,
       direct: Boolean(opts.direct),
+      first: opts.first,
       ...runs[0],
       runs,
     };
