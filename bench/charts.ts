@@ -43,8 +43,16 @@ export function scalingCharts(runs: readonly Run[]): { delivered: string; p99: s
       height: 360,
       marginLeft: 70,
       marginRight: 50,
+      // The axis label under the ticks, so it never sits on the last one.
+      marginBottom: 50,
       style: { background: "white", fontSize: "12px" },
-      x: { type: "log", label: "clients in the room (log scale)", ticks: [...new Set(points.map((p) => p.clients))] },
+      x: {
+        type: "log",
+        label: "clients in the room (log scale)",
+        labelAnchor: "center",
+        labelOffset: 40,
+        ticks: [...new Set(points.map((p) => p.clients))],
+      },
       y: { grid: true, label },
       color: { legend: false, domain: ["room", "floor"], range: ["#1f6feb", "#888888"] },
       marks: [
