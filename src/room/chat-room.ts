@@ -603,7 +603,6 @@ export class ChatRoom extends DurableObject<Env> {
 const QUIET_BATCH_MS = 1000;
 
 /** Log events that a busy flush writes as one line with a count. */
-
 const GROUPED_LOG_EVENTS: ReadonlySet<string> = new Set(["connect", "join", "tab", "resume", "away", "leave"]);
 
 /** System events that only say who is here; they may wait longer to be coalesced. */

@@ -143,7 +143,7 @@ function dropped(
       ...closeMember(updated, CloseCode.flooding, "flooding"),
     ],
     (s) => leaveNotice(s, ctx, updated, now),
-    (s) => without(s, ctx, updated, now),
+    (s) => without(s, ctx, [updated], now),
     () => [{ kind: "log", entry: { event: "rate_limit_close", username: sender.username, drops: drops.length } }],
   );
   return { lastId: step.state.lastId, effects: step.effects, sender: null };

@@ -190,12 +190,11 @@ function rejoin(state: RoomState, ctx: RoomContext, existing: Member, request: J
 export function without(
   state: RoomState,
   ctx: RoomContext,
-  leavers: Member | readonly Member[],
+  gone: readonly Member[],
   now: number,
   /** Members on their way out in the same event: never chosen to run the room. */
   departing: ReadonlySet<string> = new Set(),
 ): Step {
-  const gone = Array.isArray(leavers) ? leavers : [leavers as Member];
   const sessions = new Set(gone.map((m) => m.session));
   const roster = rosterWithout(state.roster, sessions);
   const rest: RoomState = { ...state, roster };
@@ -247,7 +246,7 @@ export function leaving(
   return chain(
     state,
     (s) => leaveNotice(s, ctx, leaver, now),
-    (s) => without(s, ctx, leaver, now, departing),
+    (s) => without(s, ctx, [leaver], now, departing),
     () => [{ kind: "log", entry: { event: "leave", username: leaver.username, reason } }],
   );
 }

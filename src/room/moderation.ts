@@ -72,7 +72,7 @@ export function moderate(
         return reply(state, operator, conn, { code: ErrorCode.noSuchUser, message: `nobody called ${name} is here` });
       }
       return fromStep(
-        chain(state, removal(SystemEvent.kick, "kicked", CloseCode.kicked), (s) => without(s, ctx, target, now), log),
+        chain(state, removal(SystemEvent.kick, "kicked", CloseCode.kicked), (s) => without(s, ctx, [target], now), log),
         operator,
       );
     case "ban":
@@ -92,7 +92,7 @@ export function moderate(
           state,
           () => [{ kind: "ban", username: target.username, session: target.session, until }],
           removal(SystemEvent.ban, "banned", CloseCode.banned),
-          (s) => without(s, ctx, target, now),
+          (s) => without(s, ctx, [target], now),
           log,
         ),
         operator,
