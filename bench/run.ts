@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { Command, Option } from "commander";
 import { type DevServer, startDevServer } from "../tools/dev-server";
-import { closeAll, closedLoop, openClient, openMany, percentile, socketUrl, type Target } from "./load";
+import { type Client, closeAll, closedLoop, openClient, openMany, percentile, socketUrl, type Target } from "./load";
 
 /**
  * `npm run bench`: load against the room and, in the same run, against the
@@ -40,6 +40,12 @@ const program = new Command()
       .default("floor"),
   )
   .option(
+    "--settle <s>",
+    "seconds to wait after a side's clients close, so their teardown is not charged to the next side",
+    Number,
+    2,
+  )
+  .option(
     "--direct",
     "connect to the worker's own port inside wrangler dev, past its proxy (which holds 4 file descriptors per socket: with a limit of 20,000 a room stops near 4,950 clients)",
   )
@@ -58,6 +64,7 @@ const opts = program.opts<{
   concurrency: number;
   compression: Compression | "both";
   first: Target;
+  settle: number;
   direct?: boolean;
   json?: boolean;
 }>();
@@ -83,6 +90,17 @@ function workerdRssKiB(): number | null {
 
 const run = Date.now().toString(36);
 
+/**
+ * Closes a side's clients and waits `--settle` seconds. The runtime finishes a
+ * closed socket's teardown (its TCP close among it) some seconds after the
+ * close frame; a room of thousands measured right after another side's
+ * thousands otherwise pays for their teardown too.
+ */
+async function settled(clients: Client[]): Promise<void> {
+  await closeAll(clients);
+  await new Promise((resolve) => setTimeout(resolve, opts.settle * 1000));
+}
+
 async function throughput(base: string, target: Target, mode: Compression, round: number) {
   const room = `bench-${target}-${run}-${mode}-${round}`;
   const rssBefore = opts.url ? null : workerdRssKiB();
@@ -93,7 +111,7 @@ async function throughput(base: string, target: Target, mode: Compression, round
   const ready = clients.map((c) => c.readyMs);
   log(`  ${target}: ${opts.senders} senders for ${opts.warmup}+${opts.seconds} s…`);
   const result = await closedLoop(clients, target, opts.senders, opts.warmup * 1000, opts.seconds * 1000);
-  await closeAll(clients);
+  await settled(clients);
   log(`  ${target}: ${result.deliveredPerSec.toFixed(0)} delivered / s, p99 ${result.p99Ms.toFixed(1)} ms`);
   return {
     compressedClients,
@@ -123,7 +141,7 @@ async function storm(base: string, target: Target, mode: Compression, round: num
     await closeAll([seeder]);
   }
   const { clients, allReadyMs } = await openMany(base, target, room, opts.storm, opts.storm, compress);
-  await closeAll(clients);
+  await settled(clients);
   return allReadyMs;
 }
 
@@ -282,6 +300,7 @@ async function main() {
       stormRounds: opts.stormRounds,
       direct: Boolean(opts.direct),
       first: opts.first,
+      settle: opts.settle,
       ...runs[0],
       runs,
     };

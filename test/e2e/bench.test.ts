@@ -6,7 +6,7 @@ const run = promisify(execFile);
 
 describe("npm run bench", () => {
   it("runs a small load against the room and the floor and reports sane figures", async () => {
-    const small = "-n 12 -k 3 -t 1 -w 0.5 --storm 30 --storm-history 20 --json".split(" ");
+    const small = "-n 12 -k 3 -t 1 -w 0.5 --storm 30 --storm-history 20 --settle 0 --json".split(" ");
     const { stdout } = await run(process.execPath, ["dist/bench.mjs", ...small], {
       cwd: process.cwd(),
       timeout: 150_000,
