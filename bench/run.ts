@@ -43,7 +43,7 @@ const program = new Command()
     "--settle <s>",
     "seconds to wait after a side's clients close, so their teardown is not charged to the next side",
     Number,
-    2,
+    12,
   )
   .option(
     "--direct",
@@ -89,14 +89,21 @@ function workerdRssKiB(): number | null {
 }
 
 const run = Date.now().toString(36);
+const QUIT = JSON.stringify({ type: "quit", payload: {} });
 
 /**
- * Closes a side's clients and waits `--settle` seconds. The runtime finishes a
- * closed socket's teardown (its TCP close among it) some seconds after the
- * close frame; a room of thousands measured right after another side's
- * thousands otherwise pays for their teardown too.
+ * Closes a side's clients and waits `--settle` seconds. The runtime sends the
+ * close frame of a socket closed from the server at once, but finishes its
+ * teardown (the TCP close among it) about 10 s later; a side measured sooner
+ * pays for the other side's thousands of teardowns. Room clients say `quit`
+ * first, as someone leaving does: a bare close would keep each of them in
+ * the room for its reconnect grace, and their departures would land in
+ * whatever is measured 15 s later.
  */
-async function settled(clients: Client[]): Promise<void> {
+async function settled(clients: Client[], target: Target): Promise<void> {
+  if (target === "room") {
+    for (const c of clients) if (c.ws.readyState === c.ws.OPEN) c.ws.send(QUIT);
+  }
   await closeAll(clients);
   await new Promise((resolve) => setTimeout(resolve, opts.settle * 1000));
 }
@@ -111,7 +118,7 @@ async function throughput(base: string, target: Target, mode: Compression, round
   const ready = clients.map((c) => c.readyMs);
   log(`  ${target}: ${opts.senders} senders for ${opts.warmup}+${opts.seconds} s…`);
   const result = await closedLoop(clients, target, opts.senders, opts.warmup * 1000, opts.seconds * 1000);
-  await settled(clients);
+  await settled(clients, target);
   log(`  ${target}: ${result.deliveredPerSec.toFixed(0)} delivered / s, p99 ${result.p99Ms.toFixed(1)} ms`);
   return {
     compressedClients,
@@ -138,10 +145,10 @@ async function storm(base: string, target: Target, mode: Compression, round: num
         seeder.ws.send(JSON.stringify({ type: "chatMessage", payload: { message: `seed ${i}` } }));
       }
     });
-    await closeAll([seeder]);
+    await settled([seeder], "room");
   }
   const { clients, allReadyMs } = await openMany(base, target, room, opts.storm, opts.storm, compress);
-  await settled(clients);
+  await settled(clients, target);
   return allReadyMs;
 }
 
