@@ -230,7 +230,8 @@ export class HistoryStore {
    * resume, a `messageUpdated` for each message the client had that changed.
    */
   replayText(since: number | undefined, session: string, reset = false): string[] {
-    const { entries, truncated, missed } = since === undefined ? this.#firstWindow() : this.#window(since);
+    const window = since === undefined ? this.#firstWindow() : this.#window(since);
+    const { entries, truncated, missed } = window;
     // DMs of the replayed stretch: after `since`, or from the oldest replayed entry on. A resume
     // gets all it missed (as far back as DMs are kept); if even that is not all, it says so.
     const first = entries[0]?.frame.payload.id;
@@ -252,10 +253,9 @@ export class HistoryStore {
       : [];
     // Most joiners are first visits with no DMs: they all get the very same text while the history stands.
     if (since === undefined && !reset && dms.length === 0) {
-      const window = this.#firstWindow();
       window.text ??= historyText(
-        window.entries.map((e) => e.text),
-        window.truncated,
+        entries.map((e) => e.text),
+        truncated,
         "",
       );
       return [window.text];

@@ -63,25 +63,23 @@ export class MemberStore {
   /** Writes what changed since the last commit. */
   commit(): void {
     if (this.#pending.size === 0) return;
-    const saves: string[] = [];
+    const saves: [string, string][] = [];
     const removes: string[] = [];
     for (const [session, stored] of this.#pending) {
-      if (stored) saves.push(session, JSON.stringify(stored));
+      if (stored) saves.push([session, JSON.stringify(stored)]);
       else removes.push(session);
     }
     this.#pending.clear();
     if (removes.length > 0 && this.#table.exists()) {
-      for (let i = 0; i < removes.length; i += KEYS_PER_DELETE) {
-        const keys = removes.slice(i, i + KEYS_PER_DELETE);
+      for (const keys of chunks(removes, KEYS_PER_DELETE)) {
         this.#sql.exec(`DELETE FROM members WHERE session IN (${keys.map(() => "?").join(",")})`, ...keys);
       }
     }
     if (saves.length === 0) return;
     this.#table.ensure();
-    for (let i = 0; i < saves.length; i += 2 * ROWS_PER_INSERT) {
-      const values = saves.slice(i, i + 2 * ROWS_PER_INSERT);
-      const rows = Array.from({ length: values.length / 2 }, () => "(?, ?)").join(",");
-      this.#sql.exec(`INSERT OR REPLACE INTO members (session, record) VALUES ${rows}`, ...values);
+    for (const rows of chunks(saves, ROWS_PER_INSERT)) {
+      const values = rows.map(() => "(?, ?)").join(",");
+      this.#sql.exec(`INSERT OR REPLACE INTO members (session, record) VALUES ${values}`, ...rows.flat());
     }
   }
 
@@ -90,4 +88,11 @@ export class MemberStore {
     this.#pending.clear();
     this.#table.forget();
   }
+}
+
+/** `items` in runs of at most `size`, in order. */
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const runs: T[][] = [];
+  for (let i = 0; i < items.length; i += size) runs.push(items.slice(i, i + size));
+  return runs;
 }

@@ -1,4 +1,5 @@
 import { exports } from "cloudflare:workers";
+import { vi } from "vitest";
 import type { ServerFrame, ServerFrameType } from "../../src/protocol";
 
 /** A fresh room per test, so tests never see each other's messages. */
@@ -146,4 +147,16 @@ export async function join(room: string, params: Record<string, string> = {}) {
 /** Every frame of `type` this client has received. */
 export function framesOf<K extends ServerFrameType>(client: TestClient, type: K): FrameOfType<K>[] {
   return client.received.filter((f): f is FrameOfType<K> => typeof f === "object" && f.type === type);
+}
+
+/**
+ * Collects what the worker writes with `console.log` from now on, one string per
+ * call; undo it with `vi.restoreAllMocks()`.
+ */
+export function captureLogs(): string[] {
+  const lines: string[] = [];
+  vi.spyOn(console, "log").mockImplementation((line: unknown) => {
+    lines.push(String(line));
+  });
+  return lines;
 }

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { freshRoom, join } from "./client";
+import { captureLogs, freshRoom, join } from "./client";
 
 describe("structured logs", () => {
   afterEach(() => {
@@ -7,10 +7,7 @@ describe("structured logs", () => {
   });
 
   it("log joins, moderation and leaves as JSON objects with the room, never a DM's text", async () => {
-    const lines: string[] = [];
-    vi.spyOn(console, "log").mockImplementation((line: unknown) => {
-      lines.push(String(line));
-    });
+    const lines = captureLogs();
     const room = freshRoom();
     const { client: alice } = await join(room, { username: "alice" });
     const { client: bob } = await join(room, { username: "bob" });

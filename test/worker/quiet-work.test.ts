@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { freshRoom, join } from "./client";
+import { captureLogs, freshRoom, join } from "./client";
 
 describe("work nobody waits for, when a crowd drops at once", () => {
   afterEach(() => {
@@ -7,10 +7,7 @@ describe("work nobody waits for, when a crowd drops at once", () => {
   });
 
   it("is written as a few grouped log lines, not a line per leaver", async () => {
-    const lines: string[] = [];
-    vi.spyOn(console, "log").mockImplementation((line: unknown) => {
-      lines.push(String(line));
-    });
+    const lines = captureLogs();
     const room = freshRoom();
     const names = Array.from({ length: 40 }, (_, i) => `drop${String(i).padStart(2, "0")}`);
     const clients = await Promise.all(names.map((username) => join(room, { username }).then((j) => j.client)));
