@@ -5,6 +5,7 @@ import {
   type ServerPayloads,
   ServerType,
   SystemEvent,
+  someNames,
 } from "../protocol";
 import { reactionChanges } from "./messages";
 
@@ -213,12 +214,6 @@ export function formatFrame(frame: ServerFrame, me: string | null, c: Palette = 
     case ServerType.messageUpdated:
       return [];
   }
-}
-
-/** A crowd's comings and goings in one line: the first few names, then how many more. */
-function someNames(names: readonly string[], shown = 5): string {
-  const more = names.length - shown;
-  return more > 0 ? `${names.slice(0, shown).join(", ")} and ${more} more` : names.join(", ");
 }
 
 /**

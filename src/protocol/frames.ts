@@ -1,8 +1,9 @@
 /**
- * The wire protocol, version 1.3: every frame is JSON `{type, payload}`.
+ * The wire protocol, version 1.4: every frame is JSON `{type, payload}`.
  * v1.1 added `clientId`, `ack`, `epoch`, `reset` and `away`; v1.2 added
- * message actions (reply, edit, delete, react), mentions and typing; v1.3 adds
- * `presence`, a crowd's arrivals and departures. Each adds only optional
+ * message actions (reply, edit, delete, react), mentions and typing; v1.3 added
+ * `presence`, a crowd's arrivals and departures; v1.4 adds `collapsed`, a run
+ * of notices told in short where history is read. Each adds only optional
  * fields and new frames, so a v1 client keeps working.
  * This file is the only place frame types are spelled; the room, the web app
  * and the terminal client all import from here.
@@ -74,6 +75,12 @@ export interface SystemPayload {
   ts: number;
   event: SystemEvent;
   username: string;
+  /**
+   * Only in a replay or a page of history: this notice stands for that many
+   * join (or leave) notices in a row, the newest of which was `id`, `ts` and
+   * `username`; `text` names the first few.
+   */
+  collapsed?: number;
 }
 
 export interface UserSummary {

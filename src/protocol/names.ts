@@ -67,3 +67,9 @@ export function anonymousName(now: number): string {
   const two = (n: number) => String(n).padStart(2, "0");
   return `Anon_${two(d.getUTCHours())}${two(d.getUTCMinutes())}${two(d.getUTCSeconds())}`;
 }
+
+/** Names in a sentence: the first `shown`, then how many more ("ann, bo, cy and 7 more"). */
+export function someNames(names: readonly string[], shown = 5): string {
+  const more = names.length - shown;
+  return more > 0 ? `${names.slice(0, shown).join(", ")} and ${more} more` : names.join(", ");
+}

@@ -7,6 +7,7 @@ import {
   ServerType,
 } from "../protocol";
 import { LazyTable } from "./lazy-table";
+import { collapseRuns } from "./notice-runs";
 
 interface Entry {
   frame: HistoryFrame;
@@ -226,16 +227,16 @@ export class HistoryStore {
    * says entries after `since` (or older scrollback) exist before the first
    * one sent: the gap `after=` fills. Notices beyond the newest 100 among
    * the chat are left out of a replay without counting as a gap: a crowd's
-   * comings and goings are collapsed, never what was said. After it, for a
+   * comings and goings are collapsed, never what was said; a run of them
+   * is told in short (`collapseRuns`). After it, for a
    * resume, a `messageUpdated` for each message the client had that changed.
    */
   replayText(since: number | undefined, session: string, reset = false): string[] {
     const window = since === undefined ? this.#firstWindow() : this.#window(since);
-    const { entries, truncated, missed } = window;
+    const { entries, firstId, truncated, missed } = window;
     // DMs of the replayed stretch: after `since`, or from the oldest replayed entry on. A resume
     // gets all it missed (as far back as DMs are kept); if even that is not all, it says so.
-    const first = entries[0]?.frame.payload.id;
-    const dmFloor = since ?? (first === undefined ? 0 : first - 1);
+    const dmFloor = since ?? (firstId === undefined ? 0 : firstId - 1);
     const dmLimit = since === undefined ? MAX_HISTORY : HISTORY_RETENTION;
     const dms = this.#dms.exists()
       ? this.#sql
@@ -291,11 +292,11 @@ export class HistoryStore {
     const chat = this.#chatRing().filter((e) => e.frame.payload.id > after);
     // With a full window of chat, older chat may exist: notices from before it would sit across that gap.
     const floor = chat.length === MAX_HISTORY ? (chat[0]?.frame.payload.id ?? after) : after;
-    const entries = merge(
+    const merged = merge(
       chat,
       this.#noticeRing().filter((e) => e.frame.payload.id > floor),
     );
-    const first = entries[0]?.frame.payload.id;
+    const first = merged[0]?.frame.payload.id;
     const truncated =
       first !== undefined &&
       this.#history.exists() &&
@@ -306,7 +307,7 @@ export class HistoryStore {
         ? this.#sql.exec<{ n: number }>("SELECT count(*) AS n FROM history WHERE id > ? AND id < ?", after, first).one()
             .n
         : undefined;
-    return { entries, truncated, missed };
+    return { entries: collapseRuns(merged, (e) => e.frame, asEntry, truncated), firstId: first, truncated, missed };
   }
 
   /**
@@ -342,7 +343,8 @@ export class HistoryStore {
     const rows = this.#sql
       .exec<{ frame: string }>("SELECT frame FROM history WHERE id > ? ORDER BY id ASC LIMIT ?", after, limit + 1)
       .toArray();
-    return { messages: rows.slice(0, limit).map(decode), hasMore: rows.length > limit };
+    // Gaps are filled forward, from the last id received: nothing here is fetched again.
+    return { messages: collapseFrames(rows.slice(0, limit).map(decode), false), hasMore: rows.length > limit };
   }
 
   /** One page of scrollback: up to `limit` entries older than `before`, oldest first. */
@@ -356,7 +358,7 @@ export class HistoryStore {
       )
       .toArray();
     const hasMore = rows.length > limit;
-    return { messages: rows.slice(0, limit).reverse().map(decode), hasMore };
+    return { messages: collapseFrames(rows.slice(0, limit).reverse().map(decode), hasMore), hasMore };
   }
 
   /** Time of the newest chat message, or null for a room nobody has spoken in. */
@@ -412,6 +414,8 @@ export class HistoryStore {
 /** A replay: its entries, and whether older ones it leaves out make a gap. */
 interface ReplayWindow {
   entries: Entry[];
+  /** The oldest entry's id before runs were told in short: the replay's DMs start after it. */
+  firstId: number | undefined;
   truncated: boolean;
   missed: number | undefined;
   /** The whole `history` frame, for a first visit with no DMs: built once, shared by every such joiner. */
@@ -440,6 +444,20 @@ function merge(a: Entry[], b: Entry[]): Entry[] {
     }
   }
   return out;
+}
+
+function asEntry(frame: HistoryFrame): Entry {
+  return { frame, text: JSON.stringify(frame) };
+}
+
+/** A page of history as a reader sees it (runs of comings and goings told in short). */
+function collapseFrames(frames: readonly HistoryFrame[], olderLeftOut: boolean): HistoryFrame[] {
+  return collapseRuns(
+    frames,
+    (f) => f,
+    (f) => f,
+    olderLeftOut,
+  );
 }
 
 /** Rows are written only by `append`, from frames this server built. */
