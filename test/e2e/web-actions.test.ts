@@ -51,15 +51,18 @@ describe("message actions in the web app", () => {
     await alice.locator("#picker").getByRole("button", { name: "React with 🎉" }).click();
 
     const chip = (page: Page) => message(page, "shipped the release").locator(".chip", { hasText: "🎉" });
-    await chip(bob).locator(".n", { hasText: "1" }).waitFor();
+    // Each page hears of a change on its own: wait for both before reading either.
+    const counted = (n: string) =>
+      Promise.all([alice, bob].map((page) => chip(page).locator(".n", { hasText: n }).waitFor()));
+    await counted("1");
     expect(await chip(alice).getAttribute("aria-pressed")).toBe("true");
     expect(await chip(bob).getAttribute("aria-pressed")).toBe("false");
 
     // bob adds his by clicking the chip; alice takes hers back the same way.
     await chip(bob).click();
-    await chip(alice).locator(".n", { hasText: "2" }).waitFor();
+    await counted("2");
     await chip(alice).click();
-    await chip(bob).locator(".n", { hasText: "1" }).waitFor();
+    await counted("1");
     expect(await chip(bob).getAttribute("aria-pressed")).toBe("true");
     expect(await chip(alice).getAttribute("aria-pressed")).toBe("false");
 
