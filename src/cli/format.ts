@@ -168,10 +168,10 @@ export function formatFrame(frame: ServerFrame, me: string | null, c: Palette = 
       return [`${c.dim(`[${clock(p.ts)}]`)} ${c.system(`* ${text}`)}`];
     }
     case ServerType.presence: {
-      const { joined, left } = frame.payload;
+      const { joined, left, moreJoined = 0, moreLeft = 0 } = frame.payload;
       const parts = [
-        ...(joined.length > 0 ? [`${joined.length} joined: ${someNames(joined)}`] : []),
-        ...(left.length > 0 ? [`${left.length} left: ${someNames(left)}`] : []),
+        ...(joined.length > 0 ? [`${joined.length + moreJoined} joined: ${someNames(joined, 5, moreJoined)}`] : []),
+        ...(left.length > 0 ? [`${left.length + moreLeft} left: ${someNames(left, 5, moreLeft)}`] : []),
       ];
       return parts.length === 0 ? [] : [c.system(`* ${parts.join("; ")}`)];
     }

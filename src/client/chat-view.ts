@@ -37,6 +37,7 @@ import {
   prependOlder,
   sortedUsers,
   usersLine,
+  usersRefreshDelayMs,
 } from "./model";
 import { newClientId, Outbox, restoreItems } from "./outbox";
 import { type PendingLabel, renderLine, renderPending, renderUsers } from "./render";
@@ -124,6 +125,8 @@ export class ChatView {
   #typingTimer: ReturnType<typeof setTimeout> | undefined;
   #typingSendTimer: ReturnType<typeof setTimeout> | undefined;
   #noticeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** A `users` request waiting for a crowd's storm of arrivals to pass. */
+  #usersTimer: ReturnType<typeof setTimeout> | undefined;
   /** The notice says something could not be sent: it goes once everything pending went out. */
   #noticeAboutSending = false;
   #showUsersReply = false;
@@ -276,6 +279,7 @@ export class ChatView {
     clearTimeout(this.#holdTimer);
     clearTimeout(this.#typingTimer);
     clearTimeout(this.#typingSendTimer);
+    clearTimeout(this.#usersTimer);
     this.#closePicker();
     this.#connection.close();
     const unsent = this.#outbox.items.length;
@@ -359,6 +363,7 @@ export class ChatView {
         }
       }
       if (applied.usersChanged) this.#renderUsers();
+      if (applied.refreshUsers) this.#refreshUsersSoon();
     }
     if (changed) this.#sync();
     this.#older.hidden = !this.#model.hasOlder || this.#current !== null;
@@ -509,6 +514,18 @@ export class ChatView {
     this.#placeholder();
     // The sidebar needs the full list once; after that, notices keep it current.
     this.#connection.send({ type: ClientType.users, payload: {} });
+  }
+
+  /**
+   * A crowd's presence left names out: the people list is made whole again
+   * by one `users` request a few seconds on, however many such frames come.
+   */
+  #refreshUsersSoon(): void {
+    if (this.#usersTimer !== undefined) return;
+    this.#usersTimer = setTimeout(() => {
+      this.#usersTimer = undefined;
+      this.#connection.send({ type: ClientType.users, payload: {} });
+    }, usersRefreshDelayMs());
   }
 
   /** The first replay of this visit: the "New" line goes after what was read on an earlier one. */

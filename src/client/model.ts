@@ -136,6 +136,8 @@ export interface Applied {
   /** Lines already shown that changed (an edit, a delete, reactions). */
   updated?: MessageLine[];
   usersChanged: boolean;
+  /** A crowd's `presence` counted changes it did not name: the people list is incomplete until a `users` reply. */
+  refreshUsers?: true;
   /** The room's history started over (`reset`): everything shown before is gone from the view. */
   reset?: true;
 }
@@ -170,6 +172,17 @@ function trackUsers(model: ChatModel, event: string, username: string, ts: numbe
       return false;
   }
 }
+
+/**
+ * How long after a crowd's incomplete `presence` the web app asks for `users`:
+ * a few seconds, so a storm of arrivals has passed, spread at random so a
+ * thousand people in the room do not all ask in the same instant.
+ */
+export function usersRefreshDelayMs(random = Math.random()): number {
+  return USERS_REFRESH_MS + Math.floor(random * USERS_REFRESH_SPREAD_MS);
+}
+export const USERS_REFRESH_MS = 3000;
+export const USERS_REFRESH_SPREAD_MS = 7000;
 
 /** Applies one server frame to the model (in place) and says what changed. */
 export function applyFrame(model: ChatModel, frame: ServerFrame, now = Date.now()): Applied {
@@ -217,6 +230,9 @@ export function applyFrame(model: ChatModel, frame: ServerFrame, now = Date.now(
         if (!model.users.has(key)) model.users.set(key, { username: name, operator: false, since: now });
       }
       usersChanged = true;
+      if ((frame.payload.moreJoined ?? 0) > 0 || (frame.payload.moreLeft ?? 0) > 0) {
+        return { appended, usersChanged, refreshUsers: true };
+      }
       break;
     }
     case ServerType.users:

@@ -1,10 +1,11 @@
 /**
- * The wire protocol, version 1.4: every frame is JSON `{type, payload}`.
+ * The wire protocol, version 1.5: every frame is JSON `{type, payload}`.
  * v1.1 added `clientId`, `ack`, `epoch`, `reset` and `away`; v1.2 added
  * message actions (reply, edit, delete, react), mentions and typing; v1.3 added
- * `presence`, a crowd's arrivals and departures; v1.4 adds `collapsed`, a run
- * of notices told in short where history is read. Each adds only optional
- * fields and new frames, so a v1 client keeps working.
+ * `presence`, a crowd's arrivals and departures; v1.4 added `collapsed`, a run
+ * of notices told in short where history is read; v1.5 adds `moreJoined` and
+ * `moreLeft`, the changes a crowd's `presence` counts without naming. Each adds
+ * only optional fields and new frames, so a v1 client keeps working.
  * This file is the only place frame types are spelled; the room, the web app
  * and the terminal client all import from here.
  */
@@ -133,9 +134,11 @@ export interface ServerPayloads {
   /**
    * In a crowd (a room of `CROWD_SIZE` people or more), who arrived and who
    * left since the last one, instead of a join or leave notice each: a people
-   * list applies `left`, then `joined`. Not kept in the history.
+   * list applies `left`, then `joined`. Not kept in the history. At most
+   * `PRESENCE_NAMES_MAX` names per list; `moreJoined` and `moreLeft` count the
+   * rest, and a client that shows the people list then asks for `users`.
    */
-  presence: { joined: string[]; left: string[] };
+  presence: { joined: string[]; left: string[]; moreJoined?: number; moreLeft?: number };
   dm: { id: number; from: string; to: string; message: string; ts: number };
   users: { users: UserSummary[] };
   stats: { username: string; room: string; messagesSent: number; connectedAt: number; userCount: number };

@@ -25,6 +25,14 @@ export const MAX_REACTIONS = 20;
 /** Typing notices: at most one per member this often is passed on; clients show one this long. */
 export const TYPING_INTERVAL_MS = 2000;
 export const TYPING_SHOWN_MS = 6000;
+/**
+ * Names a crowd's `presence` frame gives per list; the rest are counted. Every
+ * flush goes to everyone, so a storm of arrivals named in full would cost each
+ * flush the whole storm's names times the room; clients that show the people
+ * list ask for `users` once the storm has passed instead.
+ */
+export const PRESENCE_NAMES_MAX = 20;
+
 /** Rooms bigger than this pass no typing notices at all: in a crowd they are noise. */
 export const TYPING_MAX_ROOM = 100;
 

@@ -68,8 +68,8 @@ export function anonymousName(now: number): string {
   return `Anon_${two(d.getUTCHours())}${two(d.getUTCMinutes())}${two(d.getUTCSeconds())}`;
 }
 
-/** Names in a sentence: the first `shown`, then how many more ("ann, bo, cy and 7 more"). */
-export function someNames(names: readonly string[], shown = 5): string {
-  const more = names.length - shown;
+/** Names in a sentence: the first `shown`, then how many more, `unnamed` among them ("ann, bo, cy and 7 more"). */
+export function someNames(names: readonly string[], shown = 5, unnamed = 0): string {
+  const more = Math.max(0, names.length - shown) + unnamed;
   return more > 0 ? `${names.slice(0, shown).join(", ")} and ${more} more` : names.join(", ");
 }

@@ -1,4 +1,4 @@
-import { ServerType, serverFrame } from "../protocol";
+import { PRESENCE_NAMES_MAX, type ServerPayloads, ServerType, serverFrame } from "../protocol";
 
 /**
  * The room's broadcast batching, as a pure module. Frames are queued as
@@ -26,7 +26,10 @@ import { ServerType, serverFrame } from "../protocol";
  *   frame per flush, names only, which moves to the end of the queue as it
  *   grows. It holds the net change since the last flush (someone who came and
  *   went in between is not named), so a people list is right after applying
- *   it whatever it had already heard of the changes in it.
+ *   it whatever it had already heard of the changes in it. It names at most
+ *   `PRESENCE_NAMES_MAX` arrivals and departures and counts the rest
+ *   (`presenceDigest`): a storm named in full would send every flush's
+ *   arrivals to everyone, O(arrivals × room) bytes, each deflated per socket.
  */
 
 /** How a queued frame may be delayed: chat goes out soon, presence may wait to coalesce. */
@@ -149,7 +152,7 @@ export class Outbox {
       entries[this.#digestIndex] =
         digest.joined.length + digest.left.length === 0
           ? null
-          : { text: JSON.stringify(serverFrame(ServerType.presence, digest)) };
+          : { text: JSON.stringify(serverFrame(ServerType.presence, presenceDigest(digest.joined, digest.left))) };
     }
     this.#digest = { joined: [], left: [] };
     this.#digestIndex = -1;
@@ -172,6 +175,20 @@ export class Outbox {
       if (text !== "") deliver(conn, text);
     }
   }
+}
+
+/**
+ * A crowd's net change as its `presence` payload: the first
+ * `PRESENCE_NAMES_MAX` names of each list, and how many more there were.
+ */
+export function presenceDigest(joined: readonly string[], left: readonly string[]): ServerPayloads["presence"] {
+  const payload: ServerPayloads["presence"] = {
+    joined: joined.slice(0, PRESENCE_NAMES_MAX),
+    left: left.slice(0, PRESENCE_NAMES_MAX),
+  };
+  if (joined.length > PRESENCE_NAMES_MAX) payload.moreJoined = joined.length - PRESENCE_NAMES_MAX;
+  if (left.length > PRESENCE_NAMES_MAX) payload.moreLeft = left.length - PRESENCE_NAMES_MAX;
+  return payload;
 }
 
 /** One connection's text: its broadcasts (and, with `mine`, its own frames) from `start` on. */

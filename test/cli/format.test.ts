@@ -59,6 +59,12 @@ describe("formatFrame", () => {
     expect(formatFrame({ type: "presence", payload: { joined: [], left: ["x", "y"] } }, "me")).toEqual([
       "* 2 left: x, y",
     ]);
+
+    // A storm's frame names the first 20 and counts the rest: the line says how many came in all.
+    const storm = Array.from({ length: 20 }, (_, i) => `s${i}`);
+    expect(
+      formatFrame({ type: "presence", payload: { joined: storm, left: ["x"], moreJoined: 480, moreLeft: 2 } }, "me"),
+    ).toEqual(["* 500 joined: s0, s1, s2, s3, s4 and 495 more; 3 left: x and 2 more"]);
   });
 
   it("colours one's own name differently from others'", () => {

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { applyFrame, emptyModel, sortedUsers } from "../../src/client/model";
+import {
+  applyFrame,
+  emptyModel,
+  sortedUsers,
+  USERS_REFRESH_MS,
+  USERS_REFRESH_SPREAD_MS,
+  usersRefreshDelayMs,
+} from "../../src/client/model";
 import type { ServerFrame } from "../../src/protocol";
 
 const presence = (joined: string[], left: string[]): ServerFrame => ({ type: "presence", payload: { joined, left } });
@@ -25,5 +32,23 @@ describe("the web app's people list in a crowd", () => {
       ["dee", false, 50],
     ]);
     expect(model.lines).toEqual([]);
+  });
+
+  it("knows its list is incomplete when a storm's presence counts people it does not name", () => {
+    const model = emptyModel("r");
+    applyFrame(model, { type: "users", payload: { users: [{ username: "ann", operator: true, since: 1 }] } });
+    const storm: ServerFrame = { type: "presence", payload: { joined: ["bo", "cy"], left: [], moreJoined: 300 } };
+    expect(applyFrame(model, storm, 5)).toEqual({ appended: [], usersChanged: true, refreshUsers: true });
+    // What it was told it still shows; the `users` reply then makes the list whole.
+    expect(sortedUsers(model).map((u) => u.username)).toEqual(["ann", "bo", "cy"]);
+    const departures: ServerFrame = { type: "presence", payload: { joined: [], left: ["bo"], moreLeft: 40 } };
+    expect(applyFrame(model, departures, 6).refreshUsers).toBe(true);
+    expect(applyFrame(model, presence(["dee"], []), 7).refreshUsers).toBeUndefined();
+  });
+
+  it("asks for the whole list a few seconds after such a frame, at a moment of its own", () => {
+    expect(usersRefreshDelayMs(0)).toBe(USERS_REFRESH_MS);
+    expect(usersRefreshDelayMs(0.999)).toBeLessThan(USERS_REFRESH_MS + USERS_REFRESH_SPREAD_MS);
+    expect(usersRefreshDelayMs(0.5)).toBeGreaterThan(usersRefreshDelayMs(0.1));
   });
 });

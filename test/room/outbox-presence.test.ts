@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { PRESENCE_NAMES_MAX } from "../../src/protocol";
 import { Outbox } from "../../src/room/outbox";
 
 const chat = (n: number) => JSON.stringify({ type: "chatMessage", payload: { id: n } });
@@ -63,6 +64,41 @@ describe("the crowd's presence frame", () => {
         ["new", [presence(["ann", "new-person"], []), { type: "chatMessage", payload: { id: 9 } }]],
       ]),
     );
+  });
+
+  it("names the first 20 arrivals and departures of a storm and counts the rest, so its size stays put", () => {
+    const sizes: number[] = [];
+    for (const storm of [100, 1000]) {
+      const outbox = new Outbox();
+      for (let i = 0; i < storm; i++) outbox.presence({ joined: `new${i}` });
+      for (let i = 0; i < 30; i++) outbox.presence({ left: `old${i}` });
+      // Someone who came and went within the flush is still left out before counting.
+      outbox.presence({ left: "new0" });
+      let text = "";
+      outbox.drain(["a"], (_, t) => {
+        text = t;
+      });
+      sizes.push(text.length);
+      expect(JSON.parse(text)).toEqual({
+        type: "presence",
+        payload: {
+          joined: Array.from({ length: PRESENCE_NAMES_MAX }, (_, i) => `new${i + 1}`),
+          left: Array.from({ length: PRESENCE_NAMES_MAX }, (_, i) => `old${i}`),
+          moreJoined: storm - 1 - PRESENCE_NAMES_MAX,
+          moreLeft: 30 - PRESENCE_NAMES_MAX,
+        },
+      });
+    }
+    // A storm ten times bigger makes a frame no bigger but for the digits of its counts.
+    expect(Math.abs((sizes[1] ?? 0) - (sizes[0] ?? 0))).toBeLessThanOrEqual(2);
+    expect(PRESENCE_NAMES_MAX).toBe(20);
+  });
+
+  it("names everyone and counts nothing while a flush's changes fit", () => {
+    const outbox = new Outbox();
+    const names = Array.from({ length: PRESENCE_NAMES_MAX }, (_, i) => `p${i}`);
+    for (const name of names) outbox.presence({ joined: name });
+    expect(drain(outbox, ["a"]).get("a")).toEqual([presence(names, [])]);
   });
 
   it("may wait as long as other presence does", () => {
