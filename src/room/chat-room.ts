@@ -3,10 +3,10 @@ import type { Env } from "../env";
 import { EXPIRED_TICKET_HEADER, PRIVATE_HEADER } from "../http/private-rooms";
 import { refusedSocket } from "../http/refused-socket";
 import { TICKET_TTL_MS } from "../match/ticket";
-import { ErrorCode, HISTORY_PAGE_MAX, type ServerFrame, ServerType, SystemEvent } from "../protocol";
+import { ErrorCode, HISTORY_PAGE_MAX, ServerType } from "../protocol";
 import { BanStore } from "./ban-store";
 import { type RoomConfig, readConfig } from "./config";
-import { answerCode, readAttachment, writeAttachment } from "./connections";
+import { answerCode, readAttachment, send, writeAttachment } from "./connections";
 import { HistoryStore } from "./history-store";
 import {
   disconnect,
@@ -21,8 +21,9 @@ import {
   type Transition,
 } from "./hub";
 import { JoinRate } from "./join-rate";
+import { LogBox } from "./log-box";
 import { MemberStore } from "./member-store";
-import { asMessage, Outbox, type Urgency } from "./outbox";
+import { asMessage, Outbox, textOf, type Urgency, urgencyOf } from "./outbox";
 import { Roster } from "./roster";
 import { SentStore } from "./sent-store";
 
@@ -77,7 +78,7 @@ export class ChatRoom extends DurableObject<Env> {
   /** The last flush of any kind, sends or not: quiet work (log lines, away marks) is paced from it. */
   #lastQuietFlush = 0;
   /** Log lines waiting for the next flush, where a storm of joins becomes one line per kind. */
-  #logbox: Record<string, unknown>[] = [];
+  readonly #logs = new LogBox();
   /** The alarm as last read or set; undefined until read after waking. */
   #alarm: number | null | undefined;
   /** The earliest deadline introduced since the alarm was last checked (a join, a grace), if any. */
@@ -248,6 +249,9 @@ export class ChatRoom extends DurableObject<Env> {
       sockets.delete(attachment.conn);
       const state = this.#state();
       this.#perform(state.room, disconnect(state, this.#context(), attachment.conn, Date.now()));
+    } else {
+      // The rebuild marked its member away: that mark and its log line go out with the next flush.
+      this.#scheduleFlush();
     }
     await this.#scheduleAlarm();
   }
@@ -313,7 +317,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.#alarm = until;
     this.#wantAlarm = null;
     this.#log(this.#roomName(), { event: "room_deleted" });
-    this.#flushLogs();
+    this.#logs.flush();
   }
 
   #wantAlarmBy(deadline: number): void {
@@ -358,6 +362,8 @@ export class ChatRoom extends DurableObject<Env> {
       if (member.conns.length === 0 && member.awayUntil === undefined) {
         member.awayUntil = now + this.#config.reconnectGraceMs;
         this.#stored.save(member);
+        // Its socket closed while the room slept (or the process restarted): away, as any other drop is.
+        this.#log(this.#roomName(), { event: "away", username: member.username });
       }
       roster.add(member);
       this.#wantAlarmBy(member.awayUntil ?? member.lastSeen + this.#config.idleTimeoutMs);
@@ -406,7 +412,7 @@ export class ChatRoom extends DurableObject<Env> {
   /** Flushes now when the room is quiet; in a busy room, at the end of the coalescing interval. */
   #scheduleFlush(): void {
     const sends = !this.#outbox.isEmpty;
-    if (!sends && this.#logbox.length === 0 && !this.#stored.hasPending) return;
+    if (!sends && this.#logs.isEmpty && !this.#stored.hasPending) return;
     const now = Date.now();
     // Work nobody waits for (log lines, away marks: someone's tab closed) waits
     // for company, so a crowd dropping at once is a few grouped log lines and
@@ -432,7 +438,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.#flushTimer = undefined;
     this.#lastQuietFlush = Date.now();
     this.#stored.commit();
-    this.#flushLogs();
+    this.#logs.flush();
     if (this.#outbox.isEmpty) return;
     const { sockets } = this.#cache();
     this.#outbox.drain(sockets.keys(), (conn, text) => {
@@ -566,72 +572,12 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   #log(room: string, entry: LogEntry): void {
-    this.#logbox.push({ ...entry, room });
-  }
-
-  /**
-   * Writes the waiting log lines: one JSON object per line. Connects, joins
-   * and leaves of the same flush share one line (`count`, `usernames`), so a
-   * storm of joins does not become thousands of log writes.
-   */
-  #flushLogs(): void {
-    if (this.#logbox.length === 0) return;
-    const grouped = new Map<string, Record<string, unknown>[]>();
-    for (const entry of this.#logbox) {
-      const event = String(entry.event);
-      if (!GROUPED_LOG_EVENTS.has(event)) {
-        console.log(JSON.stringify(entry));
-        continue;
-      }
-      const group = grouped.get(event) ?? [];
-      group.push(entry);
-      grouped.set(event, group);
-    }
-    this.#logbox = [];
-    for (const [event, entries] of grouped) {
-      const [first] = entries;
-      if (entries.length === 1) console.log(JSON.stringify(first));
-      else {
-        const usernames = entries.flatMap((e) => (typeof e.username === "string" ? [e.username] : []));
-        console.log(JSON.stringify({ event, room: first?.room, count: entries.length, usernames }));
-      }
-    }
+    this.#logs.add(room, entry);
   }
 }
 
 /** The longest log lines and member writes wait for a flush when no frame is waiting. */
 const QUIET_BATCH_MS = 1000;
-
-/** Log events that a busy flush writes as one line with a count. */
-const GROUPED_LOG_EVENTS: ReadonlySet<string> = new Set(["connect", "join", "tab", "resume", "away", "leave"]);
-
-/** System events that only say who is here; they may wait longer to be coalesced. */
-const PRESENCE_EVENTS: ReadonlySet<string> = new Set([SystemEvent.join, SystemEvent.leave, SystemEvent.partnerLeft]);
-
-/** Presence (notices of who came and went, counts, welcomes) may wait to be coalesced; the rest may not. */
-function urgencyOf(frame: ServerFrame): Urgency {
-  switch (frame.type) {
-    case ServerType.userCount:
-    case ServerType.welcome:
-    case ServerType.typing:
-      return "presence";
-    case ServerType.system:
-      return PRESENCE_EVENTS.has(frame.payload.event) ? "presence" : "chat";
-    default:
-      return "chat";
-  }
-}
-
-/** Each frame is serialized once, however many effects (record, broadcast) carry it. */
-const serialized = new WeakMap<object, string>();
-function textOf(frame: ServerFrame): string {
-  let text = serialized.get(frame);
-  if (text === undefined) {
-    text = JSON.stringify(frame);
-    serialized.set(frame, text);
-  }
-  return text;
-}
 
 /** HTTP 429 before the upgrade, in the worker's JSON error shape, with `Retry-After` in whole seconds. */
 function tooManyJoins(retryAfterMs: number): Response {
@@ -642,14 +588,4 @@ function tooManyJoins(retryAfterMs: number): Response {
     status: 429,
     headers: { "Retry-After": String(Math.ceil(retryAfterMs / 1000)) },
   });
-}
-
-/** Sends to open sockets only; a send to one that died a moment ago must not stop the others. */
-function send(ws: WebSocket, text: string): void {
-  if (ws.readyState !== WebSocket.OPEN) return;
-  try {
-    ws.send(text);
-  } catch {
-    // The close handler will account for it.
-  }
 }

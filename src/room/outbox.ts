@@ -1,4 +1,11 @@
-import { PRESENCE_NAMES_MAX, type ServerPayloads, ServerType, serverFrame } from "../protocol";
+import {
+  PRESENCE_NAMES_MAX,
+  type ServerFrame,
+  type ServerPayloads,
+  ServerType,
+  SystemEvent,
+  serverFrame,
+} from "../protocol";
 
 /**
  * The room's broadcast batching, as a pure module. Frames are queued as
@@ -207,4 +214,32 @@ function batch(entries: readonly (Entry | null)[], start: number, conn: string |
 /** Serialized frames as one WebSocket message: a frame alone as itself, several as a JSON array; none, "". */
 export function asMessage(texts: readonly string[]): string {
   return texts.length <= 1 ? (texts[0] ?? "") : `[${texts.join(",")}]`;
+}
+
+/** System events that only say who is here; they may wait longer to be coalesced. */
+const PRESENCE_EVENTS: ReadonlySet<string> = new Set([SystemEvent.join, SystemEvent.leave, SystemEvent.partnerLeft]);
+
+/** Presence (notices of who came and went, counts, welcomes) may wait to be coalesced; the rest may not. */
+export function urgencyOf(frame: ServerFrame): Urgency {
+  switch (frame.type) {
+    case ServerType.userCount:
+    case ServerType.welcome:
+    case ServerType.typing:
+      return "presence";
+    case ServerType.system:
+      return PRESENCE_EVENTS.has(frame.payload.event) ? "presence" : "chat";
+    default:
+      return "chat";
+  }
+}
+
+/** Each frame is serialized once, however many effects (record, broadcast) carry it. */
+const serialized = new WeakMap<object, string>();
+export function textOf(frame: ServerFrame): string {
+  let text = serialized.get(frame);
+  if (text === undefined) {
+    text = JSON.stringify(frame);
+    serialized.set(frame, text);
+  }
+  return text;
 }
