@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { Command, Option } from "commander";
 import { type DevServer, startDevServer } from "../tools/dev-server";
+import { cpuBetween, cpuNow, type Process } from "./cpu";
 import { type Client, closeAll, closedLoop, openClient, openMany, percentile, socketUrl, type Target } from "./load";
 
 /**
@@ -131,8 +132,14 @@ async function throughput(base: string, target: Target, mode: Compression, round
   };
 }
 
+interface Storm {
+  ms: number;
+  /** CPU each local process used from the first connection to the last history, in ms. */
+  cpu: Partial<Record<Process, number>>;
+}
+
 /** A storm of joins into a room that already has history (the floor has none to send). */
-async function storm(base: string, target: Target, mode: Compression, round: number): Promise<number> {
+async function storm(base: string, target: Target, mode: Compression, round: number): Promise<Storm> {
   const room = `storm-${target}-${run}-${mode}-${round}`;
   const compress = mode === "on";
   if (target === "room" && opts.stormHistory > 0) {
@@ -147,9 +154,20 @@ async function storm(base: string, target: Target, mode: Compression, round: num
     });
     await settled([seeder], "room");
   }
+  const before = cpuNow();
   const { clients, allReadyMs } = await openMany(base, target, room, opts.storm, opts.storm, compress);
+  const cpu = cpuBetween(before, cpuNow());
   await settled(clients, target);
-  return allReadyMs;
+  return { ms: allReadyMs, cpu };
+}
+
+/** Per process, the median of a side's storms' CPU; null where a process was never seen. */
+function stormCpu(storms: Storm[]): Record<Process, number | null> {
+  const of = (kind: Process) => {
+    const values = storms.flatMap((s) => (s.cpu[kind] === undefined ? [] : [s.cpu[kind]]));
+    return values.length === 0 ? null : percentile(values, 50);
+  };
+  return { worker: of("worker"), proxy: of("proxy"), wrangler: of("wrangler"), load: of("load") };
 }
 
 type Side = Awaited<ReturnType<typeof throughput>>;
@@ -216,17 +234,17 @@ async function main() {
       return throughput(base, target, mode, round);
     });
 
-    let storms = new Map<Compression, Record<Target, number[]>>();
+    let storms = new Map<Compression, Record<Target, Storm[]>>();
     if (opts.storm > 0) {
       log(`join storm: ${opts.storm} clients, ${opts.stormHistory} history entries, ${opts.stormRounds} rounds`);
       storms = await interleaved(opts.stormRounds, (target, mode, round) => storm(base, target, mode, round));
       for (const [mode, { room, floor }] of storms) {
-        const ms = (values: number[]) => values.map(Math.round).join(", ");
+        const ms = (values: Storm[]) => values.map((v) => Math.round(v.ms)).join(", ");
         log(`  storms, compression ${mode} (ms): room ${ms(room)}; floor ${ms(floor)}`);
       }
     }
     const stormMedian = (mode: Compression, target: Target) => {
-      const values = storms.get(mode)?.[target] ?? [];
+      const values = (storms.get(mode)?.[target] ?? []).map((s) => s.ms);
       return values.length === 0 ? null : percentile(values, 50);
     };
 
@@ -236,10 +254,11 @@ async function main() {
       const floor = medianSide(measured.floor);
       const stormRoom = stormMedian(mode, "room");
       const stormFloor = stormMedian(mode, "floor");
+      const cpuOf = (target: Target) => (opts.storm > 0 ? stormCpu(storms.get(mode)?.[target] ?? []) : null);
       return {
         compression: mode,
-        room: { ...room, stormMs: stormRoom },
-        floor: { ...floor, stormMs: stormFloor },
+        room: { ...room, stormMs: stormRoom, stormCpuMs: cpuOf("room") },
+        floor: { ...floor, stormMs: stormFloor, stormCpuMs: cpuOf("floor") },
         ratios: {
           deliveredPerSec: ratio(room.deliveredPerSec, floor.deliveredPerSec),
           sentPerSec: ratio(room.sentPerSec, floor.sentPerSec),
@@ -266,6 +285,10 @@ async function main() {
         ["messages per frame", (s) => s.messagesPerFrame, 2],
         ["memory / connection (KiB)", (s) => s.memoryPerConnectionKiB, 1],
         [`join storm, ${opts.storm}, median of ${opts.stormRounds} (ms)`, (s) => s.stormMs, 0],
+        ["storm CPU, the worker's runtime (ms)", (s) => s.stormCpuMs?.worker ?? null, 0],
+        ["storm CPU, the dev proxy (ms)", (s) => s.stormCpuMs?.proxy ?? null, 0],
+        ["storm CPU, wrangler (ms)", (s) => s.stormCpuMs?.wrangler ?? null, 0],
+        ["storm CPU, the load generator (ms)", (s) => s.stormCpuMs?.load ?? null, 0],
       ];
       const label = (r: Run) => (modes.length === 1 ? "" : `, ${r.compression}`);
       const out = [

@@ -21,6 +21,9 @@ describe("npm run bench", () => {
       expect(side.p99Ms).toBeGreaterThanOrEqual(side.p50Ms);
       expect(side.connectP99Ms).toBeGreaterThanOrEqual(side.connectP50Ms);
       expect(side.stormMs).toBeGreaterThan(0);
+      // Read from /proc: the worker's runtime and the load generator both work in every storm.
+      expect(side.stormCpuMs.worker).toBeGreaterThan(0);
+      expect(side.stormCpuMs.load).toBeGreaterThan(0);
     }
     expect(report.floor.messagesPerFrame).toBe(1);
     expect(report.room.messagesPerFrame).toBeGreaterThanOrEqual(1);
