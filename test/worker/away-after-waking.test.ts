@@ -1,6 +1,6 @@
 import { env, evictDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { captureLogs, freshRoom, join } from "./client";
+import { captureLogs, freshRoom, join, loggedNames } from "./client";
 
 describe("the log, when a socket closes while its room sleeps", () => {
   afterEach(() => {
@@ -15,11 +15,7 @@ describe("the log, when a socket closes while its room sleeps", () => {
     await evictDurableObject(env.CHAT_ROOM.getByName(room));
     // Bob's close is what wakes the room: the rebuild finds his socket closing.
     bob.close();
-    const awayFor = () =>
-      lines
-        .map((l) => JSON.parse(l) as { event?: string; room?: string; username?: string; usernames?: string[] })
-        .filter((e) => e.event === "away" && e.room === room)
-        .flatMap((e) => e.usernames ?? (e.username ? [e.username] : []));
+    const awayFor = () => loggedNames(lines, room, "away");
     await vi.waitFor(() => expect(awayFor()).toEqual(["bob"]), { timeout: 5000, interval: 20 });
     // And he still leaves after the grace, with the count following.
     const leave = await alice.waitFor("system", (f) => f.payload.event === "leave", 5000);

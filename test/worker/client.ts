@@ -160,3 +160,11 @@ export function captureLogs(): string[] {
   });
   return lines;
 }
+
+/** Who the captured log lines name for `event` in `room`, lone and grouped lines alike, in order. */
+export function loggedNames(lines: readonly string[], room: string, event: string): string[] {
+  return lines
+    .map((l) => JSON.parse(l) as { event?: string; room?: string; username?: string; usernames?: string[] })
+    .filter((e) => e.event === event && e.room === room)
+    .flatMap((e) => e.usernames ?? (e.username ? [e.username] : []));
+}

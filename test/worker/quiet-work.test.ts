@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { captureLogs, freshRoom, join } from "./client";
+import { captureLogs, freshRoom, join, loggedNames } from "./client";
 
 describe("work nobody waits for, when a crowd drops at once", () => {
   afterEach(() => {
@@ -16,7 +16,7 @@ describe("work nobody waits for, when a crowd drops at once", () => {
       lines
         .map((l) => JSON.parse(l) as { event?: string; room?: string; username?: string; usernames?: string[] })
         .filter((e) => e.event === "away" && e.room === room);
-    const named = () => awayLines().flatMap((e) => e.usernames ?? (e.username ? [e.username] : []));
+    const named = () => loggedNames(lines, room, "away");
     // One leaves, and its line is written; then everyone else, in a quiet room
     // whose last broadcast is long gone.
     first?.close();
