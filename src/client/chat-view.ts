@@ -3,7 +3,6 @@ import {
   type ClientFrame,
   ClientType,
   CloseCode,
-  ErrorCode,
   encodeInput,
   HISTORY_PAGE_MAX,
   type HistoryFrame,
@@ -16,11 +15,13 @@ import { Attention } from "./attention";
 import type { ComposeMode } from "./composer";
 import { Composer } from "./composer";
 import { type ConnectionStatus, RoomConnection } from "./connection";
-import { $, el } from "./dom";
+import { Conversations } from "./conversations";
+import { $ } from "./dom";
 import type { TimerClock } from "./heartbeat";
 import { LogView } from "./log";
 import { plainText } from "./markdown";
 import { lastRead, markRead, rememberRoom } from "./memory";
+import { MessageActions } from "./message-actions";
 import {
   applyFrame,
   type ChatModel,
@@ -40,19 +41,14 @@ import {
   usersRefreshDelayMs,
 } from "./model";
 import { newClientId, Outbox, restoreItems } from "./outbox";
-import { type PendingLabel, renderLine, renderPending, renderUsers } from "./render";
+import { type PendingLabel, renderConversations, renderLine, renderPending, renderUsers } from "./render";
+import { ConnectionState, errorText, Notice, wholeSeconds } from "./status";
 import { TypingNames, TypingPacer, typingText } from "./typing";
 
 /** Per tab and room: messages typed here and not yet acked survive a reload. */
 const outboxKey = (room: string) => `hallway:outbox:${room}`;
 /** Pages of 100 needed to close the largest gap the server's retention allows, and some spare. */
 const MAX_GAP_PAGES = 20;
-/** Reactions offered in the picker, before those already on the message. */
-const COMMON_EMOJI = ["👍", "❤️", "😂", "🎉", "😮", "😢", "🙏", "👀"];
-/** How long a touch must rest on a message to open its actions. */
-const LONG_PRESS_MS = 450;
-/** How long "Delete?" waits for the second click. */
-const CONFIRM_MS = 4000;
 
 /** Close codes that end a visit, with what to tell the person on the start screen. */
 const ENDINGS: Record<number, string> = {
@@ -82,16 +78,6 @@ export interface ChatOptions {
   clock?: TimerClock;
 }
 
-function seconds(ms = 1000): number {
-  return Math.max(1, Math.ceil(ms / 1000));
-}
-
-/** A DM conversation and how much of it is unread. */
-interface Conversation {
-  partner: string;
-  unread: number;
-}
-
 /**
  * One visit to a room (or a stranger chat): the log, the composer, the people
  * here, private conversations, and the connection with everything that keeps
@@ -102,13 +88,15 @@ export class ChatView {
   readonly #connection: RoomConnection;
   readonly #log = $("log");
   readonly #lines = $<HTMLOListElement>("lines");
-  readonly #notice = $("notice");
+  readonly #notice = new Notice($("notice"));
+  readonly #connectionState = new ConnectionState();
   readonly #older = $<HTMLButtonElement>("older");
   readonly #jump = $<HTMLButtonElement>("jump");
   readonly #pending = $<HTMLOListElement>("outbox");
   readonly #outbox: Outbox;
   readonly #view: LogView;
   readonly #composer: Composer;
+  readonly #actions: MessageActions;
   readonly #attention: Attention;
   readonly #typing = new TypingNames();
   readonly #pacer = new TypingPacer();
@@ -119,24 +107,16 @@ export class ChatView {
   readonly #partner: string | null;
   /** Welcomed on the current socket: messages may go out. */
   #ready = false;
-  #everOpen = false;
-  #status: ConnectionStatus | null = null;
   #holdTimer: ReturnType<typeof setTimeout> | undefined;
   #typingTimer: ReturnType<typeof setTimeout> | undefined;
   #typingSendTimer: ReturnType<typeof setTimeout> | undefined;
-  #noticeTimer: ReturnType<typeof setTimeout> | undefined;
   /** A `users` request waiting for a crowd's storm of arrivals to pass. */
   #usersTimer: ReturnType<typeof setTimeout> | undefined;
-  /** The notice says something could not be sent: it goes once everything pending went out. */
-  #noticeAboutSending = false;
   #showUsersReply = false;
   #lastError: ServerFrame | null = null;
   #abort = new AbortController();
-  /** The conversation shown: null for the room, or the DM partner's name. */
-  #current: string | null = null;
-  readonly #conversations = new Map<string, Conversation>();
-  /** Room messages that arrived while a DM conversation was shown. */
-  #roomUnread = 0;
+  /** The conversation shown (the room, or DMs with one person) and what is unread in the others. */
+  readonly #conversations = new Conversations();
   /** The read mark shown as the "New" line: the last id read when the reader last looked away. */
   #readUpTo: number | null = null;
   #historySeen = false;
@@ -174,7 +154,7 @@ export class ChatView {
           sortedUsers(this.#model)
             .map((u) => u.username)
             .filter((n) => !this.#isMe(n)),
-        lastOwn: () => (this.#current === null ? lastOwnMessage(this.#model) : null),
+        lastOwn: () => (this.#conversations.current === null ? lastOwnMessage(this.#model) : null),
         submit: (text, mode) => this.#submit(text, mode),
         typing: () => this.#sendTyping(),
         refuse: (reason) => this.#setNotice(reason),
@@ -182,6 +162,22 @@ export class ChatView {
       signal,
     );
     this.#composer.setEnabled(true);
+    this.#actions = new MessageActions(
+      this.#log,
+      this.#lines,
+      {
+        lineOf: (element) => {
+          const li = element.closest("li.line");
+          return this.#visible().find((l) => this.#view.shown(l) === li);
+        },
+        act: (frame) => this.#act(frame),
+        reply: (line) => this.#composer.reply(line),
+        edit: (line) => this.#composer.edit(line),
+        fillGap: (gap) => void this.#fillGap(gap),
+        scrollToMessage: (id) => this.#scrollToMessage(id),
+      },
+      signal,
+    );
     this.#showConversation(null);
     this.#renderPending();
     this.#renderUsers();
@@ -228,8 +224,6 @@ export class ChatView {
     on($("users-toggle"), "click", () => this.#toggleUsers());
     on($("convo-back"), "click", () => this.#showConversation(null));
     on($("reconnect"), "click", () => this.#connection.reconnectNow());
-    on(this.#lines, "click", (e) => this.#onLogClick(e));
-    on(this.#lines, "pointerdown", (e) => this.#longPress(e));
     on($("convo-list"), "click", (e) => {
       const pick = (e.target as HTMLElement).closest<HTMLElement>("[data-convo]");
       if (!pick) return;
@@ -238,12 +232,12 @@ export class ChatView {
     });
     on(document, "keydown", (e) => {
       if (e.key !== "Escape") return;
-      if (!$("picker").hidden) this.#closePicker();
+      if (this.#actions.pickerOpen) this.#actions.closePicker();
       else if (document.body.classList.contains("show-users")) this.#closeDrawer();
     });
     on(document, "pointerdown", (e) => {
       const target = e.target as HTMLElement;
-      // A tap outside the drawer closes it; so does one outside an open picker or message toolbar.
+      // A tap outside the drawer closes it.
       if (
         document.body.classList.contains("show-users") &&
         !target.closest("#users") &&
@@ -251,9 +245,6 @@ export class ChatView {
       ) {
         this.#closeDrawer();
       }
-      if (!target.closest("#picker") && !target.closest("[data-act=react]")) this.#closePicker();
-      if (!target.closest(".line.open"))
-        for (const open of this.#lines.querySelectorAll(".line.open")) open.classList.remove("open");
     });
     on(document, "visibilitychange", () => {
       if (document.hidden) {
@@ -262,7 +253,7 @@ export class ChatView {
         this.#sync();
       } else {
         // What arrived in the open conversation while hidden has now been seen.
-        if (this.#current !== null) this.#conversation(this.#current).unread = 0;
+        this.#conversations.seen();
         this.#renderConversations();
         this.#markRead();
         // Timers in a hidden tab are slowed down: a reconnect that waited may go now.
@@ -280,7 +271,7 @@ export class ChatView {
     clearTimeout(this.#typingTimer);
     clearTimeout(this.#typingSendTimer);
     clearTimeout(this.#usersTimer);
-    this.#closePicker();
+    this.#actions.closePicker();
     this.#connection.close();
     const unsent = this.#outbox.items.length;
     if (unsent === 0) return "";
@@ -296,7 +287,7 @@ export class ChatView {
 
   /** The lines of the conversation shown: the room's, or the DMs with one person. */
   #visible(): Line[] {
-    const current = this.#current;
+    const current = this.#conversations.current;
     if (current === null) return this.#model.lines.filter((l) => l.kind !== "dm");
     const key = nameKey(current);
     return this.#model.lines.filter((l) => {
@@ -306,7 +297,7 @@ export class ChatView {
   }
 
   #sync(): void {
-    this.#view.sync(this.#visible(), this.#current === null ? this.#readUpTo : null);
+    this.#view.sync(this.#visible(), this.#conversations.current === null ? this.#readUpTo : null);
   }
 
   #onFrames(frames: ServerFrame[]): void {
@@ -354,10 +345,7 @@ export class ChatView {
         for (const line of applied.appended) {
           // Every DM, sent or received, live or replayed, belongs to a conversation.
           const partner = partnerOf(line);
-          if (partner !== null && !this.#conversations.has(nameKey(partner))) {
-            this.#conversation(partner);
-            this.#renderConversations();
-          }
+          if (partner !== null && this.#conversations.add(partner)) this.#renderConversations();
           if (live) this.#arrived(line);
           added += this.#isShown(line) ? 1 : 0;
         }
@@ -366,7 +354,7 @@ export class ChatView {
       if (applied.refreshUsers) this.#refreshUsersSoon();
     }
     if (changed) this.#sync();
-    this.#older.hidden = !this.#model.hasOlder || this.#current !== null;
+    this.#older.hidden = !this.#model.hasOlder || this.#conversations.current !== null;
     this.#pump();
     if (added > 0) {
       if (stick) this.#scrollToEnd();
@@ -376,9 +364,7 @@ export class ChatView {
   }
 
   #isShown(line: Line): boolean {
-    const partner = partnerOf(line);
-    if (this.#current === null) return partner === null;
-    return partner !== null && nameKey(partner) === nameKey(this.#current);
+    return this.#conversations.isShown(partnerOf(line));
   }
 
   /** A live message or DM arrived: typing, unread counts, the title and notifications. */
@@ -388,12 +374,8 @@ export class ChatView {
     }
     if (!isFromOthers(line)) return;
     const partner = partnerOf(line);
-    if (partner !== null) {
-      const convo = this.#conversation(partner);
-      if (this.#current === null || nameKey(this.#current) !== nameKey(partner) || document.hidden) convo.unread++;
-      this.#renderConversations();
-    } else if (this.#current !== null) {
-      this.#roomUnread++;
+    if (partner !== null || this.#conversations.current !== null) {
+      this.#conversations.arrived(partner, document.hidden);
       this.#renderConversations();
     }
     const from = line.kind === "message" ? line.username : line.kind === "dm" ? line.from : "";
@@ -431,8 +413,7 @@ export class ChatView {
       if (other.kind === "message" && other.replyTo === line.id) this.#view.redraw(other);
     }
     if (line.deleted) this.#composer.forget(line.id);
-    const picker = $("picker");
-    if (!picker.hidden && picker.dataset.id === String(line.id)) this.#closePicker();
+    this.#actions.closePickerFor(line.id);
   }
 
   /** The reader's role changed: the delete buttons change with it. */
@@ -447,13 +428,13 @@ export class ChatView {
     if (refusal.kind === "other") {
       // Kept to explain a close that may follow (a refused join); a refused message explains itself.
       this.#lastError = frame;
-      this.#showError(error.code, error.message, error.retryAfterMs);
+      this.#setNotice(errorText(error.code, error.message, error.retryAfterMs), 6000);
       return;
     }
     if (refusal.kind === "retry") {
       // Stays until everything waiting went out, then goes by itself.
       this.#setNotice(
-        `Slow down: your messages will go out as the room allows (${seconds(error.retryAfterMs)} s).`,
+        `Slow down: your messages will go out as the room allows (${wholeSeconds(error.retryAfterMs)} s).`,
         undefined,
         true,
       );
@@ -484,7 +465,7 @@ export class ChatView {
       else sessionStorage.setItem(this.#outboxKey, JSON.stringify(items));
     }
     // A notice about sending is stale once nothing is waiting any more.
-    if (this.#noticeAboutSending && this.#outbox.unsent === 0) this.#setNotice("");
+    if (this.#notice.aboutSending && this.#outbox.unsent === 0) this.#setNotice("");
     this.#renderPending();
   }
 
@@ -537,7 +518,7 @@ export class ChatView {
 
   /** Moves the room's read mark to the newest entry, when the reader can see it. */
   #markRead(): void {
-    if (this.#partner || document.hidden || this.#current !== null || !this.#historySeen) return;
+    if (this.#partner || document.hidden || this.#conversations.current !== null || !this.#historySeen) return;
     if (!this.#nearEnd()) return;
     if (this.#model.lastId > 0) markRead(localStorage, this.#room, this.#model.lastId);
     const newest = this.#model.lines.at(-1);
@@ -548,8 +529,8 @@ export class ChatView {
     if (this.#partnerGone) return;
     const text = this.#partner
       ? `Message ${this.#partner}`
-      : this.#current !== null
-        ? `Message ${this.#current} privately`
+      : this.#conversations.current !== null
+        ? `Message ${this.#conversations.current} privately`
         : `Message #${this.#room}`;
     this.#composer.setEnabled(true, text);
   }
@@ -587,27 +568,10 @@ export class ChatView {
     });
   }
 
-  #conversation(partner: string): Conversation {
-    const key = nameKey(partner);
-    let convo = this.#conversations.get(key);
-    if (!convo) {
-      convo = { partner, unread: 0 };
-      this.#conversations.set(key, convo);
-    }
-    return convo;
-  }
-
   /** Shows the room (null) or the private conversation with `partner`. */
   #showConversation(partner: string | null): void {
     if (partner !== null && this.#isMe(partner)) return;
-    const changed = partner !== this.#current;
-    this.#current = partner;
-    if (partner === null) {
-      this.#roomUnread = 0;
-    } else {
-      const convo = this.#conversation(partner);
-      convo.unread = 0;
-    }
+    const changed = this.#conversations.show(partner);
     if (changed && this.#composer.mode.kind !== "new") this.#composer.cancel();
     document.body.classList.toggle("in-dm", partner !== null);
     const title = this.#partner ? `Talking with ${this.#partner}` : partner === null ? `#${this.#room}` : partner;
@@ -633,30 +597,8 @@ export class ChatView {
   }
 
   #renderConversations(): void {
-    const list = $("convo-list");
-    const item = (key: string, label: string, unread: number, current: boolean) => {
-      const li = el("li", "");
-      const button = el("button", `convo${current ? " current" : ""}`, label);
-      button.setAttribute("type", "button");
-      button.dataset.convo = key;
-      if (current) button.setAttribute("aria-current", "true");
-      if (unread > 0) {
-        const badge = el("span", "unread", String(unread));
-        badge.setAttribute("aria-label", `${unread} unread`);
-        button.append(" ", badge);
-      }
-      li.append(button);
-      return li;
-    };
-    const dms = [...this.#conversations.values()];
-    list.replaceChildren(
-      item("", `#${this.#room}`, this.#roomUnread, this.#current === null),
-      ...dms.map((c) =>
-        item(c.partner, c.partner, c.unread, this.#current !== null && nameKey(this.#current) === nameKey(c.partner)),
-      ),
-    );
-    $("convos").hidden = dms.length === 0;
-    const waiting = this.#roomUnread + dms.reduce((n, c) => n + c.unread, 0);
+    const waiting = renderConversations($("convo-list"), this.#room, this.#conversations);
+    $("convos").hidden = this.#conversations.size === 0;
     const dot = $("toggle-unread");
     dot.hidden = waiting === 0;
     dot.textContent = String(waiting);
@@ -682,7 +624,7 @@ export class ChatView {
    * the 2 s are up, if the person is still writing something.
    */
   #sendTyping(): void {
-    if (this.#current !== null || !this.#ready) return;
+    if (this.#conversations.current !== null || !this.#ready) return;
     const now = Date.now();
     if (this.#pacer.typed(now)) {
       clearTimeout(this.#typingSendTimer);
@@ -700,7 +642,7 @@ export class ChatView {
   #drawTyping(): void {
     clearTimeout(this.#typingTimer);
     const now = Date.now();
-    const names = this.#current === null ? this.#typing.names(now) : [];
+    const names = this.#conversations.current === null ? this.#typing.names(now) : [];
     $("typing").textContent = typingText(names);
     const next = this.#typing.nextChange();
     if (next !== null) this.#typingTimer = setTimeout(() => this.#drawTyping(), Math.max(50, next - now));
@@ -713,9 +655,9 @@ export class ChatView {
     const command = text.startsWith("/") && !text.startsWith("//");
     const now = Date.now();
     let typed = text;
-    if (!command && this.#current !== null)
-      typed = `/msg ${this.#current} ${text.startsWith("//") ? text.slice(1) : text}`;
-    const replyTo = mode.kind === "reply" && this.#current === null ? mode.line.id : undefined;
+    if (!command && this.#conversations.current !== null)
+      typed = `/msg ${this.#conversations.current} ${text.startsWith("//") ? text.slice(1) : text}`;
+    const replyTo = mode.kind === "reply" && this.#conversations.current === null ? mode.line.id : undefined;
     // A message is kept until acked, connected or not; a command needs the connection now.
     if (this.#outbox.add(typed, now, undefined, replyTo)) {
       this.#setNotice("");
@@ -747,116 +689,6 @@ export class ChatView {
   }
 
   // --- Message actions ------------------------------------------------------------------------
-
-  #onLogClick(e: MouseEvent): void {
-    const target = e.target as HTMLElement;
-    const gapButton = target.closest(".line.gap button");
-    if (gapButton) {
-      const gap = this.#lineOf(gapButton);
-      if (gap?.kind === "gap") void this.#fillGap(gap);
-      return;
-    }
-    const button = target.closest<HTMLElement>("[data-act]");
-    if (!button) return;
-    const line = this.#lineOf(button);
-    if (line?.kind !== "message") return;
-    switch (button.dataset.act) {
-      case "reply":
-        this.#composer.reply(line);
-        break;
-      case "edit":
-        this.#composer.edit(line);
-        break;
-      case "delete":
-        this.#confirmDelete(button, line);
-        break;
-      case "react":
-        this.#openPicker(button, line);
-        break;
-      case "toggle":
-        if (button.dataset.emoji) this.#react(line, button.dataset.emoji);
-        break;
-      case "quote":
-        this.#scrollToMessage(Number(button.dataset.target));
-        break;
-    }
-  }
-
-  #lineOf(element: Element): Line | undefined {
-    const li = element.closest("li.line");
-    return this.#visible().find((l) => this.#view.shown(l) === li);
-  }
-
-  #react(line: MessageLine, emoji: string): void {
-    this.#act({ type: ClientType.react, payload: { id: line.id, emoji, clientId: newClientId() } });
-    this.#closePicker();
-  }
-
-  #confirmDelete(button: HTMLElement, line: MessageLine): void {
-    if (button.dataset.confirm === "1") {
-      this.#act({ type: ClientType.delete, payload: { id: line.id, clientId: newClientId() } });
-      return;
-    }
-    button.dataset.confirm = "1";
-    button.textContent = "Delete?";
-    button.setAttribute("aria-label", "Click again to delete this message");
-    setTimeout(() => {
-      if (!button.isConnected) return;
-      delete button.dataset.confirm;
-      button.textContent = "🗑";
-      button.setAttribute("aria-label", "Delete");
-    }, CONFIRM_MS);
-  }
-
-  #openPicker(button: HTMLElement, line: MessageLine): void {
-    const picker = $("picker");
-    if (!picker.hidden && picker.dataset.id === String(line.id)) {
-      this.#closePicker();
-      return;
-    }
-    const present = Object.keys(line.reactions).filter((e) => !COMMON_EMOJI.includes(e));
-    picker.replaceChildren(
-      el("legend", "sr-only", "Pick a reaction"),
-      ...[...COMMON_EMOJI, ...present].map((emoji) => {
-        const b = el("button", "pick-emoji", emoji);
-        b.setAttribute("type", "button");
-        b.setAttribute("aria-label", `React with ${emoji}`);
-        b.addEventListener("click", () => this.#react(line, emoji));
-        return b;
-      }),
-    );
-    picker.dataset.id = String(line.id);
-    picker.hidden = false;
-    // Below the button, inside the log's scrolling box, kept within its width.
-    const box = this.#log.getBoundingClientRect();
-    const at = button.getBoundingClientRect();
-    const width = picker.offsetWidth;
-    picker.style.top = `${at.bottom - box.top + this.#log.scrollTop + 4}px`;
-    picker.style.left = `${Math.max(8, Math.min(at.right - box.left - width, box.width - width - 8))}px`;
-    picker.querySelector<HTMLElement>("button")?.focus();
-  }
-
-  #closePicker(): void {
-    const picker = $("picker");
-    if (picker.hidden) return;
-    picker.hidden = true;
-    picker.replaceChildren();
-  }
-
-  /** A touch resting on a message opens its actions, as hovering does with a mouse. */
-  #longPress(e: PointerEvent): void {
-    if (e.pointerType !== "touch") return;
-    const li = (e.target as HTMLElement).closest<HTMLElement>(".line.message");
-    if (!li || li.classList.contains("deleted")) return;
-    const timer = setTimeout(() => {
-      for (const open of this.#lines.querySelectorAll(".line.open")) open.classList.remove("open");
-      li.classList.add("open");
-    }, LONG_PRESS_MS);
-    const cancel = () => clearTimeout(timer);
-    li.addEventListener("pointerup", cancel, { once: true });
-    li.addEventListener("pointercancel", cancel, { once: true });
-    li.addEventListener("pointermove", cancel, { once: true });
-  }
 
   #scrollToMessage(id: number): void {
     const line = findMessage(this.#model, id);
@@ -892,30 +724,14 @@ export class ChatView {
       this.#setNotice("Could not load older messages; try again.");
     } finally {
       this.#older.disabled = false;
-      this.#older.hidden = !this.#model.hasOlder || this.#current !== null;
+      this.#older.hidden = !this.#model.hasOlder || this.#conversations.current !== null;
     }
   }
 
   // --- Notices and connection state -----------------------------------------------------------
 
-  #showError(code: string, message: string, retryAfterMs?: number): void {
-    const text =
-      code === ErrorCode.rateLimited && retryAfterMs !== undefined
-        ? `Slow down: you can send again in ${seconds(retryAfterMs)} s.`
-        : message.charAt(0).toUpperCase() + message.slice(1);
-    this.#setNotice(text, 6000);
-  }
-
   #setNotice(text: string, clearAfterMs?: number, aboutSending = false): void {
-    clearTimeout(this.#noticeTimer);
-    this.#noticeAboutSending = aboutSending && text !== "";
-    this.#notice.textContent = text;
-    if (clearAfterMs) {
-      this.#noticeTimer = setTimeout(() => {
-        this.#notice.textContent = "";
-        this.#noticeAboutSending = false;
-      }, clearAfterMs);
-    }
+    this.#notice.set(text, clearAfterMs, aboutSending);
   }
 
   #setStatus(status: ConnectionStatus, attempt: number): void {
@@ -924,31 +740,8 @@ export class ChatView {
       this.#ready = false;
       this.#outbox.disconnected();
       this.#renderPending();
-    } else {
-      this.#everOpen = true;
     }
-    const lost = status === "reconnecting" || (status === "closed" && this.#everOpen);
-    const banner = $("banner");
-    banner.hidden = !lost;
-    if (lost) {
-      const tries = attempt > 1 ? ` (try ${attempt})` : "";
-      $("banner-text").textContent =
-        `Connection lost — reconnecting${tries}… What you write is kept and sent once it is back.`;
-    }
-    $("users").classList.toggle("stale", status !== "open");
-    $("users-heading").textContent = status === "open" ? "Here now" : "Last known";
-    // The status line is a live region: it changes with the state, not with every try.
-    if (status === this.#status) return;
-    this.#status = status;
-    const label: Record<ConnectionStatus, string> = {
-      connecting: "connecting…",
-      open: "connected",
-      reconnecting: "reconnecting…",
-      closed: "disconnected",
-    };
-    const badge = $("status");
-    badge.dataset.state = status;
-    badge.textContent = label[status];
+    this.#connectionState.show(status, attempt);
   }
 
   #ended(code: number, reason: string): void {

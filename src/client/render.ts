@@ -1,5 +1,6 @@
 import { ClientType, nameKey, type UserSummary } from "../protocol";
 import { fullDate, localTime } from "./clock";
+import type { Conversations } from "./conversations";
 import { el } from "./dom";
 import { plainText, type Rich, richText } from "./markdown";
 import type { Line, MessageLine } from "./model";
@@ -276,4 +277,34 @@ export function renderUsers(
       return li;
     }),
   );
+}
+
+/**
+ * The conversation list: the room first, then each DM conversation in the
+ * order it began, with unread badges; the one shown is marked current.
+ * Returns how much is unread in all of them.
+ */
+export function renderConversations(list: HTMLElement, room: string, conversations: Conversations): number {
+  const item = (key: string, label: string, unread: number, current: boolean) => {
+    const li = el("li", "");
+    const button = el("button", `convo${current ? " current" : ""}`, label);
+    button.setAttribute("type", "button");
+    button.dataset.convo = key;
+    if (current) button.setAttribute("aria-current", "true");
+    if (unread > 0) {
+      const badge = el("span", "unread", String(unread));
+      badge.setAttribute("aria-label", `${unread} unread`);
+      button.append(" ", badge);
+    }
+    li.append(button);
+    return li;
+  };
+  const { room: roomUnread, dms } = conversations.unread();
+  list.replaceChildren(
+    item("", `#${room}`, roomUnread, conversations.current === null),
+    ...dms.map((c) =>
+      item(c.partner, c.partner, c.unread, conversations.current !== null && conversations.isShown(c.partner)),
+    ),
+  );
+  return roomUnread + dms.reduce((n, c) => n + c.unread, 0);
 }
