@@ -5,7 +5,6 @@ import {
   CloseCode,
   encodeInput,
   HISTORY_PAGE_MAX,
-  type HistoryFrame,
   nameKey,
   type ServerFrame,
   ServerType,
@@ -18,6 +17,7 @@ import { type ConnectionStatus, RoomConnection } from "./connection";
 import { Conversations } from "./conversations";
 import { $ } from "./dom";
 import type { TimerClock } from "./heartbeat";
+import { fetchHistoryPage } from "./history-pages";
 import { LogView } from "./log";
 import { plainText } from "./markdown";
 import { lastRead, markRead, rememberRoom } from "./memory";
@@ -47,6 +47,8 @@ import { TypingNames, TypingPacer, typingText } from "./typing";
 
 /** Per tab and room: messages typed here and not yet acked survive a reload. */
 const outboxKey = (room: string) => `hallway:outbox:${room}`;
+/** Entries per "Load older" page. */
+const OLDER_PAGE = 50;
 /** Pages of 100 needed to close the largest gap the server's retention allows, and some spare. */
 const MAX_GAP_PAGES = 20;
 
@@ -542,11 +544,7 @@ export class ChatView {
     try {
       let closed = false;
       for (let page = 0; page < MAX_GAP_PAGES && !closed; page++) {
-        const res = await fetch(
-          `/api/rooms/${encodeURIComponent(this.#room)}/history?after=${gap.after}&limit=${HISTORY_PAGE_MAX}`,
-        );
-        if (!res.ok) throw new Error(`HTTP ${res.status}`);
-        const body = (await res.json()) as { messages: HistoryFrame[]; hasMore: boolean };
+        const body = await fetchHistoryPage(this.#room, { after: gap.after, limit: HISTORY_PAGE_MAX });
         closed = fillGap(this.#model, gap, body.messages, body.hasMore);
       }
       // An open gap now starts later: draw its button afresh.
@@ -712,9 +710,7 @@ export class ChatView {
     if (before === null) return;
     this.#older.disabled = true;
     try {
-      const res = await fetch(`/api/rooms/${encodeURIComponent(this.#room)}/history?before=${before}&limit=50`);
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const page = (await res.json()) as { messages: HistoryFrame[]; hasMore: boolean };
+      const page = await fetchHistoryPage(this.#room, { before, limit: OLDER_PAGE });
       prependOlder(this.#model, page.messages, page.hasMore);
       // Keep the reader's place: what they were looking at stays where it was.
       const fromBottom = this.#log.scrollHeight - this.#log.scrollTop;
