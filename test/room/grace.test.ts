@@ -139,3 +139,49 @@ describe("succession when several leave in one alarm", () => {
     expect(notices.slice(-3)).toEqual(["leave:op", "leave:next", "operator:stays"]);
   });
 });
+
+describe("succession while everyone is away", () => {
+  it("passes the role on without a notice when nobody is connected to read it", () => {
+    const room = new RoomSimulator({ reconnectGraceMs: GRACE });
+    const op = room.join("op", "session-op");
+    room.now += 1;
+    const ann = room.join("ann", "session-ann");
+    room.now += 1;
+    const bob = room.join("bob", "session-bob");
+    room.disconnect(op.id);
+    room.now += 1000;
+    room.disconnect(ann.id);
+    room.now += 1000;
+    room.disconnect(bob.id);
+    // op's grace ends first, then ann's: the role goes to ann, then to bob, both away.
+    room.now += GRACE - 2000;
+    room.alarm();
+    expect(room.members.map((m) => [m.username, m.operator])).toEqual([
+      ["ann", true],
+      ["bob", false],
+    ]);
+    room.now += 1000;
+    room.alarm();
+    expect(room.members.map((m) => [m.username, m.operator])).toEqual([["bob", true]]);
+    expect(room.logs.filter((l) => l.event === "operator").map((l) => l.username)).toEqual(["ann", "bob"]);
+    const noticed = room.history.flatMap((f) =>
+      f.type === "system" ? [`${f.payload.event}:${f.payload.username}`] : [],
+    );
+    expect(noticed.filter((n) => n.startsWith("operator:"))).toEqual([]);
+    // bob comes back within his grace: he runs the room, and is told so on arrival.
+    const back = room.join("bob", "session-bob");
+    const welcome = room.frames(back.id).find((f) => f.type === "welcome");
+    expect(welcome?.type === "welcome" && welcome.payload.operator).toBe(true);
+  });
+
+  it("still tells the room when someone connected takes over", () => {
+    const room = new RoomSimulator({ reconnectGraceMs: GRACE });
+    const op = room.join("op", "session-op");
+    room.now += 1;
+    const ann = room.join("ann", "session-ann");
+    room.disconnect(op.id);
+    room.now += GRACE;
+    room.alarm();
+    expect(events(room, ann.id).slice(-2)).toEqual(["leave:op", "operator:ann"]);
+  });
+});
