@@ -302,9 +302,7 @@ export function renderConversations(list: HTMLElement, room: string, conversatio
   const { room: roomUnread, dms } = conversations.unread();
   list.replaceChildren(
     item("", `#${room}`, roomUnread, conversations.current === null),
-    ...dms.map((c) =>
-      item(c.partner, c.partner, c.unread, conversations.current !== null && conversations.isShown(c.partner)),
-    ),
+    ...dms.map((c) => item(c.partner, c.partner, c.unread, conversations.isShown(c.partner))),
   );
   return roomUnread + dms.reduce((n, c) => n + c.unread, 0);
 }

@@ -215,18 +215,17 @@ export function without(
     return rb[0] < ra[0] || (rb[0] === ra[0] && rb[1] < ra[1]) ? b : a;
   });
   const promoted = { ...heir, operator: true };
-  const log: Effect = { kind: "log", entry: { event: "operator", username: heir.username } };
-  const next = { ...state, roster: rosterWithout(state.roster, sessions, promoted) };
-  // With nobody connected, the role passes from one away member to the next as their graces
-  // end: a notice each time would tell nobody now and leave a run of them in the history. The
-  // heir learns of it from `welcome` on coming back, and anyone else from `users`.
-  if (heir.conns.length === 0)
-    return { state: next, effects: [...effects, { kind: "update", member: promoted, durable: true }, log] };
   return chain(
-    next,
+    { ...state, roster: rosterWithout(state.roster, sessions, promoted) },
     () => [...effects, { kind: "update", member: promoted, durable: true }],
-    (s) => notice(s, SystemEvent.operator, heir.username, `${heir.username} now runs the room`, now),
-    () => [log],
+    // With nobody connected, the role passes from one away member to the next as their graces
+    // end: a notice each time would tell nobody now and leave a run of them in the history. The
+    // heir learns of it from `welcome` on coming back, and anyone else from `users`.
+    (s) =>
+      heir.conns.length > 0
+        ? notice(s, SystemEvent.operator, heir.username, `${heir.username} now runs the room`, now)
+        : [],
+    () => [{ kind: "log", entry: { event: "operator", username: heir.username } }],
   );
 }
 

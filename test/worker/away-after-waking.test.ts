@@ -1,12 +1,8 @@
 import { env, evictDurableObject } from "cloudflare:test";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { captureLogs, freshRoom, join, loggedNames } from "./client";
 
 describe("the log, when a socket closes while its room sleeps", () => {
-  afterEach(() => {
-    vi.restoreAllMocks();
-  });
-
   it("says the person went away, as it does for a drop in a room awake", async () => {
     const lines = captureLogs();
     const room = freshRoom();

@@ -1,5 +1,5 @@
 import { exports } from "cloudflare:workers";
-import { vi } from "vitest";
+import { onTestFinished, vi } from "vitest";
 import type { ServerFrame, ServerFrameType } from "../../src/protocol";
 
 /** A fresh room per test, so tests never see each other's messages. */
@@ -151,13 +151,14 @@ export function framesOf<K extends ServerFrameType>(client: TestClient, type: K)
 
 /**
  * Collects what the worker writes with `console.log` from now on, one string per
- * call; undo it with `vi.restoreAllMocks()`.
+ * call, until the test ends.
  */
 export function captureLogs(): string[] {
   const lines: string[] = [];
-  vi.spyOn(console, "log").mockImplementation((line: unknown) => {
+  const spy = vi.spyOn(console, "log").mockImplementation((line: unknown) => {
     lines.push(String(line));
   });
+  onTestFinished(() => spy.mockRestore());
   return lines;
 }
 

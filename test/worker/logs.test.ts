@@ -1,11 +1,7 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { captureLogs, freshRoom, join } from "./client";
 
 describe("structured logs", () => {
-  afterEach(() => {
-    vi.restoreAllMocks();
-  });
-
   it("log joins, moderation and leaves as JSON objects with the room, never a DM's text", async () => {
     const lines = captureLogs();
     const room = freshRoom();

@@ -1,11 +1,7 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { captureLogs, freshRoom, join, loggedNames } from "./client";
 
 describe("work nobody waits for, when a crowd drops at once", () => {
-  afterEach(() => {
-    vi.restoreAllMocks();
-  });
-
   it("is written as a few grouped log lines, not a line per leaver", async () => {
     const lines = captureLogs();
     const room = freshRoom();
