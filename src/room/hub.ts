@@ -24,7 +24,7 @@ import {
 import { leaveNotice, quit, without } from "./membership";
 import { chat, directMessage, type Handled, reply } from "./messages";
 import { listBans, moderate } from "./moderation";
-import { take } from "./rate-limit";
+import { type Take, take } from "./rate-limit";
 import type { Member } from "./roster";
 
 /**
@@ -40,10 +40,18 @@ export { disconnect, expire, type JoinOutcome, type JoinRequest, join, nextDeadl
 export type { Member, RosterView } from "./roster";
 
 /** Whether a frame is a typing notice, read cheaply: they come often and are tiny. */
-function isTyping(raw: string | ArrayBuffer): boolean {
-  if (typeof raw !== "string" || raw.length > 64 || !/typing/i.test(raw)) return false;
+/**
+ * The frames that never count against the rate limit: typing notices, hints
+ * sent as people type, and `quit`, since leaving must never be refused (it
+ * ends the connection, so it cannot flood). Short frames only, so a big one
+ * is not parsed twice.
+ */
+function unmetered(raw: string | ArrayBuffer): typeof ClientType.typing | typeof ClientType.quit | null {
+  if (typeof raw !== "string" || raw.length > 64 || !/typing|quit/i.test(raw)) return null;
   const parsed = parseClientFrame(raw);
-  return parsed.ok && parsed.frame.type === ClientType.typing;
+  if (!parsed.ok) return null;
+  const { type } = parsed.frame;
+  return type === ClientType.typing || type === ClientType.quit ? type : null;
 }
 
 function utf8Length(text: string): number {
@@ -63,14 +71,17 @@ export function receive(
 ): Transition {
   const found = state.roster.byConn(conn);
   if (!found) return { lastId: state.lastId, effects: [] };
-  // Typing notices are hints sent as people type: they never count against the rate limit.
-  if (isTyping(raw)) {
+  const free = unmetered(raw);
+  if (free === ClientType.typing) {
     const passed = typing(state, found, now);
     const effects = passed.sender ? [...passed.effects, { kind: "update", member: passed.sender } as Effect] : [];
     return { lastId: state.lastId, effects };
   }
   const { config } = ctx;
-  const taken = take(found.bucket, { burst: config.rateLimitBurst, perSecond: config.rateLimitPerSecond }, now);
+  const taken: Take =
+    free === ClientType.quit
+      ? { ok: true, bucket: found.bucket }
+      : take(found.bucket, { burst: config.rateLimitBurst, perSecond: config.rateLimitPerSecond }, now);
   const sender: Member = { ...found, lastSeen: now, bucket: taken.bucket };
 
   let result: Handled;

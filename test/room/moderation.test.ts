@@ -74,6 +74,21 @@ describe("limits in the pure hub", () => {
     expect(room.logs.at(-1)).toMatchObject({ event: "rate_limit_close", username: "a" });
   });
 
+  it("never refuses a quit, however fast the frames before it came", () => {
+    const room = new RoomSimulator({ rateLimitBurst: 2, rateLimitPerSecond: 1 });
+    const a = room.join("a");
+    const b = room.join("b");
+    for (let i = 0; i < 3; i++) room.send(a.id, `m${i}`);
+    expect(room.frames(a.id).at(-1)).toMatchObject({ type: "error", payload: { code: "rate_limited" } });
+    room.send(a.id, JSON.stringify({ type: "quit", payload: {} }));
+    expect(room.closed.get(a.id)).toBe(1000);
+    expect(room.members.map((m) => m.username)).toEqual(["b"]);
+    const told = room
+      .frames(b.id)
+      .flatMap((f) => (f.type === "system" ? [`${f.payload.event}:${f.payload.username}`] : []));
+    expect(told).toContain("leave:a");
+  });
+
   it("refuses the joiner past capacity but allows a takeover", () => {
     const room = new RoomSimulator({ maxConnections: 1 });
     room.join("a", "session-a");
