@@ -368,6 +368,7 @@ export class ChatRoom extends DurableObject<Env> {
       roster.add(member);
       this.#wantAlarmBy(member.awayUntil ?? member.lastSeen + this.#config.idleTimeoutMs);
     }
+    this.#stored.commit();
     this.#members = { roster, sockets, ids };
     return this.#members;
   }
@@ -403,16 +404,25 @@ export class ChatRoom extends DurableObject<Env> {
     return { room, lastId: this.#history.lastId(), roster: this.#cache().roster };
   }
 
+  /**
+   * Performs one event's effects. Everything the event writes (history rows,
+   * member rows, sent ids, bans, the id counter) commits as one transaction,
+   * so a restart finds all of it or none of it: never a leave notice stored
+   * while its member's row is still there to be given a grace and leave again.
+   */
   #perform(room: string, { lastId, effects }: Transition): void {
-    for (const effect of effects) this.#apply(room, effect);
-    this.#history.settle(lastId);
+    this.ctx.storage.transactionSync(() => {
+      for (const effect of effects) this.#apply(room, effect);
+      this.#history.settle(lastId);
+      this.#stored.commit();
+    });
     this.#scheduleFlush();
   }
 
   /** Flushes now when the room is quiet; in a busy room, at the end of the coalescing interval. */
   #scheduleFlush(): void {
     const sends = !this.#outbox.isEmpty;
-    if (!sends && this.#logs.isEmpty && !this.#stored.hasPending) return;
+    if (!sends && this.#logs.isEmpty) return;
     const now = Date.now();
     // Work nobody waits for (log lines, away marks: someone's tab closed) waits
     // for company, so a crowd dropping at once is a few grouped log lines and
@@ -437,7 +447,6 @@ export class ChatRoom extends DurableObject<Env> {
     clearTimeout(this.#flushTimer);
     this.#flushTimer = undefined;
     this.#lastQuietFlush = Date.now();
-    this.#stored.commit();
     this.#logs.flush();
     if (this.#outbox.isEmpty) return;
     const { sockets } = this.#cache();

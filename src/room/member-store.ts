@@ -9,21 +9,18 @@ const ROWS_PER_INSERT = 50;
 const KEYS_PER_DELETE = 100;
 
 /**
- * Who is in the room, in SQLite. Attachments keep members across
+ * Who is in the room, in SQLite. Attachments keep connections across
  * hibernation, but a restart (a deploy, a crash, `wrangler dev` reloading)
  * drops every socket with its attachment. This table lets the room know who
  * was here, so they get the reconnect grace instead of vanishing without a
  * leave notice and reappearing with a join notice. Written on arrival,
  * departure and changes of role or away state; never per message.
  *
- * Changes wait for `commit`, which the room calls when it flushes its
- * broadcasts: in a quiet room that is at once, and in a storm of joins the
- * arrivals of one flush become a few multi-row statements instead of one
- * statement each (a statement costs about as much as the rest of a join).
- * Away marks, which no frame accompanies, wait up to a second for company.
- * A restart in between loses at most one flush's arrivals, who then come
- * back as new members, and away marks, which the rebuild sets again for
- * anyone without a socket.
+ * Changes are gathered while one event is performed and written by `commit`
+ * at its end, inside the event's transaction: the row goes with the notice
+ * the same event stored, so a restart finds both or neither. An event that
+ * moves many members (an alarm ending many graces) is a few multi-row
+ * statements, not one per member.
  */
 export class MemberStore {
   readonly #sql: SqlStorage;
@@ -36,10 +33,6 @@ export class MemberStore {
     this.#table = new LazyTable(sql, "members", [
       "CREATE TABLE IF NOT EXISTS members (session TEXT PRIMARY KEY, record TEXT NOT NULL)",
     ]);
-  }
-
-  get hasPending(): boolean {
-    return this.#pending.size > 0;
   }
 
   all(): StoredMember[] {
