@@ -47,6 +47,8 @@ export const ErrorCode = {
   unavailable: "unavailable",
   /** Editing someone else's message, or deleting it without being the operator. */
   notAllowed: "not_allowed",
+  /** A session opened more tabs in one room than it may keep: the one quiet longest is closed. */
+  tooManyTabs: "too_many_tabs",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -65,6 +65,8 @@ export const CloseCode = {
   kicked: 4003,
   /** Banned from the room. */
   banned: 4008,
+  /** The session opened more tabs than a room keeps; this was the one quiet longest. */
+  tooManyTabs: 4409,
   /** The name is held by someone else. */
   usernameTaken: 4009,
   /** The join request itself was malformed (bad name or session). */
@@ -90,4 +92,6 @@ export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.usernameTaken,
   CloseCode.badRequest,
   CloseCode.forbidden,
+  // Reconnecting on its own would close another of the same person's tabs, and that one would do the same.
+  CloseCode.tooManyTabs,
 ]);

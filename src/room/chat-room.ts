@@ -6,12 +6,13 @@ import { TICKET_TTL_MS } from "../match/ticket";
 import { ErrorCode, HISTORY_PAGE_MAX, ServerType } from "../protocol";
 import { BanStore } from "./ban-store";
 import { type RoomConfig, readConfig } from "./config";
-import { answerCode, readAttachment, send, writeAttachment } from "./connections";
+import { answerCode, type Counters, countersOf, freshest, readAttachment, send, writeAttachment } from "./connections";
 import { HistoryStore } from "./history-store";
 import {
   disconnect,
   type Effect,
   expire,
+  idleDeadline,
   join,
   type LogEntry,
   type Member,
@@ -34,6 +35,8 @@ interface Members {
   sockets: Map<string, WebSocket>;
   /** Socket to connection id, so a message needs no attachment read to find its sender. */
   ids: WeakMap<WebSocket, string>;
+  /** Connection id to its last frame (or arrival): each connection's own idle clock. */
+  seen: Map<string, number>;
 }
 
 /** Storage key of a private room's state; absent in public rooms. */
@@ -108,8 +111,9 @@ export class ChatRoom extends DurableObject<Env> {
     const now = Date.now();
     // On Cloudflare every request carries the client's address; off it (tests), there is none to count.
     // Someone coming back within their grace is not counted: that is no flood, and it writes no notice.
+    // Another tab of someone present is a join like any other, so tabs cannot be opened without limit.
     const address = request.headers.get("CF-Connecting-IP");
-    const returning = this.#cache().roster.get(params.get("session") ?? "") !== undefined;
+    const returning = this.#cache().roster.get(params.get("session") ?? "")?.awayUntil !== undefined;
     if (address && !returning) {
       const admitted = this.#joinRate.admit(address, now, this.#config.joinRatePerMinute);
       if (!admitted.ok) {
@@ -153,18 +157,24 @@ export class ChatRoom extends DurableObject<Env> {
     const members = this.#cache();
     members.sockets.set(conn, server);
     members.ids.set(server, conn);
+    members.seen.set(conn, now);
     this.#perform(room, outcome.transition);
+    this.#keepCounters(outcome.member.session, conn);
     await this.#scheduleAlarm();
     return new Response(null, { status: 101, webSocket: client });
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
-    const { ids, sockets } = this.#cache();
+    const { ids, sockets, seen, roster } = this.#cache();
     const conn = ids.get(ws);
     // Not a member (any more): refused, or already let go and still closing.
     if (conn === undefined || !sockets.has(conn)) return;
+    const now = Date.now();
+    seen.set(conn, now);
+    const session = roster.byConn(conn)?.session;
     const state = this.#state();
-    this.#perform(state.room, receive(state, this.#context(), conn, message, Date.now()));
+    this.#perform(state.room, receive(state, this.#context(), conn, message, now));
+    if (session !== undefined) this.#keepCounters(session, conn);
     await this.#scheduleAlarm();
   }
 
@@ -184,7 +194,7 @@ export class ChatRoom extends DurableObject<Env> {
     const attachment = readAttachment(ws);
     this.#log(this.#roomName(), {
       event: "socket_error",
-      username: attachment?.member.username,
+      username: attachment ? this.#cache().roster.get(attachment.session)?.username : undefined,
       message: String(error),
     });
     await this.#depart(ws);
@@ -208,7 +218,7 @@ export class ChatRoom extends DurableObject<Env> {
       return;
     }
     const state = this.#state();
-    const transition = expire(state, this.#context(), (m) => this.#lastActive(m), Date.now());
+    const transition = expire(state, this.#context(), Date.now());
     this.#perform(state.room, transition);
     if (this.#wipe) {
       await this.#wipeStorage();
@@ -246,9 +256,11 @@ export class ChatRoom extends DurableObject<Env> {
     const { sockets } = this.#cache();
     writeAttachment(ws, { ...attachment, left: true });
     if (sockets.get(attachment.conn) === ws) {
-      sockets.delete(attachment.conn);
+      this.#drop(attachment.conn);
       const state = this.#state();
       this.#perform(state.room, disconnect(state, this.#context(), attachment.conn, Date.now()));
+      // This socket may have held the member's freshest counters: another tab keeps them now.
+      this.#keepCounters(attachment.session);
     } else {
       // The rebuild marked its member away: that mark and its log line go out with the next flush.
       this.#scheduleFlush();
@@ -256,16 +268,51 @@ export class ChatRoom extends DurableObject<Env> {
     await this.#scheduleAlarm();
   }
 
-  /** The later of a member's last frame and the runtime's last heartbeat answer on any of its sockets. */
-  #lastActive(member: Member): number {
-    const { sockets } = this.#cache();
-    let last = member.lastSeen;
-    for (const conn of member.conns) {
-      const ws = sockets.get(conn);
-      const heartbeat = ws ? (this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0) : 0;
-      if (heartbeat > last) last = heartbeat;
-    }
-    return last;
+  /** The later of a connection's last frame and the runtime's last answer to its heartbeat. */
+  #lastActive(conn: string): number {
+    const { sockets, seen } = this.#cache();
+    const ws = sockets.get(conn);
+    const heartbeat = ws ? (this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0) : 0;
+    return Math.max(seen.get(conn) ?? 0, heartbeat);
+  }
+
+  /** When a member next needs the alarm: the end of its grace, or when its quietest tab falls idle. */
+  #deadlineOf(member: Member): number {
+    return member.awayUntil ?? idleDeadline(member, (c) => this.#lastActive(c), this.#config.idleTimeoutMs);
+  }
+
+  /** A connection the room no longer sends to or counts. */
+  #drop(conn: string): void {
+    const { sockets, seen } = this.#cache();
+    sockets.delete(conn);
+    seen.delete(conn);
+  }
+
+  /**
+   * Writes a member's counters into one of its sockets' attachments: the one
+   * the frame came on when it is still open, else any other. One write per
+   * frame, however many tabs the member has. A socket that refuses is closed
+   * by `writeAttachment` and leaves now, so no connection goes on that the
+   * room would forget on waking.
+   */
+  #keepCounters(session: string, preferred?: string): void {
+    const { roster, sockets, seen } = this.#cache();
+    const member = roster.get(session);
+    if (!member) return;
+    const conn = preferred !== undefined && member.conns.includes(preferred) ? preferred : member.conns[0];
+    const ws = conn === undefined ? undefined : sockets.get(conn);
+    if (conn === undefined || !ws) return;
+    const kept = writeAttachment(ws, {
+      conn,
+      session,
+      seen: seen.get(conn) ?? member.lastSeen,
+      counters: countersOf(member),
+    });
+    if (kept) return;
+    this.#log(this.#roomName(), { event: "attachment_failed", username: member.username });
+    this.#drop(conn);
+    const state = this.#state();
+    this.#perform(state.room, disconnect(state, this.#context(), conn, Date.now()));
   }
 
   /**
@@ -326,50 +373,64 @@ export class ChatRoom extends DurableObject<Env> {
 
   /**
    * Members and their sockets, rebuilt after the object wakes or restarts:
-   * who is a member comes from SQLite, their counters and connections from
-   * the attachments of open sockets. A member with no open socket (it closed
-   * while the object slept, or the process restarted) is away: it gets the
-   * reconnect grace and leaves properly when the alarm finds it expired.
+   * who is a member comes from SQLite, their connections and freshest
+   * counters from the attachments of open sockets. A member with no open
+   * socket (it closed while the object slept, or the process restarted) is
+   * away: it gets the reconnect grace and leaves properly when the alarm
+   * finds it expired. An open socket the room cannot place is closed, so
+   * its client reconnects rather than talk to a room that ignores it.
    */
   #cache(): Members {
     if (this.#members) return this.#members;
     const now = Date.now();
-    const bySession = new Map<string, Member>();
-    for (const stored of this.#stored.all()) bySession.set(stored.session, { ...stored, conns: [] });
+    const stored = new Map(this.#stored.all().map((m) => [m.session, m]));
+    const conns = new Map<string, string[]>();
+    const copies = new Map<string, Counters[]>();
     const sockets = new Map<string, WebSocket>();
     const ids = new WeakMap<WebSocket, string>();
+    const seen = new Map<string, number>();
     for (const ws of this.ctx.getWebSockets()) {
       const attachment = readAttachment(ws);
-      if (!attachment || attachment.left) continue;
+      if (attachment?.left) continue;
       // Closing sockets are not connections any more, whatever getWebSockets() says.
       if (ws.readyState !== WebSocket.OPEN) {
-        writeAttachment(ws, { ...attachment, left: true });
+        if (attachment) writeAttachment(ws, { ...attachment, left: true });
         continue;
       }
-      const { conn, member } = attachment;
-      const known = bySession.get(member.session);
-      // The attachment has the newest counters; storage has the newest role.
-      const merged: Member = known
-        ? { ...member, operator: known.operator, conns: [...known.conns, conn] }
-        : { ...member, conns: [conn] };
-      delete merged.awayUntil;
-      bySession.set(member.session, merged);
+      if (!attachment || !stored.has(attachment.session)) {
+        this.#log(this.#roomName(), { event: "unplaced_socket" });
+        try {
+          ws.close(1011, "the room lost this connection; reconnect");
+        } catch {
+          // Closing already.
+        }
+        continue;
+      }
+      const { conn, session } = attachment;
+      conns.set(session, [...(conns.get(session) ?? []), conn]);
+      copies.set(session, [...(copies.get(session) ?? []), attachment.counters]);
       sockets.set(conn, ws);
       ids.set(ws, conn);
+      seen.set(conn, attachment.seen);
     }
-    const roster = new Roster();
-    for (const member of bySession.values()) {
-      if (member.conns.length === 0 && member.awayUntil === undefined) {
+    this.#members = { roster: new Roster(), sockets, ids, seen };
+    const { roster } = this.#members;
+    for (const row of stored.values()) {
+      const open = conns.get(row.session) ?? [];
+      // Storage has the newest name, role and away mark; the freshest copy of the counters wins.
+      const counters = freshest([countersOf({ ...row, conns: [] }), ...(copies.get(row.session) ?? [])]);
+      const member: Member = { ...row, ...counters, conns: open };
+      if (open.length > 0) delete member.awayUntil;
+      else if (member.awayUntil === undefined) {
         member.awayUntil = now + this.#config.reconnectGraceMs;
         this.#stored.save(member);
         // Its socket closed while the room slept (or the process restarted): away, as any other drop is.
         this.#log(this.#roomName(), { event: "away", username: member.username });
       }
       roster.add(member);
-      this.#wantAlarmBy(member.awayUntil ?? member.lastSeen + this.#config.idleTimeoutMs);
+      this.#wantAlarmBy(this.#deadlineOf(member));
     }
     this.#stored.commit();
-    this.#members = { roster, sockets, ids };
     return this.#members;
   }
 
@@ -383,6 +444,7 @@ export class ChatRoom extends DurableObject<Env> {
       epoch: () => this.#history.epoch(),
       findSent: (session, clientId) => this.#sent.find(session, clientId, Date.now()),
       findMessage: (id) => this.#history.findMessage(id),
+      lastActive: (conn) => this.#lastActive(conn),
     };
   }
 
@@ -476,15 +538,6 @@ export class ChatRoom extends DurableObject<Env> {
     if (ws) send(ws, asMessage(texts));
   }
 
-  /** Writes a member into the attachment of each of its open sockets. */
-  #attach(member: Member): void {
-    const { sockets } = this.#cache();
-    for (const conn of member.conns) {
-      const ws = sockets.get(conn);
-      if (ws) writeAttachment(ws, { conn, member });
-    }
-  }
-
   #apply(room: string, effect: Effect): void {
     const { roster, sockets } = this.#cache();
     switch (effect.kind) {
@@ -522,7 +575,7 @@ export class ChatRoom extends DurableObject<Env> {
         this.#flush();
         const ws = sockets.get(effect.to);
         if (!ws) return;
-        sockets.delete(effect.to);
+        this.#drop(effect.to);
         const attachment = readAttachment(ws);
         if (attachment) writeAttachment(ws, { ...attachment, left: true });
         try {
@@ -537,14 +590,13 @@ export class ChatRoom extends DurableObject<Env> {
         this.#stored.save(effect.member);
         // What is already waiting was sent before this member arrived (it is in their history).
         for (const conn of effect.member.conns) this.#outbox.joined(conn);
-        this.#attach(effect.member);
         this.#wantAlarmBy(effect.member.lastSeen + this.#config.idleTimeoutMs);
         return;
       case "remove": {
         const member = roster.get(effect.session);
         roster.remove(effect.session);
         this.#stored.remove(effect.session);
-        for (const conn of member?.conns ?? []) sockets.delete(conn);
+        for (const conn of member?.conns ?? []) this.#drop(conn);
         return;
       }
       case "update": {
@@ -554,10 +606,9 @@ export class ChatRoom extends DurableObject<Env> {
         if (!before) return;
         roster.update(member);
         for (const conn of member.conns) if (!before.conns.includes(conn)) this.#outbox.joined(conn);
-        this.#attach(member);
         if (effect.durable) {
           this.#stored.save(member);
-          this.#wantAlarmBy(member.awayUntil ?? member.lastSeen + this.#config.idleTimeoutMs);
+          this.#wantAlarmBy(this.#deadlineOf(member));
         }
         return;
       }

@@ -12,8 +12,10 @@ export interface RoomConfig {
   /** Frames larger than this (UTF-8 bytes) are refused unread. */
   maxFrameBytes: number;
   maxMessageLength: number;
-  /** Open connections per room. */
+  /** People per room. */
   maxConnections: number;
+  /** Open connections (tabs) one session may keep in a room; one more closes the one quiet longest. */
+  maxTabsPerSession: number;
   /** Drops within `floodWindowMs` after which a connection is closed with 4429. */
   floodDrops: number;
   floodWindowMs: number;
@@ -36,6 +38,7 @@ export const DEFAULT_CONFIG: RoomConfig = {
   maxFrameBytes: 16_384,
   maxMessageLength: MAX_MESSAGE_LENGTH,
   maxConnections: 5000,
+  maxTabsPerSession: 10,
   floodDrops: 30,
   floodWindowMs: 10_000,
   reconnectGraceMs: 15_000,
@@ -51,6 +54,7 @@ export interface RoomVars {
   MAX_FRAME_BYTES?: string;
   MAX_MESSAGE_LENGTH?: string;
   MAX_CONNECTIONS?: string;
+  MAX_TABS_PER_SESSION?: string;
   RECONNECT_GRACE_SECONDS?: string;
   JOIN_RATE_PER_MINUTE?: string;
   CROWD_SIZE?: string;
@@ -82,6 +86,7 @@ export function readConfig(vars: RoomVars): RoomConfig {
     maxFrameBytes: Math.floor(read(vars.MAX_FRAME_BYTES, DEFAULT_CONFIG.maxFrameBytes)),
     maxMessageLength: Math.floor(read(vars.MAX_MESSAGE_LENGTH, DEFAULT_CONFIG.maxMessageLength)),
     maxConnections: Math.floor(read(vars.MAX_CONNECTIONS, DEFAULT_CONFIG.maxConnections)),
+    maxTabsPerSession: Math.max(1, Math.floor(read(vars.MAX_TABS_PER_SESSION, DEFAULT_CONFIG.maxTabsPerSession))),
     reconnectGraceMs: read(vars.RECONNECT_GRACE_SECONDS, DEFAULT_CONFIG.reconnectGraceMs, 1000, NonNegative),
     joinRatePerMinute: Math.max(1, Math.floor(read(vars.JOIN_RATE_PER_MINUTE, DEFAULT_CONFIG.joinRatePerMinute))),
     crowdSize: Math.max(2, Math.floor(read(vars.CROWD_SIZE, DEFAULT_CONFIG.crowdSize))),

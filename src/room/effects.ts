@@ -47,6 +47,8 @@ export interface RoomContext {
   findSent(session: string, clientId: string): SentRecord | null;
   /** A chat message of this room as it stands, with its author's session; null when there is none. */
   findMessage(id: number): StoredMessage | null;
+  /** A connection's last sign of life: its last frame, or the runtime's last answer to its heartbeat. */
+  lastActive(conn: string): number;
 }
 
 /** One structured log line; the shell adds the room. Never carries message text. */

@@ -36,10 +36,17 @@ import type { Member } from "./roster";
  */
 
 export * from "./effects";
-export { disconnect, expire, type JoinOutcome, type JoinRequest, join, nextDeadline } from "./membership";
+export {
+  disconnect,
+  expire,
+  idleDeadline,
+  type JoinOutcome,
+  type JoinRequest,
+  join,
+  nextDeadline,
+} from "./membership";
 export type { Member, RosterView } from "./roster";
 
-/** Whether a frame is a typing notice, read cheaply: they come often and are tiny. */
 /**
  * The frames that never count against the rate limit: typing notices, hints
  * sent as people type, and `quit`, since leaving must never be refused (it

@@ -15,6 +15,7 @@ import {
   closeMember,
   done,
   type Effect,
+  errorFrame,
   isCrowd,
   type LogEntry,
   notice,
@@ -164,21 +165,61 @@ export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, n
   return { ok: true, member, transition: done(step) };
 }
 
-/** Another tab of a member, or the member back within the grace: no notice to anyone. */
+/**
+ * Another tab of a member, or the member back within the grace: no notice to
+ * anyone. A session keeps at most `maxTabsPerSession` connections: one more
+ * closes the one quiet longest, which is usually a socket that died without
+ * the room noticing yet (a reconnect after a network change must never be
+ * refused because of its own dead sockets). That tab is told why, with a
+ * close code after which it does not reconnect by itself.
+ */
 function rejoin(state: RoomState, ctx: RoomContext, existing: Member, request: JoinRequest, now: number): JoinOutcome {
   if (ctx.isBanned(existing.username, existing.session)) {
     return refuse(ErrorCode.banned, "you are banned from this room", CloseCode.banned, existing.username);
   }
   const returning = existing.awayUntil !== undefined;
   const { awayUntil: _, ...rest } = existing;
-  const member: Member = { ...rest, conns: [...existing.conns, request.conn], lastSeen: now };
+  const victim = existing.conns.length >= ctx.config.maxTabsPerSession ? quietest(ctx, existing.conns) : undefined;
+  const kept = victim === undefined ? existing.conns : existing.conns.filter((c) => c !== victim);
+  const member: Member = { ...rest, conns: [...kept, request.conn], lastSeen: now };
+  const max = ctx.config.maxTabsPerSession;
+  const evicted: Effect[] =
+    victim === undefined
+      ? []
+      : [
+          {
+            kind: "send",
+            to: victim,
+            frame: errorFrame({
+              code: ErrorCode.tooManyTabs,
+              message: `you have more than ${max} tabs open in this room; this one was closed`,
+            }),
+          },
+          { kind: "close", to: victim, code: CloseCode.tooManyTabs, reason: "too many tabs" },
+          { kind: "log", entry: { event: "tab_closed", username: member.username, tabs: max } },
+        ];
   const effects: Effect[] = [
+    ...evicted,
     { kind: "update", member, durable: returning },
     ...greeting(state, ctx, member, request),
     { kind: "send", to: request.conn, frame: serverFrame(ServerType.userCount, { count: state.roster.size }) },
     { kind: "log", entry: { event: returning ? "resume" : "tab", username: member.username } },
   ];
   return { ok: true, member, transition: { lastId: state.lastId, effects } };
+}
+
+/** The connection with the oldest last sign of life (a frame or a heartbeat). */
+function quietest(ctx: RoomContext, conns: readonly string[]): string | undefined {
+  let found: string | undefined;
+  let oldest = Number.POSITIVE_INFINITY;
+  for (const conn of conns) {
+    const active = ctx.lastActive(conn);
+    if (active < oldest) {
+      oldest = active;
+      found = conn;
+    }
+  }
+  return found;
 }
 
 /**
@@ -305,34 +346,48 @@ export function quit(state: RoomState, ctx: RoomContext, conn: string, now: numb
 /** When the room next has something to do: an idle deadline or the end of a grace; null when empty. */
 export function nextDeadline(
   roster: RosterView,
-  lastActive: (m: Member) => number,
+  lastActive: (conn: string) => number,
   idleTimeoutMs: number,
 ): number | null {
   let next: number | null = null;
   for (const m of roster.values()) {
-    const deadline = m.awayUntil ?? lastActive(m) + idleTimeoutMs;
+    const deadline = m.awayUntil ?? idleDeadline(m, lastActive, idleTimeoutMs);
     if (next === null || deadline < next) next = deadline;
   }
   return next;
 }
 
+/** The earliest time one of a member's connections falls idle. */
+export function idleDeadline(member: Member, lastActive: (conn: string) => number, idleTimeoutMs: number): number {
+  let earliest = Number.POSITIVE_INFINITY;
+  for (const conn of member.conns) earliest = Math.min(earliest, lastActive(conn) + idleTimeoutMs);
+  return Number.isFinite(earliest) ? earliest : member.lastSeen + idleTimeoutMs;
+}
+
 /**
- * The alarm: members whose grace has ended leave, and connected members that
- * have sent nothing, heartbeats included, for the idle timeout are evicted.
- * `lastActive` is the later of the member's last frame and the runtime's last
- * heartbeat answer on any of its connections.
+ * The alarm: members whose grace has ended leave, and connections that have
+ * sent nothing, heartbeats included, for the idle timeout are evicted, each
+ * on its own clock (`ctx.lastActive`: the later of its last frame and the
+ * runtime's last heartbeat answer). A member whose every connection is idle
+ * leaves the room; one with a tab still alive only loses the silent ones.
  */
-export function expire(state: RoomState, ctx: RoomContext, lastActive: (m: Member) => number, now: number) {
+export function expire(state: RoomState, ctx: RoomContext, now: number) {
+  const idleMs = ctx.config.idleTimeoutMs;
+  const quiet = (conn: string) => now - ctx.lastActive(conn) >= idleMs;
   const members = [...state.roster.values()];
   const gone = members.filter((m) => m.awayUntil !== undefined && m.awayUntil <= now);
-  const idle = members.filter((m) => m.awayUntil === undefined && now - lastActive(m) >= ctx.config.idleTimeoutMs);
+  const idle: Member[] = [];
+  const thinned: { member: Member; closed: string[] }[] = [];
+  for (const m of members) {
+    if (m.awayUntil !== undefined) continue;
+    const closed = m.conns.filter(quiet);
+    if (closed.length === 0) continue;
+    if (closed.length === m.conns.length) idle.push(m);
+    else thinned.push({ member: m, closed });
+  }
   const leavers = [...gone, ...idle];
-  if (leavers.length === 0) {
-    return {
-      lastId: state.lastId,
-      effects: [],
-      nextCheck: nextDeadline(state.roster, lastActive, ctx.config.idleTimeoutMs),
-    };
+  if (leavers.length === 0 && thinned.length === 0) {
+    return { lastId: state.lastId, effects: [], nextCheck: nextDeadline(state.roster, ctx.lastActive, idleMs) };
   }
   // Each is told (or named in the crowd's presence) in turn; the count and any new operator come once, for all.
   let current = state;
@@ -341,24 +396,38 @@ export function expire(state: RoomState, ctx: RoomContext, lastActive: (m: Membe
     current = step.state;
     effects.push(...step.effects);
   };
+  const idleNotice = (member: Member) => {
+    const id = current.lastId + 1;
+    current = { ...current, lastId: id };
+    return systemFrame(id, SystemEvent.idle, member.username, "disconnected due to inactivity", now);
+  };
+  for (const { member, closed } of thinned) {
+    const frame = idleNotice(member);
+    for (const to of closed) {
+      effects.push({ kind: "send", to, frame }, { kind: "close", to, code: CloseCode.idle, reason: "idle" });
+    }
+    effects.push(
+      { kind: "update", member: { ...member, conns: member.conns.filter((c) => !closed.includes(c)) } },
+      { kind: "log", entry: { event: "idle_tab", username: member.username, count: closed.length } },
+    );
+  }
   for (const member of gone) {
     add(leaveNotice(current, ctx, member, now));
     effects.push({ kind: "log", entry: { event: "leave", username: member.username, reason: "grace_ended" } });
   }
   for (const member of idle) {
-    const id = current.lastId + 1;
-    const frame = systemFrame(id, SystemEvent.idle, member.username, "disconnected due to inactivity", now);
-    current = { ...current, lastId: id };
+    const frame = idleNotice(member);
     effects.push(...toMember(member, frame), ...closeMember(member, CloseCode.idle, "idle"));
     add(leaveNotice(current, ctx, member, now, " (inactive)"));
     effects.push({ kind: "log", entry: { event: "idle", username: member.username } });
   }
-  // Everyone leaving in this alarm is passed over when the room needs a new operator.
-  const departing = new Set(leavers.map((m) => m.session));
-  add(without(current, ctx, leavers, now, departing));
-  return {
-    lastId: current.lastId,
-    effects,
-    nextCheck: nextDeadline(current.roster, lastActive, ctx.config.idleTimeoutMs),
-  };
+  if (leavers.length > 0) {
+    // Everyone leaving in this alarm is passed over when the room needs a new operator.
+    const departing = new Set(leavers.map((m) => m.session));
+    add(without(current, ctx, leavers, now, departing));
+  }
+  // Tabs closed here no longer count toward their member's next deadline.
+  const closedNow = new Set(thinned.flatMap((t) => t.closed));
+  const stillOpen = (conn: string) => (closedNow.has(conn) ? Number.POSITIVE_INFINITY : ctx.lastActive(conn));
+  return { lastId: current.lastId, effects, nextCheck: nextDeadline(current.roster, stillOpen, idleMs) };
 }

@@ -40,7 +40,7 @@ describe("a crowd leaving at once", () => {
     const stays = room.join("stays");
     room.now += GRACE;
     const started = performance.now();
-    expire(room.state, room.context, (m) => m.lastSeen, room.now);
+    expire(room.state, room.context, room.now);
     expect(performance.now() - started).toBeLessThan(500);
 
     room.alarm();

@@ -41,6 +41,9 @@ export class RoomSimulator {
   readonly bans: { name: string; session: string | null; until: number | null }[] = [];
   now = Date.UTC(2026, 10, 23, 12, 0, 0);
   readonly context: RoomContext;
+  /** Each connection's last frame or arrival, and the runtime's last heartbeat answer, as the shell keeps them. */
+  readonly active = new Map<string, number>();
+  readonly heartbeats = new Map<string, number>();
   #ids = 0;
 
   constructor(config: Partial<RoomConfig> = {}, privacy: { closed: boolean } | null = null) {
@@ -54,6 +57,9 @@ export class RoomSimulator {
         return entry?.type === "chatMessage" ? { payload: entry.payload, author: this.authors.get(id) ?? null } : null;
       },
       listBans: () => this.bans.map((b) => ({ username: b.name, at: this.now, until: b.until })),
+      // A member put in the roster by hand has no connection clock of its own: its last frame stands in.
+      lastActive: (conn) =>
+        Math.max(this.active.get(conn) ?? this.roster.byConn(conn)?.lastSeen ?? 0, this.heartbeats.get(conn) ?? 0),
       // Names match by look, as the room's ban table matches them.
       isBanned: (username, session) =>
         this.bans.some(
@@ -69,6 +75,7 @@ export class RoomSimulator {
     const request: JoinRequest = { conn: id, username, session, newSession: `session-${id}`, since, epoch };
     const outcome = join(this.state, this.context, request, this.now);
     this.inbox.set(id, []);
+    this.active.set(id, this.now);
     if (!outcome.ok) {
       this.inbox.get(id)?.push({ type: "error", payload: outcome.error });
       this.closed.set(id, outcome.closeCode);
@@ -88,6 +95,7 @@ export class RoomSimulator {
   }
 
   send(id: string, raw: string | ArrayBuffer) {
+    this.active.set(id, this.now);
     this.#apply(receive(this.state, this.context, id, raw, this.now));
   }
 
@@ -106,8 +114,8 @@ export class RoomSimulator {
 
   /** Runs the alarm; `heartbeats` maps connection ids to the runtime's last pong. */
   alarm(heartbeats: Record<string, number> = {}) {
-    const lastActive = (m: Member) => Math.max(m.lastSeen, ...m.conns.map((c) => heartbeats[c] ?? 0));
-    const t = expire(this.state, this.context, lastActive, this.now);
+    for (const [conn, at] of Object.entries(heartbeats)) this.heartbeats.set(conn, at);
+    const t = expire(this.state, this.context, this.now);
     this.#apply(t);
     return t.nextCheck;
   }

@@ -15,8 +15,8 @@ async function age(room: string, ms: number) {
     for (const ws of state.getWebSockets()) {
       const attachment = readAttachment(ws);
       if (attachment) {
-        const member = { ...attachment.member, lastSeen: attachment.member.lastSeen - ms };
-        ws.serializeAttachment({ ...attachment, member });
+        const counters = { ...attachment.counters, lastSeen: attachment.counters.lastSeen - ms };
+        ws.serializeAttachment({ ...attachment, seen: attachment.seen - ms, counters });
       }
     }
   });
