@@ -59,12 +59,19 @@ export type JoinOutcome =
   | { ok: true; member: Member; transition: Transition }
   | { ok: false; error: ErrorPayload; closeCode: number; log: LogEntry };
 
-/** `Anon_HHmmss`, then `Anon_HHmmss-2`, `-3`, ... until one is free. */
+/**
+ * `Anon_HHmmss`, then `Anon_HHmmss-2`, `-3`, ...: the first free one after
+ * the highest already given out this second, so a second's worth of
+ * anonymous joiners is not quadratic. A suffix freed by someone leaving is
+ * not handed out again while the base is in use, which nobody misses.
+ */
 function freeAnonymousName(roster: RosterView, now: number): string {
   const base = anonymousName(now);
-  let name = base;
-  for (let n = 2; roster.byName(name); n++) name = `${base}-${n}`;
-  return name;
+  const named = (n: number) => (n <= 1 ? base : `${base}-${n}`);
+  let n = roster.anonymousTop(base) + 1;
+  // Someone may have typed a look-alike of the next name: those are passed over.
+  while (roster.byName(named(n))) n++;
+  return named(n);
 }
 
 function refuse(code: ErrorPayload["code"], message: string, closeCode: number, username?: string): JoinOutcome {

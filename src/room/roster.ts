@@ -35,6 +35,14 @@ export interface RosterView {
   byConn(conn: string): Member | undefined;
   /** By look: names are unique by their confusable skeleton, whatever the case. */
   byName(username: string): Member | undefined;
+  /**
+   * The highest `n` among present names `base-n` (1 for `base` itself, 0 for
+   * none): where a new anonymous name starts looking, so a second's worth of
+   * anonymous joiners costs each one probe or two, not one per name before it.
+   */
+  anonymousTop(base: string): number;
+  /** Whether any name here, folded by look, ends in punctuation or a symbol (`bob!`): rare, and mentions need to know. */
+  readonly hasMarkEndedNames: boolean;
   values(): IterableIterator<Member>;
 }
 
@@ -48,6 +56,10 @@ export class Roster implements RosterView {
   readonly #bySession = new Map<string, Member>();
   readonly #sessionByName = new Map<string, string>();
   readonly #sessionByConn = new Map<string, string>();
+  /** How many present names, folded by look, end in punctuation or a symbol. */
+  #markEnded = 0;
+  /** Per anonymous base name: how many present names use it, and the highest suffix among them. */
+  readonly #anonymous = new Map<string, { count: number; top: number }>();
 
   static of(members: Iterable<Member>): Roster {
     const roster = new Roster();
@@ -80,10 +92,25 @@ export class Roster implements RosterView {
     return this.#bySession.values();
   }
 
+  anonymousTop(base: string): number {
+    return this.#anonymous.get(base)?.top ?? 0;
+  }
+
+  get hasMarkEndedNames(): boolean {
+    return this.#markEnded > 0;
+  }
+
   add(member: Member): void {
     this.remove(member.session);
+    const anon = anonymousParts(member.username);
+    if (anon) {
+      const entry = this.#anonymous.get(anon.base) ?? { count: 0, top: 0 };
+      this.#anonymous.set(anon.base, { count: entry.count + 1, top: Math.max(entry.top, anon.n) });
+    }
     this.#bySession.set(member.session, member);
-    for (const key of nameKeys(member.username)) this.#sessionByName.set(key, member.session);
+    const keys = nameKeys(member.username);
+    if (keys.some(endsInMark)) this.#markEnded++;
+    for (const key of keys) this.#sessionByName.set(key, member.session);
     for (const conn of member.conns) this.#sessionByConn.set(conn, member.session);
   }
 
@@ -101,8 +128,17 @@ export class Roster implements RosterView {
     const member = this.#bySession.get(session);
     if (!member) return;
     this.#bySession.delete(session);
+    const anon = anonymousParts(member.username);
+    const entry = anon && this.#anonymous.get(anon.base);
+    if (anon && entry) {
+      // The top stays while the base is in use: it only says where to start looking.
+      if (entry.count <= 1) this.#anonymous.delete(anon.base);
+      else this.#anonymous.set(anon.base, { ...entry, count: entry.count - 1 });
+    }
     for (const conn of member.conns) this.#sessionByConn.delete(conn);
-    for (const key of nameKeys(member.username)) {
+    const keys = nameKeys(member.username);
+    if (keys.some(endsInMark)) this.#markEnded--;
+    for (const key of keys) {
       if (this.#sessionByName.get(key) === session) this.#sessionByName.delete(key);
     }
   }
@@ -128,6 +164,8 @@ export function rosterWithout(base: RosterView, gone: ReadonlySet<string>, repla
     get: (session) => keep(base.get(session)),
     byConn: (conn) => keep(base.byConn(conn)),
     byName: (username) => keep(base.byName(username)),
+    anonymousTop: (name) => base.anonymousTop(name),
+    hasMarkEndedNames: base.hasMarkEndedNames,
     *values() {
       for (const m of base.values()) {
         const kept = keep(m);
@@ -136,3 +174,13 @@ export function rosterWithout(base: RosterView, gone: ReadonlySet<string>, repla
     },
   };
 }
+
+/** `Anon_HHmmss` and `Anon_HHmmss-n`, as the room hands them out: their base and `n` (1 for the base itself). */
+function anonymousParts(username: string): { base: string; n: number } | null {
+  const match = /^(Anon_\d{6})(?:-(\d{1,9}))?$/.exec(username);
+  if (!match?.[1]) return null;
+  return { base: match[1], n: match[2] === undefined ? 1 : Number(match[2]) };
+}
+
+const MARK_AT_END = /[\p{P}\p{S}]$/u;
+const endsInMark = (key: string) => MARK_AT_END.test(key);

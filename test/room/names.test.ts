@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { nameKeys } from "../../src/room/name-skeleton";
+import { nameKeys, skeleton, slowSkeleton } from "../../src/room/name-skeleton";
 import { RoomSimulator } from "./simulator";
 
 /**
@@ -60,5 +60,15 @@ describe("names compared by look", () => {
       expect(attempt.outcome.ok ? "joined" : attempt.outcome.error.code, twin).toBe("banned");
     }
     expect(room.join("alicia").outcome.ok).toBe(true);
+  });
+});
+
+describe("folding ASCII text by look", () => {
+  it("takes the quick path to the very skeleton the full Unicode path gives", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.integer({ min: 0, max: 127 }).map((c) => String.fromCharCode(c)) }), (text) => {
+        expect(skeleton(text)).toBe(slowSkeleton(text));
+      }),
+    );
   });
 });
