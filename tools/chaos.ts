@@ -1,5 +1,6 @@
 import { type HistoryFrame, parseHistoryPage, ServerType } from "../src/protocol";
 import { ChaosClient } from "./chaos-client";
+import { type CpuLoad, startCpuLoad } from "./cpu-load";
 import { type DevServer, startDevServer } from "./dev-server";
 
 /**
@@ -23,6 +24,12 @@ export interface ChaosOptions {
   dropChance: number;
   /** How many times the server is stopped and started again during the run. */
   restarts: number;
+  /**
+   * Busy threads kept spinning from the first join to the end (0: none), so
+   * the run also meets the timing of a loaded machine: frames from a killed
+   * socket still being inflated when the client reconnects.
+   */
+  cpuWorkers?: number;
   /** Reported as it goes, one line per event worth knowing. */
   log?: (line: string) => void;
 }
@@ -36,10 +43,15 @@ export interface ChaosReport {
   reconnects: number;
   gapsFilled: number;
   rateLimited: number;
+  /** Busy threads that loaded the CPU during the run. */
+  cpuWorkers: number;
   /** Broken promises, one line each; empty when all held. */
   violations: string[];
   seconds: number;
 }
+
+/** The short run the e2e tests make, and each of `npm run soak`'s runs unless told otherwise. */
+export const SHORT_RUN = { clients: 4, messages: 25, sendEveryMs: 120, dropChance: 0.12, restarts: 1 } as const;
 
 /** The grace the run's server uses: longer than a restart, so a restart is a quick reconnect. */
 const GRACE_SECONDS = 60;
@@ -88,7 +100,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const clients = Array.from({ length: options.clients }, (_, i) => new ChaosClient(url, room, i, log));
   let drops = 0;
   let restarts = 0;
+  let load: CpuLoad | null = null;
   try {
+    if (options.cpuWorkers) load = startCpuLoad(options.cpuWorkers);
     for (const c of clients) c.connect();
     if (!(await until(() => clients.every((c) => c.welcomed), 20_000))) throw new Error("clients did not join");
     // Everyone's first join notice is not noise; let them all arrive, then start counting.
@@ -169,10 +183,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       reconnects: clients.reduce((n, c) => n + c.reconnects, 0),
       gapsFilled: clients.reduce((n, c) => n + c.gapsFilled, 0),
       rateLimited: clients.reduce((n, c) => n + c.rateLimited, 0),
+      cpuWorkers: load?.workers ?? 0,
       violations,
       seconds: Math.round((Date.now() - started) / 100) / 10,
     };
   } finally {
+    await load?.stop();
     for (const c of clients) c.stop();
     await server.stop();
   }
