@@ -202,6 +202,10 @@ describe("the web app in Chromium", () => {
     const alice = await person(r, "alice");
     await say(alice, "/help");
     await seeLine(alice, "/msg <user> <text>", ".line.info");
+    // Ids are never shown here: the list points to the message buttons instead of /reply <id> and the like.
+    const help = alice.locator("#lines .line.info", { hasText: "/msg <user> <text>" });
+    expect(await help.textContent()).toContain("use its buttons");
+    expect(await help.textContent()).not.toMatch(/\/(reply|edit|delete|react) <id>/);
     await say(alice, "/who");
     await seeLine(alice, "alice (operator)", ".line.info");
     await say(alice, "/dance");
