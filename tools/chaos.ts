@@ -1,12 +1,6 @@
-import WebSocket from "ws";
-import {
-  ClientType,
-  type HistoryFrame,
-  parseServerData,
-  type ServerFrame,
-  ServerType,
-  SystemEvent,
-} from "../src/protocol";
+import { type HistoryFrame, parseHistoryPage, ServerType } from "../src/protocol";
+import { ChaosClient } from "./chaos-client";
+import { type CpuLoad, startCpuLoad } from "./cpu-load";
 import { type DevServer, startDevServer } from "./dev-server";
 
 /**
@@ -17,9 +11,7 @@ import { type DevServer, startDevServer } from "./dev-server";
  * the run checks the promise the protocol makes: every send has exactly one
  * id, every client saw every acked message exactly once, the stored history
  * holds each message once, and quick reconnects made no presence noise.
- *
- * A client here is deliberately minimal and written against the wire
- * protocol alone, so what it proves is the server's guarantee, not a client's.
+ * The clients are in chaos-client.ts.
  */
 
 export interface ChaosOptions {
@@ -32,6 +24,12 @@ export interface ChaosOptions {
   dropChance: number;
   /** How many times the server is stopped and started again during the run. */
   restarts: number;
+  /**
+   * Busy threads kept spinning from the first join to the end (0: none), so
+   * the run also meets the timing of a loaded machine: frames from a killed
+   * socket still being inflated when the client reconnects.
+   */
+  cpuWorkers?: number;
   /** Reported as it goes, one line per event worth knowing. */
   log?: (line: string) => void;
 }
@@ -45,211 +43,18 @@ export interface ChaosReport {
   reconnects: number;
   gapsFilled: number;
   rateLimited: number;
+  /** Busy threads that loaded the CPU during the run. */
+  cpuWorkers: number;
   /** Broken promises, one line each; empty when all held. */
   violations: string[];
   seconds: number;
 }
 
+/** The short run the e2e tests make, and each of `npm run soak`'s runs unless told otherwise. */
+export const SHORT_RUN = { clients: 4, messages: 25, sendEveryMs: 120, dropChance: 0.12, restarts: 1 } as const;
+
 /** The grace the run's server uses: longer than a restart, so a restart is a quick reconnect. */
 const GRACE_SECONDS = 60;
-
-type Frames = ServerFrame[];
-
-interface PendingSend {
-  clientId: string;
-  text: string;
-}
-
-class ChaosClient {
-  readonly name: string;
-  readonly session: string;
-  ws: WebSocket | null = null;
-  welcomed = false;
-  epoch: string | undefined;
-  lastId = 0;
-  /** How many times each message id arrived: live, replayed or paged in. */
-  readonly seen = new Map<number, number>();
-  /** Sends not acked yet, in the order they were first made. */
-  readonly pending = new Map<string, PendingSend>();
-  /** clientId to the ids its acks named. */
-  readonly acks = new Map<string, Set<number>>();
-  /** Presence notices after this client's own first join. */
-  readonly noise: string[] = [];
-  joinedOnce = false;
-  reconnects = 0;
-  duplicateAcks = 0;
-  rateLimited = 0;
-  gapsFilled = 0;
-  #retryTimer: ReturnType<typeof setTimeout> | undefined;
-  #closedByUs = false;
-  #holdUntil = 0;
-  #holdTimer: ReturnType<typeof setTimeout> | undefined;
-
-  constructor(
-    readonly base: string,
-    readonly room: string,
-    index: number,
-    readonly report: (line: string) => void,
-  ) {
-    this.name = `chaos${index}`;
-    this.session = `chaos-session-${index}-${Date.now().toString(36)}`;
-  }
-
-  connect(): void {
-    this.#closedByUs = false;
-    const query = new URLSearchParams({ username: this.name, session: this.session });
-    if (this.lastId > 0) query.set("since", String(this.lastId));
-    if (this.epoch) query.set("epoch", this.epoch);
-    const ws = new WebSocket(`${this.base.replace(/^http/, "ws")}/chat/${this.room}?${query}`, {
-      perMessageDeflate: { threshold: 0 },
-    });
-    this.ws = ws;
-    this.welcomed = false;
-    ws.on("message", (data) => void this.#onData(String(data)));
-    ws.on("close", () => {
-      if (this.ws !== ws) return;
-      this.ws = null;
-      this.welcomed = false;
-      if (!this.#closedByUs) this.#reconnectSoon();
-    });
-    ws.on("error", () => {
-      // The close that follows reconnects.
-    });
-  }
-
-  /** Kills the socket without a close frame, as a lost network does, and comes back quickly. */
-  drop(): void {
-    const ws = this.ws;
-    if (!ws) return;
-    this.ws = null;
-    this.welcomed = false;
-    ws.terminate();
-    this.#reconnectSoon();
-  }
-
-  stop(): void {
-    this.#closedByUs = true;
-    clearTimeout(this.#retryTimer);
-    clearTimeout(this.#holdTimer);
-    this.ws?.close(1000);
-    this.ws = null;
-  }
-
-  #reconnectSoon(): void {
-    clearTimeout(this.#retryTimer);
-    this.#retryTimer = setTimeout(
-      () => {
-        this.reconnects++;
-        this.connect();
-      },
-      100 + Math.random() * 400,
-    );
-  }
-
-  send(clientId: string, text: string): void {
-    this.pending.set(clientId, { clientId, text });
-    this.#transmit(clientId, text);
-  }
-
-  #transmit(clientId: string, text: string): void {
-    if (Date.now() < this.#holdUntil) return;
-    if (!this.welcomed || !this.ws || this.ws.readyState !== WebSocket.OPEN) return;
-    this.ws.send(JSON.stringify({ type: ClientType.chatMessage, payload: { message: text, clientId } }));
-  }
-
-  /** Sends again everything not acked, with the same clientIds. */
-  resendPending(): void {
-    for (const { clientId, text } of this.pending.values()) this.#transmit(clientId, text);
-  }
-
-  #count(id: number): void {
-    this.seen.set(id, (this.seen.get(id) ?? 0) + 1);
-    if (id > this.lastId) this.lastId = id;
-  }
-
-  #presence(frame: Extract<ServerFrame, { type: "system" }>): void {
-    const { event, username } = frame.payload;
-    if (event !== SystemEvent.join && event !== SystemEvent.leave) return;
-    if (event === SystemEvent.join && username === this.name && !this.joinedOnce) {
-      this.joinedOnce = true;
-      return;
-    }
-    if (this.joinedOnce) this.noise.push(`${event}:${username}`);
-  }
-
-  async #onData(data: string): Promise<void> {
-    const frames: Frames = parseServerData(data);
-    for (const frame of frames) {
-      switch (frame.type) {
-        case ServerType.welcome:
-          if (this.epoch && this.epoch !== frame.payload.epoch) this.report(`${this.name}: epoch changed`);
-          this.epoch = frame.payload.epoch;
-          break;
-        case ServerType.history: {
-          const { messages, truncated, reset } = frame.payload;
-          if (reset) this.report(`${this.name}: history reset`);
-          const since = this.lastId;
-          const first = messages[0]?.payload.id;
-          if (truncated && since > 0 && first !== undefined) await this.#fillGap(since, first);
-          for (const m of messages) {
-            this.#count(m.payload.id);
-            if (m.type === ServerType.system) this.#presence(m);
-          }
-          this.welcomed = true;
-          this.resendPending();
-          break;
-        }
-        case ServerType.chatMessage:
-        case ServerType.dm:
-          this.#count(frame.payload.id);
-          break;
-        case ServerType.system:
-          this.#count(frame.payload.id);
-          this.#presence(frame);
-          break;
-        case ServerType.ack: {
-          const { clientId, id, duplicate } = frame.payload;
-          const ids = this.acks.get(clientId) ?? new Set<number>();
-          ids.add(id);
-          this.acks.set(clientId, ids);
-          if (duplicate) this.duplicateAcks++;
-          this.pending.delete(clientId);
-          break;
-        }
-        case ServerType.error:
-          if (frame.payload.code === "rate_limited" && frame.payload.clientId) {
-            this.rateLimited++;
-            // Hold everything until the limit allows, then resend what is pending, in order.
-            this.#holdUntil = Date.now() + (frame.payload.retryAfterMs ?? 500);
-            clearTimeout(this.#holdTimer);
-            this.#holdTimer = setTimeout(() => this.resendPending(), this.#holdUntil - Date.now());
-          } else {
-            this.report(`${this.name}: error ${frame.payload.code}: ${frame.payload.message}`);
-          }
-          break;
-        default:
-          break;
-      }
-    }
-  }
-
-  /** Loads what a truncated resume left out, through the history API, oldest first. */
-  async #fillGap(after: number, before: number): Promise<void> {
-    let cursor = after;
-    for (let page = 0; page < 100; page++) {
-      const res = await fetch(`${this.base}/api/rooms/${this.room}/history?after=${cursor}&limit=100`);
-      const body = (await res.json()) as { messages: HistoryFrame[]; hasMore: boolean };
-      for (const m of body.messages) {
-        if (m.payload.id >= before) return;
-        this.#count(m.payload.id);
-        if (m.type === ServerType.system) this.#presence(m);
-        cursor = m.payload.id;
-      }
-      this.gapsFilled++;
-      if (!body.hasMore || body.messages.length === 0) return;
-    }
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -268,7 +73,8 @@ async function storedHistory(base: string, room: string): Promise<HistoryFrame[]
   let after = 0;
   for (let page = 0; page < 1000; page++) {
     const res = await fetch(`${base}/api/rooms/${room}/history?after=${after}&limit=100`);
-    const body = (await res.json()) as { messages: HistoryFrame[]; hasMore: boolean };
+    const body = parseHistoryPage(await res.json());
+    if (!body) throw new Error(`the stored history after ${after} could not be read (HTTP ${res.status})`);
     all.push(...body.messages);
     after = body.messages.at(-1)?.payload.id ?? after;
     if (!body.hasMore || body.messages.length === 0) break;
@@ -294,7 +100,9 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
   const clients = Array.from({ length: options.clients }, (_, i) => new ChaosClient(url, room, i, log));
   let drops = 0;
   let restarts = 0;
+  let load: CpuLoad | null = null;
   try {
+    if (options.cpuWorkers) load = startCpuLoad(options.cpuWorkers);
     for (const c of clients) c.connect();
     if (!(await until(() => clients.every((c) => c.welcomed), 20_000))) throw new Error("clients did not join");
     // Everyone's first join notice is not noise; let them all arrive, then start counting.
@@ -346,8 +154,8 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
         const missing = [...ackedIds].filter((id) => !c.seen.has(id));
         if (missing.length > 0) violations.push(`${c.name}: never saw ${missing.length} acked messages`);
       }
-      const twice = [...c.seen].filter(([, n]) => n > 1).map(([id]) => id);
-      if (twice.length > 0) violations.push(`${c.name}: saw ids ${twice.slice(0, 10).join(", ")} more than once`);
+      const twice = c.doubles;
+      if (twice.length > 0) violations.push(`${c.name}: saw ids more than once: ${twice.slice(0, 10).join("; ")}`);
       if (c.noise.length > 0) violations.push(`${c.name}: saw presence noise ${c.noise.slice(0, 5).join(", ")}`);
     }
     const stored = await storedHistory(url, room);
@@ -375,10 +183,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       reconnects: clients.reduce((n, c) => n + c.reconnects, 0),
       gapsFilled: clients.reduce((n, c) => n + c.gapsFilled, 0),
       rateLimited: clients.reduce((n, c) => n + c.rateLimited, 0),
+      cpuWorkers: load?.workers ?? 0,
       violations,
       seconds: Math.round((Date.now() - started) / 100) / 10,
     };
   } finally {
+    await load?.stop();
     for (const c of clients) c.stop();
     await server.stop();
   }

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from "node:http";
-import WebSocket from "ws";
+import type WebSocket from "ws";
+import { LiveSocket } from "./live-socket";
 
 /**
  * Why a connection could not be made, in words. partysocket reports every
@@ -96,7 +97,8 @@ export function describeFailure(attempt: Attempt, timeoutMs = 4000): string {
 }
 
 /**
- * A `ws` WebSocket class for partysocket that records each try in `onAttempt`
+ * A `ws` WebSocket class for partysocket (a LiveSocket, so a socket it let go
+ * hands on nothing more) that records each try in `onAttempt`
  * (called once per socket, when it is created, with an object filled in as
  * the try goes on) and reports it to `onClose` when that socket is gone. Only
  * the first error of a try counts: closing a socket that never opened makes
@@ -110,7 +112,7 @@ export function watchedSockets(
   address: string,
   protocols?: string | string[],
 ) => WebSocket {
-  return class WatchedSocket extends WebSocket {
+  return class WatchedSocket extends LiveSocket {
     #attempt: Attempt;
 
     constructor(address: string, protocols?: string | string[]) {

@@ -4,6 +4,7 @@ import { $, el } from "./dom";
 import type { TimerClock } from "./heartbeat";
 import { MatchConnection, parseTags } from "./match-connection";
 import { lastRead, recentRooms } from "./memory";
+import { roomLink } from "./room-link";
 import { workerClock } from "./ticker";
 
 /**
@@ -23,13 +24,6 @@ function sessionId(): string {
     localStorage.setItem(SESSION_KEY, id);
   }
   return id;
-}
-
-function roomFromPath(path: string): string | null {
-  const match = /^\/r\/([^/]+)\/?$/.exec(path);
-  if (!match?.[1]) return null;
-  const room = decodeURIComponent(match[1]);
-  return isRoomName(room) ? room : null;
 }
 
 let current: ChatView | null = null;
@@ -127,7 +121,8 @@ function renderRecent(): void {
   }
 }
 
-function showStart(message = "", room?: string): void {
+/** The start screen, saying `message` if any; the cursor goes where the message asks for a change. */
+function showStart(message = "", room?: string, fix: "name" | "room" = message ? "name" : "room"): void {
   visit++;
   const unsent = current?.leave() ?? "";
   current = null;
@@ -137,12 +132,27 @@ function showStart(message = "", room?: string): void {
   document.body.classList.remove("stranger", "partner-gone", "in-dm", "show-users");
   show("start");
   $("start-error").textContent = [message, unsent].filter(Boolean).join(" ");
+  $("start-invite").hidden = true;
+  $("start-anon").hidden = true;
   const roomInput = $<HTMLInputElement>("start-room");
   if (room) roomInput.value = room;
   const input = nameInput();
   if (!input.value) input.value = localStorage.getItem(NAME_KEY) ?? "";
   renderRecent();
-  (message ? input : roomInput).focus();
+  (fix === "name" ? input : roomInput).focus();
+}
+
+/**
+ * Someone opened a room's link with no name saved (a first visit): the
+ * start screen asks for one, with the room filled in, rather than joining
+ * them silently as an Anon_ name. Joining without a name stays one click away.
+ */
+function askName(room: string): void {
+  showStart("", room, "name");
+  const invite = $("start-invite");
+  invite.replaceChildren("You are invited to ", el("strong", "", `#${room}`), ". Choose a name to join it.");
+  invite.hidden = false;
+  $("start-anon").hidden = false;
 }
 
 /** Stranger mode: wait in the matchmaker's queue, chat in a private room, "next" to go again. */
@@ -222,25 +232,41 @@ async function showRoom(room: string): Promise<void> {
   });
 }
 
+/** Joins the room typed on the start screen under the name typed there (blank: an Anon_ name). */
+function joinTyped(): void {
+  const room = $<HTMLInputElement>("start-room").value.trim();
+  if (!isRoomName(room)) {
+    $("start-error").textContent = "A room name is 1-64 letters, digits, _ or -.";
+    return;
+  }
+  if (!checkedName().ok) return;
+  const path = `/r/${encodeURIComponent(room)}`;
+  // A link's own address is already there (the name was asked for on it).
+  if (location.pathname !== path) history.pushState(null, "", path);
+  void showRoom(room);
+}
+
 function route(): void {
-  const room = roomFromPath(location.pathname);
+  const link = roomLink(location.pathname);
   if (location.pathname === "/stranger") void showStranger();
-  else if (room) void showRoom(room);
-  else showStart("", undefined);
+  else if (link?.ok && localStorage.getItem(NAME_KEY) === null) askName(link.room);
+  else if (link?.ok) void showRoom(link.room);
+  else if (link) {
+    // The start screen at its own address, saying why the link led there.
+    history.replaceState(null, "", "/");
+    showStart(link.problem, link.typed, "room");
+  } else showStart("", undefined);
 }
 
 function main(): void {
   clock = workerClock();
   $("start-form").addEventListener("submit", (event) => {
     event.preventDefault();
-    const room = $<HTMLInputElement>("start-room").value.trim();
-    if (!isRoomName(room)) {
-      $("start-error").textContent = "A room name is 1-64 letters, digits, _ or -.";
-      return;
-    }
-    if (!checkedName().ok) return;
-    history.pushState(null, "", `/r/${encodeURIComponent(room)}`);
-    void showRoom(room);
+    joinTyped();
+  });
+  $("start-anon").addEventListener("click", () => {
+    nameInput().value = "";
+    joinTyped();
   });
   $("stranger-form").addEventListener("submit", (event) => {
     event.preventDefault();

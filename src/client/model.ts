@@ -11,6 +11,7 @@ import {
   type UserSummary,
 } from "../protocol";
 import { localTime } from "./clock";
+import { helpRows } from "./help";
 
 /**
  * What the chat view shows, and how each server frame changes it. Pure, so
@@ -259,7 +260,7 @@ export function applyFrame(model: ChatModel, frame: ServerFrame, now = Date.now(
           kind: "info",
           id: null,
           title: "Commands",
-          rows: frame.payload.commands.map((c) => `${c.usage} — ${c.description}`),
+          rows: helpRows(frame.payload.commands),
           ts: now,
         },
         appended,

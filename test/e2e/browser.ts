@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { promisify } from "node:util";
-import { type Browser, chromium, type Page } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { type DevServer, startDevServer } from "../../tools/dev-server";
 
@@ -112,6 +112,17 @@ export async function joinAs(browser: Browser, baseUrl: string, room: string, na
     .last()
     .waitFor();
   return page;
+}
+
+/**
+ * Makes every page of `context` a returning visitor called `name`: the name is
+ * saved as the start screen saves it, so a room's link joins at once instead of
+ * asking a first-time visitor for a name.
+ */
+export async function returningVisitor(context: BrowserContext, name: string): Promise<void> {
+  await context.addInitScript((saved) => {
+    if (localStorage.getItem("hallway:name") === null) localStorage.setItem("hallway:name", saved);
+  }, name);
 }
 
 export async function waitConnected(page: Page, timeout = 20_000): Promise<void> {

@@ -1,6 +1,17 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { act, appUnderTest, freshRoom, joinAs, message, say, screenshot, seeLine, setHidden } from "./browser";
+import {
+  act,
+  appUnderTest,
+  freshRoom,
+  joinAs,
+  message,
+  returningVisitor,
+  say,
+  screenshot,
+  seeLine,
+  setHidden,
+} from "./browser";
 
 /** Replies, reactions, edits, deletes, typing, mentions and unread counts, between two people in two browsers. */
 
@@ -208,6 +219,7 @@ describe("message actions in the web app", () => {
       }
       Object.assign(window, { Notification: Spy, notificationLog: log });
     });
+    await returningVisitor(context, "alice");
     const alice = await context.newPage();
     await alice.goto(`${app.server().url}/r/${r}`);
     await seeLine(alice, "joined", ".line.system");

@@ -3,7 +3,16 @@ import { gzipSync } from "node:zlib";
 import type { Browser, BrowserContext, Page, WebSocketRoute } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../tools/dev-server";
-import { joinAs, launchBrowser, messageTexts, openConversation, say, seeLine, waitConnected } from "./browser";
+import {
+  joinAs,
+  launchBrowser,
+  messageTexts,
+  openConversation,
+  returningVisitor,
+  say,
+  seeLine,
+  waitConnected,
+} from "./browser";
 
 let server: DevServer;
 let browser: Browser;
@@ -202,6 +211,10 @@ describe("the web app in Chromium", () => {
     const alice = await person(r, "alice");
     await say(alice, "/help");
     await seeLine(alice, "/msg <user> <text>", ".line.info");
+    // Ids are never shown here: the list points to the message buttons instead of /reply <id> and the like.
+    const help = alice.locator("#lines .line.info", { hasText: "/msg <user> <text>" });
+    expect(await help.textContent()).toContain("use its buttons");
+    expect(await help.textContent()).not.toMatch(/\/(reply|edit|delete|react) <id>/);
     await say(alice, "/who");
     await seeLine(alice, "alice (operator)", ".line.info");
     await say(alice, "/dance");
@@ -232,13 +245,14 @@ describe("the web app in Chromium", () => {
     expect(info).toMatchObject({ userCount: 0 });
   });
 
-  it("opens a room straight from its URL, and back returns to the start screen", async () => {
+  it("opens a room straight from its URL for a returning visitor, and back returns to the start screen", async () => {
     const r = room("link");
     const context = await browser.newContext();
+    await returningVisitor(context, "linda");
     const page = await context.newPage();
     await page.goto(`${server.url}/r/${r}`);
     await waitConnected(page);
-    await seeLine(page, "Anon_", ".line.system.event-join");
+    await seeLine(page, "linda joined", ".line.system.event-join");
     await page.goBack().catch(() => undefined);
     await page.goto(`${server.url}/`);
     expect(await page.isVisible("#start")).toBe(true);

@@ -1,7 +1,17 @@
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../tools/dev-server";
-import { FAST_VARS, freshRoom, joinAs, launchBrowser, say, screenshot, seeLine, waitConnected } from "./browser";
+import {
+  FAST_VARS,
+  freshRoom,
+  joinAs,
+  launchBrowser,
+  returningVisitor,
+  say,
+  screenshot,
+  seeLine,
+  waitConnected,
+} from "./browser";
 
 /**
  * A lost connection is obvious and costs nothing typed: a banner over the
@@ -94,6 +104,7 @@ describe("the web app without a connection", () => {
       ws.onMessage((m) => upstream.send(m));
       ws.onClose((code, reason) => upstream.close({ code, reason }));
     });
+    await returningVisitor(context, "alice");
     const alice = await context.newPage();
     await alice.goto(`${server.url}/r/${r}`);
     await waitConnected(alice);
