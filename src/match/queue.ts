@@ -1,3 +1,6 @@
+import { checkUsername, MAX_USERNAME_LENGTH } from "../protocol";
+import { looksAlike } from "../room/name-skeleton";
+
 /**
  * The matchmaker's rules, pure: who may be matched with whom, and who is
  * first in line. The Durable Object keeps each waiting person in their
@@ -69,7 +72,25 @@ export function positionUpdates(
   );
 }
 
-/** Names in a private room must differ; the second of two equal names gets a suffix. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/**
+ * Names in a private room must differ by look, by the room's own rule: the
+ * second of two look-alike names (`bob` and `b0b`, `alice` and a Cyrillic
+ * `аlice`) gets a suffix, since the room would refuse it as taken and leave
+ * the first waiting for someone who never comes. The name is shortened by
+ * whole characters to make room for the suffix, so no emoji is cut in half.
+ */
 export function distinctNames(first: string, second: string): [string, string] {
-  return first.toLowerCase() === second.toLowerCase() ? [first, `${second.slice(0, 30)}-2`] : [first, second];
+  const characters = Array.from(graphemes.segment(second), (s) => s.segment);
+  let candidate = second;
+  for (let n = 2; looksAlike(first, candidate) || !checkUsername(candidate).ok; n++) {
+    const suffix = `-${n}`;
+    let base = characters.join("");
+    for (let keep = characters.length; base.length + suffix.length > MAX_USERNAME_LENGTH; keep--) {
+      base = characters.slice(0, keep - 1).join("");
+    }
+    candidate = `${base}${suffix}`;
+  }
+  return [first, candidate];
 }

@@ -10,7 +10,8 @@ import {
   type Waiting,
 } from "../../src/match/queue";
 import { isExpired, openTicket, signTicket } from "../../src/match/ticket";
-import { parseMatchFrame } from "../../src/protocol";
+import { checkUsername, parseMatchFrame } from "../../src/protocol";
+import { looksAlike } from "../../src/room/name-skeleton";
 
 const person = (id: string, tags: string[], wants: string[], since: number, session = `s-${id}`): Waiting => ({
   id,
@@ -49,6 +50,28 @@ describe("matching rules", () => {
   it("keeps names in a private room distinct", () => {
     expect(distinctNames("Anon_120000", "anon_120000")).toEqual(["Anon_120000", "anon_120000-2"]);
     expect(distinctNames("ann", "ben")).toEqual(["ann", "ben"]);
+  });
+
+  it("tells apart names the room would take for one another by look, not only by case", () => {
+    expect(distinctNames("bob", "b0b")).toEqual(["bob", "b0b-2"]);
+    expect(distinctNames("alice", "\u0430lice")).toEqual(["alice", "\u0430lice-2"]);
+    expect(distinctNames("AIice", "alice")).toEqual(["AIice", "alice-2"]);
+  });
+
+  it("makes room for the suffix by whole characters and never gives the second a look-alike of the first", () => {
+    const long = `${"x".repeat(30)}-2`;
+    const [, second] = distinctNames(long, long);
+    expect(second).toBe(`${"x".repeat(30)}-3`);
+    const emoji = `${"y".repeat(29)}👩‍💻`;
+    const [, withEmoji] = distinctNames(emoji, emoji);
+    expect(withEmoji).toBe(`${"y".repeat(29)}-2`);
+    for (const [a, b] of [
+      [long, second],
+      [emoji, withEmoji],
+    ]) {
+      expect(checkUsername(b ?? "").ok).toBe(true);
+      expect(looksAlike(a ?? "", b ?? "")).toBe(false);
+    }
   });
 });
 
