@@ -15,7 +15,16 @@ import {
   SystemEvent,
 } from "../protocol";
 import { actionFrame, type PendingAction } from "./actions";
-import { formatFrame, type LineOptions, mentionsMe, type Palette, plain, skippedNotice, updateLines } from "./format";
+import {
+  formatFrame,
+  type LineOptions,
+  mentionsMe,
+  type Palette,
+  plain,
+  roomLabel,
+  skippedNotice,
+  updateLines,
+} from "./format";
 import { MessageLog } from "./messages";
 import { buildProgram, readOptions } from "./options";
 import { type Attempt, describeFailure, FirstContact, shownUrl, watchedSockets } from "./reach";
@@ -312,7 +321,7 @@ class Visit {
   }
 
   #welcome(welcome: ServerPayloads["welcome"]): void {
-    if (this.me !== null) status(`* reconnected to #${welcome.room}`);
+    if (this.me !== null) status(`* reconnected to ${roomLabel(welcome.room)}`);
     this.me = welcome.username;
     this.epoch = welcome.epoch;
     this.welcomed = true;
