@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import pc from "picocolors";
 import { RoomConnection } from "../client/connection";
-import { MatchConnection } from "../client/match-connection";
+import { MatchConnection, recentNote } from "../client/match-connection";
 import { missedRange } from "../client/model";
 import { messageFrame, newClientId, Outbox } from "../client/outbox";
 import {
@@ -403,9 +403,10 @@ const matchmaker = options.match
       { username: options.username, session },
       options.interests,
       {
-        waiting: (position, total) => {
+        waiting: (position, total, recent) => {
           contact.succeeded();
-          status(`* waiting for a stranger (${position} of ${total} in line)…`);
+          const note = recentNote(total, recent);
+          status(`* waiting for a stranger (${position} of ${total} in line${note ? `; ${note}` : ""})…`);
         },
         matched: ({ room, token, partner }) => {
           print(palette.system(`* matched with ${partner} — say hi! (/next for someone else, /quit to stop)`));

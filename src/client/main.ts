@@ -2,7 +2,7 @@ import { checkUsername, isRoomName, type MatchServerPayloads, MatchType, parseMa
 import { ChatView } from "./chat-view";
 import { $, el } from "./dom";
 import type { TimerClock } from "./heartbeat";
-import { MatchConnection, parseTags } from "./match-connection";
+import { MatchConnection, parseTags, recentNote } from "./match-connection";
 import { lastRead, recentRooms } from "./memory";
 import { workerClock } from "./ticker";
 
@@ -224,9 +224,11 @@ async function showStranger(): Promise<void> {
   // The matchmaker is reached only to queue: a tab back in its conversation after a reload needs it on "Next".
   const lineUp = () => {
     stranger ??= new MatchConnection(socketOrigin(), { username: name, session: sessionId() }, interests, {
-      waiting: (position, total) => {
+      waiting: (position, total, recent) => {
+        const note = recentNote(total, recent);
         $("waiting-status").textContent =
-          position > 0 ? `You are number ${position} of ${total} waiting.` : "Waiting for someone…";
+          (position > 0 ? `You are number ${position} of ${total} waiting.` : "Waiting for someone…") +
+          (note ? ` ${note.charAt(0).toUpperCase()}${note.slice(1)}.` : "");
       },
       matched: talk,
       error: (_code, message) => {

@@ -20,10 +20,28 @@ import {
 } from "../protocol";
 import { type RoomConfig, readConfig } from "../room/config";
 import { answerCode } from "../room/connections";
-import { distinctNames, findPartner, joinTime, positionOf, positionUpdates, type Waiting } from "./queue";
+import {
+  distinctNames,
+  findPartner,
+  joinTime,
+  placePayload,
+  positionOf,
+  positionUpdates,
+  recentAmong,
+  type Waiting,
+} from "./queue";
 import { RecentPartners } from "./recent";
 import { matchSecret } from "./secret";
-import { admitFrame, type FrameLimit, lastActive, newSeeker, readSeeker, type Seeker, writeSeeker } from "./seeker";
+import {
+  admitFrame,
+  type FrameLimit,
+  lastActive,
+  newSeeker,
+  outOfLine,
+  readSeeker,
+  type Seeker,
+  writeSeeker,
+} from "./seeker";
 import { signTicket, TICKET_TTL_MS } from "./ticket";
 
 /**
@@ -177,23 +195,26 @@ export class Matchmaker extends DurableObject<Env> {
       now,
     );
     const me: Waiting = { id: seeker.id, username: seeker.username, session: seeker.session, ...wish, since };
+    const recent = this.#recent.of(me.session, now);
     const partner = findPartner(
       line.map((entry) => entry.waiting),
       me,
-      this.#recent.of(me.session, now),
+      recent,
     );
     const partnerEntry = partner && line.find((entry) => entry.waiting.id === partner.id);
     if (!partnerEntry) {
-      const place = positionOf([...line.map((entry) => entry.waiting), me], me.id);
-      writeSeeker(ws, { ...seeker, queued: { tags: me.tags, wants: me.wants, since }, told: place.position });
-      send(ws, matchFrame(MatchType.queueJoined, place));
+      const waiting = [...line.map((entry) => entry.waiting), me];
+      const place = { ...positionOf(waiting, me.id), recent: recentAmong(waiting, me, recent) };
+      const queued = { tags: me.tags, wants: me.wants, since };
+      writeSeeker(ws, { ...seeker, queued, told: place.position, toldRecent: place.recent });
+      send(ws, matchFrame(MatchType.queueJoined, placePayload(place)));
       // A newcomer joins at the back and moves nobody, but silent waiters evicted on the way may have.
       this.#lineMoved();
       await this.#wantAlarmBy(now + this.#config.idleTimeoutMs);
       return;
     }
     const them = partnerEntry.waiting;
-    writeSeeker(partnerEntry.ws, { ...partnerEntry.seeker, queued: null, told: 0 });
+    writeSeeker(partnerEntry.ws, outOfLine(partnerEntry.seeker));
     this.#recent.matched(me.session, them.session, now);
     this.#lineMoved();
 
@@ -220,7 +241,7 @@ export class Matchmaker extends DurableObject<Env> {
       send(ws, matchFrame("error", { code: ErrorCode.notQueued, message: "not in the queue" }));
       return;
     }
-    writeSeeker(ws, { ...seeker, queued: null, told: 0 });
+    writeSeeker(ws, outOfLine(seeker));
     send(ws, matchFrame(MatchType.queueLeft, {}));
     this.#lineMoved();
   }
@@ -229,7 +250,7 @@ export class Matchmaker extends DurableObject<Env> {
   #dequeue(ws: WebSocket): void {
     const seeker = readSeeker(ws);
     if (!seeker?.queued) return;
-    writeSeeker(ws, { ...seeker, queued: null, told: 0 });
+    writeSeeker(ws, outOfLine(seeker));
     this.#lineMoved();
   }
 
@@ -237,7 +258,7 @@ export class Matchmaker extends DurableObject<Env> {
   #closeFlooder(ws: WebSocket, seeker: Seeker, retryAfterMs: number): void {
     const error = { code: ErrorCode.rateLimited, message: "too many frames; disconnected", retryAfterMs };
     send(ws, matchFrame("error", error));
-    writeSeeker(ws, { ...seeker, queued: null, told: 0 });
+    writeSeeker(ws, outOfLine(seeker));
     close(ws, CloseCode.flooding, "flooding");
     console.log(JSON.stringify({ event: "match_rate_limit_close", username: seeker.username }));
     if (seeker.queued) this.#lineMoved();
@@ -268,7 +289,7 @@ export class Matchmaker extends DurableObject<Env> {
   }
 
   #evictIdle(ws: WebSocket, seeker: Seeker): void {
-    writeSeeker(ws, { ...seeker, queued: null, told: 0 });
+    writeSeeker(ws, outOfLine(seeker));
     const seconds = Math.round(this.#config.idleTimeoutMs / 1000);
     close(ws, CloseCode.idle, `idle: nothing received for ${seconds} s; send ping to stay in the queue`);
     console.log(JSON.stringify({ event: "match_idle", username: seeker.username }));
@@ -288,17 +309,24 @@ export class Matchmaker extends DurableObject<Env> {
   }
 
   #announcePositions(): void {
-    const line = this.#line(Date.now());
+    const now = Date.now();
+    const line = this.#line(now);
     const byId = new Map(line.map((entry) => [entry.waiting.id, entry]));
+    const waiting = line.map((entry) => entry.waiting);
     const updates = positionUpdates(
-      line.map((entry) => entry.waiting),
-      (id) => byId.get(id)?.seeker.told ?? 0,
+      waiting,
+      (id) => {
+        const seeker = byId.get(id)?.seeker;
+        return { position: seeker?.told ?? 0, recent: seeker?.toldRecent ?? 0 };
+      },
+      // Alone in line, nobody waiting can be a recent partner: no lookup.
+      (w) => (waiting.length < 2 ? 0 : recentAmong(waiting, w, this.#recent.of(w.session, now))),
     );
-    for (const { id, position, waiting } of updates) {
+    for (const { id, ...place } of updates) {
       const entry = byId.get(id);
       if (!entry) continue;
-      writeSeeker(entry.ws, { ...entry.seeker, told: position });
-      send(entry.ws, matchFrame(MatchType.queueJoined, { position, waiting }));
+      writeSeeker(entry.ws, { ...entry.seeker, told: place.position, toldRecent: place.recent });
+      send(entry.ws, matchFrame(MatchType.queueJoined, placePayload(place)));
     }
   }
 

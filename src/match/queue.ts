@@ -59,17 +59,45 @@ export function positionOf(queue: readonly Waiting[], id: string): { position: n
 }
 
 /**
- * Who must hear their place in line again: only those whose place differs
- * from the one they were last told. Someone joining at the back moves nobody,
- * so a person toggling join and leave at the back sends nobody anything.
+ * Where someone stands, as they are told it: their place, how many wait, and
+ * how many of those they were matched with lately and will not meet again yet.
+ */
+export interface Place {
+  position: number;
+  waiting: number;
+  recent: number;
+}
+
+/** How many of the others in `queue` are among `partners`, the sessions `w` was matched with lately. */
+export function recentAmong(queue: readonly Waiting[], w: Waiting, partners: ReadonlySet<string>): number {
+  return partners.size === 0 ? 0 : queue.filter((o) => o.id !== w.id && partners.has(o.session)).length;
+}
+
+/** The `queueJoined` payload: `recent` only when there is something to say, so older clients see what they knew. */
+export function placePayload({ position, waiting, recent }: Place): {
+  position: number;
+  waiting: number;
+  recent?: number;
+} {
+  return recent > 0 ? { position, waiting, recent } : { position, waiting };
+}
+
+/**
+ * Who must hear their place in line again: only those whose place, or count
+ * of recent partners waiting, differs from what they were last told. Someone
+ * joining at the back moves nobody, so a person toggling join and leave at
+ * the back sends nobody anything, unless they are someone's recent partner.
  */
 export function positionUpdates(
   queue: readonly Waiting[],
-  told: (id: string) => number,
-): { id: string; position: number; waiting: number }[] {
-  return inLine(queue).flatMap((w, i) =>
-    told(w.id) === i + 1 ? [] : [{ id: w.id, position: i + 1, waiting: queue.length }],
-  );
+  told: (id: string) => { position: number; recent: number },
+  recent: (w: Waiting) => number,
+): ({ id: string } & Place)[] {
+  return inLine(queue).flatMap((w, i) => {
+    const place = { position: i + 1, waiting: queue.length, recent: recent(w) };
+    const last = told(w.id);
+    return last.position === place.position && last.recent === place.recent ? [] : [{ id: w.id, ...place }];
+  });
 }
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });

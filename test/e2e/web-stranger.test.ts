@@ -86,7 +86,7 @@ describe("stranger chat in the web app", () => {
     expect(await offersDelete(ann, "back again")).toBe(true);
   });
 
-  it("a reload after the partner left shows the conversation as ended, and leaving it then queues", async () => {
+  it("a reload after the partner left shows the conversation as ended; leaving it then queues, saying why nobody is met", async () => {
     const [ann, ben] = await matchedPair();
     await say(ben, "bye");
     await seeLine(ann, "bye");
@@ -101,6 +101,10 @@ describe("stranger chat in the web app", () => {
 
     await ann.click("#next");
     await ann.locator("#waiting").waitFor();
+    // The two of them wait, and are not matched again: both are told why.
+    const why = "The only other person waiting is someone you just talked to";
+    await ann.locator("#waiting-status", { hasText: `number 2 of 2 waiting. ${why}` }).waitFor();
+    await ben.locator("#waiting-status", { hasText: `number 1 of 2 waiting. ${why}` }).waitFor();
     await ann.reload();
     // Out of the old conversation for good: a reload now waits in the line again.
     await ann.locator("#waiting").waitFor();

@@ -32,12 +32,16 @@ describe("recent partners", () => {
     queue(ben, t);
     expect(await next(ben, "queueJoined")).toEqual({ position: 1, waiting: 1 });
     queue(ann, t);
-    expect(await next(ann, "queueJoined")).toEqual({ position: 2, waiting: 2 });
+    expect(await next(ann, "queueJoined")).toEqual({ position: 2, waiting: 2, recent: 1 });
+    // ben's place did not move, but he is told why nobody is matched with him.
+    expect(await next(ben, "queueJoined")).toEqual({ position: 1, waiting: 2, recent: 1 });
 
     // Someone new is matched with the first in line.
     const cat = await seeker("cat");
     queue(cat, t);
     expect(await next(cat, "matchFound")).toMatchObject({ partner: "ben" });
+    // With ben gone, ann waits alone again, and nothing is said of recent partners.
+    expect(await next(ann, "queueJoined")).toEqual({ position: 1, waiting: 1 });
     for (const c of [ann, ben, cat]) c.close();
   });
 
