@@ -17,6 +17,9 @@ export interface Waiting {
   since: number;
 }
 
+/** Sessions to look up: a set, or a map from each session to when it is let go. */
+export type Sessions = Pick<ReadonlySet<string>, "has" | "size">;
+
 /** `wants` is satisfied when it is empty or the other person has at least one of its tags. */
 export function satisfies(wants: readonly string[], tags: readonly string[]): boolean {
   return wants.length === 0 || wants.some((w) => tags.includes(w));
@@ -37,7 +40,7 @@ export function joinTime(queue: readonly Waiting[], now: number): number {
 }
 
 /** First come, first served; the connection id keeps the order total. */
-function inLine(queue: readonly Waiting[]): Waiting[] {
+export function inLine(queue: readonly Waiting[]): Waiting[] {
   return [...queue].sort((a, b) => a.since - b.since || a.id.localeCompare(b.id));
 }
 
@@ -48,7 +51,7 @@ function inLine(queue: readonly Waiting[]): Waiting[] {
 export function findPartner(
   queue: readonly Waiting[],
   newcomer: Waiting,
-  recent: ReadonlySet<string> = new Set(),
+  recent: Sessions = new Set(),
 ): Waiting | undefined {
   return inLine(queue).find((w) => compatible(w, newcomer) && !recent.has(w.session));
 }
@@ -69,7 +72,7 @@ export interface Place {
 }
 
 /** How many of the others in `queue` are among `partners`, the sessions `w` was matched with lately. */
-export function recentAmong(queue: readonly Waiting[], w: Waiting, partners: ReadonlySet<string>): number {
+export function recentAmong(queue: readonly Waiting[], w: Waiting, partners: Sessions): number {
   return partners.size === 0 ? 0 : queue.filter((o) => o.id !== w.id && partners.has(o.session)).length;
 }
 
