@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 describe("the terminal client looking for strangers", () => {
-  it("refuses a line while nobody is there, never gives it to the next stranger, and /quit ends the wait at once", async () => {
+  it("refuses a line while nobody is there, never gives it to the next stranger, says why two who just talked wait on, and /quit ends the wait at once", async () => {
     const topic = `t${Date.now().toString(36)}`;
     const ann = stranger("ann", topic);
     await ann.waitForStderr(/waiting for a stranger \(1 of 1/);
@@ -38,9 +38,12 @@ describe("the terminal client looking for strangers", () => {
     await ben.waitForLine(/<ann> hi ben$/);
     expect(ben.lines.some((l) => l.includes("anyone there?"))).toBe(false);
 
-    ben.type("/quit");
-    expect(await ben.exited).toBe(0);
+    ben.type("/next");
     await ann.waitForLine(/^\* looking for someone new/);
+    // Both wait again, and are not matched with each other: each is told why.
+    const why = /of 2 in line; the only other person waiting is someone you just talked to/;
+    await ann.waitForStderr(why);
+    await ben.waitForStderr(why);
     ann.type("still there?");
     await ann.waitForLine(/not sent: "still there\?"$/);
     const asked = Date.now();
@@ -49,5 +52,7 @@ describe("the terminal client looking for strangers", () => {
     expect(await ann.exited).toBe(1);
     expect(Date.now() - asked).toBeLessThan(5000);
     expect(ann.stderr).toMatch(/hallway: 2 lines not delivered: "anyone there\?", "still there\?"$/m);
+    ben.type("/quit");
+    expect(await ben.exited).toBe(0);
   });
 });
