@@ -1,6 +1,7 @@
 import {
   type ChatMessagePayload,
   nameKey,
+  PRIVATE_ROOM_PREFIX,
   type ServerFrame,
   type ServerPayloads,
   ServerType,
@@ -143,6 +144,14 @@ export function updateLines(
 }
 
 /**
+ * How a room is named to the person in it. A stranger room's `pv-…` name is
+ * the server's bookkeeping, and nobody runs it, so it is called what it is.
+ */
+export function roomLabel(room: string): string {
+  return room.startsWith(PRIVATE_ROOM_PREFIX) ? "a private conversation" : `#${room}`;
+}
+
+/**
  * Turns one server frame into the lines a person reads in a terminal, one
  * event per line: `[12:04] <alice> hello`, `[12:04] * bob joined`,
  * `[12:05] [DM alice -> bob] psst`. Frames that are only bookkeeping print nothing.
@@ -151,8 +160,8 @@ export function formatFrame(frame: ServerFrame, me: string | null, c: Palette = 
   switch (frame.type) {
     case ServerType.welcome: {
       const p = frame.payload;
-      const role = p.operator ? " (you run this room)" : "";
-      return [c.system(`* joined #${p.room} as ${c.bold(p.username)}${role} — /help for commands`)];
+      const role = p.operator && !p.room.startsWith(PRIVATE_ROOM_PREFIX) ? " (you run this room)" : "";
+      return [c.system(`* joined ${roomLabel(p.room)} as ${c.bold(p.username)}${role} — /help for commands`)];
     }
     case ServerType.history:
       return frame.payload.messages.flatMap((m) => formatFrame(m, me, c, o));
@@ -183,7 +192,7 @@ export function formatFrame(frame: ServerFrame, me: string | null, c: Palette = 
       const p = frame.payload;
       return [
         c.system(
-          `* ${p.username} in #${p.room}: ${p.messagesSent} sent, connected since ${clock(p.connectedAt)}, ${p.userCount} here`,
+          `* ${p.username} in ${roomLabel(p.room)}: ${p.messagesSent} sent, connected since ${clock(p.connectedAt)}, ${p.userCount} here`,
         ),
       ];
     }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import pc from "picocolors";
 import { RoomConnection } from "../client/connection";
-import { MatchConnection } from "../client/match-connection";
+import { MatchConnection, recentNote } from "../client/match-connection";
 import { missedRange } from "../client/model";
 import { messageFrame, newClientId, Outbox } from "../client/outbox";
 import {
@@ -15,10 +15,20 @@ import {
   SystemEvent,
 } from "../protocol";
 import { actionFrame, type PendingAction } from "./actions";
-import { formatFrame, type LineOptions, mentionsMe, type Palette, plain, skippedNotice, updateLines } from "./format";
+import {
+  formatFrame,
+  type LineOptions,
+  mentionsMe,
+  type Palette,
+  plain,
+  roomLabel,
+  skippedNotice,
+  updateLines,
+} from "./format";
 import { MessageLog } from "./messages";
 import { buildProgram, readOptions } from "./options";
 import { type Attempt, describeFailure, FirstContact, shownUrl, watchedSockets } from "./reach";
+import { afterConversation, isLocalCommand, isQuit, NOBODY_YET } from "./stranger";
 import { displayWidth, echoRows, eraseRows } from "./terminal";
 
 /**
@@ -312,7 +322,7 @@ class Visit {
   }
 
   #welcome(welcome: ServerPayloads["welcome"]): void {
-    if (this.me !== null) status(`* reconnected to #${welcome.room}`);
+    if (this.me !== null) status(`* reconnected to ${roomLabel(welcome.room)}`);
     this.me = welcome.username;
     this.epoch = welcome.epoch;
     this.welcomed = true;
@@ -341,6 +351,8 @@ let inputEnded = false;
 let finishing = false;
 /** Lines typed and not yet taken: each waits until what was typed before it has been delivered. */
 const lines: string[] = [];
+/** In stranger mode, lines that had nobody to go to (typed while waiting, or left when a partner went). */
+const undeliverable: string[] = [];
 
 function plural(n: number, one: string, many = `${one}s`): string {
   return `${n} ${n === 1 ? one : many}`;
@@ -355,6 +367,7 @@ function exit(code = 0): never {
     ...(visit?.outbox.items.map((i) => i.text) ?? []),
     ...(visit?.action ? [visit.action.text] : []),
     ...waiting,
+    ...undeliverable,
   ];
   if (undelivered.length > 0) {
     status(`hallway: ${plural(undelivered.length, "line")} not delivered: ${undelivered.map(oneLine).join(", ")}`);
@@ -390,9 +403,10 @@ const matchmaker = options.match
       { username: options.username, session },
       options.interests,
       {
-        waiting: (position, total) => {
+        waiting: (position, total, recent) => {
           contact.succeeded();
-          status(`* waiting for a stranger (${position} of ${total} in line)…`);
+          const note = recentNote(total, recent);
+          status(`* waiting for a stranger (${position} of ${total} in line${note ? `; ${note}` : ""})…`);
         },
         matched: ({ room, token, partner }) => {
           print(palette.system(`* matched with ${partner} — say hi! (/next for someone else, /quit to stop)`));
@@ -422,9 +436,16 @@ const matchmaker = options.match
 function nextStranger(): void {
   const old = visit;
   visit = null;
-  if (old && (old.outbox.items.length > 0 || old.action)) {
-    const count = old.outbox.items.length + (old.action ? 1 : 0);
-    print(palette.error(`! ${plural(count, "message")} not delivered to your last partner`));
+  const { kept, dropped } = afterConversation(lines);
+  lines.splice(0, lines.length, ...kept);
+  const unsent = [
+    ...(old?.outbox.items.map((i) => i.text) ?? []),
+    ...(old?.action ? [old.action.text] : []),
+    ...dropped,
+  ];
+  if (unsent.length > 0) {
+    print(palette.error(`! ${plural(unsent.length, "message")} not delivered to your last partner`));
+    undeliverable.push(...unsent);
   }
   old?.close();
   matchmaker?.queue();
@@ -435,9 +456,8 @@ function partnerLeft(): void {
   nextStranger();
 }
 
-/** Commands this client answers itself, never sent to the server. */
 function isLocal(line: string): boolean {
-  return /^\/(retry|discard)\s*$/i.test(line) || (matchmaker !== null && /^\/next\s*$/i.test(line));
+  return isLocalCommand(line, matchmaker !== null);
 }
 
 /** `/retry` and `/discard`: what to do with messages the server refused. */
@@ -472,14 +492,20 @@ function pump(): void {
       local(line);
       continue;
     }
-    // Waiting for a stranger there is no room to leave: /quit just ends the wait.
-    if (!visit && /^\/quit\s*$/i.test(line)) exit(0);
-    if (!visit || visit.busy) break;
+    if (!visit) {
+      // Waiting for a stranger there is no room to leave: /quit just ends the wait.
+      lines.shift();
+      if (isQuit(line)) exit(0);
+      undeliverable.push(line);
+      print(palette.error(`! ${NOBODY_YET}; not sent: ${oneLine(line)}`));
+      continue;
+    }
+    if (visit.busy) break;
     if (visit.outbox.add(line, Date.now()) || visit.takeAction(line)) {
       lines.shift();
       continue;
     }
-    if (/^\/quit\s*$/i.test(line)) quitting = true;
+    if (isQuit(line)) quitting = true;
     if (quitting && !visit.welcomed) exit(0);
     if (!visit.welcomed || !visit.connection.sendRaw(encodeInput(line))) break;
     lines.shift();

@@ -102,8 +102,8 @@ export class ChatView {
   readonly #attention: Attention;
   readonly #typing = new TypingNames();
   readonly #pacer = new TypingPacer();
-  /** Where unsent messages are kept across reloads; null in a stranger room, which a reload leaves for good. */
-  readonly #outboxKey: string | null;
+  /** Where unsent messages are kept across reloads (a reload returns to a stranger room too). */
+  readonly #outboxKey: string;
   readonly #room: string;
   /** In stranger mode, who this conversation is with. */
   readonly #partner: string | null;
@@ -129,8 +129,8 @@ export class ChatView {
     this.#room = room;
     this.#model = emptyModel(room);
     this.#partner = stranger?.partner ?? null;
-    this.#outboxKey = stranger ? null : outboxKey(room);
-    this.#outbox = new Outbox(this.#outboxKey ? restoreItems(sessionStorage.getItem(this.#outboxKey)) : []);
+    this.#outboxKey = outboxKey(room);
+    this.#outbox = new Outbox(restoreItems(sessionStorage.getItem(this.#outboxKey)));
     const signal = this.#abort.signal;
     this.#attention = new Attention(signal);
     this.#view = new LogView(this.#lines, (line) =>
@@ -275,6 +275,8 @@ export class ChatView {
     clearTimeout(this.#usersTimer);
     this.#actions.closePicker();
     this.#connection.close();
+    // A stranger conversation left on purpose is over: nothing typed there is ever sent to anyone.
+    if (this.#partner) sessionStorage.removeItem(this.#outboxKey);
     const unsent = this.#outbox.items.length;
     if (unsent === 0) return "";
     const messages = unsent === 1 ? "1 message was" : `${unsent} messages were`;
@@ -328,6 +330,15 @@ export class ChatView {
         added++;
       }
       if (frame.type === ServerType.system) this.#onSystem(frame.payload.event, frame.payload.username);
+      // Back after a reload into a conversation the partner had already left: it stays ended.
+      if (frame.type === ServerType.history && this.#partner && !this.#partnerGone) {
+        for (const m of frame.payload.messages) {
+          if (m.type === ServerType.system && m.payload.event === SystemEvent.partnerLeft) {
+            this.#partnerLeft(m.payload.username);
+            break;
+          }
+        }
+      }
       if (frame.type === ServerType.presence) {
         for (const name of frame.payload.left) this.#onSystem(SystemEvent.leave, name);
       }
@@ -461,11 +472,9 @@ export class ChatView {
 
   /** Saves and redraws the unsent messages after any change. */
   #outboxChanged(): void {
-    if (this.#outboxKey) {
-      const items = this.#outbox.items;
-      if (items.length === 0) sessionStorage.removeItem(this.#outboxKey);
-      else sessionStorage.setItem(this.#outboxKey, JSON.stringify(items));
-    }
+    const items = this.#outbox.items;
+    if (items.length === 0) sessionStorage.removeItem(this.#outboxKey);
+    else sessionStorage.setItem(this.#outboxKey, JSON.stringify(items));
     // A notice about sending is stale once nothing is waiting any more.
     if (this.#notice.aboutSending && this.#outbox.unsent === 0) this.#setNotice("");
     this.#renderPending();
@@ -744,7 +753,9 @@ export class ChatView {
     this.#setStatus("closed", 0);
     this.#abort.abort();
     const error = this.#lastError?.type === ServerType.error ? this.#lastError.payload.message : "";
-    this.options.onEnd(ENDINGS[code] ?? (error || reason || "Disconnected."));
+    // A stranger room that will not have us back (its ticket and grace ran out) is a conversation that ended.
+    const ending = this.#partner && code === CloseCode.forbidden ? "That conversation has ended." : ENDINGS[code];
+    this.options.onEnd(ending ?? (error || reason || "Disconnected."));
   }
 
   #nearEnd(): boolean {

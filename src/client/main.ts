@@ -1,8 +1,8 @@
-import { checkUsername, isRoomName, MatchType, parseMatchFrame } from "../protocol";
+import { checkUsername, isRoomName, type MatchServerPayloads, MatchType, parseMatchFrame } from "../protocol";
 import { ChatView } from "./chat-view";
 import { $, el } from "./dom";
 import type { TimerClock } from "./heartbeat";
-import { MatchConnection, parseTags } from "./match-connection";
+import { MatchConnection, parseTags, recentNote } from "./match-connection";
 import { lastRead, recentRooms } from "./memory";
 import { roomLink } from "./room-link";
 import { workerClock } from "./ticker";
@@ -124,8 +124,7 @@ function renderRecent(): void {
 /** The start screen, saying `message` if any; the cursor goes where the message asks for a change. */
 function showStart(message = "", room?: string, fix: "name" | "room" = message ? "name" : "room"): void {
   visit++;
-  const unsent = current?.leave() ?? "";
-  current = null;
+  const unsent = leaveCurrent();
   stranger?.close();
   stranger = null;
   document.title = "Hallway";
@@ -155,10 +154,48 @@ function askName(room: string): void {
   $("start-anon").hidden = false;
 }
 
-/** Stranger mode: wait in the matchmaker's queue, chat in a private room, "next" to go again. */
-async function showStranger(): Promise<void> {
-  current?.leave();
+/**
+ * The stranger conversation this tab is in, kept per tab so a reload goes
+ * back into it (the room lets its member back in within the reconnect grace)
+ * instead of into the queue, which would leave the partner talking to nobody.
+ */
+const STRANGER_KEY = "hallway:stranger";
+
+type StrangerRoom = MatchServerPayloads["matchFound"];
+
+function savedStranger(): StrangerRoom | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(sessionStorage.getItem(STRANGER_KEY) ?? "null");
+  } catch {
+    return null;
+  }
+  if (typeof value !== "object" || value === null || !("room" in value && "token" in value && "partner" in value)) {
+    return null;
+  }
+  const { room, token, partner } = value;
+  return typeof room === "string" && typeof token === "string" && typeof partner === "string"
+    ? { room, token, partner }
+    : null;
+}
+
+/** Leaves the room or stranger chat shown, on purpose (a stranger is told at once); what was not delivered, in words. */
+function leaveCurrent(): string {
+  const unsent = current?.leave() ?? "";
   current = null;
+  sessionStorage.removeItem(STRANGER_KEY);
+  return unsent;
+}
+
+/**
+ * Stranger mode: wait in the matchmaker's queue, chat in a private room,
+ * "next" to go again. A tab that was in a stranger chat when it reloaded goes
+ * back into that chat; the queue is joined only when it is over.
+ */
+async function showStranger(): Promise<void> {
+  // A chat saved by this very page is the one being left here, never one to go back to.
+  const resume = current === null ? savedStranger() : null;
+  leaveCurrent();
   stranger?.close();
   stranger = null;
   const name = nameInput().value.trim() || localStorage.getItem(NAME_KEY) || "";
@@ -167,50 +204,59 @@ async function showStranger(): Promise<void> {
   const timers = await clock;
   if (mine !== visit) return;
   const waiting = () => {
-    const unsent = current?.leave() ?? "";
-    current = null;
+    const unsent = leaveCurrent();
     document.title = "Finding someone… · Hallway";
     document.body.classList.remove("partner-gone");
     $("waiting-status").textContent = "connecting to the matchmaker…";
     $("waiting-error").textContent = unsent;
     show("waiting");
   };
-  const queue = new MatchConnection(socketOrigin(), { username: name, session: sessionId() }, interests, {
-    waiting: (position, total) => {
-      $("waiting-status").textContent =
-        position > 0 ? `You are number ${position} of ${total} waiting.` : "Waiting for someone…";
-    },
-    matched: ({ room, token, partner }) => {
-      show("chat");
-      current = new ChatView({
-        room,
-        requestedName: name,
-        session: sessionId(),
-        named: () => undefined,
-        onEnd: (message) => showStart(message),
-        stranger: {
-          token,
-          partner,
-          onNext: () => {
-            waiting();
-            queue.queue();
-          },
+  const talk = ({ room, token, partner }: StrangerRoom) => {
+    sessionStorage.setItem(STRANGER_KEY, JSON.stringify({ room, token, partner }));
+    show("chat");
+    current = new ChatView({
+      room,
+      requestedName: name,
+      session: sessionId(),
+      named: () => undefined,
+      onEnd: (message) => showStart(message),
+      stranger: {
+        token,
+        partner,
+        onNext: () => {
+          waiting();
+          lineUp();
         },
-        clock: timers,
-      });
-    },
-    error: (_code, message) => {
-      $("waiting-error").textContent = message;
-    },
-  });
-  stranger = queue;
-  waiting();
-  queue.queue();
+      },
+      clock: timers,
+    });
+  };
+  // The matchmaker is reached only to queue: a tab back in its conversation after a reload needs it on "Next".
+  const lineUp = () => {
+    stranger ??= new MatchConnection(socketOrigin(), { username: name, session: sessionId() }, interests, {
+      waiting: (position, total, recent) => {
+        const note = recentNote(total, recent);
+        $("waiting-status").textContent =
+          (position > 0 ? `You are number ${position} of ${total} waiting.` : "Waiting for someone…") +
+          (note ? ` ${note.charAt(0).toUpperCase()}${note.slice(1)}.` : "");
+      },
+      matched: talk,
+      error: (_code, message) => {
+        $("waiting-error").textContent = message;
+      },
+    });
+    stranger.queue();
+  };
+  if (resume) {
+    talk(resume);
+  } else {
+    waiting();
+    lineUp();
+  }
 }
 
 async function showRoom(room: string): Promise<void> {
-  current?.leave();
-  current = null;
+  leaveCurrent();
   stranger?.close();
   stranger = null;
   show("chat");

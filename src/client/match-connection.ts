@@ -3,7 +3,8 @@ import { CloseCode, type MatchServerPayloads, MatchType, parseMatchServerData } 
 import { Heartbeat } from "./heartbeat";
 
 export interface MatchEvents {
-  waiting(position: number, waiting: number): void;
+  /** `recent`: how many of those waiting are people this person just talked to, whom they will not meet again yet. */
+  waiting(position: number, waiting: number, recent: number): void;
   matched(match: MatchServerPayloads["matchFound"]): void;
   error(code: string, message: string): void;
 }
@@ -48,7 +49,7 @@ export class MatchConnection {
       if (!frame) return;
       switch (frame.type) {
         case MatchType.queueJoined:
-          events.waiting(frame.payload.position, frame.payload.waiting);
+          events.waiting(frame.payload.position, frame.payload.waiting, frame.payload.recent ?? 0);
           return;
         case MatchType.matchFound:
           this.#wantsQueue = false;
@@ -77,6 +78,22 @@ export class MatchConnection {
     this.#socket.send(JSON.stringify({ type: MatchType.joinQueue, payload: this.interests }));
     this.#heartbeat.expectAnswer();
   }
+}
+
+/**
+ * Why the line may not move although others wait: some of them (or all) are
+ * people this person just talked to, whom the matchmaker does not bring back
+ * for 10 minutes. Empty when there is nothing to explain.
+ */
+export function recentNote(waiting: number, recent: number): string {
+  if (recent <= 0) return "";
+  if (recent >= waiting - 1) {
+    const who = recent === 1 ? "the only other person waiting is someone" : "everyone else waiting is someone";
+    return `${who} you just talked to; you will be matched with the next new person`;
+  }
+  return recent === 1
+    ? "1 person waiting is someone you just talked to"
+    : `${recent} people waiting are people you just talked to`;
 }
 
 /** "music, Go , chess" → ["music", "go", "chess"] (the server checks each one). */

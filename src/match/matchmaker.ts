@@ -20,10 +20,29 @@ import {
 } from "../protocol";
 import { type RoomConfig, readConfig } from "../room/config";
 import { answerCode } from "../room/connections";
-import { distinctNames, findPartner, joinTime, positionOf, positionUpdates, type Waiting } from "./queue";
+import {
+  distinctNames,
+  findPartner,
+  inLine,
+  joinTime,
+  placePayload,
+  positionOf,
+  positionUpdates,
+  recentAmong,
+  type Waiting,
+} from "./queue";
 import { RecentPartners } from "./recent";
 import { matchSecret } from "./secret";
-import { admitFrame, type FrameLimit, lastActive, newSeeker, readSeeker, type Seeker, writeSeeker } from "./seeker";
+import {
+  admitFrame,
+  type FrameLimit,
+  lastActive,
+  newSeeker,
+  outOfLine,
+  readSeeker,
+  type Seeker,
+  writeSeeker,
+} from "./seeker";
 import { signTicket, TICKET_TTL_MS } from "./ticket";
 
 /**
@@ -33,11 +52,15 @@ import { signTicket, TICKET_TTL_MS } from "./ticket";
  */
 export const POSITION_INTERVAL_MS = 50;
 
-/** One waiting person: their socket, its attachment, and when they will count as gone silent. */
-interface InLine {
+/** Someone to be matched: their socket, its attachment, and what they wait for. */
+interface Party {
   ws: WebSocket;
   seeker: Seeker;
   waiting: Waiting;
+}
+
+/** One waiting person, and when they will count as gone silent. */
+interface InLine extends Party {
   deadline: number;
 }
 
@@ -155,10 +178,57 @@ export class Matchmaker extends DurableObject<Env> {
    */
   override async alarm(): Promise<void> {
     this.#alarm = null;
-    const line = this.#line(Date.now());
-    const next = line.reduce((soonest, entry) => Math.min(soonest, entry.deadline), Number.POSITIVE_INFINITY);
-    if (line.length > 0) await this.#wantAlarmBy(next);
+    const now = Date.now();
+    const line = await this.#matchWaiting(this.#line(now), now);
+    const silent = line.reduce((soonest, entry) => Math.min(soonest, entry.deadline), Number.POSITIVE_INFINITY);
+    if (line.length > 0) await this.#wantAlarmBy(Math.min(silent, this.#nextRelease(line, now)));
     this.#lineMoved();
+  }
+
+  /**
+   * Matches those in line who may meet now, taking each in order as if they
+   * had just arrived. Nobody joining is what usually makes a match, but two
+   * recent partners who wait on after their 10 minutes are up would otherwise
+   * wait for a newcomer who may never come. Returns who is still waiting.
+   */
+  async #matchWaiting(line: InLine[], now: number): Promise<InLine[]> {
+    const byId = new Map(line.map((entry) => [entry.waiting.id, entry]));
+    const still: InLine[] = [];
+    // Decided on one reading of the line, with nothing awaited in between, so nobody is paired twice.
+    const pairs: [InLine, InLine, string][] = [];
+    for (const w of inLine(line.map((entry) => entry.waiting))) {
+      const entry = byId.get(w.id);
+      if (!entry) continue;
+      const partner = findPartner(
+        still.map((e) => e.waiting),
+        w,
+        this.#recent.of(w.session, now),
+      );
+      const partnerEntry = partner && still.find((e) => e.waiting.id === partner.id);
+      const secret = matchSecret(this.env.MATCH_SECRET, entry.seeker.origin);
+      if (!partnerEntry || !secret) {
+        still.push(entry);
+        continue;
+      }
+      still.splice(still.indexOf(partnerEntry), 1);
+      pairs.push([partnerEntry, entry, secret]);
+    }
+    // Each pairing takes its two out of the line before its first await, so these start in step.
+    await Promise.all(pairs.map(([waited, arrived, secret]) => this.#pair(waited, arrived, secret, now)));
+    return still;
+  }
+
+  /** When the first two people in line who are kept apart only as recent partners may meet. */
+  #nextRelease(line: readonly InLine[], now: number): number {
+    if (line.length < 2) return Number.POSITIVE_INFINITY;
+    const waiting = new Set(line.map((entry) => entry.waiting.session));
+    let soonest = Number.POSITIVE_INFINITY;
+    for (const entry of line) {
+      for (const [partner, until] of this.#recent.until(entry.waiting.session, now)) {
+        if (waiting.has(partner)) soonest = Math.min(soonest, until);
+      }
+    }
+    return soonest;
   }
 
   async #joinQueue(ws: WebSocket, seeker: Seeker, wish: { tags: string[]; wants: string[] }, now: number) {
@@ -177,23 +247,41 @@ export class Matchmaker extends DurableObject<Env> {
       now,
     );
     const me: Waiting = { id: seeker.id, username: seeker.username, session: seeker.session, ...wish, since };
+    const recent = this.#recent.until(me.session, now);
     const partner = findPartner(
       line.map((entry) => entry.waiting),
       me,
-      this.#recent.of(me.session, now),
+      recent,
     );
     const partnerEntry = partner && line.find((entry) => entry.waiting.id === partner.id);
     if (!partnerEntry) {
-      const place = positionOf([...line.map((entry) => entry.waiting), me], me.id);
-      writeSeeker(ws, { ...seeker, queued: { tags: me.tags, wants: me.wants, since }, told: place.position });
-      send(ws, matchFrame(MatchType.queueJoined, place));
+      const waiting = [...line.map((entry) => entry.waiting), me];
+      const place = { ...positionOf(waiting, me.id), recent: recentAmong(waiting, me, recent) };
+      const queued = { tags: me.tags, wants: me.wants, since };
+      writeSeeker(ws, { ...seeker, queued, told: place.position, toldRecent: place.recent });
+      send(ws, matchFrame(MatchType.queueJoined, placePayload(place)));
       // A newcomer joins at the back and moves nobody, but silent waiters evicted on the way may have.
       this.#lineMoved();
-      await this.#wantAlarmBy(now + this.#config.idleTimeoutMs);
+      // Kept apart from a recent partner who waits too: the alarm matches them when that runs out.
+      const release = line.reduce(
+        (soonest, entry) => Math.min(soonest, recent.get(entry.waiting.session) ?? Number.POSITIVE_INFINITY),
+        Number.POSITIVE_INFINITY,
+      );
+      await this.#wantAlarmBy(Math.min(now + this.#config.idleTimeoutMs, release));
       return;
     }
-    const them = partnerEntry.waiting;
-    writeSeeker(partnerEntry.ws, { ...partnerEntry.seeker, queued: null, told: 0 });
+    await this.#pair(partnerEntry, { ws, seeker, waiting: me }, secret, now);
+  }
+
+  /**
+   * Takes two people out of the line into a fresh private room, each with a
+   * ticket and the other's name; `waited` was in line first, and keeps their
+   * name if the two look alike.
+   */
+  async #pair(waited: Party, arrived: Party, secret: string, now: number): Promise<void> {
+    const [them, me] = [waited.waiting, arrived.waiting];
+    writeSeeker(waited.ws, outOfLine(waited.seeker));
+    writeSeeker(arrived.ws, outOfLine(arrived.seeker));
     this.#recent.matched(me.session, them.session, now);
     this.#lineMoved();
 
@@ -206,8 +294,8 @@ export class Matchmaker extends DurableObject<Env> {
         signTicket(secret, { room, username: first, session: them.session, exp }),
         signTicket(secret, { room, username: second, session: me.session, exp }),
       ]);
-      send(partnerEntry.ws, matchFrame(MatchType.matchFound, { room, token: firstToken, partner: second }));
-      send(ws, matchFrame(MatchType.matchFound, { room, token: secondToken, partner: first }));
+      send(waited.ws, matchFrame(MatchType.matchFound, { room, token: firstToken, partner: second }));
+      send(arrived.ws, matchFrame(MatchType.matchFound, { room, token: secondToken, partner: first }));
     } finally {
       this.#matching.delete(me.id);
       this.#matching.delete(them.id);
@@ -220,7 +308,7 @@ export class Matchmaker extends DurableObject<Env> {
       send(ws, matchFrame("error", { code: ErrorCode.notQueued, message: "not in the queue" }));
       return;
     }
-    writeSeeker(ws, { ...seeker, queued: null, told: 0 });
+    writeSeeker(ws, outOfLine(seeker));
     send(ws, matchFrame(MatchType.queueLeft, {}));
     this.#lineMoved();
   }
@@ -229,7 +317,7 @@ export class Matchmaker extends DurableObject<Env> {
   #dequeue(ws: WebSocket): void {
     const seeker = readSeeker(ws);
     if (!seeker?.queued) return;
-    writeSeeker(ws, { ...seeker, queued: null, told: 0 });
+    writeSeeker(ws, outOfLine(seeker));
     this.#lineMoved();
   }
 
@@ -237,7 +325,7 @@ export class Matchmaker extends DurableObject<Env> {
   #closeFlooder(ws: WebSocket, seeker: Seeker, retryAfterMs: number): void {
     const error = { code: ErrorCode.rateLimited, message: "too many frames; disconnected", retryAfterMs };
     send(ws, matchFrame("error", error));
-    writeSeeker(ws, { ...seeker, queued: null, told: 0 });
+    writeSeeker(ws, outOfLine(seeker));
     close(ws, CloseCode.flooding, "flooding");
     console.log(JSON.stringify({ event: "match_rate_limit_close", username: seeker.username }));
     if (seeker.queued) this.#lineMoved();
@@ -268,7 +356,7 @@ export class Matchmaker extends DurableObject<Env> {
   }
 
   #evictIdle(ws: WebSocket, seeker: Seeker): void {
-    writeSeeker(ws, { ...seeker, queued: null, told: 0 });
+    writeSeeker(ws, outOfLine(seeker));
     const seconds = Math.round(this.#config.idleTimeoutMs / 1000);
     close(ws, CloseCode.idle, `idle: nothing received for ${seconds} s; send ping to stay in the queue`);
     console.log(JSON.stringify({ event: "match_idle", username: seeker.username }));
@@ -288,17 +376,24 @@ export class Matchmaker extends DurableObject<Env> {
   }
 
   #announcePositions(): void {
-    const line = this.#line(Date.now());
+    const now = Date.now();
+    const line = this.#line(now);
     const byId = new Map(line.map((entry) => [entry.waiting.id, entry]));
+    const waiting = line.map((entry) => entry.waiting);
     const updates = positionUpdates(
-      line.map((entry) => entry.waiting),
-      (id) => byId.get(id)?.seeker.told ?? 0,
+      waiting,
+      (id) => {
+        const seeker = byId.get(id)?.seeker;
+        return { position: seeker?.told ?? 0, recent: seeker?.toldRecent ?? 0 };
+      },
+      // Alone in line, nobody waiting can be a recent partner: no lookup.
+      (w) => (waiting.length < 2 ? 0 : recentAmong(waiting, w, this.#recent.of(w.session, now))),
     );
-    for (const { id, position, waiting } of updates) {
+    for (const { id, ...place } of updates) {
       const entry = byId.get(id);
       if (!entry) continue;
-      writeSeeker(entry.ws, { ...entry.seeker, told: position });
-      send(entry.ws, matchFrame(MatchType.queueJoined, { position, waiting }));
+      writeSeeker(entry.ws, { ...entry.seeker, told: place.position, toldRecent: place.recent });
+      send(entry.ws, matchFrame(MatchType.queueJoined, placePayload(place)));
     }
   }
 

@@ -1,3 +1,6 @@
+import { checkUsername, MAX_USERNAME_LENGTH } from "../protocol";
+import { looksAlike } from "../room/name-skeleton";
+
 /**
  * The matchmaker's rules, pure: who may be matched with whom, and who is
  * first in line. The Durable Object keeps each waiting person in their
@@ -13,6 +16,9 @@ export interface Waiting {
   /** When they joined the queue; the queue is first come, first served. */
   since: number;
 }
+
+/** Sessions to look up: a set, or a map from each session to when it is let go. */
+export type Sessions = Pick<ReadonlySet<string>, "has" | "size">;
 
 /** `wants` is satisfied when it is empty or the other person has at least one of its tags. */
 export function satisfies(wants: readonly string[], tags: readonly string[]): boolean {
@@ -34,7 +40,7 @@ export function joinTime(queue: readonly Waiting[], now: number): number {
 }
 
 /** First come, first served; the connection id keeps the order total. */
-function inLine(queue: readonly Waiting[]): Waiting[] {
+export function inLine(queue: readonly Waiting[]): Waiting[] {
   return [...queue].sort((a, b) => a.since - b.since || a.id.localeCompare(b.id));
 }
 
@@ -45,7 +51,7 @@ function inLine(queue: readonly Waiting[]): Waiting[] {
 export function findPartner(
   queue: readonly Waiting[],
   newcomer: Waiting,
-  recent: ReadonlySet<string> = new Set(),
+  recent: Sessions = new Set(),
 ): Waiting | undefined {
   return inLine(queue).find((w) => compatible(w, newcomer) && !recent.has(w.session));
 }
@@ -56,20 +62,66 @@ export function positionOf(queue: readonly Waiting[], id: string): { position: n
 }
 
 /**
- * Who must hear their place in line again: only those whose place differs
- * from the one they were last told. Someone joining at the back moves nobody,
- * so a person toggling join and leave at the back sends nobody anything.
+ * Where someone stands, as they are told it: their place, how many wait, and
+ * how many of those they were matched with lately and will not meet again yet.
+ */
+export interface Place {
+  position: number;
+  waiting: number;
+  recent: number;
+}
+
+/** How many of the others in `queue` are among `partners`, the sessions `w` was matched with lately. */
+export function recentAmong(queue: readonly Waiting[], w: Waiting, partners: Sessions): number {
+  return partners.size === 0 ? 0 : queue.filter((o) => o.id !== w.id && partners.has(o.session)).length;
+}
+
+/** The `queueJoined` payload: `recent` only when there is something to say, so older clients see what they knew. */
+export function placePayload({ position, waiting, recent }: Place): {
+  position: number;
+  waiting: number;
+  recent?: number;
+} {
+  return recent > 0 ? { position, waiting, recent } : { position, waiting };
+}
+
+/**
+ * Who must hear their place in line again: only those whose place, or count
+ * of recent partners waiting, differs from what they were last told. Someone
+ * joining at the back moves nobody, so a person toggling join and leave at
+ * the back sends nobody anything, unless they are someone's recent partner.
  */
 export function positionUpdates(
   queue: readonly Waiting[],
-  told: (id: string) => number,
-): { id: string; position: number; waiting: number }[] {
-  return inLine(queue).flatMap((w, i) =>
-    told(w.id) === i + 1 ? [] : [{ id: w.id, position: i + 1, waiting: queue.length }],
-  );
+  told: (id: string) => { position: number; recent: number },
+  recent: (w: Waiting) => number,
+): ({ id: string } & Place)[] {
+  return inLine(queue).flatMap((w, i) => {
+    const place = { position: i + 1, waiting: queue.length, recent: recent(w) };
+    const last = told(w.id);
+    return last.position === place.position && last.recent === place.recent ? [] : [{ id: w.id, ...place }];
+  });
 }
 
-/** Names in a private room must differ; the second of two equal names gets a suffix. */
+const graphemes = new Intl.Segmenter(undefined, { granularity: "grapheme" });
+
+/**
+ * Names in a private room must differ by look, by the room's own rule: the
+ * second of two look-alike names (`bob` and `b0b`, `alice` and a Cyrillic
+ * `аlice`) gets a suffix, since the room would refuse it as taken and leave
+ * the first waiting for someone who never comes. The name is shortened by
+ * whole characters to make room for the suffix, so no emoji is cut in half.
+ */
 export function distinctNames(first: string, second: string): [string, string] {
-  return first.toLowerCase() === second.toLowerCase() ? [first, `${second.slice(0, 30)}-2`] : [first, second];
+  const characters = Array.from(graphemes.segment(second), (s) => s.segment);
+  let candidate = second;
+  for (let n = 2; looksAlike(first, candidate) || !checkUsername(candidate).ok; n++) {
+    const suffix = `-${n}`;
+    let base = characters.join("");
+    for (let keep = characters.length; base.length + suffix.length > MAX_USERNAME_LENGTH; keep--) {
+      base = characters.slice(0, keep - 1).join("");
+    }
+    candidate = `${base}${suffix}`;
+  }
+  return [first, candidate];
 }

@@ -24,11 +24,20 @@ export class RecentPartners {
 
   /** The sessions `session` was matched with in the last ten minutes. */
   of(session: string, now: number): Set<string> {
-    if (!this.#table.exists()) return new Set();
+    return new Set(this.until(session, now).keys());
+  }
+
+  /** The same sessions, each with when it may be matched with `session` again. */
+  until(session: string, now: number): Map<string, number> {
+    if (!this.#table.exists()) return new Map();
     const rows = this.#sql
-      .exec<{ partner: string }>("SELECT partner FROM recent_partners WHERE session = ? AND until > ?", session, now)
+      .exec<{ partner: string; until: number }>(
+        "SELECT partner, until FROM recent_partners WHERE session = ? AND until > ?",
+        session,
+        now,
+      )
       .toArray();
-    return new Set(rows.map((r) => r.partner));
+    return new Map(rows.map((r) => [r.partner, r.until]));
   }
 
   /** Two sessions were just matched. */

@@ -22,6 +22,8 @@ export interface Seeker {
   drops: number[];
   /** The place in line this socket was last told (0: none), so only a change is sent again. */
   told: number;
+  /** The count of recent partners waiting it was last told; absent in attachments from before it was sent. */
+  toldRecent?: number;
 }
 
 export function newSeeker(
@@ -29,7 +31,12 @@ export function newSeeker(
   limit: RateLimit,
   now: number,
 ): Seeker {
-  return { ...fields, queued: null, seen: now, bucket: fullBucket(limit, now), drops: [], told: 0 };
+  return { ...fields, queued: null, seen: now, bucket: fullBucket(limit, now), drops: [], told: 0, toldRecent: 0 };
+}
+
+/** The same connection, out of the queue: nothing told, so a later place is told afresh. */
+export function outOfLine(seeker: Seeker): Seeker {
+  return { ...seeker, queued: null, told: 0, toldRecent: 0 };
 }
 
 export function readSeeker(ws: WebSocket): Seeker | null {

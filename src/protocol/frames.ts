@@ -267,7 +267,12 @@ export const COMMANDS: readonly CommandHelp[] = [
 
 /** Matchmaker (`/match`) frames, server to client. Errors use the room's `error` frame. */
 export interface MatchServerPayloads {
-  queueJoined: { position: number; waiting: number };
+  /**
+   * `recent` (v1.6, only when not 0): how many of those waiting are people this
+   * person was matched with in the last 10 minutes, whom they will not meet
+   * again yet; so a line that never moves says why.
+   */
+  queueJoined: { position: number; waiting: number; recent?: number };
   /** `room` is a private room that only `token` (and the partner's) can join. */
   matchFound: { room: string; token: string; partner: string };
   /** Answer to leaveQueue. */

@@ -56,7 +56,7 @@ export function parseMatchFrame(raw: string | ArrayBuffer): MatchParse {
 const MatchServerFrameSchema = v.variant("type", [
   v.object({
     type: v.literal(MatchType.queueJoined),
-    payload: v.object({ position: v.number(), waiting: v.number() }),
+    payload: v.object({ position: v.number(), waiting: v.number(), recent: v.optional(v.number()) }),
   }),
   v.object({
     type: v.literal(MatchType.matchFound),

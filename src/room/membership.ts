@@ -151,8 +151,8 @@ export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, n
   const member: Member = {
     session,
     username,
-    // The first person in an empty room runs it.
-    operator: state.roster.size === 0,
+    // The first person in an empty room runs it; two strangers are equals, so nobody runs theirs.
+    operator: state.roster.size === 0 && ctx.privacy === null,
     connectedAt: now,
     messagesSent: 0,
     lastSeen: now,

@@ -60,3 +60,13 @@ export function nameKeys(name: string): string[] {
   const lookFirst = lower === normal ? lowerFirst : skeleton(normal).toLowerCase();
   return lowerFirst === lookFirst ? [lowerFirst] : [lowerFirst, lookFirst];
 }
+
+/**
+ * Whether two names may not be in one room together: they share a key. The
+ * roster's index by key applies this same rule, and the matchmaker asks it
+ * before it names two strangers for one room.
+ */
+export function looksAlike(a: string, b: string): boolean {
+  const keys = new Set(nameKeys(a));
+  return nameKeys(b).some((key) => keys.has(key));
+}

@@ -13,6 +13,28 @@ import type { ServerFrame } from "../../src/protocol";
 const ts = new Date(2026, 10, 23, 9, 5).getTime();
 
 describe("formatFrame", () => {
+  it("calls a stranger room a private conversation, run by nobody, without its internal name", () => {
+    const room = "pv-0123456789abcdef0123456789abcdef";
+    const limits = { maxMessageLength: 2000, maxHistory: 100, rateLimit: { burst: 10, perSecond: 2 } };
+    const frames: ServerFrame[] = [
+      // An older server made the first stranger operator: the client does not repeat that claim.
+      {
+        type: "welcome",
+        payload: { username: "ann", session: "s-ann-1234", room, operator: true, limits, epoch: "e" },
+      },
+      { type: "stats", payload: { username: "ann", room, messagesSent: 2, connectedAt: ts, userCount: 2 } },
+    ];
+    expect(frames.flatMap((f) => formatFrame(f, "ann"))).toEqual([
+      "* joined a private conversation as ann — /help for commands",
+      "* ann in a private conversation: 2 sent, connected since 09:05, 2 here",
+    ]);
+    const lobby: ServerFrame = {
+      type: "welcome",
+      payload: { username: "ann", session: "s-ann-1234", room: "lobby", operator: true, limits, epoch: "e" },
+    };
+    expect(formatFrame(lobby, "ann")).toEqual(["* joined #lobby as ann (you run this room) — /help for commands"]);
+  });
+
   it("prints one readable line per event", () => {
     const frames: ServerFrame[] = [
       { type: "chatMessage", payload: { id: 1, username: "alice", message: "hi\nthere", ts } },

@@ -4,13 +4,16 @@ import {
   distinctNames,
   findPartner,
   joinTime,
+  placePayload,
   positionOf,
   positionUpdates,
+  recentAmong,
   satisfies,
   type Waiting,
 } from "../../src/match/queue";
 import { isExpired, openTicket, signTicket } from "../../src/match/ticket";
-import { parseMatchFrame } from "../../src/protocol";
+import { checkUsername, parseMatchFrame } from "../../src/protocol";
+import { looksAlike } from "../../src/room/name-skeleton";
 
 const person = (id: string, tags: string[], wants: string[], since: number, session = `s-${id}`): Waiting => ({
   id,
@@ -50,31 +53,74 @@ describe("matching rules", () => {
     expect(distinctNames("Anon_120000", "anon_120000")).toEqual(["Anon_120000", "anon_120000-2"]);
     expect(distinctNames("ann", "ben")).toEqual(["ann", "ben"]);
   });
+
+  it("tells apart names the room would take for one another by look, not only by case", () => {
+    expect(distinctNames("bob", "b0b")).toEqual(["bob", "b0b-2"]);
+    expect(distinctNames("alice", "\u0430lice")).toEqual(["alice", "\u0430lice-2"]);
+    expect(distinctNames("AIice", "alice")).toEqual(["AIice", "alice-2"]);
+  });
+
+  it("makes room for the suffix by whole characters and never gives the second a look-alike of the first", () => {
+    const long = `${"x".repeat(30)}-2`;
+    const [, second] = distinctNames(long, long);
+    expect(second).toBe(`${"x".repeat(30)}-3`);
+    const emoji = `${"y".repeat(29)}👩‍💻`;
+    const [, withEmoji] = distinctNames(emoji, emoji);
+    expect(withEmoji).toBe(`${"y".repeat(29)}-2`);
+    for (const [a, b] of [
+      [long, second],
+      [emoji, withEmoji],
+    ]) {
+      expect(checkUsername(b ?? "").ok).toBe(true);
+      expect(looksAlike(a ?? "", b ?? "")).toBe(false);
+    }
+  });
 });
 
 describe("telling people their place", () => {
   const line = [person("a", [], [], 10), person("b", [], [], 20), person("c", [], [], 30)];
 
+  const noRecent = () => 0;
+  const told = (places: Record<string, number>) => (id: string) => ({ position: places[id] ?? 0, recent: 0 });
+
   it("tells only those whose place differs from the one they were last told", () => {
-    const told = new Map([
-      ["a", 1],
-      ["b", 3],
-      ["c", 3],
+    expect(positionUpdates(line, told({ a: 1, b: 3, c: 3 }), noRecent)).toEqual([
+      { id: "b", position: 2, waiting: 3, recent: 0 },
     ]);
-    expect(positionUpdates(line, (id) => told.get(id) ?? 0)).toEqual([{ id: "b", position: 2, waiting: 3 }]);
   });
 
   it("tells nobody when someone joins at the back or leaves from it", () => {
-    const told = (id: string) => ["a", "b", "c"].indexOf(id) + 1;
-    expect(positionUpdates([...line, person("d", [], [], 40)], told)).toEqual([{ id: "d", position: 4, waiting: 4 }]);
-    expect(positionUpdates(line.slice(0, 2), told)).toEqual([]);
+    const inOrder = told({ a: 1, b: 2, c: 3 });
+    expect(positionUpdates([...line, person("d", [], [], 40)], inOrder, noRecent)).toEqual([
+      { id: "d", position: 4, waiting: 4, recent: 0 },
+    ]);
+    expect(positionUpdates(line.slice(0, 2), inOrder, noRecent)).toEqual([]);
   });
 
   it("tells everyone behind someone who leaves from the front, and someone never told", () => {
-    expect(positionUpdates(line.slice(1), (id) => (id === "b" ? 2 : 0))).toEqual([
-      { id: "b", position: 1, waiting: 2 },
-      { id: "c", position: 2, waiting: 2 },
+    expect(positionUpdates(line.slice(1), told({ b: 2 }), noRecent)).toEqual([
+      { id: "b", position: 1, waiting: 2, recent: 0 },
+      { id: "c", position: 2, waiting: 2, recent: 0 },
     ]);
+  });
+
+  it("tells someone whose place is unchanged when a person they just talked to joins or leaves the line", () => {
+    const partners: Record<string, Set<string>> = { a: new Set(["s-d"]), d: new Set(["s-a"]) };
+    const recent = (w: Waiting, queue: readonly Waiting[]) => recentAmong(queue, w, partners[w.id] ?? new Set());
+    const withD = [...line, person("d", [], [], 40)];
+    expect(positionUpdates(withD, told({ a: 1, b: 2, c: 3 }), (w) => recent(w, withD))).toEqual([
+      { id: "a", position: 1, waiting: 4, recent: 1 },
+      { id: "d", position: 4, waiting: 4, recent: 1 },
+    ]);
+    const toldA = (id: string) => ({ position: ["a", "b", "c"].indexOf(id) + 1, recent: id === "a" ? 1 : 0 });
+    expect(positionUpdates(line, toldA, (w) => recent(w, line))).toEqual([
+      { id: "a", position: 1, waiting: 3, recent: 0 },
+    ]);
+  });
+
+  it("says how many recent partners wait only when there are some", () => {
+    expect(placePayload({ position: 2, waiting: 2, recent: 0 })).toEqual({ position: 2, waiting: 2 });
+    expect(placePayload({ position: 2, waiting: 2, recent: 1 })).toEqual({ position: 2, waiting: 2, recent: 1 });
   });
 });
 

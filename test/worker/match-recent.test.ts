@@ -1,4 +1,4 @@
-import { env, runInDurableObject } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { RECENT_PARTNER_MS, RecentPartners } from "../../src/match/recent";
 import type { MatchServerPayloads } from "../../src/protocol";
@@ -32,13 +32,52 @@ describe("recent partners", () => {
     queue(ben, t);
     expect(await next(ben, "queueJoined")).toEqual({ position: 1, waiting: 1 });
     queue(ann, t);
-    expect(await next(ann, "queueJoined")).toEqual({ position: 2, waiting: 2 });
+    expect(await next(ann, "queueJoined")).toEqual({ position: 2, waiting: 2, recent: 1 });
+    // ben's place did not move, but he is told why nobody is matched with him.
+    expect(await next(ben, "queueJoined")).toEqual({ position: 1, waiting: 2, recent: 1 });
 
     // Someone new is matched with the first in line.
     const cat = await seeker("cat");
     queue(cat, t);
     expect(await next(cat, "matchFound")).toMatchObject({ partner: "ben" });
+    // With ben gone, ann waits alone again, and nothing is said of recent partners.
+    expect(await next(ann, "queueJoined")).toEqual({ position: 1, waiting: 1 });
     for (const c of [ann, ben, cat]) c.close();
+  });
+
+  it("matches two recent partners who wait on once their ten minutes are up, without waiting for a newcomer", async () => {
+    const t = freshRoom("later").toLowerCase().slice(0, 20);
+    const sessions = [`ann-${freshRoom("s")}`, `ben-${freshRoom("s")}`];
+    const [ann, ben] = await Promise.all(
+      ["ann", "ben"].map((username, i) => connectPath("/match", { username, session: sessions[i] ?? "" })),
+    );
+    if (!ann || !ben) throw new Error("no seekers");
+    queue(ann, t);
+    await next(ann, "queueJoined");
+    queue(ben, t);
+    await next(ben, "matchFound");
+    await next(ann, "matchFound");
+    queue(ann, t);
+    await next(ann, "queueJoined");
+    queue(ben, t);
+    expect(await next(ben, "queueJoined")).toEqual({ position: 2, waiting: 2, recent: 1 });
+
+    // Their ten minutes run out while both still wait; nobody else comes.
+    const matchmaker = env.MATCHMAKER.getByName("global");
+    const alarm = await runInDurableObject(matchmaker, (_, state) => {
+      const release = state.storage.sql
+        .exec<{ until: number }>("SELECT until FROM recent_partners WHERE session = ?", sessions[0])
+        .one().until;
+      state.storage.sql.exec("UPDATE recent_partners SET until = ? WHERE session IN (?, ?)", Date.now(), ...sessions);
+      return state.storage.getAlarm().then((at) => ({ at, release }));
+    });
+    // The alarm is due no later than their release (the idle deadline may come first).
+    expect(alarm.at).not.toBeNull();
+    expect(alarm.at ?? Number.POSITIVE_INFINITY).toBeLessThanOrEqual(alarm.release);
+    await runDurableObjectAlarm(matchmaker);
+    expect(await next(ann, "matchFound")).toMatchObject({ partner: "ben" });
+    expect(await next(ben, "matchFound")).toMatchObject({ partner: "ann" });
+    for (const c of [ann, ben]) c.close();
   });
 
   it("remembers a pair both ways for ten minutes, then forgets it", async () => {

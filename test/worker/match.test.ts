@@ -53,6 +53,30 @@ describe("stranger matching", () => {
     for (const c of [ann, ben, annRoom, benRoom]) c.close();
   });
 
+  it("lets both strangers into the room when their names only look alike", async () => {
+    for (const [first, second] of [
+      ["bob", "b0b"],
+      ["alice", "\u0430lice"],
+    ] as const) {
+      const t = topic();
+      const one = await seeker(first);
+      const two = await seeker(second);
+      queue(one, [t]);
+      await queued(one);
+      queue(two, [t]);
+      const forOne = await matchOf(one);
+      const forTwo = await matchOf(two);
+      const { client: oneRoom, welcome } = await join(forOne.room, { token: forOne.token });
+      const { client: twoRoom, welcome: twoWelcome } = await join(forTwo.room, { token: forTwo.token });
+      expect(welcome.username).toBe(first);
+      expect(twoWelcome.username).toBe(`${second}-2`);
+      expect(forOne.partner).toBe(twoWelcome.username);
+      twoRoom.send("hello");
+      expect((await oneRoom.waitFor("chatMessage")).payload.username).toBe(`${second}-2`);
+      for (const c of [one, two, oneRoom, twoRoom]) c.close();
+    }
+  });
+
   it("does not match people whose wants the other does not satisfy", async () => {
     const t = topic();
     const ann = await seeker("ann");

@@ -114,3 +114,30 @@ describe("an ended stranger room keeps nothing", () => {
     expect(await storedCounts(room)).toEqual({ tables: 0, keys: 0 });
   });
 });
+
+describe("nobody runs a stranger room", () => {
+  it("makes neither stranger operator, so neither can delete, kick or ban the other", async () => {
+    const room = privateRoom();
+    const { client: ann, welcome } = await join(room, { token: await ticket(room, "ann") });
+    const { client: ben, welcome: benWelcome } = await join(room, { token: await ticket(room, "ben") });
+    expect([welcome.operator, benWelcome.operator]).toEqual([false, false]);
+    ben.send("mine to keep");
+    const said = await ann.waitFor("chatMessage");
+
+    ann.send({ type: "delete", payload: { id: said.payload.id } });
+    expect((await ann.waitFor("error")).payload.code).toBe("not_allowed");
+    for (const command of ["/kick ben", "/ban ben"]) {
+      ann.send(command);
+      expect((await ann.waitFor("error")).payload.code).toBe("not_operator");
+    }
+    ann.send("/users");
+    const users = (await ann.waitFor("users")).payload.users;
+    expect(users.map((u) => [u.username, u.operator])).toEqual([
+      ["ann", false],
+      ["ben", false],
+    ]);
+    await ben.sync();
+    expect(framesOf(ben, "chatMessage").map((f) => f.payload.deleted ?? false)).toEqual([false]);
+    for (const c of [ann, ben]) c.close();
+  });
+});
