@@ -49,16 +49,18 @@ export type { Member, RosterView } from "./roster";
 
 /**
  * The frames that never count against the rate limit: typing notices, hints
- * sent as people type, and `quit`, since leaving must never be refused (it
- * ends the connection, so it cannot flood). Short frames only, so a big one
- * is not parsed twice.
+ * sent as people type; `ping`, the heartbeat, which a client must be able to
+ * send however much it has said; and `quit`, since leaving must never be
+ * refused (it ends the connection, so it cannot flood). Short frames only,
+ * so a big one is not parsed twice.
  */
-function unmetered(raw: string | ArrayBuffer): typeof ClientType.typing | typeof ClientType.quit | null {
-  if (typeof raw !== "string" || raw.length > 64 || !/typing|quit/i.test(raw)) return null;
+type Unmetered = typeof ClientType.typing | typeof ClientType.ping | typeof ClientType.quit;
+function unmetered(raw: string | ArrayBuffer): Unmetered | null {
+  if (typeof raw !== "string" || raw.length > 64 || !/typing|ping|quit/i.test(raw)) return null;
   const parsed = parseClientFrame(raw);
   if (!parsed.ok) return null;
   const { type } = parsed.frame;
-  return type === ClientType.typing || type === ClientType.quit ? type : null;
+  return type === ClientType.typing || type === ClientType.ping || type === ClientType.quit ? type : null;
 }
 
 function utf8Length(text: string): number {
@@ -86,7 +88,7 @@ export function receive(
   }
   const { config } = ctx;
   const taken: Take =
-    free === ClientType.quit
+    free !== null
       ? { ok: true, bucket: found.bucket }
       : take(found.bucket, { burst: config.rateLimitBurst, perSecond: config.rateLimitPerSecond }, now);
   const sender: Member = { ...found, lastSeen: now, bucket: taken.bucket };

@@ -89,6 +89,17 @@ describe("limits in the pure hub", () => {
     expect(told).toContain("leave:a");
   });
 
+  it("answers every ping however many came, and a ping takes nothing from what may be said", () => {
+    const room = new RoomSimulator({ rateLimitBurst: 2, rateLimitPerSecond: 1 });
+    const a = room.join("a");
+    for (let i = 0; i < 20; i++) room.send(a.id, JSON.stringify({ type: "ping" }));
+    const answers = room.frames(a.id).filter((f) => f.type === "pong" || f.type === "error");
+    expect(answers.map((f) => f.type)).toEqual(Array(20).fill("pong"));
+    room.send(a.id, "still allowed");
+    room.send(a.id, "this too");
+    expect(room.frames(a.id).filter((f) => f.type === "chatMessage")).toHaveLength(2);
+  });
+
   it("refuses the joiner past capacity but allows a takeover", () => {
     const room = new RoomSimulator({ maxConnections: 1 });
     room.join("a", "session-a");
