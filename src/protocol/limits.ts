@@ -13,6 +13,14 @@ export const MAX_HISTORY = 100;
 /** Entries kept in storage beyond the replayed ones, so scrollback has somewhere to go. */
 export const HISTORY_RETENTION = MAX_HISTORY + 1000;
 
+/**
+ * DMs a room keeps, the newest first: in all, and between any two people.
+ * DMs go to two people, not the room, so they are bounded apart from the
+ * chat: a room where people only DM stays as small as one where they chat.
+ */
+export const DM_RETENTION = HISTORY_RETENTION;
+export const DM_PAIR_RETENTION = 300;
+
 /** Scrollback page size: default and ceiling for `/api/rooms/:room/history?limit=`. */
 export const HISTORY_PAGE_DEFAULT = 50;
 export const HISTORY_PAGE_MAX = 100;

@@ -1,5 +1,7 @@
 import {
   type ChatMessagePayload,
+  DM_PAIR_RETENTION,
+  DM_RETENTION,
   type DmFrame,
   HISTORY_RETENTION,
   type HistoryFrame,
@@ -41,6 +43,7 @@ export class HistoryStore {
   /** Highest id known to be durable (in `history` or in `meta.last_id`). */
   #durableId = 0;
   #appendsSincePrune = 0;
+  #dmsSincePrune = 0;
   #epoch: string | undefined;
   /** A first visit's replay while the history stands; dropped by every change to it. */
   #firstVisit: ReplayWindow | undefined;
@@ -62,24 +65,13 @@ export class HistoryStore {
       ],
       // Rooms from before edits kept no author; their old messages simply cannot be edited.
       (db) => {
-        const columns = db.exec<{ name: string }>("PRAGMA table_info(history)").toArray();
-        if (!columns.some((c) => c.name === "author")) db.exec("ALTER TABLE history ADD COLUMN author TEXT");
+        if (!hasColumn(db, "history", "author")) db.exec("ALTER TABLE history ADD COLUMN author TEXT");
       },
     );
     this.#meta = new LazyTable(sql, "meta", [
       "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ]);
-    // DMs are kept apart from the room's history: only their two parties may read them.
-    this.#dms = new LazyTable(sql, "dms", [
-      `CREATE TABLE IF NOT EXISTS dms (
-        id INTEGER PRIMARY KEY,
-        from_session TEXT NOT NULL,
-        to_session TEXT NOT NULL,
-        frame TEXT NOT NULL
-      )`,
-      "CREATE INDEX IF NOT EXISTS dms_from ON dms (from_session, id)",
-      "CREATE INDEX IF NOT EXISTS dms_to ON dms (to_session, id)",
-    ]);
+    this.#dms = new LazyTable(sql, "dms", DMS_TABLE, addDmPairs);
     // When each changed message last changed, as the highest id handed out by then: a client
     // resuming from an id at or below that may have missed the change.
     this.#revisions = new LazyTable(sql, "revisions", [
@@ -195,16 +187,36 @@ export class HistoryStore {
     this.#firstVisit = undefined;
   }
 
-  /** Stores a DM for its two parties. */
+  /**
+   * Stores a DM for its two parties, keeping the newest `DM_PAIR_RETENTION`
+   * between them (an indexed delete, as cheap however many there are) and,
+   * every so often, the newest `DM_RETENTION` of the room.
+   */
   appendDm(frame: DmFrame, from: string, to: string, text = JSON.stringify(frame)): void {
     this.#dms.ensure();
+    const pair = from < to ? `${from} ${to}` : `${to} ${from}`;
     this.#sql.exec(
-      "INSERT INTO dms (id, from_session, to_session, frame) VALUES (?, ?, ?, ?)",
+      "INSERT INTO dms (id, from_session, to_session, frame, pair) VALUES (?, ?, ?, ?, ?)",
       frame.payload.id,
       from,
       to,
       text,
+      pair,
     );
+    this.#sql.exec(
+      `DELETE FROM dms WHERE pair = ?1 AND id <= (
+         SELECT id FROM dms WHERE pair = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2
+       )`,
+      pair,
+      DM_PAIR_RETENTION,
+    );
+    if (++this.#dmsSincePrune >= DM_PRUNE_EVERY) {
+      this.#dmsSincePrune = 0;
+      this.#sql.exec(
+        "DELETE FROM dms WHERE id <= (SELECT id FROM dms ORDER BY id DESC LIMIT 1 OFFSET ?)",
+        DM_RETENTION,
+      );
+    }
     // Not counted as durable here: `settle` then writes the id to `meta`, where `lastId` finds it after waking.
   }
 
@@ -410,6 +422,45 @@ export class HistoryStore {
     }
   }
 }
+
+/**
+ * DMs are kept apart from the room's history: only their two parties may
+ * read them. `pair` names the two parties whichever wrote, so each
+ * conversation is bounded on its own.
+ */
+const DMS_TABLE = [
+  `CREATE TABLE IF NOT EXISTS dms (
+    id INTEGER PRIMARY KEY,
+    from_session TEXT NOT NULL,
+    to_session TEXT NOT NULL,
+    frame TEXT NOT NULL,
+    pair TEXT
+  )`,
+  "CREATE INDEX IF NOT EXISTS dms_from ON dms (from_session, id)",
+  "CREATE INDEX IF NOT EXISTS dms_to ON dms (to_session, id)",
+];
+
+/** Rooms from before DMs were bounded per pair: their rows get one, then the index. */
+function addDmPairs(db: SqlStorage): void {
+  if (!hasColumn(db, "dms", "pair")) {
+    db.exec("ALTER TABLE dms ADD COLUMN pair TEXT");
+    db.exec(
+      `UPDATE dms SET pair = CASE WHEN from_session < to_session
+         THEN from_session || ' ' || to_session ELSE to_session || ' ' || from_session END`,
+    );
+  }
+  db.exec("CREATE INDEX IF NOT EXISTS dms_pair ON dms (pair, id)");
+}
+
+function hasColumn(db: SqlStorage, table: string, column: string): boolean {
+  return db
+    .exec<{ name: string }>(`PRAGMA table_info(${table})`)
+    .toArray()
+    .some((c) => c.name === column);
+}
+
+/** DMs between a room's prunes: the room may hold this many past `DM_RETENTION`, never more. */
+const DM_PRUNE_EVERY = 50;
 
 /** A replay: its entries, and whether older ones it leaves out make a gap. */
 interface ReplayWindow {
