@@ -7,6 +7,7 @@ import {
   type HistoryFrame,
   MAX_HISTORY,
   ServerType,
+  SystemEvent,
 } from "../protocol";
 import { LazyTable } from "./lazy-table";
 import { collapseRuns } from "./notice-runs";
@@ -304,15 +305,15 @@ export class HistoryStore {
     const chat = this.#chatRing().filter((e) => e.frame.payload.id > after);
     // With a full window of chat, older chat may exist: notices from before it would sit across that gap.
     const floor = chat.length === MAX_HISTORY ? (chat[0]?.frame.payload.id ?? after) : after;
-    const merged = merge(
-      chat,
-      this.#noticeRing().filter((e) => e.frame.payload.id > floor),
-    );
+    const ring = this.#noticeRing();
+    const older = this.#noticesBeforeRing(ring, floor);
+    const merged = merge(chat, [...older.entries, ...ring.filter((e) => e.frame.payload.id > floor)]);
     const first = merged[0]?.frame.payload.id;
     const truncated =
-      first !== undefined &&
-      this.#history.exists() &&
-      this.#sql.exec("SELECT 1 FROM history WHERE id > ? AND id < ? LIMIT 1", after, first).toArray().length > 0;
+      older.cut ||
+      (first !== undefined &&
+        this.#history.exists() &&
+        this.#sql.exec("SELECT 1 FROM history WHERE id > ? AND id < ? LIMIT 1", after, first).toArray().length > 0);
     // A resume that left a gap says how big it is; a first visit's older scrollback is not a gap.
     const missed =
       truncated && since !== undefined
@@ -320,6 +321,36 @@ export class HistoryStore {
             .n
         : undefined;
     return { entries: collapseRuns(merged, (e) => e.frame, asEntry, truncated), firstId: first, truncated, missed };
+  }
+
+  /**
+   * Notices a replay would otherwise drop without a word: the ring holds the
+   * newest 100, and a busy stretch of comings and goings can push a kick, a
+   * ban, a hand-over or an idle eviction out of it while it is still newer
+   * than the oldest chat message replayed. Those are read from storage
+   * (joins and leaves are the ones a replay may leave out: they are only
+   * presence). Should even they be more than 100, the oldest are left out
+   * and the replay says `truncated`, so the client fills the gap.
+   */
+  #noticesBeforeRing(ring: readonly Entry[], floor: number): { entries: Entry[]; cut: boolean } {
+    const oldest = ring[0]?.frame.payload.id;
+    if (ring.length < MAX_HISTORY || oldest === undefined || oldest <= floor + 1) return { entries: [], cut: false };
+    const rows = this.#sql
+      .exec<{ frame: string }>(
+        `SELECT frame FROM history WHERE type <> ? AND id > ? AND id < ?
+           AND json_extract(frame, '$.payload.event') NOT IN (?, ?)
+         ORDER BY id DESC LIMIT ?`,
+        ServerType.chatMessage,
+        floor,
+        oldest,
+        SystemEvent.join,
+        SystemEvent.leave,
+        MAX_HISTORY + 1,
+      )
+      .toArray()
+      .reverse();
+    const cut = rows.length > MAX_HISTORY;
+    return { entries: (cut ? rows.slice(1) : rows).map((row) => ({ frame: decode(row), text: row.frame })), cut };
   }
 
   /**
