@@ -209,6 +209,8 @@ export function formatFrame(frame: ServerFrame, me: string | null, c: Palette = 
         ...bans.map((b) => c.system(`*   ${b.username}${b.until === null ? "" : ` until ${clock(b.until)}`}`)),
       ];
     }
+    case ServerType.renamed:
+      return [c.system(`* you are now ${c.bold(frame.payload.username)}`)];
     case ServerType.error: {
       const p = frame.payload;
       const retry = p.retryAfterMs !== undefined ? ` (retry in ${Math.ceil(p.retryAfterMs / 1000)} s)` : "";

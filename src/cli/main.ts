@@ -307,6 +307,10 @@ class Visit {
       // A reconnect's welcome repeats what the person already saw.
       const repeat = frame.type === ServerType.welcome && this.lastId > 0;
       if (frame.type === ServerType.welcome) this.#welcome(frame.payload);
+      if (frame.type === ServerType.renamed) {
+        this.me = frame.payload.username;
+        promptText = `${this.me}> `;
+      }
       // Seen before printed, so a reply in the same replay can name whom it answers.
       this.#seen(frame);
       if (!repeat) {

@@ -345,6 +345,8 @@ export class ChatView {
       const wasOperator = this.#model.operator;
       const applied = applyFrame(this.#model, frame);
       if (frame.type === ServerType.welcome) this.#onWelcome();
+      // A `/nick` that took is kept, so the next visit asks for the new name.
+      if (frame.type === ServerType.renamed) this.options.named(frame.payload.username);
       if (frame.type === ServerType.history) this.#onHistory();
       if (applied.reset) {
         this.#lines.replaceChildren();

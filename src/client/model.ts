@@ -174,6 +174,15 @@ function trackUsers(model: ChatModel, event: string, username: string, ts: numbe
   }
 }
 
+/** Someone took another name: the same person in the people list, under the new one. */
+function renameUser(model: ChatModel, from: string, to: string): boolean {
+  const user = model.users.get(nameKey(from));
+  if (!user) return false;
+  model.users.delete(nameKey(from));
+  model.users.set(nameKey(to), { ...user, username: to });
+  return true;
+}
+
 /**
  * How long after a crowd's incomplete `presence` the web app asks for `users`:
  * a few seconds, so a storm of arrivals has passed, spread at random so a
@@ -212,13 +221,17 @@ export function applyFrame(model: ChatModel, frame: ServerFrame, now = Date.now(
       add(model, toLine(frame, model.me), appended);
       break;
     case ServerType.system: {
-      const { id, event, username, ts } = frame.payload;
+      const { id, event, username, ts, from } = frame.payload;
       const fresh = !model.seen.has(id);
       add(model, toLine(frame, model.me), appended);
       // The joiner's own notice arrives before the users reply; track it anyway.
       if (fresh) usersChanged = trackUsers(model, event, username, ts);
+      if (fresh && event === SystemEvent.nick && from !== undefined) usersChanged = renameUser(model, from, username);
       break;
     }
+    case ServerType.renamed:
+      model.me = frame.payload.username;
+      break;
     case ServerType.userCount:
       model.count = frame.payload.count;
       usersChanged = true;

@@ -21,6 +21,8 @@ export const SystemEvent = {
   info: "info",
   /** In a private stranger room: the other person left, and the room is closed. */
   partnerLeft: "partner_left",
+  /** Someone took another name (`/nick`): `username` is the new one, `from` the old. */
+  nick: "nick",
 } as const;
 export type SystemEvent = (typeof SystemEvent)[keyof typeof SystemEvent];
 
@@ -78,6 +80,8 @@ export interface SystemPayload {
   ts: number;
   event: SystemEvent;
   username: string;
+  /** With `nick`: the name the person had before. */
+  from?: string;
   /**
    * Only in a replay or a page of history: this notice stands for that many
    * join (or leave) notices in a row, the newest of which was `id`, `ts` and
@@ -128,6 +132,8 @@ export interface ServerPayloads {
   messageUpdated: { id: number; message?: string; editedAt?: number; deleted?: true; reactions?: Reactions };
   /** Someone is typing; show it for a few seconds, or until their message arrives. */
   typing: { username: string };
+  /** To your own connections only: your `/nick` took; you are now `username`. */
+  renamed: { username: string };
   /** A chatMessage or dm that carried `clientId` was delivered (or had been, with `duplicate`). */
   ack: { clientId: string; id: number; ts: number; duplicate?: true };
   chatMessage: ChatMessagePayload;
@@ -179,6 +185,8 @@ export interface ClientPayloads {
   unban: { username: string };
   /** The operator asks for the room's bans. */
   bans: Record<string, never>;
+  /** Take another name in this room; every rule of joining applies. */
+  nick: { username: string };
 }
 
 export type ServerFrameType = keyof ServerPayloads;
@@ -212,6 +220,7 @@ export const ServerType = {
   bans: "bans",
   messageUpdated: "messageUpdated",
   typing: "typing",
+  renamed: "renamed",
   ack: "ack",
   error: "error",
 } as const satisfies { [K in ServerFrameType]: K };
@@ -232,6 +241,7 @@ export const ClientType = {
   ban: "ban",
   unban: "unban",
   bans: "bans",
+  nick: "nick",
 } as const satisfies { [K in ClientFrameType]: K };
 
 /** Builds a server frame; the payload type follows from `type`. */
@@ -253,6 +263,7 @@ export const COMMANDS: readonly CommandHelp[] = [
   { usage: "/react <id> <emoji>", description: "add or remove your reaction to a message" },
   { usage: "/typing", description: "tell the room you are typing (clients send this for you)" },
   { usage: "/users", description: "list who is in the room (alias /who)" },
+  { usage: "/nick <name>", description: "take another name in this room (the room sees the change)" },
   { usage: "/stats", description: "show your connection's statistics" },
   { usage: "/help", description: "show this list" },
   { usage: "/quit", description: "leave the room" },

@@ -1,7 +1,7 @@
 import { deleteMessage, editMessage, reactTo } from "./actions";
 import { ClientType, clientFrame, ErrorCode } from "./frames";
 import { MAX_MESSAGE_LENGTH } from "./limits";
-import { chatMessage, directMessage, fail, moderation, type ParseResult } from "./result";
+import { chatMessage, directMessage, fail, moderation, nick, type ParseResult } from "./result";
 
 /**
  * Parses a line typed by a person (wscat, the terminal client, the web app's
@@ -48,6 +48,8 @@ export function parseLine(raw: string, maxLength = MAX_MESSAGE_LENGTH): ParseRes
       return { ok: true, frame: clientFrame(ClientType.users, {}) };
     case "stats":
       return { ok: true, frame: clientFrame(ClientType.stats, {}) };
+    case "nick":
+      return nick(rest);
     case "help":
       return { ok: true, frame: clientFrame(ClientType.help, {}) };
     case "quit":

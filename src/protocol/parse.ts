@@ -11,6 +11,7 @@ import {
   fail,
   isClientId,
   moderation,
+  nick,
   type ParseResult,
   tagged,
 } from "./result";
@@ -26,6 +27,7 @@ const PayloadSchemas = {
   dm: v.looseObject({ to: v.string(), message: v.string(), clientId: ClientId }),
   moderation: v.looseObject({ username: v.string() }),
   ban: v.looseObject({ username: v.string(), minutes: v.optional(v.number()) }),
+  nick: v.looseObject({ username: v.string() }),
 } as const;
 
 /**
@@ -86,6 +88,11 @@ function parseEnvelope(raw: string, maxLength: number): ParseResult {
         );
       }
       return moderation(type, p.output.username, p.output.minutes);
+    }
+    case ClientType.nick: {
+      const p = v.safeParse(PayloadSchemas.nick, payload);
+      if (!p.success) return fail(ErrorCode.badMessage, "nick needs payload.username as a string");
+      return nick(p.output.username);
     }
     case ClientType.typing:
     case ClientType.users:

@@ -84,6 +84,15 @@ export function directMessage(to: string, raw: string, maxLength = MAX_MESSAGE_L
  * `kick`, `ban` and `unban` name one user, by the rules names follow (so a ban
  * cannot hold a name nobody could have); a ban may last `minutes`.
  */
+/** `/nick <name>`: the name follows the rules for usernames; whether it is free is the room's to say. */
+export function nick(username: string): ParseResult {
+  const wanted = username.trim();
+  if (wanted.length === 0) return fail(ErrorCode.badMessage, "usage: /nick <name>");
+  const check = checkUsername(wanted);
+  if (!check.ok) return fail(ErrorCode.badUsername, check.reason);
+  return { ok: true, frame: clientFrame(ClientType.nick, { username: check.username }) };
+}
+
 export function moderation(type: "kick" | "ban" | "unban", username: string, minutes?: number): ParseResult {
   const usage = type === "ban" ? "usage: /ban <user> [minutes]" : `usage: /${type} <user>`;
   const target = username.trim();

@@ -21,7 +21,7 @@ import {
   type RoomState,
   type Transition,
 } from "./effects";
-import { leaveNotice, quit, without } from "./membership";
+import { leaveNotice, quit, rename, without } from "./membership";
 import { chat, directMessage, type Handled, reply } from "./messages";
 import { listBans, moderate } from "./moderation";
 import { type Take, take } from "./rate-limit";
@@ -234,5 +234,7 @@ function handle(
       return moderate(state, ctx, sender, conn, frame.type, frame.payload.username, now, frame.payload.minutes);
     case ClientType.bans:
       return listBans(state, ctx, sender, conn);
+    case ClientType.nick:
+      return rename(state, ctx, sender, conn, frame.payload.username, now);
   }
 }

@@ -4,6 +4,7 @@ import {
   checkUsername,
   ErrorCode,
   type ErrorPayload,
+  type HistoryFrame,
   isSessionId,
   MAX_HISTORY,
   ServerType,
@@ -27,6 +28,7 @@ import {
   toMember,
   userCount,
 } from "./effects";
+import { type Handled, reply } from "./messages";
 import { fullBucket } from "./rate-limit";
 import { type Member, type RosterView, rosterWithout } from "./roster";
 
@@ -227,6 +229,71 @@ function quietest(ctx: RoomContext, conns: readonly string[]): string | undefine
     }
   }
   return found;
+}
+
+/**
+ * `/nick`: the person takes another name, under every rule a joiner's name
+ * meets (well formed, not banned, not taken by look by someone else). The
+ * room is told "alice is now alicia" (in a crowd, `presence` names the old
+ * name as gone and the new as come), and the person's own tabs learn their
+ * new name from `renamed`. Messages already sent keep the name they had.
+ */
+export function rename(
+  state: RoomState,
+  ctx: RoomContext,
+  sender: Member,
+  conn: string,
+  requested: string,
+  now: number,
+): Handled {
+  const check = checkUsername(requested);
+  if (!check.ok) return reply(state, sender, conn, { code: ErrorCode.badUsername, message: check.reason });
+  const username = check.username;
+  if (username === sender.username) {
+    return reply(state, sender, conn, { code: ErrorCode.badUsername, message: `you are ${username} already` });
+  }
+  const holder = state.roster.byName(username);
+  if (holder && holder.session !== sender.session) {
+    const taken = `the name ${username} is taken in this room`;
+    return reply(state, sender, conn, { code: ErrorCode.usernameTaken, message: taken });
+  }
+  if (ctx.isBanned(username, null)) {
+    return reply(state, sender, conn, { code: ErrorCode.banned, message: `the name ${username} is banned here` });
+  }
+  const renamed: Member = { ...sender, username };
+  const from = sender.username;
+  const step = chain(
+    state,
+    () => [
+      { kind: "update", member: renamed, durable: true },
+      ...toMember(renamed, serverFrame(ServerType.renamed, { username })),
+    ],
+    (s) => {
+      if (isCrowd(ctx, s.roster.size))
+        return [
+          { kind: "presence", left: from },
+          { kind: "presence", joined: username },
+        ];
+      const id = s.lastId + 1;
+      const frame = serverFrame(ServerType.system, {
+        id,
+        text: `${from} is now ${username}`,
+        ts: now,
+        event: SystemEvent.nick,
+        username,
+        from,
+      }) as HistoryFrame;
+      return {
+        state: { ...s, lastId: id },
+        effects: [
+          { kind: "record", frame },
+          { kind: "broadcast", frame },
+        ],
+      };
+    },
+    () => [{ kind: "log", entry: { event: "nick", username, from } }],
+  );
+  return { lastId: step.state.lastId, effects: step.effects, sender: renamed };
 }
 
 /**

@@ -102,22 +102,45 @@ export class Roster implements RosterView {
 
   add(member: Member): void {
     this.remove(member.session);
+    this.#bySession.set(member.session, member);
+    this.#indexName(member);
+    for (const conn of member.conns) this.#sessionByConn.set(conn, member.session);
+  }
+
+  #indexName(member: Member): void {
     const anon = anonymousParts(member.username);
     if (anon) {
       const entry = this.#anonymous.get(anon.base) ?? { count: 0, top: 0 };
       this.#anonymous.set(anon.base, { count: entry.count + 1, top: Math.max(entry.top, anon.n) });
     }
-    this.#bySession.set(member.session, member);
     const keys = nameKeys(member.username);
     if (keys.some(endsInMark)) this.#markEnded++;
     for (const key of keys) this.#sessionByName.set(key, member.session);
-    for (const conn of member.conns) this.#sessionByConn.set(conn, member.session);
   }
 
-  /** Replaces a member's record; its connections are re-indexed when they changed. */
+  #unindexName(member: Member): void {
+    const anon = anonymousParts(member.username);
+    const entry = anon && this.#anonymous.get(anon.base);
+    if (anon && entry) {
+      // The top stays while the base is in use: it only says where to start looking.
+      if (entry.count <= 1) this.#anonymous.delete(anon.base);
+      else this.#anonymous.set(anon.base, { ...entry, count: entry.count - 1 });
+    }
+    const keys = nameKeys(member.username);
+    if (keys.some(endsInMark)) this.#markEnded--;
+    for (const key of keys) {
+      if (this.#sessionByName.get(key) === member.session) this.#sessionByName.delete(key);
+    }
+  }
+
+  /** Replaces a member's record; its connections (and its name, after `/nick`) are re-indexed when they changed. */
   update(member: Member): void {
     const old = this.#bySession.get(member.session);
     if (!old) return;
+    if (old.username !== member.username) {
+      this.#unindexName(old);
+      this.#indexName(member);
+    }
     this.#bySession.set(member.session, member);
     if (old.conns === member.conns) return;
     for (const conn of old.conns) this.#sessionByConn.delete(conn);
@@ -128,19 +151,8 @@ export class Roster implements RosterView {
     const member = this.#bySession.get(session);
     if (!member) return;
     this.#bySession.delete(session);
-    const anon = anonymousParts(member.username);
-    const entry = anon && this.#anonymous.get(anon.base);
-    if (anon && entry) {
-      // The top stays while the base is in use: it only says where to start looking.
-      if (entry.count <= 1) this.#anonymous.delete(anon.base);
-      else this.#anonymous.set(anon.base, { ...entry, count: entry.count - 1 });
-    }
     for (const conn of member.conns) this.#sessionByConn.delete(conn);
-    const keys = nameKeys(member.username);
-    if (keys.some(endsInMark)) this.#markEnded--;
-    for (const key of keys) {
-      if (this.#sessionByName.get(key) === session) this.#sessionByName.delete(key);
-    }
+    this.#unindexName(member);
   }
 }
 

@@ -99,6 +99,33 @@ const history = (messages: (HistoryFrame | DmFrame)[], truncated = false, reset 
 });
 const ids = (lines: { id: number | null; kind: string }[]) => lines.map((l) => (l.kind === "gap" ? "gap" : l.id));
 
+describe("a /nick", () => {
+  it("of mine changes who I am; of someone else's moves them in the people list, keeping their place and role", () => {
+    const model = emptyModel("r");
+    applyFrame(model, welcome("alice"));
+    applyFrame(model, {
+      type: "users",
+      payload: {
+        users: [
+          { username: "alice", operator: true, since: 1 },
+          { username: "bob", operator: false, since: 2 },
+        ],
+      },
+    });
+    applyFrame(model, { type: "renamed", payload: { username: "alicia" } });
+    expect(model.me).toBe("alicia");
+    applyFrame(model, {
+      type: "system",
+      payload: { id: 7, event: "nick", username: "alicia", from: "alice", text: "alice is now alicia", ts: 9 },
+    });
+    expect(sortedUsers(model).map((u) => [u.username, u.operator])).toEqual([
+      ["alicia", true],
+      ["bob", false],
+    ]);
+    expect(parseServerData(JSON.stringify({ type: "renamed", payload: { username: "x" } }))).toHaveLength(1);
+  });
+});
+
 describe("command replies", () => {
   it("shows the operator's ban list as an info line", () => {
     const model = emptyModel("r");
