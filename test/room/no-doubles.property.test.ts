@@ -60,7 +60,9 @@ const command: fc.Arbitrary<Command> = fc.oneof(
 
 /**
  * Rooms with and without the reconnect grace, and small enough to be a crowd
- * or not. A person never has so many tabs that a new one closes the quietest.
+ * or not. A person never has so many tabs that a new one closes the quietest:
+ * that join doubles ids today (the known failure below), and would hide
+ * anything else this property can find.
  */
 const config: fc.Arbitrary<Partial<RoomConfig>> = fc.record({
   reconnectGraceMs: fc.constantFrom(0, 15_000),
@@ -212,5 +214,20 @@ describe("which ids each connection gets, through the outbox and history replays
       fc.property(config, commands, (settings, list) => check(run(settings, list))),
       { seed: 20_261_123, numRuns: 300 },
     );
+  });
+
+  // Fails today, so it is marked to keep the suite green until the room changes. The shell counts a
+  // joiner's socket before performing its join, and the join of a tab over the limit closes the quietest
+  // tab before its `update` marks the new connection joined in the outbox. That close flushes first, so
+  // the new tab is sent the broadcasts still queued, before its welcome, and then its history replay
+  // holds them again. With the fix, drop `.fails` here and the tab limit in `config` above.
+  it.fails("gives a tab that closes its person's quietest one no queued id that its replay holds too", () => {
+    const room = new ShellModel();
+    for (let tabs = 0; tabs < room.context.config.maxTabsPerSession; tabs++) room.join("alice", "session-alice");
+    const bob = room.join("bob", "session-bob");
+    room.flush();
+    room.receive(bob.conn, chatLine("hello"));
+    const eleventh = room.join("alice", "session-alice");
+    expect(repeated(idsIn(room.frames(eleventh.conn)))).toEqual([]);
   });
 });
