@@ -1,0 +1,233 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { parseServerData, ServerType } from "../../src/protocol";
+import type { RoomConfig } from "../../src/room/config";
+import { idsIn, ShellModel } from "./shell-model";
+
+/**
+ * One browser tab: a chain of connections, each after the last one dropped.
+ * It takes in what it reads of each connection; when it gives one up it
+ * resumes with `since` set to the highest id it took in, and ignores whatever
+ * of the old connection was still in flight, as a client must.
+ */
+interface Tab {
+  person: number;
+  /** The connection it reads; it may already be closed or dropped. */
+  conn: string;
+  /** How many socket sends of `conn` it has read. */
+  read: number;
+  /** The `since` that connection brought, if any. */
+  since: number | undefined;
+  /** The ids it took in, across its connections, in order. */
+  view: number[];
+  quit: boolean;
+}
+
+type Command =
+  | { kind: "arrive" }
+  | { kind: "open"; person: number }
+  | { kind: "say"; tab: number }
+  | { kind: "dm"; tab: number; to: number }
+  | { kind: "drop"; tab: number }
+  /** `read`: quarters of the in-flight sends taken in before choosing `since`. */
+  | { kind: "resume"; tab: number; read: number; closeSeenFirst: boolean }
+  | { kind: "closeSeen" }
+  | { kind: "quit"; tab: number }
+  | { kind: "flush" }
+  | { kind: "wait"; ms: number };
+
+const tab = fc.nat(15);
+const command: fc.Arbitrary<Command> = fc.oneof(
+  { weight: 2, arbitrary: fc.constant({ kind: "arrive" as const }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("open" as const), person: fc.nat(7) }) },
+  { weight: 5, arbitrary: fc.record({ kind: fc.constant("say" as const), tab }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("dm" as const), tab, to: fc.nat(7) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("drop" as const), tab }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant("resume" as const),
+      tab,
+      read: fc.integer({ min: 0, max: 4 }),
+      closeSeenFirst: fc.boolean(),
+    }),
+  },
+  { weight: 1, arbitrary: fc.constant({ kind: "closeSeen" as const }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("quit" as const), tab }) },
+  { weight: 4, arbitrary: fc.constant({ kind: "flush" as const }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("wait" as const), ms: fc.integer({ min: 1, max: 40_000 }) }) },
+);
+
+/**
+ * Rooms with and without the reconnect grace, and small enough to be a crowd
+ * or not. A person never has so many tabs that a new one closes the quietest:
+ * that join doubles ids today (the known failure below), and would hide
+ * anything else this property can find.
+ */
+const config: fc.Arbitrary<Partial<RoomConfig>> = fc.record({
+  reconnectGraceMs: fc.constantFrom(0, 15_000),
+  crowdSize: fc.constantFrom(3, 100),
+  maxTabsPerSession: fc.constant(1000),
+});
+
+const name = (person: number) => `p${person}`;
+const session = (person: number) => `session-${name(person)}`;
+
+/** Ids that occur more than once. */
+function repeated(ids: readonly number[]): number[] {
+  const seen = new Set<number>();
+  const twice: number[] = [];
+  for (const id of ids) {
+    if (seen.has(id)) twice.push(id);
+    seen.add(id);
+  }
+  return twice;
+}
+
+const chatLine = (message: string, clientId?: string) =>
+  JSON.stringify({ type: "chatMessage", payload: { message, clientId } });
+
+/** Drives a room model the way clients would, and returns it with each tab's view at the end. */
+function run(settings: Partial<RoomConfig>, commands: readonly Command[]) {
+  const room = new ShellModel({ rateLimitBurst: 1_000_000, ...settings });
+  const tabs: Tab[] = [];
+  /** Connections their client gave up while the room still holds them open. */
+  const unseenCloses: string[] = [];
+  let people = 0;
+  let said = 0;
+
+  const takeIn = (t: Tab, upTo: number) => {
+    const texts = room.wire.get(t.conn) ?? [];
+    const end = Math.min(upTo, texts.length);
+    for (const text of texts.slice(t.read, end)) t.view.push(...idsIn(parseServerData(text)));
+    t.read = Math.max(t.read, end);
+  };
+  const open = (person: number, since?: number): Tab => {
+    const { conn } = room.join(name(person), session(person), since);
+    return { person, conn, read: 0, since, view: [], quit: false };
+  };
+  const live = (i: number) => {
+    const t = tabs.length === 0 ? undefined : tabs[i % tabs.length];
+    return t && !t.quit ? t : undefined;
+  };
+
+  for (const c of commands) {
+    switch (c.kind) {
+      case "arrive":
+        tabs.push(open(people++));
+        break;
+      case "open":
+        if (people > 0) tabs.push(open(c.person % people));
+        break;
+      case "say": {
+        const t = live(c.tab);
+        said++;
+        if (t) room.receive(t.conn, chatLine(`m${said}`, `k${said}`));
+        break;
+      }
+      case "dm": {
+        const t = live(c.tab);
+        const to = name(c.to % Math.max(people, 1));
+        if (t) room.receive(t.conn, JSON.stringify({ type: "dm", payload: { to, message: "psst" } }));
+        break;
+      }
+      case "drop": {
+        const t = live(c.tab);
+        if (t) room.disconnect(t.conn);
+        break;
+      }
+      case "resume": {
+        const t = live(c.tab);
+        if (!t) break;
+        const texts = room.wire.get(t.conn) ?? [];
+        takeIn(t, t.read + Math.floor(((texts.length - t.read) * c.read) / 4));
+        if (room.sockets.has(t.conn)) {
+          if (c.closeSeenFirst) room.disconnect(t.conn);
+          else unseenCloses.push(t.conn);
+        }
+        const next = open(t.person, t.view.length === 0 ? undefined : Math.max(...t.view));
+        Object.assign(t, { conn: next.conn, read: 0, since: next.since });
+        break;
+      }
+      case "closeSeen": {
+        const conn = unseenCloses.shift();
+        if (conn !== undefined) room.disconnect(conn);
+        break;
+      }
+      case "quit": {
+        const t = live(c.tab);
+        if (!t) break;
+        room.receive(t.conn, JSON.stringify({ type: "quit" }));
+        t.quit = true;
+        break;
+      }
+      case "flush":
+        room.flush();
+        break;
+      case "wait":
+        room.now += c.ms;
+        room.alarm();
+        break;
+    }
+  }
+  room.flush();
+  for (const t of tabs) takeIn(t, Number.POSITIVE_INFINITY);
+  return { room, tabs };
+}
+
+/**
+ * What every connection and every tab must hold at the end: no id twice, ids
+ * in order, and for a tab still in the room, every chat message and every DM
+ * of its person, the ones newer than its connection's `since` on that
+ * connection itself.
+ */
+function check({ room, tabs }: ReturnType<typeof run>): void {
+  for (const conn of room.wire.keys()) {
+    const ids = idsIn(room.frames(conn));
+    expect(repeated(ids), `ids ${conn} got twice`).toEqual([]);
+    // Ids in order are what make the highest id a client saw a safe `since`.
+    expect(ids, `ids ${conn} got, in order`).toEqual([...ids].sort((a, b) => a - b));
+  }
+  const chat = room.history.filter((f) => f.type === ServerType.chatMessage).map((f) => f.payload.id);
+  for (const t of tabs) {
+    expect(repeated(t.view), `ids the tab of ${name(t.person)} took in twice`).toEqual([]);
+    if (t.quit || !room.sockets.has(t.conn)) continue;
+    const own = room.dms.filter((d) => d.to === session(t.person) || d.from === session(t.person));
+    const wanted = [...chat, ...own.map((d) => d.frame.payload.id)];
+    const view = new Set(t.view);
+    expect(
+      wanted.filter((id) => !view.has(id)),
+      `chat and DM ids the tab of ${name(t.person)} never took in`,
+    ).toEqual([]);
+    const got = new Set(idsIn(room.frames(t.conn)));
+    expect(
+      wanted.filter((id) => id > (t.since ?? 0) && !got.has(id)),
+      `chat and DM ids after ${t.since} that ${t.conn} never got`,
+    ).toEqual([]);
+  }
+}
+
+describe("which ids each connection gets, through the outbox and history replays", () => {
+  it("never sends a connection an id twice or out of order, and loses no chat message or DM for a tab that resumes with since (property)", () => {
+    const commands = fc.array(command, { maxLength: 80, size: "max" });
+    fc.assert(
+      fc.property(config, commands, (settings, list) => check(run(settings, list))),
+      { seed: 20_261_123, numRuns: 300 },
+    );
+  });
+
+  // Fails today, so it is marked to keep the suite green until the room changes. The shell counts a
+  // joiner's socket before performing its join, and the join of a tab over the limit closes the quietest
+  // tab before its `update` marks the new connection joined in the outbox. That close flushes first, so
+  // the new tab is sent the broadcasts still queued, before its welcome, and then its history replay
+  // holds them again. With the fix, drop `.fails` here and the tab limit in `config` above.
+  it.fails("gives a tab that closes its person's quietest one no queued id that its replay holds too", () => {
+    const room = new ShellModel();
+    for (let tabs = 0; tabs < room.context.config.maxTabsPerSession; tabs++) room.join("alice", "session-alice");
+    const bob = room.join("bob", "session-bob");
+    room.flush();
+    room.receive(bob.conn, chatLine("hello"));
+    const eleventh = room.join("alice", "session-alice");
+    expect(repeated(idsIn(room.frames(eleventh.conn)))).toEqual([]);
+  });
+});

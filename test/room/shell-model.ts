@@ -1,0 +1,270 @@
+import {
+  type DmFrame,
+  HISTORY_RETENTION,
+  type HistoryFrame,
+  MAX_HISTORY,
+  parseServerData,
+  type ReplayFrame,
+  type ServerFrame,
+  ServerType,
+  serverFrame,
+} from "../../src/protocol";
+import { DEFAULT_CONFIG, type RoomConfig } from "../../src/room/config";
+import {
+  disconnect,
+  type Effect,
+  expire,
+  type JoinOutcome,
+  join,
+  type RoomContext,
+  type RoomState,
+  receive,
+  type SentRecord,
+  type Transition,
+} from "../../src/room/hub";
+import { collapseRuns } from "../../src/room/notice-runs";
+import { asMessage, Outbox, textOf, type Urgency, urgencyOf } from "../../src/room/outbox";
+import { Roster } from "../../src/room/roster";
+
+/**
+ * The Durable Object shell of `chat-room.ts`, kept to what decides which
+ * connection receives which frame, so delivery can be checked in plain Node
+ * with the real hub and the real `Outbox`: a joiner's socket is registered
+ * before its join's effects run (as `fetch` does), `add` and `update` mark
+ * new connections `joined`, a connection's own frames go at once unless
+ * something queued would reach it first (`hasPendingFor`), every `close`
+ * flushes first, and `replay` is read from an in-memory history with the
+ * history store's window (ids after `since`, the newest 100 chat messages and
+ * notices, runs of notices told in short, the person's DMs of that stretch).
+ *
+ * Unlike `RoomSimulator`, broadcasts wait in the outbox until `flush`, which
+ * the test calls when it likes: that is where the shell's timer would fire.
+ * Not modelled: hibernation and the rebuild after it, storage pruning (runs
+ * stay far below 1,100 entries), edits and their `messageUpdated` on resume.
+ */
+export class ShellModel {
+  readonly roster = new Roster();
+  readonly outbox = new Outbox();
+  lastId = 0;
+  now = Date.UTC(2026, 10, 23, 12, 0, 0);
+  /** Sockets the shell still sends to. */
+  readonly sockets = new Set<string>();
+  /** Every socket send each connection ever got, in order: one text each, a frame or an array of them. */
+  readonly wire = new Map<string, string[]>();
+  readonly history: HistoryFrame[] = [];
+  readonly dms: { frame: DmFrame; from: string; to: string }[] = [];
+  readonly context: RoomContext;
+  readonly #authors = new Map<number, string>();
+  readonly #sent = new Map<string, SentRecord>();
+  readonly #active = new Map<string, number>();
+  #conns = 0;
+
+  constructor(config: Partial<RoomConfig> = {}) {
+    this.context = {
+      config: { ...DEFAULT_CONFIG, ...config },
+      isBanned: () => false,
+      listBans: () => [],
+      privacy: null,
+      epoch: () => "model-epoch",
+      findSent: (session, clientId) => this.#sent.get(`${session} ${clientId}`) ?? null,
+      findMessage: (id) => {
+        const entry = this.history.find((f) => f.payload.id === id);
+        return entry?.type === ServerType.chatMessage
+          ? { payload: entry.payload, author: this.#authors.get(id) ?? null }
+          : null;
+      },
+      lastActive: (conn) => this.#active.get(conn) ?? 0,
+    };
+  }
+
+  get state(): RoomState {
+    return { room: "model", lastId: this.lastId, roster: this.roster };
+  }
+
+  /** A WebSocket upgrade: a new connection asks to join. */
+  join(username: string, session: string, since?: number): { conn: string; outcome: JoinOutcome } {
+    const conn = `c${++this.#conns}`;
+    const outcome = join(
+      this.state,
+      this.context,
+      { conn, username, session, newSession: `new-${conn}`, since, epoch: undefined },
+      this.now,
+    );
+    this.wire.set(conn, []);
+    if (!outcome.ok) return { conn, outcome };
+    // As in `fetch`: the socket is accepted and counted before the join's effects are performed.
+    this.sockets.add(conn);
+    this.#active.set(conn, this.now);
+    this.#perform(outcome.transition);
+    return { conn, outcome };
+  }
+
+  /** A frame from a connection; one the room no longer holds is ignored, as `webSocketMessage` ignores it. */
+  receive(conn: string, raw: string): void {
+    if (!this.sockets.has(conn)) return;
+    this.#active.set(conn, this.now);
+    this.#perform(receive(this.state, this.context, conn, raw, this.now));
+  }
+
+  /** The room learns that a socket closed or failed (`#depart`); one it closed itself is already gone. */
+  disconnect(conn: string): void {
+    if (!this.sockets.has(conn)) return;
+    this.sockets.delete(conn);
+    this.#perform(disconnect(this.state, this.context, conn, this.now));
+  }
+
+  /** The alarm: graces that ended, idle connections. */
+  alarm(): void {
+    this.#perform(expire(this.state, this.context, this.now));
+  }
+
+  /** The flush timer fired. */
+  flush(): void {
+    if (this.outbox.isEmpty) return;
+    this.outbox.drain(this.sockets, (conn, text) => this.#socketSend(conn, text));
+  }
+
+  /** The frames a connection was sent, arrays spread, in the order they went. */
+  frames(conn: string): ServerFrame[] {
+    return (this.wire.get(conn) ?? []).flatMap((text) => parseServerData(text));
+  }
+
+  #socketSend(conn: string, text: string): void {
+    if (this.sockets.has(conn)) this.wire.get(conn)?.push(text);
+  }
+
+  #perform({ lastId, effects }: Transition): void {
+    for (const effect of effects) this.#apply(effect);
+    this.lastId = lastId;
+  }
+
+  #sendAll(conn: string, texts: readonly string[], urgency: Urgency): void {
+    if (this.outbox.hasPendingFor(conn)) {
+      for (const text of texts) this.outbox.send(conn, text, urgency);
+      return;
+    }
+    this.#socketSend(conn, asMessage(texts));
+  }
+
+  #apply(effect: Effect): void {
+    switch (effect.kind) {
+      case "send":
+        this.#sendAll(effect.to, [textOf(effect.frame)], urgencyOf(effect.frame));
+        return;
+      case "broadcast": {
+        const { frame } = effect;
+        this.outbox.broadcast(textOf(frame), urgencyOf(frame), frame.type === ServerType.userCount, effect.except);
+        return;
+      }
+      case "presence":
+        this.outbox.presence(effect);
+        return;
+      case "record":
+        this.history.push(effect.frame);
+        if (effect.author) this.#authors.set(effect.frame.payload.id, effect.author);
+        return;
+      case "recordDm":
+        this.dms.push({ frame: effect.frame, from: effect.from, to: effect.to });
+        return;
+      case "remember":
+        this.#sent.set(`${effect.session} ${effect.clientId}`, { id: effect.id, ts: effect.ts });
+        return;
+      case "replay": {
+        const texts = [JSON.stringify(this.#replay(effect.since, effect.session, effect.reset))];
+        if (effect.welcome) texts.unshift(textOf(effect.welcome));
+        this.#sendAll(effect.to, texts, "presence");
+        return;
+      }
+      case "close":
+        // A closed connection reads what was queued before its close.
+        this.flush();
+        this.sockets.delete(effect.to);
+        return;
+      case "add":
+        this.roster.add(effect.member);
+        for (const conn of effect.member.conns) this.outbox.joined(conn);
+        return;
+      case "remove": {
+        const member = this.roster.get(effect.session);
+        this.roster.remove(effect.session);
+        for (const conn of member?.conns ?? []) this.sockets.delete(conn);
+        return;
+      }
+      case "update": {
+        const before = this.roster.get(effect.member.session);
+        if (!before) return;
+        this.roster.update(effect.member);
+        for (const conn of effect.member.conns) if (!before.conns.includes(conn)) this.outbox.joined(conn);
+        return;
+      }
+      // Edits, moderation, private rooms and logs change nobody's delivery here.
+      case "revise":
+      case "ban":
+      case "unban":
+      case "closeRoom":
+      case "forget":
+      case "log":
+        return;
+    }
+  }
+
+  /** The `history` frame the history store would build for this joiner. */
+  #replay(since: number | undefined, session: string, reset: boolean): ServerFrame {
+    const after = since ?? 0;
+    const ring = (chat: boolean) =>
+      this.history.filter((f) => (f.type === ServerType.chatMessage) === chat).slice(-MAX_HISTORY);
+    const chat = ring(true).filter((f) => f.payload.id > after);
+    // A full window of chat may leave older chat out: no notice from across that gap.
+    const floor = chat.length === MAX_HISTORY ? (chat[0]?.payload.id ?? after) : after;
+    const entries = [...chat, ...ring(false).filter((f) => f.payload.id > floor)].sort(byId);
+    const first = entries[0]?.payload.id;
+    const gap = first === undefined ? [] : this.history.filter((f) => f.payload.id > after && f.payload.id < first);
+    const truncated = gap.length > 0;
+    const dmLimit = since === undefined ? MAX_HISTORY : HISTORY_RETENTION;
+    const dmFloor = since ?? (first === undefined ? 0 : first - 1);
+    const dms = this.dms
+      .filter((d) => (d.from === session || d.to === session) && d.frame.payload.id > dmFloor)
+      .map((d) => d.frame)
+      .slice(-(dmLimit + 1));
+    const dmsCut = dms.length > dmLimit;
+    const messages: ReplayFrame[] = [
+      ...collapseRuns(
+        entries,
+        (f) => f,
+        (f) => f,
+        truncated,
+      ),
+      ...dms.slice(dmsCut ? 1 : 0),
+    ].sort(byId);
+    return serverFrame(ServerType.history, {
+      messages,
+      truncated: truncated || dmsCut,
+      ...(truncated && since !== undefined ? { missed: gap.length } : {}),
+      ...(reset ? { reset: true as const } : {}),
+    });
+  }
+}
+
+function byId(a: ReplayFrame, b: ReplayFrame): number {
+  return a.payload.id - b.payload.id;
+}
+
+/**
+ * The ids a connection holds from what it was sent: each chat message, notice
+ * and DM, live or in a history replay, in the order they arrived. Acks and
+ * updates name ids the connection already has, so they are not counted.
+ */
+export function idsIn(frames: readonly ServerFrame[]): number[] {
+  return frames.flatMap((frame) => {
+    switch (frame.type) {
+      case ServerType.chatMessage:
+      case ServerType.system:
+      case ServerType.dm:
+        return [frame.payload.id];
+      case ServerType.history:
+        return frame.payload.messages.map((m) => m.payload.id);
+      default:
+        return [];
+    }
+  });
+}
