@@ -158,6 +158,9 @@ export class ChatRoom extends DurableObject<Env> {
     members.sockets.set(conn, server);
     members.ids.set(server, conn);
     members.seen.set(conn, now);
+    // What is queued now is in the joiner's replay. Marked before any effect runs, since one may
+    // flush (closing a tab to make room for this one), and that flush reaches every socket.
+    this.#outbox.joined(conn);
     this.#perform(room, outcome.transition);
     this.#keepCounters(outcome.member.session, conn);
     await this.#scheduleAlarm();

@@ -92,8 +92,10 @@ export class ShellModel {
     );
     this.wire.set(conn, []);
     if (!outcome.ok) return { conn, outcome };
-    // As in `fetch`: the socket is accepted and counted before the join's effects are performed.
+    // As in `fetch`: the socket is accepted and counted, and what is queued marked as already in its
+    // replay, before the join's effects are performed.
     this.sockets.add(conn);
+    this.outbox.joined(conn);
     this.#active.set(conn, this.now);
     this.#perform(outcome.transition);
     return { conn, outcome };

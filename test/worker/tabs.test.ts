@@ -76,6 +76,26 @@ describe("a person's tabs", () => {
     for (const t of [...rest, eleventh, bob]) t.close();
   });
 
+  it("one more, joining while frames wait in the outbox, gets no id twice", async () => {
+    const room = freshRoom();
+    const session = `tabs-${crypto.randomUUID()}`;
+    const opened = await tabs(room, session, 10);
+    // Carol's join notice waits to be coalesced while alice's eleventh tab comes in.
+    const carol = await connect(room, { username: "carol" });
+    await carol.waitFor("welcome");
+    const eleventh = await connect(room, { username: "alice", session });
+    await eleventh.waitFor("history");
+    await eleventh.sync();
+    const ids = eleventh.received.flatMap((f) => {
+      if (typeof f !== "object") return [];
+      if (f.type === "history") return f.payload.messages.map((m) => m.payload.id);
+      return f.type === "system" || f.type === "chatMessage" ? [f.payload.id] : [];
+    });
+    expect(ids.length).toBeGreaterThan(0);
+    expect(ids.length).toBe(new Set(ids).size);
+    for (const t of [...opened, carol, eleventh]) t.close();
+  });
+
   it("each fall idle on their own clock: a silent tab is closed while the person stays", async () => {
     const room = freshRoom();
     const session = `tabs-${crypto.randomUUID()}`;
