@@ -60,6 +60,8 @@ const ENDINGS: Record<number, string> = {
   [CloseCode.usernameTaken]: "That name is taken in this room; pick another.",
   [CloseCode.badRequest]: "That name cannot be used; pick another.",
   [CloseCode.forbidden]: "You may not join this room.",
+  [CloseCode.tooManyTabs]:
+    "This tab was closed: you have more tabs open in this room than it keeps. Close one, then come back here.",
 };
 
 export interface StrangerChat {
