@@ -4,7 +4,7 @@ import { jsonError } from "./http/errors";
 import { isOriginAllowed } from "./http/origin";
 import { admitToPrivateRoom, forbiddenSocket, isPrivateRoom, publicRequest } from "./http/private-rooms";
 import { matchSecret } from "./match/secret";
-import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX, isRoomName } from "./protocol";
+import { canonicalRoom, HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX, isRoomName } from "./protocol";
 
 export { BenchFloor } from "./bench/floor";
 export { Matchmaker } from "./match/matchmaker";
@@ -12,7 +12,10 @@ export { ChatRoom } from "./room/chat-room";
 
 /**
  * Routes. Room names are checked here, so a bad request never wakes a Durable
- * Object; each valid room name maps to exactly one object.
+ * Object; each valid room name maps to exactly one object, named by the room's
+ * lower-case spelling (`canonicalRoom`), so `/chat/Lobby` and `/chat/lobby`
+ * meet. Every check on a name (private or not, a ticket's room) reads that
+ * same spelling, so capitals cannot slip a name past one.
  */
 export const app = new Hono<{ Bindings: Env }>();
 
@@ -21,8 +24,8 @@ app.get("/healthz", (c) => c.json({ ok: true }));
 const BAD_ROOM = "a room name is 1-64 characters of A-Z a-z 0-9 _ -";
 
 app.get("/chat/:room", async (c) => {
-  const room = c.req.param("room");
-  if (!isRoomName(room)) return jsonError(c, 400, "bad_room", BAD_ROOM);
+  const room = canonicalRoom(c.req.param("room"));
+  if (room === null) return jsonError(c, 400, "bad_room", BAD_ROOM);
   if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") {
     return jsonError(c, 426, "upgrade_required", "connect with a WebSocket to join a room");
   }
@@ -58,20 +61,21 @@ app.all("/chat/*", (c) => jsonError(c, 400, "bad_room", BAD_ROOM));
 
 // Private conversations are nobody else's business.
 app.use("/api/rooms/:room/*", async (c, next) => {
-  if (isPrivateRoom(c.req.param("room"))) return jsonError(c, 403, "forbidden", "private room");
+  const room = canonicalRoom(c.req.param("room"));
+  if (room !== null && isPrivateRoom(room)) return jsonError(c, 403, "forbidden", "private room");
   await next();
 });
 
 app.get("/api/rooms/:room", async (c) => {
-  const room = c.req.param("room");
-  if (!isRoomName(room)) return jsonError(c, 400, "bad_room", BAD_ROOM);
+  const room = canonicalRoom(c.req.param("room"));
+  if (room === null) return jsonError(c, 400, "bad_room", BAD_ROOM);
   if (isPrivateRoom(room)) return jsonError(c, 403, "forbidden", "private room");
   return c.json(await c.env.CHAT_ROOM.getByName(room).info(room));
 });
 
 app.get("/api/rooms/:room/history", async (c) => {
-  const room = c.req.param("room");
-  if (!isRoomName(room)) return jsonError(c, 400, "bad_room", BAD_ROOM);
+  const room = canonicalRoom(c.req.param("room"));
+  if (room === null) return jsonError(c, 400, "bad_room", BAD_ROOM);
   const before = optionalInteger(c.req.query("before"));
   const after = optionalInteger(c.req.query("after"));
   const limit = optionalInteger(c.req.query("limit"));

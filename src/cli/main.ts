@@ -7,6 +7,7 @@ import { missedRange } from "../client/model";
 import { messageFrame, newClientId, Outbox } from "../client/outbox";
 import {
   CloseCode,
+  ErrorCode,
   type ErrorPayload,
   encodeInput,
   type ServerFrame,
@@ -121,7 +122,11 @@ class Visit {
   lastId = 0;
   epoch: string | null = null;
   welcomed = false;
-  /** A refusal that came before the welcome: why the room would not let us in. */
+  /**
+   * Why the room will not have us: a refusal that came before the welcome, or
+   * a ban made while here (the same error, just before its close), which says
+   * how long the ban lasts.
+   */
   refusal: ErrorPayload | null = null;
   readonly outbox = new Outbox();
   /** An edit, delete or reaction waiting for its ack; lines after it wait too, so nothing overtakes it. */
@@ -264,7 +269,7 @@ class Visit {
       // An edit or reaction refused (not yours, no such message) would be refused again: report and drop it.
       this.action = null;
       print(palette.error(`! not done (${error.code}: ${error.message}): ${oneLine(action.text)}`));
-    } else if (!this.welcomed) {
+    } else if (!this.welcomed || error.code === ErrorCode.banned) {
       this.refusal = error;
     } else {
       for (const line of formatFrame({ type: ServerType.error, payload: error }, this.me, palette)) print(line);

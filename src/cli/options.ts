@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from "commander";
 import { parseTags } from "../client/match-connection";
-import { isRoomName, isSessionId, MAX_TAGS } from "../protocol";
+import { canonicalRoom, isSessionId, MAX_TAGS } from "../protocol";
 
 export interface CliOptions {
   /** `ws:` or `wss:` origin of the worker. */
@@ -34,9 +34,11 @@ export function socketOrigin(value: string): string {
   return `${scheme}//${url.host}`;
 }
 
+/** Rooms are case-insensitive; `--room Lobby` joins `lobby` and says so. */
 function room(value: string): string {
-  if (!isRoomName(value)) throw new InvalidArgumentError("a room name is 1-64 letters, digits, _ or -");
-  return value;
+  const canonical = canonicalRoom(value);
+  if (canonical === null) throw new InvalidArgumentError("a room name is 1-64 letters, digits, _ or -");
+  return canonical;
 }
 
 function tags(value: string): string[] {

@@ -2,7 +2,6 @@ import {
   asksForUsers,
   type ClientFrame,
   ClientType,
-  CloseCode,
   encodeInput,
   HISTORY_PAGE_MAX,
   nameKey,
@@ -16,6 +15,7 @@ import { Composer } from "./composer";
 import { type ConnectionStatus, RoomConnection } from "./connection";
 import { Conversations } from "./conversations";
 import { $ } from "./dom";
+import { endingText } from "./endings";
 import type { TimerClock } from "./heartbeat";
 import { fetchHistoryPage } from "./history-pages";
 import { LogView } from "./log";
@@ -51,18 +51,6 @@ const outboxKey = (room: string) => `hallway:outbox:${room}`;
 const OLDER_PAGE = 50;
 /** Pages of 100 needed to close the largest gap the server's retention allows, and some spare. */
 const MAX_GAP_PAGES = 20;
-
-/** Close codes that end a visit, with what to tell the person on the start screen. */
-const ENDINGS: Record<number, string> = {
-  [CloseCode.normal]: "You left the room.",
-  [CloseCode.kicked]: "You were removed from the room by its operator.",
-  [CloseCode.banned]: "You are banned from this room.",
-  [CloseCode.usernameTaken]: "That name is taken in this room; pick another.",
-  [CloseCode.badRequest]: "That name cannot be used; pick another.",
-  [CloseCode.forbidden]: "You may not join this room.",
-  [CloseCode.tooManyTabs]:
-    "This tab was closed: you have more tabs open in this room than it keeps. Close one, then come back here.",
-};
 
 export interface StrangerChat {
   token: string;
@@ -756,10 +744,8 @@ export class ChatView {
   #ended(code: number, reason: string): void {
     this.#setStatus("closed", 0);
     this.#abort.abort();
-    const error = this.#lastError?.type === ServerType.error ? this.#lastError.payload.message : "";
-    // A stranger room that will not have us back (its ticket and grace ran out) is a conversation that ended.
-    const ending = this.#partner && code === CloseCode.forbidden ? "That conversation has ended." : ENDINGS[code];
-    this.options.onEnd(ending ?? (error || reason || "Disconnected."));
+    const error = this.#lastError?.type === ServerType.error ? this.#lastError.payload : null;
+    this.options.onEnd(endingText(code, reason, error, this.#partner !== null));
   }
 
   #nearEnd(): boolean {

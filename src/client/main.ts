@@ -1,4 +1,4 @@
-import { checkUsername, isRoomName, type MatchServerPayloads, MatchType, parseMatchFrame } from "../protocol";
+import { canonicalRoom, checkUsername, type MatchServerPayloads, MatchType, parseMatchFrame } from "../protocol";
 import { ChatView } from "./chat-view";
 import { $, el } from "./dom";
 import type { TimerClock } from "./heartbeat";
@@ -280,8 +280,8 @@ async function showRoom(room: string): Promise<void> {
 
 /** Joins the room typed on the start screen under the name typed there (blank: an Anon_ name). */
 function joinTyped(): void {
-  const room = $<HTMLInputElement>("start-room").value.trim();
-  if (!isRoomName(room)) {
+  const room = canonicalRoom($<HTMLInputElement>("start-room").value.trim());
+  if (room === null) {
     $("start-error").textContent = "A room name is 1-64 letters, digits, _ or -.";
     return;
   }
@@ -295,9 +295,13 @@ function joinTyped(): void {
 function route(): void {
   const link = roomLink(location.pathname);
   if (location.pathname === "/stranger") void showStranger();
-  else if (link?.ok && localStorage.getItem(NAME_KEY) === null) askName(link.room);
-  else if (link?.ok) void showRoom(link.room);
-  else if (link) {
+  else if (link?.ok) {
+    // `/r/Lobby` is the room `lobby`: the address bar, history and shared links say it the one way.
+    const path = `/r/${link.room}`;
+    if (location.pathname !== path) history.replaceState(null, "", path);
+    if (localStorage.getItem(NAME_KEY) === null) askName(link.room);
+    else void showRoom(link.room);
+  } else if (link) {
     // The start screen at its own address, saying why the link led there.
     history.replaceState(null, "", "/");
     showStart(link.problem, link.typed, "room");

@@ -1,3 +1,5 @@
+import { canonicalRoom } from "../protocol";
+
 /**
  * What the web app remembers in `localStorage` between visits: where the
  * reader left off in each room (the "unread" line), and the rooms they
@@ -33,6 +35,11 @@ export interface RecentRoom {
   seenAt: number;
 }
 
+/**
+ * The rooms visited lately, each once in its one spelling: a list kept before
+ * room names became case-insensitive may hold `Lobby` and `lobby`, which are
+ * now one room (the newer entry stands for both).
+ */
 export function recentRooms(store: KeyValue): RecentRoom[] {
   let data: unknown;
   try {
@@ -41,12 +48,13 @@ export function recentRooms(store: KeyValue): RecentRoom[] {
     return [];
   }
   if (!Array.isArray(data)) return [];
-  return data
-    .filter(
-      (r): r is RecentRoom =>
-        typeof r === "object" && r !== null && typeof r.room === "string" && typeof r.seenAt === "number",
-    )
-    .slice(0, MAX_RECENT);
+  const rooms = new Map<string, RecentRoom>();
+  for (const r of data) {
+    if (typeof r !== "object" || r === null || typeof r.room !== "string" || typeof r.seenAt !== "number") continue;
+    const room = canonicalRoom(r.room);
+    if (room !== null && !rooms.has(room)) rooms.set(room, { room, seenAt: r.seenAt });
+  }
+  return [...rooms.values()].slice(0, MAX_RECENT);
 }
 
 /** Puts `room` first in the recent list, with the newest message time seen there. */

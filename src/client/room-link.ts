@@ -1,10 +1,11 @@
-import { isRoomName } from "../protocol";
+import { canonicalRoom } from "../protocol";
 
 /**
  * What a `/r/<room>` address names: a room, or a link that looks like one
  * but whose name no room can have (a space, a typo'd character, too long).
  * The second is said on the start screen, so a broken link is not silently
- * taken for a visit to the start page.
+ * taken for a visit to the start page. A room is named in its one spelling,
+ * lower case, whatever case the link used (`/r/Lobby` is the room `lobby`).
  */
 export type RoomLink = { ok: true; room: string } | { ok: false; typed: string; problem: string };
 
@@ -21,7 +22,8 @@ export function roomLink(path: string): RoomLink | null {
     // A stray `%` that is not an escape: the address as typed is the best name to show.
     room = match[1];
   }
-  if (isRoomName(room)) return { ok: true, room };
+  const canonical = canonicalRoom(room);
+  if (canonical !== null) return { ok: true, room: canonical };
   const shown = room.length > SHOWN ? `${room.slice(0, SHOWN)}…` : room;
   return { ok: false, typed: room, problem: `“${shown}” is not a room name: use 1-64 letters, digits, - and _.` };
 }

@@ -1,6 +1,6 @@
 import { matchSecret } from "../match/secret";
 import { isExpired, openTicket } from "../match/ticket";
-import { CloseCode, ErrorCode, PRIVATE_ROOM_PREFIX } from "../protocol";
+import { CloseCode, canonicalRoom, ErrorCode, PRIVATE_ROOM_PREFIX } from "../protocol";
 import { refusedSocket } from "./refused-socket";
 
 /** Set by the worker on requests into private rooms, after the ticket checked out. Never taken from clients. */
@@ -33,6 +33,8 @@ export function forbiddenSocket(message: string): Response {
  * marked with `EXPIRED_TICKET_HEADER`, so its holder can come back for as long
  * as the conversation lasts; the room decides. Null when the ticket is
  * missing, forged or for another room, so those never wake an object.
+ * `room` is the room's canonical spelling, and the ticket's room is read the
+ * same way: whatever case a link uses, a ticket opens its own room and no other.
  */
 export async function admitToPrivateRoom(
   request: Request,
@@ -45,7 +47,7 @@ export async function admitToPrivateRoom(
   const token = url.searchParams.get("token");
   if (!key || !token) return null;
   const ticket = await openTicket(key, token);
-  if (!ticket || ticket.room !== room) return null;
+  if (!ticket || canonicalRoom(ticket.room) !== room) return null;
   url.searchParams.set("username", ticket.username);
   url.searchParams.set("session", ticket.session);
   url.searchParams.delete("token");

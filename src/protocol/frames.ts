@@ -1,11 +1,13 @@
 /**
- * The wire protocol, version 1.5: every frame is JSON `{type, payload}`.
+ * The wire protocol, version 1.7: every frame is JSON `{type, payload}`.
  * v1.1 added `clientId`, `ack`, `epoch`, `reset` and `away`; v1.2 added
  * message actions (reply, edit, delete, react), mentions and typing; v1.3 added
  * `presence`, a crowd's arrivals and departures; v1.4 added `collapsed`, a run
  * of notices told in short where history is read; v1.5 adds `moreJoined` and
- * `moreLeft`, the changes a crowd's `presence` counts without naming. Each adds
- * only optional fields and new frames, so a v1 client keeps working.
+ * `moreLeft`, the changes a crowd's `presence` counts without naming; v1.6 adds
+ * the matchmaker's `recent`; v1.7 reads room names in lower case, says how long
+ * a ban lasts, and lets a run told in short hold operator hand-overs. Each adds
+ * only optional fields, new frames and new words, so a v1 client keeps working.
  * This file is the only place frame types are spelled; the room, the web app
  * and the terminal client all import from here.
  */
@@ -84,8 +86,9 @@ export interface SystemPayload {
   from?: string;
   /**
    * Only in a replay or a page of history: this notice stands for that many
-   * join (or leave) notices in a row, the newest of which was `id`, `ts` and
-   * `username`; `text` names the first few.
+   * join (or leave, or operator) notices in a row, the newest of which was
+   * `id`, `ts` and `username`; `text` names the first few, or for hand-overs
+   * who runs the room now.
    */
   collapsed?: number;
 }

@@ -10,6 +10,16 @@ export function isRoomName(value: string): boolean {
   return ROOM_NAME.test(value);
 }
 
+/**
+ * The one spelling of a room, or null when `value` is no room name. Names are
+ * case-insensitive, as people expect from chat rooms: `Lobby` and `lobby` are
+ * one room, and lower case is what names its Durable Object, its links and its
+ * `welcome`, so no spelling can split a room in two or reach another.
+ */
+export function canonicalRoom(value: string): string | null {
+  return isRoomName(value) ? value.toLowerCase() : null;
+}
+
 export function isSessionId(value: string): boolean {
   return SESSION_ID.test(value);
 }

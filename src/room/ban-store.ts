@@ -39,24 +39,25 @@ export class BanStore {
     ]);
   }
 
-  isBanned(username: string | null, session: string | null, now: number): boolean {
-    if (!this.#ready()) return false;
+  /** The ban in force on this name or session; of several, the one that lasts longest, so what is said of it holds. */
+  banOn(username: string | null, session: string | null, now: number): { until: number | null } | null {
+    if (!this.#ready()) return null;
     const keys = username === null ? [] : nameKeys(username);
     const [k1 = null, k2 = k1] = keys;
-    return (
-      this.#sql
-        .exec(
-          `SELECT 1 FROM room_bans WHERE (until IS NULL OR until > ?)
-             AND (key1 IN (?, ?) OR key2 IN (?, ?) OR (session IS NOT NULL AND session = ?)) LIMIT 1`,
-          now,
-          k1,
-          k2,
-          k1,
-          k2,
-          session,
-        )
-        .toArray().length > 0
-    );
+    const [ban] = this.#sql
+      .exec<{ until: number | null }>(
+        `SELECT until FROM room_bans WHERE (until IS NULL OR until > ?)
+           AND (key1 IN (?, ?) OR key2 IN (?, ?) OR (session IS NOT NULL AND session = ?))
+         ORDER BY until IS NULL DESC, until DESC LIMIT 1`,
+        now,
+        k1,
+        k2,
+        k1,
+        k2,
+        session,
+      )
+      .toArray();
+    return ban ? { until: ban.until } : null;
   }
 
   ban(username: string, session: string | null, now: number, until: number | null = null): void {

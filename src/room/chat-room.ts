@@ -441,7 +441,7 @@ export class ChatRoom extends DurableObject<Env> {
   #context(): RoomContext {
     return {
       config: this.#config,
-      isBanned: (username, session) => this.#bans.isBanned(username, session, Date.now()),
+      banOn: (username, session) => this.#bans.banOn(username, session, Date.now()),
       listBans: () => this.#bans.list(Date.now()),
       privacy: this.#privacy(),
       epoch: () => this.#history.epoch(),

@@ -35,8 +35,8 @@ export interface SentRecord {
 /** What the room's rules need from outside besides state: limits, bans, privacy, history identity. */
 export interface RoomContext {
   config: RoomConfig;
-  /** Whether this name (by look, whatever the case) or this session is banned now. */
-  isBanned(username: string | null, session: string | null): boolean;
+  /** The ban in force on this name (by look, whatever the case) or this session: when it ends (null: never). */
+  banOn(username: string | null, session: string | null): { until: number | null } | null;
   /** The bans in force, oldest first. */
   listBans(): ServerPayloads["bans"]["bans"];
   /** A private stranger room (two people, closed once one leaves), or null for a public room. */

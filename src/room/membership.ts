@@ -11,6 +11,7 @@ import {
   SystemEvent,
   serverFrame,
 } from "../protocol";
+import { banLeft, youAreBanned } from "./ban-terms";
 import {
   chain,
   closeMember,
@@ -133,9 +134,8 @@ export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, n
     if (!check.ok) return refuse(ErrorCode.badUsername, check.reason, CloseCode.badRequest);
     username = check.username;
   }
-  if (ctx.isBanned(requested === "" ? null : username, request.session)) {
-    return refuse(ErrorCode.banned, "you are banned from this room", CloseCode.banned, username);
-  }
+  const ban = ctx.banOn(requested === "" ? null : username, request.session);
+  if (ban) return refuse(ErrorCode.banned, youAreBanned(banLeft(ban.until, now)), CloseCode.banned, username);
   if (state.roster.byName(username)) {
     const taken = `the name ${username} is taken in this room`;
     return refuse(ErrorCode.usernameTaken, taken, CloseCode.usernameTaken, username);
@@ -183,9 +183,8 @@ export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, n
  * close code after which it does not reconnect by itself.
  */
 function rejoin(state: RoomState, ctx: RoomContext, existing: Member, request: JoinRequest, now: number): JoinOutcome {
-  if (ctx.isBanned(existing.username, existing.session)) {
-    return refuse(ErrorCode.banned, "you are banned from this room", CloseCode.banned, existing.username);
-  }
+  const ban = ctx.banOn(existing.username, existing.session);
+  if (ban) return refuse(ErrorCode.banned, youAreBanned(banLeft(ban.until, now)), CloseCode.banned, existing.username);
   const returning = existing.awayUntil !== undefined;
   const { awayUntil: _, ...rest } = existing;
   const victim = existing.conns.length >= ctx.config.maxTabsPerSession ? quietest(ctx, existing.conns) : undefined;
@@ -257,7 +256,7 @@ export function rename(
     const taken = `the name ${username} is taken in this room`;
     return reply(state, sender, conn, { code: ErrorCode.usernameTaken, message: taken });
   }
-  if (ctx.isBanned(username, null)) {
+  if (ctx.banOn(username, null)) {
     return reply(state, sender, conn, { code: ErrorCode.banned, message: `the name ${username} is banned here` });
   }
   const renamed: Member = { ...sender, username };

@@ -1,4 +1,5 @@
-import { CloseCode, ErrorCode, ServerType, SystemEvent, serverFrame } from "../protocol";
+import { CloseCode, ErrorCode, type ServerFrame, ServerType, SystemEvent, serverFrame } from "../protocol";
+import { banSpan, youAreBanned } from "./ban-terms";
 import {
   chain,
   closeMember,
@@ -51,9 +52,13 @@ export function moderate(
     { kind: "log", entry: { event: action, username: target?.username ?? name, by: operator.username } },
   ];
   const until = minutes === undefined ? null : now + minutes * 60_000;
-  const span = minutes === undefined ? "" : ` for ${minutes} minute${minutes === 1 ? "" : "s"}`;
-  /** The target's notice and close; then they are gone, with no further leave notice. */
-  const removal = (event: "kick" | "ban", verb: string, code: number) => (s: RoomState) =>
+  const span = banSpan(minutes);
+  /**
+   * The target's notice and close; then they are gone, with no further leave
+   * notice. `told` goes to the target alone between the two: what a client
+   * keeps to explain the close, as it keeps a refused join's error.
+   */
+  const removal = (event: "kick" | "ban", verb: string, code: number, told?: ServerFrame) => (s: RoomState) =>
     chain(
       s,
       (t) =>
@@ -61,9 +66,10 @@ export function moderate(
           t,
           event,
           target?.username ?? name,
-          `${target?.username ?? name} was ${verb} by ${operator.username}${event === SystemEvent.ban ? span : ""}`,
+          `${target?.username ?? name} was ${verb} by ${operator.username}${event === SystemEvent.ban ? ` ${span}` : ""}`,
           now,
         ),
+      () => (target && told ? target.conns.map((to) => ({ kind: "send", to, frame: told }) as const) : []),
       () => (target ? closeMember(target, code, verb) : []),
     );
   switch (action) {
@@ -81,7 +87,7 @@ export function moderate(
           chain(
             state,
             () => [{ kind: "ban", username: name, session: null, until }],
-            (s) => privateNotice(s, conn, name, `${name} is banned from this room${span}`, now),
+            (s) => privateNotice(s, conn, name, `${name} is banned from this room ${span}`, now),
             log,
           ),
           operator,
@@ -91,14 +97,19 @@ export function moderate(
         chain(
           state,
           () => [{ kind: "ban", username: target.username, session: target.session, until }],
-          removal(SystemEvent.ban, "banned", CloseCode.banned),
+          removal(
+            SystemEvent.ban,
+            "banned",
+            CloseCode.banned,
+            serverFrame(ServerType.error, { code: ErrorCode.banned, message: youAreBanned(span) }),
+          ),
           (s) => without(s, ctx, [target], now),
           log,
         ),
         operator,
       );
     case "unban":
-      if (!ctx.isBanned(name, null)) {
+      if (!ctx.banOn(name, null)) {
         return reply(state, operator, conn, { code: ErrorCode.notBanned, message: `${name} is not banned here` });
       }
       return fromStep(

@@ -23,6 +23,10 @@ describe("terminal client options", () => {
     expect(socketOrigin("localhost:9000")).toBe("ws://localhost:9000");
   });
 
+  it("joins a room in its one spelling, lower case, however --room spells it", () => {
+    expect(parse("--room", "Dev_Ops")).toMatchObject({ room: "dev_ops" });
+  });
+
   it("refuses bad rooms, sessions and schemes", () => {
     expect(() => parse("--room", "a b")).toThrow(/room name/);
     expect(() => parse("--session", "short")).toThrow(/session/);

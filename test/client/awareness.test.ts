@@ -81,6 +81,22 @@ describe("what the web app remembers", () => {
     expect(recentRooms(store)).toEqual([]);
   });
 
+  it("lists a room once in lower case when an older list spelled it two ways", () => {
+    const store = new MemoryStore();
+    store.setItem(
+      "hallway:recent",
+      JSON.stringify([
+        { room: "Lobby", seenAt: 5 },
+        { room: "ops", seenAt: 4 },
+        { room: "lobby", seenAt: 3 },
+      ]),
+    );
+    expect(recentRooms(store)).toEqual([
+      { room: "lobby", seenAt: 5 },
+      { room: "ops", seenAt: 4 },
+    ]);
+  });
+
   it("puts the unread count first in the title", () => {
     expect(titleWithUnread("#lobby · Hallway", 3)).toBe("(3) #lobby · Hallway");
     expect(titleWithUnread("#lobby · Hallway", 0)).toBe("#lobby · Hallway");

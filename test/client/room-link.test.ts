@@ -16,6 +16,11 @@ describe("a room's link", () => {
     });
   });
 
+  it("names the room in lower case, however the link spells it", () => {
+    expect(roomLink("/r/Lobby")).toEqual({ ok: true, room: "lobby" });
+    expect(roomLink("/r/DEV_Ops-2/")).toEqual({ ok: true, room: "dev_ops-2" });
+  });
+
   it("reads a stray % as typed rather than failing", () => {
     expect(roomLink("/r/100%")).toMatchObject({ ok: false, typed: "100%" });
   });

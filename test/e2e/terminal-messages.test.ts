@@ -131,6 +131,19 @@ describe("message actions in the terminal", () => {
   });
 });
 
+describe("a ban in the terminal", () => {
+  it("ends the banned person's client with how long the ban lasts, said once", async () => {
+    const r = room("ban");
+    const alice = await joined(r, "alice");
+    const bob = await joined(r, "bob");
+    alice.type("/ban bob 10");
+    await bob.waitForLine(/\* bob was banned by alice for 10 minutes$/);
+    expect(await bob.exited).toBe(1);
+    expect(bob.lines.filter((l) => l.startsWith("!"))).toEqual([]);
+    expect(bob.stderr).toMatch(/hallway: banned: you are banned from this room for 10 minutes\n$/);
+  });
+});
+
 describe.skipIf(!canUseTty)("on a terminal", () => {
   it("shows your own line once, even when it wraps", async () => {
     const r = room("echo");

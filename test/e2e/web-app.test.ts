@@ -235,6 +235,16 @@ describe("the web app in Chromium", () => {
     await context.close();
   });
 
+  it("tells a banned person on the start screen how long the ban lasts", async () => {
+    const r = room("ban");
+    const alice = await person(r, "alice");
+    const bob = await person(r, "bob");
+    await say(alice, "/ban bob 10");
+    await seeLine(alice, "bob was banned by alice for 10 minutes", ".line.system");
+    await bob.locator("#start-error", { hasText: "You are banned from this room for 10 minutes." }).waitFor();
+    expect(await bob.isVisible("#start")).toBe(true);
+  });
+
   it("leaves with /quit and returns to the start screen", async () => {
     const r = room("quit");
     const alice = await person(r, "alice");

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { appUnderTest, freshRoom, screenshot, seeLine, waitConnected } from "./browser";
+import { appUnderTest, freshRoom, returningVisitor, say, screenshot, seeLine, waitConnected } from "./browser";
 
 /** Arriving by a room's link: a broken link says why, and a first-time visitor is asked for a name. */
 
@@ -69,5 +69,29 @@ describe("a room's link", () => {
     await seeLine(page, "Anon_", ".line.system.event-join");
     expect(new URL(page.url()).pathname).toBe(`/r/${room}`);
     await page.context().close();
+  });
+
+  it("with capitals opens the room in lower case, the one typed in capitals on the start screen too", async () => {
+    const room = freshRoom("case");
+    const shouted = room.toUpperCase();
+    const alice = await app.browser().newContext({ viewport: { width: 1100, height: 720 } });
+    await returningVisitor(alice, "alice");
+    const byLink = await alice.newPage();
+    await byLink.goto(`${app.server().url}/r/${shouted}`);
+    await waitConnected(byLink);
+    expect(new URL(byLink.url()).pathname).toBe(`/r/${room}`);
+    expect(await byLink.textContent("#room-title")).toBe(`#${room}`);
+
+    const bob = await visit("/");
+    await bob.page.fill("#start-room", `Case-${room.slice("case-".length)}`);
+    await bob.page.fill("#start-name", "bob");
+    await bob.page.press("#start-name", "Enter");
+    await waitConnected(bob.page);
+    expect(new URL(bob.page.url()).pathname).toBe(`/r/${room}`);
+    expect(bob.sockets.map((url) => new URL(url).pathname)).toEqual([`/chat/${room}`]);
+    await say(bob.page, "one room, whatever the case");
+    await seeLine(byLink, "one room, whatever the case", ".line.message");
+    await alice.close();
+    await bob.page.context().close();
   });
 });

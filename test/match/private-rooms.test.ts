@@ -76,6 +76,13 @@ describe("admitToPrivateRoom", () => {
     expect(await admitToPrivateRoom(noToken, ROOM, SECRET, 0)).toBeNull();
   });
 
+  it("reads the ticket's room in the room's one spelling, so capitals in either open that room only", async () => {
+    const shouted = await signTicket(SECRET, { ...ticket, room: ROOM.toUpperCase() });
+    expect(await admitToPrivateRoom(request(shouted), ROOM, SECRET, ticket.exp - 1)).not.toBeNull();
+    const otherShouted = await signTicket(SECRET, { ...ticket, room: "PV-FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF" });
+    expect(await admitToPrivateRoom(request(otherShouted), ROOM, SECRET, ticket.exp - 1)).toBeNull();
+  });
+
   it("refuses everything on a deployed worker without MATCH_SECRET", async () => {
     const token = await signTicket(SECRET, ticket);
     expect(await admitToPrivateRoom(request(token), ROOM, undefined, 0)).toBeNull();

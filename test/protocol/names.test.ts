@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { anonymousName, checkUsername, isRoomName, isSessionId, nameKey } from "../../src/protocol";
+import { anonymousName, canonicalRoom, checkUsername, isRoomName, isSessionId, nameKey } from "../../src/protocol";
 
 describe("names", () => {
   it("room names are 1-64 URL-safe characters", () => {
@@ -10,6 +10,14 @@ describe("names", () => {
     expect(isRoomName("x".repeat(65))).toBe(false);
     expect(isRoomName("a b")).toBe(false);
     expect(isRoomName("café")).toBe(false);
+  });
+
+  it("room names are one room whatever their case, spelled in lower case", () => {
+    expect(canonicalRoom("Lobby")).toBe("lobby");
+    expect(canonicalRoom("DEV_Ops-2")).toBe("dev_ops-2");
+    expect(canonicalRoom("lobby")).toBe("lobby");
+    expect(canonicalRoom("a b")).toBeNull();
+    expect(canonicalRoom("")).toBeNull();
   });
 
   it("sessions are 8-64 URL-safe characters", () => {

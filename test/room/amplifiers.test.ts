@@ -59,7 +59,7 @@ describe("what anonymous joins cost", () => {
   const now = Date.UTC(2026, 11, 5, 12, 0, 0);
   const context: RoomContext = {
     ...new RoomSimulator({ crowdSize: 100, maxConnections: 1e6 }).context,
-    isBanned: () => false,
+    banOn: () => null,
   };
   /** Fills a room with `count` anonymous joiners in one second; counts the lookups by look their names took. */
   const fill = (count: number) => {

@@ -24,6 +24,68 @@ describe("moderation in the pure hub", () => {
     expect(room.join("bob").outcome.ok).toBe(true);
   });
 
+  it("a ban for good says so, to the room and to the person banned, before the close", () => {
+    const room = new RoomSimulator();
+    const alice = room.join("alice");
+    const bob = room.join("bob");
+    room.command(alice.id, "/ban bob");
+    expect(room.frames(alice.id).find((f) => f.type === "system" && f.payload.event === "ban")).toMatchObject({
+      payload: { text: "bob was banned by alice for good" },
+    });
+    expect(room.frames(bob.id).slice(-2)).toMatchObject([
+      { type: "system", payload: { event: "ban", text: "bob was banned by alice for good" } },
+      { type: "error", payload: { code: "banned", message: "you are banned from this room for good" } },
+    ]);
+    expect(room.closed.get(bob.id)).toBe(4008);
+  });
+
+  it("a timed ban says how long it lasts, in the largest whole unit", () => {
+    const room = new RoomSimulator();
+    const alice = room.join("alice");
+    const spans = { bob: [10, "10 minutes"], cy: [1, "1 minute"], di: [120, "2 hours"], ed: [2880, "2 days"] };
+    for (const [name, [minutes, said]] of Object.entries(spans)) {
+      const target = room.join(name);
+      room.command(alice.id, `/ban ${name} ${minutes}`);
+      expect(room.frames(target.id).slice(-2)).toMatchObject([
+        { type: "system", payload: { text: `${name} was banned by alice for ${said}` } },
+        { type: "error", payload: { code: "banned", message: `you are banned from this room for ${said}` } },
+      ]);
+    }
+  });
+
+  it("tells someone who comes back while banned how long is left", () => {
+    const room = new RoomSimulator();
+    const alice = room.join("alice");
+    room.join("bob", "bob-session");
+    room.join("cy", "cy-session");
+    room.command(alice.id, "/ban bob 10");
+    room.command(alice.id, "/ban cy");
+    room.now += 2.5 * 60_000;
+    expect(room.join("bob").outcome).toMatchObject({
+      ok: false,
+      error: { code: "banned", message: "you are banned from this room for another 8 minutes" },
+    });
+    expect(room.join("someone", "bob-session").outcome).toMatchObject({
+      error: { message: "you are banned from this room for another 8 minutes" },
+    });
+    expect(room.join("cy").outcome).toMatchObject({ error: { message: "you are banned from this room for good" } });
+    room.now += 8 * 60_000;
+    expect(room.join("bob").outcome.ok).toBe(true);
+  });
+
+  it("tells the operator how long a ban on someone absent lasts", () => {
+    const room = new RoomSimulator();
+    const alice = room.join("alice");
+    room.command(alice.id, "/ban spammer");
+    expect(room.frames(alice.id).at(-1)).toMatchObject({
+      payload: { text: "spammer is banned from this room for good" },
+    });
+    room.command(alice.id, "/ban troll 60");
+    expect(room.frames(alice.id).at(-1)).toMatchObject({
+      payload: { text: "troll is banned from this room for 1 hour" },
+    });
+  });
+
   it("refuses non-operators", () => {
     const room = new RoomSimulator();
     room.join("alice");

@@ -6,18 +6,23 @@ const say = (id: number, username = "ann"): HistoryFrame => ({
   type: ServerType.chatMessage,
   payload: { id, username, message: `message ${id}`, ts: 1000 + id },
 });
+/** What the room says after the name, for the notices runs are made of. */
+const SAID: Partial<Record<SystemEvent, string>> = {
+  [SystemEvent.join]: "joined",
+  [SystemEvent.leave]: "left",
+  [SystemEvent.operator]: "now runs the room",
+};
 const notice = (id: number, event: SystemEvent, username: string): HistoryFrame => ({
   type: ServerType.system,
-  payload: {
-    id,
-    event,
-    username,
-    ts: 1000 + id,
-    text: `${username} ${event === SystemEvent.join ? "joined" : event === SystemEvent.leave ? "left" : event}`,
-  },
+  payload: { id, event, username, ts: 1000 + id, text: `${username} ${SAID[event] ?? event}` },
 });
 const joined = (id: number, username: string) => notice(id, SystemEvent.join, username);
 const left = (id: number, username: string) => notice(id, SystemEvent.leave, username);
+const runs = (id: number, username: string) => notice(id, SystemEvent.operator, username);
+
+/** People leaving in turn from `from` on, each handing the room to the next: a leave, then the heir's notice. */
+const handOvers = (from: number, names: readonly string[]) =>
+  names.slice(1).flatMap((heir, i) => [left(from + 2 * i, names[i] ?? ""), runs(from + 2 * i + 1, heir)]);
 
 /** What a reader sees: each entry's id and text. */
 const collapse = (frames: HistoryFrame[], olderLeftOut = false) =>
@@ -70,12 +75,44 @@ describe("runs of comings and goings in history", () => {
     ]);
   });
 
+  it("tells a run of hand-overs as one line naming who runs the room now", () => {
+    const names = ["ann", "bo", "cy", "di", "ed", "flo", "gus", "hal", "ivy"];
+    const frames = [say(1), ...handOvers(2, names), say(18)];
+    expect(shown(frames)).toEqual([
+      "1 message 1",
+      "16 ann, bo, cy and 5 more left",
+      "17 ivy now runs the room (after 7 hand-overs)",
+      "18 message 18",
+    ]);
+    const told = collapse(frames)[2];
+    expect(told?.payload).toMatchObject({ id: 17, ts: 1017, event: "operator", username: "ivy", collapsed: 8 });
+  });
+
+  it("tells two hand-overs in a run as one, and a lone one as itself", () => {
+    expect(shown([say(1), ...handOvers(2, ["ann", "bo", "cy"])])).toEqual([
+      "1 message 1",
+      "4 ann, bo left",
+      "5 cy now runs the room (after 1 hand-over)",
+    ]);
+    expect(shown([say(1), joined(2, "bo"), joined(3, "cy"), left(4, "ann"), runs(5, "bo"), joined(6, "di")])).toEqual([
+      "1 message 1",
+      "4 ann left",
+      "5 bo now runs the room",
+      "6 bo, cy, di joined",
+    ]);
+  });
+
+  it("names the newest heir even when they ran the room earlier in the run", () => {
+    const frames = [say(1), ...handOvers(2, ["ann", "bo", "cy", "bo"])];
+    expect(shown(frames).at(-1)).toBe("7 bo now runs the room (after 2 hand-overs)");
+  });
+
   it("does not fold other notices or what was said into a run", () => {
     const frames = [
       say(1),
       joined(2, "bo"),
       joined(3, "cy"),
-      notice(4, SystemEvent.operator, "cy"),
+      notice(4, SystemEvent.kick, "cy"),
       joined(5, "di"),
       joined(6, "ed"),
       say(7, "ed"),
@@ -85,7 +122,7 @@ describe("runs of comings and goings in history", () => {
       "1 message 1",
       "2 bo joined",
       "3 cy joined",
-      "4 cy operator",
+      "4 cy kick",
       "5 di joined",
       "6 ed joined",
       "7 message 7",

@@ -62,7 +62,7 @@ export class ShellModel {
   constructor(config: Partial<RoomConfig> = {}) {
     this.context = {
       config: { ...DEFAULT_CONFIG, ...config },
-      isBanned: () => false,
+      banOn: () => null,
       listBans: () => [],
       privacy: null,
       epoch: () => "model-epoch",

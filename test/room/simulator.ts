@@ -61,12 +61,12 @@ export class RoomSimulator {
       lastActive: (conn) =>
         Math.max(this.active.get(conn) ?? this.roster.byConn(conn)?.lastSeen ?? 0, this.heartbeats.get(conn) ?? 0),
       // Names match by look, as the room's ban table matches them.
-      isBanned: (username, session) =>
-        this.bans.some(
+      banOn: (username, session) =>
+        this.bans.find(
           (b) =>
             (b.until === null || b.until > this.now) &&
             ((username !== null && sameLook(b.name, username)) || (session !== null && b.session === session)),
-        ),
+        ) ?? null,
     };
   }
 

@@ -70,10 +70,13 @@ describe("bans", () => {
     const { client: carol } = await join(room, { username: "carol" });
     const before = Date.now();
     op.send("/ban bob 5");
+    expect((await bob.waitFor("error")).payload.message).toBe("you are banned from this room for 5 minutes");
     expect((await bob.closed).code).toBe(4008);
     expect((await carol.waitFor("system", (f) => f.payload.event === "ban")).payload.text).toBe(
       "bob was banned by op for 5 minutes",
     );
+    const back = await connect(room, { username: "bob", session: "session-bob" });
+    expect((await back.waitFor("error")).payload.message).toBe("you are banned from this room for another 5 minutes");
     op.send("/ban BOB 10");
     op.send("/bans");
     const { bans } = (await op.waitFor("bans")).payload;
@@ -105,6 +108,18 @@ describe("bans", () => {
     op.send({ type: "ban", payload: { username: "bob", minutes: 0 } });
     expect((await op.waitFor("error")).payload.code).toBe("bad_message");
     op.close();
+  });
+
+  it("finds the longest of the bans on a name or session, so what is said of it holds", async () => {
+    const found = await runInDurableObject(env.CHAT_ROOM.getByName(freshRoom()), (_, state) => {
+      const store = new BanStore(state.storage.sql);
+      const now = 1_000_000;
+      store.ban("bob", "session-bob", now, now + 60_000);
+      store.ban("robert", "session-bob", now, now + 600_000);
+      store.ban("eve", null, now, now + 60_000);
+      return [store.banOn("BOB", "session-bob", now), store.banOn("eve", null, now), store.banOn("ann", null, now)];
+    });
+    expect(found).toEqual([{ until: 1_600_000 }, { until: 1_060_000 }, null]);
   });
 
   it(`keeps at most ${MAX_BANS} bans, letting expired ones go first, then the oldest`, async () => {

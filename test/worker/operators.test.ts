@@ -58,15 +58,22 @@ describe("operators", () => {
     const { client: alice } = await join(room, { username: "alice", session: "alice-session" });
     const { client: bob } = await join(room, { username: "bob", session: "bob-session-1" });
     alice.send("/ban bob");
+    expect((await bob.waitFor("error")).payload).toEqual({
+      code: "banned",
+      message: "you are banned from this room for good",
+    });
     expect((await bob.closed).code).toBe(4008);
     expect((await alice.waitFor("system", (f) => f.payload.event === "ban")).payload.text).toBe(
-      "bob was banned by alice",
+      "bob was banned by alice for good",
     );
 
     await evictDurableObject(env.CHAT_ROOM.getByName(room));
 
     const sameName = await connect(room, { username: "BOB" });
-    expect((await sameName.waitFor("error")).payload.code).toBe("banned");
+    expect((await sameName.waitFor("error")).payload).toMatchObject({
+      code: "banned",
+      message: "you are banned from this room for good",
+    });
     expect((await sameName.closed).code).toBe(4008);
     const sameSession = await connect(room, { username: "robert", session: "bob-session-1" });
     expect((await sameSession.waitFor("error")).payload.code).toBe("banned");

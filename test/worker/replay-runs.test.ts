@@ -20,18 +20,17 @@ async function burstAfterTalk() {
   return { room, alice, epoch: welcome.epoch };
 }
 
+/** What someone new to the room is replayed on joining. */
+async function newcomersReplay(room: string) {
+  const zed = await connect(room, { username: "zed" });
+  return (await zed.waitFor("history")).payload.messages;
+}
+
 describe("a run of arrivals in a newcomer's history", () => {
   it("is one line naming the first few, after what was said", async () => {
-    const { room } = await burstAfterTalk();
-    const zed = await connect(room, { username: "zed" });
-    const history = await zed.waitFor("history");
-    expect(lines(history.payload.messages)).toEqual([
-      "alice joined",
-      "hello",
-      "bo, cy, di and 3 more joined",
-      "bo left",
-    ]);
-    const joins = history.payload.messages[2];
+    const replay = await newcomersReplay((await burstAfterTalk()).room);
+    expect(lines(replay)).toEqual(["alice joined", "hello", "bo, cy, di and 3 more joined", "bo left"]);
+    const joins = replay[2];
     expect(joins?.type === "system" && joins.payload).toMatchObject({ event: "join", username: "gus", collapsed: 6 });
   });
 
@@ -68,5 +67,44 @@ describe("a run of arrivals in a newcomer's history", () => {
     const history = await again.waitFor("history");
     // In id order: the DM was sent before di and ed arrived, whose notice the run now carries.
     expect(lines(history.payload.messages)).toEqual(["dm", "bo, cy, di and 1 more joined"]);
+  });
+});
+
+describe("a run of hand-overs in a newcomer's history", () => {
+  /** Nine people; after a word from the first, eight of them leave in turn, each handing the room to the next. */
+  async function handedOnEightTimes() {
+    const room = freshRoom();
+    const names = ["ann", "bo", "cy", "di", "ed", "flo", "gus", "hal", "ivy"];
+    const people = [];
+    for (const username of names) people.push((await join(room, { username })).client);
+    const last = people.at(-1);
+    people[0]?.send("hello");
+    await last?.waitFor("chatMessage", (f) => f.payload.message === "hello");
+    for (const [i, person] of people.slice(0, -1).entries()) {
+      person.send("/quit");
+      await last?.waitFor("system", (f) => f.payload.event === "operator" && f.payload.username === names[i + 1]);
+    }
+    return room;
+  }
+
+  it("is one line naming who runs the room now, after the leaves", async () => {
+    const replay = await newcomersReplay(await handedOnEightTimes());
+    expect(lines(replay)).toEqual([
+      "ann, bo, cy and 6 more joined",
+      "hello",
+      "ann, bo, cy and 5 more left",
+      "ivy now runs the room (after 7 hand-overs)",
+    ]);
+    const told = replay.at(-1);
+    expect(told?.type === "system" && told.payload).toMatchObject({ event: "operator", username: "ivy", collapsed: 8 });
+  });
+
+  it("reads the same when the history is paged over HTTP", async () => {
+    const room = await handedOnEightTimes();
+    const page = await api<{ messages: HistoryFrame[] }>(`/api/rooms/${room}/history?limit=50`);
+    expect(lines(page.messages).slice(-2)).toEqual([
+      "ann, bo, cy and 5 more left",
+      "ivy now runs the room (after 7 hand-overs)",
+    ]);
   });
 });

@@ -3,22 +3,12 @@ import { describe, expect, it, vi } from "vitest";
 import { signTicket } from "../../src/match/ticket";
 import { connect, framesOf, join } from "./client";
 import { storageOf } from "./storage";
+import { privateRoom, ticket } from "./tickets";
 
 // Stranger rooms: the partner is told when the other is gone for good, and an
 // ended conversation stays ended. RECONNECT_GRACE_SECONDS is 2 in this project.
 
 const GRACE_MS = 2000;
-
-const privateRoom = () => `pv-${crypto.randomUUID().replaceAll("-", "")}`;
-
-/** A fresh (unexpired) ticket, as the matchmaker hands out. */
-const ticket = (room: string, username: string) =>
-  signTicket(env.MATCH_SECRET ?? "", {
-    room,
-    username,
-    session: `${username}-${crypto.randomUUID().slice(0, 12)}`,
-    exp: Date.now() + 10 * 60_000,
-  });
 
 /** The number of tables and keys a room has stored. */
 const storedCounts = async (room: string) => {
