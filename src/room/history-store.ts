@@ -6,19 +6,20 @@ import {
   HISTORY_RETENTION,
   type HistoryFrame,
   MAX_HISTORY,
-  type Reactions,
   ServerType,
   SystemEvent,
 } from "../protocol";
-import type { Effect, ReactionLookup } from "./effects";
+import type { ReactionLookup } from "./effects";
 import { LazyTable } from "./lazy-table";
 import { collapseRuns } from "./notice-runs";
-
-/** A message's reactions: emoji, in the order first used, to session, in the order reacted, to the name shown. */
-type ReactionSet = Map<string, Map<string, string>>;
-
-/** One reaction added or taken back. */
-export type ReactionChange = Omit<Extract<Effect, { kind: "react" }>, "kind">;
+import {
+  addReactionTables,
+  asReactions,
+  type ReactionChange,
+  type ReactionSet,
+  ReactionStore,
+  toggled,
+} from "./reaction-store";
 
 interface Entry {
   /** As stored: a chat message's reactions are kept apart, in `reactions`. */
@@ -39,10 +40,9 @@ interface Entry {
  * joins and leaves) never pushes what people said out of a newcomer's replay
  * or out of the scrollback; the oldest notices are what give way.
  *
- * Reactions have tables of their own, keyed by message, emoji and session,
- * with a count per emoji: a toggle is a few indexed statements however many
- * reactions the message has, and never rewrites the message. Reads (replays,
- * pages, a resume) put them back into each message, one query a read.
+ * Reactions are kept apart (`ReactionStore`): a toggle never rewrites the
+ * message. Reads (replays, pages, a resume) put them back into each
+ * message, one query a read; the ring keeps them with its messages.
  *
  * Tables are created on the first write: reading a room nobody used creates
  * no storage.
@@ -53,6 +53,7 @@ export class HistoryStore {
   readonly #meta: LazyTable;
   readonly #dms: LazyTable;
   readonly #revisions: LazyTable;
+  readonly #reactions: ReactionStore;
   #chat: Entry[] | undefined;
   #notices: Entry[] | undefined;
   #lastId: number | undefined;
@@ -85,6 +86,7 @@ export class HistoryStore {
         addReactionTables(db);
       },
     );
+    this.#reactions = new ReactionStore(sql);
     this.#meta = new LazyTable(sql, "meta", [
       "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ]);
@@ -199,10 +201,7 @@ export class HistoryStore {
     const { id } = frame.payload;
     this.#sql.exec("UPDATE history SET frame = ? WHERE id = ?", text, id);
     const deleted = frame.type === ServerType.chatMessage && frame.payload.deleted === true;
-    if (deleted) {
-      this.#sql.exec("DELETE FROM reactions WHERE message_id = ?", id);
-      this.#sql.exec("DELETE FROM reaction_counts WHERE message_id = ?", id);
-    }
+    if (deleted) this.#reactions.removeAll(id);
     this.#noteRevision(id);
     const ring = this.#chatRing();
     const at = ring.findIndex((e) => e.frame.payload.id === id);
@@ -211,23 +210,10 @@ export class HistoryStore {
     this.#firstVisit = undefined;
   }
 
-  /** How a session's reaction with `emoji` stands on message `id`: two lookups on keys, whatever else it has. */
+  /** How a session's reaction with `emoji` stands on message `id`: lookups on keys, whatever else it has. */
   reactionOf(id: number, emoji: string, session: string): ReactionLookup {
     if (!this.#history.exists()) return { mine: null, present: false, distinct: 0 };
-    const mine =
-      this.#sql
-        .exec<{ username: string }>(
-          "SELECT username FROM reactions WHERE message_id = ? AND emoji = ? AND session = ?",
-          id,
-          emoji,
-          session,
-        )
-        .toArray()[0]?.username ?? null;
-    // At most MAX_REACTIONS rows: one per emoji on the message.
-    const used = this.#sql
-      .exec<{ emoji: string }>("SELECT emoji FROM reaction_counts WHERE message_id = ?", id)
-      .toArray();
-    return { mine, present: used.some((row) => row.emoji === emoji), distinct: used.length };
+    return this.#reactions.lookup(id, emoji, session);
   }
 
   /**
@@ -236,19 +222,14 @@ export class HistoryStore {
    * The message itself is not rewritten: a toggle costs the same with 3
    * reactions or 3,000.
    */
-  react({ id, emoji, session, username, on, at }: ReactionChange): void {
+  react(change: ReactionChange): void {
     if (!this.#history.exists()) return;
-    if (on) addReaction(this.#sql, id, emoji, session, username, at);
-    else {
-      this.#sql.exec("DELETE FROM reactions WHERE message_id = ? AND emoji = ? AND session = ?", id, emoji, session);
-      this.#sql.exec("UPDATE reaction_counts SET n = n - 1 WHERE message_id = ? AND emoji = ?", id, emoji);
-      this.#sql.exec("DELETE FROM reaction_counts WHERE message_id = ? AND emoji = ? AND n <= 0", id, emoji);
-    }
-    this.#noteRevision(id);
+    this.#reactions.toggle(change);
+    this.#noteRevision(change.id);
     // A ring not loaded yet reads this from storage when it is.
-    const entry = this.#chat?.find((e) => e.frame.payload.id === id);
+    const entry = this.#chat?.find((e) => e.frame.payload.id === change.id);
     if (entry) {
-      entry.reactions = toggled(entry.reactions ?? new Map(), emoji, session, username, on);
+      entry.reactions = toggled(entry.reactions ?? new Map(), change);
       entry.text = null;
     }
     this.#firstVisit = undefined;
@@ -260,35 +241,11 @@ export class HistoryStore {
     this.#sql.exec("INSERT OR REPLACE INTO revisions (message_id, at) VALUES (?, ?)", id, this.lastId());
   }
 
-  /**
-   * The reactions of the chat messages that `condition` (on `r.message_id`)
-   * picks, in one query: emoji in the order each was first used, people in
-   * the order they reacted.
-   */
-  #reactionsWhere(condition: string, ...bindings: SqlStorageValue[]): Map<number, ReactionSet> {
-    const found = new Map<number, ReactionSet>();
-    if (!this.#history.exists()) return found;
-    const rows = this.#sql.exec<{ id: number; emoji: string; session: string; username: string }>(
-      `SELECT r.message_id AS id, r.emoji AS emoji, r.session AS session, r.username AS username
-       FROM reactions r JOIN reaction_counts c ON c.message_id = r.message_id AND c.emoji = r.emoji
-       WHERE ${condition} ORDER BY r.message_id, c.first, r.rowid`,
-      ...bindings,
-    );
-    for (const { id, emoji, session, username } of rows) {
-      const set = found.get(id) ?? new Map<string, Map<string, string>>();
-      found.set(id, set);
-      const who = set.get(emoji) ?? new Map<string, string>();
-      set.set(emoji, who);
-      who.set(session, username);
-    }
-    return found;
-  }
-
   /** History frames as a reader sees them: each chat message with its reactions, read in one query. */
   #withReactions(frames: HistoryFrame[]): HistoryFrame[] {
     const ids = frames.filter((f) => f.type === ServerType.chatMessage).map((f) => f.payload.id);
-    if (ids.length === 0) return frames;
-    const reactions = this.#reactionsWhere("r.message_id BETWEEN ? AND ?", Math.min(...ids), Math.max(...ids));
+    if (ids.length === 0 || !this.#history.exists()) return frames;
+    const reactions = this.#reactions.between(Math.min(...ids), Math.max(...ids));
     if (reactions.size === 0) return frames;
     return frames.map((f) => {
       const set = f.type === ServerType.chatMessage ? reactions.get(f.payload.id) : undefined;
@@ -463,9 +420,8 @@ export class HistoryStore {
    * with the message's whole current state, so the client can simply apply it.
    */
   #changedSince(since: number): string[] {
-    if (!this.#revisions.exists()) return [];
-    const changed = "SELECT message_id FROM revisions WHERE at >= ?1 AND message_id <= ?1";
-    const reactions = this.#reactionsWhere(`r.message_id IN (${changed})`, since);
+    if (!this.#revisions.exists() || !this.#history.exists()) return [];
+    const reactions = this.#reactions.changedSince(since);
     const rows = this.#sql
       .exec<{ frame: string }>(
         `SELECT h.frame AS frame FROM revisions r JOIN history h ON h.id = r.message_id
@@ -528,7 +484,7 @@ export class HistoryStore {
       const reactions =
         first === undefined || last === undefined
           ? new Map<number, ReactionSet>()
-          : this.#reactionsWhere("r.message_id BETWEEN ? AND ?", first, last);
+          : this.#reactions.between(first, last);
       for (const entry of ring) {
         const set = reactions.get(entry.frame.payload.id);
         if (set) {
@@ -577,10 +533,7 @@ export class HistoryStore {
       if (typeIs === "= ?" && this.#revisions.exists()) {
         this.#sql.exec("DELETE FROM revisions WHERE message_id < ?", oldest);
       }
-      if (typeIs === "= ?") {
-        this.#sql.exec("DELETE FROM reactions WHERE message_id < ?", oldest);
-        this.#sql.exec("DELETE FROM reaction_counts WHERE message_id < ?", oldest);
-      }
+      if (typeIs === "= ?") this.#reactions.pruneBefore(oldest);
     }
   }
 }
@@ -612,92 +565,6 @@ function addDmPairs(db: SqlStorage): void {
     );
   }
   db.exec("CREATE INDEX IF NOT EXISTS dms_pair ON dms (pair, id)");
-}
-
-/**
- * Reactions by the person who made them (their session), with the name they
- * are shown under; and per emoji how many there are and when it was first
- * used (the rowid of the reaction that brought it), so the 20-emoji limit
- * and the order are read from at most 20 rows, never from all reactions.
- */
-const REACTION_TABLES = [
-  `CREATE TABLE IF NOT EXISTS reactions (
-    message_id INTEGER NOT NULL,
-    emoji TEXT NOT NULL,
-    session TEXT NOT NULL,
-    username TEXT NOT NULL,
-    at INTEGER NOT NULL,
-    PRIMARY KEY (message_id, emoji, session)
-  )`,
-  `CREATE TABLE IF NOT EXISTS reaction_counts (
-    message_id INTEGER NOT NULL,
-    emoji TEXT NOT NULL,
-    n INTEGER NOT NULL,
-    first INTEGER NOT NULL,
-    PRIMARY KEY (message_id, emoji)
-  ) WITHOUT ROWID`,
-];
-
-/**
- * Made with the history. Rooms from before kept each message's reactions in
- * its frame, by name: once, those become rows (at most the ~1,100 messages
- * kept), under a session no connection can have (sessions hold no `:`), so
- * nobody who takes such a name later can take them back; and the frames are
- * rewritten without them.
- */
-function addReactionTables(db: SqlStorage): void {
-  if (db.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'reactions'").toArray().length > 0) return;
-  for (const statement of REACTION_TABLES) db.exec(statement);
-  const rows = db
-    .exec<{ id: number; frame: string }>(
-      "SELECT id, frame FROM history WHERE type = ? AND json_extract(frame, '$.payload.reactions') IS NOT NULL",
-      ServerType.chatMessage,
-    )
-    .toArray();
-  for (const row of rows) {
-    const frame = decode(row);
-    if (frame.type !== ServerType.chatMessage) continue;
-    const { reactions, ...payload } = frame.payload;
-    for (const [emoji, names] of Object.entries(reactions ?? {})) {
-      for (const name of new Set(names)) addReaction(db, row.id, emoji, `name:${name}`, name, payload.ts);
-    }
-    db.exec("UPDATE history SET frame = ? WHERE id = ?", JSON.stringify({ ...frame, payload }), row.id);
-  }
-}
-
-/** A reaction row, and its emoji counted: a new emoji is ordered by this row, after every emoji already there. */
-function addReaction(db: SqlStorage, id: number, emoji: string, session: string, username: string, at: number): void {
-  db.exec(
-    "INSERT INTO reactions (message_id, emoji, session, username, at) VALUES (?, ?, ?, ?, ?)",
-    id,
-    emoji,
-    session,
-    username,
-    at,
-  );
-  db.exec(
-    `INSERT INTO reaction_counts (message_id, emoji, n, first) VALUES (?, ?, 1, last_insert_rowid())
-     ON CONFLICT (message_id, emoji) DO UPDATE SET n = n + 1`,
-    id,
-    emoji,
-  );
-}
-
-/** A message's reactions with one changed; emptied emoji go, so one used again comes last. */
-function toggled(set: ReactionSet, emoji: string, session: string, username: string, on: boolean): ReactionSet {
-  const who = set.get(emoji) ?? new Map<string, string>();
-  if (on) who.set(session, username);
-  else who.delete(session);
-  if (who.size > 0) set.set(emoji, who);
-  else set.delete(emoji);
-  return set;
-}
-
-/** Reactions as the wire carries them: names only, never a session. */
-function asReactions(set: ReactionSet): Reactions {
-  const reactions: Reactions = {};
-  for (const [emoji, who] of set) reactions[emoji] = [...who.values()];
-  return reactions;
 }
 
 /** A chat message with its reactions, as replays and pages show it. */
