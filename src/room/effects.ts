@@ -75,7 +75,7 @@ export type Effect =
   | { kind: "presence"; joined?: string; left?: string }
   /** Append to the room's durable history; a chat message with the session that wrote it. */
   | { kind: "record"; frame: HistoryFrame; author?: string }
-  /** Replace a stored chat message with its current state (edited, deleted, reacted to). */
+  /** Replace a stored chat message with its current state (edited, deleted). */
   | { kind: "revise"; frame: HistoryFrame }
   /**
    * Add (`on`) or take back one person's reaction to a stored chat message,
