@@ -135,12 +135,32 @@ export function updateLines(
       lines.push(`${at} ${c.system(`* reactions to message #${update.id}: ${summary || "none"}`)}`);
     } else {
       for (const { username, emoji, added } of reactionChanges(before.reactions, update.reactions)) {
-        const did = added ? `reacted ${emoji} to` : `took back ${emoji} on`;
-        lines.push(`${at} ${c.system(`* ${username} ${did} ${messageRef(update.id, before, me, o)}`)}`);
+        lines.push(`${at} ${c.system(reactionText(username, emoji, added, messageRef(update.id, before, me, o)))}`);
       }
     }
   }
   return lines;
+}
+
+/**
+ * One reaction added or taken back, as a line: `* bob reacted 👍 to your
+ * message #3 "hello"`. `before` is the message as printed here (undefined
+ * when it never was).
+ */
+export function reactionLine(
+  change: ServerPayloads["reaction"],
+  before: ChatMessagePayload | undefined,
+  me: string | null,
+  c: Palette = plain,
+  o: LineOptions = {},
+  now = Date.now(),
+): string {
+  const ref = messageRef(change.id, before, me, o);
+  return `${c.dim(`[${clock(now)}]`)} ${c.system(reactionText(change.username, change.emoji, change.on, ref))}`;
+}
+
+function reactionText(username: string, emoji: string, added: boolean, ref: string): string {
+  return `* ${username} ${added ? `reacted ${emoji} to` : `took back ${emoji} on`} ${ref}`;
 }
 
 /**
@@ -220,9 +240,11 @@ export function formatFrame(frame: ServerFrame, me: string | null, c: Palette = 
     case ServerType.pong:
     case ServerType.ack:
     // Typing notices would scroll the log for nothing a terminal can show; an
-    // update needs the message it changes, so it is written by updateLines.
+    // update or a reaction needs the message it changes, so it is written by
+    // updateLines or reactionLine.
     case ServerType.typing:
     case ServerType.messageUpdated:
+    case ServerType.reaction:
       return [];
   }
 }

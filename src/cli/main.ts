@@ -22,6 +22,7 @@ import {
   mentionsMe,
   type Palette,
   plain,
+  reactionLine,
   roomLabel,
   skippedNotice,
   updateLines,
@@ -304,6 +305,11 @@ class Visit {
         const { before, after } = this.messages.apply(raw.payload);
         const lines = updateLines(raw.payload, before, after, this.me, palette, lineOptions(this.messages));
         for (const line of lines) print(line);
+        continue;
+      }
+      if (raw.type === ServerType.reaction) {
+        const { before } = this.messages.react(raw.payload);
+        print(reactionLine(raw.payload, before, this.me, palette, lineOptions(this.messages)));
         continue;
       }
       if (raw.type === ServerType.history) this.#history(raw.payload);

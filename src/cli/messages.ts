@@ -1,12 +1,13 @@
-import type { ChatMessagePayload, ServerPayloads } from "../protocol";
+import { type ChatMessagePayload, type ServerPayloads, withReaction } from "../protocol";
 
 type Update = ServerPayloads["messageUpdated"];
+type Reaction = ServerPayloads["reaction"];
 
 /**
  * The chat messages this terminal has printed, as they stand now. A
- * `messageUpdated` frame names only the message's id, so this is what lets a
- * line say whose message was edited, deleted or reacted to, and which
- * reaction changed (the frame carries the whole new map, not the change).
+ * `messageUpdated` or `reaction` frame names only the message's id, so this
+ * is what lets a line say whose message was edited, deleted or reacted to,
+ * and which reaction changed when a resume's update carries the whole map.
  * Bounded: a long session keeps the newest `limit`, and an update to an older
  * message is printed with its id alone.
  */
@@ -36,6 +37,17 @@ export class MessageLog {
     if (!before) return { before, after: undefined };
     const after = revise(before, update);
     this.#byId.set(update.id, after);
+    return { before, after };
+  }
+
+  /** Applies one reaction; `before` is undefined when the message is not known here. */
+  react(change: Reaction): { before: ChatMessagePayload | undefined; after: ChatMessagePayload | undefined } {
+    const before = this.#byId.get(change.id);
+    if (!before || before.deleted) return { before, after: undefined };
+    const reactions = withReaction(before.reactions ?? {}, change);
+    const { reactions: _, ...rest } = before;
+    const after = Object.keys(reactions).length > 0 ? { ...rest, reactions } : rest;
+    this.#byId.set(change.id, after);
     return { before, after };
   }
 

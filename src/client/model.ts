@@ -9,6 +9,7 @@ import {
   ServerType,
   SystemEvent,
   type UserSummary,
+  withReaction,
 } from "../protocol";
 import { localTime } from "./clock";
 import { helpRows } from "./help";
@@ -300,6 +301,12 @@ export function applyFrame(model: ChatModel, frame: ServerFrame, now = Date.now(
         line.mentionsMe = false;
       }
       if (reactions !== undefined) line.reactions = reactions;
+      return { appended, usersChanged, updated: [line] };
+    }
+    case ServerType.reaction: {
+      const line = findMessage(model, frame.payload.id);
+      if (!line || line.deleted) break;
+      line.reactions = withReaction(line.reactions, frame.payload);
       return { appended, usersChanged, updated: [line] };
     }
     case ServerType.pong:

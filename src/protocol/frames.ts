@@ -6,7 +6,9 @@
  * of notices told in short where history is read; v1.5 adds `moreJoined` and
  * `moreLeft`, the changes a crowd's `presence` counts without naming; v1.6 adds
  * the matchmaker's `recent`; v1.7 reads room names in lower case, says how long
- * a ban lasts, and lets a run told in short hold operator hand-overs. Each adds
+ * a ban lasts, lets a run told in short hold operator hand-overs, adds `/nick`
+ * (`nick`, `renamed`), and adds `reaction`, one reaction added or taken back,
+ * where `messageUpdated` carried a message's whole reaction map. Each adds
  * only optional fields, new frames and new words, so a v1 client keeps working.
  * This file is the only place frame types are spelled; the room, the web app
  * and the terminal client all import from here.
@@ -56,7 +58,12 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
-/** Reactions to a message: emoji to the names that chose it, in the order each emoji was first used. */
+/**
+ * Reactions to a message: emoji to the names of those who chose it, in the
+ * order each emoji was first used. A reaction belongs to the person who made
+ * it, so a name may be listed twice: someone who left, and someone who later
+ * took the same name.
+ */
 export type Reactions = Record<string, string[]>;
 
 export interface ChatMessagePayload {
@@ -131,8 +138,20 @@ export interface ServerPayloads {
   };
   /** The room's bans in force, oldest first; to the operator only. `until` null: for good. */
   bans: { bans: { username: string; at: number; until: number | null }[] };
-  /** A chat message changed: edited (`message`, `editedAt`), deleted (`deleted`, no `message`), or its reactions. */
+  /**
+   * A chat message changed: edited (`message`, `editedAt`) or deleted
+   * (`deleted`, no `message`); in a resume, with its whole current state,
+   * `reactions` included. Live reactions come as `reaction`.
+   */
   messageUpdated: { id: number; message?: string; editedAt?: number; deleted?: true; reactions?: Reactions };
+  /**
+   * v1.7: `username` added (`on: true`) or took back (`on: false`) one
+   * reaction to chat message `id`: the change alone, so it costs the same
+   * however many reactions the message has. Taking back removes one `username`
+   * from that emoji's list, and the emoji once its list is empty; adding
+   * appends it, and a new emoji goes last.
+   */
+  reaction: { id: number; emoji: string; username: string; on: boolean };
   /** Someone is typing; show it for a few seconds, or until their message arrives. */
   typing: { username: string };
   /** To your own connections only: your `/nick` took; you are now `username`. */
@@ -222,6 +241,7 @@ export const ServerType = {
   pong: "pong",
   bans: "bans",
   messageUpdated: "messageUpdated",
+  reaction: "reaction",
   typing: "typing",
   renamed: "renamed",
   ack: "ack",

@@ -8,5 +8,6 @@ export * from "./match";
 export * from "./names";
 export * from "./outgoing";
 export * from "./parse";
+export * from "./reactions";
 export * from "./result";
 export * from "./server-frames";

@@ -5,7 +5,6 @@ import {
   type ErrorPayload,
   type HistoryFrame,
   MAX_REACTIONS,
-  type Reactions,
   ServerType,
   serverFrame,
   TYPING_INTERVAL_MS,
@@ -17,9 +16,10 @@ import type { Member, RosterView } from "./roster";
 
 /**
  * What people do to messages already sent (edit, delete, react) and the
- * awareness around them (mentions, typing). Every change rewrites the stored
- * message, so replays and history pages show it as it stands, and is
- * broadcast as `messageUpdated`.
+ * awareness around them (mentions, typing). An edit or a delete rewrites the
+ * stored message, so replays and history pages show it as it stands, and is
+ * broadcast as `messageUpdated`; a reaction is stored apart from the message
+ * and broadcast as `reaction`, the change alone.
  */
 
 /** A stored chat message and the session that wrote it (null for messages from before sessions were kept). */
@@ -93,7 +93,8 @@ export function edit(
     );
   }
   const mentions = mentionsIn(message, state.roster);
-  const { mentions: _, ...rest } = stored.payload;
+  // Reactions are stored apart from the message: the stored frame carries none.
+  const { mentions: _, reactions: __, ...rest } = stored.payload;
   const payload: ChatMessagePayload = { ...rest, message, editedAt: now, ...(mentions.length ? { mentions } : {}) };
   const update = serverFrame(ServerType.messageUpdated, { id, message, editedAt: now });
   return revised(state, sender, conn, payload, update, clientId, now);
@@ -133,6 +134,12 @@ export function remove(
   return { ...done, effects: [...done.effects, log] };
 }
 
+/**
+ * Toggles the sender's reaction. Reactions belong to the session that made
+ * them, so someone who later takes a departed person's name adds their own
+ * rather than taking that person's back; everyone is told the change alone,
+ * under the name the reaction was made with.
+ */
 export function react(
   state: RoomState,
   ctx: RoomContext,
@@ -143,28 +150,26 @@ export function react(
 ): Handled {
   const found = target(state, ctx, sender, conn, id, clientId);
   if ("answer" in found) return found.answer;
-  const { stored } = found;
-  const current: Reactions = stored.payload.reactions ?? {};
-  const names = current[emoji] ?? [];
-  const mine = names.includes(sender.username);
-  if (!mine && names.length === 0 && Object.keys(current).length >= MAX_REACTIONS) {
+  const { mine, present, distinct } = ctx.reactionOf(id, emoji, sender.session);
+  if (mine === null && !present && distinct >= MAX_REACTIONS) {
     const error = {
       code: ErrorCode.badMessage,
       message: `a message holds at most ${MAX_REACTIONS} different reactions`,
     };
     return reply(state, sender, conn, error, clientId);
   }
-  // Object keys keep the order they were first added in: the order each emoji was first used.
-  const reactions: Reactions = {};
-  for (const [key, who] of Object.entries(current)) {
-    const next = key === emoji ? (mine ? who.filter((n) => n !== sender.username) : [...who, sender.username]) : who;
-    if (next.length > 0) reactions[key] = next;
-  }
-  if (!mine && names.length === 0) reactions[emoji] = [sender.username];
-  const { reactions: _, ...rest } = stored.payload;
-  const payload: ChatMessagePayload = { ...rest, ...(Object.keys(reactions).length ? { reactions } : {}) };
-  const update = serverFrame(ServerType.messageUpdated, { id, reactions });
-  return revised(state, sender, conn, payload, update, clientId, now);
+  const on = mine === null;
+  const username = mine ?? sender.username;
+  const frame = serverFrame(ServerType.reaction, { id, emoji, username, on });
+  return {
+    lastId: state.lastId,
+    sender,
+    effects: [
+      { kind: "react", id, emoji, session: sender.session, username, on, at: now },
+      { kind: "broadcast", frame },
+      ...receipt(sender, conn, clientId, id, now),
+    ],
+  };
 }
 
 /**

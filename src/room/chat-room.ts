@@ -447,6 +447,7 @@ export class ChatRoom extends DurableObject<Env> {
       epoch: () => this.#history.epoch(),
       findSent: (session, clientId) => this.#sent.find(session, clientId, Date.now()),
       findMessage: (id) => this.#history.findMessage(id),
+      reactionOf: (id, emoji, session) => this.#history.reactionOf(id, emoji, session),
       lastActive: (conn) => this.#lastActive(conn),
     };
   }
@@ -561,6 +562,9 @@ export class ChatRoom extends DurableObject<Env> {
       case "revise":
         this.#history.revise(effect.frame, textOf(effect.frame));
         return;
+      case "react":
+        this.#history.react(effect);
+        return;
       case "recordDm":
         this.#history.appendDm(effect.frame, effect.from, effect.to, textOf(effect.frame));
         return;
@@ -631,6 +635,8 @@ export class ChatRoom extends DurableObject<Env> {
       case "log":
         this.#log(room, effect.entry);
         return;
+      default:
+        effect satisfies never;
     }
   }
 

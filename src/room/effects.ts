@@ -47,8 +47,20 @@ export interface RoomContext {
   findSent(session: string, clientId: string): SentRecord | null;
   /** A chat message of this room as it stands, with its author's session; null when there is none. */
   findMessage(id: number): StoredMessage | null;
+  /** What a reaction toggle needs to know, answered without reading the message's other reactions. */
+  reactionOf(id: number, emoji: string, session: string): ReactionLookup;
   /** A connection's last sign of life: its last frame, or the runtime's last answer to its heartbeat. */
   lastActive(conn: string): number;
+}
+
+/** One message's reactions as a toggle sees them. */
+export interface ReactionLookup {
+  /** The name this session reacted under with this emoji; null when it has not. */
+  mine: string | null;
+  /** Whether anyone reacted with this emoji. */
+  present: boolean;
+  /** How many different emoji the message has. */
+  distinct: number;
 }
 
 /** One structured log line; the shell adds the room. Never carries message text. */
@@ -63,8 +75,13 @@ export type Effect =
   | { kind: "presence"; joined?: string; left?: string }
   /** Append to the room's durable history; a chat message with the session that wrote it. */
   | { kind: "record"; frame: HistoryFrame; author?: string }
-  /** Replace a stored chat message with its current state (edited, deleted, reacted to). */
+  /** Replace a stored chat message with its current state (edited, deleted). */
   | { kind: "revise"; frame: HistoryFrame }
+  /**
+   * Add (`on`) or take back one person's reaction to a stored chat message,
+   * by session: `username` is only what it is shown as.
+   */
+  | { kind: "react"; id: number; emoji: string; session: string; username: string; on: boolean; at: number }
   /** Store a DM for its two parties, so each gets it on resume. */
   | { kind: "recordDm"; frame: DmFrame; from: string; to: string }
   /** Remember a send's clientId for the dedup window. */

@@ -9,13 +9,24 @@ import {
   ServerType,
   SystemEvent,
 } from "../protocol";
+import type { ReactionLookup } from "./effects";
 import { LazyTable } from "./lazy-table";
 import { collapseRuns } from "./notice-runs";
+import {
+  addReactionTables,
+  asReactions,
+  type ReactionChange,
+  type ReactionSet,
+  ReactionStore,
+  toggled,
+} from "./reaction-store";
 
 interface Entry {
+  /** As stored: a chat message's reactions are kept apart, in `reactions`. */
   frame: HistoryFrame;
-  /** Its JSON, so a join serializes nothing. */
-  text: string;
+  /** Its JSON as replayed, reactions included, so a join serializes nothing; null until needed again after a change. */
+  text: string | null;
+  reactions?: ReactionSet;
 }
 
 /**
@@ -29,6 +40,10 @@ interface Entry {
  * joins and leaves) never pushes what people said out of a newcomer's replay
  * or out of the scrollback; the oldest notices are what give way.
  *
+ * Reactions are kept apart (`ReactionStore`): a toggle never rewrites the
+ * message. Reads (replays, pages, a resume) put them back into each
+ * message, one query a read; the ring keeps them with its messages.
+ *
  * Tables are created on the first write: reading a room nobody used creates
  * no storage.
  */
@@ -38,6 +53,7 @@ export class HistoryStore {
   readonly #meta: LazyTable;
   readonly #dms: LazyTable;
   readonly #revisions: LazyTable;
+  readonly #reactions: ReactionStore;
   #chat: Entry[] | undefined;
   #notices: Entry[] | undefined;
   #lastId: number | undefined;
@@ -67,8 +83,10 @@ export class HistoryStore {
       // Rooms from before edits kept no author; their old messages simply cannot be edited.
       (db) => {
         if (!hasColumn(db, "history", "author")) db.exec("ALTER TABLE history ADD COLUMN author TEXT");
+        addReactionTables(db);
       },
     );
+    this.#reactions = new ReactionStore(sql);
     this.#meta = new LazyTable(sql, "meta", [
       "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     ]);
@@ -176,16 +194,63 @@ export class HistoryStore {
   /**
    * Replaces a stored chat message with its current state, in storage and in
    * the replay ring, and notes when, so a resume from before then is told.
+   * A deleted message's reactions go from storage with its text.
    */
   revise(frame: HistoryFrame, text = JSON.stringify(frame)): void {
     if (!this.#history.exists()) return;
-    this.#sql.exec("UPDATE history SET frame = ? WHERE id = ?", text, frame.payload.id);
-    this.#revisions.ensure();
-    this.#sql.exec("INSERT OR REPLACE INTO revisions (message_id, at) VALUES (?, ?)", frame.payload.id, this.lastId());
+    const { id } = frame.payload;
+    this.#sql.exec("UPDATE history SET frame = ? WHERE id = ?", text, id);
+    const deleted = frame.type === ServerType.chatMessage && frame.payload.deleted === true;
+    if (deleted) this.#reactions.removeAll(id);
+    this.#noteRevision(id);
     const ring = this.#chatRing();
-    const at = ring.findIndex((e) => e.frame.payload.id === frame.payload.id);
-    if (at >= 0) ring[at] = { frame, text };
+    const at = ring.findIndex((e) => e.frame.payload.id === id);
+    const reactions = deleted ? undefined : ring[at]?.reactions;
+    if (at >= 0) ring[at] = reactions ? { frame, text: null, reactions } : { frame, text };
     this.#firstVisit = undefined;
+  }
+
+  /** How a session's reaction with `emoji` stands on message `id`: lookups on keys, whatever else it has. */
+  reactionOf(id: number, emoji: string, session: string): ReactionLookup {
+    if (!this.#history.exists()) return { mine: null, present: false, distinct: 0 };
+    return this.#reactions.lookup(id, emoji, session);
+  }
+
+  /**
+   * Adds or takes back one reaction: a row and its emoji's count, and a
+   * revision, so a resume from before then gets the message as it stands.
+   * The message itself is not rewritten: a toggle costs the same with 3
+   * reactions or 3,000.
+   */
+  react(change: ReactionChange): void {
+    if (!this.#history.exists()) return;
+    this.#reactions.toggle(change);
+    this.#noteRevision(change.id);
+    // A ring not loaded yet reads this from storage when it is.
+    const entry = this.#chat?.find((e) => e.frame.payload.id === change.id);
+    if (entry) {
+      entry.reactions = toggled(entry.reactions ?? new Map(), change);
+      entry.text = null;
+    }
+    this.#firstVisit = undefined;
+  }
+
+  /** Message `id` changed now: a client resuming from before this has to be told. */
+  #noteRevision(id: number): void {
+    this.#revisions.ensure();
+    this.#sql.exec("INSERT OR REPLACE INTO revisions (message_id, at) VALUES (?, ?)", id, this.lastId());
+  }
+
+  /** History frames as a reader sees them: each chat message with its reactions, read in one query. */
+  #withReactions(frames: HistoryFrame[]): HistoryFrame[] {
+    const ids = frames.filter((f) => f.type === ServerType.chatMessage).map((f) => f.payload.id);
+    if (ids.length === 0 || !this.#history.exists()) return frames;
+    const reactions = this.#reactions.between(Math.min(...ids), Math.max(...ids));
+    if (reactions.size === 0) return frames;
+    return frames.map((f) => {
+      const set = f.type === ServerType.chatMessage ? reactions.get(f.payload.id) : undefined;
+      return set && f.type === ServerType.chatMessage ? reacted(f, set) : f;
+    });
   }
 
   /**
@@ -267,11 +332,7 @@ export class HistoryStore {
       : [];
     // Most joiners are first visits with no DMs: they all get the very same text while the history stands.
     if (since === undefined && !reset && dms.length === 0) {
-      window.text ??= historyText(
-        entries.map((e) => e.text),
-        truncated,
-        "",
-      );
+      window.text ??= historyText(entries.map(entryText), truncated, "");
       return [window.text];
     }
     const dmsCut = dms.length > dmLimit;
@@ -281,7 +342,7 @@ export class HistoryStore {
     for (const entry of entries) {
       const id = entry.frame.payload.id;
       while (d < dms.length && (dms[d]?.id ?? 0) < id) texts.push(dms[d++]?.frame ?? "");
-      texts.push(entry.text);
+      texts.push(entryText(entry));
     }
     while (d < dms.length) texts.push(dms[d++]?.frame ?? "");
     const flags = `${missed === undefined ? "" : `,"missed":${missed}`}${reset ? `,"reset":true` : ""}`;
@@ -359,7 +420,8 @@ export class HistoryStore {
    * with the message's whole current state, so the client can simply apply it.
    */
   #changedSince(since: number): string[] {
-    if (!this.#revisions.exists()) return [];
+    if (!this.#revisions.exists() || !this.#history.exists()) return [];
+    const reactions = this.#reactions.changedSince(since);
     const rows = this.#sql
       .exec<{ frame: string }>(
         `SELECT h.frame AS frame FROM revisions r JOIN history h ON h.id = r.message_id
@@ -372,10 +434,11 @@ export class HistoryStore {
     return rows.flatMap((row) => {
       const frame = decode(row);
       if (frame.type !== ServerType.chatMessage) return [];
-      const { id, message, editedAt, deleted, reactions } = frame.payload;
+      const { id, message, editedAt, deleted } = frame.payload;
+      const set = reactions.get(id);
       const update = deleted
         ? { id, deleted }
-        : { id, message, ...(editedAt === undefined ? {} : { editedAt }), reactions: reactions ?? {} };
+        : { id, message, ...(editedAt === undefined ? {} : { editedAt }), reactions: set ? asReactions(set) : {} };
       return [JSON.stringify({ type: ServerType.messageUpdated, payload: update })];
     });
   }
@@ -387,7 +450,8 @@ export class HistoryStore {
       .exec<{ frame: string }>("SELECT frame FROM history WHERE id > ? ORDER BY id ASC LIMIT ?", after, limit + 1)
       .toArray();
     // Gaps are filled forward, from the last id received: nothing here is fetched again.
-    return { messages: collapseFrames(rows.slice(0, limit).map(decode), false), hasMore: rows.length > limit };
+    const messages = this.#withReactions(collapseFrames(rows.slice(0, limit).map(decode), false));
+    return { messages, hasMore: rows.length > limit };
   }
 
   /** One page of scrollback: up to `limit` entries older than `before`, oldest first. */
@@ -401,7 +465,10 @@ export class HistoryStore {
       )
       .toArray();
     const hasMore = rows.length > limit;
-    return { messages: collapseFrames(rows.slice(0, limit).reverse().map(decode), hasMore), hasMore };
+    return {
+      messages: this.#withReactions(collapseFrames(rows.slice(0, limit).reverse().map(decode), hasMore)),
+      hasMore,
+    };
   }
 
   /** Time of the newest chat message, or null for a room nobody has spoken in. */
@@ -410,7 +477,23 @@ export class HistoryStore {
   }
 
   #chatRing(): Entry[] {
-    this.#chat ??= this.#loadRing("= ?");
+    if (this.#chat === undefined) {
+      const ring = this.#loadRing("= ?");
+      const first = ring[0]?.frame.payload.id;
+      const last = ring.at(-1)?.frame.payload.id;
+      const reactions =
+        first === undefined || last === undefined
+          ? new Map<number, ReactionSet>()
+          : this.#reactions.between(first, last);
+      for (const entry of ring) {
+        const set = reactions.get(entry.frame.payload.id);
+        if (set) {
+          entry.reactions = set;
+          entry.text = null;
+        }
+      }
+      this.#chat = ring;
+    }
     return this.#chat;
   }
 
@@ -450,6 +533,7 @@ export class HistoryStore {
       if (typeIs === "= ?" && this.#revisions.exists()) {
         this.#sql.exec("DELETE FROM revisions WHERE message_id < ?", oldest);
       }
+      if (typeIs === "= ?") this.#reactions.pruneBefore(oldest);
     }
   }
 }
@@ -481,6 +565,20 @@ function addDmPairs(db: SqlStorage): void {
     );
   }
   db.exec("CREATE INDEX IF NOT EXISTS dms_pair ON dms (pair, id)");
+}
+
+/** A chat message with its reactions, as replays and pages show it. */
+function reacted(frame: Extract<HistoryFrame, { type: "chatMessage" }>, set: ReactionSet): HistoryFrame {
+  return set.size === 0 ? frame : { type: frame.type, payload: { ...frame.payload, reactions: asReactions(set) } };
+}
+
+/** An entry's JSON as replayed: built again, once, after its reactions changed. */
+function entryText(entry: Entry): string {
+  if (entry.text === null) {
+    const { frame, reactions } = entry;
+    entry.text = JSON.stringify(frame.type === ServerType.chatMessage && reactions ? reacted(frame, reactions) : frame);
+  }
+  return entry.text;
 }
 
 function hasColumn(db: SqlStorage, table: string, column: string): boolean {

@@ -5,6 +5,7 @@ import {
   mentionsMe,
   type Palette,
   plain,
+  reactionLine,
   skippedNotice,
   updateLines,
 } from "../../src/cli/format";
@@ -164,5 +165,18 @@ describe("message actions as lines", () => {
     expect(updateLines({ id: 99, reactions: { "👍": ["bob"] } }, undefined, undefined, "x", plain, {}, ts)).toEqual([
       "[09:05] * reactions to message #99: 👍 1",
     ]);
+  });
+
+  it("turns each reaction into a line about whose message it was", () => {
+    const liked = { id: 11, emoji: "👍", username: "bob", on: true };
+    expect(reactionLine(liked, hello, "alice", plain, { ids: true }, ts)).toBe(
+      '[09:05] * bob reacted 👍 to your message #11 "hello everyone, how are you a…"',
+    );
+    expect(reactionLine({ ...liked, on: false }, hello, "x", plain, {}, ts)).toBe(
+      '[09:05] * bob took back 👍 on alice\'s message "hello everyone, how are you a…"',
+    );
+    expect(reactionLine({ ...liked, id: 99 }, undefined, "x", plain, {}, ts)).toBe(
+      "[09:05] * bob reacted 👍 to message #99",
+    );
   });
 });

@@ -27,6 +27,12 @@ describe("the messages a terminal has shown", () => {
     expect(before?.message).toBe("m3");
     expect(after?.message).toBe("edited");
     expect(log.get(3)?.message).toBe("edited");
+    expect(log.react({ id: 3, emoji: "👍", username: "bob", on: true }).after?.reactions).toEqual({ "👍": ["bob"] });
+    expect(log.react({ id: 3, emoji: "👍", username: "bob", on: false }).after).not.toHaveProperty("reactions");
+    expect(log.react({ id: 1, emoji: "👍", username: "bob", on: true })).toEqual({
+      before: undefined,
+      after: undefined,
+    });
     log.clear();
     expect(log.get(3)).toBeUndefined();
   });

@@ -250,6 +250,33 @@ describe("message actions in the model", () => {
     expect(applyFrame(model, { type: "messageUpdated", payload: { id: 99, deleted: true } }).updated).toBeUndefined();
   });
 
+  it("applies each reaction as it comes: added last, taken back by name, an emptied emoji gone", () => {
+    const model = welcomed();
+    applyFrame(model, history([chat(1, "bob", "lunch?")]));
+    const react = (emoji: string, username: string, on: boolean) =>
+      applyFrame(model, { type: "reaction", payload: { id: 1, emoji, username, on } });
+    expect(react("👍", "alice", true).updated).toMatchObject([{ id: 1, reactions: { "👍": ["alice"] } }]);
+    react("🎉", "bob", true);
+    react("👍", "carol", true);
+    expect(findMessage(model, 1)?.reactions).toEqual({ "👍": ["alice", "carol"], "🎉": ["bob"] });
+    react("👍", "alice", false);
+    react("👍", "carol", false);
+    react("👍", "dave", true);
+    // 👍 was emptied, so used again it comes after 🎉.
+    expect(Object.keys(findMessage(model, 1)?.reactions ?? {})).toEqual(["🎉", "👍"]);
+    // Two people may have had one name: each counts.
+    react("🎉", "bob", true);
+    expect(findMessage(model, 1)?.reactions["🎉"]).toEqual(["bob", "bob"]);
+    expect(
+      applyFrame(model, { type: "reaction", payload: { id: 9, emoji: "👍", username: "x", on: true } }).updated,
+    ).toBeUndefined();
+  });
+
+  it("reads the reaction frame, which a v1.2 client would have left out", () => {
+    const text = JSON.stringify({ type: "reaction", payload: { id: 1, emoji: "👍", username: "alice", on: true } });
+    expect(parseServerData(text)).toEqual([JSON.parse(text)]);
+  });
+
   it("reads replies, mentions of the reader and the state a replay shows", () => {
     const model = welcomed();
     applyFrame(model, {

@@ -37,7 +37,7 @@ describe("the replay a first visit gets", () => {
     alice.send("two");
     await alice.waitFor("chatMessage", (f) => f.payload.message === "two");
     bo.send(`/react ${one} 🎉`);
-    await alice.waitFor("messageUpdated", (f) => f.payload.reactions !== undefined);
+    await alice.waitFor("reaction", (f) => f.payload.id === one && f.payload.on);
     const withReaction = await replayOf(room, { username: "dave" });
     expect(said(withReaction)).toEqual(["uno", "two"]);
     const first = withReaction.find((f) => f.type === "chatMessage" && f.payload.id === one);

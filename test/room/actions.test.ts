@@ -98,6 +98,7 @@ describe("deletes", () => {
     const now = stored(sim, id);
     expect(now).toEqual({ id, username: "bob", message: "", ts: now?.ts, deleted: true });
     expect(JSON.stringify(sim.history)).not.toContain("hello @alice");
+    expect(sim.reactionsOf(id)).toBeUndefined();
   });
 
   it("cannot be edited, reacted to or deleted again", () => {
@@ -116,27 +117,61 @@ describe("reactions", () => {
     sim.command(carol, `/react ${id} 👍`);
     sim.command(alice, `/react ${id} 🎉`);
     sim.command(alice, `/react ${id} 👍`);
-    expect(last(sim.frames(bob), "messageUpdated")?.payload).toEqual({
-      id,
-      reactions: { "👍": ["carol", "alice"], "🎉": ["alice"] },
-    });
+    expect(sim.reactionsOf(id)).toEqual({ "👍": ["carol", "alice"], "🎉": ["alice"] });
+    expect(
+      sim
+        .frames(bob)
+        .filter((f) => f.type === "reaction")
+        .map((f) => f.payload),
+    ).toEqual([
+      { id, emoji: "👍", username: "carol", on: true },
+      { id, emoji: "🎉", username: "alice", on: true },
+      { id, emoji: "👍", username: "alice", on: true },
+    ]);
     sim.command(carol, `/react ${id} 👍`);
     sim.command(alice, `/react ${id} 👍`);
-    expect(stored(sim, id)?.reactions).toEqual({ "🎉": ["alice"] });
+    expect(sim.reactionsOf(id)).toEqual({ "🎉": ["alice"] });
     sim.command(alice, `/react ${id} 🎉`);
-    expect(stored(sim, id)?.reactions).toBeUndefined();
-    expect(last(sim.frames(bob), "messageUpdated")?.payload).toEqual({ id, reactions: {} });
+    expect(sim.reactionsOf(id)).toBeUndefined();
+    expect(last(sim.frames(bob), "reaction")?.payload).toEqual({ id, emoji: "🎉", username: "alice", on: false });
+    expect(sim.frames(bob).some((f) => f.type === "messageUpdated")).toBe(false);
+  });
+
+  it("belong to the person who made them: someone who later takes the name adds their own", () => {
+    const { sim, alice, bob, id } = room();
+    sim.command(alice, `/react ${id} 👍`);
+    sim.command(alice, "/quit");
+    const newcomer = sim.join("alice", "session-another-alice").id;
+    sim.command(newcomer, `/react ${id} 👍`);
+    expect(last(sim.frames(bob), "reaction")?.payload).toEqual({ id, emoji: "👍", username: "alice", on: true });
+    expect(sim.reactionsOf(id)).toEqual({ "👍": ["alice", "alice"] });
+    sim.command(newcomer, `/react ${id} 👍`);
+    expect(sim.reactionsOf(id)).toEqual({ "👍": ["alice"] });
+    expect(sim.reactions.get(id)?.get("👍")?.has("session-alice")).toBe(true);
+  });
+
+  it("are told under the name they were made with, and never with a session", () => {
+    const { sim, bob, carol, id } = room();
+    sim.command(carol, `/react ${id} 🎉`);
+    sim.command(carol, "/quit");
+    // The same person back under another name takes back what she added as carol.
+    const carla = sim.join("carla", "session-carol").id;
+    sim.command(carla, `/react ${id} 🎉`);
+    expect(last(sim.frames(bob), "reaction")?.payload).toEqual({ id, emoji: "🎉", username: "carol", on: false });
+    expect(sim.reactionsOf(id)).toBeUndefined();
+    const told = JSON.stringify([...sim.inbox.values()].flat().filter((f) => f.type !== "welcome"));
+    for (const session of ["session-alice", "session-bob", "session-carol"]) expect(told).not.toContain(session);
   });
 
   it("hold at most 20 different emoji; one already there can still be added to", () => {
     const { sim, alice, carol, id } = room();
     const emoji = [..."😀😁😂🤣😃😄😅😆😉😊😋😎😍😘🥰😗😙🥲😚🙂"];
     for (const e of emoji) sim.command(alice, `/react ${id} ${e}`);
-    expect(Object.keys(stored(sim, id)?.reactions ?? {})).toHaveLength(20);
+    expect(Object.keys(sim.reactionsOf(id) ?? {})).toHaveLength(20);
     sim.command(carol, `/react ${id} 🤔`);
     expect(last(sim.frames(carol), "error")?.payload.code).toBe("bad_message");
     sim.command(carol, `/react ${id} 😀`);
-    expect(stored(sim, id)?.reactions?.["😀"]).toEqual(["alice", "carol"]);
+    expect(sim.reactionsOf(id)?.["😀"]).toEqual(["alice", "carol"]);
   });
 
   it("accept one emoji only", () => {
@@ -146,7 +181,7 @@ describe("reactions", () => {
       expect(last(sim.frames(carol), "error")?.payload).toMatchObject({ code: "bad_message", clientId: "r" });
     }
     for (const good of ["👍🏽", "🇫🇷", "👨‍👩‍👧", "1️⃣"]) sim.command(carol, `/react ${id} ${good}`);
-    expect(Object.keys(stored(sim, id)?.reactions ?? {})).toEqual(["👍🏽", "🇫🇷", "👨‍👩‍👧", "1️⃣"]);
+    expect(Object.keys(sim.reactionsOf(id) ?? {})).toEqual(["👍🏽", "🇫🇷", "👨‍👩‍👧", "1️⃣"]);
   });
 
   it("are acked when they carry a clientId, and a resend does not toggle back", () => {
@@ -156,7 +191,7 @@ describe("reactions", () => {
     expect(last(sim.frames(carol), "ack")?.payload).toMatchObject({ clientId: "react-1", id });
     sim.send(carol, frame);
     expect(last(sim.frames(carol), "ack")?.payload).toMatchObject({ clientId: "react-1", duplicate: true });
-    expect(stored(sim, id)?.reactions).toEqual({ "👍": ["carol"] });
+    expect(sim.reactionsOf(id)).toEqual({ "👍": ["carol"] });
   });
 });
 

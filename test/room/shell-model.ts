@@ -74,6 +74,8 @@ export class ShellModel {
           : null;
       },
       lastActive: (conn) => this.#active.get(conn) ?? 0,
+      // Nobody reacts in this model's scripts.
+      reactionOf: () => ({ mine: null, present: false, distinct: 0 }),
     };
   }
 
@@ -199,14 +201,17 @@ export class ShellModel {
         for (const conn of effect.member.conns) if (!before.conns.includes(conn)) this.outbox.joined(conn);
         return;
       }
-      // Edits, moderation, private rooms and logs change nobody's delivery here.
+      // Edits, reactions, moderation, private rooms and logs change nobody's delivery here.
       case "revise":
+      case "react":
       case "ban":
       case "unban":
       case "closeRoom":
       case "forget":
       case "log":
         return;
+      default:
+        effect satisfies never;
     }
   }
 

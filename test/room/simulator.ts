@@ -1,4 +1,4 @@
-import { parseClientFrame, type ServerFrame } from "../../src/protocol";
+import { parseClientFrame, type Reactions, type ServerFrame } from "../../src/protocol";
 import { DEFAULT_CONFIG, type RoomConfig } from "../../src/room/config";
 import {
   disconnect,
@@ -35,6 +35,8 @@ export class RoomSimulator {
   readonly history: ServerFrame[] = [];
   readonly dms: ServerFrame[] = [];
   readonly authors = new Map<number, string>();
+  /** Each message's reactions, as the room's tables keep them: emoji, then session, to the name shown. */
+  readonly reactions = new Map<number, Map<string, Map<string, string>>>();
   readonly sent = new Map<string, SentRecord>();
   readonly closed = new Map<string, number>();
   readonly logs: LogEntry[] = [];
@@ -55,6 +57,11 @@ export class RoomSimulator {
       findMessage: (id) => {
         const entry = this.history.find((f) => f.type === "chatMessage" && f.payload.id === id);
         return entry?.type === "chatMessage" ? { payload: entry.payload, author: this.authors.get(id) ?? null } : null;
+      },
+      reactionOf: (id, emoji, session) => {
+        const set = this.reactions.get(id);
+        const mine = set?.get(emoji)?.get(session) ?? null;
+        return { mine, present: set?.has(emoji) ?? false, distinct: set?.size ?? 0 };
       },
       listBans: () => this.bans.map((b) => ({ username: b.name, at: this.now, until: b.until })),
       // A member put in the roster by hand has no connection clock of its own: its last frame stands in.
@@ -120,6 +127,13 @@ export class RoomSimulator {
     return t.nextCheck;
   }
 
+  /** A message's reactions as replays show them; undefined when it has none. */
+  reactionsOf(id: number): Reactions | undefined {
+    const set = this.reactions.get(id);
+    if (!set || set.size === 0) return undefined;
+    return Object.fromEntries([...set].map(([emoji, who]) => [emoji, [...who.values()]]));
+  }
+
   frames(id: string): ServerFrame[] {
     return this.inbox.get(id) ?? [];
   }
@@ -167,6 +181,19 @@ export class RoomSimulator {
             (f) => f.type === "chatMessage" && f.payload.id === effect.frame.payload.id,
           );
           if (at >= 0) this.history[at] = effect.frame;
+          if (effect.frame.type === "chatMessage" && effect.frame.payload.deleted) {
+            this.reactions.delete(effect.frame.payload.id);
+          }
+          break;
+        }
+        case "react": {
+          const set = this.reactions.get(effect.id) ?? new Map<string, Map<string, string>>();
+          const who = set.get(effect.emoji) ?? new Map<string, string>();
+          if (effect.on) who.set(effect.session, effect.username);
+          else who.delete(effect.session);
+          if (who.size > 0) set.set(effect.emoji, who);
+          else set.delete(effect.emoji);
+          this.reactions.set(effect.id, set);
           break;
         }
         case "recordDm":
@@ -212,6 +239,8 @@ export class RoomSimulator {
         case "update":
           this.roster.update(effect.member);
           break;
+        default:
+          effect satisfies never;
       }
     }
   }

@@ -30,7 +30,7 @@ describe("message actions across eviction and restart", () => {
     alice.send({ type: "edit", payload: { id: a, message: "final text", clientId: "edit-1" } });
     expect((await alice.waitFor("ack")).payload).toMatchObject({ clientId: "edit-1", id: a });
     bob.send(`/react ${a} 🎉`);
-    await alice.waitFor("messageUpdated", (f) => f.payload.reactions !== undefined);
+    await alice.waitFor("reaction", (f) => f.payload.id === a && f.payload.on);
     alice.send(`/delete ${b}`);
     await bob.waitFor("messageUpdated", (f) => f.payload.deleted === true);
 
