@@ -20,6 +20,7 @@ import {
   type RoomState,
   receive,
   type Transition,
+  usersFrame,
 } from "./hub";
 import { JoinRate } from "./join-rate";
 import { LogBox } from "./log-box";
@@ -90,6 +91,8 @@ export class ChatRoom extends DurableObject<Env> {
   #privacyState: Privacy | null | undefined;
   /** A private room emptied: delete all of its storage after this event. */
   #wipe = false;
+  /** The last `users` reply written, and the roster version it shows: rewritten only when the room changed. */
+  #people: { roster: Roster; version: number; text: string } | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -512,11 +515,25 @@ export class ChatRoom extends DurableObject<Env> {
     this.#logs.flush();
     if (this.#outbox.isEmpty) return;
     const { sockets } = this.#cache();
-    this.#outbox.drain(sockets.keys(), (conn, text) => {
-      const ws = sockets.get(conn);
-      if (ws) send(ws, text);
-    });
+    this.#outbox.drain(
+      sockets.keys(),
+      (conn, text) => {
+        const ws = sockets.get(conn);
+        if (ws) send(ws, text);
+      },
+      () => this.#peopleText(),
+    );
     this.#lastFlush = Date.now();
+  }
+
+  /** The `users` reply as the room stands now, written once per change of who is here. */
+  #peopleText(): string {
+    const { roster } = this.#cache();
+    const cached = this.#people;
+    if (cached?.roster === roster && cached.version === roster.version) return cached.text;
+    const text = JSON.stringify(usersFrame(roster));
+    this.#people = { roster, version: roster.version, text };
+    return text;
   }
 
   /**
@@ -543,6 +560,9 @@ export class ChatRoom extends DurableObject<Env> {
     switch (effect.kind) {
       case "send":
         this.#sendTo(effect.to, textOf(effect.frame), urgencyOf(effect.frame));
+        return;
+      case "users":
+        this.#outbox.users(effect.to);
         return;
       case "broadcast": {
         const { frame } = effect;
@@ -629,6 +649,7 @@ export class ChatRoom extends DurableObject<Env> {
         this.#log(room, effect.entry);
         return;
     }
+    effect satisfies never;
   }
 
   #log(room: string, entry: LogEntry): void {

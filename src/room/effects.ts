@@ -57,6 +57,13 @@ export type LogEntry = { event: string; username?: string } & Record<string, str
 export type Effect =
   /** Send a frame to one connection, after whatever was queued for it before. */
   | { kind: "send"; to: string; frame: ServerFrame }
+  /**
+   * Send the people list to one connection, after whatever was queued for it
+   * before. It is built at the next flush, once for everyone who asked since
+   * the last one: a crowd reconnecting at once asks thousands of times, and
+   * each list costs the whole room.
+   */
+  | { kind: "users"; to: string }
   /** Send a frame to every connection (serialized once), but those in `except`. */
   | { kind: "broadcast"; frame: ServerFrame; except?: readonly string[] }
   /** In a crowd: someone arrived or left, told to everyone in the next `presence` frame, not recorded. */
@@ -128,6 +135,20 @@ export function isCrowd(ctx: RoomContext, members: number): boolean {
 
 export function userCount(count: number): Effect {
   return { kind: "broadcast", frame: serverFrame(ServerType.userCount, { count }) };
+}
+
+/** The `users` reply: everyone here, longest-connected first, those within their grace marked away. */
+export function usersFrame(roster: RosterView): ServerFrame {
+  return serverFrame(ServerType.users, {
+    users: [...roster.values()]
+      .sort((a, b) => a.connectedAt - b.connectedAt)
+      .map((m) => ({
+        username: m.username,
+        operator: m.operator,
+        since: m.connectedAt,
+        ...(m.awayUntil === undefined ? {} : { away: true as const }),
+      })),
+  });
 }
 
 /** A frame for every open connection of a member (one per tab). */

@@ -12,6 +12,7 @@ import {
   receive,
   type SentRecord,
   type Transition,
+  usersFrame,
 } from "../../src/room/hub";
 import { nameKeys } from "../../src/room/name-skeleton";
 import { Roster } from "../../src/room/roster";
@@ -136,6 +137,10 @@ export class RoomSimulator {
         case "send":
           if (!this.closed.has(effect.to)) this.inbox.get(effect.to)?.push(effect.frame);
           break;
+        case "users":
+          // Unbatched: answered at once (the shell's outbox writes one list per flush for all who asked).
+          if (!this.closed.has(effect.to)) this.inbox.get(effect.to)?.push(usersFrame(this.roster));
+          break;
         case "broadcast":
           for (const member of this.roster.values()) {
             for (const conn of member.conns) {
@@ -212,6 +217,8 @@ export class RoomSimulator {
         case "update":
           this.roster.update(effect.member);
           break;
+        default:
+          effect satisfies never;
       }
     }
   }
