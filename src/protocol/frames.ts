@@ -138,7 +138,7 @@ export interface ServerPayloads {
    * left since the last one, instead of a join or leave notice each: a people
    * list applies `left`, then `joined`. Not kept in the history. At most
    * `PRESENCE_NAMES_MAX` names per list; `moreJoined` and `moreLeft` count the
-   * rest, and a client that shows the people list then asks for `users`.
+   * rest, whom a people list lacks (or still shows) until its next `users` reply.
    */
   presence: { joined: string[]; left: string[]; moreJoined?: number; moreLeft?: number };
   dm: { id: number; from: string; to: string; message: string; ts: number };
