@@ -1,4 +1,5 @@
 import type WebSocket from "ws";
+import { PEOPLE_LISTED } from "../src/client/model";
 import { cpuBetween, cpuNow, type Process } from "./cpu";
 import { type Client, closeAll, openClient, openMany, socketUrl } from "./load";
 
@@ -6,12 +7,14 @@ import { type Client, closeAll, openClient, openMany, socketUrl } from "./load";
  * A crowd coming back at once, as after a restart or a network blip: every
  * client of a full room drops without a word (the room keeps each one away
  * for the reconnect grace), then all reconnect together under their sessions,
- * and each asks for `users` on its welcome, as the web app does. What the
+ * and each asks for `users` on its welcome, as the web app does (the
+ * longest-connected `PEOPLE_LISTED`). What the
  * room spends on that is what a restart costs it; the same storm with nobody
  * asking tells how much of it is the people list.
  */
 
-const USERS = JSON.stringify({ type: "users", payload: {} });
+/** What the web app sends on its welcome. */
+const USERS = JSON.stringify({ type: "users", payload: { limit: PEOPLE_LISTED } });
 /** How a `users` reply starts, wherever it lies in a message (alone, or in a batch after other frames). */
 const USERS_FRAME = '{"type":"users"';
 

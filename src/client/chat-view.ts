@@ -34,6 +34,7 @@ import {
   lastOwnMessage,
   type MessageLine,
   oldestId,
+  PEOPLE_LISTED,
   partnerOf,
   peopleNote,
   prependOlder,
@@ -500,10 +501,10 @@ export class ChatView {
     this.#ready = true;
     this.options.named(this.#model.me ?? "");
     this.#placeholder();
-    // The sidebar needs the full list once per connection; after that, notices and presence keep it current.
-    // Never more: each list costs the room all of its people, and a crowd that
-    // asked whenever a presence frame left names out would ask all at once.
-    this.#connection.send({ type: ClientType.users, payload: {} });
+    // The sidebar needs a list once per connection; after that, notices and presence keep it current.
+    // Never more: each list costs the room its people, and a crowd that asked
+    // whenever a presence frame left names out would ask all at once.
+    this.#connection.send({ type: ClientType.users, payload: { limit: PEOPLE_LISTED } });
   }
 
   /** The first replay of this visit: the "New" line goes after what was read on an earlier one. */

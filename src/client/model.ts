@@ -181,9 +181,18 @@ function trackUsers(model: ChatModel, event: string, username: string, ts: numbe
 }
 
 /**
+ * How many people the web app asks the room to list, longest-connected first.
+ * Each list is sent to its asker alone, so after a restart, when a crowd of N
+ * comes back at once, lists of everyone would cost the room N × N names; the
+ * rest are counted (`more`), and the list grows by the names arrivals bring.
+ */
+export const PEOPLE_LISTED = 100;
+
+/**
  * What the people list cannot show: how many more are here than it names
- * (the room's count is always right; arrivals a crowd's `presence` did not
- * name are missing), and whether some it names may have left. Null when the
+ * (the room's count is always right; those past the first `PEOPLE_LISTED`
+ * and arrivals a crowd's `presence` did not name are missing), and whether
+ * some it names may have left. Null when the
  * list is whole.
  */
 export function peopleNote(model: ChatModel): string | null {
@@ -244,7 +253,7 @@ export function applyFrame(model: ChatModel, frame: ServerFrame, now = Date.now(
     }
     case ServerType.users:
       model.users = new Map(frame.payload.users.map((u) => [nameKey(u.username), u]));
-      model.count = frame.payload.users.length;
+      model.count = frame.payload.users.length + (frame.payload.more ?? 0);
       model.unnamedLeft = 0;
       usersChanged = true;
       break;

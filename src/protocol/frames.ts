@@ -142,7 +142,8 @@ export interface ServerPayloads {
    */
   presence: { joined: string[]; left: string[]; moreJoined?: number; moreLeft?: number };
   dm: { id: number; from: string; to: string; message: string; ts: number };
-  users: { users: UserSummary[] };
+  /** `more`: how many are here beyond those listed, when the request's `limit` left some out. */
+  users: { users: UserSummary[]; more?: number };
   stats: { username: string; room: string; messagesSent: number; connectedAt: number; userCount: number };
   help: { commands: CommandHelp[] };
   pong: Record<string, never>;
@@ -168,7 +169,8 @@ export interface ClientPayloads {
   react: { id: number; emoji: string; clientId?: string };
   typing: Record<string, never>;
   dm: { to: string; message: string; clientId?: string };
-  users: Record<string, never>;
+  /** `limit`: only the longest-connected this many; without it, everyone. */
+  users: { limit?: number };
   stats: Record<string, never>;
   help: Record<string, never>;
   ping: Record<string, never>;

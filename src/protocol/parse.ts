@@ -26,6 +26,7 @@ const PayloadSchemas = {
   dm: v.looseObject({ to: v.string(), message: v.string(), clientId: ClientId }),
   moderation: v.looseObject({ username: v.string() }),
   ban: v.looseObject({ username: v.string(), minutes: v.optional(v.number()) }),
+  users: v.looseObject({ limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))) }),
 } as const;
 
 /**
@@ -87,8 +88,14 @@ function parseEnvelope(raw: string, maxLength: number): ParseResult {
       }
       return moderation(type, p.output.username, p.output.minutes);
     }
+    case ClientType.users: {
+      const p = v.safeParse(PayloadSchemas.users, payload);
+      if (!p.success)
+        return fail(ErrorCode.badMessage, "users takes, if anything, payload.limit as a whole number from 1");
+      const { limit } = p.output;
+      return { ok: true, frame: clientFrame(type, limit === undefined ? {} : { limit }) };
+    }
     case ClientType.typing:
-    case ClientType.users:
     case ClientType.bans:
     case ClientType.stats:
     case ClientType.help:

@@ -91,8 +91,8 @@ export class ChatRoom extends DurableObject<Env> {
   #privacyState: Privacy | null | undefined;
   /** A private room emptied: delete all of its storage after this event. */
   #wipe = false;
-  /** The last `users` reply written, and the roster version it shows: rewritten only when the room changed. */
-  #people: { roster: Roster; version: number; text: string } | undefined;
+  /** The `users` replies last written (one per `limit`), and the roster version they show: rewritten only when the room changed. */
+  #people: { roster: Roster; version: number; texts: Map<number | undefined, string> } | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -521,18 +521,23 @@ export class ChatRoom extends DurableObject<Env> {
         const ws = sockets.get(conn);
         if (ws) send(ws, text);
       },
-      () => this.#peopleText(),
+      (limit) => this.#peopleText(limit),
     );
     this.#lastFlush = Date.now();
   }
 
-  /** The `users` reply as the room stands now, written once per change of who is here. */
-  #peopleText(): string {
+  /** The `users` reply as the room stands now, written once per change of who is here (and per `limit`). */
+  #peopleText(limit: number | undefined): string {
     const { roster } = this.#cache();
-    const cached = this.#people;
-    if (cached?.roster === roster && cached.version === roster.version) return cached.text;
-    const text = JSON.stringify(usersFrame(roster));
-    this.#people = { roster, version: roster.version, text };
+    if (this.#people?.roster !== roster || this.#people.version !== roster.version) {
+      this.#people = { roster, version: roster.version, texts: new Map() };
+    }
+    const { texts } = this.#people;
+    let text = texts.get(limit);
+    if (text === undefined) {
+      text = JSON.stringify(usersFrame(roster, limit));
+      texts.set(limit, text);
+    }
     return text;
   }
 
@@ -562,7 +567,7 @@ export class ChatRoom extends DurableObject<Env> {
         this.#sendTo(effect.to, textOf(effect.frame), urgencyOf(effect.frame));
         return;
       case "users":
-        this.#outbox.users(effect.to);
+        this.#outbox.users(effect.to, effect.limit);
         return;
       case "broadcast": {
         const { frame } = effect;

@@ -63,7 +63,7 @@ export type Effect =
    * the last one: a crowd reconnecting at once asks thousands of times, and
    * each list costs the whole room.
    */
-  | { kind: "users"; to: string }
+  | { kind: "users"; to: string; limit?: number }
   /** Send a frame to every connection (serialized once), but those in `except`. */
   | { kind: "broadcast"; frame: ServerFrame; except?: readonly string[] }
   /** In a crowd: someone arrived or left, told to everyone in the next `presence` frame, not recorded. */
@@ -137,18 +137,22 @@ export function userCount(count: number): Effect {
   return { kind: "broadcast", frame: serverFrame(ServerType.userCount, { count }) };
 }
 
-/** The `users` reply: everyone here, longest-connected first, those within their grace marked away. */
-export function usersFrame(roster: RosterView): ServerFrame {
-  return serverFrame(ServerType.users, {
-    users: [...roster.values()]
-      .sort((a, b) => a.connectedAt - b.connectedAt)
-      .map((m) => ({
-        username: m.username,
-        operator: m.operator,
-        since: m.connectedAt,
-        ...(m.awayUntil === undefined ? {} : { away: true as const }),
-      })),
-  });
+/**
+ * The `users` reply: everyone here, longest-connected first, those within
+ * their grace marked away; with `limit`, only the first so many, and how many
+ * more there are.
+ */
+export function usersFrame(roster: RosterView, limit?: number): ServerFrame {
+  const everyone = [...roster.values()].sort((a, b) => a.connectedAt - b.connectedAt);
+  const listed = limit === undefined ? everyone : everyone.slice(0, limit);
+  const users = listed.map((m) => ({
+    username: m.username,
+    operator: m.operator,
+    since: m.connectedAt,
+    ...(m.awayUntil === undefined ? {} : { away: true as const }),
+  }));
+  const more = everyone.length - listed.length;
+  return serverFrame(ServerType.users, more > 0 ? { users, more } : { users });
 }
 
 /** A frame for every open connection of a member (one per tab). */

@@ -196,7 +196,7 @@ function handle(
     case ClientType.dm:
       return directMessage(state, ctx, sender, conn, frame.payload, now);
     case ClientType.users:
-      return { lastId: state.lastId, sender, effects: [{ kind: "users", to: conn }] };
+      return { lastId: state.lastId, sender, effects: [{ kind: "users", to: conn, ...frame.payload }] };
     case ClientType.stats:
       return answer(
         serverFrame(ServerType.stats, {

@@ -62,4 +62,16 @@ describe("the web app's people list in a crowd", () => {
     applyFrame(model, { type: "userCount", payload: { count: 2 } });
     expect(peopleNote(model)).toBeNull();
   });
+  it("shows the page of people it asked for and counts the rest", () => {
+    const model = emptyModel("r");
+    const first = ["ann", "bo"].map((username, i) => ({ username, operator: i === 0, since: i }));
+    applyFrame(model, { type: "users", payload: { users: first, more: 1998 } });
+    expect(model.count).toBe(2000);
+    expect(sortedUsers(model).map((u) => u.username)).toEqual(["ann", "bo"]);
+    expect(peopleNote(model)).toBe("1998 more here, not listed");
+    // A name that arrives is listed too, and counted by the room.
+    applyFrame(model, { type: "presence", payload: { joined: ["cy"], left: [] } });
+    applyFrame(model, { type: "userCount", payload: { count: 2001 } });
+    expect(peopleNote(model)).toBe("1998 more here, not listed");
+  });
 });

@@ -35,7 +35,7 @@ describe("npm run bench", () => {
       expect(kind.ms).toBeGreaterThan(0);
       expect(kind.cpuMs.worker).toBeGreaterThan(0);
     }
-    // Each list names the 20, about 60 bytes a name.
+    // Each list names the 20 (the web app asks for 100), about 60 bytes a name.
     expect(asking.usersKiB).toBeGreaterThan(1);
     expect(silent.usersKiB).toBe(0);
     expect(report.floor.messagesPerFrame).toBe(1);

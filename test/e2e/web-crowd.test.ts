@@ -32,19 +32,21 @@ function joiner(room: string, name: string, frames: ServerFrame[] = []): Promise
 }
 
 describe("the web app's people list after a storm of arrivals", () => {
-  it("asks once per connection, shows whom it was told of and how many more are here, whole again on the next connection", async () => {
+  it("asks once per connection, shows whom it was told of and how many more are here, and counts the rest on the next connection", async () => {
     const room = freshRoom("storm");
     const context = await app.browser().newContext({ viewport: { width: 1100, height: 720 } });
     await returningVisitor(context, "alice");
     const alice = await context.newPage();
     // Per connection of the page to the room, how many `users` requests it sent.
     const asked: number[] = [];
+    const limits: unknown[] = [];
     alice.on("websocket", (ws) => {
       if (!ws.url().includes(`/chat/${room}`)) return;
       const connection = asked.push(0) - 1;
       ws.on("framesent", ({ payload }) => {
-        if (typeof payload === "string" && payload.includes('"type":"users"'))
-          asked[connection] = (asked[connection] ?? 0) + 1;
+        if (typeof payload !== "string" || !payload.includes('"type":"users"')) return;
+        asked[connection] = (asked[connection] ?? 0) + 1;
+        limits.push(JSON.parse(payload).payload.limit);
       });
     });
     await alice.goto(`${app.server().url}/r/${room}`);
@@ -68,12 +70,15 @@ describe("the web app's people list after a storm of arrivals", () => {
       expect(asked).toEqual([1]);
       expect(await alice.locator("#user-list .user").count()).toBe(listed);
 
-      // A new connection (here a reload) asks once, and its list names everyone.
+      // A new connection (here a reload) asks once, for the longest-connected 100, and counts the rest.
       await alice.reload();
       await waitConnected(alice);
-      await expect.poll(() => alice.locator("#user-list .user").count(), { timeout: 20_000 }).toBe(STORM + 2);
-      expect(await note.isHidden()).toBe(true);
+      await expect.poll(() => alice.locator("#user-list .user").count(), { timeout: 20_000 }).toBe(100);
+      expect(await note.textContent()).toBe(`${STORM + 2 - 100} more here, not listed`);
+      const names = await alice.locator("#user-list .user").allTextContents();
+      for (const name of ["alice", "watcher", "p0"]) expect(names.some((n) => n.startsWith(name))).toBe(true);
       expect(asked).toEqual([1, 1]);
+      expect(limits).toEqual([100, 100]);
     } finally {
       for (const ws of [watcher, ...crowd]) ws.close();
       await context.close();

@@ -70,6 +70,39 @@ describe("the people list", () => {
     for (const text of got.values()) expect(text).toBe(list);
   });
 
+  it("is written once per limit asked for: the longest-connected first, and how many more are here", () => {
+    const now = 1_000_000;
+    const roster = Roster.of(Array.from({ length: 5 }, (_, i) => member(i, now)));
+    const outbox = new Outbox();
+    for (const [conn, limit] of [
+      ["a", 2],
+      ["b", undefined],
+      ["c", 2],
+      ["d", 9],
+    ] as const)
+      outbox.users(conn, limit);
+    const asked: (number | undefined)[] = [];
+    const got = new Map<string, unknown>();
+    outbox.drain(
+      ["a", "b", "c", "d"],
+      (conn, text) => got.set(conn, JSON.parse(text)),
+      (limit) => {
+        asked.push(limit);
+        return JSON.stringify(usersFrame(roster, limit));
+      },
+    );
+    expect(asked).toEqual([2, undefined, 9]);
+    const names = (n: number) => Array.from({ length: n }, (_, i) => `guest${i}`);
+    const listOf = (conn: string) => {
+      const frame = got.get(conn) as { payload: { users: { username: string }[]; more?: number } };
+      return { names: frame.payload.users.map((u) => u.username), more: frame.payload.more };
+    };
+    expect(listOf("a")).toEqual({ names: names(2), more: 3 });
+    expect(listOf("c")).toEqual({ names: names(2), more: 3 });
+    expect(listOf("b")).toEqual({ names: names(5), more: undefined });
+    expect(listOf("d")).toEqual({ names: names(5), more: undefined });
+  });
+
   it("keeps each reply in its place among its connection's frames, and sends it to the asker only", () => {
     const outbox = new Outbox();
     outbox.send("a", frame(1), "chat");

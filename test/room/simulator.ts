@@ -139,7 +139,7 @@ export class RoomSimulator {
           break;
         case "users":
           // Unbatched: answered at once (the shell's outbox writes one list per flush for all who asked).
-          if (!this.closed.has(effect.to)) this.inbox.get(effect.to)?.push(usersFrame(this.roster));
+          if (!this.closed.has(effect.to)) this.inbox.get(effect.to)?.push(usersFrame(this.roster, effect.limit));
           break;
         case "broadcast":
           for (const member of this.roster.values()) {

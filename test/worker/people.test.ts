@@ -38,4 +38,15 @@ describe("the people list", () => {
     for (const person of people) expect(framesOf(person, "users")).toHaveLength(1);
     for (const person of people) person.close();
   });
+  it("lists only the longest-connected people a limit asks for, and counts the rest", async () => {
+    const room = freshRoom();
+    const people = [];
+    for (let i = 0; i < 5; i++) people.push((await join(room, { username: `p${i}` })).client);
+    const [first] = people;
+    first?.send({ type: "users", payload: { limit: 2 } });
+    const reply = await first?.waitFor("users");
+    expect(reply?.payload.users.map((u) => u.username)).toEqual(["p0", "p1"]);
+    expect(reply?.payload.more).toBe(3);
+    for (const person of people) person.close();
+  });
 });
