@@ -15,18 +15,32 @@ export function classify(cmdline: string, pid: number, selfPid: number): Process
   return null;
 }
 
+/** The fields of a `/proc/<pid>/stat` line after the command name, which may hold spaces and parentheses. */
+function statFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+}
+
 /** User and system CPU of a process, in clock ticks, from its `/proc/<pid>/stat` line. */
 export function ticksOf(stat: string): number {
-  // The command name may hold spaces and parentheses: fields are counted from the last ")".
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const fields = statFields(stat);
   return Number(fields[11]) + Number(fields[12]);
+}
+
+/** The process group of a process, from its `/proc/<pid>/stat` line. */
+export function groupOf(stat: string): number {
+  return Number(statFields(stat)[2]);
 }
 
 /** Clock ticks per second on Linux, as the kernel reports `/proc` times. */
 const TICKS_PER_SECOND = 100;
 
-/** CPU used so far by each of the benchmark's processes, in ms; empty where `/proc` cannot be read. */
-export function cpuNow(): Map<Process, number> {
+/**
+ * CPU used so far by each of the benchmark's processes, in ms; empty where
+ * `/proc` cannot be read. With `group`, only the server's own processes count
+ * (the dev server runs in a process group of its own): another `wrangler dev`
+ * on the same machine is not charged to this one.
+ */
+export function cpuNow(group?: number): Map<Process, number> {
   const used = new Map<Process, number>();
   let pids: string[];
   try {
@@ -39,7 +53,9 @@ export function cpuNow(): Map<Process, number> {
       const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
       const kind = classify(cmdline, Number(pid), process.pid);
       if (kind === null) continue;
-      const ms = (ticksOf(readFileSync(`/proc/${pid}/stat`, "utf8")) * 1000) / TICKS_PER_SECOND;
+      const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+      if (group !== undefined && kind !== "load" && groupOf(stat) !== group) continue;
+      const ms = (ticksOf(stat) * 1000) / TICKS_PER_SECOND;
       used.set(kind, (used.get(kind) ?? 0) + ms);
     } catch {
       // The process ended between the listing and the read.

@@ -3,6 +3,7 @@ import { Command, Option } from "commander";
 import { type DevServer, startDevServer } from "../tools/dev-server";
 import { cpuBetween, cpuNow, type Process } from "./cpu";
 import { type Client, closeAll, closedLoop, openClient, openMany, percentile, socketUrl, type Target } from "./load";
+import { type ReconnectStorm, reconnectStorms } from "./reconnect";
 
 /**
  * `npm run bench`: load against the room and, in the same run, against the
@@ -26,6 +27,18 @@ const program = new Command()
   .option("--storm-history <n>", "history entries in the storm's room", Number, 100)
   .option("--rounds <n>", "throughput runs per side, interleaved; the median is reported", Number, 1)
   .option("--storm-rounds <n>", "storms per side, interleaved; the median is reported", Number, 3)
+  .option(
+    "--reconnect <n>",
+    "clients in the reconnect storm, each asking for users on its welcome (0 to skip)",
+    Number,
+    2000,
+  )
+  .option(
+    "--reconnect-rounds <n>",
+    "reconnect storms of each kind (asking for users, not asking), interleaved; the median is reported",
+    Number,
+    3,
+  )
   .option("--concurrency <n>", "connections opened at once while filling the room", Number, 50)
   .addOption(
     new Option("--compression <mode>", "offer permessage-deflate, as browsers do (on), not (off), or measure both")
@@ -62,6 +75,8 @@ const opts = program.opts<{
   stormHistory: number;
   rounds: number;
   stormRounds: number;
+  reconnect: number;
+  reconnectRounds: number;
   concurrency: number;
   compression: Compression | "both";
   first: Target;
@@ -132,6 +147,9 @@ async function throughput(base: string, target: Target, mode: Compression, round
   };
 }
 
+/** The process group of the `wrangler dev` this run started: only its processes' CPU is counted. */
+let serverGroup: number | undefined;
+
 interface Storm {
   ms: number;
   /** CPU each local process used from the first connection to the last history, in ms. */
@@ -154,20 +172,39 @@ async function storm(base: string, target: Target, mode: Compression, round: num
     });
     await settled([seeder], "room");
   }
-  const before = cpuNow();
+  const before = cpuNow(serverGroup);
   const { clients, allReadyMs } = await openMany(base, target, room, opts.storm, opts.storm, compress);
-  const cpu = cpuBetween(before, cpuNow());
+  const cpu = cpuBetween(before, cpuNow(serverGroup));
   await settled(clients, target);
   return { ms: allReadyMs, cpu };
 }
 
 /** Per process, the median of a side's storms' CPU; null where a process was never seen. */
-function stormCpu(storms: Storm[]): Record<Process, number | null> {
+function stormCpu(storms: readonly { cpu: Storm["cpu"] }[]): Record<Process, number | null> {
   const of = (kind: Process) => {
     const values = storms.flatMap((s) => (s.cpu[kind] === undefined ? [] : [s.cpu[kind]]));
     return values.length === 0 ? null : percentile(values, 50);
   };
   return { worker: of("worker"), proxy: of("proxy"), wrangler: of("wrangler"), load: of("load") };
+}
+
+/** The reconnect storms' medians, those asking for `users` and those not. */
+function reconnectSummary(storms: ReconnectStorm[], asks: boolean[]) {
+  const of = (ask: boolean) => {
+    const mine = storms.filter((_, i) => asks[i] === ask);
+    return {
+      ms: percentile(
+        mine.map((s) => s.ms),
+        50,
+      ),
+      cpuMs: stormCpu(mine),
+      usersKiB: percentile(
+        mine.map((s) => s.usersKiB),
+        50,
+      ),
+    };
+  };
+  return { clients: opts.reconnect, rounds: opts.reconnectRounds, asking: of(true), silent: of(false) };
 }
 
 type Side = Awaited<ReturnType<typeof throughput>>;
@@ -207,6 +244,50 @@ function medianSide(rounds: Side[]): Side {
 const fmt = (n: number | null, digits = 1) => (n === null ? "n/a" : n.toFixed(digits));
 const ratio = (a: number | null, b: number | null) => (a === null || b === null || b === 0 ? null : a / b);
 
+/** A table in Markdown: per metric, three cells for each group (a compression mode, say). */
+function markdownTable<G>(
+  groups: readonly G[],
+  head: (g: G) => string,
+  rows: readonly [string, (g: G) => string][],
+): string[] {
+  return [
+    `| metric | ${groups.map(head).join(" | ")} |`,
+    `|---|${groups.map(() => "---:|---:|---:|").join("")}`,
+    ...rows.map(([name, cells]) => `| ${name} | ${groups.map(cells).join(" | ")} |`),
+  ];
+}
+
+/** The reconnect storms as a table of their own: the room alone, with and without the `users` requests. */
+function reconnectTable(runs: { compression: Compression; reconnect: ReturnType<typeof reconnectSummary> | null }[]) {
+  const measured = runs.flatMap((r) => (r.reconnect ? [{ mode: r.compression, ...r.reconnect }] : []));
+  if (measured.length === 0) return [];
+  type Kind = (typeof measured)[number]["asking"];
+  const rows: [string, (k: Kind) => number | null, number][] = [
+    ["all back (ms)", (k) => k.ms, 0],
+    ["CPU, the worker's runtime (ms)", (k) => k.cpuMs.worker, 0],
+    ["CPU, the dev proxy (ms)", (k) => k.cpuMs.proxy, 0],
+    ["CPU, wrangler (ms)", (k) => k.cpuMs.wrangler, 0],
+    ["CPU, the load generator (ms)", (k) => k.cpuMs.load, 0],
+    ["users reply, per client (KiB)", (k) => k.usersKiB, 1],
+  ];
+  const label = (mode: Compression) => (measured.length === 1 ? "" : `, ${mode}`);
+  const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
+  return [
+    `reconnect storm: ${opts.reconnect} clients drop and come back at once; those asking send \`users\` on their welcome, as the web app does (median of ${opts.reconnectRounds} each)`,
+    "",
+    ...markdownTable(
+      measured,
+      (m) => `asking${label(m.mode)} | not asking${label(m.mode)} | difference${label(m.mode)}`,
+      rows.map(([name, pick, d]) => [
+        name,
+        (m) =>
+          `${fmt(pick(m.asking), d)} | ${fmt(pick(m.silent), d)} | ${fmt(diff(pick(m.asking), pick(m.silent)), d)}`,
+      ]),
+    ),
+    "",
+  ];
+}
+
 async function main() {
   let server: DevServer | null = null;
   let base = opts.url;
@@ -221,10 +302,13 @@ async function main() {
         IDLE_TIMEOUT_SECONDS: "3600",
         // Every benchmark client comes from one address: the join storm alone is 1,000 joins.
         JOIN_RATE_PER_MINUTE: "10000000",
+        // A reconnect storm's clients must still be away, not gone, when they come back after a quiet spell.
+        RECONNECT_GRACE_SECONDS: "600",
       },
       direct: opts.direct,
     });
     base = server.workerUrl ?? server.url;
+    serverGroup = server.group;
     if (opts.direct) log(`past the dev proxy: ${base}`);
   }
   try {
@@ -243,6 +327,28 @@ async function main() {
         log(`  storms, compression ${mode} (ms): room ${ms(room)}; floor ${ms(floor)}`);
       }
     }
+    const reconnects = new Map<Compression, ReturnType<typeof reconnectSummary>>();
+    if (opts.reconnect > 0) {
+      // Which kind goes first alternates, so a slow spell falls on both.
+      const asks = Array.from({ length: opts.reconnectRounds }, (_, r) =>
+        r % 2 === 0 ? [true, false] : [false, true],
+      ).flat();
+      for (const mode of modes) {
+        log(`reconnect storm: ${opts.reconnect} clients, compression ${mode}, ${opts.reconnectRounds} rounds`);
+        const room = `reconnect-${run}-${mode}`;
+        const storms = await reconnectStorms(base, room, opts.reconnect, asks, mode === "on", serverGroup);
+        const ms = (ask: boolean) =>
+          storms
+            .filter((_, i) => asks[i] === ask)
+            .map((s) => `${Math.round(s.ms)} ms, ${Math.round(s.cpu.worker ?? 0)} ms CPU`)
+            .join("; ");
+        log(`  asking for users: ${ms(true)}`);
+        log(`  not asking: ${ms(false)}`);
+        reconnects.set(mode, reconnectSummary(storms, asks));
+        await new Promise((resolve) => setTimeout(resolve, opts.settle * 1000));
+      }
+    }
+
     const stormMedian = (mode: Compression, target: Target) => {
       const values = (storms.get(mode)?.[target] ?? []).map((s) => s.ms);
       return values.length === 0 ? null : percentile(values, 50);
@@ -257,6 +363,7 @@ async function main() {
       const cpuOf = (target: Target) => (opts.storm > 0 ? stormCpu(storms.get(mode)?.[target] ?? []) : null);
       return {
         compression: mode,
+        reconnect: reconnects.get(mode) ?? null,
         room: { ...room, stormMs: stormRoom, stormCpuMs: cpuOf("room") },
         floor: { ...floor, stormMs: stormFloor, stormCpuMs: cpuOf("floor") },
         ratios: {
@@ -304,18 +411,16 @@ async function main() {
         `throughput figures: ${opts.rounds === 1 ? "one round" : `median of ${opts.rounds} interleaved rounds`} per side`,
         `clients connected ${opts.direct ? "to the worker's own port, past the dev proxy" : "through wrangler dev's proxy"}`,
         "",
-        `| metric | ${runs.map((r) => `room${label(r)} | floor${label(r)} | room / floor${label(r)}`).join(" | ")} |`,
-        `|---|${runs.map(() => "---:|---:|---:|").join("")}`,
-        ...rows.map(
-          ([name, pick, d]) =>
-            `| ${name} | ${runs
-              .map(
-                (r) =>
-                  `${fmt(pick(r.room), d)} | ${fmt(pick(r.floor), d)} | ${fmt(ratio(pick(r.room), pick(r.floor)), 2)}`,
-              )
-              .join(" | ")} |`,
+        ...markdownTable(
+          runs,
+          (r) => `room${label(r)} | floor${label(r)} | room / floor${label(r)}`,
+          rows.map(([name, pick, d]) => [
+            name,
+            (r) => `${fmt(pick(r.room), d)} | ${fmt(pick(r.floor), d)} | ${fmt(ratio(pick(r.room), pick(r.floor)), 2)}`,
+          ]),
         ),
         "",
+        ...reconnectTable(runs),
       ];
       process.stdout.write(`${out.join("\n")}\n`);
     }
@@ -328,6 +433,7 @@ async function main() {
       storm: opts.storm,
       stormHistory: opts.stormHistory,
       stormRounds: opts.stormRounds,
+      reconnectRounds: opts.reconnectRounds,
       direct: Boolean(opts.direct),
       first: opts.first,
       settle: opts.settle,

@@ -27,6 +27,8 @@ export interface DevServer {
    */
   workerUrl?: string;
   port: number;
+  /** The process group of wrangler and its workerd children, so their CPU can be told from another server's. */
+  group: number | undefined;
   persistDir: string;
   /** Everything the server printed, for failure messages. */
   output: () => string;
@@ -131,6 +133,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
           url,
           workerUrl,
           port,
+          group: child.pid,
           persistDir,
           output: () => output,
           stop,

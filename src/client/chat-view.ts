@@ -34,11 +34,12 @@ import {
   lastOwnMessage,
   type MessageLine,
   oldestId,
+  PEOPLE_LISTED,
   partnerOf,
+  peopleNote,
   prependOlder,
   sortedUsers,
   usersLine,
-  usersRefreshDelayMs,
 } from "./model";
 import { newClientId, Outbox, restoreItems } from "./outbox";
 import { type PendingLabel, renderConversations, renderLine, renderPending, renderUsers } from "./render";
@@ -102,8 +103,6 @@ export class ChatView {
   #holdTimer: ReturnType<typeof setTimeout> | undefined;
   #typingTimer: ReturnType<typeof setTimeout> | undefined;
   #typingSendTimer: ReturnType<typeof setTimeout> | undefined;
-  /** A `users` request waiting for a crowd's storm of arrivals to pass. */
-  #usersTimer: ReturnType<typeof setTimeout> | undefined;
   #showUsersReply = false;
   #lastError: ServerFrame | null = null;
   #abort = new AbortController();
@@ -262,7 +261,6 @@ export class ChatView {
     clearTimeout(this.#holdTimer);
     clearTimeout(this.#typingTimer);
     clearTimeout(this.#typingSendTimer);
-    clearTimeout(this.#usersTimer);
     this.#actions.closePicker();
     this.#connection.close();
     // A stranger conversation left on purpose is over: nothing typed there is ever sent to anyone.
@@ -356,7 +354,6 @@ export class ChatView {
         }
       }
       if (applied.usersChanged) this.#renderUsers();
-      if (applied.refreshUsers) this.#refreshUsersSoon();
     }
     if (changed) this.#sync();
     this.#older.hidden = !this.#model.hasOlder || this.#conversations.current !== null;
@@ -496,20 +493,10 @@ export class ChatView {
     this.#ready = true;
     this.options.named(this.#model.me ?? "");
     this.#placeholder();
-    // The sidebar needs the full list once; after that, notices keep it current.
-    this.#connection.send({ type: ClientType.users, payload: {} });
-  }
-
-  /**
-   * A crowd's presence left names out: the people list is made whole again
-   * by one `users` request a few seconds on, however many such frames come.
-   */
-  #refreshUsersSoon(): void {
-    if (this.#usersTimer !== undefined) return;
-    this.#usersTimer = setTimeout(() => {
-      this.#usersTimer = undefined;
-      this.#connection.send({ type: ClientType.users, payload: {} });
-    }, usersRefreshDelayMs());
+    // The sidebar needs a list once per connection; after that, notices and presence keep it current.
+    // Never more: each list costs the room its people, and a crowd that asked
+    // whenever a presence frame left names out would ask all at once.
+    this.#connection.send({ type: ClientType.users, payload: { limit: PEOPLE_LISTED } });
   }
 
   /** The first replay of this visit: the "New" line goes after what was read on an earlier one. */
@@ -561,6 +548,9 @@ export class ChatView {
 
   #renderUsers(): void {
     $("count").textContent = String(this.#model.count);
+    const note = peopleNote(this.#model);
+    $("users-note").textContent = note ?? "";
+    $("users-note").hidden = note === null;
     renderUsers($("user-list"), sortedUsers(this.#model), this.#model.me, (name) => {
       this.#showConversation(name);
       this.#closeDrawer();

@@ -75,6 +75,13 @@ export interface ChatModel {
   seen: Set<number>;
   users: Map<string, UserSummary>;
   count: number;
+  /**
+   * Departures a crowd's `presence` counted without naming them since the
+   * last `users` reply: the list may still show that many who left. The app
+   * asks for the list once per connection, so this stays until the next one;
+   * `peopleNote` says so.
+   */
+  unnamedLeft: number;
   /** Whether older history exists for "load older". */
   hasOlder: boolean;
   maxMessageLength: number;
@@ -91,6 +98,7 @@ export function emptyModel(room: string): ChatModel {
     seen: new Set(),
     users: new Map(),
     count: 0,
+    unnamedLeft: 0,
     hasOlder: false,
     maxMessageLength: 2000,
   };
@@ -138,8 +146,6 @@ export interface Applied {
   /** Lines already shown that changed (an edit, a delete, reactions). */
   updated?: MessageLine[];
   usersChanged: boolean;
-  /** A crowd's `presence` counted changes it did not name: the people list is incomplete until a `users` reply. */
-  refreshUsers?: true;
   /** The room's history started over (`reset`): everything shown before is gone from the view. */
   reset?: true;
 }
@@ -185,15 +191,26 @@ function renameUser(model: ChatModel, from: string, to: string): boolean {
 }
 
 /**
- * How long after a crowd's incomplete `presence` the web app asks for `users`:
- * a few seconds, so a storm of arrivals has passed, spread at random so a
- * thousand people in the room do not all ask in the same instant.
+ * How many people the web app asks the room to list, longest-connected first.
+ * Each list is sent to its asker alone, so after a restart, when a crowd of N
+ * comes back at once, lists of everyone would cost the room N × N names; the
+ * rest are counted (`more`), and the list grows by the names arrivals bring.
  */
-export function usersRefreshDelayMs(random = Math.random()): number {
-  return USERS_REFRESH_MS + Math.floor(random * USERS_REFRESH_SPREAD_MS);
+export const PEOPLE_LISTED = 100;
+
+/**
+ * What the people list cannot show: how many more are here than it names
+ * (the room's count is always right; those past the first `PEOPLE_LISTED`
+ * and arrivals a crowd's `presence` did not name are missing), and whether
+ * some it names may have left. Null when the
+ * list is whole.
+ */
+export function peopleNote(model: ChatModel): string | null {
+  const more = model.count - model.users.size;
+  const gone = model.unnamedLeft > 0;
+  if (more > 0) return `${more} more here, not listed${gone ? "; some of those listed may have left" : ""}`;
+  return gone ? "Some of those listed may have left" : null;
 }
-export const USERS_REFRESH_MS = 3000;
-export const USERS_REFRESH_SPREAD_MS = 7000;
 
 /** Applies one server frame to the model (in place) and says what changed. */
 export function applyFrame(model: ChatModel, frame: ServerFrame, now = Date.now()): Applied {
@@ -244,15 +261,14 @@ export function applyFrame(model: ChatModel, frame: ServerFrame, now = Date.now(
         const key = nameKey(name);
         if (!model.users.has(key)) model.users.set(key, { username: name, operator: false, since: now });
       }
+      model.unnamedLeft += frame.payload.moreLeft ?? 0;
       usersChanged = true;
-      if ((frame.payload.moreJoined ?? 0) > 0 || (frame.payload.moreLeft ?? 0) > 0) {
-        return { appended, usersChanged, refreshUsers: true };
-      }
       break;
     }
     case ServerType.users:
       model.users = new Map(frame.payload.users.map((u) => [nameKey(u.username), u]));
-      model.count = frame.payload.users.length;
+      model.count = frame.payload.users.length + (frame.payload.more ?? 0);
+      model.unnamedLeft = 0;
       usersChanged = true;
       break;
     case ServerType.stats: {

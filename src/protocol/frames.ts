@@ -166,11 +166,12 @@ export interface ServerPayloads {
    * left since the last one, instead of a join or leave notice each: a people
    * list applies `left`, then `joined`. Not kept in the history. At most
    * `PRESENCE_NAMES_MAX` names per list; `moreJoined` and `moreLeft` count the
-   * rest, and a client that shows the people list then asks for `users`.
+   * rest, whom a people list lacks (or still shows) until its next `users` reply.
    */
   presence: { joined: string[]; left: string[]; moreJoined?: number; moreLeft?: number };
   dm: { id: number; from: string; to: string; message: string; ts: number };
-  users: { users: UserSummary[] };
+  /** `more`: how many are here beyond those listed, when the request's `limit` left some out. */
+  users: { users: UserSummary[]; more?: number };
   stats: { username: string; room: string; messagesSent: number; connectedAt: number; userCount: number };
   help: { commands: CommandHelp[] };
   pong: Record<string, never>;
@@ -196,7 +197,8 @@ export interface ClientPayloads {
   react: { id: number; emoji: string; clientId?: string };
   typing: Record<string, never>;
   dm: { to: string; message: string; clientId?: string };
-  users: Record<string, never>;
+  /** `limit`: only the longest-connected this many; without it, everyone. */
+  users: { limit?: number };
   stats: Record<string, never>;
   help: Record<string, never>;
   ping: Record<string, never>;

@@ -36,8 +36,8 @@ export const TYPING_SHOWN_MS = 6000;
 /**
  * Names a crowd's `presence` frame gives per list; the rest are counted. Every
  * flush goes to everyone, so a storm of arrivals named in full would cost each
- * flush the whole storm's names times the room; clients that show the people
- * list ask for `users` once the storm has passed instead.
+ * flush the whole storm's names times the room; a people list then says how
+ * many it does not name until its next `users` reply.
  */
 export const PRESENCE_NAMES_MAX = 20;
 

@@ -28,6 +28,7 @@ const PayloadSchemas = {
   moderation: v.looseObject({ username: v.string() }),
   ban: v.looseObject({ username: v.string(), minutes: v.optional(v.number()) }),
   nick: v.looseObject({ username: v.string() }),
+  users: v.looseObject({ limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))) }),
 } as const;
 
 /**
@@ -94,8 +95,14 @@ function parseEnvelope(raw: string, maxLength: number): ParseResult {
       if (!p.success) return fail(ErrorCode.badMessage, "nick needs payload.username as a string");
       return nick(p.output.username);
     }
+    case ClientType.users: {
+      const p = v.safeParse(PayloadSchemas.users, payload);
+      if (!p.success)
+        return fail(ErrorCode.badMessage, "users takes, if anything, payload.limit as a whole number from 1");
+      const { limit } = p.output;
+      return { ok: true, frame: clientFrame(type, limit === undefined ? {} : { limit }) };
+    }
     case ClientType.typing:
-    case ClientType.users:
     case ClientType.bans:
     case ClientType.stats:
     case ClientType.help:

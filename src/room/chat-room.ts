@@ -20,6 +20,7 @@ import {
   type RoomState,
   receive,
   type Transition,
+  usersFrame,
 } from "./hub";
 import { JoinRate } from "./join-rate";
 import { LogBox } from "./log-box";
@@ -90,6 +91,8 @@ export class ChatRoom extends DurableObject<Env> {
   #privacyState: Privacy | null | undefined;
   /** A private room emptied: delete all of its storage after this event. */
   #wipe = false;
+  /** The `users` replies last written (one per `limit`), and the roster version they show: rewritten only when the room changed. */
+  #people: { roster: Roster; version: number; texts: Map<number | undefined, string> } | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -516,11 +519,30 @@ export class ChatRoom extends DurableObject<Env> {
     this.#logs.flush();
     if (this.#outbox.isEmpty) return;
     const { sockets } = this.#cache();
-    this.#outbox.drain(sockets.keys(), (conn, text) => {
-      const ws = sockets.get(conn);
-      if (ws) send(ws, text);
-    });
+    this.#outbox.drain(
+      sockets.keys(),
+      (conn, text) => {
+        const ws = sockets.get(conn);
+        if (ws) send(ws, text);
+      },
+      (limit) => this.#peopleText(limit),
+    );
     this.#lastFlush = Date.now();
+  }
+
+  /** The `users` reply as the room stands now, written once per change of who is here (and per `limit`). */
+  #peopleText(limit: number | undefined): string {
+    const { roster } = this.#cache();
+    if (this.#people?.roster !== roster || this.#people.version !== roster.version) {
+      this.#people = { roster, version: roster.version, texts: new Map() };
+    }
+    const { texts } = this.#people;
+    let text = texts.get(limit);
+    if (text === undefined) {
+      text = JSON.stringify(usersFrame(roster, limit));
+      texts.set(limit, text);
+    }
+    return text;
   }
 
   /**
@@ -547,6 +569,9 @@ export class ChatRoom extends DurableObject<Env> {
     switch (effect.kind) {
       case "send":
         this.#sendTo(effect.to, textOf(effect.frame), urgencyOf(effect.frame));
+        return;
+      case "users":
+        this.#outbox.users(effect.to, effect.limit);
         return;
       case "broadcast": {
         const { frame } = effect;
@@ -638,6 +663,7 @@ export class ChatRoom extends DurableObject<Env> {
       default:
         effect satisfies never;
     }
+    effect satisfies never;
   }
 
   #log(room: string, entry: LogEntry): void {

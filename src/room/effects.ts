@@ -69,6 +69,13 @@ export type LogEntry = { event: string; username?: string } & Record<string, str
 export type Effect =
   /** Send a frame to one connection, after whatever was queued for it before. */
   | { kind: "send"; to: string; frame: ServerFrame }
+  /**
+   * Send the people list to one connection, after whatever was queued for it
+   * before. It is built at the next flush, once for everyone who asked since
+   * the last one: a crowd reconnecting at once asks thousands of times, and
+   * each list costs the whole room.
+   */
+  | { kind: "users"; to: string; limit?: number }
   /** Send a frame to every connection (serialized once), but those in `except`. */
   | { kind: "broadcast"; frame: ServerFrame; except?: readonly string[] }
   /** In a crowd: someone arrived or left, told to everyone in the next `presence` frame, not recorded. */
@@ -145,6 +152,24 @@ export function isCrowd(ctx: RoomContext, members: number): boolean {
 
 export function userCount(count: number): Effect {
   return { kind: "broadcast", frame: serverFrame(ServerType.userCount, { count }) };
+}
+
+/**
+ * The `users` reply: everyone here, longest-connected first, those within
+ * their grace marked away; with `limit`, only the first so many, and how many
+ * more there are.
+ */
+export function usersFrame(roster: RosterView, limit?: number): ServerFrame {
+  const everyone = [...roster.values()].sort((a, b) => a.connectedAt - b.connectedAt);
+  const listed = limit === undefined ? everyone : everyone.slice(0, limit);
+  const users = listed.map((m) => ({
+    username: m.username,
+    operator: m.operator,
+    since: m.connectedAt,
+    ...(m.awayUntil === undefined ? {} : { away: true as const }),
+  }));
+  const more = everyone.length - listed.length;
+  return serverFrame(ServerType.users, more > 0 ? { users, more } : { users });
 }
 
 /** A frame for every open connection of a member (one per tab). */

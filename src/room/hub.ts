@@ -196,18 +196,7 @@ function handle(
     case ClientType.dm:
       return directMessage(state, ctx, sender, conn, frame.payload, now);
     case ClientType.users:
-      return answer(
-        serverFrame(ServerType.users, {
-          users: [...state.roster.values()]
-            .sort((a, b) => a.connectedAt - b.connectedAt)
-            .map((m) => ({
-              username: m.username,
-              operator: m.operator,
-              since: m.connectedAt,
-              ...(m.awayUntil === undefined ? {} : { away: true as const }),
-            })),
-        }),
-      );
+      return { lastId: state.lastId, sender, effects: [{ kind: "users", to: conn, ...frame.payload }] };
     case ClientType.stats:
       return answer(
         serverFrame(ServerType.stats, {

@@ -37,6 +37,12 @@ import {
  *   `PRESENCE_NAMES_MAX` arrivals and departures and counts the rest
  *   (`presenceDigest`): a storm named in full would send every flush's
  *   arrivals to everyone, O(arrivals × room) bytes, each deflated per socket.
+ * - A `users` request takes its place in its connection's queue like any
+ *   reply, but its text is written at the flush, once for everyone who asked
+ *   for the same `limit` since the last one (`drain`'s `people`): a list costs
+ *   the whole room, and a crowd coming back after a restart asks for it all at
+ *   once. It waits as presence does, so a storm of such requests shares a few
+ *   lists.
  */
 
 /** How a queued frame may be delayed: chat goes out soon, presence may wait to coalesce. */
@@ -76,6 +82,8 @@ export class Outbox {
   /** The crowd's arrivals and departures since the last flush, and where in the queue they go. */
   #digest: { joined: string[]; left: string[] } = { joined: [], left: [] };
   #digestIndex = -1;
+  /** Where in the queue `users` requests wait for the flush's people list, and the `limit` each asked for. */
+  #usersAt: { at: number; limit: number | undefined }[] = [];
 
   get isEmpty(): boolean {
     return this.#entries.length === 0;
@@ -140,6 +148,13 @@ export class Outbox {
     this.#entries.push({ text, to });
   }
 
+  /** `to` asked for the people list: it gets the one written at the flush, in its place among its frames. */
+  users(to: string, limit?: number): void {
+    this.#private.add(to);
+    this.#usersAt.push({ at: this.#entries.length, limit });
+    this.#entries.push({ text: "", to });
+  }
+
   /** A connection arrived: what is already queued was sent before it existed. */
   joined(conn: string): void {
     if (this.#entries.length > 0) this.#joinedAt.set(conn, this.#entries.length);
@@ -148,10 +163,24 @@ export class Outbox {
   /**
    * Empties the queue, calling `deliver` once for each connection that has
    * something to receive. `shared` connections (the common case) all get one
-   * text built once.
+   * text built once. `people` writes the `users` reply, called once per
+   * `limit` asked for, however many asked.
    */
-  drain(conns: Iterable<string>, deliver: (conn: string, text: string) => void): void {
+  drain(
+    conns: Iterable<string>,
+    deliver: (conn: string, text: string) => void,
+    people: (limit: number | undefined) => string,
+  ): void {
     const entries = this.#entries;
+    const lists = new Map<number | undefined, string>();
+    for (const { at, limit } of this.#usersAt) {
+      let text = lists.get(limit);
+      if (text === undefined) {
+        text = people(limit);
+        lists.set(limit, text);
+      }
+      entries[at] = { ...entries[at], text };
+    }
     const joinedAt = this.#joinedAt;
     const own = this.#private;
     const digest = this.#digest;
@@ -163,6 +192,7 @@ export class Outbox {
     }
     this.#digest = { joined: [], left: [] };
     this.#digestIndex = -1;
+    this.#usersAt = [];
     this.#entries = [];
     this.#countIndex = -1;
     this.#lastBroadcast = -1;

@@ -60,6 +60,7 @@ export class Roster implements RosterView {
   #markEnded = 0;
   /** Per anonymous base name: how many present names use it, and the highest suffix among them. */
   readonly #anonymous = new Map<string, { count: number; top: number }>();
+  #version = 0;
 
   static of(members: Iterable<Member>): Roster {
     const roster = new Roster();
@@ -69,6 +70,16 @@ export class Roster implements RosterView {
 
   get size(): number {
     return this.#bySession.size;
+  }
+
+  /**
+   * Changes whenever what a people list shows changes (who, names, roles,
+   * order, away marks), and only then: every frame updates its sender's
+   * counters, and a list built for one version serves every request until
+   * the next.
+   */
+  get version(): number {
+    return this.#version;
   }
 
   get(session: string): Member | undefined {
@@ -102,6 +113,7 @@ export class Roster implements RosterView {
 
   add(member: Member): void {
     this.remove(member.session);
+    this.#version++;
     this.#bySession.set(member.session, member);
     this.#indexName(member);
     for (const conn of member.conns) this.#sessionByConn.set(conn, member.session);
@@ -142,6 +154,7 @@ export class Roster implements RosterView {
       this.#indexName(member);
     }
     this.#bySession.set(member.session, member);
+    if (!sameListing(old, member)) this.#version++;
     if (old.conns === member.conns) return;
     for (const conn of old.conns) this.#sessionByConn.delete(conn);
     for (const conn of member.conns) this.#sessionByConn.set(conn, member.session);
@@ -151,6 +164,7 @@ export class Roster implements RosterView {
     const member = this.#bySession.get(session);
     if (!member) return;
     this.#bySession.delete(session);
+    this.#version++;
     for (const conn of member.conns) this.#sessionByConn.delete(conn);
     this.#unindexName(member);
   }
@@ -185,6 +199,16 @@ export function rosterWithout(base: RosterView, gone: ReadonlySet<string>, repla
       }
     },
   };
+}
+
+/** Whether two records of a member read the same in a people list. */
+function sameListing(a: Member, b: Member): boolean {
+  return (
+    a.username === b.username &&
+    a.operator === b.operator &&
+    a.connectedAt === b.connectedAt &&
+    (a.awayUntil === undefined) === (b.awayUntil === undefined)
+  );
 }
 
 /** `Anon_HHmmss` and `Anon_HHmmss-n`, as the room hands them out: their base and `n` (1 for the base itself). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { classify, cpuBetween, cpuNow, ticksOf } from "../../bench/cpu";
+import { classify, cpuBetween, cpuNow, groupOf, ticksOf } from "../../bench/cpu";
 
 describe("CPU per process during a storm", () => {
   it("tells the worker's runtime, its proxy, wrangler and the load generator apart", () => {
@@ -16,6 +16,15 @@ describe("CPU per process during a storm", () => {
   it("reads user and system time from a stat line whose name holds spaces and parentheses", () => {
     const stat = "4242 (odd (name) here) S 1 2 3 4 5 6 7 8 9 10 250 31 0 0 20 0 8 0 100";
     expect(ticksOf(stat)).toBe(281);
+    expect(groupOf(stat)).toBe(2);
+  });
+
+  it("counts, within a process group, only that group's servers and the load generator itself", () => {
+    const everyone = cpuNow();
+    const none = cpuNow(-1);
+    expect(none.has("load")).toBe(true);
+    expect(none.has("worker") || none.has("proxy") || none.has("wrangler")).toBe(false);
+    expect(everyone.has("load")).toBe(true);
   });
 
   it("counts only what was used between two readings, and this process is among those read", () => {

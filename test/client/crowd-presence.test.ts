@@ -1,12 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  applyFrame,
-  emptyModel,
-  sortedUsers,
-  USERS_REFRESH_MS,
-  USERS_REFRESH_SPREAD_MS,
-  usersRefreshDelayMs,
-} from "../../src/client/model";
+import { applyFrame, emptyModel, peopleNote, sortedUsers } from "../../src/client/model";
 import type { ServerFrame } from "../../src/protocol";
 
 const presence = (joined: string[], left: string[]): ServerFrame => ({ type: "presence", payload: { joined, left } });
@@ -34,21 +27,51 @@ describe("the web app's people list in a crowd", () => {
     expect(model.lines).toEqual([]);
   });
 
-  it("knows its list is incomplete when a storm's presence counts people it does not name", () => {
+  it("says how many people it could not name after a storm's presence, and asks nobody for more", () => {
     const model = emptyModel("r");
     applyFrame(model, { type: "users", payload: { users: [{ username: "ann", operator: true, since: 1 }] } });
+    expect(peopleNote(model)).toBeNull();
     const storm: ServerFrame = { type: "presence", payload: { joined: ["bo", "cy"], left: [], moreJoined: 300 } };
-    expect(applyFrame(model, storm, 5)).toEqual({ appended: [], usersChanged: true, refreshUsers: true });
-    // What it was told it still shows; the `users` reply then makes the list whole.
+    // Nothing in what it did asks for `users` again: the app asks once per connection, on its welcome.
+    expect(applyFrame(model, storm, 5)).toEqual({ appended: [], usersChanged: true });
+    applyFrame(model, { type: "userCount", payload: { count: 303 } });
+    // What it was told it still shows, and the room's count says how many more there are.
     expect(sortedUsers(model).map((u) => u.username)).toEqual(["ann", "bo", "cy"]);
-    const departures: ServerFrame = { type: "presence", payload: { joined: [], left: ["bo"], moreLeft: 40 } };
-    expect(applyFrame(model, departures, 6).refreshUsers).toBe(true);
-    expect(applyFrame(model, presence(["dee"], []), 7).refreshUsers).toBeUndefined();
+    expect(peopleNote(model)).toBe("300 more here, not listed");
+    applyFrame(model, { type: "presence", payload: { joined: [], left: ["bo"], moreLeft: 40 } }, 6);
+    applyFrame(model, { type: "userCount", payload: { count: 262 } });
+    expect(peopleNote(model)).toBe("260 more here, not listed; some of those listed may have left");
+    // A whole list (the next connection's, or one asked for with /users) is honest again.
+    applyFrame(model, { type: "users", payload: { users: [{ username: "ann", operator: true, since: 1 }] } });
+    expect(peopleNote(model)).toBeNull();
   });
 
-  it("asks for the whole list a few seconds after such a frame, at a moment of its own", () => {
-    expect(usersRefreshDelayMs(0)).toBe(USERS_REFRESH_MS);
-    expect(usersRefreshDelayMs(0.999)).toBeLessThan(USERS_REFRESH_MS + USERS_REFRESH_SPREAD_MS);
-    expect(usersRefreshDelayMs(0.5)).toBeGreaterThan(usersRefreshDelayMs(0.1));
+  it("says listed people may have gone when departures went unnamed, and nothing once the count and list agree", () => {
+    const model = emptyModel("r");
+    const everyone = ["ann", "bo", "cy", "dee"].map((username, i) => ({ username, operator: i === 0, since: i }));
+    applyFrame(model, { type: "users", payload: { users: everyone } });
+    applyFrame(model, { type: "presence", payload: { joined: [], left: ["bo"], moreLeft: 1 } });
+    applyFrame(model, { type: "userCount", payload: { count: 2 } });
+    expect(peopleNote(model)).toBe("Some of those listed may have left");
+    applyFrame(model, { type: "users", payload: { users: everyone.slice(0, 1) } });
+    applyFrame(model, { type: "presence", payload: { joined: ["eve"], left: [], moreJoined: 1 } });
+    applyFrame(model, { type: "userCount", payload: { count: 3 } });
+    expect(peopleNote(model)).toBe("1 more here, not listed");
+    // The one not named left again by name (nothing to remove), and the count agrees with the list: it is whole.
+    applyFrame(model, { type: "presence", payload: { joined: [], left: ["fay"] } });
+    applyFrame(model, { type: "userCount", payload: { count: 2 } });
+    expect(peopleNote(model)).toBeNull();
+  });
+  it("shows the page of people it asked for and counts the rest", () => {
+    const model = emptyModel("r");
+    const first = ["ann", "bo"].map((username, i) => ({ username, operator: i === 0, since: i }));
+    applyFrame(model, { type: "users", payload: { users: first, more: 1998 } });
+    expect(model.count).toBe(2000);
+    expect(sortedUsers(model).map((u) => u.username)).toEqual(["ann", "bo"]);
+    expect(peopleNote(model)).toBe("1998 more here, not listed");
+    // A name that arrives is listed too, and counted by the room.
+    applyFrame(model, { type: "presence", payload: { joined: ["cy"], left: [] } });
+    applyFrame(model, { type: "userCount", payload: { count: 2001 } });
+    expect(peopleNote(model)).toBe("1998 more here, not listed");
   });
 });

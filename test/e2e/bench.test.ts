@@ -6,7 +6,10 @@ const run = promisify(execFile);
 
 describe("npm run bench", () => {
   it("runs a small load against the room and the floor and reports sane figures", async () => {
-    const small = "-n 12 -k 3 -t 1 -w 0.5 --storm 30 --storm-history 20 --settle 0 --json".split(" ");
+    const small =
+      "-n 12 -k 3 -t 1 -w 0.5 --storm 30 --storm-history 20 --reconnect 20 --reconnect-rounds 1 --settle 0 --json".split(
+        " ",
+      );
     const { stdout } = await run(process.execPath, ["dist/bench.mjs", ...small], {
       cwd: process.cwd(),
       timeout: 150_000,
@@ -25,6 +28,16 @@ describe("npm run bench", () => {
       expect(side.stormCpuMs.worker).toBeGreaterThan(0);
       expect(side.stormCpuMs.load).toBeGreaterThan(0);
     }
+    // Twenty clients dropped and came back at once, once asking for the people list and once not.
+    const { asking, silent } = report.reconnect;
+    expect(report.reconnect.clients).toBe(20);
+    for (const kind of [asking, silent]) {
+      expect(kind.ms).toBeGreaterThan(0);
+      expect(kind.cpuMs.worker).toBeGreaterThan(0);
+    }
+    // Each list names the 20 (the web app asks for 100), about 60 bytes a name.
+    expect(asking.usersKiB).toBeGreaterThan(1);
+    expect(silent.usersKiB).toBe(0);
     expect(report.floor.messagesPerFrame).toBe(1);
     expect(report.room.messagesPerFrame).toBeGreaterThanOrEqual(1);
     expect(report.ratios.deliveredPerSec).toBeGreaterThan(0);

@@ -18,12 +18,22 @@ describe("parseClientFrame", () => {
     expect(parseClientFrame('{"type":"users"}')).toEqual({ ok: true, frame: { type: "users", payload: {} } });
   });
 
+  it("reads a users request's limit, and drops what it does not know", () => {
+    expect(parseClientFrame('{"type":"users","payload":{"limit":100,"x":1}}')).toEqual({
+      ok: true,
+      frame: { type: "users", payload: { limit: 100 } },
+    });
+  });
+
   it.each([
     ["{oops", ErrorCode.badJson],
     ["{}", ErrorCode.badMessage],
     ['{"type":null}', ErrorCode.badMessage],
     ['{"type":"users","payload":"x"}', ErrorCode.badMessage],
     ['{"type":"users","payload":[]}', ErrorCode.badMessage],
+    ['{"type":"users","payload":{"limit":0}}', ErrorCode.badMessage],
+    ['{"type":"users","payload":{"limit":2.5}}', ErrorCode.badMessage],
+    ['{"type":"users","payload":{"limit":"9"}}', ErrorCode.badMessage],
     ['{"type":"nope","payload":{}}', ErrorCode.unknownType],
     ['{"type":"chatMessage","payload":{"message":""}}', ErrorCode.badMessage],
     ['{"type":"chatMessage","payload":{"message":"\\u0000\\u0001"}}', ErrorCode.badMessage],

@@ -2,15 +2,23 @@ import { describe, expect, it } from "vitest";
 import { PRESENCE_NAMES_MAX } from "../../src/protocol";
 import { Outbox } from "../../src/room/outbox";
 
+function noPeople(): string {
+  throw new Error("no users request was queued");
+}
+
 const chat = (n: number) => JSON.stringify({ type: "chatMessage", payload: { id: n } });
 
 /** Each connection's frames, arrays spread, parsed. */
 function drain(outbox: Outbox, conns: string[]): Map<string, unknown[]> {
   const got = new Map<string, unknown[]>();
-  outbox.drain(conns, (conn, text) => {
-    const json = JSON.parse(text) as unknown;
-    got.set(conn, Array.isArray(json) ? json : [json]);
-  });
+  outbox.drain(
+    conns,
+    (conn, text) => {
+      const json = JSON.parse(text) as unknown;
+      got.set(conn, Array.isArray(json) ? json : [json]);
+    },
+    noPeople,
+  );
   return got;
 }
 
@@ -75,9 +83,13 @@ describe("the crowd's presence frame", () => {
       // Someone who came and went within the flush is still left out before counting.
       outbox.presence({ left: "new0" });
       let text = "";
-      outbox.drain(["a"], (_, t) => {
-        text = t;
-      });
+      outbox.drain(
+        ["a"],
+        (_, t) => {
+          text = t;
+        },
+        noPeople,
+      );
       sizes.push(text.length);
       expect(JSON.parse(text)).toEqual({
         type: "presence",

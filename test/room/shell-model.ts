@@ -21,6 +21,7 @@ import {
   receive,
   type SentRecord,
   type Transition,
+  usersFrame,
 } from "../../src/room/hub";
 import { collapseRuns } from "../../src/room/notice-runs";
 import { asMessage, Outbox, textOf, type Urgency, urgencyOf } from "../../src/room/outbox";
@@ -125,7 +126,11 @@ export class ShellModel {
   /** The flush timer fired. */
   flush(): void {
     if (this.outbox.isEmpty) return;
-    this.outbox.drain(this.sockets, (conn, text) => this.#socketSend(conn, text));
+    this.outbox.drain(
+      this.sockets,
+      (conn, text) => this.#socketSend(conn, text),
+      (limit) => JSON.stringify(usersFrame(this.roster, limit)),
+    );
   }
 
   /** The frames a connection was sent, arrays spread, in the order they went. */
@@ -201,6 +206,9 @@ export class ShellModel {
         for (const conn of effect.member.conns) if (!before.conns.includes(conn)) this.outbox.joined(conn);
         return;
       }
+      case "users":
+        this.outbox.users(effect.to, effect.limit);
+        return;
       // Edits, reactions, moderation, private rooms and logs change nobody's delivery here.
       case "revise":
       case "react":

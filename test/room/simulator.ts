@@ -12,6 +12,7 @@ import {
   receive,
   type SentRecord,
   type Transition,
+  usersFrame,
 } from "../../src/room/hub";
 import { nameKeys } from "../../src/room/name-skeleton";
 import { Roster } from "../../src/room/roster";
@@ -149,6 +150,10 @@ export class RoomSimulator {
       switch (effect.kind) {
         case "send":
           if (!this.closed.has(effect.to)) this.inbox.get(effect.to)?.push(effect.frame);
+          break;
+        case "users":
+          // Unbatched: answered at once (the shell's outbox writes one list per flush for all who asked).
+          if (!this.closed.has(effect.to)) this.inbox.get(effect.to)?.push(usersFrame(this.roster, effect.limit));
           break;
         case "broadcast":
           for (const member of this.roster.values()) {
