@@ -198,11 +198,12 @@ export function checkReplyTo(ctx: RoomContext, replyTo: number | undefined): Err
 
 /**
  * How much of a message is looked at for mentions: its first 10 `@` tokens,
- * and lookups worth at most 150 characters, each lookup counting 8 more and
- * a character outside ASCII counting 6 (folding it needs Unicode
- * normalization). Each lookup folds the
- * token by look, which costs per character, so a message made of hundreds
- * of `@` tokens costs about what a plain one does.
+ * the first one whatever its length, the others while lookups worth 150
+ * characters last, each lookup counting 8 more and a character outside
+ * ASCII counting 6 (folding it needs Unicode normalization). Each lookup
+ * folds the token by look, which costs per character, so a message made of
+ * hundreds of `@` tokens costs about what a plain one does, and any one
+ * name, however long, can always be mentioned first.
  */
 export const MENTION_TOKENS_MAX = 10;
 export const MENTION_CHARS_MAX = 150;
@@ -211,9 +212,9 @@ export const MENTION_CHARS_MAX = 150;
  * The people a message names with `@name`, as the room spells their names.
  * Names are matched as they are for uniqueness (by look, in any case); a
  * token may end in punctuation that is not part of the name (`@bob,`), so
- * it is tried without its trailing marks, and first as written where a name
- * could end in one. The scan is one pass over the text, each `@` looked at
- * once.
+ * it is tried without its trailing marks, and first as written and without
+ * only its punctuation (`@x😀,`) where a name here could end in a mark or a
+ * symbol. The scan is one pass over the text, each `@` looked at once.
  */
 export function mentionsIn(text: string, roster: RosterView): string[] {
   const found: string[] = [];
@@ -227,14 +228,17 @@ export function mentionsIn(text: string, roster: RosterView): string[] {
     if (token === "") continue;
     tokens++;
     if (tried.has(token)) continue;
+    const bare = withoutMarks(token, MARK);
+    const candidates = [
+      ...new Set(
+        bare === token ? [token] : roster.hasMarkEndedNames ? [token, withoutMarks(token, PUNCTUATION), bare] : [bare],
+      ),
+    ].filter((c) => c !== "");
+    const cost = candidates.reduce((sum, c) => sum + foldingCost(c), 0);
+    if (tried.size > 0 && cost > budget) continue;
     tried.add(token);
-    const bare = withoutMarks(token);
-    // `@bob,` is tried as `bob,` only when some name here ends in a mark (`bob!`) and could be meant.
-    const candidates = bare === token ? [token] : roster.hasMarkEndedNames ? [token, bare] : [bare];
+    budget -= cost;
     for (const candidate of candidates) {
-      const cost = foldingCost(candidate);
-      if (candidate === "" || cost > budget) continue;
-      budget -= cost;
       const member = roster.byName(candidate);
       if (!member) continue;
       if (!found.includes(member.username)) found.push(member.username);
@@ -249,6 +253,7 @@ export function mentionsIn(text: string, roster: RosterView): string[] {
 const MENTION_TOKEN_MAX = 40;
 const WORD_CHAR = /[\p{L}\p{N}_]/u;
 const MARK = /[\p{P}\p{S}]/u;
+const PUNCTUATION = /\p{P}/u;
 
 /** Whether the character ending at `end` (a UTF-16 index) is a letter, digit or underscore. */
 function isWordChar(text: string, end: number): boolean {
@@ -294,19 +299,19 @@ function foldingCost(candidate: string): number {
   return cost;
 }
 
-/** The token with its trailing punctuation marks and symbols taken off. */
-function withoutMarks(token: string): string {
+/** The token with its trailing marks (those `mark` matches) taken off. */
+function withoutMarks(token: string, mark: RegExp): string {
   let end = token.length;
   while (end > 0) {
     const code = token.charCodeAt(end - 1);
-    if (code < 0x80) {
+    if (code < 0x80 && mark === MARK) {
       if (!isAsciiMark(code)) break;
       end--;
       continue;
     }
     // A character outside the Basic Multilingual Plane (an emoji) is two UTF-16 units.
     const width = code >= 0xdc00 && code <= 0xdfff && end > 1 ? 2 : 1;
-    if (!MARK.test(token.slice(end - width, end))) break;
+    if (!mark.test(token.slice(end - width, end))) break;
     end -= width;
   }
   return token.slice(0, end);

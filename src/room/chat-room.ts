@@ -20,12 +20,12 @@ import {
   type RoomState,
   receive,
   type Transition,
-  usersFrame,
 } from "./hub";
 import { JoinRate } from "./join-rate";
 import { LogBox } from "./log-box";
 import { MemberStore } from "./member-store";
 import { asMessage, Outbox, textOf, type Urgency, urgencyOf } from "./outbox";
+import { PeopleLists } from "./people-lists";
 import { Roster } from "./roster";
 import { SentStore } from "./sent-store";
 
@@ -91,8 +91,8 @@ export class ChatRoom extends DurableObject<Env> {
   #privacyState: Privacy | null | undefined;
   /** A private room emptied: delete all of its storage after this event. */
   #wipe = false;
-  /** The `users` replies last written (one per `limit`), and the roster version they show: rewritten only when the room changed. */
-  #people: { roster: Roster; version: number; texts: Map<number | undefined, string> } | undefined;
+  /** The `users` replies last written, rewritten only when the room changed. */
+  readonly #people = new PeopleLists();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -268,7 +268,7 @@ export class ChatRoom extends DurableObject<Env> {
       // This socket may have held the member's freshest counters: another tab keeps them now.
       this.#keepCounters(attachment.session);
     } else {
-      // The rebuild marked its member away: that mark and its log line go out with the next flush.
+      // The rebuild found this socket closing and stored its member's away mark: the log line goes with the next flush.
       this.#scheduleFlush();
     }
     await this.#scheduleAlarm();
@@ -493,10 +493,9 @@ export class ChatRoom extends DurableObject<Env> {
     const sends = !this.#outbox.isEmpty;
     if (!sends && this.#logs.isEmpty) return;
     const now = Date.now();
-    // Work nobody waits for (log lines, away marks: someone's tab closed) waits
-    // for company, so a crowd dropping at once is a few grouped log lines and
-    // multi-row writes rather than a line and a statement per leaver. A lost
-    // away mark costs nothing: after a restart a member without a socket is away.
+    // Log lines nobody waits for (someone's tab closed) wait for company, so a
+    // crowd dropping at once is a few grouped lines rather than one per leaver.
+    // What is stored was written with its event, so nothing here can be lost.
     const due = sends
       ? this.#lastFlush + this.#outbox.delayMs(this.#cache().sockets.size)
       : this.#lastQuietFlush + QUIET_BATCH_MS;
@@ -530,19 +529,9 @@ export class ChatRoom extends DurableObject<Env> {
     this.#lastFlush = Date.now();
   }
 
-  /** The `users` reply as the room stands now, written once per change of who is here (and per `limit`). */
+  /** The `users` reply as the room stands now (see `PeopleLists`). */
   #peopleText(limit: number | undefined): string {
-    const { roster } = this.#cache();
-    if (this.#people?.roster !== roster || this.#people.version !== roster.version) {
-      this.#people = { roster, version: roster.version, texts: new Map() };
-    }
-    const { texts } = this.#people;
-    let text = texts.get(limit);
-    if (text === undefined) {
-      text = JSON.stringify(usersFrame(roster, limit));
-      texts.set(limit, text);
-    }
-    return text;
+    return this.#people.text(this.#cache().roster, limit);
   }
 
   /**

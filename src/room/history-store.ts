@@ -59,8 +59,10 @@ export class HistoryStore {
   #lastId: number | undefined;
   /** Highest id known to be durable (in `history` or in `meta.last_id`). */
   #durableId = 0;
-  #appendsSincePrune = 0;
-  #dmsSincePrune = 0;
+  // Counted in memory, so each starts due: a room that sleeps between every few writes (any quiet
+  // room) prunes on its first write after waking, or it would never reach the count.
+  #appendsSincePrune = PRUNE_EVERY - 1;
+  #dmsSincePrune = DM_PRUNE_EVERY - 1;
   #epoch: string | undefined;
   /** A first visit's replay while the history stands; dropped by every change to it. */
   #firstVisit: ReplayWindow | undefined;
@@ -173,7 +175,7 @@ export class HistoryStore {
     if (ring.length > MAX_HISTORY) ring.shift();
     this.#firstVisit = undefined;
     // Pruning is a range delete on an index; doing it every so often keeps appends cheap.
-    if (++this.#appendsSincePrune >= 100) this.#prune();
+    if (++this.#appendsSincePrune >= PRUNE_EVERY) this.#prune();
   }
 
   /** A chat message as it stands, with its author's session (null where none was kept). */
@@ -587,6 +589,9 @@ function hasColumn(db: SqlStorage, table: string, column: string): boolean {
     .toArray()
     .some((c) => c.name === column);
 }
+
+/** History entries between prunes: the room may hold this many past `HISTORY_RETENTION` of a kind. */
+const PRUNE_EVERY = 100;
 
 /** DMs between a room's prunes: the room may hold this many past `DM_RETENTION`, never more. */
 const DM_PRUNE_EVERY = 50;

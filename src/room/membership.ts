@@ -233,8 +233,7 @@ function quietest(ctx: RoomContext, conns: readonly string[]): string | undefine
 /**
  * `/nick`: the person takes another name, under every rule a joiner's name
  * meets (well formed, not banned, not taken by look by someone else). The
- * room is told "alice is now alicia" (in a crowd, `presence` names the old
- * name as gone and the new as come), and the person's own tabs learn their
+ * room is told "alice is now alicia", and the person's own tabs learn their
  * new name from `renamed`. Messages already sent keep the name they had.
  */
 export function rename(
@@ -267,12 +266,9 @@ export function rename(
       { kind: "update", member: renamed, durable: true },
       ...toMember(renamed, serverFrame(ServerType.renamed, { username })),
     ],
+    // A notice even in a crowd, where arrivals and departures are only `presence`: a rename told
+    // as one person gone and another come would lose their place and role in everyone's list.
     (s) => {
-      if (isCrowd(ctx, s.roster.size))
-        return [
-          { kind: "presence", left: from },
-          { kind: "presence", joined: username },
-        ];
       const id = s.lastId + 1;
       const frame = serverFrame(ServerType.system, {
         id,

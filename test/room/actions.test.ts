@@ -34,6 +34,21 @@ describe("mentions", () => {
     sim.command(carol, "mail me at carol@example.com");
     expect(last(sim.frames(carol), "chatMessage")?.payload.mentions).toBeUndefined();
   });
+
+  it("find any one name however long, before punctuation, and names ending in an emoji", () => {
+    const sim = new RoomSimulator();
+    const long = "АлександраВладимировнаПетрова";
+    const writer = sim.join("writer").id;
+    for (const name of [long, "МарияИвановнаПетрова", "x😀", "john_"]) sim.join(name);
+    const mentions = (line: string) => {
+      sim.command(writer, line);
+      return last(sim.frames(writer), "chatMessage")?.payload.mentions;
+    };
+    expect(mentions(`@${long}`)).toEqual([long]);
+    // "john_" ends in punctuation, so tokens are tried as written too: that must not use up the budget.
+    expect(mentions("hi @МарияИвановнаПетрова, how are you")).toEqual(["МарияИвановнаПетрова"]);
+    expect(mentions("hey @x😀, look")).toEqual(["x😀"]);
+  });
 });
 
 describe("replies", () => {

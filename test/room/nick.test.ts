@@ -58,17 +58,16 @@ describe("/nick", () => {
     expect(room.members.map((m) => m.username)).toEqual(["Alice"]);
   });
 
-  it("in a crowd, is told as the old name gone and the new one come, not as a notice", () => {
+  it("in a crowd too, is a notice naming both names, so lists keep the person's place and role", () => {
     const room = new RoomSimulator({ crowdSize: 3 });
     const alice = room.join("alice");
     const bob = room.join("bob");
     room.join("carol");
     room.command(alice.id, "/nick alicia");
-    const presence = room.frames(bob.id).filter((f) => f.type === "presence");
-    expect(presence.slice(-2).map((f) => f.payload)).toEqual([
-      { joined: [], left: ["alice"] },
-      { joined: ["alicia"], left: [] },
-    ]);
-    expect(room.history.some((f) => f.type === "system" && f.payload.event === "nick")).toBe(false);
+    expect(room.frames(bob.id).at(-1)).toMatchObject({
+      type: "system",
+      payload: { event: "nick", username: "alicia", from: "alice" },
+    });
+    expect(room.frames(bob.id).filter((f) => f.type === "presence" && f.payload.left.includes("alice"))).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { type Member, receive, usersFrame } from "../../src/room/hub";
 import { Outbox, PRESENCE_COALESCE_MS } from "../../src/room/outbox";
+import { PEOPLE_LISTS_KEPT, PeopleLists } from "../../src/room/people-lists";
 import { fullBucket } from "../../src/room/rate-limit";
 import { Roster } from "../../src/room/roster";
 import { RoomSimulator } from "./simulator";
@@ -189,5 +190,30 @@ describe("the people list", () => {
       ["alice", true],
       ["bob", false],
     ]);
+  });
+});
+
+describe("the people lists a room keeps", () => {
+  it("are a few, whatever limits clients ask for, and a limit past the room's size is the whole list", () => {
+    const roster = new Roster();
+    for (let i = 0; i < 50; i++) {
+      roster.add({
+        session: `s${i}`,
+        username: `p${i}`,
+        operator: false,
+        connectedAt: i,
+        messagesSent: 0,
+        lastSeen: 0,
+        bucket: { tokens: 1, at: 0 },
+        drops: [],
+        conns: [`c${i}`],
+      });
+    }
+    const lists = new PeopleLists();
+    const whole = lists.text(roster, undefined);
+    for (let limit = 1; limit <= 1000; limit++) lists.text(roster, limit);
+    expect(lists.held).toBeLessThanOrEqual(PEOPLE_LISTS_KEPT);
+    expect(lists.text(roster, 1_000_000)).toBe(whole);
+    expect(JSON.parse(lists.text(roster, 10)).payload).toMatchObject({ more: 40 });
   });
 });

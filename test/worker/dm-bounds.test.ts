@@ -1,4 +1,4 @@
-import { env, runInDurableObject } from "cloudflare:test";
+import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { DM_PAIR_RETENTION, DM_RETENTION } from "../../src/protocol";
 import { framesOf, freshRoom, join, type TestClient } from "./client";
@@ -57,4 +57,30 @@ describe("DMs in a room where nobody chats", () => {
     expect(stored.total).toBeLessThan(DM_RETENTION + 50);
     for (const c of [alice, ...clients]) c.close();
   }, 60_000);
+
+  it("are pruned on the first DM after the room wakes, however few come between its sleeps", async () => {
+    const room = freshRoom();
+    const { client: alice } = await join(room, { username: "alice" });
+    const { client: bob } = await join(room, { username: "bob" });
+    await dmMany(alice, "bob", 1);
+    // A room that slept between every few DMs for a long time: more DMs than it keeps, from many pairs.
+    const stub = env.CHAT_ROOM.getByName(room);
+    await runInDurableObject(stub, (_, state) => {
+      for (let i = 0; i < DM_RETENTION + 400; i++) {
+        state.storage.sql.exec(
+          "INSERT INTO dms (id, from_session, to_session, frame, pair) VALUES (?, ?, ?, ?, ?)",
+          1_000_000 + i,
+          `from-${i}`,
+          `to-${i}`,
+          "{}",
+          `from-${i} to-${i}`,
+        );
+      }
+    });
+    await evictDurableObject(stub);
+    alice.send({ type: "dm", payload: { to: "bob", message: "one more", clientId: "after-waking" } });
+    await alice.waitFor("ack", (f) => f.payload.clientId === "after-waking");
+    expect((await storedDms(room)).total).toBeLessThanOrEqual(DM_RETENTION + 1);
+    for (const c of [alice, bob]) c.close();
+  });
 });

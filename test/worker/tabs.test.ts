@@ -1,6 +1,6 @@
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { CloseCode } from "../../src/protocol";
 import { readAttachment } from "../../src/room/connections";
 import { connect, framesOf, freshRoom, join, type TestClient } from "./client";
@@ -132,15 +132,25 @@ describe("a person's tabs", () => {
     const room = freshRoom();
     const session = `tabs-${crypto.randomUUID()}`;
     const [quiet, talker] = await tabs(room, session, 2);
-    for (let i = 0; i < 3; i++) {
-      talker?.send({ type: "chatMessage", payload: { message: `m${i}` } });
-      await talker?.waitFor("chatMessage", (f) => f.payload.message === `m${i}`);
-    }
-    talker?.close();
-    await quiet?.waitFor("userCount").catch(() => undefined);
-    await evictDurableObject(env.CHAT_ROOM.getByName(room));
+    const say = async (text: string) => {
+      talker?.send({ type: "chatMessage", payload: { message: text } });
+      await talker?.waitFor("chatMessage", (f) => f.payload.message === text);
+    };
+    const stub = env.CHAT_ROOM.getByName(room);
+    for (const text of ["m0", "m1", "m2"]) await say(text);
+    // Both tabs open: the talker's attachment is the fresher copy, and it wins on waking.
+    await evictDurableObject(stub);
     quiet?.send("/stats");
     expect((await quiet?.waitFor("stats"))?.payload.messagesSent).toBe(3);
+    await say("m3");
+    talker?.close();
+    // Once the talker's close is handled, only the quiet tab's attachment holds the counters.
+    const open = () =>
+      runInDurableObject(stub, (_, state) => state.getWebSockets().filter((ws) => !readAttachment(ws)?.left).length);
+    await vi.waitFor(async () => expect(await open()).toBe(1), { timeout: 5000, interval: 20 });
+    await evictDurableObject(stub);
+    quiet?.send("/stats");
+    expect((await quiet?.waitFor("stats"))?.payload.messagesSent).toBe(4);
     quiet?.close();
   });
 
