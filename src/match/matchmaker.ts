@@ -380,14 +380,26 @@ export class Matchmaker extends DurableObject<Env> {
     const line = this.#line(now);
     const byId = new Map(line.map((entry) => [entry.waiting.id, entry]));
     const waiting = line.map((entry) => entry.waiting);
+    // Everyone's recent partners among those waiting, read at once: the line moves often.
+    const partners = this.#recent.among(
+      waiting.map((w) => w.session),
+      now,
+    );
+    const perSession = new Map<string, number>();
+    for (const w of waiting) perSession.set(w.session, (perSession.get(w.session) ?? 0) + 1);
+    // Counted through each person's few partners, not by scanning the line for each person.
+    const recentFor = (w: Waiting) => {
+      let count = 0;
+      for (const partner of partners.get(w.session) ?? []) count += perSession.get(partner) ?? 0;
+      return count;
+    };
     const updates = positionUpdates(
       waiting,
       (id) => {
         const seeker = byId.get(id)?.seeker;
         return { position: seeker?.told ?? 0, recent: seeker?.toldRecent ?? 0 };
       },
-      // Alone in line, nobody waiting can be a recent partner: no lookup.
-      (w) => (waiting.length < 2 ? 0 : recentAmong(waiting, w, this.#recent.of(w.session, now))),
+      recentFor,
     );
     for (const { id, ...place } of updates) {
       const entry = byId.get(id);

@@ -10,6 +10,9 @@ export const RECENT_PARTNER_MS = 10 * 60_000;
  * both ways round, so looking up the newcomer's own list is enough; rows past
  * their time are deleted as new ones come, so the table stays small.
  */
+/** Bound values per statement stay under the platform's limit of 100. */
+const SESSIONS_PER_QUERY = 90;
+
 export class RecentPartners {
   readonly #sql: SqlStorage;
   readonly #table: LazyTable;
@@ -20,6 +23,35 @@ export class RecentPartners {
       "CREATE TABLE IF NOT EXISTS recent_partners (session TEXT NOT NULL, partner TEXT NOT NULL, until INTEGER NOT NULL, PRIMARY KEY (session, partner))",
       "CREATE INDEX IF NOT EXISTS recent_partners_until ON recent_partners (until)",
     ]);
+  }
+
+  /**
+   * For each of `sessions`, those of `sessions` it was matched with in the
+   * last ten minutes: one statement per hundred sessions, however many wait,
+   * rather than one per person each time the line moves.
+   */
+  among(sessions: readonly string[], now: number): Map<string, Set<string>> {
+    const found = new Map<string, Set<string>>();
+    if (!this.#table.exists() || sessions.length < 2) return found;
+    const waiting = new Set(sessions);
+    const unique = [...waiting];
+    for (let i = 0; i < unique.length; i += SESSIONS_PER_QUERY) {
+      const chunk = unique.slice(i, i + SESSIONS_PER_QUERY);
+      const rows = this.#sql
+        .exec<{ session: string; partner: string }>(
+          `SELECT session, partner FROM recent_partners WHERE until > ? AND session IN (${chunk.map(() => "?").join(",")})`,
+          now,
+          ...chunk,
+        )
+        .toArray();
+      for (const { session, partner } of rows) {
+        if (!waiting.has(partner)) continue;
+        const partners = found.get(session) ?? new Set<string>();
+        partners.add(partner);
+        found.set(session, partners);
+      }
+    }
+    return found;
   }
 
   /** The sessions `session` was matched with in the last ten minutes. */
