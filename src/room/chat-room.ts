@@ -474,28 +474,38 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /**
-   * Performs one event's effects. Everything the event writes (history rows,
-   * member rows, sent ids, bans, the id counter) commits as one transaction,
-   * so a restart finds all of it or none of it: never a leave notice stored
-   * while its member's row is still there to be given a grace and leave again.
+   * Performs one event's effects. An event that records anything (a notice,
+   * a message, a DM, a sent id, a ban, a reaction, new ids) commits it with
+   * every member row waiting, as one transaction, so a restart finds all of
+   * it or none of it: never a leave notice stored while its member's row is
+   * still there to be given a grace and leave again. An event that changes
+   * only member rows (a crowd's arrivals and departures, told in `presence`
+   * and never stored; an away mark) leaves them for the flush, which writes
+   * a storm's rows in a few statements: nothing stored refers to them, and a
+   * restart before then finds the room as it was before those events.
    */
   #perform(room: string, { lastId, effects }: Transition): void {
-    this.ctx.storage.transactionSync(() => {
+    const records = lastId !== this.#history.lastId() || effects.some((e) => RECORDING.has(e.kind));
+    if (records) {
+      this.ctx.storage.transactionSync(() => {
+        for (const effect of effects) this.#apply(room, effect);
+        this.#history.settle(lastId);
+        this.#stored.commit();
+      });
+    } else {
       for (const effect of effects) this.#apply(room, effect);
-      this.#history.settle(lastId);
-      this.#stored.commit();
-    });
+    }
     this.#scheduleFlush();
   }
 
   /** Flushes now when the room is quiet; in a busy room, at the end of the coalescing interval. */
   #scheduleFlush(): void {
     const sends = !this.#outbox.isEmpty;
-    if (!sends && this.#logs.isEmpty) return;
+    if (!sends && this.#logs.isEmpty && !this.#stored.hasPending) return;
     const now = Date.now();
-    // Log lines nobody waits for (someone's tab closed) wait for company, so a
-    // crowd dropping at once is a few grouped lines rather than one per leaver.
-    // What is stored was written with its event, so nothing here can be lost.
+    // Work nobody waits for (log lines, member rows no record refers to:
+    // someone's tab closed) waits for company, so a crowd dropping at once is
+    // a few grouped lines and multi-row writes rather than one per leaver.
     const due = sends
       ? this.#lastFlush + this.#outbox.delayMs(this.#cache().sockets.size)
       : this.#lastQuietFlush + QUIET_BATCH_MS;
@@ -515,6 +525,7 @@ export class ChatRoom extends DurableObject<Env> {
     clearTimeout(this.#flushTimer);
     this.#flushTimer = undefined;
     this.#lastQuietFlush = Date.now();
+    this.#stored.commit();
     this.#logs.flush();
     if (this.#outbox.isEmpty) return;
     const { sockets } = this.#cache();
@@ -659,6 +670,19 @@ export class ChatRoom extends DurableObject<Env> {
     this.#logs.add(room, entry);
   }
 }
+
+/** Effects that store something others read: their event commits its member rows with them. */
+const RECORDING: ReadonlySet<Effect["kind"]> = new Set([
+  "record",
+  "revise",
+  "recordDm",
+  "remember",
+  "react",
+  "ban",
+  "unban",
+  "closeRoom",
+  "forget",
+]);
 
 /** The longest log lines and member writes wait for a flush when no frame is waiting. */
 const QUIET_BATCH_MS = 1000;

@@ -16,17 +16,21 @@ const KEYS_PER_DELETE = 100;
  * leave notice and reappearing with a join notice. Written on arrival,
  * departure and changes of role or away state; never per message.
  *
- * Changes are gathered while one event is performed and written by `commit`
- * at its end, inside the event's transaction: the row goes with the notice
- * the same event stored, so a restart finds both or neither. An event that
- * moves many members (an alarm ending many graces) is a few multi-row
- * statements, not one per member.
+ * Changes are gathered and written by `commit`: at the end of an event that
+ * records something, inside that event's transaction, so the row goes with
+ * the notice the same event stored and a restart finds both or neither;
+ * otherwise (a crowd's arrivals, told only in `presence`) at the next flush,
+ * so a storm of joins is a few multi-row statements, not one per joiner.
  */
 export class MemberStore {
   readonly #sql: SqlStorage;
   readonly #table: LazyTable;
   /** Changes not yet written: the member to store, or null to delete. */
   #pending = new Map<string, StoredMember | null>();
+
+  get hasPending(): boolean {
+    return this.#pending.size > 0;
+  }
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
