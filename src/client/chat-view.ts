@@ -555,6 +555,7 @@ export class ChatView {
       this.#showConversation(name);
       this.#closeDrawer();
     });
+    this.#composer.peopleChanged();
   }
 
   /** Shows the room (null) or the private conversation with `partner`. */

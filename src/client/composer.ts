@@ -219,6 +219,16 @@ export class Composer {
     this.#mode.append(el("span", "what", label), el("span", "quoted", plainText(mode.line.text, 80)), cancel);
   }
 
+  /**
+   * The people here changed: a name being completed is offered again from
+   * the new list. The list can arrive after someone started typing `@` (it is
+   * asked for when the room says welcome), and an offer made from the
+   * empty list would otherwise stay empty until the next key.
+   */
+  peopleChanged(): void {
+    if (document.activeElement === this.#input) this.#complete();
+  }
+
   #complete(): void {
     const at = mentionAt(this.#input.value, this.#input.selectionStart ?? 0);
     const options = at ? suggestions(this.host.people(), at.prefix) : [];

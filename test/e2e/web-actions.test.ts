@@ -184,6 +184,16 @@ describe("message actions in the web app", () => {
     await screenshot(alice, "mention.png");
   });
 
+  it("offers a name that arrives while an @ is being typed, without another key", async () => {
+    const r = room("late-name");
+    const bob = await joinAs(app.browser(), app.server().url, r, "bob");
+    await bob.focus("#input");
+    await bob.keyboard.type("hello @al");
+    // Nobody called al... is here yet; then alice arrives, and the offer follows the people list.
+    await joinAs(app.browser(), app.server().url, r, "alice");
+    await bob.locator("#complete [role=option]", { hasText: "@alice" }).waitFor({ timeout: 10_000 });
+  });
+
   it("counts unread messages in the title while the tab is hidden", async () => {
     const [alice, bob, r] = await pair("title");
     expect(await alice.title()).toBe(`#${r} · Hallway`);
