@@ -36,6 +36,22 @@ const welcome = (username: string): ServerFrame => ({
   },
 });
 
+/** Alice's model, welcomed, with the room's list: alice, who runs it, then bob. */
+function aliceWithBob() {
+  const model = emptyModel("r");
+  applyFrame(model, welcome("alice"));
+  applyFrame(model, {
+    type: "users",
+    payload: {
+      users: [
+        { username: "alice", operator: true, since: 1 },
+        { username: "bob", operator: false, since: 2 },
+      ],
+    },
+  });
+  return model;
+}
+
 describe("the web app's model", () => {
   it("shows each id once, so a resumed history never doubles a line", () => {
     const model = emptyModel("r");
@@ -56,17 +72,7 @@ describe("the web app's model", () => {
   });
 
   it("keeps the user list through joins, leaves, kicks and operator hand-over", () => {
-    const model = emptyModel("r");
-    applyFrame(model, welcome("alice"));
-    applyFrame(model, {
-      type: "users",
-      payload: {
-        users: [
-          { username: "alice", operator: true, since: 1 },
-          { username: "bob", operator: false, since: 2 },
-        ],
-      },
-    });
+    const model = aliceWithBob();
     applyFrame(model, system(10, "join", "carol"));
     expect(sortedUsers(model).map((u) => u.username)).toEqual(["alice", "bob", "carol"]);
     applyFrame(model, system(11, "kick", "carol"));
@@ -101,17 +107,7 @@ const ids = (lines: { id: number | null; kind: string }[]) => lines.map((l) => (
 
 describe("a /nick", () => {
   it("of mine changes who I am; of someone else's moves them in the people list, keeping their place and role", () => {
-    const model = emptyModel("r");
-    applyFrame(model, welcome("alice"));
-    applyFrame(model, {
-      type: "users",
-      payload: {
-        users: [
-          { username: "alice", operator: true, since: 1 },
-          { username: "bob", operator: false, since: 2 },
-        ],
-      },
-    });
+    const model = aliceWithBob();
     applyFrame(model, { type: "renamed", payload: { username: "alicia" } });
     expect(model.me).toBe("alicia");
     applyFrame(model, {
