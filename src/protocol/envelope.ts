@@ -1,6 +1,6 @@
 import * as v from "valibot";
+import type { ProtocolError } from "./client-checks";
 import { ErrorCode } from "./frames";
-import type { ProtocolError } from "./result";
 
 const Envelope = v.object({
   type: v.string(),

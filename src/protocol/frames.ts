@@ -1,3 +1,5 @@
+import type { AnyFrameOf, FrameOf } from "./frame-shape";
+
 /**
  * The wire protocol, version 1.7: every frame is JSON `{type, payload}`.
  * v1.1 added `clientId`, `ack`, `epoch`, `reset` and `away`; v1.2 added
@@ -10,8 +12,9 @@
  * (`nick`, `renamed`), and adds `reaction`, one reaction added or taken back,
  * where `messageUpdated` carried a message's whole reaction map. Each adds
  * only optional fields, new frames and new words, so a v1 client keeps working.
- * This file is the only place frame types are spelled; the room, the web app
- * and the terminal client all import from here.
+ * This file spells the server's frames; `client-frames.ts` defines the
+ * client's, `match.ts` the matchmaker's. The room, the web app and the
+ * terminal client all import them through `index.ts`.
  */
 
 /** Why a system line was written. Clients style lines by this, never by their text. */
@@ -187,45 +190,15 @@ export interface ErrorPayload {
   retryAfterMs?: number;
 }
 
-/** Payload of each client-to-server frame, keyed by its `type`. */
-export interface ClientPayloads {
-  /** `clientId`: the sender's own id for this send, so a resend is never delivered twice. */
-  chatMessage: { message: string; clientId?: string; replyTo?: number };
-  /** Message actions take a `clientId` too: a resent reaction must not toggle twice. */
-  edit: { id: number; message: string; clientId?: string };
-  delete: { id: number; clientId?: string };
-  react: { id: number; emoji: string; clientId?: string };
-  typing: Record<string, never>;
-  dm: { to: string; message: string; clientId?: string };
-  /** `limit`: only the longest-connected this many; without it, everyone. */
-  users: { limit?: number };
-  stats: Record<string, never>;
-  help: Record<string, never>;
-  ping: Record<string, never>;
-  quit: Record<string, never>;
-  kick: { username: string };
-  /** `minutes`: how long the ban lasts; absent, for good. */
-  ban: { username: string; minutes?: number };
-  unban: { username: string };
-  /** The operator asks for the room's bans. */
-  bans: Record<string, never>;
-  /** Take another name in this room; every rule of joining applies. */
-  nick: { username: string };
-}
-
 export type ServerFrameType = keyof ServerPayloads;
-export type ClientFrameType = keyof ClientPayloads;
-
-type FrameOf<P> = { [K in keyof P]: { type: K; payload: P[K] } }[keyof P];
-
+/** The server frame of type `K`. */
+export type ServerFrameOf<K extends ServerFrameType> = FrameOf<ServerPayloads, K>;
 /** Any frame the server sends, discriminated by `type`. */
-export type ServerFrame = FrameOf<ServerPayloads>;
-/** Any frame a client sends, discriminated by `type`. */
-export type ClientFrame = FrameOf<ClientPayloads>;
+export type ServerFrame = AnyFrameOf<ServerPayloads>;
 
 /** The frames a room keeps in its history and replays on join. */
-export type HistoryFrame = Extract<ServerFrame, { type: "chatMessage" | "system" }>;
-export type DmFrame = Extract<ServerFrame, { type: "dm" }>;
+export type HistoryFrame = ServerFrameOf<"chatMessage"> | ServerFrameOf<"system">;
+export type DmFrame = ServerFrameOf<"dm">;
 /** What a replay holds: the room's history and, for the person joining, their DMs. */
 export type ReplayFrame = HistoryFrame | DmFrame;
 
@@ -250,33 +223,12 @@ export const ServerType = {
   error: "error",
 } as const satisfies { [K in ServerFrameType]: K };
 
-export const ClientType = {
-  chatMessage: "chatMessage",
-  edit: "edit",
-  delete: "delete",
-  react: "react",
-  typing: "typing",
-  dm: "dm",
-  users: "users",
-  stats: "stats",
-  help: "help",
-  ping: "ping",
-  quit: "quit",
-  kick: "kick",
-  ban: "ban",
-  unban: "unban",
-  bans: "bans",
-  nick: "nick",
-} as const satisfies { [K in ClientFrameType]: K };
-
-/** Builds a server frame; the payload type follows from `type`. */
-export function serverFrame<K extends ServerFrameType>(type: K, payload: ServerPayloads[K]): ServerFrame {
-  return { type, payload } as ServerFrame;
-}
-
-/** Builds a client frame; the payload type follows from `type`. */
-export function clientFrame<K extends ClientFrameType>(type: K, payload: ClientPayloads[K]): ClientFrame {
-  return { type, payload } as ClientFrame;
+/**
+ * Builds the server frame of type `K`: exactly that frame, so a caller that
+ * builds a `chatMessage` holds a `HistoryFrame` without narrowing.
+ */
+export function serverFrame<K extends ServerFrameType>(type: K, payload: ServerPayloads[K]): ServerFrameOf<K> {
+  return { type, payload };
 }
 
 /** The commands a person can type, in the order `help` lists them. */
@@ -300,43 +252,3 @@ export const COMMANDS: readonly CommandHelp[] = [
   { usage: "/unban <user>", description: "operator: let a banned user back in" },
   { usage: "/bans", description: "operator: list this room's bans" },
 ];
-
-/** Matchmaker (`/match`) frames, server to client. Errors use the room's `error` frame. */
-export interface MatchServerPayloads {
-  /**
-   * `recent` (v1.6, only when not 0): how many of those waiting are people this
-   * person was matched with in the last 10 minutes, whom they will not meet
-   * again yet; so a line that never moves says why.
-   */
-  queueJoined: { position: number; waiting: number; recent?: number };
-  /** `room` is a private room that only `token` (and the partner's) can join. */
-  matchFound: { room: string; token: string; partner: string };
-  /** Answer to leaveQueue. */
-  queueLeft: Record<string, never>;
-  error: ErrorPayload;
-}
-
-/** Matchmaker frames, client to server. */
-export interface MatchClientPayloads {
-  /** `tags`: up to 5 of one's own interests; `wants`: tags the partner should have one of (empty: anyone). */
-  joinQueue: { tags: string[]; wants: string[] };
-  leaveQueue: Record<string, never>;
-}
-
-export type MatchServerFrame = FrameOf<MatchServerPayloads>;
-export type MatchClientFrame = FrameOf<MatchClientPayloads>;
-
-export const MatchType = {
-  joinQueue: "joinQueue",
-  leaveQueue: "leaveQueue",
-  queueJoined: "queueJoined",
-  matchFound: "matchFound",
-  queueLeft: "queueLeft",
-} as const;
-
-export function matchFrame<K extends keyof MatchServerPayloads>(
-  type: K,
-  payload: MatchServerPayloads[K],
-): MatchServerFrame {
-  return { type, payload } as MatchServerFrame;
-}

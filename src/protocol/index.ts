@@ -1,4 +1,5 @@
-export * from "./actions";
+export * from "./client-checks";
+export * from "./client-frames";
 export * from "./emoji";
 export * from "./envelope";
 export * from "./frames";
@@ -9,5 +10,4 @@ export * from "./names";
 export * from "./outgoing";
 export * from "./parse";
 export * from "./reactions";
-export * from "./result";
 export * from "./server-frames";

@@ -1,7 +1,17 @@
-import { deleteMessage, editMessage, reactTo } from "./actions";
-import { ClientType, clientFrame, ErrorCode } from "./frames";
+import {
+  chatMessage,
+  deleteMessage,
+  directMessage,
+  editMessage,
+  fail,
+  moderation,
+  nick,
+  type ParseResult,
+  reactTo,
+} from "./client-checks";
+import { ClientType, clientFrame } from "./client-frames";
+import { ErrorCode } from "./frames";
 import { MAX_MESSAGE_LENGTH } from "./limits";
-import { chatMessage, directMessage, fail, moderation, nick, type ParseResult } from "./result";
 
 /**
  * Parses a line typed by a person (wscat, the terminal client, the web app's

@@ -1,4 +1,4 @@
-import { ClientType } from "./frames";
+import { ClientType } from "./client-frames";
 
 /**
  * What to send for a line a person typed, in the web app or the terminal.

@@ -1,40 +1,29 @@
 import * as v from "valibot";
-import { deleteMessage, editMessage, reactTo } from "./actions";
-import { readEnvelope } from "./envelope";
-import { ClientType, clientFrame, ErrorCode } from "./frames";
-import { MAX_MESSAGE_LENGTH } from "./limits";
-import { parseLine } from "./line";
 import {
-  CLIENT_ID,
   chatMessage,
+  deleteMessage,
   directMessage,
+  editMessage,
   fail,
-  isClientId,
   moderation,
   nick,
   type ParseResult,
+  reactTo,
   tagged,
-} from "./result";
-
-// Loose objects: unknown fields (a spoofed `username`, say) are dropped, not refused,
-// so older clients that send extra fields keep working.
-const ClientId = v.optional(v.pipe(v.string(), v.regex(CLIENT_ID)));
-const PayloadSchemas = {
-  chatMessage: v.looseObject({ message: v.string(), clientId: ClientId, replyTo: v.optional(v.number()) }),
-  edit: v.looseObject({ id: v.number(), message: v.string(), clientId: ClientId }),
-  delete: v.looseObject({ id: v.number(), clientId: ClientId }),
-  react: v.looseObject({ id: v.number(), emoji: v.string(), clientId: ClientId }),
-  dm: v.looseObject({ to: v.string(), message: v.string(), clientId: ClientId }),
-  moderation: v.looseObject({ username: v.string() }),
-  ban: v.looseObject({ username: v.string(), minutes: v.optional(v.number()) }),
-  nick: v.looseObject({ username: v.string() }),
-  users: v.looseObject({ limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))) }),
-} as const;
+} from "./client-checks";
+import { ClientType, clientFrame, isClientId, ClientPayloadSchemas as PayloadSchemas } from "./client-frames";
+import { readEnvelope } from "./envelope";
+import { ErrorCode } from "./frames";
+import { MAX_MESSAGE_LENGTH } from "./limits";
+import { parseLine } from "./line";
 
 /**
  * Turns one untrusted text or binary frame into a typed client frame or a typed
- * error. A text frame whose first non-space character is `{` is a JSON envelope;
- * anything else is a line typed by a person (see `parseLine`).
+ * error: the one way in for what a client sends. A text frame whose first
+ * non-space character is `{` is a JSON envelope, its payload read by the
+ * frame's schema (`client-frames.ts`); anything else is a line typed by a
+ * person (see `parseLine`). Either way the parts are checked by the same rules
+ * (`client-checks.ts`).
  */
 export function parseClientFrame(raw: string | ArrayBuffer, maxMessageLength = MAX_MESSAGE_LENGTH): ParseResult {
   if (typeof raw !== "string") {
@@ -76,7 +65,7 @@ function parseEnvelope(raw: string, maxLength: number): ParseResult {
     }
     case ClientType.kick:
     case ClientType.unban: {
-      const p = v.safeParse(PayloadSchemas.moderation, payload);
+      const p = v.safeParse(PayloadSchemas[type], payload);
       if (!p.success) return fail(ErrorCode.badMessage, `${type} needs payload.username as a string`);
       return moderation(type, p.output.username);
     }

@@ -20,12 +20,16 @@ export function parseServerData(data: string): ServerFrame[] {
     return [];
   }
   const items = Array.isArray(json) ? json : [json];
-  const frames: ServerFrame[] = [];
-  for (const item of items) {
-    // The envelope is checked; payloads are trusted to match their type, as the server built them.
-    if (v.is(Envelope, item)) frames.push(item as ServerFrame);
-  }
-  return frames;
+  return items.filter(isServerFrame);
+}
+
+/**
+ * Whether a value received is a server frame. Only its envelope is checked:
+ * a payload is trusted to match its type, as the server built it from the
+ * same types. The one place the client takes a frame's word for its payload.
+ */
+function isServerFrame(item: unknown): item is ServerFrame {
+  return v.is(Envelope, item);
 }
 
 /** A page of `GET /api/rooms/:room/history`: entries oldest first, and whether older (or newer) ones remain. */

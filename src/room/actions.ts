@@ -3,7 +3,6 @@ import {
   type ClientPayloads,
   ErrorCode,
   type ErrorPayload,
-  type HistoryFrame,
   MAX_REACTIONS,
   ServerType,
   serverFrame,
@@ -40,7 +39,7 @@ function revised(
   clientId: string | undefined,
   now: number,
 ): Handled {
-  const frame = serverFrame(ServerType.chatMessage, payload) as HistoryFrame;
+  const frame = serverFrame(ServerType.chatMessage, payload);
   return {
     lastId: state.lastId,
     sender,

@@ -129,7 +129,7 @@ export function errorFrame(error: ErrorPayload): ServerFrame {
 }
 
 export function systemFrame(id: number, event: SystemEvent, username: string, text: string, now: number): HistoryFrame {
-  return serverFrame(ServerType.system, { id, text, ts: now, event, username }) as HistoryFrame;
+  return serverFrame(ServerType.system, { id, text, ts: now, event, username });
 }
 
 /** Allocates the next id for a system notice that is recorded and broadcast. */

@@ -4,7 +4,6 @@ import {
   checkUsername,
   ErrorCode,
   type ErrorPayload,
-  type HistoryFrame,
   isSessionId,
   MAX_HISTORY,
   ServerType,
@@ -277,7 +276,7 @@ export function rename(
         event: SystemEvent.nick,
         username,
         from,
-      }) as HistoryFrame;
+      });
       return {
         state: { ...s, lastId: id },
         effects: [

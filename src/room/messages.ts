@@ -1,12 +1,4 @@
-import {
-  type ClientPayloads,
-  ErrorCode,
-  type ErrorPayload,
-  type HistoryFrame,
-  ServerType,
-  serverFrame,
-  withClientId,
-} from "../protocol";
+import { type ClientPayloads, ErrorCode, type ErrorPayload, ServerType, serverFrame, withClientId } from "../protocol";
 import { checkReplyTo, mentionsIn } from "./actions";
 import { type Effect, errorFrame, type RoomContext, type RoomState, toMember } from "./effects";
 import type { Member } from "./roster";
@@ -86,7 +78,7 @@ export function chat(
     ts: now,
     ...(payload.replyTo === undefined ? {} : { replyTo: payload.replyTo }),
     ...(mentions.length > 0 ? { mentions } : {}),
-  }) as HistoryFrame;
+  });
   return counted(sender, id, [
     { kind: "record", frame: message, author: sender.session },
     { kind: "broadcast", frame: message },
@@ -122,7 +114,6 @@ export function directMessage(
     message: payload.message,
     ts: now,
   });
-  if (dm.type !== ServerType.dm) throw new Error("unreachable");
   const effects: Effect[] = [
     { kind: "recordDm", frame: dm, from: sender.session, to: recipient.session },
     ...toMember(recipient, dm),

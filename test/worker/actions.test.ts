@@ -1,12 +1,12 @@
 import { env, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { HistoryFrame } from "../../src/protocol";
+import type { HistoryFrame, ReplayFrame } from "../../src/protocol";
 import { framesOf, freshRoom, join } from "./client";
 
 const page = async (room: string) =>
   (await exports.default.fetch(`http://hallway.test/api/rooms/${room}/history`)).json<{ messages: HistoryFrame[] }>();
-const chatIn = (frames: HistoryFrame[] | undefined, id: number) =>
+const chatIn = (frames: ReplayFrame[] | undefined, id: number) =>
   frames?.find((f) => f.type === "chatMessage" && f.payload.id === id)?.payload;
 
 describe("message actions across eviction and restart", () => {
@@ -36,7 +36,7 @@ describe("message actions across eviction and restart", () => {
 
     await evictDurableObject(env.CHAT_ROOM.getByName(room));
     const { client: carol } = await join(room, { username: "carol" });
-    const replay = framesOf(carol, "history")[0]?.payload.messages as HistoryFrame[] | undefined;
+    const replay = framesOf(carol, "history")[0]?.payload.messages;
     for (const frames of [replay, (await page(room)).messages]) {
       expect(chatIn(frames, a)).toMatchObject({
         message: "final text",

@@ -1,6 +1,16 @@
-import { type ClientFrame, ClientType, clientFrame, ErrorCode } from "./frames";
+import { type ClientFrame, ClientType, clientFrame } from "./client-frames";
+import { isEmoji } from "./emoji";
+import { ErrorCode } from "./frames";
 import { MAX_BAN_MINUTES, MAX_MESSAGE_LENGTH } from "./limits";
 import { checkUsername } from "./names";
+
+/**
+ * What a client frame must hold beyond its shape, checked alike for a JSON
+ * envelope (`parse.ts`) and a typed line (`line.ts`): each function takes a
+ * frame's parts, cleans and checks them against the room's limits, and
+ * returns the frame or the error to send back, carrying the frame's
+ * `clientId` when it had one.
+ */
 
 /** A protocol error, as sent back in an `error` frame. */
 export interface ProtocolError {
@@ -34,13 +44,6 @@ const UNPRINTABLE = /[^\P{Cc}\n\t]/gu;
 /** Removes control characters (but newline and tab) and normalizes line endings. */
 export function cleanMessage(message: string): string {
   return message.replace(/\r\n?/g, "\n").replace(UNPRINTABLE, "");
-}
-
-/** A client's id for one send: what makes a resend recognisable. */
-export const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
-
-export function isClientId(value: string): boolean {
-  return CLIENT_ID.test(value);
 }
 
 /** Adds `clientId` when there is one: to a payload, or to an error so the client knows which send failed. */
@@ -80,10 +83,6 @@ export function directMessage(to: string, raw: string, maxLength = MAX_MESSAGE_L
   return { ok: true, frame: clientFrame(ClientType.dm, withClientId(payload, clientId)) };
 }
 
-/**
- * `kick`, `ban` and `unban` name one user, by the rules names follow (so a ban
- * cannot hold a name nobody could have); a ban may last `minutes`.
- */
 /** `/nick <name>`: the name follows the rules for usernames; whether it is free is the room's to say. */
 export function nick(username: string): ParseResult {
   const wanted = username.trim();
@@ -93,6 +92,10 @@ export function nick(username: string): ParseResult {
   return { ok: true, frame: clientFrame(ClientType.nick, { username: check.username }) };
 }
 
+/**
+ * `kick`, `ban` and `unban` name one user, by the rules names follow (so a ban
+ * cannot hold a name nobody could have); a ban may last `minutes`.
+ */
 export function moderation(type: "kick" | "ban" | "unban", username: string, minutes?: number): ParseResult {
   const usage = type === "ban" ? "usage: /ban <user> [minutes]" : `usage: /${type} <user>`;
   const target = username.trim();
@@ -108,4 +111,31 @@ export function moderation(type: "kick" | "ban" | "unban", username: string, min
     );
   }
   return { ok: true, frame: clientFrame(type, { username: check.username, minutes }) };
+}
+
+/** Message ids are positive integers. */
+export function isMessageId(value: unknown): value is number {
+  return typeof value === "number" && Number.isSafeInteger(value) && value > 0;
+}
+
+export function editMessage(id: number, raw: string, maxLength = MAX_MESSAGE_LENGTH, clientId?: string): ParseResult {
+  if (!isMessageId(id)) return tagged({ code: ErrorCode.badMessage, message: "usage: /edit <id> <text>" }, clientId);
+  const message = cleanMessage(raw);
+  const error = checkMessage(message, maxLength);
+  if (error) return tagged(error, clientId);
+  return { ok: true, frame: clientFrame(ClientType.edit, withClientId({ id, message }, clientId)) };
+}
+
+export function deleteMessage(id: number, clientId?: string): ParseResult {
+  if (!isMessageId(id)) return tagged({ code: ErrorCode.badMessage, message: "usage: /delete <id>" }, clientId);
+  return { ok: true, frame: clientFrame(ClientType.delete, withClientId({ id }, clientId)) };
+}
+
+export function reactTo(id: number, emoji: string, clientId?: string): ParseResult {
+  if (!isMessageId(id)) return tagged({ code: ErrorCode.badMessage, message: "usage: /react <id> <emoji>" }, clientId);
+  const trimmed = emoji.trim();
+  if (!isEmoji(trimmed)) {
+    return tagged({ code: ErrorCode.badMessage, message: "a reaction is one emoji" }, clientId);
+  }
+  return { ok: true, frame: clientFrame(ClientType.react, withClientId({ id, emoji: trimmed }, clientId)) };
 }

@@ -1,0 +1,81 @@
+import * as v from "valibot";
+import type { AnyFrameOf, FrameOf } from "./frame-shape";
+
+/** A client's id for one send: what makes a resend recognisable. */
+export const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export function isClientId(value: string): boolean {
+  return CLIENT_ID.test(value);
+}
+
+const ClientId = v.optional(v.pipe(v.string(), v.regex(CLIENT_ID)));
+const Named = v.object({ username: v.string() });
+const Empty = v.object({});
+
+/**
+ * The payload of each client-to-server frame, keyed by its `type`: the one
+ * definition of what a client may send, from which the types below are
+ * inferred. Unknown fields (a spoofed `username`, say) are dropped, not
+ * refused, so older clients that send extra fields keep working. What a field
+ * must hold beyond its shape (a message neither blank nor too long, one emoji,
+ * a name by the rules) is checked in `client-checks.ts`, shared by envelopes
+ * and typed lines.
+ */
+export const ClientPayloadSchemas = {
+  /** `clientId`: the sender's own id for this send, so a resend is never delivered twice. */
+  chatMessage: v.object({ message: v.string(), clientId: ClientId, replyTo: v.optional(v.number()) }),
+  /** Message actions take a `clientId` too: a resent reaction must not toggle twice. */
+  edit: v.object({ id: v.number(), message: v.string(), clientId: ClientId }),
+  delete: v.object({ id: v.number(), clientId: ClientId }),
+  react: v.object({ id: v.number(), emoji: v.string(), clientId: ClientId }),
+  typing: Empty,
+  dm: v.object({ to: v.string(), message: v.string(), clientId: ClientId }),
+  /** `limit`: only the longest-connected this many; without it, everyone. */
+  users: v.object({ limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))) }),
+  stats: Empty,
+  help: Empty,
+  ping: Empty,
+  quit: Empty,
+  kick: Named,
+  /** `minutes`: how long the ban lasts; absent, for good. */
+  ban: v.object({ username: v.string(), minutes: v.optional(v.number()) }),
+  unban: Named,
+  /** The operator asks for the room's bans. */
+  bans: Empty,
+  /** Take another name in this room; every rule of joining applies. */
+  nick: Named,
+} as const;
+
+/** Payload of each client-to-server frame, keyed by its `type`. */
+export type ClientPayloads = {
+  [K in keyof typeof ClientPayloadSchemas]: v.InferOutput<(typeof ClientPayloadSchemas)[K]>;
+};
+export type ClientFrameType = keyof ClientPayloads;
+/** The client frame of type `K`. */
+export type ClientFrameOf<K extends ClientFrameType> = FrameOf<ClientPayloads, K>;
+/** Any frame a client sends, discriminated by `type`. */
+export type ClientFrame = AnyFrameOf<ClientPayloads>;
+
+export const ClientType = {
+  chatMessage: "chatMessage",
+  edit: "edit",
+  delete: "delete",
+  react: "react",
+  typing: "typing",
+  dm: "dm",
+  users: "users",
+  stats: "stats",
+  help: "help",
+  ping: "ping",
+  quit: "quit",
+  kick: "kick",
+  ban: "ban",
+  unban: "unban",
+  bans: "bans",
+  nick: "nick",
+} as const satisfies { [K in ClientFrameType]: K };
+
+/** Builds the client frame of type `K`; the payload type follows from `type`. */
+export function clientFrame<K extends ClientFrameType>(type: K, payload: ClientPayloads[K]): ClientFrameOf<K> {
+  return { type, payload };
+}
