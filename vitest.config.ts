@@ -40,6 +40,7 @@ export default defineConfig({
           include: [
             "test/protocol/**/*.test.ts",
             "test/room/**/*.test.ts",
+            "test/room-suite/in-simulator.test.ts",
             "test/http/**/*.test.ts",
             "test/client/**/*.test.ts",
             "test/cli/**/*.test.ts",
@@ -68,7 +69,7 @@ export default defineConfig({
         ],
         test: {
           name: "worker",
-          include: ["test/worker/**/*.test.ts"],
+          include: ["test/worker/**/*.test.ts", "test/room-suite/in-durable-object.test.ts"],
           testTimeout: 15_000,
         },
       },

@@ -1,0 +1,84 @@
+import { env, runDurableObjectAlarm } from "cloudflare:test";
+import { onTestFinished } from "vitest";
+import type { ServerFrame } from "../../src/protocol";
+import { connect, freshRoom, type TestClient } from "../worker/client";
+import { type JoinOptions, type RoomDriver, SUITE_GRACE_MS, type Tab } from "./driver";
+
+/** How long to wait for a close the room should send. */
+const CLOSE_WAIT_MS = 3000;
+
+/**
+ * The room suite's driver over the real Durable Object, through the worker,
+ * inside workerd: a fresh room per driver (made inside a test), one WebSocket
+ * per tab. A tab knows
+ * it has everything the room sent when its own ping is answered (frames to
+ * one socket leave in order), or when the room closed it.
+ */
+export function durableObjectDriver(): RoomDriver {
+  const room = freshRoom("suite");
+  const tabs = new Set<TestClient>();
+  const ended = new Map<TestClient, number>();
+  // Called inside a test: the room's sockets close with it, as a person's tabs would.
+  onTestFinished(() => {
+    for (const client of tabs) client.close();
+  });
+
+  const watch = (client: TestClient) => {
+    tabs.add(client);
+    void client.closed.then(({ code }) => {
+      ended.set(client, code);
+      tabs.delete(client);
+    });
+  };
+  /** Everything the room sent this tab so far has arrived, or the tab is closed. */
+  const settle = async (client: TestClient) => {
+    if (ended.has(client)) return;
+    await Promise.race([client.sync(), client.closed]);
+  };
+  const settleAll = async () => {
+    for (const client of [...tabs]) await settle(client);
+  };
+
+  const tab = (client: TestClient): Tab => ({
+    async received() {
+      await settle(client);
+      return client.received.filter((f): f is ServerFrame => typeof f === "object" && f.type !== "pong");
+    },
+    async send(frame) {
+      client.send(frame);
+      await settle(client);
+    },
+    async drop() {
+      client.close(1001);
+      await client.closed;
+      await settleAll();
+    },
+    async closeCode() {
+      const timeout = new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error("the room left the connection open")), CLOSE_WAIT_MS),
+      );
+      return (await Promise.race([client.closed, timeout])).code;
+    },
+  });
+
+  return {
+    async join(username, { session, since, epoch }: JoinOptions = {}) {
+      const params: Record<string, string> = { username };
+      if (session !== undefined) params.session = session;
+      if (since !== undefined) params.since = String(since);
+      if (epoch !== undefined) params.epoch = epoch;
+      const client = await connect(room, params);
+      watch(client);
+      // The join sequence, or a refusal and its close.
+      await Promise.race([client.waitFor("userCount"), client.closed]);
+      await settle(client);
+      return tab(client);
+    },
+    async pastGrace() {
+      await new Promise((resolve) => setTimeout(resolve, SUITE_GRACE_MS + 200));
+      // The alarm may have run on its own by now; if not, it runs here.
+      await runDurableObjectAlarm(env.CHAT_ROOM.getByName(room));
+      await settleAll();
+    },
+  };
+}

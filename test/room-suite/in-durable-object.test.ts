@@ -1,0 +1,4 @@
+import { durableObjectDriver } from "./do-driver";
+import { roomScenarios } from "./scenarios";
+
+roomScenarios("the Durable Object", durableObjectDriver);
