@@ -108,4 +108,15 @@ export function messagesScenarios(scenario: Scenario): void {
       ]);
     },
   );
+
+  scenario("typing reaches everyone but the typist's own tabs, once however often it is sent", async (room) => {
+    const alice = await room.join("alice", { session: "session-alice" });
+    const otherTab = await room.join("alice", { session: "session-alice" });
+    const bob = await room.join("bob");
+    for (let i = 0; i < 5; i++) await alice.send("/typing");
+    expect(ofType(await bob.received(), "typing").map((f) => f.payload)).toEqual([{ username: "alice" }]);
+    for (const own of [alice, otherTab]) {
+      expect((await own.received()).filter((f) => f.type === "typing" || f.type === "error")).toEqual([]);
+    }
+  });
 }
