@@ -2,7 +2,7 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { EXPIRED_TICKET_HEADER, PRIVATE_HEADER } from "../../src/http/private-rooms";
-import { BanStore, MAX_BANS } from "../../src/room/ban-store";
+import { BanStore, MAX_BANS } from "../../src/room/store/bans";
 import { connect, framesOf, freshRoom, join } from "./client";
 import { storageOf } from "./storage";
 
