@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Sql } from "../../src/platform/sql";
-import { DM_PAIR_RETENTION, HISTORY_RETENTION, MAX_HISTORY, ServerType } from "../../src/protocol";
+import { DM_PAIR_RETENTION, DM_RETENTION, HISTORY_RETENTION, MAX_HISTORY, ServerType } from "../../src/protocol";
 import { HistoryStore } from "../../src/room/store/history";
 import { Sequencer } from "../../src/room/store/sequencer";
 import { withDatabase } from "./database";
@@ -148,5 +148,33 @@ describe("direct messages in the history", () => {
       history.appendDm(dm(total + 1, "session-eve", "session-ann"), "session-eve", "session-ann");
       const { messages } = replayed(history.replayText(0, "session-ann"));
       expect(ids(messages)).toEqual([...Array.from({ length: DM_PAIR_RETENTION }, (_, i) => 21 + i), total + 1]);
+    }));
+
+  it(`keep at least the room's newest ${DM_RETENTION} across conversations, and not many more`, () =>
+    withDatabase((sql) => {
+      const { history } = open(sql);
+      const total = DM_RETENTION + 200;
+      // Twenty people each writing to the next: no conversation reaches its own bound.
+      for (let id = 1; id <= total; id++) {
+        const from = `session-${id % 20}`;
+        const to = `session-${(id + 1) % 20}`;
+        history.appendDm(dm(id, from, to), from, to);
+      }
+      const kept = sql.exec<{ n: number; oldest: number }>("SELECT count(*) AS n, min(id) AS oldest FROM dms").one();
+      expect(kept.n).toBeGreaterThanOrEqual(DM_RETENTION);
+      expect(kept.n).toBeLessThanOrEqual(DM_RETENTION + 50);
+      expect(kept.oldest).toBeLessThanOrEqual(total - DM_RETENTION + 1);
+    }));
+
+  it("go with the chat when it is pruned: none is kept from before the oldest chat message", () =>
+    withDatabase((sql) => {
+      const { history, sequencer } = open(sql);
+      history.appendDm(dm(1, "session-ann", "session-bob"), "session-ann", "session-bob");
+      for (let id = 2; id <= HISTORY_RETENTION + 200; id++) {
+        history.append(chat(id));
+        sequencer.settle(id);
+      }
+      expect(ids(replayed(history.replayText(0, "session-ann")).messages)).not.toContain(1);
+      expect(sql.exec<{ n: number }>("SELECT count(*) AS n FROM dms").one().n).toBe(0);
     }));
 });
