@@ -10,9 +10,11 @@ import type { Sql } from "../../platform/sql";
  *
  * The epoch changes only when the storage is wiped, so a client resuming with
  * an id from before can tell its `since` means nothing here any more. Reading
- * it never writes: a room with none stored picks one in memory, and it is
- * stored with the first ids settled, inside that event's transaction. A room
- * that stored nothing loses only an epoch that named no history.
+ * it never writes, so the room's rules may ask for it while they run: a room
+ * with none stored picks one in memory, and it is stored by `settle`, in the
+ * transaction of the first event that records anything (a room's first join
+ * does). Until then it names no stored history, and a restart that picks
+ * another costs a client resuming with it only a fresh view (`reset`).
  */
 export class Sequencer {
   readonly #sql: Sql;
