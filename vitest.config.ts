@@ -46,6 +46,8 @@ export default defineConfig({
             "test/cli/**/*.test.ts",
             "test/match/**/*.test.ts",
             "test/bench/**/*.test.ts",
+            // The stores on Node's built-in SQLite; the worker project runs them again on workerd's.
+            "test/store/**/*.test.ts",
           ],
         },
       },
@@ -69,7 +71,7 @@ export default defineConfig({
         ],
         test: {
           name: "worker",
-          include: ["test/worker/**/*.test.ts", "test/room-suite/in-durable-object.test.ts"],
+          include: ["test/worker/**/*.test.ts", "test/store/**/*.test.ts", "test/room-suite/in-durable-object.test.ts"],
           testTimeout: 15_000,
         },
       },

@@ -1,4 +1,4 @@
-import { LazyTable } from "../room/lazy-table";
+import { LazyTable } from "../platform/lazy-table";
 
 /** How long two people who were matched are not matched again. */
 export const RECENT_PARTNER_MS = 10 * 60_000;

@@ -4,10 +4,8 @@ import { EXPIRED_TICKET_HEADER, PRIVATE_HEADER } from "../http/private-rooms";
 import { refusedSocket } from "../http/refused-socket";
 import { TICKET_TTL_MS } from "../match/ticket";
 import { ErrorCode, HISTORY_PAGE_MAX, ServerType } from "../protocol";
-import { BanStore } from "./ban-store";
 import { type RoomConfig, readConfig } from "./config";
 import { answerCode, type Counters, countersOf, freshest, readAttachment, send, writeAttachment } from "./connections";
-import { HistoryStore } from "./history-store";
 import {
   disconnect,
   type Effect,
@@ -23,11 +21,14 @@ import {
 } from "./hub";
 import { JoinRate } from "./join-rate";
 import { LogBox } from "./log-box";
-import { MemberStore } from "./member-store";
 import { asMessage, Outbox, textOf, type Urgency, urgencyOf } from "./outbox";
 import { PeopleLists } from "./people-lists";
 import { Roster } from "./roster";
-import { SentStore } from "./sent-store";
+import { BanStore } from "./store/bans";
+import { HistoryStore } from "./store/history";
+import { MemberStore } from "./store/members";
+import { SentStore } from "./store/sent";
+import { Sequencer } from "./store/sequencer";
 
 /** The room's in-memory view of who is here: rebuilt from storage and the attachments after waking. */
 interface Members {
@@ -68,6 +69,7 @@ export interface RoomInfo {
  * 5 or 5,000.
  */
 export class ChatRoom extends DurableObject<Env> {
+  readonly #ids: Sequencer;
   readonly #history: HistoryStore;
   readonly #bans: BanStore;
   readonly #sent: SentStore;
@@ -96,7 +98,8 @@ export class ChatRoom extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#history = new HistoryStore(ctx.storage.sql);
+    this.#ids = new Sequencer(ctx.storage.sql);
+    this.#history = new HistoryStore(ctx.storage.sql, this.#ids);
     this.#bans = new BanStore(ctx.storage.sql);
     this.#sent = new SentStore(ctx.storage.sql);
     this.#stored = new MemberStore(ctx.storage.sql);
@@ -358,6 +361,7 @@ export class ChatRoom extends DurableObject<Env> {
     this.#flush();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    this.#ids.forget();
     this.#history.forget();
     this.#sent.forget();
     this.#stored.forget();
@@ -447,7 +451,7 @@ export class ChatRoom extends DurableObject<Env> {
       banOn: (username, session) => this.#bans.banOn(username, session, Date.now()),
       listBans: () => this.#bans.list(Date.now()),
       privacy: this.#privacy(),
-      epoch: () => this.#history.epoch(),
+      epoch: () => this.#ids.epoch(),
       findSent: (session, clientId) => this.#sent.find(session, clientId, Date.now()),
       findMessage: (id) => this.#history.findMessage(id),
       reactionOf: (id, emoji, session) => this.#history.reactionOf(id, emoji, session),
@@ -470,7 +474,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   #state(room = this.#roomName()): RoomState {
-    return { room, lastId: this.#history.lastId(), roster: this.#cache().roster };
+    return { room, lastId: this.#ids.lastId(), roster: this.#cache().roster };
   }
 
   /**
@@ -485,11 +489,11 @@ export class ChatRoom extends DurableObject<Env> {
    * restart before then finds the room as it was before those events.
    */
   #perform(room: string, { lastId, effects }: Transition): void {
-    const records = lastId !== this.#history.lastId() || effects.some((e) => RECORDING.has(e.kind));
+    const records = lastId !== this.#ids.lastId() || effects.some((e) => RECORDING.has(e.kind));
     if (records) {
       this.ctx.storage.transactionSync(() => {
         for (const effect of effects) this.#apply(room, effect);
-        this.#history.settle(lastId);
+        this.#ids.settle(lastId);
         this.#stored.commit();
       });
     } else {

@@ -41,7 +41,7 @@ export interface RoomContext {
   listBans(): ServerPayloads["bans"]["bans"];
   /** A private stranger room (two people, closed once one leaves), or null for a public room. */
   privacy: { closed: boolean } | null;
-  /** The `epoch` of the stored history, as told in `welcome` (asked only for a join that is let in: it may be created). */
+  /** The `epoch` of the stored history, as told in `welcome`: a read, which writes nothing. */
   epoch(): string;
   /** A chatMessage or dm this session already sent with this clientId, within the dedup window. */
   findSent(session: string, clientId: string): SentRecord | null;

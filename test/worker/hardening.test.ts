@@ -2,7 +2,6 @@ import { env, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { EXPIRED_TICKET_HEADER, PRIVATE_HEADER } from "../../src/http/private-rooms";
-import { BanStore, MAX_BANS } from "../../src/room/ban-store";
 import { connect, framesOf, freshRoom, join } from "./client";
 import { storageOf } from "./storage";
 
@@ -108,33 +107,6 @@ describe("bans", () => {
     op.send({ type: "ban", payload: { username: "bob", minutes: 0 } });
     expect((await op.waitFor("error")).payload.code).toBe("bad_message");
     op.close();
-  });
-
-  it("finds the longest of the bans on a name or session, so what is said of it holds", async () => {
-    const found = await runInDurableObject(env.CHAT_ROOM.getByName(freshRoom()), (_, state) => {
-      const store = new BanStore(state.storage.sql);
-      const now = 1_000_000;
-      store.ban("bob", "session-bob", now, now + 60_000);
-      store.ban("robert", "session-bob", now, now + 600_000);
-      store.ban("eve", null, now, now + 60_000);
-      return [store.banOn("BOB", "session-bob", now), store.banOn("eve", null, now), store.banOn("ann", null, now)];
-    });
-    expect(found).toEqual([{ until: 1_600_000 }, { until: 1_060_000 }, null]);
-  });
-
-  it(`keeps at most ${MAX_BANS} bans, letting expired ones go first, then the oldest`, async () => {
-    const room = freshRoom();
-    const kept = await runInDurableObject(env.CHAT_ROOM.getByName(room), (_, state) => {
-      const store = new BanStore(state.storage.sql);
-      const now = 1_000_000;
-      store.ban("expired", null, now, now + 1);
-      for (let i = 0; i < MAX_BANS + 4; i++) store.ban(`name${i}`, null, now + 10 + i);
-      return store.list(now + 5).map((b) => b.username);
-    });
-    expect(kept).toHaveLength(MAX_BANS);
-    expect(kept).not.toContain("expired");
-    expect(kept.slice(0, 2)).toEqual(["name4", "name5"]);
-    expect(kept.at(-1)).toBe(`name${MAX_BANS + 3}`);
   });
 });
 

@@ -1,17 +1,17 @@
+import { hasColumn, LazyTable } from "../../platform/lazy-table";
+import type { Sql } from "../../platform/sql";
 import {
   type ChatMessagePayload,
-  DM_PAIR_RETENTION,
-  DM_RETENTION,
   type DmFrame,
   HISTORY_RETENTION,
   type HistoryFrame,
   MAX_HISTORY,
   ServerType,
   SystemEvent,
-} from "../protocol";
-import type { ReactionLookup } from "./effects";
-import { LazyTable } from "./lazy-table";
-import { collapseRuns } from "./notice-runs";
+} from "../../protocol";
+import type { ReactionLookup } from "../effects";
+import { collapseRuns } from "../notice-runs";
+import { DmStore } from "./dms";
 import {
   addReactionTables,
   asReactions,
@@ -19,7 +19,8 @@ import {
   type ReactionSet,
   ReactionStore,
   toggled,
-} from "./reaction-store";
+} from "./reactions";
+import type { Sequencer } from "./sequencer";
 
 interface Entry {
   /** As stored: a chat message's reactions are kept apart, in `reactions`. */
@@ -40,6 +41,8 @@ interface Entry {
  * joins and leaves) never pushes what people said out of a newcomer's replay
  * or out of the scrollback; the oldest notices are what give way.
  *
+ * Direct messages are kept apart (`DmStore`) and woven into a replay by id.
+ *
  * Reactions are kept apart (`ReactionStore`): a toggle never rewrites the
  * message. Reads (replays, pages, a resume) put them back into each
  * message, one query a read; the ring keeps them with its messages.
@@ -48,27 +51,24 @@ interface Entry {
  * no storage.
  */
 export class HistoryStore {
-  readonly #sql: SqlStorage;
+  readonly #sql: Sql;
+  readonly #ids: Sequencer;
   readonly #history: LazyTable;
-  readonly #meta: LazyTable;
-  readonly #dms: LazyTable;
+  readonly #dms: DmStore;
   readonly #revisions: LazyTable;
   readonly #reactions: ReactionStore;
   #chat: Entry[] | undefined;
   #notices: Entry[] | undefined;
-  #lastId: number | undefined;
-  /** Highest id known to be durable (in `history` or in `meta.last_id`). */
-  #durableId = 0;
-  // Counted in memory, so each starts due: a room that sleeps between every few writes (any quiet
+  // Counted in memory, so it starts due: a room that sleeps between every few writes (any quiet
   // room) prunes on its first write after waking, or it would never reach the count.
   #appendsSincePrune = PRUNE_EVERY - 1;
-  #dmsSincePrune = DM_PRUNE_EVERY - 1;
-  #epoch: string | undefined;
   /** A first visit's replay while the history stands; dropped by every change to it. */
   #firstVisit: ReplayWindow | undefined;
 
-  constructor(sql: SqlStorage) {
+  /** `ids` is the room's sequencer: a revision is noted at the highest id handed out. */
+  constructor(sql: Sql, ids: Sequencer) {
     this.#sql = sql;
+    this.#ids = ids;
     this.#history = new LazyTable(
       sql,
       "history",
@@ -89,71 +89,13 @@ export class HistoryStore {
       },
     );
     this.#reactions = new ReactionStore(sql);
-    this.#meta = new LazyTable(sql, "meta", [
-      "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
-    ]);
-    this.#dms = new LazyTable(sql, "dms", DMS_TABLE, addDmPairs);
+    this.#dms = new DmStore(sql);
     // When each changed message last changed, as the highest id handed out by then: a client
     // resuming from an id at or below that may have missed the change.
     this.#revisions = new LazyTable(sql, "revisions", [
       "CREATE TABLE IF NOT EXISTS revisions (message_id INTEGER PRIMARY KEY, at INTEGER NOT NULL)",
       "CREATE INDEX IF NOT EXISTS revisions_at ON revisions (at)",
     ]);
-  }
-
-  /**
-   * Names this history. Ids start over only when the history is wiped, and
-   * the epoch changes with it, so a client resuming with an id from before
-   * can tell its `since` means nothing here any more.
-   */
-  epoch(): string {
-    if (this.#epoch === undefined) {
-      const row = this.#meta.exists()
-        ? this.#sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'epoch'").toArray()[0]
-        : undefined;
-      this.#epoch = row?.value ?? this.#newEpoch();
-    }
-    return this.#epoch;
-  }
-
-  #newEpoch(): string {
-    const epoch = crypto.randomUUID().replaceAll("-", "").slice(0, 16);
-    this.#meta.ensure();
-    this.#sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('epoch', ?)", epoch);
-    this.#epoch = epoch;
-    return epoch;
-  }
-
-  /** Highest id ever handed out in this room, including ids of direct messages. */
-  lastId(): number {
-    if (this.#lastId === undefined) {
-      const stored = this.#history.exists()
-        ? (this.#sql.exec<{ id: number | null }>("SELECT max(id) AS id FROM history").one().id ?? 0)
-        : 0;
-      const meta = this.#meta.exists()
-        ? this.#sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'last_id'").toArray()[0]
-        : undefined;
-      const dm = this.#dms.exists()
-        ? (this.#sql.exec<{ id: number | null }>("SELECT max(id) AS id FROM dms").one().id ?? 0)
-        : 0;
-      this.#lastId = Math.max(stored, dm, Number(meta?.value ?? 0));
-      this.#durableId = this.#lastId;
-    }
-    return this.#lastId;
-  }
-
-  /**
-   * Records that ids up to `lastId` were handed out. Ids used by direct
-   * messages and private notices leave no history row, so the highest is kept
-   * in `meta` to stay unique after a restart.
-   */
-  settle(lastId: number): void {
-    this.#lastId = lastId;
-    if (lastId > this.#durableId) {
-      this.#meta.ensure();
-      this.#sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('last_id', ?)", String(lastId));
-      this.#durableId = lastId;
-    }
   }
 
   /** Stores an entry; `text` is its JSON, when the caller already has it; `author`, a chat message's session. */
@@ -170,7 +112,7 @@ export class HistoryStore {
       text,
       author,
     );
-    this.#durableId = Math.max(this.#durableId, id);
+    this.#ids.kept(id);
     ring.push({ frame, text });
     if (ring.length > MAX_HISTORY) ring.shift();
     this.#firstVisit = undefined;
@@ -240,7 +182,7 @@ export class HistoryStore {
   /** Message `id` changed now: a client resuming from before this has to be told. */
   #noteRevision(id: number): void {
     this.#revisions.ensure();
-    this.#sql.exec("INSERT OR REPLACE INTO revisions (message_id, at) VALUES (?, ?)", id, this.lastId());
+    this.#sql.exec("INSERT OR REPLACE INTO revisions (message_id, at) VALUES (?, ?)", id, this.#ids.lastId());
   }
 
   /** History frames as a reader sees them: each chat message with its reactions, read in one query. */
@@ -255,47 +197,16 @@ export class HistoryStore {
     });
   }
 
-  /**
-   * Stores a DM for its two parties, keeping the newest `DM_PAIR_RETENTION`
-   * between them (an indexed delete, as cheap however many there are) and,
-   * every so often, the newest `DM_RETENTION` of the room.
-   */
+  /** Stores a DM for its two parties (see `DmStore`); a replay weaves it in. */
   appendDm(frame: DmFrame, from: string, to: string, text = JSON.stringify(frame)): void {
-    this.#dms.ensure();
-    const pair = from < to ? `${from} ${to}` : `${to} ${from}`;
-    this.#sql.exec(
-      "INSERT INTO dms (id, from_session, to_session, frame, pair) VALUES (?, ?, ?, ?, ?)",
-      frame.payload.id,
-      from,
-      to,
-      text,
-      pair,
-    );
-    this.#sql.exec(
-      `DELETE FROM dms WHERE pair = ?1 AND id <= (
-         SELECT id FROM dms WHERE pair = ?1 ORDER BY id DESC LIMIT 1 OFFSET ?2
-       )`,
-      pair,
-      DM_PAIR_RETENTION,
-    );
-    if (++this.#dmsSincePrune >= DM_PRUNE_EVERY) {
-      this.#dmsSincePrune = 0;
-      this.#sql.exec(
-        "DELETE FROM dms WHERE id <= (SELECT id FROM dms ORDER BY id DESC LIMIT 1 OFFSET ?)",
-        DM_RETENTION,
-      );
-    }
-    // Not counted as durable here: `settle` then writes the id to `meta`, where `lastId` finds it after waking.
+    this.#dms.append(frame, from, to, text);
   }
 
   /** The storage was wiped: start over, as in a room never used. */
   forget(): void {
-    for (const table of [this.#history, this.#meta, this.#dms, this.#revisions]) table.forget();
+    for (const table of [this.#history, this.#dms, this.#revisions]) table.forget();
     this.#chat = [];
     this.#notices = [];
-    this.#lastId = undefined;
-    this.#durableId = 0;
-    this.#epoch = undefined;
     this.#firstVisit = undefined;
   }
 
@@ -318,27 +229,12 @@ export class HistoryStore {
     // gets all it missed (as far back as DMs are kept); if even that is not all, it says so.
     const dmFloor = since ?? (firstId === undefined ? 0 : firstId - 1);
     const dmLimit = since === undefined ? MAX_HISTORY : HISTORY_RETENTION;
-    const dms = this.#dms.exists()
-      ? this.#sql
-          .exec<{ id: number; frame: string }>(
-            `SELECT id, frame FROM (
-               SELECT id, frame FROM dms WHERE from_session = ?1 AND id > ?2
-               UNION SELECT id, frame FROM dms WHERE to_session = ?1 AND id > ?2
-             ) ORDER BY id DESC LIMIT ?3`,
-            session,
-            dmFloor,
-            dmLimit + 1,
-          )
-          .toArray()
-          .reverse()
-      : [];
+    const { dms, cut: dmsCut } = this.#dms.of(session, dmFloor, dmLimit);
     // Most joiners are first visits with no DMs: they all get the very same text while the history stands.
     if (since === undefined && !reset && dms.length === 0) {
       window.text ??= historyText(entries.map(entryText), truncated, "");
       return [window.text];
     }
-    const dmsCut = dms.length > dmLimit;
-    if (dmsCut) dms.shift();
     const texts: string[] = [];
     let d = 0;
     for (const entry of entries) {
@@ -379,7 +275,7 @@ export class HistoryStore {
         this.#sql.exec("SELECT 1 FROM history WHERE id > ? AND id < ? LIMIT 1", after, first).toArray().length > 0);
     // A resume that left a gap says how big it is; a first visit's older scrollback is not a gap.
     const missed =
-      truncated && since !== undefined
+      truncated && since !== undefined && first !== undefined
         ? this.#sql.exec<{ n: number }>("SELECT count(*) AS n FROM history WHERE id > ? AND id < ?", after, first).one()
             .n
         : undefined;
@@ -531,42 +427,13 @@ export class HistoryStore {
         .toArray()[0]?.id;
       if (oldest === undefined) continue;
       this.#sql.exec(`DELETE FROM history WHERE type ${typeIs} AND id < ?`, ServerType.chatMessage, oldest);
-      if (typeIs === "= ?" && this.#dms.exists()) this.#sql.exec("DELETE FROM dms WHERE id < ?", oldest);
+      if (typeIs === "= ?") this.#dms.pruneBefore(oldest);
       if (typeIs === "= ?" && this.#revisions.exists()) {
         this.#sql.exec("DELETE FROM revisions WHERE message_id < ?", oldest);
       }
       if (typeIs === "= ?") this.#reactions.pruneBefore(oldest);
     }
   }
-}
-
-/**
- * DMs are kept apart from the room's history: only their two parties may
- * read them. `pair` names the two parties whichever wrote, so each
- * conversation is bounded on its own.
- */
-const DMS_TABLE = [
-  `CREATE TABLE IF NOT EXISTS dms (
-    id INTEGER PRIMARY KEY,
-    from_session TEXT NOT NULL,
-    to_session TEXT NOT NULL,
-    frame TEXT NOT NULL,
-    pair TEXT
-  )`,
-  "CREATE INDEX IF NOT EXISTS dms_from ON dms (from_session, id)",
-  "CREATE INDEX IF NOT EXISTS dms_to ON dms (to_session, id)",
-];
-
-/** Rooms from before DMs were bounded per pair: their rows get one, then the index. */
-function addDmPairs(db: SqlStorage): void {
-  if (!hasColumn(db, "dms", "pair")) {
-    db.exec("ALTER TABLE dms ADD COLUMN pair TEXT");
-    db.exec(
-      `UPDATE dms SET pair = CASE WHEN from_session < to_session
-         THEN from_session || ' ' || to_session ELSE to_session || ' ' || from_session END`,
-    );
-  }
-  db.exec("CREATE INDEX IF NOT EXISTS dms_pair ON dms (pair, id)");
 }
 
 /** A chat message with its reactions, as replays and pages show it. */
@@ -583,18 +450,8 @@ function entryText(entry: Entry): string {
   return entry.text;
 }
 
-function hasColumn(db: SqlStorage, table: string, column: string): boolean {
-  return db
-    .exec<{ name: string }>(`PRAGMA table_info(${table})`)
-    .toArray()
-    .some((c) => c.name === column);
-}
-
 /** History entries between prunes: the room may hold this many past `HISTORY_RETENTION` of a kind. */
 const PRUNE_EVERY = 100;
-
-/** DMs between a room's prunes: the room may hold this many past `DM_RETENTION`, never more. */
-const DM_PRUNE_EVERY = 50;
 
 /** A replay: its entries, and whether older ones it leaves out make a gap. */
 interface ReplayWindow {

@@ -1,5 +1,7 @@
-import { type Reactions, ServerType } from "../protocol";
-import type { Effect, ReactionLookup } from "./effects";
+import { tableExists } from "../../platform/lazy-table";
+import type { Sql, SqlValue } from "../../platform/sql";
+import { type Reactions, ServerType } from "../../protocol";
+import type { Effect, ReactionLookup } from "../effects";
 
 /** A message's reactions: emoji, in the order first used, to session, in the order reacted, to the name shown. */
 export type ReactionSet = Map<string, Map<string, string>>;
@@ -20,9 +22,9 @@ export type ReactionChange = Omit<Extract<Effect, { kind: "react" }>, "kind">;
  * use this only where the history exists.
  */
 export class ReactionStore {
-  readonly #sql: SqlStorage;
+  readonly #sql: Sql;
 
-  constructor(sql: SqlStorage) {
+  constructor(sql: Sql) {
     this.#sql = sql;
   }
 
@@ -91,7 +93,7 @@ export class ReactionStore {
   }
 
   /** Emoji in the order each was first used, people in the order they reacted. */
-  #where(condition: string, ...bindings: SqlStorageValue[]): Map<number, ReactionSet> {
+  #where(condition: string, ...bindings: SqlValue[]): Map<number, ReactionSet> {
     const found = new Map<number, ReactionSet>();
     const rows = this.#sql.exec<{ id: number; emoji: string; session: string; username: string }>(
       `SELECT r.message_id AS id, r.emoji AS emoji, r.session AS session, r.username AS username
@@ -136,8 +138,8 @@ const REACTION_TABLES = [
  * nobody who takes such a name later can take them back; and the frames
  * are rewritten without them.
  */
-export function addReactionTables(db: SqlStorage): void {
-  if (db.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'reactions'").toArray().length > 0) return;
+export function addReactionTables(db: Sql): void {
+  if (tableExists(db, "reactions")) return;
   for (const statement of REACTION_TABLES) db.exec(statement);
   const listed = "json_extract(frame, '$.payload.reactions') IS NOT NULL";
   db.exec(

@@ -1,5 +1,6 @@
-import { LazyTable } from "./lazy-table";
-import type { Member } from "./roster";
+import { LazyTable } from "../../platform/lazy-table";
+import type { Sql } from "../../platform/sql";
+import type { Member } from "../roster";
 
 /** What is stored of a member: all but its connections, which die with the process. */
 type StoredMember = Omit<Member, "conns">;
@@ -23,7 +24,7 @@ const KEYS_PER_DELETE = 100;
  * so a storm of joins is a few multi-row statements, not one per joiner.
  */
 export class MemberStore {
-  readonly #sql: SqlStorage;
+  readonly #sql: Sql;
   readonly #table: LazyTable;
   /** Changes not yet written: the member to store, or null to delete. */
   #pending = new Map<string, StoredMember | null>();
@@ -32,7 +33,7 @@ export class MemberStore {
     return this.#pending.size > 0;
   }
 
-  constructor(sql: SqlStorage) {
+  constructor(sql: Sql) {
     this.#sql = sql;
     this.#table = new LazyTable(sql, "members", [
       "CREATE TABLE IF NOT EXISTS members (session TEXT PRIMARY KEY, record TEXT NOT NULL)",

@@ -1,14 +1,16 @@
+import type { Sql } from "./sql";
+
 /**
  * A table that is created on the first write, not when the object starts. A
  * room that is only looked at (`/api/rooms/:room`, its history) then leaves no
  * storage behind, and a read of a table that does not exist yet reads as empty.
  */
 export class LazyTable {
-  readonly #sql: SqlStorage;
+  readonly #sql: Sql;
   readonly #name: string;
   readonly #ddl: readonly string[];
   /** Brings a table made by an older version up to date; run once per life, when the table is found. */
-  readonly #upgrade: ((sql: SqlStorage) => void) | undefined;
+  readonly #upgrade: ((sql: Sql) => void) | undefined;
   #upgraded = false;
   /**
    * Whether the table exists, once looked up. Only `ensure` creates it and only
@@ -19,7 +21,7 @@ export class LazyTable {
   /** The statements ran in this life of the object (indexes added since a table was made included). */
   #ensured = false;
 
-  constructor(sql: SqlStorage, name: string, ddl: readonly string[], upgrade?: (sql: SqlStorage) => void) {
+  constructor(sql: Sql, name: string, ddl: readonly string[], upgrade?: (sql: Sql) => void) {
     this.#sql = sql;
     this.#name = name;
     this.#ddl = ddl;
@@ -27,11 +29,7 @@ export class LazyTable {
   }
 
   exists(): boolean {
-    if (this.#exists === undefined) {
-      this.#exists =
-        this.#sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", this.#name).toArray().length >
-        0;
-    }
+    this.#exists ??= tableExists(this.#sql, this.#name);
     if (this.#exists && !this.#upgraded) {
       this.#upgraded = true;
       this.#upgrade?.(this.#sql);
@@ -57,4 +55,15 @@ export class LazyTable {
     this.#ensured = false;
     this.#upgraded = false;
   }
+}
+
+export function tableExists(sql: Sql, name: string): boolean {
+  return sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", name).toArray().length > 0;
+}
+
+export function hasColumn(sql: Sql, table: string, column: string): boolean {
+  return sql
+    .exec<{ name: string }>(`PRAGMA table_info(${table})`)
+    .toArray()
+    .some((c) => c.name === column);
 }

@@ -1,5 +1,6 @@
-import type { SentRecord } from "./effects";
-import { LazyTable } from "./lazy-table";
+import { LazyTable } from "../../platform/lazy-table";
+import type { Sql } from "../../platform/sql";
+import type { SentRecord } from "../effects";
 
 /** How long a `clientId` is remembered: a resend within this long is recognised. */
 export const DEDUP_WINDOW_MS = 15 * 60_000;
@@ -11,11 +12,11 @@ export const DEDUP_WINDOW_MS = 15 * 60_000;
  * and restarts; entries older than the window are pruned as new ones arrive.
  */
 export class SentStore {
-  readonly #sql: SqlStorage;
+  readonly #sql: Sql;
   readonly #table: LazyTable;
   #insertsSincePrune = 0;
 
-  constructor(sql: SqlStorage) {
+  constructor(sql: Sql) {
     this.#sql = sql;
     this.#table = new LazyTable(sql, "sent", [
       `CREATE TABLE IF NOT EXISTS sent (

@@ -1,5 +1,6 @@
-import { LazyTable } from "./lazy-table";
-import { nameKeys } from "./name-skeleton";
+import { LazyTable, tableExists } from "../../platform/lazy-table";
+import type { Sql } from "../../platform/sql";
+import { nameKeys } from "../name-skeleton";
 
 /** Most bans a room keeps; past it, expired bans go first, then the oldest. */
 export const MAX_BANS = 1000;
@@ -19,11 +20,11 @@ export interface BanEntry {
  * row per name: banning a name again replaces its ban. A ban may end by itself.
  */
 export class BanStore {
-  readonly #sql: SqlStorage;
+  readonly #sql: Sql;
   readonly #table: LazyTable;
   #legacyChecked = false;
 
-  constructor(sql: SqlStorage) {
+  constructor(sql: Sql) {
     this.#sql = sql;
     this.#table = new LazyTable(sql, "room_bans", [
       `CREATE TABLE IF NOT EXISTS room_bans (
@@ -132,8 +133,7 @@ export class BanStore {
   #migrateLegacy(): void {
     if (this.#legacyChecked) return;
     this.#legacyChecked = true;
-    const legacy = this.#sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'bans'").toArray();
-    if (legacy.length === 0) return;
+    if (!tableExists(this.#sql, "bans")) return;
     const rows = this.#sql
       .exec<{ name_key: string; session: string | null; at: number }>("SELECT name_key, session, at FROM bans")
       .toArray();
