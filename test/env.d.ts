@@ -4,8 +4,8 @@ declare global {
   namespace Cloudflare {
     interface Env extends HallwayEnv {}
     interface GlobalProps {
-      mainModule: typeof import("../src/index");
-      durableNamespaces: "ChatRoom" | "Matchmaker" | "BenchFloor";
+      mainModule: typeof import("../src/worker/index");
+      durableNamespaces: "ChatRoom" | "Matchmaker";
     }
   }
 }
