@@ -1,5 +1,5 @@
 import { createMiddleware } from "hono/factory";
-import type { Env } from "../../env";
+import type { WorkerEnv } from "../app";
 import { HttpError, httpError } from "../errors";
 
 /**
@@ -28,7 +28,7 @@ export function isOriginAllowed(origin: string | undefined, requestUrl: string, 
  * the room, where an operator looks for who was kept out of it.
  */
 export const allowedOrigin = (message: string) =>
-  createMiddleware<{ Bindings: Env; Variables: { room?: string } }>(async (c, next) => {
+  createMiddleware<WorkerEnv & { Variables: { room?: string } }>(async (c, next) => {
     const origin = c.req.header("Origin");
     if (!isOriginAllowed(origin, c.req.url, c.env.ALLOWED_ORIGINS)) {
       const room = c.get("room");
