@@ -22,12 +22,15 @@ const HISTORY_FRAME = '{"type":"history"';
 const HEAD_BYTES = 1024;
 const FLOOR = /^(\d+):(\d+):([\d.]+)$/;
 
+/** Where each side listens: the app's worker, and the floor's (`bench/floor`). */
+export type Bases = Record<Target, string>;
+
 /** URL of one client's socket. */
-export function socketUrl(base: string, target: Target, room: string, i: number): string {
-  const origin = base.replace(/^http/, "ws");
+export function socketUrl(bases: Bases, target: Target, room: string, i: number): string {
+  const origin = bases[target].replace(/^http/, "ws");
   return target === "room"
     ? `${origin}/chat/${room}?username=c${i}&session=bench-session-${i}`
-    : `${origin}/bench/floor/${room}`;
+    : `${origin}/floor/${room}`;
 }
 
 /**
@@ -71,7 +74,7 @@ export function openClient(url: string, target: Target, compress: boolean, timeo
 
 /** Opens `count` clients, `concurrency` at a time; returns them and how long it took for all to be ready. */
 export async function openMany(
-  base: string,
+  bases: Bases,
   target: Target,
   room: string,
   count: number,
@@ -84,7 +87,7 @@ export async function openMany(
   async function worker() {
     while (next < count) {
       const i = next++;
-      clients[i] = await openClient(socketUrl(base, target, room, i), target, compress);
+      clients[i] = await openClient(socketUrl(bases, target, room, i), target, compress);
     }
   }
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));

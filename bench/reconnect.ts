@@ -1,7 +1,7 @@
 import type WebSocket from "ws";
 import { PEOPLE_LISTED } from "../src/client/model";
 import { cpuBetween, cpuNow, type Process } from "./cpu";
-import { type Client, closeAll, openClient, openMany, socketUrl } from "./load";
+import { type Bases, type Client, closeAll, openClient, openMany, socketUrl } from "./load";
 
 /**
  * A crowd coming back at once, as after a restart or a network blip: every
@@ -74,14 +74,14 @@ async function quiet(group: number | undefined, idleMs = 25, maxMs = 20_000): Pr
  * measures each storm. The room's reconnect grace must outlast a round.
  */
 export async function reconnectStorms(
-  base: string,
+  bases: Bases,
   room: string,
   count: number,
   asks: readonly boolean[],
   compress: boolean,
   group: number | undefined,
 ): Promise<ReconnectStorm[]> {
-  let { clients } = await openMany(base, "room", room, count, 50, compress);
+  let { clients } = await openMany(bases, "room", room, count, 50, compress);
   const storms: ReconnectStorm[] = [];
   try {
     for (const ask of asks) {
@@ -91,7 +91,7 @@ export async function reconnectStorms(
       const before = cpuNow(group);
       const started = performance.now();
       const back = await Promise.all(
-        Array.from({ length: count }, (_, i) => comeBack(socketUrl(base, "room", room, i), compress, ask)),
+        Array.from({ length: count }, (_, i) => comeBack(socketUrl(bases, "room", room, i), compress, ask)),
       );
       const ms = performance.now() - started;
       const cpu = cpuBetween(before, cpuNow(group));

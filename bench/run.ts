@@ -2,12 +2,23 @@ import { execFileSync } from "node:child_process";
 import { Command, Option } from "commander";
 import { type DevServer, startDevServer } from "../tools/dev-server";
 import { cpuBetween, cpuNow, type Process } from "./cpu";
-import { type Client, closeAll, closedLoop, openClient, openMany, percentile, socketUrl, type Target } from "./load";
+import {
+  type Bases,
+  type Client,
+  closeAll,
+  closedLoop,
+  openClient,
+  openMany,
+  percentile,
+  socketUrl,
+  type Target,
+} from "./load";
 import { type ReconnectStorm, reconnectStorms } from "./reconnect";
 
 /**
  * `npm run bench`: load against the room and, in the same run, against the
- * floor (a Durable Object that only relays), reported as ratios, because on
+ * floor (a Durable Object that only relays, in a worker of its own:
+ * `bench/floor`), reported as ratios, because on
  * a shared 2-core machine only ratios within one run hold still. Clients offer
  * permessage-deflate as browsers do, unless told not to; `--compression both`
  * measures both ways in one run.
@@ -18,7 +29,8 @@ type Compression = "on" | "off";
 const program = new Command()
   .name("bench")
   .description("Measure a Hallway room against the platform floor, in one run.")
-  .option("--url <url>", "a running worker (with BENCH_FLOOR_ENABLED=1); default: start wrangler dev")
+  .option("--url <url>", "a running Hallway worker; default: start one with wrangler dev")
+  .option("--floor-url <url>", "a running floor worker (bench/floor); default: start one with wrangler dev")
   .option("-n, --clients <n>", "clients in the room", Number, 500)
   .option("-k, --senders <k>", "clients sending in a closed loop", Number, 50)
   .option("-t, --seconds <t>", "measured seconds, after the warm-up", Number, 10)
@@ -67,6 +79,7 @@ const program = new Command()
   .parse();
 const opts = program.opts<{
   url?: string;
+  floorUrl?: string;
   clients: number;
   senders: number;
   seconds: number;
@@ -90,15 +103,16 @@ const log = (line: string) => {
   if (!opts.json) process.stderr.write(`${line}\n`);
 };
 
-/** Resident memory of the local workerd processes, in KiB; null when not measurable. */
-function workerdRssKiB(): number | null {
+/** Resident memory of the `workerd` processes of one started server (its process group), in KiB; null when not measurable. */
+function workerdRssKiB(group: number | undefined): number | null {
+  if (group === undefined) return null;
   try {
-    const out = execFileSync("ps", ["-C", "workerd", "-o", "rss="], { encoding: "utf8" });
+    const out = execFileSync("ps", ["-C", "workerd", "-o", "rss=,pgid="], { encoding: "utf8" });
     return out
       .split("\n")
-      .map((l) => Number(l.trim()))
-      .filter((n) => n > 0)
-      .reduce((a, b) => a + b, 0);
+      .map((l) => l.trim().split(/\s+/).map(Number))
+      .filter(([rss, pgid]) => pgid === group && rss !== undefined && rss > 0)
+      .reduce((sum, [rss]) => sum + (rss ?? 0), 0);
   } catch {
     return null;
   }
@@ -124,13 +138,13 @@ async function settled(clients: Client[], target: Target): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, opts.settle * 1000));
 }
 
-async function throughput(base: string, target: Target, mode: Compression, round: number) {
+async function throughput(bases: Bases, target: Target, mode: Compression, round: number) {
   const room = `bench-${target}-${run}-${mode}-${round}`;
-  const rssBefore = opts.url ? null : workerdRssKiB();
+  const rssBefore = workerdRssKiB(serverGroups[target]);
   log(`  ${target}: opening ${opts.clients} clients…`);
-  const { clients, allReadyMs } = await openMany(base, target, room, opts.clients, opts.concurrency, mode === "on");
+  const { clients, allReadyMs } = await openMany(bases, target, room, opts.clients, opts.concurrency, mode === "on");
   const compressedClients = clients.filter((c) => c.compressed).length;
-  const rssAfter = opts.url ? null : workerdRssKiB();
+  const rssAfter = workerdRssKiB(serverGroups[target]);
   const ready = clients.map((c) => c.readyMs);
   log(`  ${target}: ${opts.senders} senders for ${opts.warmup}+${opts.seconds} s…`);
   const result = await closedLoop(clients, target, opts.senders, opts.warmup * 1000, opts.seconds * 1000);
@@ -147,8 +161,11 @@ async function throughput(base: string, target: Target, mode: Compression, round
   };
 }
 
-/** The process group of the `wrangler dev` this run started: only its processes' CPU is counted. */
-let serverGroup: number | undefined;
+/**
+ * The process group of each `wrangler dev` this run started (the app's, the
+ * floor's): a side's CPU and memory are counted for its own server's processes only.
+ */
+const serverGroups: Partial<Record<Target, number>> = {};
 
 interface Storm {
   ms: number;
@@ -157,11 +174,11 @@ interface Storm {
 }
 
 /** A storm of joins into a room that already has history (the floor has none to send). */
-async function storm(base: string, target: Target, mode: Compression, round: number): Promise<Storm> {
+async function storm(bases: Bases, target: Target, mode: Compression, round: number): Promise<Storm> {
   const room = `storm-${target}-${run}-${mode}-${round}`;
   const compress = mode === "on";
   if (target === "room" && opts.stormHistory > 0) {
-    const seeder = await openClient(`${socketUrl(base, "room", room, 999_999)}`, "room", compress);
+    const seeder = await openClient(`${socketUrl(bases, "room", room, 999_999)}`, "room", compress);
     await new Promise<void>((resolve) => {
       seeder.ws.on("message", (data) => {
         if (data.toString().includes(`"seed ${opts.stormHistory}"`)) resolve();
@@ -172,9 +189,9 @@ async function storm(base: string, target: Target, mode: Compression, round: num
     });
     await settled([seeder], "room");
   }
-  const before = cpuNow(serverGroup);
-  const { clients, allReadyMs } = await openMany(base, target, room, opts.storm, opts.storm, compress);
-  const cpu = cpuBetween(before, cpuNow(serverGroup));
+  const before = cpuNow(serverGroups[target]);
+  const { clients, allReadyMs } = await openMany(bases, target, room, opts.storm, opts.storm, compress);
+  const cpu = cpuBetween(before, cpuNow(serverGroups[target]));
   await settled(clients, target);
   return { ms: allReadyMs, cpu };
 }
@@ -288,40 +305,61 @@ function reconnectTable(runs: { compression: Compression; reconnect: ReturnType<
   ];
 }
 
-async function main() {
-  let server: DevServer | null = null;
-  let base = opts.url;
-  if (!base) {
-    log("starting wrangler dev with the floor enabled…");
-    server = await startDevServer({
-      vars: {
-        BENCH_FLOOR_ENABLED: "1",
-        RATE_LIMIT_BURST: "1000000",
-        RATE_LIMIT_PER_SECOND: "1000000",
-        MAX_CONNECTIONS: "100000",
-        IDLE_TIMEOUT_SECONDS: "3600",
-        // Every benchmark client comes from one address: the join storm alone is 1,000 joins.
-        JOIN_RATE_PER_MINUTE: "10000000",
-        // A reconnect storm's clients must still be away, not gone, when they come back after a quiet spell.
-        RECONNECT_GRACE_SECONDS: "600",
-      },
-      direct: opts.direct,
-    });
-    base = server.workerUrl ?? server.url;
-    serverGroup = server.group;
-    if (opts.direct) log(`past the dev proxy: ${base}`);
+/** The app's guards lifted, so the load measures the room and not its limits. */
+const APP_VARS = {
+  RATE_LIMIT_BURST: "1000000",
+  RATE_LIMIT_PER_SECOND: "1000000",
+  MAX_CONNECTIONS: "100000",
+  IDLE_TIMEOUT_SECONDS: "3600",
+  // Every benchmark client comes from one address: the join storm alone is 1,000 joins.
+  JOIN_RATE_PER_MINUTE: "10000000",
+  // A reconnect storm's clients must still be away, not gone, when they come back after a quiet spell.
+  RECONNECT_GRACE_SECONDS: "600",
+};
+
+/** The floor's own worker, never part of the app's. */
+const FLOOR_CONFIG = "bench/floor/wrangler.toml";
+
+/**
+ * Starts, side by side, a `wrangler dev` for each side that `--url` or
+ * `--floor-url` does not name: the app, and the floor. Each runs in its own
+ * process group, so each side's CPU and memory are its own server's.
+ */
+async function startSides(): Promise<{ bases: Bases; servers: DevServer[] }> {
+  const start = async (target: Target, url: string | undefined) => {
+    if (url) return { base: url, server: null };
+    log(`starting wrangler dev for the ${target}…`);
+    const options = target === "room" ? { vars: APP_VARS } : { config: FLOOR_CONFIG };
+    const server = await startDevServer({ ...options, direct: opts.direct });
+    serverGroups[target] = server.group;
+    const base = server.workerUrl ?? server.url;
+    if (opts.direct) log(`${target}, past the dev proxy: ${base}`);
+    return { base, server };
+  };
+  const [room, floor] = await Promise.allSettled([start("room", opts.url), start("floor", opts.floorUrl)]);
+  const servers = [room, floor].flatMap((side) =>
+    side.status === "fulfilled" && side.value.server ? [side.value.server] : [],
+  );
+  if (room.status === "fulfilled" && floor.status === "fulfilled") {
+    return { bases: { room: room.value.base, floor: floor.value.base }, servers };
   }
+  await Promise.all(servers.map((s) => s.stop()));
+  throw [room, floor].flatMap((side) => (side.status === "rejected" ? [side.reason] : []))[0];
+}
+
+async function main() {
+  const { bases, servers } = await startSides();
   try {
     log(`throughput: ${opts.clients} clients, ${opts.senders} senders, ${opts.rounds} round(s)`);
     const throughputs = await interleaved(opts.rounds, (target, mode, round) => {
       log(` ${target}, compression ${mode}, round ${round + 1}`);
-      return throughput(base, target, mode, round);
+      return throughput(bases, target, mode, round);
     });
 
     let storms = new Map<Compression, Record<Target, Storm[]>>();
     if (opts.storm > 0) {
       log(`join storm: ${opts.storm} clients, ${opts.stormHistory} history entries, ${opts.stormRounds} rounds`);
-      storms = await interleaved(opts.stormRounds, (target, mode, round) => storm(base, target, mode, round));
+      storms = await interleaved(opts.stormRounds, (target, mode, round) => storm(bases, target, mode, round));
       for (const [mode, { room, floor }] of storms) {
         const ms = (values: Storm[]) => values.map((v) => Math.round(v.ms)).join(", ");
         log(`  storms, compression ${mode} (ms): room ${ms(room)}; floor ${ms(floor)}`);
@@ -336,7 +374,7 @@ async function main() {
       for (const mode of modes) {
         log(`reconnect storm: ${opts.reconnect} clients, compression ${mode}, ${opts.reconnectRounds} rounds`);
         const room = `reconnect-${run}-${mode}`;
-        const storms = await reconnectStorms(base, room, opts.reconnect, asks, mode === "on", serverGroup);
+        const storms = await reconnectStorms(bases, room, opts.reconnect, asks, mode === "on", serverGroups.room);
         const ms = (ask: boolean) =>
           storms
             .filter((_, i) => asks[i] === ask)
@@ -442,7 +480,7 @@ async function main() {
     };
     process.stdout.write(`${JSON.stringify(json)}\n`);
   } finally {
-    await server?.stop();
+    await Promise.all(servers.map((s) => s.stop()));
   }
 }
 

@@ -1,18 +1,19 @@
-import type { BenchFloor } from "./bench/floor";
-import type { Matchmaker } from "./match/matchmaker";
-import type { ChatRoom } from "./room/chat-room";
-import type { RoomVars } from "./room/config";
-
-/** Bindings and `[vars]` from `wrangler.toml`. */
-export interface Env extends RoomVars {
-  CHAT_ROOM: DurableObjectNamespace<ChatRoom>;
-  MATCHMAKER: DurableObjectNamespace<Matchmaker>;
-  ASSETS: Fetcher;
-  /** The benchmark's floor, reachable only when BENCH_FLOOR_ENABLED is "1" (`npm run bench` sets it). */
-  BENCH_FLOOR: DurableObjectNamespace<BenchFloor>;
-  BENCH_FLOOR_ENABLED?: string;
-  /** Signs private-room tickets; a secret in production (`wrangler secret put MATCH_SECRET`). */
-  MATCH_SECRET?: string;
-  /** Comma-separated origins allowed to open sockets from browsers; unset means only this worker's own. */
-  ALLOWED_ORIGINS?: string;
+/**
+ * The worker's bindings and `[vars]`. `npm run types` generates them from
+ * `wrangler.toml` into `worker-configuration.d.ts` (`npm run check` fails when
+ * that file is stale), naming the Durable Object classes through the worker's
+ * entry, so this file imports none of them and they can import it. What
+ * `wrangler.toml` cannot declare, because it is optional, is added here.
+ */
+declare global {
+  namespace Cloudflare {
+    interface Env {
+      /** Signs private-room tickets; a secret in production (`wrangler secret put MATCH_SECRET`). */
+      MATCH_SECRET?: string;
+      /** Comma-separated origins allowed to open sockets from browsers; unset means only this worker's own. */
+      ALLOWED_ORIGINS?: string;
+    }
+  }
 }
+
+export type Env = Cloudflare.Env;

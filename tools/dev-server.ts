@@ -43,6 +43,8 @@ export interface DevServer {
 }
 
 export interface DevServerOptions {
+  /** Another worker's wrangler config (the benchmark's floor); unset, the app's `wrangler.toml`. */
+  config?: string;
   port?: number;
   /** Reuse storage from an earlier server, to prove a restart loses nothing. */
   persistDir?: string;
@@ -61,8 +63,8 @@ export function workerUrlIn(output: string): string | undefined {
 
 /**
  * Starts `wrangler dev` on loopback, as a person would with `npm run dev`,
- * and resolves once `/healthz` answers. Each server gets its own storage
- * unless told to reuse one.
+ * and resolves once `/healthz` answers (the floor's worker answers it too).
+ * Each server gets its own storage unless told to reuse one.
  */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const port = options.port ?? (await freePort());
@@ -74,6 +76,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     [
       "wrangler",
       "dev",
+      ...(options.config ? ["--config", options.config] : []),
       "--ip",
       "127.0.0.1",
       "--port",

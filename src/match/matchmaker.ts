@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import { refusedSocket } from "../http/refused-socket";
+import { refusedSocket } from "../platform/refused-socket";
 import {
   anonymousName,
   ClientType,

@@ -1,9 +1,10 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import { EXPIRED_TICKET_HEADER, PRIVATE_HEADER } from "../http/private-rooms";
-import { refusedSocket } from "../http/refused-socket";
 import { TICKET_TTL_MS } from "../match/ticket";
-import { ErrorCode, HISTORY_PAGE_MAX, ServerType } from "../protocol";
+import { refusedSocket } from "../platform/refused-socket";
+import { HISTORY_PAGE_MAX, ServerType } from "../protocol";
+import { tooManyJoins } from "../worker/errors";
+import { EXPIRED_TICKET_HEADER, PRIVATE_HEADER } from "../worker/private-rooms";
 import { type RoomConfig, readConfig } from "./config";
 import { answerCode, type Counters, countersOf, freshest, readAttachment, send, writeAttachment } from "./connections";
 import {
@@ -690,14 +691,3 @@ const RECORDING: ReadonlySet<Effect["kind"]> = new Set([
 
 /** The longest log lines and member writes wait for a flush when no frame is waiting. */
 const QUIET_BATCH_MS = 1000;
-
-/** HTTP 429 before the upgrade, in the worker's JSON error shape, with `Retry-After` in whole seconds. */
-function tooManyJoins(retryAfterMs: number): Response {
-  const body = {
-    error: { code: ErrorCode.rateLimited, message: "too many joins from your address; try again later", retryAfterMs },
-  };
-  return Response.json(body, {
-    status: 429,
-    headers: { "Retry-After": String(Math.ceil(retryAfterMs / 1000)) },
-  });
-}

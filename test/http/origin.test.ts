@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isOriginAllowed } from "../../src/http/origin";
+import { isOriginAllowed } from "../../src/worker/middleware/origin";
 
 describe("isOriginAllowed", () => {
   const url = "https://hallway.example.workers.dev/chat/lobby";

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { admitToPrivateRoom, EXPIRED_TICKET_HEADER, PRIVATE_HEADER } from "../../src/http/private-rooms";
 import { MIN_SECRET_LENGTH, matchSecret } from "../../src/match/secret";
 import { signTicket, type Ticket } from "../../src/match/ticket";
+import { admitToPrivateRoom, EXPIRED_TICKET_HEADER, PRIVATE_HEADER } from "../../src/worker/private-rooms";
 
 const SECRET = "a-secret-long-enough-to-count";
 const ROOM = "pv-0123456789abcdef0123456789abcdef";

@@ -1,7 +1,7 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { EXPIRED_TICKET_HEADER, PRIVATE_HEADER } from "../../src/http/private-rooms";
+import { EXPIRED_TICKET_HEADER, PRIVATE_HEADER } from "../../src/worker/private-rooms";
 import { connect, framesOf, freshRoom, join } from "./client";
 import { storageOf } from "./storage";
 

@@ -1,10 +1,10 @@
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { admitToPrivateRoom, EXPIRED_TICKET_HEADER, PRIVATE_HEADER } from "../../src/http/private-rooms";
 import { matchSecret } from "../../src/match/secret";
 import { readSeeker, type Seeker, writeSeeker } from "../../src/match/seeker";
 import { openTicket, signTicket } from "../../src/match/ticket";
 import type { MatchServerFrame } from "../../src/protocol";
+import { admitToPrivateRoom, EXPIRED_TICKET_HEADER, PRIVATE_HEADER } from "../../src/worker/private-rooms";
 import { connect, connectPath, freshRoom, join, type TestClient } from "./client";
 
 // The matchmaker's defences: heartbeat, silent waiters, rate limit, one place

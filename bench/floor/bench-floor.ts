@@ -1,12 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
-import { answerCode } from "../room/connections";
+import { answerCode } from "../../src/room/connections";
 
 /**
  * The benchmark's floor: the least a broadcasting Durable Object can do.
  * It relays each text frame to every socket, with no parsing, storage or
  * checks, so the benchmark can report the room's figures as ratios to what
- * the platform itself allows on the same machine in the same run. Reachable
- * only when BENCH_FLOOR_ENABLED is "1".
+ * the platform itself allows on the same machine in the same run. It lives
+ * in a worker of its own (`bench/floor`), never in the app's.
  */
 export class BenchFloor extends DurableObject {
   override async fetch(): Promise<Response> {

@@ -1,7 +1,7 @@
 import { matchSecret } from "../match/secret";
 import { isExpired, openTicket } from "../match/ticket";
+import { refusedSocket } from "../platform/refused-socket";
 import { CloseCode, canonicalRoom, ErrorCode, PRIVATE_ROOM_PREFIX } from "../protocol";
-import { refusedSocket } from "./refused-socket";
 
 /** Set by the worker on requests into private rooms, after the ticket checked out. Never taken from clients. */
 export const PRIVATE_HEADER = "x-hallway-private";

@@ -1,0 +1,46 @@
+import { ErrorCode } from "../protocol";
+
+/**
+ * Every error the HTTP side answers with: its code and its status, defined
+ * once. Codes that also exist on the socket are the protocol's own words.
+ */
+export const HttpError = {
+  badRoom: { status: 400, code: "bad_room" },
+  badRequest: { status: 400, code: "bad_request" },
+  forbidden: { status: 403, code: ErrorCode.forbidden },
+  forbiddenOrigin: { status: 403, code: "forbidden_origin" },
+  notFound: { status: 404, code: "not_found" },
+  upgradeRequired: { status: 426, code: "upgrade_required" },
+  rateLimited: { status: 429, code: ErrorCode.rateLimited },
+  internal: { status: 500, code: "internal" },
+  unavailable: { status: 503, code: ErrorCode.unavailable },
+} as const satisfies Record<string, { status: number; code: string }>;
+
+export type HttpError = (typeof HttpError)[keyof typeof HttpError];
+
+/** What a bad room name is told, wherever one is refused. */
+export const BAD_ROOM_MESSAGE = "a room name is 1-64 characters of A-Z a-z 0-9 _ -";
+
+/**
+ * `{"error": {"code", "message", ...detail}}` with the error's status, like the
+ * socket's `error` frame. A plain `Response`, so a Durable Object answers in
+ * the same shape as the worker's routes.
+ */
+export function httpError(
+  error: HttpError,
+  message: string,
+  detail: Record<string, unknown> = {},
+  headers?: HeadersInit,
+): Response {
+  return Response.json({ error: { code: error.code, message, ...detail } }, { status: error.status, headers });
+}
+
+/** HTTP 429 before the upgrade, with `Retry-After` in whole seconds: a client address joined too often. */
+export function tooManyJoins(retryAfterMs: number): Response {
+  return httpError(
+    HttpError.rateLimited,
+    "too many joins from your address; try again later",
+    { retryAfterMs },
+    { "Retry-After": String(Math.ceil(retryAfterMs / 1000)) },
+  );
+}

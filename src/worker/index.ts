@@ -1,0 +1,33 @@
+import { Hono } from "hono";
+import type { Env } from "../env";
+import type { WorkerEnv } from "./app";
+import { HttpError, httpError } from "./errors";
+import { chat } from "./routes/chat";
+import { health } from "./routes/health";
+import { match } from "./routes/match";
+import { roomsApi } from "./routes/rooms-api";
+
+export { Matchmaker } from "../match/matchmaker";
+export { ChatRoom } from "../room/chat-room";
+
+/**
+ * The worker: one mount per feature. Each feature's checks are middleware
+ * (`./middleware`), and every refusal is one of the errors in `./errors`.
+ */
+export const app = new Hono<WorkerEnv>();
+
+app.route("/", health);
+app.route("/chat", chat);
+app.route("/match", match);
+app.route("/api/rooms", roomsApi);
+
+app.all("/api/*", () => httpError(HttpError.notFound, "no such API route"));
+
+app.notFound(() => httpError(HttpError.notFound, "not found"));
+
+app.onError((err, c) => {
+  console.error(JSON.stringify({ event: "error", path: c.req.path, message: String(err) }));
+  return httpError(HttpError.internal, "something went wrong");
+});
+
+export default app satisfies ExportedHandler<Env>;

@@ -1,0 +1,23 @@
+import { roomRoutes } from "../app";
+import { BAD_ROOM_MESSAGE, HttpError, httpError } from "../errors";
+import { allowedOrigin } from "../middleware/origin";
+import { privateTicket } from "../middleware/private-room";
+import { roomName } from "../middleware/room-name";
+import { webSocketUpgrade } from "../middleware/upgrade";
+
+/**
+ * `/chat/:room`: a WebSocket into the room's Durable Object, one per room,
+ * named by the room's canonical spelling. Every check happens here, so a
+ * refused request never wakes an object.
+ */
+export const chat = roomRoutes()
+  .get(
+    "/:room",
+    roomName,
+    webSocketUpgrade("connect with a WebSocket to join a room"),
+    allowedOrigin("this page's origin may not join rooms here"),
+    privateTicket,
+    (c) => c.env.CHAT_ROOM.getByName(c.get("room")).fetch(c.get("forward")),
+  )
+  // `/chat/` and `/chat/a/b`: not a room name either.
+  .all("/*", () => httpError(HttpError.badRoom, BAD_ROOM_MESSAGE));
