@@ -1,4 +1,5 @@
 import {
+  type ChatMessagePayload,
   type DmFrame,
   type ErrorPayload,
   type HistoryFrame,
@@ -8,7 +9,6 @@ import {
   type SystemEvent,
   serverFrame,
 } from "../protocol";
-import type { StoredMessage } from "./actions";
 import type { RoomConfig } from "./config";
 import type { Member, RosterView } from "./roster";
 
@@ -24,6 +24,12 @@ export interface RoomState {
   lastId: number;
   /** Members: those connected and those within the reconnect grace. */
   roster: RosterView;
+}
+
+/** A stored chat message and the session that wrote it (null for messages from before sessions were kept). */
+export interface StoredMessage {
+  payload: ChatMessagePayload;
+  author: string | null;
 }
 
 /** A send remembered for deduplication: the id and time it was given. */

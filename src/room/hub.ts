@@ -22,9 +22,10 @@ import {
   type Transition,
 } from "./effects";
 import { leaveNotice, quit, rename, without } from "./membership";
-import { chat, directMessage, type Handled, reply } from "./messages";
+import { chat, directMessage } from "./messages";
 import { listBans, moderate } from "./moderation";
 import { type Take, take } from "./rate-limit";
+import { type Handled, reply } from "./replies";
 import type { Member } from "./roster";
 
 /**

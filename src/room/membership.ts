@@ -29,8 +29,8 @@ import {
   toMember,
   userCount,
 } from "./effects";
-import { type Handled, reply } from "./messages";
 import { fullBucket } from "./rate-limit";
+import { type Handled, reply } from "./replies";
 import { type Member, type RosterView, rosterWithout } from "./roster";
 
 /**

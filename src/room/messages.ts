@@ -5,10 +5,10 @@ import {
   type HistoryFrame,
   ServerType,
   serverFrame,
-  withClientId,
 } from "../protocol";
-import { checkReplyTo, mentionsIn } from "./actions";
-import { type Effect, errorFrame, type RoomContext, type RoomState, toMember } from "./effects";
+import { type Effect, type RoomContext, type RoomState, toMember } from "./effects";
+import { mentionsIn } from "./mentions";
+import { duplicate, type Handled, noSuchMessage, receipt, reply } from "./replies";
 import type { Member } from "./roster";
 
 /**
@@ -16,49 +16,6 @@ import type { Member } from "./roster";
  * that carry a `clientId`. The sender's connection gets `ack` after its own
  * copy of the message, or the original ack again (`duplicate`) for a resend.
  */
-
-/** What handling one frame did: the sender as it is now (null once gone), and the effects. */
-export interface Handled {
-  lastId: number;
-  effects: Effect[];
-  sender: Member | null;
-}
-
-/** An error back to the connection that sent the frame, naming the frame's `clientId` when it had one. */
-export function reply(state: RoomState, sender: Member, conn: string, error: ErrorPayload, clientId?: string): Handled {
-  return {
-    lastId: state.lastId,
-    sender,
-    effects: [
-      { kind: "send", to: conn, frame: errorFrame(withClientId(error, clientId)) },
-      { kind: "log", entry: { event: "frame_error", username: sender.username, code: error.code } },
-    ],
-  };
-}
-
-/** A resend of something already delivered: the original id, and nothing delivered again. */
-export function duplicate(
-  state: RoomState,
-  ctx: RoomContext,
-  sender: Member,
-  conn: string,
-  clientId: string | undefined,
-) {
-  if (clientId === undefined) return null;
-  const sent = ctx.findSent(sender.session, clientId);
-  if (!sent) return null;
-  const ack = serverFrame(ServerType.ack, { clientId, id: sent.id, ts: sent.ts, duplicate: true });
-  return { lastId: state.lastId, sender, effects: [{ kind: "send", to: conn, frame: ack }] } satisfies Handled;
-}
-
-/** The sender's receipt: remembered for resends, then acked on the connection it came from. */
-export function receipt(sender: Member, conn: string, clientId: string | undefined, id: number, ts: number): Effect[] {
-  if (clientId === undefined) return [];
-  return [
-    { kind: "remember", session: sender.session, clientId, id, ts },
-    { kind: "send", to: conn, frame: serverFrame(ServerType.ack, { clientId, id, ts }) },
-  ];
-}
 
 /** A sent message takes an id and counts toward the sender's statistics. */
 function counted(sender: Member, id: number, effects: Effect[]): Handled {
@@ -129,4 +86,11 @@ export function directMessage(
   ];
   if (recipient.session !== sender.session) effects.push(...toMember(sender, dm));
   return counted(sender, id, [...effects, ...receipt(sender, conn, payload.clientId, id, now)]);
+}
+
+/** A reply must answer a chat message that is here and not deleted. */
+export function checkReplyTo(ctx: RoomContext, replyTo: number | undefined): ErrorPayload | null {
+  if (replyTo === undefined) return null;
+  const stored = ctx.findMessage(replyTo);
+  return stored && !stored.payload.deleted ? null : noSuchMessage(replyTo);
 }

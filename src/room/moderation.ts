@@ -11,8 +11,7 @@ import {
   systemFrame,
 } from "./effects";
 import { without } from "./membership";
-import type { Handled } from "./messages";
-import { reply } from "./messages";
+import { type Handled, reply } from "./replies";
 import type { Member } from "./roster";
 
 /** Kick, ban and unban: the operator's tools. Each answers the operator, on the connection that asked. */

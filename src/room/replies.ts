@@ -1,0 +1,56 @@
+import { ErrorCode, type ErrorPayload, ServerType, serverFrame, withClientId } from "../protocol";
+import { type Effect, errorFrame, type RoomContext, type RoomState } from "./effects";
+import type { Member } from "./roster";
+
+/**
+ * Answers to the connection a frame came from: an error, the original ack
+ * for a resend, and the receipt (remembered, then acked) for a first send.
+ */
+
+/** What handling one frame did: the sender as it is now (null once gone), and the effects. */
+export interface Handled {
+  lastId: number;
+  effects: Effect[];
+  sender: Member | null;
+}
+
+/** An error back to the connection that sent the frame, naming the frame's `clientId` when it had one. */
+export function reply(state: RoomState, sender: Member, conn: string, error: ErrorPayload, clientId?: string): Handled {
+  return {
+    lastId: state.lastId,
+    sender,
+    effects: [
+      { kind: "send", to: conn, frame: errorFrame(withClientId(error, clientId)) },
+      { kind: "log", entry: { event: "frame_error", username: sender.username, code: error.code } },
+    ],
+  };
+}
+
+/** A resend of something already delivered: the original id, and nothing delivered again. */
+export function duplicate(
+  state: RoomState,
+  ctx: RoomContext,
+  sender: Member,
+  conn: string,
+  clientId: string | undefined,
+) {
+  if (clientId === undefined) return null;
+  const sent = ctx.findSent(sender.session, clientId);
+  if (!sent) return null;
+  const ack = serverFrame(ServerType.ack, { clientId, id: sent.id, ts: sent.ts, duplicate: true });
+  return { lastId: state.lastId, sender, effects: [{ kind: "send", to: conn, frame: ack }] } satisfies Handled;
+}
+
+/** The sender's receipt: remembered for resends, then acked on the connection it came from. */
+export function receipt(sender: Member, conn: string, clientId: string | undefined, id: number, ts: number): Effect[] {
+  if (clientId === undefined) return [];
+  return [
+    { kind: "remember", session: sender.session, clientId, id, ts },
+    { kind: "send", to: conn, frame: serverFrame(ServerType.ack, { clientId, id, ts }) },
+  ];
+}
+
+/** The answer to an action on a message that is not here (or was deleted). */
+export function noSuchMessage(id: number): ErrorPayload {
+  return { code: ErrorCode.badMessage, message: `there is no message ${id} here` };
+}
