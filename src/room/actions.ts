@@ -4,6 +4,7 @@ import {
   ErrorCode,
   type HistoryFrame,
   MAX_REACTIONS,
+  type ServerFrame,
   ServerType,
   serverFrame,
   TYPING_INTERVAL_MS,
@@ -11,7 +12,8 @@ import {
 } from "../protocol";
 import type { Effect, RoomContext, RoomState, StoredMessage } from "./effects";
 import { mentionsIn } from "./mentions";
-import { duplicate, type Handled, noSuchMessage, receipt, reply } from "./replies";
+import { keeping, type Outcome, unchanged } from "./outcome";
+import { duplicate, noSuchMessage, receipt, reply } from "./replies";
 import type { Member } from "./roster";
 
 /**
@@ -24,24 +26,19 @@ import type { Member } from "./roster";
 
 /** The message as stored now, and the update everyone is sent, acked to the sender. */
 function revised(
-  state: RoomState,
   sender: Member,
   conn: string,
   payload: ChatMessagePayload,
-  update: Extract<Effect, { kind: "broadcast" }>["frame"],
+  update: ServerFrame,
   clientId: string | undefined,
   now: number,
-): Handled {
+): Effect[] {
   const frame = serverFrame(ServerType.chatMessage, payload) as HistoryFrame;
-  return {
-    lastId: state.lastId,
-    sender,
-    effects: [
-      { kind: "revise", frame },
-      { kind: "broadcast", frame: update },
-      ...receipt(sender, conn, clientId, payload.id, now),
-    ],
-  };
+  return [
+    { kind: "revise", frame },
+    { kind: "broadcast", frame: update },
+    ...receipt(sender, conn, clientId, payload.id, now),
+  ];
 }
 
 /**
@@ -56,7 +53,7 @@ function target(
   conn: string,
   id: number,
   clientId: string | undefined,
-): { stored: StoredMessage } | { answer: Handled } {
+): { stored: StoredMessage } | { answer: Outcome } {
   const again = duplicate(state, ctx, sender, conn, clientId);
   if (again) return { answer: again };
   const stored = ctx.findMessage(id);
@@ -71,7 +68,7 @@ export function edit(
   conn: string,
   { id, message, clientId }: ClientPayloads["edit"],
   now: number,
-): Handled {
+): Outcome {
   const found = target(state, ctx, sender, conn, id, clientId);
   if ("answer" in found) return found.answer;
   const { stored } = found;
@@ -89,7 +86,7 @@ export function edit(
   const { mentions: _, reactions: __, ...rest } = stored.payload;
   const payload: ChatMessagePayload = { ...rest, message, editedAt: now, ...(mentions.length ? { mentions } : {}) };
   const update = serverFrame(ServerType.messageUpdated, { id, message, editedAt: now });
-  return revised(state, sender, conn, payload, update, clientId, now);
+  return keeping(sender, { state, effects: revised(sender, conn, payload, update, clientId, now) });
 }
 
 export function remove(
@@ -99,7 +96,7 @@ export function remove(
   conn: string,
   { id, clientId }: ClientPayloads["delete"],
   now: number,
-): Handled {
+): Outcome {
   const found = target(state, ctx, sender, conn, id, clientId);
   if ("answer" in found) return found.answer;
   const { stored } = found;
@@ -121,9 +118,9 @@ export function remove(
     deleted: true,
   };
   const update = serverFrame(ServerType.messageUpdated, { id, deleted: true });
-  const done = revised(state, sender, conn, payload, update, clientId, now);
-  const log: Effect = { kind: "log", entry: { event: "delete", username: sender.username, author: username } };
-  return { ...done, effects: [...done.effects, log] };
+  const effects = revised(sender, conn, payload, update, clientId, now);
+  effects.push({ kind: "log", entry: { event: "delete", username: sender.username, author: username } });
+  return keeping(sender, { state, effects });
 }
 
 /**
@@ -139,7 +136,7 @@ export function react(
   conn: string,
   { id, emoji, clientId }: ClientPayloads["react"],
   now: number,
-): Handled {
+): Outcome {
   const found = target(state, ctx, sender, conn, id, clientId);
   if ("answer" in found) return found.answer;
   const { mine, present, distinct } = ctx.reactionOf(id, emoji, sender.session);
@@ -153,15 +150,14 @@ export function react(
   const on = mine === null;
   const username = mine ?? sender.username;
   const frame = serverFrame(ServerType.reaction, { id, emoji, username, on });
-  return {
-    lastId: state.lastId,
-    sender,
+  return keeping(sender, {
+    state,
     effects: [
       { kind: "react", id, emoji, session: sender.session, username, on, at: now },
       { kind: "broadcast", frame },
       ...receipt(sender, conn, clientId, id, now),
     ],
-  };
+  });
 }
 
 /**
@@ -169,14 +165,15 @@ export function react(
  * and not at all in a crowd. Extra notices are dropped without an answer:
  * they are hints, and clients send them as people type.
  */
-export function typing(state: RoomState, sender: Member, now: number): Handled {
-  const quiet: Handled = { lastId: state.lastId, sender: null, effects: [] };
-  if (state.roster.size > TYPING_MAX_ROOM) return quiet;
-  if (sender.typingAt !== undefined && now - sender.typingAt < TYPING_INTERVAL_MS) return quiet;
+export function typing(state: RoomState, sender: Member, now: number): Outcome {
+  if (state.roster.size > TYPING_MAX_ROOM) return unchanged(state);
+  if (sender.typingAt !== undefined && now - sender.typingAt < TYPING_INTERVAL_MS) return unchanged(state);
   const frame = serverFrame(ServerType.typing, { username: sender.username });
   return {
-    lastId: state.lastId,
-    sender: { ...sender, typingAt: now },
-    effects: [{ kind: "broadcast", frame, except: sender.conns }],
+    state,
+    effects: [
+      { kind: "broadcast", frame, except: sender.conns },
+      { kind: "update", member: { ...sender, typingAt: now } },
+    ],
   };
 }

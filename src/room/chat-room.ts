@@ -16,10 +16,11 @@ import {
   join,
   type LogEntry,
   type Member,
+  type Outcome,
   type RoomContext,
   type RoomState,
   receive,
-  type Transition,
+  refusalOf,
 } from "./hub";
 import { JoinRate } from "./join-rate";
 import { LogBox } from "./log-box";
@@ -85,6 +86,8 @@ export class ChatRoom extends DurableObject<Env> {
   readonly #logs = new LogBox();
   /** The alarm as last read or set; undefined until read after waking. */
   #alarm: number | null | undefined;
+  /** The alarm the last expiry asked for exactly (null: none), set once its effects are performed. */
+  #wake: number | null | undefined;
   /** The earliest deadline introduced since the alarm was last checked (a join, a grace), if any. */
   #wantAlarm: number | null = null;
   /** The room's privacy as last read or written; read once per life, not per message. */
@@ -147,11 +150,11 @@ export class ChatRoom extends DurableObject<Env> {
       now,
     );
     // Refused joiners are still accepted, so they read why before the close.
-    if (!outcome.ok) {
-      this.#log(room, outcome.log);
-      this.#scheduleFlush();
+    const refused = refusalOf(outcome);
+    if (refused) {
+      this.#perform(room, outcome);
       await this.#scheduleAlarm();
-      return refusedSocket(outcome.error, outcome.closeCode);
+      return refusedSocket(refused.error, refused.code);
     }
     if (opensPrivate) this.#setPrivacy({ closed: false });
     const pair = new WebSocketPair();
@@ -164,8 +167,9 @@ export class ChatRoom extends DurableObject<Env> {
     // What is queued now is in the joiner's replay. Marked before any effect runs, since one may
     // flush (closing a tab to make room for this one), and that flush reaches every socket.
     this.#outbox.joined(conn);
-    this.#perform(room, outcome.transition);
-    this.#keepCounters(outcome.member.session, conn);
+    this.#perform(room, outcome);
+    const session = members.roster.byConn(conn)?.session;
+    if (session !== undefined) this.#keepCounters(session, conn);
     await this.#scheduleAlarm();
     return new Response(null, { status: 101, webSocket: client });
   }
@@ -224,15 +228,17 @@ export class ChatRoom extends DurableObject<Env> {
       return;
     }
     const state = this.#state();
-    const transition = expire(state, this.#context(), Date.now());
-    this.#perform(state.room, transition);
+    this.#perform(state.room, expire(state, this.#context(), Date.now()));
     if (this.#wipe) {
       await this.#wipeStorage();
       return;
     }
-    if (transition.nextCheck === null) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(transition.nextCheck);
-    this.#alarm = transition.nextCheck;
+    const next = this.#wake;
+    this.#wake = undefined;
+    if (next === undefined) return;
+    if (next === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(next);
+    this.#alarm = next;
     this.#wantAlarm = null;
   }
 
@@ -484,7 +490,7 @@ export class ChatRoom extends DurableObject<Env> {
    * a storm's rows in a few statements: nothing stored refers to them, and a
    * restart before then finds the room as it was before those events.
    */
-  #perform(room: string, { lastId, effects }: Transition): void {
+  #perform(room: string, { state: { lastId }, effects }: Outcome): void {
     const records = lastId !== this.#history.lastId() || effects.some((e) => RECORDING.has(e.kind));
     if (records) {
       this.ctx.storage.transactionSync(() => {
@@ -659,6 +665,12 @@ export class ChatRoom extends DurableObject<Env> {
         return;
       case "log":
         this.#log(room, effect.entry);
+        return;
+      case "refuse":
+        // The upgrade's response carries a refusal (see `fetch`): the socket was never the room's.
+        return;
+      case "wake":
+        this.#wake = effect.at;
         return;
       default:
         effect satisfies never;

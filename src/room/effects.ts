@@ -6,7 +6,6 @@ import {
   type ServerFrame,
   type ServerPayloads,
   ServerType,
-  type SystemEvent,
   serverFrame,
 } from "../protocol";
 import type { RoomConfig } from "./config";
@@ -72,7 +71,8 @@ export interface ReactionLookup {
 /** One structured log line; the shell adds the room. Never carries message text. */
 export type LogEntry = { event: string; username?: string } & Record<string, string | number | boolean | undefined>;
 
-export type Effect =
+/** Frames on their way to connections, and connections ended. */
+export type DeliveryEffect =
   /** Send a frame to one connection, after whatever was queued for it before. */
   | { kind: "send"; to: string; frame: ServerFrame }
   /**
@@ -86,6 +86,21 @@ export type Effect =
   | { kind: "broadcast"; frame: ServerFrame; except?: readonly string[] }
   /** In a crowd: someone arrived or left, told to everyone in the next `presence` frame, not recorded. */
   | { kind: "presence"; joined?: string; left?: string }
+  /**
+   * Send the history frame, read from storage, to one connection of `session`,
+   * after `welcome` when given: one socket send for both (a join storm is a send per joiner).
+   */
+  | { kind: "replay"; to: string; session: string; since: number | undefined; reset: boolean; welcome?: ServerFrame }
+  /** Close one connection; it leaves without a further notice. */
+  | { kind: "close"; to: string; code: number; reason: string }
+  /**
+   * A join refused: the connection asking is told why and closed with `code`.
+   * It was never a member; a refused join's outcome starts with this effect.
+   */
+  | { kind: "refuse"; to: string; error: ErrorPayload; code: number };
+
+/** What outlives the event: history, DMs, sent ids, bans, the private room's state, the alarm. */
+export type StorageEffect =
   /** Append to the room's durable history; a chat message with the session that wrote it. */
   | { kind: "record"; frame: HistoryFrame; author?: string }
   /** Replace a stored chat message with its current state (edited, deleted). */
@@ -99,56 +114,28 @@ export type Effect =
   | { kind: "recordDm"; frame: DmFrame; from: string; to: string }
   /** Remember a send's clientId for the dedup window. */
   | { kind: "remember"; session: string; clientId: string; id: number; ts: number }
-  /**
-   * Send the history frame, read from storage, to one connection of `session`,
-   * after `welcome` when given: one socket send for both (a join storm is a send per joiner).
-   */
-  | { kind: "replay"; to: string; session: string; since: number | undefined; reset: boolean; welcome?: ServerFrame }
-  /** Close one connection; it leaves without a further notice. */
-  | { kind: "close"; to: string; code: number; reason: string }
-  /** Membership: a member arrived, left, or changed. `durable` changes (role, away) are also stored. */
-  | { kind: "add"; member: Member }
-  | { kind: "remove"; session: string }
-  | { kind: "update"; member: Member; durable?: boolean }
   /** Keep a name and session out of the room (until a time, or for good); lift such a ban. */
   | { kind: "ban"; username: string; session: string | null; until: number | null }
   | { kind: "unban"; username: string }
   /** A private room: close it to new joins; forget everything once empty. */
   | { kind: "closeRoom" }
   | { kind: "forget" }
-  | { kind: "log"; entry: LogEntry };
+  /** When the room must next look at its members (ends of grace, idle tabs); null when nobody is left. */
+  | { kind: "wake"; at: number | null };
 
-/** What an event leads to: the new id counter, and the effects to perform in order. */
-export interface Transition {
-  lastId: number;
-  effects: Effect[];
-}
+/** Who is here: a member arrived, left, or changed. `durable` changes (name, role, away) are also stored. */
+export type MembershipEffect =
+  | { kind: "add"; member: Member }
+  | { kind: "remove"; session: string }
+  | { kind: "update"; member: Member; durable?: boolean };
 
-/** A step of a multi-step transition: the state it leaves behind, and its effects. */
-export interface Step {
-  state: RoomState;
-  effects: Effect[];
-}
+export type LogEffect = { kind: "log"; entry: LogEntry };
+
+/** Everything the room's rules ask the shell to do, by kind; an interpreter handles every one. */
+export type Effect = DeliveryEffect | StorageEffect | MembershipEffect | LogEffect;
 
 export function errorFrame(error: ErrorPayload): ServerFrame {
   return serverFrame(ServerType.error, error);
-}
-
-export function systemFrame(id: number, event: SystemEvent, username: string, text: string, now: number): HistoryFrame {
-  return serverFrame(ServerType.system, { id, text, ts: now, event, username }) as HistoryFrame;
-}
-
-/** Allocates the next id for a system notice that is recorded and broadcast. */
-export function notice(state: RoomState, event: SystemEvent, username: string, text: string, now: number): Step {
-  const id = state.lastId + 1;
-  const frame = systemFrame(id, event, username, text, now);
-  return {
-    state: { ...state, lastId: id },
-    effects: [
-      { kind: "record", frame },
-      { kind: "broadcast", frame },
-    ],
-  };
 }
 
 /** Whether a room of `members` is a crowd, where arrivals and departures are told in `presence` frames. */
@@ -186,23 +173,4 @@ export function toMember(member: Member, frame: ServerFrame): Effect[] {
 /** Closes every open connection of a member. */
 export function closeMember(member: Member, code: number, reason: string): Effect[] {
   return member.conns.map((to) => ({ kind: "close", to, code, reason }) as const);
-}
-
-/** Runs steps in order, threading the state through and concatenating their effects. */
-export function chain(state: RoomState, ...steps: ((s: RoomState) => Step | Effect[])[]): Step {
-  let current = state;
-  const effects: Effect[] = [];
-  for (const step of steps) {
-    const result = step(current);
-    if (Array.isArray(result)) effects.push(...result);
-    else {
-      current = result.state;
-      effects.push(...result.effects);
-    }
-  }
-  return { state: current, effects };
-}
-
-export function done(step: Step): Transition {
-  return { lastId: step.state.lastId, effects: step.effects };
 }

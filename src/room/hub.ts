@@ -6,26 +6,18 @@ import {
   clientIdOf,
   ErrorCode,
   parseClientFrame,
-  type ServerFrame,
   ServerType,
   serverFrame,
   withClientId,
 } from "../protocol";
 import { edit, react, remove, typing } from "./actions";
-import {
-  chain,
-  closeMember,
-  type Effect,
-  errorFrame,
-  type RoomContext,
-  type RoomState,
-  type Transition,
-} from "./effects";
+import { closeMember, errorFrame, type RoomContext, type RoomState } from "./effects";
 import { leaveNotice, quit, rename, without } from "./membership";
 import { chat, directMessage } from "./messages";
 import { listBans, moderate } from "./moderation";
+import { chain, type Outcome, unchanged } from "./outcome";
 import { type Take, take } from "./rate-limit";
-import { type Handled, reply } from "./replies";
+import { answer, reply } from "./replies";
 import type { Member } from "./roster";
 
 /**
@@ -41,11 +33,12 @@ export {
   disconnect,
   expire,
   idleDeadline,
-  type JoinOutcome,
   type JoinRequest,
   join,
   nextDeadline,
 } from "./membership";
+export { notice, systemFrame } from "./notices";
+export { chain, keeping, type Outcome, refusalOf, unchanged } from "./outcome";
 export type { Member, RosterView } from "./roster";
 
 /**
@@ -78,42 +71,27 @@ export function receive(
   conn: string,
   raw: string | ArrayBuffer,
   now: number,
-): Transition {
+): Outcome {
   const found = state.roster.byConn(conn);
-  if (!found) return { lastId: state.lastId, effects: [] };
+  if (!found) return unchanged(state);
   const free = unmetered(raw);
-  if (free === ClientType.typing) {
-    const passed = typing(state, found, now);
-    const effects = passed.sender ? [...passed.effects, { kind: "update", member: passed.sender } as Effect] : [];
-    return { lastId: state.lastId, effects };
-  }
+  if (free === ClientType.typing) return typing(state, found, now);
   const { config } = ctx;
   const taken: Take =
     free !== null
       ? { ok: true, bucket: found.bucket }
       : take(found.bucket, { burst: config.rateLimitBurst, perSecond: config.rateLimitPerSecond }, now);
+  // The sender's counters, bucket and last-seen time go back into its attachments: each handler's
+  // outcome ends by keeping the sender, unless the frame ended its membership.
   const sender: Member = { ...found, lastSeen: now, bucket: taken.bucket };
-
-  let result: Handled;
-  if (!taken.ok) {
-    result = dropped(state, ctx, sender, conn, raw, taken.retryAfterMs, now);
-  } else {
-    const size = typeof raw === "string" ? (raw.length * 3 <= config.maxFrameBytes ? 0 : utf8Length(raw)) : 0;
-    if (size > config.maxFrameBytes) {
-      const error = { code: ErrorCode.tooLarge, message: `a frame is at most ${config.maxFrameBytes} bytes` };
-      result = reply(state, sender, conn, error, clientIdOf(raw));
-    } else {
-      const parsed = parseClientFrame(raw, config.maxMessageLength);
-      result = parsed.ok
-        ? handle(state, ctx, sender, conn, parsed.frame, now)
-        : reply(state, sender, conn, parsed.error);
-    }
+  if (!taken.ok) return dropped(state, ctx, sender, conn, raw, taken.retryAfterMs, now);
+  const size = typeof raw === "string" ? (raw.length * 3 <= config.maxFrameBytes ? 0 : utf8Length(raw)) : 0;
+  if (size > config.maxFrameBytes) {
+    const error = { code: ErrorCode.tooLarge, message: `a frame is at most ${config.maxFrameBytes} bytes` };
+    return reply(state, sender, conn, error, clientIdOf(raw));
   }
-  // The sender's counters, bucket and last-seen time go back into its attachments.
-  const effects = result.sender
-    ? [...result.effects, { kind: "update", member: result.sender } as Effect]
-    : result.effects;
-  return { lastId: result.lastId, effects };
+  const parsed = parseClientFrame(raw, config.maxMessageLength);
+  return parsed.ok ? handle(state, ctx, sender, conn, parsed.frame, now) : reply(state, sender, conn, parsed.error);
 }
 
 /**
@@ -129,26 +107,15 @@ function dropped(
   raw: string | ArrayBuffer,
   retryAfterMs: number,
   now: number,
-): Handled {
+): Outcome {
   const drops = [...sender.drops.filter((t) => now - t < ctx.config.floodWindowMs), now].slice(-ctx.config.floodDrops);
   const updated = { ...sender, drops };
   const clientId = clientIdOf(raw);
   if (drops.length < ctx.config.floodDrops) {
-    return {
-      lastId: state.lastId,
-      sender: updated,
-      effects: [
-        {
-          kind: "send",
-          to: conn,
-          frame: errorFrame(
-            withClientId({ code: ErrorCode.rateLimited, message: "slow down", retryAfterMs }, clientId),
-          ),
-        },
-      ],
-    };
+    const slowDown = { code: ErrorCode.rateLimited, message: "slow down", retryAfterMs };
+    return answer(state, updated, conn, errorFrame(withClientId(slowDown, clientId)));
   }
-  const step = chain(
+  return chain(
     state,
     () => [
       {
@@ -167,7 +134,6 @@ function dropped(
     (s) => without(s, ctx, [updated], now),
     () => [{ kind: "log", entry: { event: "rate_limit_close", username: sender.username, drops: drops.length } }],
   );
-  return { lastId: step.state.lastId, effects: step.effects, sender: null };
 }
 
 function handle(
@@ -177,12 +143,7 @@ function handle(
   conn: string,
   frame: ClientFrame,
   now: number,
-): Handled {
-  const answer = (f: ServerFrame): Handled => ({
-    lastId: state.lastId,
-    sender,
-    effects: [{ kind: "send", to: conn, frame: f }],
-  });
+): Outcome {
   switch (frame.type) {
     case ClientType.chatMessage:
       return chat(state, ctx, sender, conn, frame.payload, now);
@@ -197,9 +158,18 @@ function handle(
     case ClientType.dm:
       return directMessage(state, ctx, sender, conn, frame.payload, now);
     case ClientType.users:
-      return { lastId: state.lastId, sender, effects: [{ kind: "users", to: conn, ...frame.payload }] };
+      return {
+        state,
+        effects: [
+          { kind: "users", to: conn, ...frame.payload },
+          { kind: "update", member: sender },
+        ],
+      };
     case ClientType.stats:
       return answer(
+        state,
+        sender,
+        conn,
         serverFrame(ServerType.stats, {
           username: sender.username,
           room: state.room,
@@ -209,14 +179,12 @@ function handle(
         }),
       );
     case ClientType.help:
-      return answer(serverFrame(ServerType.help, { commands: [...COMMANDS] }));
+      return answer(state, sender, conn, serverFrame(ServerType.help, { commands: [...COMMANDS] }));
     case ClientType.ping:
-      return answer(serverFrame(ServerType.pong, {}));
-    case ClientType.quit: {
+      return answer(state, sender, conn, serverFrame(ServerType.pong, {}));
+    case ClientType.quit:
       // `quit` itself updates a member that other tabs keep, without this connection.
-      const step = quit(state, ctx, conn, now);
-      return { lastId: step.state.lastId, effects: step.effects, sender: null };
-    }
+      return quit(state, ctx, conn, now);
     case ClientType.kick:
     case ClientType.unban:
       return moderate(state, ctx, sender, conn, frame.type, frame.payload.username, now);

@@ -13,24 +13,19 @@ import {
 } from "../protocol";
 import { banLeft, youAreBanned } from "./ban-terms";
 import {
-  chain,
   closeMember,
-  done,
   type Effect,
   errorFrame,
   isCrowd,
-  type LogEntry,
-  notice,
   type RoomContext,
   type RoomState,
-  type Step,
-  systemFrame,
-  type Transition,
   toMember,
   userCount,
 } from "./effects";
+import { notice, systemFrame } from "./notices";
+import { chain, keeping, type Outcome, unchanged } from "./outcome";
 import { fullBucket } from "./rate-limit";
-import { type Handled, reply } from "./replies";
+import { reply } from "./replies";
 import { type Member, type RosterView, rosterWithout } from "./roster";
 
 /**
@@ -58,10 +53,6 @@ export interface JoinRequest {
   membersOnly?: boolean;
 }
 
-export type JoinOutcome =
-  | { ok: true; member: Member; transition: Transition }
-  | { ok: false; error: ErrorPayload; closeCode: number; log: LogEntry };
-
 /**
  * `Anon_HHmmss`, then `Anon_HHmmss-2`, `-3`, ...: the first free one after
  * the highest already given out this second, so a second's worth of
@@ -77,8 +68,22 @@ function freeAnonymousName(roster: RosterView, now: number): string {
   return named(n);
 }
 
-function refuse(code: ErrorPayload["code"], message: string, closeCode: number, username?: string): JoinOutcome {
-  return { ok: false, error: { code, message }, closeCode, log: { event: "join_refused", code, username } };
+/** A join refused: the connection is told why and closed; nothing else changes. */
+function refuse(
+  state: RoomState,
+  request: JoinRequest,
+  code: ErrorPayload["code"],
+  message: string,
+  closeCode: number,
+  username?: string,
+): Outcome {
+  return {
+    state,
+    effects: [
+      { kind: "refuse", to: request.conn, error: { code, message }, code: closeCode },
+      { kind: "log", entry: { event: "join_refused", code, username } },
+    ],
+  };
 }
 
 /** What every new connection is sent first: welcome, then the replay it asked for. */
@@ -114,14 +119,20 @@ function greeting(state: RoomState, ctx: RoomContext, member: Member, request: J
  * A session that is already a member (another tab, or back within the grace)
  * joins as that member, under its name and role, and nobody else is told.
  */
-export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, now: number): JoinOutcome {
+export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, now: number): Outcome {
   if (request.session !== null && !isSessionId(request.session)) {
-    return refuse(ErrorCode.badSession, "session must be 8-64 characters of A-Z a-z 0-9 _ -", CloseCode.badRequest);
+    return refuse(
+      state,
+      request,
+      ErrorCode.badSession,
+      "session must be 8-64 characters of A-Z a-z 0-9 _ -",
+      CloseCode.badRequest,
+    );
   }
   const existing = request.session === null ? undefined : state.roster.get(request.session);
   if (existing) return rejoin(state, ctx, existing, request, now);
   if (request.membersOnly) {
-    return refuse(ErrorCode.forbidden, "this conversation has ended", CloseCode.forbidden);
+    return refuse(state, request, ErrorCode.forbidden, "this conversation has ended", CloseCode.forbidden);
   }
 
   const session = request.session ?? request.newSession;
@@ -131,23 +142,38 @@ export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, n
     username = freeAnonymousName(state.roster, now);
   } else {
     const check = checkUsername(requested);
-    if (!check.ok) return refuse(ErrorCode.badUsername, check.reason, CloseCode.badRequest);
+    if (!check.ok) return refuse(state, request, ErrorCode.badUsername, check.reason, CloseCode.badRequest);
     username = check.username;
   }
   const ban = ctx.banOn(requested === "" ? null : username, request.session);
-  if (ban) return refuse(ErrorCode.banned, youAreBanned(banLeft(ban.until, now)), CloseCode.banned, username);
+  if (ban)
+    return refuse(state, request, ErrorCode.banned, youAreBanned(banLeft(ban.until, now)), CloseCode.banned, username);
   if (state.roster.byName(username)) {
     const taken = `the name ${username} is taken in this room`;
-    return refuse(ErrorCode.usernameTaken, taken, CloseCode.usernameTaken, username);
+    return refuse(state, request, ErrorCode.usernameTaken, taken, CloseCode.usernameTaken, username);
   }
   if (ctx.privacy?.closed) {
-    return refuse(ErrorCode.forbidden, "this conversation has ended", CloseCode.forbidden, username);
+    return refuse(state, request, ErrorCode.forbidden, "this conversation has ended", CloseCode.forbidden, username);
   }
   if (ctx.privacy && state.roster.size >= PRIVATE_ROOM_SIZE) {
-    return refuse(ErrorCode.forbidden, "this conversation already has two people", CloseCode.forbidden, username);
+    return refuse(
+      state,
+      request,
+      ErrorCode.forbidden,
+      "this conversation already has two people",
+      CloseCode.forbidden,
+      username,
+    );
   }
   if (state.roster.size >= ctx.config.maxConnections) {
-    return refuse(ErrorCode.roomFull, "this room is full; try again later", CloseCode.roomFull, username);
+    return refuse(
+      state,
+      request,
+      ErrorCode.roomFull,
+      "this room is full; try again later",
+      CloseCode.roomFull,
+      username,
+    );
   }
 
   const member: Member = {
@@ -162,7 +188,7 @@ export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, n
     drops: [],
     conns: [request.conn],
   };
-  const step = chain(
+  return chain(
     state,
     () => [{ kind: "add", member }, ...greeting(state, ctx, member, request)],
     (s) =>
@@ -171,7 +197,6 @@ export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, n
         : notice(s, SystemEvent.join, username, `${username} joined`, now),
     () => [userCount(state.roster.size + 1), { kind: "log", entry: { event: "join", username } }],
   );
-  return { ok: true, member, transition: done(step) };
 }
 
 /**
@@ -182,9 +207,17 @@ export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, n
  * refused because of its own dead sockets). That tab is told why, with a
  * close code after which it does not reconnect by itself.
  */
-function rejoin(state: RoomState, ctx: RoomContext, existing: Member, request: JoinRequest, now: number): JoinOutcome {
+function rejoin(state: RoomState, ctx: RoomContext, existing: Member, request: JoinRequest, now: number): Outcome {
   const ban = ctx.banOn(existing.username, existing.session);
-  if (ban) return refuse(ErrorCode.banned, youAreBanned(banLeft(ban.until, now)), CloseCode.banned, existing.username);
+  if (ban)
+    return refuse(
+      state,
+      request,
+      ErrorCode.banned,
+      youAreBanned(banLeft(ban.until, now)),
+      CloseCode.banned,
+      existing.username,
+    );
   const returning = existing.awayUntil !== undefined;
   const { awayUntil: _, ...rest } = existing;
   const victim = existing.conns.length >= ctx.config.maxTabsPerSession ? quietest(ctx, existing.conns) : undefined;
@@ -213,7 +246,7 @@ function rejoin(state: RoomState, ctx: RoomContext, existing: Member, request: J
     { kind: "send", to: request.conn, frame: serverFrame(ServerType.userCount, { count: state.roster.size }) },
     { kind: "log", entry: { event: returning ? "resume" : "tab", username: member.username } },
   ];
-  return { ok: true, member, transition: { lastId: state.lastId, effects } };
+  return { state, effects };
 }
 
 /** The connection with the oldest last sign of life (a frame or a heartbeat). */
@@ -243,7 +276,7 @@ export function rename(
   conn: string,
   requested: string,
   now: number,
-): Handled {
+): Outcome {
   const check = checkUsername(requested);
   if (!check.ok) return reply(state, sender, conn, { code: ErrorCode.badUsername, message: check.reason });
   const username = check.username;
@@ -288,7 +321,7 @@ export function rename(
     },
     () => [{ kind: "log", entry: { event: "nick", username, from } }],
   );
-  return { lastId: step.state.lastId, effects: step.effects, sender: renamed };
+  return keeping(renamed, step);
 }
 
 /**
@@ -304,7 +337,7 @@ export function without(
   now: number,
   /** Members on their way out in the same event: never chosen to run the room. */
   departing: ReadonlySet<string> = new Set(),
-): Step {
+): Outcome {
   const sessions = new Set(gone.map((m) => m.session));
   const roster = rosterWithout(state.roster, sessions);
   const rest: RoomState = { ...state, roster };
@@ -343,7 +376,7 @@ export function without(
  * The notice for someone leaving: in a private room, the partner is told the
  * conversation is over; in a crowd, the next `presence` frame names them.
  */
-export function leaveNotice(state: RoomState, ctx: RoomContext, leaver: Member, now: number, why = ""): Step {
+export function leaveNotice(state: RoomState, ctx: RoomContext, leaver: Member, now: number, why = ""): Outcome {
   if (isCrowd(ctx, state.roster.size)) return { state, effects: [{ kind: "presence", left: leaver.username }] };
   return ctx.privacy
     ? notice(state, SystemEvent.partnerLeft, leaver.username, `${leaver.username} left the conversation`, now)
@@ -358,7 +391,7 @@ export function leaving(
   now: number,
   reason = "gone",
   departing?: ReadonlySet<string>,
-): Step {
+): Outcome {
   return chain(
     state,
     (s) => leaveNotice(s, ctx, leaver, now),
@@ -377,17 +410,17 @@ function minusConn(member: Member, conn: string): Member {
  * errored, or found dead after waking). The member stays while another tab
  * is open; otherwise it is away for the grace, or leaves at once when there is none.
  */
-export function disconnect(state: RoomState, ctx: RoomContext, conn: string, now: number): Transition {
+export function disconnect(state: RoomState, ctx: RoomContext, conn: string, now: number): Outcome {
   const member = state.roster.byConn(conn);
-  if (!member) return { lastId: state.lastId, effects: [] };
+  if (!member) return unchanged(state);
   const rest = minusConn(member, conn);
   if (rest.conns.length > 0) {
-    return { lastId: state.lastId, effects: [{ kind: "update", member: rest }] };
+    return { state, effects: [{ kind: "update", member: rest }] };
   }
-  if (ctx.config.reconnectGraceMs <= 0) return done(leaving(state, ctx, rest, now));
+  if (ctx.config.reconnectGraceMs <= 0) return leaving(state, ctx, rest, now);
   const away: Member = { ...rest, awayUntil: now + ctx.config.reconnectGraceMs };
   return {
-    lastId: state.lastId,
+    state,
     effects: [
       { kind: "update", member: away, durable: true },
       { kind: "log", entry: { event: "away", username: member.username } },
@@ -399,7 +432,7 @@ export function disconnect(state: RoomState, ctx: RoomContext, conn: string, now
  * `quit` from one connection. The member leaves at once when it was the last
  * one (no grace: they asked to go); other tabs stay.
  */
-export function quit(state: RoomState, ctx: RoomContext, conn: string, now: number): Step {
+export function quit(state: RoomState, ctx: RoomContext, conn: string, now: number): Outcome {
   const member = state.roster.byConn(conn);
   const close: Effect = { kind: "close", to: conn, code: CloseCode.normal, reason: "bye" };
   if (!member) return { state, effects: [close] };
@@ -440,7 +473,7 @@ export function idleDeadline(member: Member, lastActive: (conn: string) => numbe
  * runtime's last heartbeat answer). A member whose every connection is idle
  * leaves the room; one with a tab still alive only loses the silent ones.
  */
-export function expire(state: RoomState, ctx: RoomContext, now: number) {
+export function expire(state: RoomState, ctx: RoomContext, now: number): Outcome {
   const idleMs = ctx.config.idleTimeoutMs;
   const quiet = (conn: string) => now - ctx.lastActive(conn) >= idleMs;
   const members = [...state.roster.values()];
@@ -456,12 +489,12 @@ export function expire(state: RoomState, ctx: RoomContext, now: number) {
   }
   const leavers = [...gone, ...idle];
   if (leavers.length === 0 && thinned.length === 0) {
-    return { lastId: state.lastId, effects: [], nextCheck: nextDeadline(state.roster, ctx.lastActive, idleMs) };
+    return { state, effects: [{ kind: "wake", at: nextDeadline(state.roster, ctx.lastActive, idleMs) }] };
   }
   // Each is told (or named in the crowd's presence) in turn; the count and any new operator come once, for all.
   let current = state;
   const effects: Effect[] = [];
-  const add = (step: Step) => {
+  const add = (step: Outcome) => {
     current = step.state;
     effects.push(...step.effects);
   };
@@ -498,5 +531,6 @@ export function expire(state: RoomState, ctx: RoomContext, now: number) {
   // Tabs closed here no longer count toward their member's next deadline.
   const closedNow = new Set(thinned.flatMap((t) => t.closed));
   const stillOpen = (conn: string) => (closedNow.has(conn) ? Number.POSITIVE_INFINITY : ctx.lastActive(conn));
-  return { lastId: current.lastId, effects, nextCheck: nextDeadline(current.roster, stillOpen, idleMs) };
+  effects.push({ kind: "wake", at: nextDeadline(current.roster, stillOpen, idleMs) });
+  return { state: current, effects };
 }

@@ -8,7 +8,8 @@ import {
 } from "../protocol";
 import { type Effect, type RoomContext, type RoomState, toMember } from "./effects";
 import { mentionsIn } from "./mentions";
-import { duplicate, type Handled, noSuchMessage, receipt, reply } from "./replies";
+import type { Outcome } from "./outcome";
+import { duplicate, noSuchMessage, receipt, reply } from "./replies";
 import type { Member } from "./roster";
 
 /**
@@ -18,8 +19,9 @@ import type { Member } from "./roster";
  */
 
 /** A sent message takes an id and counts toward the sender's statistics. */
-function counted(sender: Member, id: number, effects: Effect[]): Handled {
-  return { lastId: id, sender: { ...sender, messagesSent: sender.messagesSent + 1 }, effects };
+function counted(state: RoomState, sender: Member, id: number, effects: Effect[]): Outcome {
+  effects.push({ kind: "update", member: { ...sender, messagesSent: sender.messagesSent + 1 } });
+  return { state: { ...state, lastId: id }, effects };
 }
 
 export function chat(
@@ -29,7 +31,7 @@ export function chat(
   conn: string,
   payload: ClientPayloads["chatMessage"],
   now: number,
-): Handled {
+): Outcome {
   const again = duplicate(state, ctx, sender, conn, payload.clientId);
   if (again) return again;
   const badReply = checkReplyTo(ctx, payload.replyTo);
@@ -44,7 +46,7 @@ export function chat(
     ...(payload.replyTo === undefined ? {} : { replyTo: payload.replyTo }),
     ...(mentions.length > 0 ? { mentions } : {}),
   }) as HistoryFrame;
-  return counted(sender, id, [
+  return counted(state, sender, id, [
     { kind: "record", frame: message, author: sender.session },
     { kind: "broadcast", frame: message },
     ...receipt(sender, conn, payload.clientId, id, now),
@@ -63,7 +65,7 @@ export function directMessage(
   conn: string,
   payload: ClientPayloads["dm"],
   now: number,
-): Handled {
+): Outcome {
   const again = duplicate(state, ctx, sender, conn, payload.clientId);
   if (again) return again;
   const recipient = state.roster.byName(payload.to);
@@ -85,7 +87,7 @@ export function directMessage(
     ...toMember(recipient, dm),
   ];
   if (recipient.session !== sender.session) effects.push(...toMember(sender, dm));
-  return counted(sender, id, [...effects, ...receipt(sender, conn, payload.clientId, id, now)]);
+  return counted(state, sender, id, [...effects, ...receipt(sender, conn, payload.clientId, id, now)]);
 }
 
 /** A reply must answer a chat message that is here and not deleted. */

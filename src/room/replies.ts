@@ -1,27 +1,34 @@
-import { ErrorCode, type ErrorPayload, ServerType, serverFrame, withClientId } from "../protocol";
+import { ErrorCode, type ErrorPayload, type ServerFrame, ServerType, serverFrame, withClientId } from "../protocol";
 import { type Effect, errorFrame, type RoomContext, type RoomState } from "./effects";
+import type { Outcome } from "./outcome";
 import type { Member } from "./roster";
 
 /**
  * Answers to the connection a frame came from: an error, the original ack
  * for a resend, and the receipt (remembered, then acked) for a first send.
+ * Each answer to a frame ends by keeping its sender (`update`), as every
+ * handled frame does.
  */
 
-/** What handling one frame did: the sender as it is now (null once gone), and the effects. */
-export interface Handled {
-  lastId: number;
-  effects: Effect[];
-  sender: Member | null;
-}
-
 /** An error back to the connection that sent the frame, naming the frame's `clientId` when it had one. */
-export function reply(state: RoomState, sender: Member, conn: string, error: ErrorPayload, clientId?: string): Handled {
+export function reply(state: RoomState, sender: Member, conn: string, error: ErrorPayload, clientId?: string): Outcome {
   return {
-    lastId: state.lastId,
-    sender,
+    state,
     effects: [
       { kind: "send", to: conn, frame: errorFrame(withClientId(error, clientId)) },
       { kind: "log", entry: { event: "frame_error", username: sender.username, code: error.code } },
+      { kind: "update", member: sender },
+    ],
+  };
+}
+
+/** A frame back to the connection that asked, the sender kept. */
+export function answer(state: RoomState, sender: Member, conn: string, frame: ServerFrame): Outcome {
+  return {
+    state,
+    effects: [
+      { kind: "send", to: conn, frame },
+      { kind: "update", member: sender },
     ],
   };
 }
@@ -33,12 +40,16 @@ export function duplicate(
   sender: Member,
   conn: string,
   clientId: string | undefined,
-) {
+): Outcome | null {
   if (clientId === undefined) return null;
   const sent = ctx.findSent(sender.session, clientId);
   if (!sent) return null;
-  const ack = serverFrame(ServerType.ack, { clientId, id: sent.id, ts: sent.ts, duplicate: true });
-  return { lastId: state.lastId, sender, effects: [{ kind: "send", to: conn, frame: ack }] } satisfies Handled;
+  return answer(
+    state,
+    sender,
+    conn,
+    serverFrame(ServerType.ack, { clientId, id: sent.id, ts: sent.ts, duplicate: true }),
+  );
 }
 
 /** The sender's receipt: remembered for resends, then acked on the connection it came from. */
