@@ -9,7 +9,7 @@ import {
   ServerType,
   SystemEvent,
 } from "../protocol";
-import type { ReactionLookup } from "./effects";
+import type { ReactionLookup } from "./core/state";
 import { LazyTable } from "./lazy-table";
 import { collapseRuns } from "./notice-runs";
 import {

@@ -1,5 +1,5 @@
+import type { Member } from "./core/roster";
 import { LazyTable } from "./lazy-table";
-import type { Member } from "./roster";
 
 /** What is stored of a member: all but its connections, which die with the process. */
 type StoredMember = Omit<Member, "conns">;

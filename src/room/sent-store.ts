@@ -1,4 +1,4 @@
-import type { SentRecord } from "./effects";
+import type { SentRecord } from "./core/state";
 import { LazyTable } from "./lazy-table";
 
 /** How long a `clientId` is remembered: a resend within this long is recognised. */

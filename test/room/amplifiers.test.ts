@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { join, type RoomContext, type RosterView, refusalOf } from "../../src/room/hub";
-import { Roster } from "../../src/room/roster";
+import { join, type RoomContext, type RosterView, refusalOf } from "../../src/room/core";
+import { Roster } from "../../src/room/core/roster";
 import { RoomSimulator } from "./simulator";
 
 /**

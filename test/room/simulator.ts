@@ -14,9 +14,9 @@ import {
   refusalOf,
   type SentRecord,
   usersFrame,
-} from "../../src/room/hub";
+} from "../../src/room/core";
+import { Roster } from "../../src/room/core/roster";
 import { nameKeys } from "../../src/room/name-skeleton";
-import { Roster } from "../../src/room/roster";
 
 function sameLook(a: string, b: string): boolean {
   const keys = new Set(nameKeys(a));
@@ -159,7 +159,7 @@ export class RoomSimulator {
           if (!this.closed.has(effect.to)) this.inbox.get(effect.to)?.push(effect.frame);
           break;
         case "users":
-          // Unbatched: answered at once (the shell's outbox writes one list per flush for all who asked).
+          // Unbatched: answered at once (the shell's coalescer writes one list per flush for all who asked).
           if (!this.closed.has(effect.to)) this.inbox.get(effect.to)?.push(usersFrame(this.roster, effect.limit));
           break;
         case "broadcast":
@@ -171,7 +171,7 @@ export class RoomSimulator {
           }
           break;
         case "presence": {
-          // Unbatched: one frame per change (the shell's outbox gathers them per flush).
+          // Unbatched: one frame per change (the shell's coalescer gathers them per flush).
           const frame: ServerFrame = {
             type: "presence",
             payload: {

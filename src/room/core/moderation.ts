@@ -1,11 +1,12 @@
-import { CloseCode, ErrorCode, type ServerFrame, ServerType, SystemEvent, serverFrame } from "../protocol";
+import { CloseCode, ErrorCode, type ServerFrame, ServerType, SystemEvent, serverFrame } from "../../protocol";
 import { banSpan, youAreBanned } from "./ban-terms";
-import { closeMember, type Effect, type RoomContext, type RoomState } from "./effects";
-import { without } from "./membership";
+import { closeMember, type Effect } from "./effects";
+import { settleDepartures } from "./leave";
 import { notice, systemFrame } from "./notices";
 import { chain, keeping, type Outcome } from "./outcome";
 import { answer, reply } from "./replies";
 import type { Member } from "./roster";
+import type { RoomContext, RoomState } from "./state";
 
 /** Kick, ban and unban: the operator's tools. Each answers the operator, on the connection that asked. */
 
@@ -67,7 +68,12 @@ export function moderate(
       }
       return keeping(
         operator,
-        chain(state, removal(SystemEvent.kick, "kicked", CloseCode.kicked), (s) => without(s, ctx, [target], now), log),
+        chain(
+          state,
+          removal(SystemEvent.kick, "kicked", CloseCode.kicked),
+          (s) => settleDepartures(s, ctx, [target], now),
+          log,
+        ),
       );
     case "ban":
       if (!target) {
@@ -92,7 +98,7 @@ export function moderate(
             CloseCode.banned,
             serverFrame(ServerType.error, { code: ErrorCode.banned, message: youAreBanned(span) }),
           ),
-          (s) => without(s, ctx, [target], now),
+          (s) => settleDepartures(s, ctx, [target], now),
           log,
         ),
       );

@@ -9,37 +9,26 @@ import {
   ServerType,
   serverFrame,
   withClientId,
-} from "../protocol";
-import { edit, react, remove, typing } from "./actions";
-import { closeMember, errorFrame, type RoomContext, type RoomState } from "./effects";
-import { leaveNotice, quit, rename, without } from "./membership";
-import { chat, directMessage } from "./messages";
+} from "../../protocol";
+import { type Take, take } from "../rate-limit";
+import { closeMember } from "./effects";
+import { errorFrame } from "./frames";
+import { leaveNotice, quit, settleDepartures } from "./leave";
+import { deleteMessage, edit, react } from "./message-actions";
+import { chat, deliverDm } from "./messages";
 import { listBans, moderate } from "./moderation";
+import { rename } from "./nick";
 import { chain, type Outcome, unchanged } from "./outcome";
-import { type Take, take } from "./rate-limit";
 import { answer, reply } from "./replies";
 import type { Member } from "./roster";
+import type { RoomContext, RoomState } from "./state";
+import { typing } from "./typing";
 
 /**
- * The room's pure logic: platform events in, effects out. Nothing here
- * touches a socket, storage or the clock, so every rule of the room is
- * testable in plain Node and the Durable Object stays a thin shell.
- * Membership, messages and moderation each have their own module; this one
- * takes a raw frame from a connection and routes it.
+ * The frame router: a raw frame from a connection, checked (rate limit,
+ * size, parse) and handed to the handler of its kind. Every frame that is not
+ * acted on is answered with an error.
  */
-
-export * from "./effects";
-export {
-  disconnect,
-  expire,
-  idleDeadline,
-  type JoinRequest,
-  join,
-  nextDeadline,
-} from "./membership";
-export { notice, systemFrame } from "./notices";
-export { chain, keeping, type Outcome, refusalOf, unchanged } from "./outcome";
-export type { Member, RosterView } from "./roster";
 
 /**
  * The frames that never count against the rate limit: typing notices, hints
@@ -131,7 +120,7 @@ function dropped(
       ...closeMember(updated, CloseCode.flooding, "flooding"),
     ],
     (s) => leaveNotice(s, ctx, updated, now),
-    (s) => without(s, ctx, [updated], now),
+    (s) => settleDepartures(s, ctx, [updated], now),
     () => [{ kind: "log", entry: { event: "rate_limit_close", username: sender.username, drops: drops.length } }],
   );
 }
@@ -150,13 +139,13 @@ function handle(
     case ClientType.edit:
       return edit(state, ctx, sender, conn, frame.payload, now);
     case ClientType.delete:
-      return remove(state, ctx, sender, conn, frame.payload, now);
+      return deleteMessage(state, ctx, sender, conn, frame.payload, now);
     case ClientType.react:
       return react(state, ctx, sender, conn, frame.payload, now);
     case ClientType.typing:
       return typing(state, sender, now);
     case ClientType.dm:
-      return directMessage(state, ctx, sender, conn, frame.payload, now);
+      return deliverDm(state, ctx, sender, conn, frame.payload, now);
     case ClientType.users:
       return {
         state,

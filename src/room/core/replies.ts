@@ -1,7 +1,9 @@
-import { ErrorCode, type ErrorPayload, type ServerFrame, ServerType, serverFrame, withClientId } from "../protocol";
-import { type Effect, errorFrame, type RoomContext, type RoomState } from "./effects";
+import { ErrorCode, type ErrorPayload, type ServerFrame, ServerType, serverFrame, withClientId } from "../../protocol";
+import type { Effect } from "./effects";
+import { errorFrame } from "./frames";
 import type { Outcome } from "./outcome";
 import type { Member } from "./roster";
+import type { RoomContext, RoomState } from "./state";
 
 /**
  * Answers to the connection a frame came from: an error, the original ack

@@ -5,12 +5,13 @@ import {
   type HistoryFrame,
   ServerType,
   serverFrame,
-} from "../protocol";
-import { type Effect, type RoomContext, type RoomState, toMember } from "./effects";
+} from "../../protocol";
+import { type Effect, toMember } from "./effects";
 import { mentionsIn } from "./mentions";
 import type { Outcome } from "./outcome";
 import { duplicate, noSuchMessage, receipt, reply } from "./replies";
 import type { Member } from "./roster";
+import type { RoomContext, RoomState } from "./state";
 
 /**
  * Chat messages and DMs: ids, delivery, and the at-most-once rule for sends
@@ -58,7 +59,7 @@ export function chat(
  * so a recipient who is away gets it on coming back, and either party gets it
  * again on resume.
  */
-export function directMessage(
+export function deliverDm(
   state: RoomState,
   ctx: RoomContext,
   sender: Member,

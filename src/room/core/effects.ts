@@ -1,72 +1,18 @@
 import {
-  type ChatMessagePayload,
   type DmFrame,
   type ErrorPayload,
   type HistoryFrame,
   type ServerFrame,
-  type ServerPayloads,
   ServerType,
   serverFrame,
-} from "../protocol";
-import type { RoomConfig } from "./config";
-import type { Member, RosterView } from "./roster";
+} from "../../protocol";
+import type { Member } from "./roster";
 
 /**
- * The vocabulary shared by the room's pure rules: the state they read, the
- * effects they return, and the small helpers that build both. Nothing here
- * touches a socket, storage or the clock.
+ * What the room's rules ask the shell to do, grouped by kind: delivery to
+ * connections, storage, membership, and log lines. Every effect is data; an
+ * interpreter (the Durable Object, the simulator) performs each kind.
  */
-
-export interface RoomState {
-  room: string;
-  /** Highest message id handed out so far; ids only grow. */
-  lastId: number;
-  /** Members: those connected and those within the reconnect grace. */
-  roster: RosterView;
-}
-
-/** A stored chat message and the session that wrote it (null for messages from before sessions were kept). */
-export interface StoredMessage {
-  payload: ChatMessagePayload;
-  author: string | null;
-}
-
-/** A send remembered for deduplication: the id and time it was given. */
-export interface SentRecord {
-  id: number;
-  ts: number;
-}
-
-/** What the room's rules need from outside besides state: limits, bans, privacy, history identity. */
-export interface RoomContext {
-  config: RoomConfig;
-  /** The ban in force on this name (by look, whatever the case) or this session: when it ends (null: never). */
-  banOn(username: string | null, session: string | null): { until: number | null } | null;
-  /** The bans in force, oldest first. */
-  listBans(): ServerPayloads["bans"]["bans"];
-  /** A private stranger room (two people, closed once one leaves), or null for a public room. */
-  privacy: { closed: boolean } | null;
-  /** The `epoch` of the stored history, as told in `welcome` (asked only for a join that is let in: it may be created). */
-  epoch(): string;
-  /** A chatMessage or dm this session already sent with this clientId, within the dedup window. */
-  findSent(session: string, clientId: string): SentRecord | null;
-  /** A chat message of this room as it stands, with its author's session; null when there is none. */
-  findMessage(id: number): StoredMessage | null;
-  /** What a reaction toggle needs to know, answered without reading the message's other reactions. */
-  reactionOf(id: number, emoji: string, session: string): ReactionLookup;
-  /** A connection's last sign of life: its last frame, or the runtime's last answer to its heartbeat. */
-  lastActive(conn: string): number;
-}
-
-/** One message's reactions as a toggle sees them. */
-export interface ReactionLookup {
-  /** The name this session reacted under with this emoji; null when it has not. */
-  mine: string | null;
-  /** Whether anyone reacted with this emoji. */
-  present: boolean;
-  /** How many different emoji the message has. */
-  distinct: number;
-}
 
 /** One structured log line; the shell adds the room. Never carries message text. */
 export type LogEntry = { event: string; username?: string } & Record<string, string | number | boolean | undefined>;
@@ -134,35 +80,8 @@ export type LogEffect = { kind: "log"; entry: LogEntry };
 /** Everything the room's rules ask the shell to do, by kind; an interpreter handles every one. */
 export type Effect = DeliveryEffect | StorageEffect | MembershipEffect | LogEffect;
 
-export function errorFrame(error: ErrorPayload): ServerFrame {
-  return serverFrame(ServerType.error, error);
-}
-
-/** Whether a room of `members` is a crowd, where arrivals and departures are told in `presence` frames. */
-export function isCrowd(ctx: RoomContext, members: number): boolean {
-  return ctx.privacy === null && members >= ctx.config.crowdSize;
-}
-
 export function userCount(count: number): Effect {
   return { kind: "broadcast", frame: serverFrame(ServerType.userCount, { count }) };
-}
-
-/**
- * The `users` reply: everyone here, longest-connected first, those within
- * their grace marked away; with `limit`, only the first so many, and how many
- * more there are.
- */
-export function usersFrame(roster: RosterView, limit?: number): ServerFrame {
-  const everyone = [...roster.values()].sort((a, b) => a.connectedAt - b.connectedAt);
-  const listed = limit === undefined ? everyone : everyone.slice(0, limit);
-  const users = listed.map((m) => ({
-    username: m.username,
-    operator: m.operator,
-    since: m.connectedAt,
-    ...(m.awayUntil === undefined ? {} : { away: true as const }),
-  }));
-  const more = everyone.length - listed.length;
-  return serverFrame(ServerType.users, more > 0 ? { users, more } : { users });
 }
 
 /** A frame for every open connection of a member (one per tab). */

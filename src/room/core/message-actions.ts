@@ -7,21 +7,19 @@ import {
   type ServerFrame,
   ServerType,
   serverFrame,
-  TYPING_INTERVAL_MS,
-  TYPING_MAX_ROOM,
-} from "../protocol";
-import type { Effect, RoomContext, RoomState, StoredMessage } from "./effects";
+} from "../../protocol";
+import type { Effect } from "./effects";
 import { mentionsIn } from "./mentions";
-import { keeping, type Outcome, unchanged } from "./outcome";
+import { keeping, type Outcome } from "./outcome";
 import { duplicate, noSuchMessage, receipt, reply } from "./replies";
 import type { Member } from "./roster";
+import type { RoomContext, RoomState, StoredMessage } from "./state";
 
 /**
- * What people do to messages already sent (edit, delete, react) and the
- * awareness around them (mentions, typing). An edit or a delete rewrites the
- * stored message, so replays and history pages show it as it stands, and is
- * broadcast as `messageUpdated`; a reaction is stored apart from the message
- * and broadcast as `reaction`, the change alone.
+ * What people do to messages already sent: edit, delete, react. An edit or a
+ * delete rewrites the stored message, so replays and history pages show it as
+ * it stands, and is broadcast as `messageUpdated`; a reaction is stored apart
+ * from the message and broadcast as `reaction`, the change alone.
  */
 
 /** The message as stored now, and the update everyone is sent, acked to the sender. */
@@ -89,7 +87,7 @@ export function edit(
   return keeping(sender, { state, effects: revised(sender, conn, payload, update, clientId, now) });
 }
 
-export function remove(
+export function deleteMessage(
   state: RoomState,
   ctx: RoomContext,
   sender: Member,
@@ -158,22 +156,4 @@ export function react(
       ...receipt(sender, conn, clientId, id, now),
     ],
   });
-}
-
-/**
- * `typing`: passed on to everyone else at most once per interval per member,
- * and not at all in a crowd. Extra notices are dropped without an answer:
- * they are hints, and clients send them as people type.
- */
-export function typing(state: RoomState, sender: Member, now: number): Outcome {
-  if (state.roster.size > TYPING_MAX_ROOM) return unchanged(state);
-  if (sender.typingAt !== undefined && now - sender.typingAt < TYPING_INTERVAL_MS) return unchanged(state);
-  const frame = serverFrame(ServerType.typing, { username: sender.username });
-  return {
-    state,
-    effects: [
-      { kind: "broadcast", frame, except: sender.conns },
-      { kind: "update", member: { ...sender, typingAt: now } },
-    ],
-  };
 }

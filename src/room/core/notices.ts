@@ -1,6 +1,6 @@
-import { type HistoryFrame, ServerType, type SystemEvent, serverFrame } from "../protocol";
-import type { RoomState } from "./effects";
+import { type HistoryFrame, ServerType, type SystemEvent, serverFrame } from "../../protocol";
 import type { Outcome } from "./outcome";
+import type { RoomState } from "./state";
 
 /** System notices: lines from the room itself, each with an id of its own among the messages. */
 

@@ -1,5 +1,6 @@
-import type { Effect, RoomState } from "./effects";
+import type { Effect } from "./effects";
 import type { Member } from "./roster";
+import type { RoomState } from "./state";
 
 /**
  * What any event leads to: the state the room's rules see next, and the
