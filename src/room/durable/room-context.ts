@@ -1,0 +1,34 @@
+import type { BanStore } from "../ban-store";
+import type { RoomConfig } from "../config";
+import type { RoomContext } from "../core";
+import type { HistoryStore } from "../history-store";
+import type { SentStore } from "../sent-store";
+import type { Members } from "./members";
+import type { PrivacyMarker } from "./privacy";
+
+/**
+ * What the core reads besides its state: limits, bans, privacy, stored
+ * messages and sends, connection clocks; all answered from storage and the
+ * caches as they are when asked. Made once per object life, not per event.
+ */
+export function roomContext(
+  config: RoomConfig,
+  stores: { bans: BanStore; history: HistoryStore; sent: SentStore },
+  privacy: PrivacyMarker,
+  members: Members,
+): RoomContext {
+  const { bans, history, sent } = stores;
+  return {
+    config,
+    banOn: (username, session) => bans.banOn(username, session, Date.now()),
+    listBans: () => bans.list(Date.now()),
+    get privacy() {
+      return privacy.get();
+    },
+    epoch: () => history.epoch(),
+    findSent: (session, clientId) => sent.find(session, clientId, Date.now()),
+    findMessage: (id) => history.findMessage(id),
+    reactionOf: (id, emoji, session) => history.reactionOf(id, emoji, session),
+    lastActive: (conn) => members.lastActive(conn),
+  };
+}
