@@ -14,7 +14,7 @@ import { type Take, take } from "../rate-limit";
 import { closeMember } from "./effects";
 import { errorFrame } from "./frames";
 import { leaveNotice, quit, settleDepartures } from "./leave";
-import { deleteMessage, edit, react } from "./message-actions";
+import { deleteMessage, edit, react } from "./message-revisions";
 import { chat, deliverDm } from "./messages";
 import { listBans, moderate } from "./moderation";
 import { rename } from "./nick";
