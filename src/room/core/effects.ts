@@ -86,10 +86,10 @@ export function userCount(count: number): Effect {
 
 /** A frame for every open connection of a member (one per tab). */
 export function toMember(member: Member, frame: ServerFrame): Effect[] {
-  return member.conns.map((to) => ({ kind: "send", to, frame }) as const);
+  return member.conns.map((to): Effect => ({ kind: "send", to, frame }));
 }
 
 /** Closes every open connection of a member. */
 export function closeMember(member: Member, code: number, reason: string): Effect[] {
-  return member.conns.map((to) => ({ kind: "close", to, code, reason }) as const);
+  return member.conns.map((to): Effect => ({ kind: "close", to, code, reason }));
 }

@@ -58,7 +58,7 @@ export function moderate(
           `${target?.username ?? name} was ${verb} by ${operator.username}${event === SystemEvent.ban ? ` ${span}` : ""}`,
           now,
         ),
-      () => (target && told ? target.conns.map((to) => ({ kind: "send", to, frame: told }) as const) : []),
+      () => (target && told ? target.conns.map((to): Effect => ({ kind: "send", to, frame: told })) : []),
       () => (target ? closeMember(target, code, verb) : []),
     );
   switch (action) {
