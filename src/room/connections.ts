@@ -1,4 +1,4 @@
-import type { Member } from "./roster";
+import type { Member } from "./core/roster";
 
 /**
  * The member's counters as one connection last saw them: rate-limit bucket,

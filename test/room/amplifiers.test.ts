@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { join, type RoomContext, type RosterView } from "../../src/room/hub";
-import { Roster } from "../../src/room/roster";
+import { join, type RoomContext, type RosterView, refusalOf } from "../../src/room/core";
+import { Roster } from "../../src/room/core/roster";
 import { RoomSimulator } from "./simulator";
 
 /**
@@ -89,8 +89,9 @@ describe("what anonymous joins cost", () => {
         epoch: undefined,
       };
       const outcome = join({ room: "r", lastId: 0, roster: counted }, context, request, now);
-      if (!outcome.ok) throw new Error(outcome.error.message);
-      roster.add(outcome.member);
+      const refused = refusalOf(outcome);
+      if (refused) throw new Error(refused.error.message);
+      for (const effect of outcome.effects) if (effect.kind === "add") roster.add(effect.member);
     }
     return { roster, lookups };
   };

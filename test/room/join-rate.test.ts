@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { JOIN_WINDOW_MS, JoinRate } from "../../src/room/join-rate";
+import { JOIN_WINDOW_MS, JoinRate } from "../../src/room/durable/join-rate";
 
 describe("joins per address", () => {
   it("admits the limit within a minute, then says how long until the oldest join ages out", () => {

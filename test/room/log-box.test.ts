@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { LogBox } from "../../src/room/log-box";
+import { LogBox } from "../../src/room/durable/log-box";
 
 function flushed(box: LogBox): unknown[] {
   const lines: string[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { disconnect, expire, type Member } from "../../src/room/hub";
+import { disconnect, expire, type Member } from "../../src/room/core";
 import { fullBucket } from "../../src/room/rate-limit";
 import { RoomSimulator } from "./simulator";
 

@@ -205,7 +205,7 @@ function check({ room, tabs }: ReturnType<typeof run>): void {
   }
 }
 
-describe("which ids each connection gets, through the outbox and history replays", () => {
+describe("which ids each connection gets, through the coalescer and history replays", () => {
   it("never sends a connection an id twice or out of order, and loses no chat message or DM for a tab that resumes with since (property)", () => {
     const commands = fc.array(command, { maxLength: 80, size: "max" });
     fc.assert(
@@ -214,7 +214,7 @@ describe("which ids each connection gets, through the outbox and history replays
     );
   });
 
-  // The join of a tab over the limit closes the quietest tab, and that close flushes the outbox to
+  // The join of a tab over the limit closes the quietest tab, and that close flushes the coalescer to
   // every socket, the new one included: unless the new one is marked joined first, it is sent the
   // broadcasts still queued, before its welcome, and then its history replay holds them again.
   it("gives a tab that closes its person's quietest one no queued id that its replay holds too", () => {

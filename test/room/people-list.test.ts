@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { type Member, receive, usersFrame } from "../../src/room/hub";
-import { Outbox, PRESENCE_COALESCE_MS } from "../../src/room/outbox";
-import { PEOPLE_LISTS_KEPT, PeopleLists } from "../../src/room/people-lists";
+import { type Member, receive, usersFrame } from "../../src/room/core";
+import { Coalescer, PRESENCE_COALESCE_MS } from "../../src/room/core/coalescer";
+import { PEOPLE_LISTS_KEPT, PeopleLists } from "../../src/room/core/people-lists";
+import { Roster } from "../../src/room/core/roster";
 import { fullBucket } from "../../src/room/rate-limit";
-import { Roster } from "../../src/room/roster";
 import { RoomSimulator } from "./simulator";
 
 /**
@@ -29,9 +29,9 @@ function member(i: number, now: number): Member {
 }
 
 /** Each connection's frames, arrays spread, as text. */
-function drain(outbox: Outbox, conns: string[], people: () => string): Map<string, string[]> {
+function drain(coalescer: Coalescer, conns: string[], people: () => string): Map<string, string[]> {
   const got = new Map<string, string[]>();
-  outbox.drain(
+  coalescer.drain(
     conns,
     (conn, text) => {
       const json = JSON.parse(text) as unknown;
@@ -52,12 +52,12 @@ describe("the people list", () => {
     const now = 1_000_000;
     const roster = Roster.of(Array.from({ length: CROWD }, (_, i) => member(i, now)));
     const conns = Array.from({ length: CROWD }, (_, i) => `conn-${i}`);
-    const outbox = new Outbox();
-    for (const conn of conns) outbox.users(conn);
+    const coalescer = new Coalescer();
+    for (const conn of conns) coalescer.users(conn);
     let builds = 0;
     const list = JSON.stringify(usersFrame(roster));
     const got = new Map<string, string>();
-    outbox.drain(
+    coalescer.drain(
       conns,
       (conn, text) => got.set(conn, text),
       () => {
@@ -74,17 +74,17 @@ describe("the people list", () => {
   it("is written once per limit asked for: the longest-connected first, and how many more are here", () => {
     const now = 1_000_000;
     const roster = Roster.of(Array.from({ length: 5 }, (_, i) => member(i, now)));
-    const outbox = new Outbox();
+    const coalescer = new Coalescer();
     for (const [conn, limit] of [
       ["a", 2],
       ["b", undefined],
       ["c", 2],
       ["d", 9],
     ] as const)
-      outbox.users(conn, limit);
+      coalescer.users(conn, limit);
     const asked: (number | undefined)[] = [];
     const got = new Map<string, unknown>();
-    outbox.drain(
+    coalescer.drain(
       ["a", "b", "c", "d"],
       (conn, text) => got.set(conn, JSON.parse(text)),
       (limit) => {
@@ -105,43 +105,43 @@ describe("the people list", () => {
   });
 
   it("keeps each reply in its place among its connection's frames, and sends it to the asker only", () => {
-    const outbox = new Outbox();
-    outbox.send("a", frame(1), "chat");
-    outbox.broadcast(frame(2), "chat");
-    outbox.users("a");
-    outbox.send("a", frame(3), "chat");
-    outbox.broadcast(frame(4), "chat");
+    const coalescer = new Coalescer();
+    coalescer.send("a", frame(1), "chat");
+    coalescer.broadcast(frame(2), "chat");
+    coalescer.users("a");
+    coalescer.send("a", frame(3), "chat");
+    coalescer.broadcast(frame(4), "chat");
     const list = JSON.stringify({ type: "users", payload: { users: [] } });
-    const got = drain(outbox, ["a", "b"], () => list);
+    const got = drain(coalescer, ["a", "b"], () => list);
     expect(got.get("a")).toEqual([frame(1), frame(2), list, frame(3), frame(4)]);
     expect(got.get("b")).toEqual([frame(2), frame(4)]);
   });
 
   it("makes its asker's later frames wait behind it, and waits for the flush as presence does", () => {
-    const outbox = new Outbox();
-    outbox.users("a");
-    expect(outbox.isEmpty).toBe(false);
-    expect(outbox.hasPendingFor("a")).toBe(true);
-    expect(outbox.hasPendingFor("b")).toBe(false);
+    const coalescer = new Coalescer();
+    coalescer.users("a");
+    expect(coalescer.isEmpty).toBe(false);
+    expect(coalescer.hasPendingFor("a")).toBe(true);
+    expect(coalescer.hasPendingFor("b")).toBe(false);
     // A storm of requests in a quiet room of 50 shares one list per presence wait, not one per request.
-    expect(outbox.delayMs(50)).toBe(PRESENCE_COALESCE_MS);
+    expect(coalescer.delayMs(50)).toBe(PRESENCE_COALESCE_MS);
   });
 
   it("is not written in a flush nobody asked in", () => {
-    const outbox = new Outbox();
-    outbox.broadcast(frame(1), "chat");
+    const coalescer = new Coalescer();
+    coalescer.broadcast(frame(1), "chat");
     let builds = 0;
-    drain(outbox, ["a"], () => {
+    drain(coalescer, ["a"], () => {
       builds++;
       return "";
     });
-    outbox.users("a");
-    drain(outbox, ["a"], () => {
+    coalescer.users("a");
+    drain(coalescer, ["a"], () => {
       builds++;
       return JSON.stringify({ type: "users", payload: { users: [] } });
     });
-    outbox.broadcast(frame(2), "chat");
-    drain(outbox, ["a"], () => {
+    coalescer.broadcast(frame(2), "chat");
+    drain(coalescer, ["a"], () => {
       builds++;
       return "";
     });

@@ -14,23 +14,23 @@ import {
   disconnect,
   type Effect,
   expire,
-  type JoinOutcome,
   join,
+  type Outcome,
   type RoomContext,
   type RoomState,
   receive,
+  refusalOf,
   type SentRecord,
-  type Transition,
   usersFrame,
-} from "../../src/room/hub";
+} from "../../src/room/core";
+import { asMessage, Coalescer, textOf, type Urgency, urgencyOf } from "../../src/room/core/coalescer";
+import { Roster } from "../../src/room/core/roster";
 import { collapseRuns } from "../../src/room/notice-runs";
-import { asMessage, Outbox, textOf, type Urgency, urgencyOf } from "../../src/room/outbox";
-import { Roster } from "../../src/room/roster";
 
 /**
  * The Durable Object shell of `chat-room.ts`, kept to what decides which
  * connection receives which frame, so delivery can be checked in plain Node
- * with the real hub and the real `Outbox`: a joiner's socket is registered
+ * with the real hub and the real `Coalescer`: a joiner's socket is registered
  * before its join's effects run (as `fetch` does), `add` and `update` mark
  * new connections `joined`, a connection's own frames go at once unless
  * something queued would reach it first (`hasPendingFor`), every `close`
@@ -38,14 +38,14 @@ import { Roster } from "../../src/room/roster";
  * history store's window (ids after `since`, the newest 100 chat messages and
  * notices, runs of notices told in short, the person's DMs of that stretch).
  *
- * Unlike `RoomSimulator`, broadcasts wait in the outbox until `flush`, which
+ * Unlike `RoomSimulator`, broadcasts wait in the coalescer until `flush`, which
  * the test calls when it likes: that is where the shell's timer would fire.
  * Not modelled: hibernation and the rebuild after it, storage pruning (runs
  * stay far below 1,100 entries), edits and their `messageUpdated` on resume.
  */
 export class ShellModel {
   readonly roster = new Roster();
-  readonly outbox = new Outbox();
+  readonly coalescer = new Coalescer();
   lastId = 0;
   now = Date.UTC(2026, 10, 23, 12, 0, 0);
   /** Sockets the shell still sends to. */
@@ -85,7 +85,7 @@ export class ShellModel {
   }
 
   /** A WebSocket upgrade: a new connection asks to join. */
-  join(username: string, session: string, since?: number): { conn: string; outcome: JoinOutcome } {
+  join(username: string, session: string, since?: number): { conn: string; outcome: Outcome } {
     const conn = `c${++this.#conns}`;
     const outcome = join(
       this.state,
@@ -94,13 +94,13 @@ export class ShellModel {
       this.now,
     );
     this.wire.set(conn, []);
-    if (!outcome.ok) return { conn, outcome };
+    if (refusalOf(outcome)) return { conn, outcome };
     // As in `fetch`: the socket is accepted and counted, and what is queued marked as already in its
     // replay, before the join's effects are performed.
     this.sockets.add(conn);
-    this.outbox.joined(conn);
+    this.coalescer.joined(conn);
     this.#active.set(conn, this.now);
-    this.#perform(outcome.transition);
+    this.#perform(outcome);
     return { conn, outcome };
   }
 
@@ -125,8 +125,8 @@ export class ShellModel {
 
   /** The flush timer fired. */
   flush(): void {
-    if (this.outbox.isEmpty) return;
-    this.outbox.drain(
+    if (this.coalescer.isEmpty) return;
+    this.coalescer.drain(
       this.sockets,
       (conn, text) => this.#socketSend(conn, text),
       (limit) => JSON.stringify(usersFrame(this.roster, limit)),
@@ -142,14 +142,14 @@ export class ShellModel {
     if (this.sockets.has(conn)) this.wire.get(conn)?.push(text);
   }
 
-  #perform({ lastId, effects }: Transition): void {
+  #perform({ state, effects }: Outcome): void {
     for (const effect of effects) this.#apply(effect);
-    this.lastId = lastId;
+    this.lastId = state.lastId;
   }
 
   #sendAll(conn: string, texts: readonly string[], urgency: Urgency): void {
-    if (this.outbox.hasPendingFor(conn)) {
-      for (const text of texts) this.outbox.send(conn, text, urgency);
+    if (this.coalescer.hasPendingFor(conn)) {
+      for (const text of texts) this.coalescer.send(conn, text, urgency);
       return;
     }
     this.#socketSend(conn, asMessage(texts));
@@ -162,11 +162,11 @@ export class ShellModel {
         return;
       case "broadcast": {
         const { frame } = effect;
-        this.outbox.broadcast(textOf(frame), urgencyOf(frame), frame.type === ServerType.userCount, effect.except);
+        this.coalescer.broadcast(textOf(frame), urgencyOf(frame), frame.type === ServerType.userCount, effect.except);
         return;
       }
       case "presence":
-        this.outbox.presence(effect);
+        this.coalescer.presence(effect);
         return;
       case "record":
         this.history.push(effect.frame);
@@ -191,7 +191,7 @@ export class ShellModel {
         return;
       case "add":
         this.roster.add(effect.member);
-        for (const conn of effect.member.conns) this.outbox.joined(conn);
+        for (const conn of effect.member.conns) this.coalescer.joined(conn);
         return;
       case "remove": {
         const member = this.roster.get(effect.session);
@@ -203,13 +203,16 @@ export class ShellModel {
         const before = this.roster.get(effect.member.session);
         if (!before) return;
         this.roster.update(effect.member);
-        for (const conn of effect.member.conns) if (!before.conns.includes(conn)) this.outbox.joined(conn);
+        for (const conn of effect.member.conns) if (!before.conns.includes(conn)) this.coalescer.joined(conn);
         return;
       }
       case "users":
-        this.outbox.users(effect.to, effect.limit);
+        this.coalescer.users(effect.to, effect.limit);
         return;
       // Edits, reactions, moderation, private rooms and logs change nobody's delivery here.
+      // A refused join's socket was never registered; the alarm's next time is the test's to choose.
+      case "refuse":
+      case "wake":
       case "revise":
       case "react":
       case "ban":

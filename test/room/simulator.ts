@@ -1,4 +1,4 @@
-import { parseClientFrame, type Reactions, type ServerFrame } from "../../src/protocol";
+import { type ErrorPayload, parseClientFrame, type Reactions, type ServerFrame } from "../../src/protocol";
 import { DEFAULT_CONFIG, type RoomConfig } from "../../src/room/config";
 import {
   disconnect,
@@ -7,20 +7,26 @@ import {
   join,
   type LogEntry,
   type Member,
+  type Outcome,
   type RoomContext,
   type RoomState,
   receive,
+  refusalOf,
   type SentRecord,
-  type Transition,
   usersFrame,
-} from "../../src/room/hub";
+} from "../../src/room/core";
+import { Roster } from "../../src/room/core/roster";
 import { nameKeys } from "../../src/room/name-skeleton";
-import { Roster } from "../../src/room/roster";
 
 function sameLook(a: string, b: string): boolean {
   const keys = new Set(nameKeys(a));
   return nameKeys(b).some((k) => keys.has(k));
 }
+
+/** How a join went, as a test reads it: the member let in, or the refusal. */
+export type JoinResult =
+  | { ok: true; member: Member | undefined }
+  | { ok: false; error: ErrorPayload; closeCode: number };
 
 /**
  * Runs the pure hub the way the Durable Object does, with inboxes instead of
@@ -47,6 +53,8 @@ export class RoomSimulator {
   /** Each connection's last frame or arrival, and the runtime's last heartbeat answer, as the shell keeps them. */
   readonly active = new Map<string, number>();
   readonly heartbeats = new Map<string, number>();
+  /** The alarm the last expiry asked for: when (null: none). */
+  wake: number | null | undefined;
   #ids = 0;
 
   constructor(config: Partial<RoomConfig> = {}, privacy: { closed: boolean } | null = null) {
@@ -81,15 +89,14 @@ export class RoomSimulator {
   join(username: string | null, session: string | null = null, since?: number, epoch?: string) {
     const id = `c${++this.#ids}`;
     const request: JoinRequest = { conn: id, username, session, newSession: `session-${id}`, since, epoch };
-    const outcome = join(this.state, this.context, request, this.now);
+    const joined = join(this.state, this.context, request, this.now);
     this.inbox.set(id, []);
     this.active.set(id, this.now);
-    if (!outcome.ok) {
-      this.inbox.get(id)?.push({ type: "error", payload: outcome.error });
-      this.closed.set(id, outcome.closeCode);
-      return { id, outcome };
-    }
-    this.#apply(outcome.transition);
+    this.#apply(joined);
+    const refused = refusalOf(joined);
+    const outcome: JoinResult = refused
+      ? { ok: false, error: refused.error, closeCode: refused.code }
+      : { ok: true, member: this.roster.byConn(id) };
     return { id, outcome };
   }
 
@@ -123,9 +130,9 @@ export class RoomSimulator {
   /** Runs the alarm; `heartbeats` maps connection ids to the runtime's last pong. */
   alarm(heartbeats: Record<string, number> = {}) {
     for (const [conn, at] of Object.entries(heartbeats)) this.heartbeats.set(conn, at);
-    const t = expire(this.state, this.context, this.now);
-    this.#apply(t);
-    return t.nextCheck;
+    this.wake = undefined;
+    this.#apply(expire(this.state, this.context, this.now));
+    return this.wake;
   }
 
   /** A message's reactions as replays show them; undefined when it has none. */
@@ -144,15 +151,15 @@ export class RoomSimulator {
     return this.roster.byConn(id);
   }
 
-  #apply({ lastId, effects }: Transition) {
-    this.lastId = lastId;
+  #apply({ state, effects }: Outcome) {
+    this.lastId = state.lastId;
     for (const effect of effects) {
       switch (effect.kind) {
         case "send":
           if (!this.closed.has(effect.to)) this.inbox.get(effect.to)?.push(effect.frame);
           break;
         case "users":
-          // Unbatched: answered at once (the shell's outbox writes one list per flush for all who asked).
+          // Unbatched: answered at once (the shell's coalescer writes one list per flush for all who asked).
           if (!this.closed.has(effect.to)) this.inbox.get(effect.to)?.push(usersFrame(this.roster, effect.limit));
           break;
         case "broadcast":
@@ -164,7 +171,7 @@ export class RoomSimulator {
           }
           break;
         case "presence": {
-          // Unbatched: one frame per change (the shell's outbox gathers them per flush).
+          // Unbatched: one frame per change (the shell's coalescer gathers them per flush).
           const frame: ServerFrame = {
             type: "presence",
             payload: {
@@ -216,6 +223,13 @@ export class RoomSimulator {
           break;
         case "close":
           this.closed.set(effect.to, effect.code);
+          break;
+        case "refuse":
+          this.inbox.get(effect.to)?.push({ type: "error", payload: effect.error });
+          this.closed.set(effect.to, effect.code);
+          break;
+        case "wake":
+          this.wake = effect.at;
           break;
         case "ban":
           this.bans.push({ name: effect.username, session: effect.session, until: effect.until });

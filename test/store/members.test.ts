@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Member } from "../../src/room/roster";
+import type { Member } from "../../src/room/core/roster";
 import { MemberStore } from "../../src/room/store/members";
 import { withDatabase } from "./database";
 import { tables } from "./frames";

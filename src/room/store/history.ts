@@ -9,7 +9,7 @@ import {
   ServerType,
   SystemEvent,
 } from "../../protocol";
-import type { ReactionLookup } from "../effects";
+import type { ReactionLookup } from "../core/state";
 import { collapseRuns } from "../notice-runs";
 import { DmStore } from "./dms";
 import {

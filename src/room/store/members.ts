@@ -1,6 +1,6 @@
 import { LazyTable } from "../../platform/lazy-table";
 import type { Sql } from "../../platform/sql";
-import type { Member } from "../roster";
+import type { Member } from "../core/roster";
 
 /** What is stored of a member: all but its connections, which die with the process. */
 type StoredMember = Omit<Member, "conns">;

@@ -1,7 +1,8 @@
 import { tableExists } from "../../platform/lazy-table";
 import type { Sql, SqlValue } from "../../platform/sql";
 import { type Reactions, ServerType } from "../../protocol";
-import type { Effect, ReactionLookup } from "../effects";
+import type { Effect } from "../core/effects";
+import type { ReactionLookup } from "../core/state";
 
 /** A message's reactions: emoji, in the order first used, to session, in the order reacted, to the name shown. */
 export type ReactionSet = Map<string, Map<string, string>>;

@@ -1,6 +1,6 @@
 import { LazyTable } from "../../platform/lazy-table";
 import type { Sql } from "../../platform/sql";
-import type { SentRecord } from "../effects";
+import type { SentRecord } from "../core/state";
 
 /** How long a `clientId` is remembered: a resend within this long is recognised. */
 export const DEDUP_WINDOW_MS = 15 * 60_000;

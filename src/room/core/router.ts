@@ -6,46 +6,29 @@ import {
   clientIdOf,
   ErrorCode,
   parseClientFrame,
-  type ServerFrame,
   ServerType,
   serverFrame,
   withClientId,
-} from "../protocol";
-import { edit, react, remove, typing } from "./actions";
-import {
-  chain,
-  closeMember,
-  type Effect,
-  errorFrame,
-  type RoomContext,
-  type RoomState,
-  type Transition,
-} from "./effects";
-import { leaveNotice, quit, rename, without } from "./membership";
-import { chat, directMessage, type Handled, reply } from "./messages";
+} from "../../protocol";
+import { type Take, take } from "../rate-limit";
+import { closeMember } from "./effects";
+import { errorFrame } from "./frames";
+import { leaveNotice, quit, settleDepartures } from "./leave";
+import { deleteMessage, edit, react } from "./message-revisions";
+import { chat, deliverDm } from "./messages";
 import { listBans, moderate } from "./moderation";
-import { type Take, take } from "./rate-limit";
+import { rename } from "./nick";
+import { chain, type Outcome, unchanged } from "./outcome";
+import { answer, reply } from "./replies";
 import type { Member } from "./roster";
+import type { RoomContext, RoomState } from "./state";
+import { typing } from "./typing";
 
 /**
- * The room's pure logic: platform events in, effects out. Nothing here
- * touches a socket, storage or the clock, so every rule of the room is
- * testable in plain Node and the Durable Object stays a thin shell.
- * Membership, messages and moderation each have their own module; this one
- * takes a raw frame from a connection and routes it.
+ * The frame router: a raw frame from a connection, checked (rate limit,
+ * size, parse) and handed to the handler of its kind. Every frame that is not
+ * acted on is answered with an error.
  */
-
-export * from "./effects";
-export {
-  disconnect,
-  expire,
-  idleDeadline,
-  type JoinOutcome,
-  type JoinRequest,
-  join,
-  nextDeadline,
-} from "./membership";
-export type { Member, RosterView } from "./roster";
 
 /**
  * The frames that never count against the rate limit: typing notices, hints
@@ -77,42 +60,27 @@ export function receive(
   conn: string,
   raw: string | ArrayBuffer,
   now: number,
-): Transition {
+): Outcome {
   const found = state.roster.byConn(conn);
-  if (!found) return { lastId: state.lastId, effects: [] };
+  if (!found) return unchanged(state);
   const free = unmetered(raw);
-  if (free === ClientType.typing) {
-    const passed = typing(state, found, now);
-    const effects = passed.sender ? [...passed.effects, { kind: "update", member: passed.sender } as Effect] : [];
-    return { lastId: state.lastId, effects };
-  }
+  if (free === ClientType.typing) return typing(state, found, now);
   const { config } = ctx;
   const taken: Take =
     free !== null
       ? { ok: true, bucket: found.bucket }
       : take(found.bucket, { burst: config.rateLimitBurst, perSecond: config.rateLimitPerSecond }, now);
+  // The sender's counters, bucket and last-seen time go back into its attachments: each handler's
+  // outcome ends by keeping the sender, unless the frame ended its membership.
   const sender: Member = { ...found, lastSeen: now, bucket: taken.bucket };
-
-  let result: Handled;
-  if (!taken.ok) {
-    result = dropped(state, ctx, sender, conn, raw, taken.retryAfterMs, now);
-  } else {
-    const size = typeof raw === "string" ? (raw.length * 3 <= config.maxFrameBytes ? 0 : utf8Length(raw)) : 0;
-    if (size > config.maxFrameBytes) {
-      const error = { code: ErrorCode.tooLarge, message: `a frame is at most ${config.maxFrameBytes} bytes` };
-      result = reply(state, sender, conn, error, clientIdOf(raw));
-    } else {
-      const parsed = parseClientFrame(raw, config.maxMessageLength);
-      result = parsed.ok
-        ? handle(state, ctx, sender, conn, parsed.frame, now)
-        : reply(state, sender, conn, parsed.error);
-    }
+  if (!taken.ok) return dropped(state, ctx, sender, conn, raw, taken.retryAfterMs, now);
+  const size = typeof raw === "string" ? (raw.length * 3 <= config.maxFrameBytes ? 0 : utf8Length(raw)) : 0;
+  if (size > config.maxFrameBytes) {
+    const error = { code: ErrorCode.tooLarge, message: `a frame is at most ${config.maxFrameBytes} bytes` };
+    return reply(state, sender, conn, error, clientIdOf(raw));
   }
-  // The sender's counters, bucket and last-seen time go back into its attachments.
-  const effects = result.sender
-    ? [...result.effects, { kind: "update", member: result.sender } as Effect]
-    : result.effects;
-  return { lastId: result.lastId, effects };
+  const parsed = parseClientFrame(raw, config.maxMessageLength);
+  return parsed.ok ? handle(state, ctx, sender, conn, parsed.frame, now) : reply(state, sender, conn, parsed.error);
 }
 
 /**
@@ -128,26 +96,15 @@ function dropped(
   raw: string | ArrayBuffer,
   retryAfterMs: number,
   now: number,
-): Handled {
+): Outcome {
   const drops = [...sender.drops.filter((t) => now - t < ctx.config.floodWindowMs), now].slice(-ctx.config.floodDrops);
   const updated = { ...sender, drops };
   const clientId = clientIdOf(raw);
   if (drops.length < ctx.config.floodDrops) {
-    return {
-      lastId: state.lastId,
-      sender: updated,
-      effects: [
-        {
-          kind: "send",
-          to: conn,
-          frame: errorFrame(
-            withClientId({ code: ErrorCode.rateLimited, message: "slow down", retryAfterMs }, clientId),
-          ),
-        },
-      ],
-    };
+    const slowDown = { code: ErrorCode.rateLimited, message: "slow down", retryAfterMs };
+    return answer(state, updated, conn, errorFrame(withClientId(slowDown, clientId)));
   }
-  const step = chain(
+  return chain(
     state,
     () => [
       {
@@ -163,10 +120,9 @@ function dropped(
       ...closeMember(updated, CloseCode.flooding, "flooding"),
     ],
     (s) => leaveNotice(s, ctx, updated, now),
-    (s) => without(s, ctx, [updated], now),
+    (s) => settleDepartures(s, ctx, [updated], now),
     () => [{ kind: "log", entry: { event: "rate_limit_close", username: sender.username, drops: drops.length } }],
   );
-  return { lastId: step.state.lastId, effects: step.effects, sender: null };
 }
 
 function handle(
@@ -176,29 +132,33 @@ function handle(
   conn: string,
   frame: ClientFrame,
   now: number,
-): Handled {
-  const answer = (f: ServerFrame): Handled => ({
-    lastId: state.lastId,
-    sender,
-    effects: [{ kind: "send", to: conn, frame: f }],
-  });
+): Outcome {
   switch (frame.type) {
     case ClientType.chatMessage:
       return chat(state, ctx, sender, conn, frame.payload, now);
     case ClientType.edit:
       return edit(state, ctx, sender, conn, frame.payload, now);
     case ClientType.delete:
-      return remove(state, ctx, sender, conn, frame.payload, now);
+      return deleteMessage(state, ctx, sender, conn, frame.payload, now);
     case ClientType.react:
       return react(state, ctx, sender, conn, frame.payload, now);
     case ClientType.typing:
       return typing(state, sender, now);
     case ClientType.dm:
-      return directMessage(state, ctx, sender, conn, frame.payload, now);
+      return deliverDm(state, ctx, sender, conn, frame.payload, now);
     case ClientType.users:
-      return { lastId: state.lastId, sender, effects: [{ kind: "users", to: conn, ...frame.payload }] };
+      return {
+        state,
+        effects: [
+          { kind: "users", to: conn, ...frame.payload },
+          { kind: "update", member: sender },
+        ],
+      };
     case ClientType.stats:
       return answer(
+        state,
+        sender,
+        conn,
         serverFrame(ServerType.stats, {
           username: sender.username,
           room: state.room,
@@ -208,14 +168,12 @@ function handle(
         }),
       );
     case ClientType.help:
-      return answer(serverFrame(ServerType.help, { commands: [...COMMANDS] }));
+      return answer(state, sender, conn, serverFrame(ServerType.help, { commands: [...COMMANDS] }));
     case ClientType.ping:
-      return answer(serverFrame(ServerType.pong, {}));
-    case ClientType.quit: {
+      return answer(state, sender, conn, serverFrame(ServerType.pong, {}));
+    case ClientType.quit:
       // `quit` itself updates a member that other tabs keep, without this connection.
-      const step = quit(state, ctx, conn, now);
-      return { lastId: step.state.lastId, effects: step.effects, sender: null };
-    }
+      return quit(state, ctx, conn, now);
     case ClientType.kick:
     case ClientType.unban:
       return moderate(state, ctx, sender, conn, frame.type, frame.payload.username, now);

@@ -1,31 +1,20 @@
-import { CloseCode, ErrorCode, type ServerFrame, ServerType, SystemEvent, serverFrame } from "../protocol";
+import { CloseCode, ErrorCode, type ServerFrame, ServerType, SystemEvent, serverFrame } from "../../protocol";
 import { banSpan, youAreBanned } from "./ban-terms";
-import {
-  chain,
-  closeMember,
-  type Effect,
-  notice,
-  type RoomContext,
-  type RoomState,
-  type Step,
-  systemFrame,
-} from "./effects";
-import { without } from "./membership";
-import type { Handled } from "./messages";
-import { reply } from "./messages";
+import { closeMember, type Effect } from "./effects";
+import { settleDepartures } from "./leave";
+import { notice, systemFrame } from "./notices";
+import { chain, keeping, type Outcome } from "./outcome";
+import { answer, reply } from "./replies";
 import type { Member } from "./roster";
+import type { RoomContext, RoomState } from "./state";
 
 /** Kick, ban and unban: the operator's tools. Each answers the operator, on the connection that asked. */
 
 /** A system line for one person only (replies to moderation commands); not recorded. */
-function privateNotice(state: RoomState, conn: string, username: string, text: string, now: number): Step {
+function privateNotice(state: RoomState, conn: string, username: string, text: string, now: number): Outcome {
   const id = state.lastId + 1;
   const frame = systemFrame(id, SystemEvent.info, username, text, now);
   return { state: { ...state, lastId: id }, effects: [{ kind: "send", to: conn, frame }] };
-}
-
-function fromStep(step: Step, sender: Member | null): Handled {
-  return { lastId: step.state.lastId, effects: step.effects, sender };
 }
 
 export function moderate(
@@ -37,7 +26,7 @@ export function moderate(
   name: string,
   now: number,
   minutes?: number,
-): Handled {
+): Outcome {
   if (!operator.operator) {
     return reply(state, operator, conn, {
       code: ErrorCode.notOperator,
@@ -69,7 +58,7 @@ export function moderate(
           `${target?.username ?? name} was ${verb} by ${operator.username}${event === SystemEvent.ban ? ` ${span}` : ""}`,
           now,
         ),
-      () => (target && told ? target.conns.map((to) => ({ kind: "send", to, frame: told }) as const) : []),
+      () => (target && told ? target.conns.map((to): Effect => ({ kind: "send", to, frame: told })) : []),
       () => (target ? closeMember(target, code, verb) : []),
     );
   switch (action) {
@@ -77,23 +66,29 @@ export function moderate(
       if (!target) {
         return reply(state, operator, conn, { code: ErrorCode.noSuchUser, message: `nobody called ${name} is here` });
       }
-      return fromStep(
-        chain(state, removal(SystemEvent.kick, "kicked", CloseCode.kicked), (s) => without(s, ctx, [target], now), log),
+      return keeping(
         operator,
+        chain(
+          state,
+          removal(SystemEvent.kick, "kicked", CloseCode.kicked),
+          (s) => settleDepartures(s, ctx, [target], now),
+          log,
+        ),
       );
     case "ban":
       if (!target) {
-        return fromStep(
+        return keeping(
+          operator,
           chain(
             state,
             () => [{ kind: "ban", username: name, session: null, until }],
             (s) => privateNotice(s, conn, name, `${name} is banned from this room ${span}`, now),
             log,
           ),
-          operator,
         );
       }
-      return fromStep(
+      return keeping(
+        operator,
         chain(
           state,
           () => [{ kind: "ban", username: target.username, session: target.session, until }],
@@ -103,35 +98,33 @@ export function moderate(
             CloseCode.banned,
             serverFrame(ServerType.error, { code: ErrorCode.banned, message: youAreBanned(span) }),
           ),
-          (s) => without(s, ctx, [target], now),
+          (s) => settleDepartures(s, ctx, [target], now),
           log,
         ),
-        operator,
       );
     case "unban":
       if (!ctx.banOn(name, null)) {
         return reply(state, operator, conn, { code: ErrorCode.notBanned, message: `${name} is not banned here` });
       }
-      return fromStep(
+      return keeping(
+        operator,
         chain(
           state,
           () => [{ kind: "unban", username: name }],
           (s) => privateNotice(s, conn, name, `${name} may join again`, now),
           log,
         ),
-        operator,
       );
   }
 }
 
 /** `/bans`: the room's bans in force, for the operator only. */
-export function listBans(state: RoomState, ctx: RoomContext, asker: Member, conn: string): Handled {
+export function listBans(state: RoomState, ctx: RoomContext, asker: Member, conn: string): Outcome {
   if (!asker.operator) {
     return reply(state, asker, conn, {
       code: ErrorCode.notOperator,
       message: "only the room's operator can list bans",
     });
   }
-  const frame = serverFrame(ServerType.bans, { bans: ctx.listBans() });
-  return { lastId: state.lastId, sender: asker, effects: [{ kind: "send", to: conn, frame }] };
+  return answer(state, asker, conn, serverFrame(ServerType.bans, { bans: ctx.listBans() }));
 }

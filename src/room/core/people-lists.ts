@@ -1,4 +1,4 @@
-import { usersFrame } from "./effects";
+import { usersFrame } from "./frames";
 import type { RosterView } from "./roster";
 
 /** People lists kept between flushes, for the limits last asked for (the web app always asks for 100). */

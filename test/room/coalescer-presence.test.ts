@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PRESENCE_NAMES_MAX } from "../../src/protocol";
-import { Outbox } from "../../src/room/outbox";
+import { Coalescer } from "../../src/room/core/coalescer";
 
 function noPeople(): string {
   throw new Error("no users request was queued");
@@ -9,9 +9,9 @@ function noPeople(): string {
 const chat = (n: number) => JSON.stringify({ type: "chatMessage", payload: { id: n } });
 
 /** Each connection's frames, arrays spread, parsed. */
-function drain(outbox: Outbox, conns: string[]): Map<string, unknown[]> {
+function drain(coalescer: Coalescer, conns: string[]): Map<string, unknown[]> {
   const got = new Map<string, unknown[]>();
-  outbox.drain(
+  coalescer.drain(
     conns,
     (conn, text) => {
       const json = JSON.parse(text) as unknown;
@@ -26,47 +26,47 @@ const presence = (joined: string[], left: string[]) => ({ type: "presence", payl
 
 describe("the crowd's presence frame", () => {
   it("gathers every arrival and departure of a flush into one frame, after what was queued before the last change", () => {
-    const outbox = new Outbox();
-    outbox.presence({ joined: "ann" });
-    outbox.broadcast(chat(1), "chat");
-    outbox.presence({ joined: "bo" });
-    outbox.presence({ left: "cy" });
-    expect(drain(outbox, ["a"]).get("a")).toEqual([
+    const coalescer = new Coalescer();
+    coalescer.presence({ joined: "ann" });
+    coalescer.broadcast(chat(1), "chat");
+    coalescer.presence({ joined: "bo" });
+    coalescer.presence({ left: "cy" });
+    expect(drain(coalescer, ["a"]).get("a")).toEqual([
       { type: "chatMessage", payload: { id: 1 } },
       presence(["ann", "bo"], ["cy"]),
     ]);
     // The next flush starts afresh.
-    outbox.presence({ joined: "dee" });
-    expect(drain(outbox, ["a"]).get("a")).toEqual([presence(["dee"], [])]);
+    coalescer.presence({ joined: "dee" });
+    expect(drain(coalescer, ["a"]).get("a")).toEqual([presence(["dee"], [])]);
   });
 
   it("leaves out someone who came and went within one flush, and sends nothing when that was all", () => {
-    const outbox = new Outbox();
-    outbox.presence({ joined: "ann" });
-    outbox.presence({ left: "ann" });
-    expect(drain(outbox, ["a"]).size).toBe(0);
+    const coalescer = new Coalescer();
+    coalescer.presence({ joined: "ann" });
+    coalescer.presence({ left: "ann" });
+    expect(drain(coalescer, ["a"]).size).toBe(0);
   });
 
   it("names someone who left and came back (a new session under the name) in both lists, leaving first", () => {
-    const outbox = new Outbox();
-    outbox.presence({ left: "ann" });
-    outbox.presence({ joined: "ann" });
-    expect(drain(outbox, ["a"]).get("a")).toEqual([presence(["ann"], ["ann"])]);
-    outbox.presence({ left: "bo" });
-    outbox.presence({ joined: "bo" });
-    outbox.presence({ left: "bo" });
-    expect(drain(outbox, ["a"]).get("a")).toEqual([presence([], ["bo"])]);
+    const coalescer = new Coalescer();
+    coalescer.presence({ left: "ann" });
+    coalescer.presence({ joined: "ann" });
+    expect(drain(coalescer, ["a"]).get("a")).toEqual([presence(["ann"], ["ann"])]);
+    coalescer.presence({ left: "bo" });
+    coalescer.presence({ joined: "bo" });
+    coalescer.presence({ left: "bo" });
+    expect(drain(coalescer, ["a"]).get("a")).toEqual([presence([], ["bo"])]);
   });
 
   it("reaches a connection that joined mid-flush, whose own frames then wait behind it", () => {
-    const outbox = new Outbox();
-    outbox.presence({ joined: "ann" });
-    outbox.joined("new");
-    expect(outbox.hasPendingFor("new")).toBe(false);
-    outbox.presence({ joined: "new-person" });
-    expect(outbox.hasPendingFor("new")).toBe(true);
-    outbox.send("new", chat(9), "presence");
-    expect(drain(outbox, ["old", "new"])).toEqual(
+    const coalescer = new Coalescer();
+    coalescer.presence({ joined: "ann" });
+    coalescer.joined("new");
+    expect(coalescer.hasPendingFor("new")).toBe(false);
+    coalescer.presence({ joined: "new-person" });
+    expect(coalescer.hasPendingFor("new")).toBe(true);
+    coalescer.send("new", chat(9), "presence");
+    expect(drain(coalescer, ["old", "new"])).toEqual(
       new Map([
         ["old", [presence(["ann", "new-person"], [])]],
         ["new", [presence(["ann", "new-person"], []), { type: "chatMessage", payload: { id: 9 } }]],
@@ -77,13 +77,13 @@ describe("the crowd's presence frame", () => {
   it("names the first 20 arrivals and departures of a storm and counts the rest, so its size stays put", () => {
     const sizes: number[] = [];
     for (const storm of [100, 1000]) {
-      const outbox = new Outbox();
-      for (let i = 0; i < storm; i++) outbox.presence({ joined: `new${i}` });
-      for (let i = 0; i < 30; i++) outbox.presence({ left: `old${i}` });
+      const coalescer = new Coalescer();
+      for (let i = 0; i < storm; i++) coalescer.presence({ joined: `new${i}` });
+      for (let i = 0; i < 30; i++) coalescer.presence({ left: `old${i}` });
       // Someone who came and went within the flush is still left out before counting.
-      outbox.presence({ left: "new0" });
+      coalescer.presence({ left: "new0" });
       let text = "";
-      outbox.drain(
+      coalescer.drain(
         ["a"],
         (_, t) => {
           text = t;
@@ -107,16 +107,16 @@ describe("the crowd's presence frame", () => {
   });
 
   it("names everyone and counts nothing while a flush's changes fit", () => {
-    const outbox = new Outbox();
+    const coalescer = new Coalescer();
     const names = Array.from({ length: PRESENCE_NAMES_MAX }, (_, i) => `p${i}`);
-    for (const name of names) outbox.presence({ joined: name });
-    expect(drain(outbox, ["a"]).get("a")).toEqual([presence(names, [])]);
+    for (const name of names) coalescer.presence({ joined: name });
+    expect(drain(coalescer, ["a"]).get("a")).toEqual([presence(names, [])]);
   });
 
   it("may wait as long as other presence does", () => {
-    const crowd = new Outbox();
+    const crowd = new Coalescer();
     crowd.presence({ joined: "ann" });
-    const chatty = new Outbox();
+    const chatty = new Coalescer();
     chatty.broadcast(chat(1), "chat");
     expect(crowd.delayMs(10)).toBeGreaterThan(chatty.delayMs(10));
   });

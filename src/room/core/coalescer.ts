@@ -5,7 +5,7 @@ import {
   ServerType,
   SystemEvent,
   serverFrame,
-} from "../protocol";
+} from "../../protocol";
 
 /**
  * The room's broadcast batching, as a pure module. Frames are queued as
@@ -70,7 +70,7 @@ export const SENDS_PER_SECOND = 5000;
 export const PRESENCE_SENDS_PER_SECOND = 1000;
 export const MAX_PRESENCE_COALESCE_MS = 1000;
 
-export class Outbox {
+export class Coalescer {
   /** Queued frames, oldest first; null where a newer user count replaced one. */
   #entries: (Entry | null)[] = [];
   #countIndex = -1;

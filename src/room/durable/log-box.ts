@@ -1,4 +1,4 @@
-import type { LogEntry } from "./effects";
+import type { LogEntry } from "../core/effects";
 
 /** Log events that a busy flush writes as one line with a count. */
 const GROUPED_LOG_EVENTS: ReadonlySet<string> = new Set(["connect", "join", "tab", "resume", "away", "leave"]);

@@ -2,11 +2,11 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   COALESCE_MS,
+  Coalescer,
   MAX_COALESCE_MS,
   MAX_PRESENCE_COALESCE_MS,
-  Outbox,
   PRESENCE_COALESCE_MS,
-} from "../../src/room/outbox";
+} from "../../src/room/core/coalescer";
 
 /** Nobody here asks for `users`: the people list is never written. */
 function noPeople(): string {
@@ -14,10 +14,10 @@ function noPeople(): string {
 }
 
 /** Drains into a map of connection to the frames it received, arrays spread. */
-function drain(outbox: Outbox, conns: string[]) {
+function drain(coalescer: Coalescer, conns: string[]) {
   const got = new Map<string, string[]>();
   const texts = new Map<string, string>();
-  outbox.drain(
+  coalescer.drain(
     conns,
     (conn, text) => {
       texts.set(conn, text);
@@ -35,9 +35,9 @@ function drain(outbox: Outbox, conns: string[]) {
 const f = (n: number | string) => JSON.stringify({ type: "system", payload: { n } });
 const count = (n: number) => JSON.stringify({ type: "userCount", payload: { count: n } });
 
-describe("the broadcast outbox", () => {
+describe("the broadcast coalescer", () => {
   it("sends one frame as itself and several as one JSON array, the same text to everyone", () => {
-    const one = new Outbox();
+    const one = new Coalescer();
     one.broadcast(f(1), "chat");
     expect(drain(one, ["a", "b"]).texts).toEqual(
       new Map([
@@ -45,7 +45,7 @@ describe("the broadcast outbox", () => {
         ["b", f(1)],
       ]),
     );
-    const many = new Outbox();
+    const many = new Coalescer();
     many.broadcast(f(1), "chat");
     many.broadcast(f(2), "chat");
     const { texts } = drain(many, ["a", "b"]);
@@ -54,47 +54,47 @@ describe("the broadcast outbox", () => {
   });
 
   it("keeps only the newest user count, where the older one stood", () => {
-    const outbox = new Outbox();
-    outbox.broadcast(count(1), "presence", true);
-    outbox.broadcast(f("join"), "presence");
-    outbox.broadcast(count(2), "presence", true);
-    expect(drain(outbox, ["a"]).got.get("a")).toEqual([f("join"), count(2)]);
+    const coalescer = new Coalescer();
+    coalescer.broadcast(count(1), "presence", true);
+    coalescer.broadcast(f("join"), "presence");
+    coalescer.broadcast(count(2), "presence", true);
+    expect(drain(coalescer, ["a"]).got.get("a")).toEqual([f("join"), count(2)]);
   });
 
   it("gives a connection its own frames in order among the broadcasts, and nobody else's", () => {
-    const outbox = new Outbox();
-    outbox.broadcast(f("msg"), "chat");
-    outbox.send("a", f("ack"), "chat");
-    outbox.broadcast(f("next"), "chat");
-    outbox.send("b", f("error"), "chat");
-    const { got } = drain(outbox, ["a", "b", "c"]);
+    const coalescer = new Coalescer();
+    coalescer.broadcast(f("msg"), "chat");
+    coalescer.send("a", f("ack"), "chat");
+    coalescer.broadcast(f("next"), "chat");
+    coalescer.send("b", f("error"), "chat");
+    const { got } = drain(coalescer, ["a", "b", "c"]);
     expect(got.get("a")).toEqual([f("msg"), f("ack"), f("next")]);
     expect(got.get("b")).toEqual([f("msg"), f("next"), f("error")]);
     expect(got.get("c")).toEqual([f("msg"), f("next")]);
   });
 
   it("gives a connection that joined mid-batch only what came after it", () => {
-    const outbox = new Outbox();
-    outbox.broadcast(f("before"), "chat");
-    outbox.joined("late");
-    outbox.send("late", f("welcome"), "presence");
-    outbox.broadcast(f("after"), "chat");
-    const { got } = drain(outbox, ["early", "late"]);
+    const coalescer = new Coalescer();
+    coalescer.broadcast(f("before"), "chat");
+    coalescer.joined("late");
+    coalescer.send("late", f("welcome"), "presence");
+    coalescer.broadcast(f("after"), "chat");
+    const { got } = drain(coalescer, ["early", "late"]);
     expect(got.get("early")).toEqual([f("before"), f("after")]);
     expect(got.get("late")).toEqual([f("welcome"), f("after")]);
   });
 
   it("waits longer when only presence is queued, and sends nothing to a connection with nothing", () => {
-    const outbox = new Outbox();
-    expect(outbox.isEmpty).toBe(true);
-    outbox.broadcast(f("join"), "presence");
-    expect(outbox.delayMs(2)).toBe(PRESENCE_COALESCE_MS);
-    outbox.send("a", f("pong"), "chat");
-    expect(outbox.delayMs(2)).toBe(COALESCE_MS);
-    drain(outbox, []);
-    expect(outbox.isEmpty).toBe(true);
-    expect(outbox.delayMs(2)).toBe(PRESENCE_COALESCE_MS);
-    const quiet = new Outbox();
+    const coalescer = new Coalescer();
+    expect(coalescer.isEmpty).toBe(true);
+    coalescer.broadcast(f("join"), "presence");
+    expect(coalescer.delayMs(2)).toBe(PRESENCE_COALESCE_MS);
+    coalescer.send("a", f("pong"), "chat");
+    expect(coalescer.delayMs(2)).toBe(COALESCE_MS);
+    drain(coalescer, []);
+    expect(coalescer.isEmpty).toBe(true);
+    expect(coalescer.delayMs(2)).toBe(PRESENCE_COALESCE_MS);
+    const quiet = new Coalescer();
     quiet.joined("x");
     quiet.send("x", f("only x"), "chat");
     expect([...drain(quiet, ["x", "y"]).got.keys()]).toEqual(["x"]);
@@ -112,7 +112,7 @@ describe("the broadcast outbox", () => {
     );
     fc.assert(
       fc.property(fc.array(op, { maxLength: 40 }), (ops) => {
-        const outbox = new Outbox();
+        const coalescer = new Coalescer();
         const conns = ["c0", "c1", "c2", "c3"];
         const joined = new Set<string>(["c0", "c1"]);
         const expected = new Map<string, string[]>(conns.map((c) => [c, []]));
@@ -121,32 +121,32 @@ describe("the broadcast outbox", () => {
             const who = `c${o.who}`;
             if (joined.has(who)) return;
             joined.add(who);
-            outbox.joined(who);
+            coalescer.joined(who);
           } else if (o.kind === "broadcast") {
-            outbox.broadcast(f(`${i}`), "chat");
+            coalescer.broadcast(f(`${i}`), "chat");
             for (const c of joined) expected.get(c)?.push(f(`${i}`));
           } else {
             const to = `c${o.to}`;
             if (!joined.has(to)) return;
-            outbox.send(to, f(`${i}:${to}`), "chat");
+            coalescer.send(to, f(`${i}:${to}`), "chat");
             expected.get(to)?.push(f(`${i}:${to}`));
           }
         });
-        const { got } = drain(outbox, [...joined]);
+        const { got } = drain(coalescer, [...joined]);
         for (const c of joined) expect(got.get(c) ?? []).toEqual(expected.get(c));
       }),
     );
   });
 });
 
-describe("the outbox in a big room", () => {
+describe("the coalescer in a big room", () => {
   it("waits longer between flushes the more connections there are, within bounds", () => {
-    const chat = new Outbox();
+    const chat = new Coalescer();
     chat.broadcast(f(1), "chat");
     expect(chat.delayMs(5)).toBe(COALESCE_MS);
     expect(chat.delayMs(500)).toBe(100);
     expect(chat.delayMs(50_000)).toBe(MAX_COALESCE_MS);
-    const presence = new Outbox();
+    const presence = new Coalescer();
     presence.broadcast(f("join"), "presence");
     expect(presence.delayMs(5)).toBe(PRESENCE_COALESCE_MS);
     // Presence alone keeps to a smaller budget: a crowd filling up is told of it about once a second.
@@ -158,16 +158,16 @@ describe("the outbox in a big room", () => {
   });
 
   it("says when a connection has something queued that its own frame must follow", () => {
-    const outbox = new Outbox();
-    expect(outbox.hasPendingFor("a")).toBe(false);
-    outbox.broadcast(f("msg"), "chat");
-    expect(outbox.hasPendingFor("a")).toBe(true);
+    const coalescer = new Coalescer();
+    expect(coalescer.hasPendingFor("a")).toBe(false);
+    coalescer.broadcast(f("msg"), "chat");
+    expect(coalescer.hasPendingFor("a")).toBe(true);
     // A connection that arrived after that broadcast has nothing ahead of its welcome.
-    outbox.joined("new");
-    expect(outbox.hasPendingFor("new")).toBe(false);
-    outbox.send("new", f("welcome"), "presence");
-    expect(outbox.hasPendingFor("new")).toBe(true);
-    outbox.drain(["a", "new"], () => {}, noPeople);
-    expect(outbox.hasPendingFor("a")).toBe(false);
+    coalescer.joined("new");
+    expect(coalescer.hasPendingFor("new")).toBe(false);
+    coalescer.send("new", f("welcome"), "presence");
+    expect(coalescer.hasPendingFor("new")).toBe(true);
+    coalescer.drain(["a", "new"], () => {}, noPeople);
+    expect(coalescer.hasPendingFor("a")).toBe(false);
   });
 });

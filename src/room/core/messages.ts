@@ -1,7 +1,10 @@
-import { type ClientPayloads, ErrorCode, type ErrorPayload, ServerType, serverFrame, withClientId } from "../protocol";
-import { checkReplyTo, mentionsIn } from "./actions";
-import { type Effect, errorFrame, type RoomContext, type RoomState, toMember } from "./effects";
+import { type ClientPayloads, ErrorCode, type ErrorPayload, ServerType, serverFrame } from "../../protocol";
+import { type Effect, toMember } from "./effects";
+import { mentionsIn } from "./mentions";
+import type { Outcome } from "./outcome";
+import { duplicate, noSuchMessage, receipt, reply } from "./replies";
 import type { Member } from "./roster";
+import type { RoomContext, RoomState } from "./state";
 
 /**
  * Chat messages and DMs: ids, delivery, and the at-most-once rule for sends
@@ -9,52 +12,10 @@ import type { Member } from "./roster";
  * copy of the message, or the original ack again (`duplicate`) for a resend.
  */
 
-/** What handling one frame did: the sender as it is now (null once gone), and the effects. */
-export interface Handled {
-  lastId: number;
-  effects: Effect[];
-  sender: Member | null;
-}
-
-/** An error back to the connection that sent the frame, naming the frame's `clientId` when it had one. */
-export function reply(state: RoomState, sender: Member, conn: string, error: ErrorPayload, clientId?: string): Handled {
-  return {
-    lastId: state.lastId,
-    sender,
-    effects: [
-      { kind: "send", to: conn, frame: errorFrame(withClientId(error, clientId)) },
-      { kind: "log", entry: { event: "frame_error", username: sender.username, code: error.code } },
-    ],
-  };
-}
-
-/** A resend of something already delivered: the original id, and nothing delivered again. */
-export function duplicate(
-  state: RoomState,
-  ctx: RoomContext,
-  sender: Member,
-  conn: string,
-  clientId: string | undefined,
-) {
-  if (clientId === undefined) return null;
-  const sent = ctx.findSent(sender.session, clientId);
-  if (!sent) return null;
-  const ack = serverFrame(ServerType.ack, { clientId, id: sent.id, ts: sent.ts, duplicate: true });
-  return { lastId: state.lastId, sender, effects: [{ kind: "send", to: conn, frame: ack }] } satisfies Handled;
-}
-
-/** The sender's receipt: remembered for resends, then acked on the connection it came from. */
-export function receipt(sender: Member, conn: string, clientId: string | undefined, id: number, ts: number): Effect[] {
-  if (clientId === undefined) return [];
-  return [
-    { kind: "remember", session: sender.session, clientId, id, ts },
-    { kind: "send", to: conn, frame: serverFrame(ServerType.ack, { clientId, id, ts }) },
-  ];
-}
-
 /** A sent message takes an id and counts toward the sender's statistics. */
-function counted(sender: Member, id: number, effects: Effect[]): Handled {
-  return { lastId: id, sender: { ...sender, messagesSent: sender.messagesSent + 1 }, effects };
+function counted(state: RoomState, sender: Member, id: number, effects: Effect[]): Outcome {
+  effects.push({ kind: "update", member: { ...sender, messagesSent: sender.messagesSent + 1 } });
+  return { state: { ...state, lastId: id }, effects };
 }
 
 export function chat(
@@ -64,7 +25,7 @@ export function chat(
   conn: string,
   payload: ClientPayloads["chatMessage"],
   now: number,
-): Handled {
+): Outcome {
   const again = duplicate(state, ctx, sender, conn, payload.clientId);
   if (again) return again;
   const badReply = checkReplyTo(ctx, payload.replyTo);
@@ -79,7 +40,7 @@ export function chat(
     ...(payload.replyTo === undefined ? {} : { replyTo: payload.replyTo }),
     ...(mentions.length > 0 ? { mentions } : {}),
   });
-  return counted(sender, id, [
+  return counted(state, sender, id, [
     { kind: "record", frame: message, author: sender.session },
     { kind: "broadcast", frame: message },
     ...receipt(sender, conn, payload.clientId, id, now),
@@ -91,14 +52,14 @@ export function chat(
  * so a recipient who is away gets it on coming back, and either party gets it
  * again on resume.
  */
-export function directMessage(
+export function deliverDm(
   state: RoomState,
   ctx: RoomContext,
   sender: Member,
   conn: string,
   payload: ClientPayloads["dm"],
   now: number,
-): Handled {
+): Outcome {
   const again = duplicate(state, ctx, sender, conn, payload.clientId);
   if (again) return again;
   const recipient = state.roster.byName(payload.to);
@@ -119,5 +80,12 @@ export function directMessage(
     ...toMember(recipient, dm),
   ];
   if (recipient.session !== sender.session) effects.push(...toMember(sender, dm));
-  return counted(sender, id, [...effects, ...receipt(sender, conn, payload.clientId, id, now)]);
+  return counted(state, sender, id, [...effects, ...receipt(sender, conn, payload.clientId, id, now)]);
+}
+
+/** A reply must answer a chat message that is here and not deleted. */
+export function checkReplyTo(ctx: RoomContext, replyTo: number | undefined): ErrorPayload | null {
+  if (replyTo === undefined) return null;
+  const stored = ctx.findMessage(replyTo);
+  return stored && !stored.payload.deleted ? null : noSuchMessage(replyTo);
 }

@@ -1,0 +1,26 @@
+import { type ErrorPayload, type ServerFrame, ServerType, serverFrame } from "../../protocol";
+import type { RosterView } from "./roster";
+
+/** Server frames the room builds from its state: errors, the people list. */
+
+export function errorFrame(error: ErrorPayload): ServerFrame {
+  return serverFrame(ServerType.error, error);
+}
+
+/**
+ * The `users` reply: everyone here, longest-connected first, those within
+ * their grace marked away; with `limit`, only the first so many, and how many
+ * more there are.
+ */
+export function usersFrame(roster: RosterView, limit?: number): ServerFrame {
+  const everyone = [...roster.values()].sort((a, b) => a.connectedAt - b.connectedAt);
+  const listed = limit === undefined ? everyone : everyone.slice(0, limit);
+  const users = listed.map((m) => ({
+    username: m.username,
+    operator: m.operator,
+    since: m.connectedAt,
+    ...(m.awayUntil === undefined ? {} : { away: true as const }),
+  }));
+  const more = everyone.length - listed.length;
+  return serverFrame(ServerType.users, more > 0 ? { users, more } : { users });
+}

@@ -1,0 +1,13 @@
+/**
+ * The room's pure core, as the Durable Object and the tests drive it: platform
+ * events in (a join, a frame, a drop, the alarm), one `Outcome` out.
+ */
+export type { DeliveryEffect, Effect, LogEffect, LogEntry, MembershipEffect, StorageEffect } from "./effects";
+export { expire, idleDeadline, nextDeadline } from "./expiry";
+export { usersFrame } from "./frames";
+export { type JoinRequest, join } from "./join";
+export { disconnect } from "./leave";
+export { type Outcome, refusalOf } from "./outcome";
+export type { Member, RosterView } from "./roster";
+export { receive } from "./router";
+export type { ReactionLookup, RoomContext, RoomState, SentRecord, StoredMessage } from "./state";

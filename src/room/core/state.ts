@@ -1,0 +1,65 @@
+import type { ChatMessagePayload, ServerPayloads } from "../../protocol";
+import type { RoomConfig } from "../config";
+import type { RosterView } from "./roster";
+
+/**
+ * What the room's pure rules read: the state they are given, and the
+ * context they ask (limits, bans, privacy, stored messages, connection
+ * clocks) through an interface, so nothing here touches storage or a socket.
+ */
+
+export interface RoomState {
+  room: string;
+  /** Highest message id handed out so far; ids only grow. */
+  lastId: number;
+  /** Members: those connected and those within the reconnect grace. */
+  roster: RosterView;
+}
+
+/** A stored chat message and the session that wrote it (null for messages from before sessions were kept). */
+export interface StoredMessage {
+  payload: ChatMessagePayload;
+  author: string | null;
+}
+
+/** A send remembered for deduplication: the id and time it was given. */
+export interface SentRecord {
+  id: number;
+  ts: number;
+}
+
+/** What the room's rules need from outside besides state: limits, bans, privacy, history identity. */
+export interface RoomContext {
+  config: RoomConfig;
+  /** The ban in force on this name (by look, whatever the case) or this session: when it ends (null: never). */
+  banOn(username: string | null, session: string | null): { until: number | null } | null;
+  /** The bans in force, oldest first. */
+  listBans(): ServerPayloads["bans"]["bans"];
+  /** A private stranger room (two people, closed once one leaves), or null for a public room. */
+  privacy: { closed: boolean } | null;
+  /** The `epoch` of the stored history, as told in `welcome` (asked only for a join that is let in: it may be created). */
+  epoch(): string;
+  /** A chatMessage or dm this session already sent with this clientId, within the dedup window. */
+  findSent(session: string, clientId: string): SentRecord | null;
+  /** A chat message of this room as it stands, with its author's session; null when there is none. */
+  findMessage(id: number): StoredMessage | null;
+  /** What a reaction toggle needs to know, answered without reading the message's other reactions. */
+  reactionOf(id: number, emoji: string, session: string): ReactionLookup;
+  /** A connection's last sign of life: its last frame, or the runtime's last answer to its heartbeat. */
+  lastActive(conn: string): number;
+}
+
+/** One message's reactions as a toggle sees them. */
+export interface ReactionLookup {
+  /** The name this session reacted under with this emoji; null when it has not. */
+  mine: string | null;
+  /** Whether anyone reacted with this emoji. */
+  present: boolean;
+  /** How many different emoji the message has. */
+  distinct: number;
+}
+
+/** Whether a room of `members` is a crowd, where arrivals and departures are told in `presence` frames. */
+export function isCrowd(ctx: RoomContext, members: number): boolean {
+  return ctx.privacy === null && members >= ctx.config.crowdSize;
+}

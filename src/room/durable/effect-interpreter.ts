@@ -1,0 +1,189 @@
+import { ServerType } from "../../protocol";
+import type { RoomConfig } from "../config";
+import { readAttachment, writeAttachment } from "../connections";
+import type { Effect, Outcome } from "../core";
+import { textOf, urgencyOf } from "../core/coalescer";
+import type { BanStore } from "../store/bans";
+import type { HistoryStore } from "../store/history";
+import type { MemberStore } from "../store/members";
+import type { SentStore } from "../store/sent";
+import type { Sequencer } from "../store/sequencer";
+import type { AlarmSchedule } from "./alarm-schedule";
+import type { FlushSchedule } from "./flush-schedule";
+import type { Members } from "./members";
+import type { PrivacyMarker } from "./privacy";
+import type { PrivateWipe } from "./private-wipe";
+
+/** Effects that store something others read: their event commits its member rows with them. */
+const RECORDING: ReadonlySet<Effect["kind"]> = new Set([
+  "record",
+  "revise",
+  "recordDm",
+  "remember",
+  "react",
+  "ban",
+  "unban",
+  "closeRoom",
+  "forget",
+]);
+
+/** What the interpreter performs effects on. */
+export interface RoomParts {
+  storage: DurableObjectStorage;
+  config: RoomConfig;
+  /** Message ids and the epoch: the id counter is settled with each recording event. */
+  ids: Sequencer;
+  history: HistoryStore;
+  sent: SentStore;
+  stored: MemberStore;
+  bans: BanStore;
+  members: Members;
+  flush: FlushSchedule;
+  alarms: AlarmSchedule;
+  privacy: PrivacyMarker;
+  wipe: PrivateWipe;
+}
+
+/** Performs the core's outcomes on the platform: sockets, SQLite, the alarm, the log. */
+export class EffectInterpreter {
+  readonly #parts: RoomParts;
+
+  constructor(parts: RoomParts) {
+    this.#parts = parts;
+  }
+
+  /**
+   * Performs one event's effects. An event that records anything (a notice,
+   * a message, a DM, a sent id, a ban, a reaction, new ids) commits it with
+   * every member row waiting, as one transaction, so a restart finds all of
+   * it or none of it: never a leave notice stored while its member's row is
+   * still there to be given a grace and leave again. An event that changes
+   * only member rows (a crowd's arrivals and departures, told in `presence`
+   * and never stored; an away mark) leaves them for the flush, which writes
+   * a storm's rows in a few statements: nothing stored refers to them, and a
+   * restart before then finds the room as it was before those events.
+   */
+  perform(room: string, { state: { lastId }, effects }: Outcome): void {
+    const { ids, stored, storage, flush } = this.#parts;
+    const records = lastId !== ids.lastId() || effects.some((e) => RECORDING.has(e.kind));
+    if (records) {
+      storage.transactionSync(() => {
+        for (const effect of effects) this.#apply(room, effect);
+        ids.settle(lastId);
+        stored.commit();
+      });
+    } else {
+      for (const effect of effects) this.#apply(room, effect);
+    }
+    flush.schedule();
+  }
+
+  #apply(room: string, effect: Effect): void {
+    const { members, flush, history, sent, stored, bans, alarms, privacy, wipe, config } = this.#parts;
+    const { roster, sockets } = members.get();
+    const { coalescer } = flush;
+    switch (effect.kind) {
+      case "send":
+        flush.sendAll(effect.to, [textOf(effect.frame)], urgencyOf(effect.frame));
+        return;
+      case "users":
+        coalescer.users(effect.to, effect.limit);
+        return;
+      case "broadcast": {
+        const { frame } = effect;
+        coalescer.broadcast(textOf(frame), urgencyOf(frame), frame.type === ServerType.userCount, effect.except);
+        return;
+      }
+      case "presence":
+        coalescer.presence(effect);
+        return;
+      case "replay": {
+        const texts = history.replayText(effect.since, effect.session, effect.reset);
+        if (effect.welcome) texts.unshift(textOf(effect.welcome));
+        flush.sendAll(effect.to, texts, "presence");
+        return;
+      }
+      case "close": {
+        // A kicked or banned person reads the notice about them before the close.
+        flush.flush();
+        const ws = sockets.get(effect.to);
+        if (!ws) return;
+        members.drop(effect.to);
+        const attachment = readAttachment(ws);
+        if (attachment) writeAttachment(ws, { ...attachment, left: true });
+        try {
+          ws.close(effect.code, effect.reason);
+        } catch {
+          // Already closing.
+        }
+        return;
+      }
+      case "refuse":
+        // The upgrade's response carries a refusal (see `Admission`): the socket was never the room's.
+        return;
+      case "record":
+        history.append(effect.frame, textOf(effect.frame), effect.author ?? null);
+        return;
+      case "revise":
+        history.revise(effect.frame, textOf(effect.frame));
+        return;
+      case "react":
+        history.react(effect);
+        return;
+      case "recordDm":
+        history.appendDm(effect.frame, effect.from, effect.to, textOf(effect.frame));
+        return;
+      case "remember":
+        sent.remember(effect.session, effect.clientId, effect.id, effect.ts);
+        return;
+      case "ban":
+        bans.ban(effect.username, effect.session, Date.now(), effect.until);
+        return;
+      case "unban":
+        bans.unban(effect.username, Date.now());
+        return;
+      case "closeRoom":
+        privacy.set({ closed: true });
+        return;
+      case "forget":
+        // Performed once the event's effects are done: everything goes, the alarm included.
+        wipe.request();
+        return;
+      case "wake":
+        alarms.wakeAt(effect.at);
+        return;
+      case "add":
+        roster.add(effect.member);
+        stored.save(effect.member);
+        // What is already waiting was sent before this member arrived (it is in their history).
+        for (const conn of effect.member.conns) coalescer.joined(conn);
+        alarms.wantBy(effect.member.lastSeen + config.idleTimeoutMs);
+        return;
+      case "remove": {
+        const member = roster.get(effect.session);
+        roster.remove(effect.session);
+        stored.remove(effect.session);
+        for (const conn of member?.conns ?? []) members.drop(conn);
+        return;
+      }
+      case "update": {
+        const { member } = effect;
+        const before = roster.get(member.session);
+        // Only members still here are updated; one let go this turn was removed first.
+        if (!before) return;
+        roster.update(member);
+        for (const conn of member.conns) if (!before.conns.includes(conn)) coalescer.joined(conn);
+        if (effect.durable) {
+          stored.save(member);
+          alarms.wantBy(members.deadlineOf(member));
+        }
+        return;
+      }
+      case "log":
+        flush.log(room, effect.entry);
+        return;
+      default:
+        effect satisfies never;
+    }
+  }
+}

@@ -1,0 +1,162 @@
+import type { RoomConfig } from "../config";
+import { type Counters, countersOf, freshest, readAttachment, writeAttachment } from "../connections";
+import { idleDeadline, type LogEntry, type Member } from "../core";
+import { Roster } from "../core/roster";
+import type { MemberStore } from "../store/members";
+import type { AlarmSchedule } from "./alarm-schedule";
+
+/** The room's in-memory view of who is here: rebuilt from storage and the attachments after waking. */
+export interface Present {
+  roster: Roster;
+  /** Connection id to socket, for sends. Only open, joined sockets. */
+  sockets: Map<string, WebSocket>;
+  /** Socket to connection id, so a message needs no attachment read to find its sender. */
+  ids: WeakMap<WebSocket, string>;
+  /** Connection id to its last frame (or arrival): each connection's own idle clock. */
+  seen: Map<string, number>;
+}
+
+/**
+ * Members and their sockets. The roster and the socket map are caches:
+ * rebuilt on the first event after the object wakes, then kept current by
+ * the effects, so a message costs the same in a room of 5 or 5,000.
+ */
+export class Members {
+  readonly #ctx: DurableObjectState;
+  readonly #stored: MemberStore;
+  readonly #config: RoomConfig;
+  readonly #alarms: AlarmSchedule;
+  readonly #log: (entry: LogEntry) => void;
+  #present: Present | undefined;
+
+  constructor(
+    ctx: DurableObjectState,
+    stored: MemberStore,
+    config: RoomConfig,
+    alarms: AlarmSchedule,
+    log: (entry: LogEntry) => void,
+  ) {
+    this.#ctx = ctx;
+    this.#stored = stored;
+    this.#config = config;
+    this.#alarms = alarms;
+    this.#log = log;
+  }
+
+  /**
+   * Members and their sockets, rebuilt after the object wakes or restarts:
+   * who is a member comes from SQLite, their connections and freshest
+   * counters from the attachments of open sockets. A member with no open
+   * socket (it closed while the object slept, or the process restarted) is
+   * away: it gets the reconnect grace and leaves properly when the alarm
+   * finds it expired. An open socket the room cannot place is closed, so
+   * its client reconnects rather than talk to a room that ignores it.
+   */
+  get(): Present {
+    if (this.#present) return this.#present;
+    const now = Date.now();
+    const stored = new Map(this.#stored.all().map((m) => [m.session, m]));
+    const conns = new Map<string, string[]>();
+    const copies = new Map<string, Counters[]>();
+    const sockets = new Map<string, WebSocket>();
+    const ids = new WeakMap<WebSocket, string>();
+    const seen = new Map<string, number>();
+    for (const ws of this.#ctx.getWebSockets()) {
+      const attachment = readAttachment(ws);
+      if (attachment?.left) continue;
+      // Closing sockets are not connections any more, whatever getWebSockets() says.
+      if (ws.readyState !== WebSocket.OPEN) {
+        if (attachment) writeAttachment(ws, { ...attachment, left: true });
+        continue;
+      }
+      if (!attachment || !stored.has(attachment.session)) {
+        this.#log({ event: "unplaced_socket" });
+        try {
+          ws.close(1011, "the room lost this connection; reconnect");
+        } catch {
+          // Closing already.
+        }
+        continue;
+      }
+      const { conn, session } = attachment;
+      conns.set(session, [...(conns.get(session) ?? []), conn]);
+      copies.set(session, [...(copies.get(session) ?? []), attachment.counters]);
+      sockets.set(conn, ws);
+      ids.set(ws, conn);
+      seen.set(conn, attachment.seen);
+    }
+    this.#present = { roster: new Roster(), sockets, ids, seen };
+    const { roster } = this.#present;
+    for (const row of stored.values()) {
+      const open = conns.get(row.session) ?? [];
+      // Storage has the newest name, role and away mark; the freshest copy of the counters wins.
+      const counters = freshest([countersOf({ ...row, conns: [] }), ...(copies.get(row.session) ?? [])]);
+      const member: Member = { ...row, ...counters, conns: open };
+      if (open.length > 0) delete member.awayUntil;
+      else if (member.awayUntil === undefined) {
+        member.awayUntil = now + this.#config.reconnectGraceMs;
+        this.#stored.save(member);
+        // Its socket closed while the room slept (or the process restarted): away, as any other drop is.
+        this.#log({ event: "away", username: member.username });
+      }
+      roster.add(member);
+      this.#alarms.wantBy(this.deadlineOf(member));
+    }
+    this.#stored.commit();
+    return this.#present;
+  }
+
+  /** A socket accepted for a member's new connection. */
+  register(conn: string, ws: WebSocket, now: number): void {
+    const { sockets, ids, seen } = this.get();
+    sockets.set(conn, ws);
+    ids.set(ws, conn);
+    seen.set(conn, now);
+  }
+
+  /** A connection the room no longer sends to or counts. */
+  drop(conn: string): void {
+    const { sockets, seen } = this.get();
+    sockets.delete(conn);
+    seen.delete(conn);
+  }
+
+  /** The later of a connection's last frame and the runtime's last answer to its heartbeat. */
+  lastActive(conn: string): number {
+    const { sockets, seen } = this.get();
+    const ws = sockets.get(conn);
+    const heartbeat = ws ? (this.#ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0) : 0;
+    return Math.max(seen.get(conn) ?? 0, heartbeat);
+  }
+
+  /** When a member next needs the alarm: the end of its grace, or when its quietest tab falls idle. */
+  deadlineOf(member: Member): number {
+    return member.awayUntil ?? idleDeadline(member, (c) => this.lastActive(c), this.#config.idleTimeoutMs);
+  }
+
+  /**
+   * Writes a member's counters into one of its sockets' attachments: the one
+   * the frame came on when it is still open, else any other. One write per
+   * frame, however many tabs the member has. A socket that refuses is closed
+   * by `writeAttachment`; its connection is returned, to leave now, so no
+   * connection goes on that the room would forget on waking.
+   */
+  keepCounters(session: string, preferred?: string): string | undefined {
+    const { roster, sockets, seen } = this.get();
+    const member = roster.get(session);
+    if (!member) return undefined;
+    const conn = preferred !== undefined && member.conns.includes(preferred) ? preferred : member.conns[0];
+    const ws = conn === undefined ? undefined : sockets.get(conn);
+    if (conn === undefined || !ws) return undefined;
+    const kept = writeAttachment(ws, {
+      conn,
+      session,
+      seen: seen.get(conn) ?? member.lastSeen,
+      counters: countersOf(member),
+    });
+    if (kept) return undefined;
+    this.#log({ event: "attachment_failed", username: member.username });
+    this.drop(conn);
+    return conn;
+  }
+}

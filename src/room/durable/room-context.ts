@@ -1,0 +1,35 @@
+import type { RoomConfig } from "../config";
+import type { RoomContext } from "../core";
+import type { BanStore } from "../store/bans";
+import type { HistoryStore } from "../store/history";
+import type { SentStore } from "../store/sent";
+import type { Sequencer } from "../store/sequencer";
+import type { Members } from "./members";
+import type { PrivacyMarker } from "./privacy";
+
+/**
+ * What the core reads besides its state: limits, bans, privacy, stored
+ * messages and sends, connection clocks; all answered from storage and the
+ * caches as they are when asked. Made once per object life, not per event.
+ */
+export function roomContext(
+  config: RoomConfig,
+  stores: { bans: BanStore; history: HistoryStore; ids: Sequencer; sent: SentStore },
+  privacy: PrivacyMarker,
+  members: Members,
+): RoomContext {
+  const { bans, history, ids, sent } = stores;
+  return {
+    config,
+    banOn: (username, session) => bans.banOn(username, session, Date.now()),
+    listBans: () => bans.list(Date.now()),
+    get privacy() {
+      return privacy.get();
+    },
+    epoch: () => ids.epoch(),
+    findSent: (session, clientId) => sent.find(session, clientId, Date.now()),
+    findMessage: (id) => history.findMessage(id),
+    reactionOf: (id, emoji, session) => history.reactionOf(id, emoji, session),
+    lastActive: (conn) => members.lastActive(conn),
+  };
+}
