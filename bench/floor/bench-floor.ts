@@ -1,5 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import { answerCode } from "../../src/room/connections";
+import { answerCode } from "../../src/platform/sockets";
 
 /**
  * The benchmark's floor: the least a broadcasting Durable Object can do.

@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { refusedSocket } from "../platform/refused-socket";
+import { answerCode } from "../platform/sockets";
 import {
   anonymousName,
   ClientType,
@@ -19,7 +20,6 @@ import {
   serverFrame,
 } from "../protocol";
 import { type RoomConfig, readConfig } from "../room/config";
-import { answerCode } from "../room/connections";
 import {
   distinctNames,
   findPartner,

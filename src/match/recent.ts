@@ -1,4 +1,5 @@
 import { LazyTable } from "../platform/lazy-table";
+import type { Sql } from "../platform/sql";
 
 /** How long two people who were matched are not matched again. */
 export const RECENT_PARTNER_MS = 10 * 60_000;
@@ -14,10 +15,10 @@ export const RECENT_PARTNER_MS = 10 * 60_000;
 const SESSIONS_PER_QUERY = 90;
 
 export class RecentPartners {
-  readonly #sql: SqlStorage;
+  readonly #sql: Sql;
   readonly #table: LazyTable;
 
-  constructor(sql: SqlStorage) {
+  constructor(sql: Sql) {
     this.#sql = sql;
     this.#table = new LazyTable(sql, "recent_partners", [
       "CREATE TABLE IF NOT EXISTS recent_partners (session TEXT NOT NULL, partner TEXT NOT NULL, until INTEGER NOT NULL, PRIMARY KEY (session, partner))",
@@ -77,10 +78,11 @@ export class RecentPartners {
     this.#table.ensure();
     this.#sql.exec("DELETE FROM recent_partners WHERE until <= ?", now);
     const until = now + RECENT_PARTNER_MS;
-    for (const [session, partner] of [
+    const pairs: [string, string][] = [
       [a, b],
       [b, a],
-    ]) {
+    ];
+    for (const [session, partner] of pairs) {
       this.#sql.exec(
         "INSERT OR REPLACE INTO recent_partners (session, partner, until) VALUES (?, ?, ?)",
         session,

@@ -13,7 +13,7 @@ import {
 } from "../../src/match/queue";
 import { isExpired, openTicket, signTicket } from "../../src/match/ticket";
 import { checkUsername, parseMatchFrame } from "../../src/protocol";
-import { looksAlike } from "../../src/room/name-skeleton";
+import { looksAlike } from "../../src/room/core/name-skeleton";
 
 const person = (id: string, tags: string[], wants: string[], since: number, session = `s-${id}`): Waiting => ({
   id,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_CONFIG } from "../../src/room/config";
-import { type Attachable, type Attachment, LOST_STATE_CLOSE, writeAttachment } from "../../src/room/connections";
+import { type Attachable, type Attachment, LOST_STATE_CLOSE, writeAttachment } from "../../src/room/durable/attachment";
 
 /** The runtime's limit on what one socket may carry across hibernation. */
 const ATTACHMENT_LIMIT = 16 * 1024;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { disconnect, expire, type Member } from "../../src/room/core";
-import { fullBucket } from "../../src/room/rate-limit";
+import { fullBucket } from "../../src/room/core/rate-limit";
 import { RoomSimulator } from "./simulator";
 
 /**

@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { nameKeys, skeleton, slowSkeleton } from "../../src/room/name-skeleton";
+import { nameKeys, skeleton, slowSkeleton } from "../../src/room/core/name-skeleton";
 import { RoomSimulator } from "./simulator";
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { type HistoryFrame, ServerType, SystemEvent } from "../../src/protocol";
-import { collapseRuns, RUN_LIMIT } from "../../src/room/notice-runs";
+import { collapseRuns, RUN_LIMIT } from "../../src/room/core/notice-runs";
 
 const say = (id: number, username = "ann"): HistoryFrame => ({
   type: ServerType.chatMessage,

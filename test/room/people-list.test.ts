@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { type Member, receive, usersFrame } from "../../src/room/core";
 import { Coalescer, PRESENCE_COALESCE_MS } from "../../src/room/core/coalescer";
 import { PEOPLE_LISTS_KEPT, PeopleLists } from "../../src/room/core/people-lists";
+import { fullBucket } from "../../src/room/core/rate-limit";
 import { Roster } from "../../src/room/core/roster";
-import { fullBucket } from "../../src/room/rate-limit";
 import { RoomSimulator } from "./simulator";
 
 /**

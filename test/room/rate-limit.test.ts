@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { fullBucket, take } from "../../src/room/rate-limit";
+import { fullBucket, take } from "../../src/room/core/rate-limit";
 
 const limit = { burst: 3, perSecond: 2 };
 

@@ -24,8 +24,8 @@ import {
   usersFrame,
 } from "../../src/room/core";
 import { asMessage, Coalescer, textOf, type Urgency, urgencyOf } from "../../src/room/core/coalescer";
+import { collapseRuns } from "../../src/room/core/notice-runs";
 import { Roster } from "../../src/room/core/roster";
-import { collapseRuns } from "../../src/room/notice-runs";
 
 /**
  * The Durable Object shell of `chat-room.ts`, kept to what decides which

@@ -15,8 +15,8 @@ import {
   type SentRecord,
   usersFrame,
 } from "../../src/room/core";
+import { nameKeys } from "../../src/room/core/name-skeleton";
 import { Roster } from "../../src/room/core/roster";
-import { nameKeys } from "../../src/room/name-skeleton";
 
 function sameLook(a: string, b: string): boolean {
   const keys = new Set(nameKeys(a));

@@ -1,6 +1,6 @@
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { readAttachment } from "../../src/room/connections";
+import { readAttachment } from "../../src/room/durable/attachment";
 import { connect, freshRoom, join } from "./client";
 
 const IDLE_MS = 60_000;

@@ -2,7 +2,7 @@ import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } fr
 import { exports } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { CloseCode } from "../../src/protocol";
-import { readAttachment } from "../../src/room/connections";
+import { readAttachment } from "../../src/room/durable/attachment";
 import { connect, framesOf, freshRoom, join, type TestClient } from "./client";
 
 const IDLE_MS = 60_000;

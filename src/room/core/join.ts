@@ -10,12 +10,12 @@ import {
   SystemEvent,
   serverFrame,
 } from "../../protocol";
-import { fullBucket } from "../rate-limit";
 import { banLeft, youAreBanned } from "./ban-terms";
 import { type Effect, userCount } from "./effects";
 import { errorFrame } from "./frames";
 import { notice } from "./notices";
 import { chain, type Outcome } from "./outcome";
+import { fullBucket } from "./rate-limit";
 import type { Member, RosterView } from "./roster";
 import { isCrowd, type RoomContext, type RoomState } from "./state";
 

@@ -1,5 +1,5 @@
-import { nameKeys } from "../name-skeleton";
-import type { Bucket } from "../rate-limit";
+import { nameKeys } from "./name-skeleton";
+import type { Bucket } from "./rate-limit";
 
 /**
  * One person in the room: a session, however many tabs it has open. The shell

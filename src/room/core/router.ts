@@ -10,7 +10,6 @@ import {
   serverFrame,
   withClientId,
 } from "../../protocol";
-import { type Take, take } from "../rate-limit";
 import { closeMember } from "./effects";
 import { errorFrame } from "./frames";
 import { leaveNotice, quit, settleDepartures } from "./leave";
@@ -19,6 +18,7 @@ import { chat, deliverDm } from "./messages";
 import { listBans, moderate } from "./moderation";
 import { rename } from "./nick";
 import { chain, type Outcome, unchanged } from "./outcome";
+import { type Take, take } from "./rate-limit";
 import { answer, reply } from "./replies";
 import type { Member } from "./roster";
 import type { RoomContext, RoomState } from "./state";

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../env";
+import { answerCode } from "../../platform/sockets";
 import { readConfig } from "../config";
-import { answerCode, readAttachment, writeAttachment } from "../connections";
 import { disconnect, expire, type LogEntry, type RoomContext, type RoomState, receive } from "../core";
 import { BanStore } from "../store/bans";
 import { HistoryStore } from "../store/history";
@@ -10,6 +10,7 @@ import { SentStore } from "../store/sent";
 import { Sequencer } from "../store/sequencer";
 import { Admission } from "./admission";
 import { AlarmSchedule } from "./alarm-schedule";
+import { readAttachment, writeAttachment } from "./attachment";
 import { EffectInterpreter } from "./effect-interpreter";
 import { FlushSchedule } from "./flush-schedule";
 import { Members } from "./members";

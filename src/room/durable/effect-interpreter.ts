@@ -1,6 +1,5 @@
 import { ServerType } from "../../protocol";
 import type { RoomConfig } from "../config";
-import { readAttachment, writeAttachment } from "../connections";
 import type { Effect, Outcome } from "../core";
 import { textOf, urgencyOf } from "../core/coalescer";
 import type { BanStore } from "../store/bans";
@@ -9,6 +8,7 @@ import type { MemberStore } from "../store/members";
 import type { SentStore } from "../store/sent";
 import type { Sequencer } from "../store/sequencer";
 import type { AlarmSchedule } from "./alarm-schedule";
+import { readAttachment, writeAttachment } from "./attachment";
 import type { FlushSchedule } from "./flush-schedule";
 import type { Members } from "./members";
 import type { PrivacyMarker } from "./privacy";

@@ -1,4 +1,4 @@
-import { send } from "../connections";
+import { send } from "../../platform/sockets";
 import type { LogEntry } from "../core";
 import { asMessage, Coalescer, type Urgency } from "../core/coalescer";
 import { PeopleLists } from "../core/people-lists";

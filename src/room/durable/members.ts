@@ -1,9 +1,9 @@
 import type { RoomConfig } from "../config";
-import { type Counters, countersOf, freshest, readAttachment, writeAttachment } from "../connections";
 import { idleDeadline, type LogEntry, type Member } from "../core";
 import { Roster } from "../core/roster";
 import type { MemberStore } from "../store/members";
 import type { AlarmSchedule } from "./alarm-schedule";
+import { type Counters, countersOf, freshest, readAttachment, writeAttachment } from "./attachment";
 
 /** The room's in-memory view of who is here: rebuilt from storage and the attachments after waking. */
 export interface Present {

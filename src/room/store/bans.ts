@@ -1,6 +1,6 @@
 import { LazyTable, tableExists } from "../../platform/lazy-table";
 import type { Sql } from "../../platform/sql";
-import { nameKeys } from "../name-skeleton";
+import { nameKeys } from "../core/name-skeleton";
 
 /** Most bans a room keeps; past it, expired bans go first, then the oldest. */
 export const MAX_BANS = 1000;

@@ -9,8 +9,8 @@ import {
   ServerType,
   SystemEvent,
 } from "../../protocol";
+import { collapseRuns } from "../core/notice-runs";
 import type { ReactionLookup } from "../core/state";
-import { collapseRuns } from "../notice-runs";
 import { DmStore } from "./dms";
 import {
   addReactionTables,

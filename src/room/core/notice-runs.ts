@@ -1,4 +1,4 @@
-import { type HistoryFrame, ServerType, SystemEvent, type SystemPayload, someNames } from "../protocol";
+import { type HistoryFrame, ServerType, SystemEvent, type SystemPayload, someNames } from "../../protocol";
 
 /** Runs of more than this many join, leave and hand-over notices in a row are told in short. */
 export const RUN_LIMIT = 3;

@@ -1,4 +1,4 @@
-import type { Member } from "./core/roster";
+import type { Member } from "../core/roster";
 
 /**
  * The member's counters as one connection last saw them: rate-limit bucket,
@@ -97,23 +97,4 @@ function isAttachment(value: unknown): value is Attachment {
     typeof value.counters === "object" &&
     value.counters !== null
   );
-}
-
-/**
- * The close code to answer a peer's close with. 1005 and 1006 only describe
- * what happened and may not be sent; other reserved codes become 1000.
- */
-export function answerCode(code: number): number {
-  const sendable = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
-  return sendable ? code : 1000;
-}
-
-/** Sends to open sockets only; a send to one that died a moment ago must not stop the others. */
-export function send(ws: WebSocket, text: string): void {
-  if (ws.readyState !== WebSocket.OPEN) return;
-  try {
-    ws.send(text);
-  } catch {
-    // The close handler will account for it.
-  }
 }
