@@ -1,5 +1,5 @@
 import ReconnectingWebSocket from "partysocket/ws";
-import { CloseCode, type MatchServerPayloads, MatchType, parseMatchServerData } from "../protocol";
+import { CloseCode, type MatchServerPayloads, MatchType, parseMatchServerData } from "../../protocol";
 import { Heartbeat } from "./heartbeat";
 
 export interface MatchEvents {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { MessageLog, reactionChanges, revise } from "../../src/cli/messages";
+import { MessageLog, reactionChanges, revise } from "../../src/client/cli/seen-messages";
 
 const message = (id: number, text = `m${id}`) => ({ id, username: "alice", message: text, ts: 1 });
 

@@ -1,7 +1,7 @@
-import { mentionAt, suggestions } from "./completion";
+import { mentionAt, suggestions } from "../core/completion";
+import { plainText } from "../core/markdown";
+import type { MessageLine } from "../core/model";
 import { el } from "./dom";
-import { plainText } from "./markdown";
-import type { MessageLine } from "./model";
 
 /** What the composer is writing: a new message, a reply, or a change to one of the reader's own. */
 export type ComposeMode = { kind: "new" } | { kind: "reply"; line: MessageLine } | { kind: "edit"; line: MessageLine };

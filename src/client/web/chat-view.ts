@@ -8,20 +8,13 @@ import {
   type ServerFrame,
   ServerType,
   SystemEvent,
-} from "../protocol";
-import { Attention } from "./attention";
-import type { ComposeMode } from "./composer";
-import { Composer } from "./composer";
-import { type ConnectionStatus, RoomConnection } from "./connection";
-import { Conversations } from "./conversations";
-import { $ } from "./dom";
-import { endingText } from "./endings";
-import type { TimerClock } from "./heartbeat";
-import { fetchHistoryPage } from "./history-pages";
-import { LogView } from "./log";
-import { plainText } from "./markdown";
-import { lastRead, markRead, rememberRoom } from "./memory";
-import { MessageActions } from "./message-actions";
+} from "../../protocol";
+import { type ConnectionStatus, RoomConnection } from "../core/connection";
+import { Conversations } from "../core/conversations";
+import { endingText } from "../core/endings";
+import type { TimerClock } from "../core/heartbeat";
+import { fetchHistoryPage } from "../core/history-pages";
+import { plainText } from "../core/markdown";
 import {
   applyFrame,
   type ChatModel,
@@ -40,11 +33,18 @@ import {
   prependOlder,
   sortedUsers,
   usersLine,
-} from "./model";
-import { newClientId, Outbox, restoreItems } from "./outbox";
+} from "../core/model";
+import { newClientId, restoreItems, SendQueue } from "../core/send-queue";
+import { TypingNames, TypingPacer, typingText } from "../core/typing";
+import { Attention } from "./attention";
+import type { ComposeMode } from "./composer";
+import { Composer } from "./composer";
+import { $ } from "./dom";
+import { lastRead, markRead, rememberRoom } from "./memory";
+import { MessageActions } from "./message-actions";
+import { MessageList } from "./message-list";
 import { type PendingLabel, renderConversations, renderLine, renderPending, renderUsers } from "./render";
 import { ConnectionState, errorText, Notice, wholeSeconds } from "./status";
-import { TypingNames, TypingPacer, typingText } from "./typing";
 
 /** Per tab and room: messages typed here and not yet acked survive a reload. */
 const outboxKey = (room: string) => `hallway:outbox:${room}`;
@@ -86,8 +86,8 @@ export class ChatView {
   readonly #older = $<HTMLButtonElement>("older");
   readonly #jump = $<HTMLButtonElement>("jump");
   readonly #pending = $<HTMLOListElement>("outbox");
-  readonly #outbox: Outbox;
-  readonly #view: LogView;
+  readonly #outbox: SendQueue;
+  readonly #view: MessageList;
   readonly #composer: Composer;
   readonly #actions: MessageActions;
   readonly #attention: Attention;
@@ -119,10 +119,10 @@ export class ChatView {
     this.#model = emptyModel(room);
     this.#partner = stranger?.partner ?? null;
     this.#outboxKey = outboxKey(room);
-    this.#outbox = new Outbox(restoreItems(sessionStorage.getItem(this.#outboxKey)));
+    this.#outbox = new SendQueue(restoreItems(sessionStorage.getItem(this.#outboxKey)));
     const signal = this.#abort.signal;
     this.#attention = new Attention(signal);
-    this.#view = new LogView(this.#lines, (line) =>
+    this.#view = new MessageList(this.#lines, (line) =>
       renderLine(line, {
         me: this.#model.me,
         operator: this.#model.operator,

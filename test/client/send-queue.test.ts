@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { messageFrame, Outbox, restoreItems } from "../../src/client/outbox";
+import { messageFrame, restoreItems, SendQueue } from "../../src/client/core/send-queue";
 
 let counter = 0;
 const nextId = () => `c${++counter}`;
@@ -31,9 +31,9 @@ describe("messageFrame", () => {
   });
 });
 
-describe("the outbox", () => {
+describe("the send queue", () => {
   it("sends one message at a time, in order, and forgets a message once acked", () => {
-    const box = new Outbox();
+    const box = new SendQueue();
     const a = box.add("first", 1, nextId());
     const b = box.add("second", 2, nextId());
     expect(box.add("/users", 3)).toBeNull();
@@ -46,7 +46,7 @@ describe("the outbox", () => {
   });
 
   it("sends what was on the wire again, with the same clientId, after a disconnect", () => {
-    const box = new Outbox();
+    const box = new SendQueue();
     const a = box.add("hello", 1, "keep-me");
     box.sending("keep-me");
     box.disconnected();
@@ -56,7 +56,7 @@ describe("the outbox", () => {
   });
 
   it("holds the queue for retryAfterMs under the rate limit, then sends the same message", () => {
-    const box = new Outbox();
+    const box = new SendQueue();
     box.add("one", 1, "r1");
     box.add("two", 1, "r2");
     box.sending("r1");
@@ -68,7 +68,7 @@ describe("the outbox", () => {
   });
 
   it("holds sends after a rate limit on a command too", () => {
-    const box = new Outbox();
+    const box = new SendQueue();
     box.add("later", 1, "h1");
     expect(box.refused({ code: "rate_limited", message: "slow down", retryAfterMs: 1000 }, 0)).toEqual({
       kind: "other",
@@ -78,7 +78,7 @@ describe("the outbox", () => {
   });
 
   it("keeps a refused message as failed with the reason, until retried or discarded", () => {
-    const box = new Outbox();
+    const box = new SendQueue();
     box.add("/msg zed hi", 1, "f1");
     box.add("next one", 2, "f2");
     box.sending("f1");
@@ -98,7 +98,7 @@ describe("the outbox", () => {
   });
 
   it("ignores acks and errors for ids it does not know", () => {
-    const box = new Outbox();
+    const box = new SendQueue();
     box.add("x", 1, "k1");
     expect(box.acked("someone-else")).toBeNull();
     expect(box.refused({ code: "bad_message", message: "no", clientId: "zzz" }, 1)).toEqual({ kind: "other" });
@@ -106,14 +106,14 @@ describe("the outbox", () => {
   });
 
   it("survives a reload: saved items come back, and what was on the wire is queued again", () => {
-    const box = new Outbox();
+    const box = new SendQueue();
     box.add("in flight", 1, "s1");
     box.add("/msg bob refused", 2, "s2");
     box.add("waiting", 3, "s3");
     box.sending("s1");
     box.refused({ code: "no_such_user", message: "nobody called bob is here", clientId: "s2" }, 4);
     const saved = JSON.stringify(box.items);
-    const back = new Outbox(restoreItems(saved));
+    const back = new SendQueue(restoreItems(saved));
     expect(back.items.map((i) => [i.clientId, i.state])).toEqual([
       ["s1", "queued"],
       ["s2", "failed"],
@@ -171,7 +171,7 @@ describe("the outbox against a flaky room", () => {
   it("delivers every typed message exactly once, in order", () => {
     fc.assert(
       fc.property(fc.array(step, { maxLength: 80 }), (steps) => {
-        const box = new Outbox();
+        const box = new SendQueue();
         const delivered: string[] = [];
         const seen = new Set<string>();
         let typed = 0;

@@ -1,10 +1,10 @@
-import { ClientType, nameKey, type UserSummary } from "../protocol";
-import { fullDate, localTime } from "./clock";
-import type { Conversations } from "./conversations";
+import { ClientType, nameKey, type UserSummary } from "../../protocol";
+import type { Conversations } from "../core/conversations";
+import { fullDate, localTime } from "../core/dates";
+import { plainText, type Rich, richText } from "../core/markdown";
+import type { Line, MessageLine } from "../core/model";
+import type { Outgoing } from "../core/send-queue";
 import { el } from "./dom";
-import { plainText, type Rich, richText } from "./markdown";
-import type { Line, MessageLine } from "./model";
-import type { Outgoing } from "./outbox";
 
 /** What drawing a message needs to know beyond the message itself. */
 export interface RenderContext {

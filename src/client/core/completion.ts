@@ -1,4 +1,4 @@
-import { nameKey } from "../protocol";
+import { nameKey } from "../../protocol";
 
 const MAX_SUGGESTIONS = 6;
 

@@ -10,8 +10,8 @@ import {
   SystemEvent,
   type UserSummary,
   withReaction,
-} from "../protocol";
-import { localTime } from "./clock";
+} from "../../protocol";
+import { localTime } from "./dates";
 import { helpRows } from "./help";
 
 /**

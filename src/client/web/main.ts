@@ -1,8 +1,8 @@
-import { canonicalRoom, checkUsername, type MatchServerPayloads, MatchType, parseMatchFrame } from "../protocol";
+import { canonicalRoom, checkUsername, type MatchServerPayloads, MatchType, parseMatchFrame } from "../../protocol";
+import type { TimerClock } from "../core/heartbeat";
+import { MatchConnection, parseTags, recentNote } from "../core/match-connection";
 import { ChatView } from "./chat-view";
 import { $, el } from "./dom";
-import type { TimerClock } from "./heartbeat";
-import { MatchConnection, parseTags, recentNote } from "./match-connection";
 import { lastRead, recentRooms } from "./memory";
 import { roomLink } from "./room-link";
 import { workerClock } from "./ticker";

@@ -1,4 +1,4 @@
-import { nameKey, TYPING_INTERVAL_MS, TYPING_SHOWN_MS } from "../protocol";
+import { nameKey, TYPING_INTERVAL_MS, TYPING_SHOWN_MS } from "../../protocol";
 
 /**
  * Who is typing, as the room's `typing` notices say: each name shows for

@@ -1,4 +1,4 @@
-import type { CommandHelp } from "../protocol";
+import type { CommandHelp } from "../../protocol";
 
 /**
  * The web app's answer to `/help`. The room lists every command, but

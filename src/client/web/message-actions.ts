@@ -1,7 +1,7 @@
-import { type ClientFrame, ClientType } from "../protocol";
+import { type ClientFrame, ClientType } from "../../protocol";
+import type { GapLine, Line, MessageLine } from "../core/model";
+import { newClientId } from "../core/send-queue";
 import { $, el } from "./dom";
-import type { GapLine, Line, MessageLine } from "./model";
-import { newClientId } from "./outbox";
 
 /** Reactions offered in the picker, before those already on the message. */
 const COMMON_EMOJI = ["👍", "❤️", "😂", "🎉", "😮", "😢", "🙏", "👀"];

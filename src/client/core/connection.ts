@@ -6,7 +6,7 @@ import {
   parseClientFrame,
   parseServerData,
   type ServerFrame,
-} from "../protocol";
+} from "../../protocol";
 import { Heartbeat, type TimerClock } from "./heartbeat";
 
 /** The longest wait between two reconnection attempts. */

@@ -1,4 +1,4 @@
-import { type ClientFrame, ClientType, parseLine } from "../protocol";
+import { type ClientFrame, ClientType, parseLine } from "../../protocol";
 
 /** An edit, delete or reaction, as sent: with the `clientId` that makes a resend harmless. */
 export type ActionFrame = Extract<ClientFrame, { type: "edit" | "delete" | "react" }>;

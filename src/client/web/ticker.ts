@@ -1,4 +1,4 @@
-import { pageClock, type TimerClock } from "./heartbeat";
+import { pageClock, type TimerClock } from "../core/heartbeat";
 
 /** How long the worker may take to say it runs before the page's own timers are used instead. */
 const READY_WITHIN_MS = 3000;

@@ -1,4 +1,4 @@
-import { type ChatMessagePayload, type ServerPayloads, withReaction } from "../protocol";
+import { type ChatMessagePayload, type ServerPayloads, withReaction } from "../../protocol";
 
 type Update = ServerPayloads["messageUpdated"];
 type Reaction = ServerPayloads["reaction"];

@@ -7,8 +7,8 @@ import {
   ServerType,
   SystemEvent,
   someNames,
-} from "../protocol";
-import { reactionChanges } from "./messages";
+} from "../../protocol";
+import { reactionChanges } from "./seen-messages";
 
 /** Colours to apply, or identity functions when the output is not a terminal. */
 export interface Palette {

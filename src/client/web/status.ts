@@ -1,5 +1,5 @@
-import { ErrorCode } from "../protocol";
-import type { ConnectionStatus } from "./connection";
+import { ErrorCode } from "../../protocol";
+import type { ConnectionStatus } from "../core/connection";
 import { $ } from "./dom";
 
 /** A wait as whole seconds, at least 1: "0 s" would read as "now". */

@@ -1,4 +1,4 @@
-import { type HistoryPage, parseHistoryPage } from "../protocol";
+import { type HistoryPage, parseHistoryPage } from "../../protocol";
 
 /** Which page: the entries before one id (scrolling back) or after one (filling a gap a resume left). */
 export type PageQuery = { before: number; limit: number } | { after: number; limit: number };

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from "commander";
-import { parseTags } from "../client/match-connection";
-import { canonicalRoom, isSessionId, MAX_TAGS } from "../protocol";
+import { canonicalRoom, isSessionId, MAX_TAGS } from "../../protocol";
+import { parseTags } from "../core/match-connection";
 
 export interface CliOptions {
   /** `ws:` or `wss:` origin of the worker. */

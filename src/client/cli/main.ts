@@ -1,10 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import pc from "picocolors";
-import { RoomConnection } from "../client/connection";
-import { MatchConnection, recentNote } from "../client/match-connection";
-import { missedRange } from "../client/model";
-import { messageFrame, newClientId, Outbox } from "../client/outbox";
 import {
   CloseCode,
   ErrorCode,
@@ -14,7 +10,11 @@ import {
   type ServerPayloads,
   ServerType,
   SystemEvent,
-} from "../protocol";
+} from "../../protocol";
+import { RoomConnection } from "../core/connection";
+import { MatchConnection, recentNote } from "../core/match-connection";
+import { missedRange } from "../core/model";
+import { messageFrame, newClientId, SendQueue } from "../core/send-queue";
 import { actionFrame, type PendingAction } from "./actions";
 import {
   formatFrame,
@@ -27,9 +27,9 @@ import {
   skippedNotice,
   updateLines,
 } from "./format";
-import { MessageLog } from "./messages";
 import { buildProgram, readOptions } from "./options";
 import { type Attempt, describeFailure, FirstContact, shownUrl, watchedSockets } from "./reach";
+import { MessageLog } from "./seen-messages";
 import { afterConversation, isLocalCommand, isQuit, NOBODY_YET } from "./stranger";
 import { displayWidth, echoRows, eraseRows } from "./terminal";
 
@@ -129,7 +129,7 @@ class Visit {
    * how long the ban lasts.
    */
   refusal: ErrorPayload | null = null;
-  readonly outbox = new Outbox();
+  readonly outbox = new SendQueue();
   /** An edit, delete or reaction waiting for its ack; lines after it wait too, so nothing overtakes it. */
   action: PendingAction | null = null;
   readonly messages = new MessageLog();

@@ -1,4 +1,4 @@
-import { nameKey } from "../protocol";
+import { nameKey } from "../../protocol";
 
 /** A DM conversation and how much of it is unread. */
 interface Conversation {

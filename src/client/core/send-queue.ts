@@ -1,4 +1,4 @@
-import { type ClientFrame, ClientType, ErrorCode, type ErrorPayload, isClientId, parseLine } from "../protocol";
+import { type ClientFrame, ClientType, ErrorCode, type ErrorPayload, isClientId, parseLine } from "../../protocol";
 
 /**
  * What a person typed and has not yet seen delivered, shared by the web app
@@ -65,7 +65,7 @@ export type Refusal =
   /** The error named no message of ours; a rate limit still holds the queue. */
   | { kind: "other" };
 
-export class Outbox {
+export class SendQueue {
   #items: Outgoing[] = [];
   /** No send before this time: the server said when it would accept the next frame. */
   #heldUntil = 0;

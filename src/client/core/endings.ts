@@ -1,4 +1,4 @@
-import { CloseCode, ErrorCode, type ErrorPayload } from "../protocol";
+import { CloseCode, ErrorCode, type ErrorPayload } from "../../protocol";
 
 /** Close codes that end a visit, with what to tell the person on the start screen. */
 const ENDINGS: Record<number, string> = {

@@ -1,4 +1,4 @@
-import { canonicalRoom } from "../protocol";
+import { canonicalRoom } from "../../protocol";
 
 /**
  * What the web app remembers in `localStorage` between visits: where the

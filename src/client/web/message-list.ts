@@ -1,6 +1,6 @@
-import { dayKey, dayLabel } from "./clock";
+import { dayKey, dayLabel } from "../core/dates";
+import { continues, isFromOthers, type Line } from "../core/model";
 import { el } from "./dom";
-import { continues, isFromOthers, type Line } from "./model";
 
 /**
  * The log's list, kept equal to a list of lines: each line's element is made
@@ -8,7 +8,7 @@ import { continues, isFromOthers, type Line } from "./model";
  * unread part starts, and runs of one person's messages are grouped. Called
  * after every change; only elements out of place are moved.
  */
-export class LogView {
+export class MessageList {
   readonly #rendered = new WeakMap<Line, HTMLElement>();
   readonly #days = new Map<string, HTMLElement>();
   readonly #marker = el("li", "unread-mark", "New");

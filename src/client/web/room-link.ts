@@ -1,4 +1,4 @@
-import { canonicalRoom } from "../protocol";
+import { canonicalRoom } from "../../protocol";
 
 /**
  * What a `/r/<room>` address names: a room, or a link that looks like one
