@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { messageFrame, restoreItems, SendQueue } from "../../src/client/core/send-queue";
+import { messageFrame } from "../../src/client/core/queued-frames";
+import { restoreItems, SendQueue } from "../../src/client/core/send-queue";
 
 let counter = 0;
 const nextId = () => `c${++counter}`;
@@ -236,5 +237,109 @@ describe("the outbox against a flaky room", () => {
         expect(delivered).toEqual(Array.from({ length: typed }, (_, i) => `m${i}`));
       }),
     );
+  });
+});
+
+describe("the send queue with edits, deletions and reactions", () => {
+  it("keeps an edit typed while offline and sends it, after the message before it, once connected", () => {
+    const box = new SendQueue();
+    // Nothing is on the wire yet (no connection): both wait, in the order typed.
+    const message = box.add("hello", 1, "m1");
+    const edit = box.add("/edit 12 fixed it", 2, "e1");
+    expect(edit?.frame).toEqual({ type: "edit", payload: { id: 12, message: "fixed it", clientId: "e1" } });
+    expect(box.unsent).toBe(2);
+    expect(box.next(3)).toBe(message);
+    box.sending("m1");
+    box.acked("m1");
+    expect(box.next(4)).toBe(edit);
+  });
+
+  it("takes a reaction or deletion built by a button, named by its own clientId", () => {
+    const box = new SendQueue();
+    const react = box.addFrame({ type: "react", payload: { id: 3, emoji: "👍", clientId: "r1" } }, "/react 3 👍", 1);
+    box.addFrame({ type: "delete", payload: { id: 4, clientId: "d1" } }, "/delete 4", 1);
+    expect(react.clientId).toBe("r1");
+    expect(box.items.map((i) => i.frame.type)).toEqual(["react", "delete"]);
+  });
+
+  it("sends a reaction that was on the wire when the connection dropped again with the same clientId", () => {
+    const box = new SendQueue();
+    box.add("/react 7 🎉", 1, "r7");
+    box.sending("r7");
+    box.disconnected();
+    // The same id: a room that had applied it acks the resend instead of toggling it back.
+    expect(box.next(2)?.frame).toEqual({ type: "react", payload: { id: 7, emoji: "🎉", clientId: "r7" } });
+  });
+
+  it("holds an action under the rate limit and sends it again, as it does a message", () => {
+    const box = new SendQueue();
+    box.add("/delete 9", 1, "d9");
+    box.sending("d9");
+    expect(box.refused({ code: "rate_limited", message: "slow", clientId: "d9", retryAfterMs: 300 }, 10)).toMatchObject(
+      {
+        kind: "retry",
+        at: 310,
+      },
+    );
+    expect(box.next(309)).toBeNull();
+    expect(box.next(310)?.clientId).toBe("d9");
+  });
+
+  it("takes a refused action out with its reason, where a refused message stays to be retried", () => {
+    const box = new SendQueue();
+    box.add("/edit 5 mine now", 1, "e5");
+    box.add("too long", 1, "m5");
+    box.sending("e5");
+    const refusal = box.refused(
+      { code: "not_allowed", message: "only its author can edit a message", clientId: "e5" },
+      2,
+    );
+    expect(refusal).toMatchObject({
+      kind: "dropped",
+      item: { text: "/edit 5 mine now", error: { code: "not_allowed" } },
+    });
+    expect(box.items.map((i) => i.clientId)).toEqual(["m5"]);
+    box.sending("m5");
+    expect(box.refused({ code: "too_long", message: "too long", clientId: "m5" }, 3)).toMatchObject({ kind: "failed" });
+    expect(box.failed.map((i) => i.clientId)).toEqual(["m5"]);
+  });
+
+  it("restores saved edits, deletions and reactions, and refuses a damaged one", () => {
+    const saved = [
+      {
+        clientId: "e1",
+        text: "/edit 1 x",
+        createdAt: 1,
+        state: "queued",
+        frame: { type: "edit", payload: { id: 1, message: "x", clientId: "e1" } },
+      },
+      {
+        clientId: "d1",
+        text: "/delete 1",
+        createdAt: 1,
+        state: "sending",
+        frame: { type: "delete", payload: { id: 1, clientId: "d1" } },
+      },
+      {
+        clientId: "r1",
+        text: "/react 1 👍",
+        createdAt: 1,
+        state: "queued",
+        frame: { type: "react", payload: { id: 1, emoji: "👍", clientId: "r1" } },
+      },
+      {
+        clientId: "r2",
+        text: "/react x",
+        createdAt: 1,
+        state: "queued",
+        frame: { type: "react", payload: { id: "1", clientId: "r2" } },
+      },
+    ];
+    const box = new SendQueue(restoreItems(JSON.stringify(saved)));
+    expect(box.items.map((i) => [i.clientId, i.state])).toEqual([
+      ["e1", "queued"],
+      ["d1", "queued"],
+      ["r1", "queued"],
+    ]);
   });
 });

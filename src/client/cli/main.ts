@@ -14,8 +14,8 @@ import {
 import { RoomConnection } from "../core/connection";
 import { MatchConnection, recentNote } from "../core/match-connection";
 import { missedRange } from "../core/model";
-import { messageFrame, newClientId, SendQueue } from "../core/send-queue";
-import { actionFrame, type PendingAction } from "./actions";
+import { queuedFrame } from "../core/queued-frames";
+import { SendQueue } from "../core/send-queue";
 import {
   formatFrame,
   type LineOptions,
@@ -129,9 +129,8 @@ class Visit {
    * how long the ban lasts.
    */
   refusal: ErrorPayload | null = null;
+  /** Messages, edits, deletions and reactions until acked; lines typed after them wait, so nothing overtakes them. */
   readonly outbox = new SendQueue();
-  /** An edit, delete or reaction waiting for its ack; lines after it wait too, so nothing overtakes it. */
-  action: PendingAction | null = null;
   readonly messages = new MessageLog();
   readonly connection: RoomConnection;
   #attempt: Attempt | null = null;
@@ -168,14 +167,6 @@ class Visit {
     clearTimeout(this.#holdTimer);
     if (!this.welcomed) return;
     const now = Date.now();
-    if (this.action && !this.action.sent) {
-      if (now < this.outbox.heldUntil) {
-        this.#holdTimer = setTimeout(pump, this.outbox.heldUntil - now);
-      } else if (this.connection.sendMessage(this.action.frame)) {
-        this.action.sent = true;
-      }
-      return;
-    }
     const item = this.outbox.next(now);
     if (item) {
       if (this.connection.sendMessage(item.frame)) this.outbox.sending(item.clientId);
@@ -184,18 +175,9 @@ class Visit {
     }
   }
 
-  /** Takes a typed /edit, /delete or /react as the pending action; false for any other line. */
-  takeAction(line: string): boolean {
-    const clientId = newClientId();
-    const frame = actionFrame(line, clientId);
-    if (!frame) return false;
-    this.action = { clientId, frame, text: line, sent: false };
-    return true;
-  }
-
-  /** Still to be delivered: messages not refused, and the pending action. */
+  /** Still to be delivered: anything in the send queue not refused. */
   get busy(): boolean {
-    return this.outbox.unsent > 0 || this.action !== null;
+    return this.outbox.unsent > 0;
   }
 
   close(): void {
@@ -215,12 +197,11 @@ class Visit {
     this.welcomed = false;
     // What was on the wire goes again, with the same clientId, once welcomed back.
     this.outbox.disconnected();
-    if (this.action) this.action.sent = false;
     const url = this.#attempt?.url ?? shownUrl(options.origin);
     if (!contact.connected) {
       failedTry(url, this.#failure());
     } else if (wasWelcomed) {
-      const kept = this.outbox.unsent + (this.action ? 1 : 0) + lines.length;
+      const kept = this.outbox.unsent + lines.length;
       const note = kept > 0 ? ` (${plural(kept, "unsent line")} kept)` : "";
       status(`* connection lost; reconnecting…${note}`);
     } else {
@@ -254,9 +235,7 @@ class Visit {
    */
   #error(error: ErrorPayload): void {
     const refusal = this.outbox.refused(error, Date.now());
-    const action = this.action && error.clientId === this.action.clientId ? this.action : null;
-    if (refusal.kind === "retry" || (action && error.code === "rate_limited")) {
-      if (action) action.sent = false;
+    if (refusal.kind === "retry") {
       const wait = Math.max(1, Math.ceil((this.outbox.heldUntil - Date.now()) / 1000));
       status(`* over the rate limit; sending again in ${wait} s`);
     } else if (refusal.kind === "failed") {
@@ -266,10 +245,9 @@ class Visit {
           `! not sent (${why?.code}: ${why?.message}): ${oneLine(text)} — /retry sends it again, /discard drops it`,
         ),
       );
-    } else if (action) {
-      // An edit or reaction refused (not yours, no such message) would be refused again: report and drop it.
-      this.action = null;
-      print(palette.error(`! not done (${error.code}: ${error.message}): ${oneLine(action.text)}`));
+    } else if (refusal.kind === "dropped") {
+      // An edit or reaction refused (not yours, no such message) would be refused again: the queue dropped it.
+      print(palette.error(`! not done (${error.code}: ${error.message}): ${oneLine(refusal.item.text)}`));
     } else if (!this.welcomed || error.code === ErrorCode.banned) {
       this.refusal = error;
     } else {
@@ -293,7 +271,6 @@ class Visit {
     for (const raw of frames) {
       if (raw.type === ServerType.ack) {
         this.outbox.acked(raw.payload.clientId);
-        if (this.action?.clientId === raw.payload.clientId) this.action = null;
         if (inputEnded) keepWaiting();
         continue;
       }
@@ -377,13 +354,8 @@ const oneLine = (text: string) => JSON.stringify(text.length > 60 ? `${text.slic
 
 /** Leaves the process, saying what was typed and never delivered; that makes the exit status 1. */
 function exit(code = 0): never {
-  const waiting = lines.filter((l) => messageFrame(l, "check") !== null || actionFrame(l, "check") !== null);
-  const undelivered = [
-    ...(visit?.outbox.items.map((i) => i.text) ?? []),
-    ...(visit?.action ? [visit.action.text] : []),
-    ...waiting,
-    ...undeliverable,
-  ];
+  const waiting = lines.filter((l) => queuedFrame(l, "check") !== null);
+  const undelivered = [...(visit?.outbox.items.map((i) => i.text) ?? []), ...waiting, ...undeliverable];
   if (undelivered.length > 0) {
     status(`hallway: ${plural(undelivered.length, "line")} not delivered: ${undelivered.map(oneLine).join(", ")}`);
   }
@@ -453,11 +425,7 @@ function nextStranger(): void {
   visit = null;
   const { kept, dropped } = afterConversation(lines);
   lines.splice(0, lines.length, ...kept);
-  const unsent = [
-    ...(old?.outbox.items.map((i) => i.text) ?? []),
-    ...(old?.action ? [old.action.text] : []),
-    ...dropped,
-  ];
+  const unsent = [...(old?.outbox.items.map((i) => i.text) ?? []), ...dropped];
   if (unsent.length > 0) {
     print(palette.error(`! ${plural(unsent.length, "message")} not delivered to your last partner`));
     undeliverable.push(...unsent);
@@ -516,7 +484,7 @@ function pump(): void {
       continue;
     }
     if (visit.busy) break;
-    if (visit.outbox.add(line, Date.now()) || visit.takeAction(line)) {
+    if (visit.outbox.add(line, Date.now())) {
       lines.shift();
       continue;
     }

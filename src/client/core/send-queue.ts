@@ -1,30 +1,34 @@
-import { type ClientFrame, ClientType, ErrorCode, type ErrorPayload, isClientId, parseLine } from "../../protocol";
+import { ClientType, ErrorCode, type ErrorPayload, isClientId } from "../../protocol";
+import { isAction, newClientId, type QueuedFrame, queuedFrame } from "./queued-frames";
 
 /**
- * What a person typed and has not yet seen delivered, shared by the web app
- * and the terminal client. Pure: the clock and the ids come in from outside,
- * so every rule below is tested without a socket.
+ * What a person sent and has not yet seen delivered: messages, DMs, edits,
+ * deletions and reactions alike, shared by the web app and the terminal
+ * client. Pure: the clock and the ids come in from outside, so every rule
+ * below is tested without a socket.
  *
- * - Each message gets a `clientId` once, when typed. A resend after a dropped
- *   connection or a reload carries the same one, and the server delivers it
- *   at most once.
- * - One message is on the wire at a time and the rest wait in order, so a
- *   refusal (rate limit) can never let a later message overtake an earlier one.
- * - `rate_limited` holds the queue for `retryAfterMs` and sends the message
- *   again; any other refusal marks it failed, with the reason, until the
- *   person retries or discards it.
+ * - Each entry gets a `clientId` once, when typed. A resend after a dropped
+ *   connection or a reload carries the same one, and the server applies it
+ *   at most once (a reaction sent twice does not toggle back).
+ * - Nothing is refused for being offline: an entry made while disconnected
+ *   waits and goes out after the next welcome.
+ * - One entry is on the wire at a time and the rest wait in order, so a
+ *   refusal (rate limit) can never let a later one overtake an earlier one,
+ *   and an edit never reaches the room before the message it changes.
+ * - `rate_limited` holds the queue for `retryAfterMs` and sends the entry
+ *   again. Any other refusal of a message marks it failed, with the reason,
+ *   until the person retries or discards it; a refused action (not yours, no
+ *   such message) is taken out and reported with its reason, since sending it
+ *   again would be refused again.
  */
-
-/** A chat message or DM, as sent: it carries the `clientId`. */
-export type MessageFrame = Extract<ClientFrame, { type: "chatMessage" | "dm" }>;
 
 /** `queued`: waiting its turn or for a connection. `sending`: on the wire, not yet acked. */
 export type SendState = "queued" | "sending" | "failed";
 
 export interface Outgoing {
   clientId: string;
-  frame: MessageFrame;
-  /** The line as typed, for showing while pending. */
+  frame: QueuedFrame;
+  /** The line as typed (or what the action does), for showing while pending. */
   text: string;
   state: SendState;
   /** Why the server refused it; set when failed. */
@@ -33,35 +37,12 @@ export interface Outgoing {
   createdAt: number;
 }
 
-/** Ids that are unique without coordination: 32 hex digits, well inside the protocol's 64. */
-export function newClientId(): string {
-  return crypto.randomUUID().replaceAll("-", "");
-}
-
-/**
- * The message a typed line sends, or null for a command (`/users`, `/kick`...)
- * or a line the server should answer itself (a `/msg` without text). Length is
- * not checked here: the server's refusal (`too_long`) keeps the text visible
- * as failed, where a local check would have to drop or bounce it.
- */
-export function messageFrame(typed: string, clientId: string, replyTo?: number): MessageFrame | null {
-  const parsed = parseLine(typed, Number.MAX_SAFE_INTEGER);
-  if (!parsed.ok) return null;
-  const { frame } = parsed;
-  // The parsed payload is kept whole (a `/reply` carries `replyTo`); only the id is added,
-  // and the message a reply answers when the app chose it rather than a typed `/reply`.
-  if (frame.type === ClientType.chatMessage) {
-    const answers = replyTo === undefined ? {} : { replyTo };
-    return { type: frame.type, payload: { ...frame.payload, ...answers, clientId } };
-  }
-  if (frame.type === ClientType.dm) return { type: frame.type, payload: { ...frame.payload, clientId } };
-  return null;
-}
-
 /** What a refusal did to the queue. */
 export type Refusal =
   | { kind: "retry"; item: Outgoing; at: number }
   | { kind: "failed"; item: Outgoing }
+  /** An action refused: it left the queue. */
+  | { kind: "dropped"; item: Outgoing }
   /** The error named no message of ours; a rate limit still holds the queue. */
   | { kind: "other" };
 
@@ -81,7 +62,7 @@ export class SendQueue {
     return this.#items;
   }
 
-  /** Messages still to be delivered (queued or on the wire); failed ones wait for the person. */
+  /** Entries still to be delivered (queued or on the wire); failed ones wait for the person. */
   get unsent(): number {
     return this.#items.filter((i) => i.state !== "failed").length;
   }
@@ -96,13 +77,20 @@ export class SendQueue {
   }
 
   /**
-   * Takes a typed line: a message is queued and returned; a command gives null.
-   * `replyTo` makes a chat message a reply (a DM or a command ignores it).
+   * Takes a typed line: a message, DM, `/edit`, `/delete` or `/react` is
+   * queued and returned; any other command gives null. `replyTo` makes a chat
+   * message a reply (anything else ignores it).
    */
   add(typed: string, now: number, clientId = newClientId(), replyTo?: number): Outgoing | null {
-    const frame = messageFrame(typed, clientId, replyTo);
-    if (!frame) return null;
-    const item: Outgoing = { clientId, frame, text: typed, state: "queued", createdAt: now };
+    const frame = queuedFrame(typed, clientId, replyTo);
+    return frame ? this.addFrame(frame, typed, now) : null;
+  }
+
+  /** Takes a frame built by the app (a button's reaction, the composer's edit); its `clientId` names the entry. */
+  addFrame(frame: QueuedFrame, text: string, now: number): Outgoing {
+    const { clientId } = frame.payload;
+    if (clientId === undefined) throw new Error("a queued frame carries its clientId");
+    const item: Outgoing = { clientId, frame, text, state: "queued", createdAt: now };
     this.#items.push(item);
     return item;
   }
@@ -138,6 +126,13 @@ export class SendQueue {
     if (limited) {
       const queued = this.#update(item.clientId, (i) => ({ ...i, state: "queued" }));
       return { kind: "retry", item: queued ?? item, at: this.#heldUntil };
+    }
+    if (isAction(item.frame)) {
+      this.#items = this.#items.filter((i) => i !== item);
+      return {
+        kind: "dropped",
+        item: { ...item, state: "failed", error: { code: error.code, message: error.message } },
+      };
     }
     const failed = this.#update(item.clientId, (i) => ({
       ...i,
@@ -204,16 +199,34 @@ export function restoreItems(json: string | null): Outgoing[] {
 function isOutgoing(value: unknown): value is Outgoing {
   if (typeof value !== "object" || value === null) return false;
   const item = value as Partial<Outgoing>;
-  const frame = item.frame as { type?: unknown; payload?: Record<string, unknown> } | undefined;
   return (
     typeof item.clientId === "string" &&
     isClientId(item.clientId) &&
     typeof item.text === "string" &&
     typeof item.createdAt === "number" &&
     (item.state === "queued" || item.state === "sending" || item.state === "failed") &&
-    (frame?.type === ClientType.chatMessage || frame?.type === ClientType.dm) &&
-    typeof frame.payload?.message === "string" &&
-    frame.payload.clientId === item.clientId &&
-    (frame.type === ClientType.chatMessage || typeof frame.payload.to === "string")
+    isQueuedFrame(item.frame, item.clientId)
   );
+}
+
+/** A saved frame of one of the five kinds the queue holds, whole, with the entry's id. */
+function isQueuedFrame(value: unknown, clientId: string): boolean {
+  const frame = value as { type?: unknown; payload?: Record<string, unknown> } | undefined;
+  const payload = frame?.payload;
+  if (typeof payload !== "object" || payload === null || payload.clientId !== clientId) return false;
+  const id = typeof payload.id === "number";
+  switch (frame?.type) {
+    case ClientType.chatMessage:
+      return typeof payload.message === "string";
+    case ClientType.dm:
+      return typeof payload.message === "string" && typeof payload.to === "string";
+    case ClientType.edit:
+      return id && typeof payload.message === "string";
+    case ClientType.delete:
+      return id;
+    case ClientType.react:
+      return id && typeof payload.emoji === "string";
+    default:
+      return false;
+  }
 }

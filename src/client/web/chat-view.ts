@@ -1,6 +1,5 @@
 import {
   asksForUsers,
-  type ClientFrame,
   ClientType,
   encodeInput,
   HISTORY_PAGE_MAX,
@@ -34,7 +33,8 @@ import {
   sortedUsers,
   usersLine,
 } from "../core/model";
-import { newClientId, restoreItems, SendQueue } from "../core/send-queue";
+import { type ActionFrame, actionLine, newClientId } from "../core/queued-frames";
+import { restoreItems, SendQueue } from "../core/send-queue";
 import { TypingNames, TypingPacer, typingText } from "../core/typing";
 import { Attention } from "./attention";
 import type { ComposeMode } from "./composer";
@@ -433,6 +433,9 @@ export class ChatView {
       this.#setNotice(errorText(error.code, error.message, error.retryAfterMs), 6000);
       return;
     }
+    if (refusal.kind === "dropped") {
+      this.#setNotice(`Not done: ${error.message}.`, 6000);
+    }
     if (refusal.kind === "retry") {
       // Stays until everything waiting went out, then goes by itself.
       this.#setNotice(
@@ -671,11 +674,12 @@ export class ChatView {
     return this.#act({ type: ClientType.edit, payload: { id: line.id, message: text, clientId: newClientId() } });
   }
 
-  /** Sends an action on a message (edit, delete, react); they need the connection now. */
-  #act(frame: ClientFrame): boolean {
-    if (this.#connection.sendMessage(frame)) return true;
-    this.#setNotice("Not connected — try again once reconnected.", 6000);
-    return false;
+  /** An action on a message (edit, delete, react) waits in the send queue like a message, connected or not. */
+  #act(frame: ActionFrame): boolean {
+    this.#outbox.addFrame(frame, actionLine(frame), Date.now());
+    this.#outboxChanged();
+    this.#pump();
+    return true;
   }
 
   // --- Message actions ------------------------------------------------------------------------

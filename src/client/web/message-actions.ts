@@ -1,6 +1,6 @@
-import { type ClientFrame, ClientType } from "../../protocol";
+import { ClientType } from "../../protocol";
 import type { GapLine, Line, MessageLine } from "../core/model";
-import { newClientId } from "../core/send-queue";
+import { type ActionFrame, newClientId } from "../core/queued-frames";
 import { $, el } from "./dom";
 
 /** Reactions offered in the picker, before those already on the message. */
@@ -15,7 +15,7 @@ export interface MessageActionsHost {
   /** The line an element of the log belongs to, among those shown. */
   lineOf(element: Element): Line | undefined;
   /** Sends an action frame; false (and the person is told) when not connected. */
-  act(frame: ClientFrame): boolean;
+  act(frame: ActionFrame): boolean;
   reply(line: MessageLine): void;
   edit(line: MessageLine): void;
   fillGap(gap: GapLine): void;

@@ -3,6 +3,7 @@ import type { Conversations } from "../core/conversations";
 import { fullDate, localTime } from "../core/dates";
 import { plainText, type Rich, richText } from "../core/markdown";
 import type { Line, MessageLine } from "../core/model";
+import type { QueuedFrame } from "../core/queued-frames";
 import type { Outgoing } from "../core/send-queue";
 import { el } from "./dom";
 
@@ -220,7 +221,7 @@ export function renderPending(
   const li = el("li", `line ${dm ? "dm" : "message"} own pending`);
   li.dataset.state = label;
   li.dataset.clientId = item.clientId;
-  const who = dm ? `DM to ${frame.payload.to}` : "you";
+  const [who, shown] = pendingWords(frame);
   const words: Record<PendingLabel, string> = {
     sending: "sending…",
     waiting: "not sent yet: waiting for the connection",
@@ -228,7 +229,7 @@ export function renderPending(
     failed: `not sent: ${item.error?.message ?? "refused"}`,
   };
   const state = el("span", "state", words[label]);
-  const text = el("span", "text", frame.payload.message);
+  const text = el("span", "text", shown);
   text.dir = "auto";
   li.append(el("span", "ts", localTime(item.createdAt)), el("span", "who", who), text, state);
   if (label === "failed") {
@@ -305,4 +306,20 @@ export function renderConversations(list: HTMLElement, room: string, conversatio
     ...dms.map((c) => item(c.partner, c.partner, c.unread, conversations.isShown(c.partner))),
   );
   return roomUnread + dms.reduce((n, c) => n + c.unread, 0);
+}
+
+/** Who a pending entry is from (or to) and what it says, for each kind the send queue holds. */
+function pendingWords(frame: QueuedFrame): [who: string, text: string] {
+  switch (frame.type) {
+    case ClientType.chatMessage:
+      return ["you", frame.payload.message];
+    case ClientType.dm:
+      return [`DM to ${frame.payload.to}`, frame.payload.message];
+    case ClientType.edit:
+      return ["your edit", frame.payload.message];
+    case ClientType.delete:
+      return ["you", "deleting a message"];
+    case ClientType.react:
+      return ["you", `reacting ${frame.payload.emoji}`];
+  }
 }
