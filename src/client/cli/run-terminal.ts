@@ -140,7 +140,7 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
      */
     refusal: ErrorPayload | null = null;
     /** Messages, edits, deletions and reactions until acked; lines typed after them wait, so nothing overtakes them. */
-    readonly outbox = new SendQueue();
+    readonly queue = new SendQueue();
     readonly messages = new MessageLog();
     readonly connection: RoomConnection;
     #attempt: Attempt | null = null;
@@ -177,17 +177,17 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
       clearTimeout(this.#holdTimer);
       if (!this.welcomed) return;
       const now = Date.now();
-      const item = this.outbox.next(now);
+      const item = this.queue.next(now);
       if (item) {
-        if (this.connection.sendMessage(item.frame)) this.outbox.sending(item.clientId);
-      } else if (this.outbox.heldUntil > now && this.outbox.unsent > 0) {
-        this.#holdTimer = setTimeout(pump, this.outbox.heldUntil - now);
+        if (this.connection.sendMessage(item.frame)) this.queue.sending(item.clientId);
+      } else if (this.queue.heldUntil > now && this.queue.unsent > 0) {
+        this.#holdTimer = setTimeout(pump, this.queue.heldUntil - now);
       }
     }
 
     /** Still to be delivered: anything in the send queue not refused. */
     get busy(): boolean {
-      return this.outbox.unsent > 0;
+      return this.queue.unsent > 0;
     }
 
     close(): void {
@@ -206,12 +206,12 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
       const wasWelcomed = this.welcomed;
       this.welcomed = false;
       // What was on the wire goes again, with the same clientId, once welcomed back.
-      this.outbox.disconnected();
+      this.queue.disconnected();
       const url = this.#attempt?.url ?? shownUrl(options.origin);
       if (!contact.connected) {
         failedTry(url, this.#failure());
       } else if (wasWelcomed) {
-        const kept = this.outbox.unsent + lines.length;
+        const kept = this.queue.unsent + lines.length;
         const note = kept > 0 ? ` (${plural(kept, "unsent line")} kept)` : "";
         status(`* connection lost; reconnecting…${note}`);
       } else {
@@ -244,9 +244,9 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
      * anything else as it comes.
      */
     #error(error: ErrorPayload): void {
-      const refusal = this.outbox.refused(error, Date.now());
+      const refusal = this.queue.refused(error, Date.now());
       if (refusal.kind === "retry") {
-        const wait = Math.max(1, Math.ceil((this.outbox.heldUntil - Date.now()) / 1000));
+        const wait = Math.max(1, Math.ceil((this.queue.heldUntil - Date.now()) / 1000));
         status(`* over the rate limit; sending again in ${wait} s`);
       } else if (refusal.kind === "failed") {
         const { error: why, text } = refusal.item;
@@ -280,7 +280,7 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
     #frames(frames: ServerFrame[]): void {
       for (const raw of frames) {
         if (raw.type === ServerType.ack) {
-          this.outbox.acked(raw.payload.clientId);
+          this.queue.acked(raw.payload.clientId);
           if (inputEnded) keepWaiting();
           continue;
         }
@@ -369,7 +369,7 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
   function exit(code = 0): void {
     if (exited) return;
     const waiting = lines.filter((l) => queuedFrame(l, "check") !== null);
-    const undelivered = [...(visit?.outbox.items.map((i) => i.text) ?? []), ...waiting, ...undeliverable];
+    const undelivered = [...(visit?.queue.items.map((i) => i.text) ?? []), ...waiting, ...undeliverable];
     if (undelivered.length > 0) {
       status(`hallway: ${plural(undelivered.length, "line")} not delivered: ${undelivered.map(oneLine).join(", ")}`);
     }
@@ -453,7 +453,7 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
     visit = null;
     const { kept, dropped } = afterConversation(lines);
     lines.splice(0, lines.length, ...kept);
-    const unsent = [...(old?.outbox.items.map((i) => i.text) ?? []), ...dropped];
+    const unsent = [...(old?.queue.items.map((i) => i.text) ?? []), ...dropped];
     if (unsent.length > 0) {
       print(palette.error(`! ${plural(unsent.length, "message")} not delivered to your last partner`));
       undeliverable.push(...unsent);
@@ -473,7 +473,7 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
 
   /** `/retry` and `/discard`: what to do with messages the server refused. */
   function local(line: string): void {
-    const failed = visit?.outbox.failed.length ?? 0;
+    const failed = visit?.queue.failed.length ?? 0;
     if (/^\/next/i.test(line)) {
       // Already in the line: asking the matchmaker again would only get already_queued.
       if (visit) nextStranger();
@@ -481,16 +481,16 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
     } else if (failed === 0) {
       print(palette.system("* nothing to retry or discard: every message was delivered"));
     } else if (/^\/retry/i.test(line)) {
-      visit?.outbox.retry();
+      visit?.queue.retry();
       print(palette.system(`* sending ${plural(failed, "message")} again`));
     } else {
-      visit?.outbox.discard();
+      visit?.queue.discard();
       print(palette.system(`* dropped ${plural(failed, "unsent message")}`));
     }
   }
 
   /**
-   * Moves typed lines on, in order: a message goes to the outbox, an edit,
+   * Moves typed lines on, in order: a message goes to the queue, an edit,
    * delete or reaction becomes the pending action, a command goes to the
    * server, but only once everything typed before it was delivered (or
    * refused), so nothing overtakes anything.
@@ -515,7 +515,7 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
         continue;
       }
       if (visit.busy) break;
-      if (visit.outbox.add(line, Date.now())) {
+      if (visit.queue.add(line, Date.now())) {
         lines.shift();
         continue;
       }
