@@ -1,37 +1,16 @@
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import pc from "picocolors";
-import {
-  CloseCode,
-  ErrorCode,
-  type ErrorPayload,
-  encodeInput,
-  type ServerFrame,
-  type ServerPayloads,
-  ServerType,
-  SystemEvent,
-} from "../../protocol";
-import { RoomConnection } from "../core/connection";
+import { CloseCode, encodeInput } from "../../protocol";
 import { MatchConnection, recentNote } from "../core/match-connection";
-import { missedRange } from "../core/model";
 import { queuedFrame } from "../core/queued-frames";
-import { SendQueue } from "../core/send-queue";
-import {
-  formatFrame,
-  type LineOptions,
-  mentionsMe,
-  type Palette,
-  plain,
-  reactionLine,
-  roomLabel,
-  skippedNotice,
-  updateLines,
-} from "./format";
+import { type Palette, plain } from "./format";
 import type { CliOptions } from "./options";
-import { type Attempt, describeFailure, FirstContact, shownUrl, watchedSockets } from "./reach";
-import { MessageLog } from "./seen-messages";
+import { describeFailure, FirstContact, watchedSockets } from "./reach";
+import { RoomVisit, type RoomVisitHost } from "./room-visit";
 import { afterConversation, isLocalCommand, isQuit, NOBODY_YET } from "./stranger";
 import { displayWidth, echoRows, eraseRows } from "./terminal";
+import { oneLine, plural } from "./words";
 
 /** Where the terminal client reads and writes: the process's own streams, or a test's. */
 export interface TerminalIo {
@@ -125,229 +104,30 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
     }
   }
 
-  const lineOptions = (log: MessageLog): LineOptions => ({ ids: options.ids, find: (id) => log.get(id) });
-
-  /** One visit to one room: its connection, what was seen, and what waits to be delivered. */
-  class Visit {
-    me: string | null = null;
-    lastId = 0;
-    epoch: string | null = null;
-    welcomed = false;
-    /**
-     * Why the room will not have us: a refusal that came before the welcome, or
-     * a ban made while here (the same error, just before its close), which says
-     * how long the ban lasts.
-     */
-    refusal: ErrorPayload | null = null;
-    /** Messages, edits, deletions and reactions until acked; lines typed after them wait, so nothing overtakes them. */
-    readonly queue = new SendQueue();
-    readonly messages = new MessageLog();
-    readonly connection: RoomConnection;
-    #attempt: Attempt | null = null;
-    /** The last reason printed for a failed reconnect, so repeated failures print it once. */
-    #lastSaid: string | null = null;
-    #holdTimer: ReturnType<typeof setTimeout> | undefined;
-
-    constructor(room: string, token: string | undefined, onEnd: (visit: Visit, code: number, reason: string) => void) {
-      this.connection = new RoomConnection(
-        {
-          origin: options.origin,
-          room,
-          username: () => this.me ?? options.username,
-          session,
-          since: () => this.lastId,
-          epoch: () => this.epoch,
-          ...(token ? { token } : {}),
-          WebSocket: watchedSockets((attempt) => {
-            this.#attempt = attempt;
-          }),
-        },
-        {
-          frames: (frames) => this.#frames(frames),
-          status: (state, attempt) => {
-            if (state === "reconnecting") this.#lost(attempt);
-          },
-          ended: (code, reason) => onEnd(this, code, reason),
-        },
-      );
-    }
-
-    /** Puts the next waiting message or action on the wire, when welcomed and the rate limit allows. */
-    sendNext(): void {
-      clearTimeout(this.#holdTimer);
-      if (!this.welcomed) return;
-      const now = Date.now();
-      const item = this.queue.next(now);
-      if (item) {
-        if (this.connection.sendMessage(item.frame)) this.queue.sending(item.clientId);
-      } else if (this.queue.heldUntil > now && this.queue.unsent > 0) {
-        this.#holdTimer = setTimeout(pump, this.queue.heldUntil - now);
-      }
-    }
-
-    /** Still to be delivered: anything in the send queue not refused. */
-    get busy(): boolean {
-      return this.queue.unsent > 0;
-    }
-
-    close(): void {
-      clearTimeout(this.#holdTimer);
-      this.connection.close();
-    }
-
-    /** Why the current room will not have us, or the connection closed before the welcome. */
-    #failure(): string {
-      if (this.refusal) return `${this.refusal.code}: ${this.refusal.message}`;
-      return this.#attempt ? describeFailure(this.#attempt) : "the connection failed";
-    }
-
-    /** The socket closed and a new try follows. */
-    #lost(attempt: number): void {
-      const wasWelcomed = this.welcomed;
-      this.welcomed = false;
-      // What was on the wire goes again, with the same clientId, once welcomed back.
-      this.queue.disconnected();
-      const url = this.#attempt?.url ?? shownUrl(options.origin);
-      if (!contact.connected) {
-        failedTry(url, this.#failure());
-      } else if (wasWelcomed) {
-        const kept = this.queue.unsent + lines.length;
-        const note = kept > 0 ? ` (${plural(kept, "unsent line")} kept)` : "";
-        status(`* connection lost; reconnecting…${note}`);
-      } else {
-        const reason = this.#failure();
-        if (reason !== this.#lastSaid) status(`* reconnecting (try ${attempt}): ${reason}`);
-        this.#lastSaid = reason;
-      }
-      this.refusal = null;
-    }
-
-    /** Frames already shown (by id) are skipped, so a resumed history never repeats a line. */
-    #fresh(frame: ServerFrame): ServerFrame | null {
-      switch (frame.type) {
-        case ServerType.history: {
-          const messages = frame.payload.messages.filter((m) => m.payload.id > this.lastId);
-          return { ...frame, payload: { ...frame.payload, messages } };
-        }
-        case ServerType.chatMessage:
-        case ServerType.system:
-        case ServerType.dm:
-          return frame.payload.id > this.lastId ? frame : null;
-        default:
-          return frame;
-      }
-    }
-
-    /**
-     * An error frame, said once: a refused message or action with its text, a
-     * join refusal kept for the line that ends the visit (or the reconnect),
-     * anything else as it comes.
-     */
-    #error(error: ErrorPayload): void {
-      const refusal = this.queue.refused(error, Date.now());
-      if (refusal.kind === "retry") {
-        const wait = Math.max(1, Math.ceil((this.queue.heldUntil - Date.now()) / 1000));
-        status(`* over the rate limit; sending again in ${wait} s`);
-      } else if (refusal.kind === "failed") {
-        const { error: why, text } = refusal.item;
-        print(
-          palette.error(
-            `! not sent (${why?.code}: ${why?.message}): ${oneLine(text)} — /retry sends it again, /discard drops it`,
-          ),
-        );
-      } else if (refusal.kind === "dropped") {
-        // An edit or reaction refused (not yours, no such message) would be refused again: the queue dropped it.
-        print(palette.error(`! not done (${error.code}: ${error.message}): ${oneLine(refusal.item.text)}`));
-      } else if (!this.welcomed || error.code === ErrorCode.banned) {
-        this.refusal = error;
-      } else {
-        for (const line of formatFrame({ type: ServerType.error, payload: error }, this.me, palette)) print(line);
-      }
-    }
-
-    /** Before the replay: a wiped history starts over, and a gap the resume left is said out loud. */
-    #history(history: ServerPayloads["history"]): void {
-      if (history.reset) {
-        this.lastId = 0;
-        this.messages.clear();
-        print(palette.system("* this room's history was reset; showing it from the start"));
-        return;
-      }
-      const missed = missedRange(this.lastId, history);
-      if (missed) print(palette.system(skippedNotice(missed)));
-    }
-
-    #frames(frames: ServerFrame[]): void {
-      for (const raw of frames) {
-        if (raw.type === ServerType.ack) {
-          this.queue.acked(raw.payload.clientId);
-          if (inputEnded) keepWaiting();
-          continue;
-        }
-        if (raw.type === ServerType.error) {
-          this.#error(raw.payload);
-          continue;
-        }
-        if (raw.type === ServerType.messageUpdated) {
-          const { before, after } = this.messages.apply(raw.payload);
-          const lines = updateLines(raw.payload, before, after, this.me, palette, lineOptions(this.messages));
-          for (const line of lines) print(line);
-          continue;
-        }
-        if (raw.type === ServerType.reaction) {
-          const { before } = this.messages.react(raw.payload);
-          print(reactionLine(raw.payload, before, this.me, palette, lineOptions(this.messages)));
-          continue;
-        }
-        if (raw.type === ServerType.history) this.#history(raw.payload);
-        const frame = this.#fresh(raw);
-        if (!frame) continue;
-        // A reconnect's welcome repeats what the person already saw.
-        const repeat = frame.type === ServerType.welcome && this.lastId > 0;
-        if (frame.type === ServerType.welcome) this.#welcome(frame.payload);
-        if (frame.type === ServerType.renamed) {
-          this.me = frame.payload.username;
-          promptText = `${this.me}> `;
-        }
-        // Seen before printed, so a reply in the same replay can name whom it answers.
-        this.#seen(frame);
-        if (!repeat) {
-          for (const line of formatFrame(frame, this.me, palette, lineOptions(this.messages))) print(line);
-        }
-        // A live message naming you (not one from the replay) rings the terminal's bell.
-        if (bell && frame.type === ServerType.chatMessage && mentionsMe(frame.payload, this.me)) {
-          io.stdout.write("\x07");
-        }
-        if (frame.type === ServerType.system && frame.payload.event === SystemEvent.partnerLeft) partnerLeft();
-      }
-      pump();
-    }
-
-    #welcome(welcome: ServerPayloads["welcome"]): void {
-      if (this.me !== null) status(`* reconnected to ${roomLabel(welcome.room)}`);
-      this.me = welcome.username;
-      this.epoch = welcome.epoch;
-      this.welcomed = true;
-      this.refusal = null;
-      this.#lastSaid = null;
-      contact.succeeded();
-      promptText = `${this.me}> `;
+  const host: RoomVisitHost = {
+    options,
+    session,
+    palette,
+    contact,
+    print,
+    status,
+    failedTry,
+    waitingLines: () => lines.length,
+    acked: () => {
+      if (inputEnded) keepWaiting();
+    },
+    pump: () => pump(),
+    named: (name) => {
+      promptText = `${name}> `;
       input.setPrompt(tty ? pc.dim(promptText) : promptText);
-    }
-
-    /** Remembers ids and messages shown, for resuming and for lines about later changes. */
-    #seen(frame: ServerFrame): void {
-      const entries = frame.type === ServerType.history ? frame.payload.messages : [frame];
-      for (const entry of entries) {
-        if (entry.type === ServerType.chatMessage) this.messages.add(entry.payload);
-        if (entry.type === ServerType.chatMessage || entry.type === ServerType.system || entry.type === ServerType.dm) {
-          this.lastId = Math.max(this.lastId, entry.payload.id);
-        }
-      }
-    }
-  }
-
-  let visit: Visit | null = null;
+    },
+    mentioned: () => {
+      if (bell) io.stdout.write("\x07");
+    },
+    partnerLeft: () => partnerLeft(),
+    ended: (from, code, reason) => ended(from, code, reason),
+  };
+  let visit: RoomVisit | null = null;
   let exited = false;
   let giveUp: ReturnType<typeof setTimeout> | undefined;
   let quitWait: ReturnType<typeof setTimeout> | undefined;
@@ -358,12 +138,6 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
   const lines: string[] = [];
   /** In stranger mode, lines that had nobody to go to (typed while waiting, or left when a partner went). */
   const undeliverable: string[] = [];
-
-  function plural(n: number, one: string, many = `${one}s`): string {
-    return `${n} ${n === 1 ? one : many}`;
-  }
-
-  const oneLine = (text: string) => JSON.stringify(text.length > 60 ? `${text.slice(0, 57)}...` : text);
 
   /** Ends the run, saying what was typed and never delivered; that makes the exit status 1. */
   function exit(code = 0): void {
@@ -388,7 +162,7 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
   }
 
   /** Why the room closed for good, in words: the refusal it sent, or the close code's meaning. */
-  function endReason(from: Visit, code: number, reason: string): string {
+  function endReason(from: RoomVisit, code: number, reason: string): string {
     if (from.refusal) return `${from.refusal.code}: ${from.refusal.message}`;
     switch (code) {
       case CloseCode.kicked:
@@ -402,7 +176,7 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
     }
   }
 
-  function ended(from: Visit, code: number, reason: string): void {
+  function ended(from: RoomVisit, code: number, reason: string): void {
     if (from !== visit) return;
     if (code === CloseCode.normal && (quitting || inputEnded)) {
       exit(0);
@@ -425,7 +199,7 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
           },
           matched: ({ room, token, partner }) => {
             print(palette.system(`* matched with ${partner} — say hi! (/next for someone else, /quit to stop)`));
-            visit = new Visit(room, token, ended);
+            visit = new RoomVisit(host, room, token);
           },
           error: (code, message) => {
             status(`hallway: ${code}: ${message}`);
@@ -587,7 +361,7 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
   });
 
   if (matchmaker) matchmaker.queue();
-  else visit = new Visit(options.room, undefined, ended);
+  else visit = new RoomVisit(host, options.room, undefined);
   if (interactive) input.prompt();
   return finished;
 }
