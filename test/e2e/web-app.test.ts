@@ -483,6 +483,7 @@ describe("the web app in Chromium", () => {
     await alice.page.press("#input", "Enter");
     // Not refused for being offline: it waits with the messages, said to be waiting for the connection.
     await alice.page.locator("#outbox .pending", { hasText: "the plan" }).waitFor();
+    await screenshot(alice.page, "edit-while-down.png");
     alice.line.refuse = false;
     await waitConnected(alice.page, 30_000);
     await message(alice.page, "the plan").locator(".edited").waitFor();
