@@ -1,6 +1,6 @@
 import * as hdr from "hdr-histogram-js";
 import WebSocket from "ws";
-import { LiveSocket } from "../src/cli/live-socket";
+import { LiveSocket } from "../src/client/cli/live-socket";
 
 /** Which server the load goes to: the chat room, or the floor that only relays. */
 export type Target = "room" | "floor";

@@ -1,5 +1,5 @@
 import type WebSocket from "ws";
-import { PEOPLE_LISTED } from "../src/client/model";
+import { PEOPLE_LISTED } from "../src/client/core/model";
 import { cpuBetween, cpuNow, type Process } from "./cpu";
 import { type Bases, type Client, closeAll, openClient, openMany, socketUrl } from "./load";
 

@@ -1,5 +1,5 @@
 import type WebSocket from "ws";
-import { LiveSocket } from "../src/cli/live-socket";
+import { LiveSocket } from "../src/client/cli/live-socket";
 import {
   ClientType,
   parseHistoryPage,

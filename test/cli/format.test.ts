@@ -8,7 +8,7 @@ import {
   reactionLine,
   skippedNotice,
   updateLines,
-} from "../../src/cli/format";
+} from "../../src/client/cli/format";
 import type { ServerFrame } from "../../src/protocol";
 
 const ts = new Date(2026, 10, 23, 9, 5).getTime();

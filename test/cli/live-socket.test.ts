@@ -1,8 +1,8 @@
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { type WebSocket, WebSocketServer } from "ws";
-import { LiveSocket } from "../../src/cli/live-socket";
-import { watchedSockets } from "../../src/cli/reach";
+import { LiveSocket } from "../../src/client/cli/live-socket";
+import { watchedSockets } from "../../src/client/cli/reach";
 
 /**
  * A burst of frames is in flight when the client lets its socket go; `ws`

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildProgram, DEFAULT_RETRIES, readOptions, socketOrigin } from "../../src/cli/options";
+import { buildProgram, DEFAULT_RETRIES, readOptions, socketOrigin } from "../../src/client/cli/options";
 
 function parse(...args: string[]) {
   const program = buildProgram()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type Attempt, describeFailure, FirstContact, shownUrl } from "../../src/cli/reach";
+import { type Attempt, describeFailure, FirstContact, shownUrl } from "../../src/client/cli/reach";
 
 const failed = (message: string, code?: string, url = "ws://chat.example:8787/chat/lobby"): Attempt => ({
   url,

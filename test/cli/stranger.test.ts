@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { afterConversation, isLocalCommand, isQuit } from "../../src/cli/stranger";
+import { afterConversation, isLocalCommand, isQuit } from "../../src/client/cli/stranger";
 
 describe("lines in stranger mode", () => {
   it("drops what was typed for a partner who has gone, and keeps the client's own commands", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { actionFrame } from "../../src/cli/actions";
-import { displayWidth, echoRows, eraseRows } from "../../src/cli/terminal";
+import { displayWidth, echoRows, eraseRows } from "../../src/client/cli/terminal";
+import { actionFrame } from "../../src/client/core/queued-frames";
 
 describe("taking back readline's echo", () => {
   it("measures text as a terminal lays it out", () => {

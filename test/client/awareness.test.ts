@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { dayKey, dayLabel } from "../../src/client/clock";
-import { mentionAt, suggestions } from "../../src/client/completion";
-import { lastRead, markRead, recentRooms, rememberRoom, titleWithUnread } from "../../src/client/memory";
-import { TypingNames, TypingPacer, typingText } from "../../src/client/typing";
+import { mentionAt, suggestions } from "../../src/client/core/completion";
+import { dayKey, dayLabel } from "../../src/client/core/dates";
+import { TypingNames, TypingPacer, typingText } from "../../src/client/core/typing";
+import { lastRead, markRead, recentRooms, rememberRoom, titleWithUnread } from "../../src/client/web/memory";
 
 class MemoryStore {
   readonly data = new Map<string, string>();

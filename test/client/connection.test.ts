@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { type ConnectionStatus, joinUrl, RoomConnection } from "../../src/client/connection";
-import { HEARTBEAT_MS, PONG_DEADLINE_MS, QUIET_AFTER_SEND_MS } from "../../src/client/heartbeat";
-import { MatchConnection } from "../../src/client/match-connection";
+import { type ConnectionStatus, joinUrl, RoomConnection } from "../../src/client/core/connection";
+import { HEARTBEAT_MS, PONG_DEADLINE_MS, QUIET_AFTER_SEND_MS } from "../../src/client/core/heartbeat";
+import { MatchConnection } from "../../src/client/core/match-connection";
 
 /** A WebSocket the test drives by hand: it opens, answers and closes when told to. */
 class FakeSocket extends EventTarget {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Conversations } from "../../src/client/conversations";
+import { Conversations } from "../../src/client/core/conversations";
 
 describe("unread counts across conversations", () => {
   it("counts a DM as unread while the room is shown, and clears it when its conversation opens", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyFrame, emptyModel, peopleNote, sortedUsers } from "../../src/client/model";
+import { applyFrame, emptyModel, peopleNote, sortedUsers } from "../../src/client/core/model";
 import type { ServerFrame } from "../../src/protocol";
 
 const presence = (joined: string[], left: string[]): ServerFrame => ({ type: "presence", payload: { joined, left } });

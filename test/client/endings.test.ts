@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { endingText } from "../../src/client/endings";
+import { endingText } from "../../src/client/core/endings";
 
 describe("what the start screen says when a room closed for good", () => {
   it("tells a ban in the room's words, which say how long it lasts", () => {

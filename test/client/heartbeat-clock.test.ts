@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { HEARTBEAT_MS, Heartbeat, PONG_DEADLINE_MS, type TimerClock } from "../../src/client/heartbeat";
+import { HEARTBEAT_MS, Heartbeat, PONG_DEADLINE_MS, type TimerClock } from "../../src/client/core/heartbeat";
 
 /** A clock the test runs by hand, like the worker-backed one the web app passes in. */
 class HandClock implements TimerClock {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MESSAGE_BUTTONS } from "../../src/client/help";
-import { applyFrame, emptyModel } from "../../src/client/model";
+import { MESSAGE_BUTTONS } from "../../src/client/core/help";
+import { applyFrame, emptyModel } from "../../src/client/core/model";
 import { COMMANDS } from "../../src/protocol";
 
 describe("/help in the web app", () => {

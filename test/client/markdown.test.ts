@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { plainText, richText, safeHref } from "../../src/client/markdown";
+import { plainText, richText, safeHref } from "../../src/client/core/markdown";
 
 describe("the Markdown subset", () => {
   it("renders inline code, bold, italic and fenced code blocks", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { recentNote } from "../../src/client/match-connection";
+import { recentNote } from "../../src/client/core/match-connection";
 
 describe("why the line does not move", () => {
   it("says when everyone else waiting is someone the person just talked to", () => {

@@ -12,7 +12,7 @@ import {
   prependOlder,
   sortedUsers,
   toLine,
-} from "../../src/client/model";
+} from "../../src/client/core/model";
 import type { DmFrame, HistoryFrame, ServerFrame } from "../../src/protocol";
 import { parseServerData } from "../../src/protocol";
 

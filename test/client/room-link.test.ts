@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { roomLink } from "../../src/client/room-link";
+import { roomLink } from "../../src/client/web/room-link";
 
 describe("a room's link", () => {
   it("names its room, or says why the name in it is not one", () => {

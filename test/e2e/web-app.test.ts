@@ -6,6 +6,7 @@ import { type DevServer, startDevServer } from "../../tools/dev-server";
 import {
   joinAs,
   launchBrowser,
+  message,
   messageTexts,
   openConversation,
   returningVisitor,
@@ -465,6 +466,30 @@ describe("the web app in Chromium", () => {
       .evaluateAll((els) => els.map((e) => Number(e.getAttribute("data-id"))));
     expect(ids).toEqual([...ids].sort((a, b) => a - b));
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("keeps an edit made while the connection is down pending, and delivers it after the reconnect", async () => {
+    const r = room("offline-edit");
+    const alice = await switchedPerson(r, "alice");
+    await say(alice.page, "teh plan");
+    await seeLine(alice.page, "teh plan", ".line.message.own");
+    alice.line.refuse = true;
+    await alice.cut();
+    await alice.page.locator('#status[data-state="reconnecting"]').waitFor();
+    await alice.page.focus("#input");
+    await alice.page.keyboard.press("ArrowUp");
+    await alice.page.locator("#compose-mode", { hasText: "Editing your message" }).waitFor();
+    await alice.page.fill("#input", "the plan");
+    await alice.page.press("#input", "Enter");
+    // Not refused for being offline: it waits with the messages, said to be waiting for the connection.
+    await alice.page.locator("#outbox .pending", { hasText: "the plan" }).waitFor();
+    await screenshot(alice.page, "edit-while-down.png");
+    alice.line.refuse = false;
+    await waitConnected(alice.page, 30_000);
+    await message(alice.page, "the plan").locator(".edited").waitFor();
+    await alice.page.locator("#outbox .pending").waitFor({ state: "detached" });
+    const bob = await joinAs(browser, server.url, r, "bob");
+    await message(bob, "the plan").locator(".edited").waitFor();
   });
 });
 

@@ -1,0 +1,367 @@
+import { randomUUID } from "node:crypto";
+import { createInterface } from "node:readline";
+import pc from "picocolors";
+import { CloseCode, encodeInput } from "../../protocol";
+import { MatchConnection, recentNote } from "../core/match-connection";
+import { queuedFrame } from "../core/queued-frames";
+import { type Palette, plain } from "./format";
+import type { CliOptions } from "./options";
+import { describeFailure, FirstContact, watchedSockets } from "./reach";
+import { RoomVisit, type RoomVisitHost } from "./room-visit";
+import { afterConversation, isLocalCommand, isQuit, NOBODY_YET } from "./stranger";
+import { displayWidth, echoRows, eraseRows } from "./terminal";
+import { oneLine, plural } from "./words";
+
+/** Where the terminal client reads and writes: the process's own streams, or a test's. */
+export interface TerminalIo {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream;
+}
+
+/**
+ * The terminal client: reads lines from standard input, prints the room to
+ * standard output, one event per line. Status and final errors go to standard
+ * error, so the chat can be piped. With --match it waits for a stranger
+ * first, and looks for a new one when the conversation ends. Settles with the
+ * exit status once the run is over, with every socket and timer closed.
+ */
+export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number> {
+  let done: (code: number) => void = () => {};
+  const finished = new Promise<number>((resolve) => {
+    done = resolve;
+  });
+  const session = options.session ?? randomUUID().replaceAll("-", "");
+
+  const tty = Boolean(io.stdout.isTTY) && options.color;
+  const palette: Palette = tty
+    ? {
+        dim: pc.dim,
+        bold: pc.bold,
+        own: pc.cyan,
+        dm: pc.magenta,
+        system: pc.yellow,
+        error: pc.red,
+        mention: (t) => pc.bold(pc.inverse(t)),
+      }
+    : plain;
+  // The bell is for a person at a terminal, colours or not; a pipe gets no control characters.
+  const bell = Boolean(io.stdout.isTTY);
+
+  const interactive = Boolean(io.stdin.isTTY && io.stdout.isTTY);
+  // On a terminal, readline echoes what is typed and keeps it below incoming lines.
+  const input = createInterface({
+    input: io.stdin,
+    output: interactive ? io.stdout : undefined,
+    terminal: interactive,
+  });
+  /** The prompt without colour, to know how wide it is on screen. */
+  let promptText = "> ";
+
+  function print(line: string): void {
+    if (interactive) {
+      io.stdout.write(`\r\x1b[K${line}\n`);
+      input.prompt(true);
+    } else {
+      io.stdout.write(`${line}\n`);
+    }
+  }
+
+  function status(line: string): void {
+    if (interactive) {
+      // The prompt sits on the current row: clear it, write the status there, and draw the prompt again below.
+      io.stdout.write("\r\x1b[K");
+      io.stderr.write(`${tty ? pc.dim(line) : line}\n`);
+      input.prompt(true);
+    } else {
+      io.stderr.write(`${line}\n`);
+    }
+  }
+
+  /** Tries to reach the server at all; bounded only until the first success. */
+  const contact = new FirstContact(options.retries);
+
+  /**
+   * A try that failed before the connection was ever made: the reason, once,
+   * with the address; after the last try, the exit.
+   */
+  function failedTry(url: string, reason: string): void {
+    const { giveUp, say } = contact.failed(reason);
+    const tries = contact.tries;
+    if (giveUp) {
+      const after = tries > 1 ? `gave up after ${plural(tries, "try", "tries")}` : "";
+      status(`hallway: ${say ? `could not connect to ${url}: ${say}${after ? `; ${after}` : ""}` : after}`);
+      visit?.close();
+      exit(1);
+      return;
+    }
+    if (say && tries === 1) {
+      status(
+        `* could not connect to ${url}: ${say}; trying again (${plural(options.retries, "more try", "more tries")})…`,
+      );
+    } else if (say) {
+      status(`* try ${tries}: ${say}`);
+    }
+  }
+
+  const host: RoomVisitHost = {
+    options,
+    session,
+    palette,
+    contact,
+    print,
+    status,
+    failedTry,
+    waitingLines: () => lines.length,
+    acked: () => {
+      if (inputEnded) keepWaiting();
+    },
+    pump: () => pump(),
+    named: (name) => {
+      promptText = `${name}> `;
+      input.setPrompt(tty ? pc.dim(promptText) : promptText);
+    },
+    mentioned: () => {
+      if (bell) io.stdout.write("\x07");
+    },
+    partnerLeft: () => partnerLeft(),
+    ended: (from, code, reason) => ended(from, code, reason),
+  };
+  let visit: RoomVisit | null = null;
+  let exited = false;
+  let giveUp: ReturnType<typeof setTimeout> | undefined;
+  let quitWait: ReturnType<typeof setTimeout> | undefined;
+  let quitting = false;
+  let inputEnded = false;
+  let finishing = false;
+  /** Lines typed and not yet taken: each waits until what was typed before it has been delivered. */
+  const lines: string[] = [];
+  /** In stranger mode, lines that had nobody to go to (typed while waiting, or left when a partner went). */
+  const undeliverable: string[] = [];
+
+  /** Ends the run, saying what was typed and never delivered; that makes the exit status 1. */
+  function exit(code = 0): void {
+    if (exited) return;
+    const waiting = lines.filter((l) => queuedFrame(l, "check") !== null);
+    const undelivered = [...(visit?.queue.items.map((i) => i.text) ?? []), ...waiting, ...undeliverable];
+    if (undelivered.length > 0) {
+      status(`hallway: ${plural(undelivered.length, "line")} not delivered: ${undelivered.map(oneLine).join(", ")}`);
+    }
+    stop(undelivered.length > 0 ? 1 : code);
+  }
+
+  /** Closes everything the run holds open and settles it with the exit status. */
+  function stop(code: number): void {
+    exited = true;
+    clearTimeout(giveUp);
+    clearTimeout(quitWait);
+    visit?.close();
+    matchmaker?.close();
+    input.close();
+    done(code);
+  }
+
+  /** Why the room closed for good, in words: the refusal it sent, or the close code's meaning. */
+  function endReason(from: RoomVisit, code: number, reason: string): string {
+    if (from.refusal) return `${from.refusal.code}: ${from.refusal.message}`;
+    switch (code) {
+      case CloseCode.kicked:
+        return "kicked from the room by its operator";
+      case CloseCode.banned:
+        return "banned from this room";
+      case CloseCode.forbidden:
+        return "this room is closed to you";
+      default:
+        return reason || `closed (${code})`;
+    }
+  }
+
+  function ended(from: RoomVisit, code: number, reason: string): void {
+    if (from !== visit) return;
+    if (code === CloseCode.normal && (quitting || inputEnded)) {
+      exit(0);
+      return;
+    }
+    status(`hallway: ${endReason(from, code, reason)}`);
+    exit(1);
+  }
+
+  const matchmaker = options.match
+    ? new MatchConnection(
+        options.origin,
+        { username: options.username, session },
+        options.interests,
+        {
+          waiting: (position, total, recent) => {
+            contact.succeeded();
+            const note = recentNote(total, recent);
+            status(`* waiting for a stranger (${position} of ${total} in line${note ? `; ${note}` : ""})…`);
+          },
+          matched: ({ room, token, partner }) => {
+            print(palette.system(`* matched with ${partner} — say hi! (/next for someone else, /quit to stop)`));
+            visit = new RoomVisit(host, room, token);
+          },
+          error: (code, message) => {
+            status(`hallway: ${code}: ${message}`);
+            stop(1);
+          },
+        },
+        watchedSockets(
+          () => {},
+          (attempt) => {
+            // A matchmaker socket that never opened: a failed try, as for rooms.
+            if (!attempt.opened && !contact.connected) failedTry(attempt.url, describeFailure(attempt));
+          },
+        ),
+      )
+    : null;
+
+  /**
+   * In stranger mode: leave this conversation and wait for the next person.
+   * The old room is told `quit` before the queue is joined again, so the
+   * partner sees us leave at once (not after the reconnect grace) and we are
+   * never in two stranger rooms at a time.
+   */
+  function nextStranger(): void {
+    const old = visit;
+    visit = null;
+    const { kept, dropped } = afterConversation(lines);
+    lines.splice(0, lines.length, ...kept);
+    const unsent = [...(old?.queue.items.map((i) => i.text) ?? []), ...dropped];
+    if (unsent.length > 0) {
+      print(palette.error(`! ${plural(unsent.length, "message")} not delivered to your last partner`));
+      undeliverable.push(...unsent);
+    }
+    old?.close();
+    matchmaker?.queue();
+  }
+
+  function partnerLeft(): void {
+    print(palette.system("* looking for someone new… (/quit to stop)"));
+    nextStranger();
+  }
+
+  function isLocal(line: string): boolean {
+    return isLocalCommand(line, matchmaker !== null);
+  }
+
+  /** `/retry` and `/discard`: what to do with messages the server refused. */
+  function local(line: string): void {
+    const failed = visit?.queue.failed.length ?? 0;
+    if (/^\/next/i.test(line)) {
+      // Already in the line: asking the matchmaker again would only get already_queued.
+      if (visit) nextStranger();
+      else print(palette.system("* still looking for someone… (/quit to stop)"));
+    } else if (failed === 0) {
+      print(palette.system("* nothing to retry or discard: every message was delivered"));
+    } else if (/^\/retry/i.test(line)) {
+      visit?.queue.retry();
+      print(palette.system(`* sending ${plural(failed, "message")} again`));
+    } else {
+      visit?.queue.discard();
+      print(palette.system(`* dropped ${plural(failed, "unsent message")}`));
+    }
+  }
+
+  /**
+   * Moves typed lines on, in order: a message goes to the queue, an edit,
+   * delete or reaction becomes the pending action, a command goes to the
+   * server, but only once everything typed before it was delivered (or
+   * refused), so nothing overtakes anything.
+   */
+  function pump(): void {
+    while (lines.length > 0) {
+      const line = lines[0] ?? "";
+      if (isLocal(line)) {
+        lines.shift();
+        local(line);
+        continue;
+      }
+      if (!visit) {
+        // Waiting for a stranger there is no room to leave: /quit just ends the wait.
+        lines.shift();
+        if (isQuit(line)) {
+          exit(0);
+          return;
+        }
+        undeliverable.push(line);
+        print(palette.error(`! ${NOBODY_YET}; not sent: ${oneLine(line)}`));
+        continue;
+      }
+      if (visit.busy) break;
+      if (visit.queue.add(line, Date.now())) {
+        lines.shift();
+        continue;
+      }
+      if (isQuit(line)) quitting = true;
+      if (quitting && !visit.welcomed) {
+        exit(0);
+        return;
+      }
+      if (!visit.welcomed || !visit.connection.sendRaw(encodeInput(line))) break;
+      lines.shift();
+    }
+    visit?.sendNext();
+    if (inputEnded && lines.length === 0 && !visit?.busy) finish();
+  }
+
+  /** End of input: everything typed was delivered or refused; leave the room cleanly. */
+  function finish(): void {
+    if (finishing) return;
+    finishing = true;
+    quitting = true;
+    if (!visit?.connection.sendRaw("/quit")) {
+      exit(0);
+      return;
+    }
+    // If the server does not answer the quit, do not hang.
+    quitWait = setTimeout(() => exit(0), 3000);
+    quitWait.unref();
+  }
+
+  input.on("line", (line) => {
+    if (interactive) {
+      // The room's copy of the line is printed when it arrives; the typed echo would be a second one.
+      const rows = echoRows(displayWidth(promptText + line), io.stdout.columns || 80);
+      io.stdout.write(eraseRows(rows));
+      input.prompt(true);
+    }
+    if (exited || line.trim() === "") return;
+    lines.push(line);
+    // Before the first welcome a line simply waits its turn; after a drop, say why it does not go.
+    if (visit && !visit.welcomed && visit.me !== null && !isLocal(line)) {
+      status("* not connected; this will be sent once the connection is back");
+    }
+    pump();
+  });
+
+  /**
+   * After the end of input, how long to wait without any message getting
+   * through: long enough for a reconnect, and restarted by every ack, so a long
+   * pipe that the rate limit slows down is not cut short.
+   */
+  function keepWaiting(): void {
+    clearTimeout(giveUp);
+    giveUp = setTimeout(() => {
+      status("hallway: nothing got through for 30 s; giving up");
+      exit(1);
+    }, 30_000).unref();
+  }
+
+  input.on("close", () => {
+    if (exited) return;
+    inputEnded = true;
+    keepWaiting();
+    pump();
+  });
+  input.on("SIGINT", () => {
+    quitting = true;
+    visit?.close();
+    exit(0);
+  });
+
+  if (matchmaker) matchmaker.queue();
+  else visit = new RoomVisit(host, options.room, undefined);
+  if (interactive) input.prompt();
+  return finished;
+}

@@ -1,0 +1,348 @@
+import { canonicalRoom, checkUsername, type MatchServerPayloads, MatchType, parseMatchFrame } from "../../protocol";
+import type { TimerClock } from "../core/heartbeat";
+import { MatchConnection, parseTags, recentNote } from "../core/match-connection";
+import { ChatView } from "./chat-view";
+import { $, el } from "./dom";
+import { lastRead, recentRooms } from "./memory";
+import { roomLink } from "./room-link";
+import { workerClock } from "./ticker";
+
+/**
+ * The web app: a start screen at `/`, a room at `/r/<room>`, and stranger
+ * chat at `/stranger`. Each room has its own URL, so links can be shared and
+ * back and forward work.
+ */
+
+const NAME_KEY = "hallway:name";
+const SESSION_KEY = "hallway:session";
+
+/** One id per browser: a reload or a second tab takes the same name back instead of being refused. */
+function sessionId(): string {
+  let id = localStorage.getItem(SESSION_KEY);
+  if (!id) {
+    id = crypto.randomUUID().replaceAll("-", "");
+    localStorage.setItem(SESSION_KEY, id);
+  }
+  return id;
+}
+
+let current: ChatView | null = null;
+let stranger: MatchConnection | null = null;
+/** The heartbeat's clock, started once for the page (see ticker.ts). */
+let clock: Promise<TimerClock>;
+/** Counts screens shown: a room or stranger chat still waiting for the clock is dropped when another came since. */
+let visit = 0;
+
+const socketOrigin = () => `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}`;
+
+function show(screen: "start" | "chat" | "waiting"): void {
+  for (const id of ["start", "chat", "waiting"]) $(id).hidden = id !== screen;
+}
+
+function nameInput(): HTMLInputElement {
+  return $<HTMLInputElement>("start-name");
+}
+
+/** The name typed, checked with the server's rules; blank is fine (the server picks an Anon_ name). */
+function checkedName(): { ok: true; name: string } | { ok: false } {
+  const input = nameInput();
+  const typed = input.value.trim();
+  const error = $("name-error");
+  if (typed === "") {
+    input.removeAttribute("aria-invalid");
+    error.textContent = "";
+    return { ok: true, name: "" };
+  }
+  const check = checkUsername(typed);
+  input.setAttribute("aria-invalid", String(!check.ok));
+  error.textContent = check.ok ? "" : `That name cannot be used: ${check.reason}.`;
+  if (!check.ok) {
+    input.focus();
+    return { ok: false };
+  }
+  localStorage.setItem(NAME_KEY, check.username);
+  return { ok: true, name: check.username };
+}
+
+/** The stranger form's tags, checked by the matchmaker's own parser before anything is sent. */
+function checkedInterests(): { tags: string[]; wants: string[] } | null {
+  const tags = parseTags($<HTMLInputElement>("start-tags").value);
+  const wants = parseTags($<HTMLInputElement>("start-wants").value);
+  const error = $("stranger-error");
+  for (const [field, list] of [
+    ["start-tags", tags],
+    ["start-wants", wants],
+  ] as const) {
+    const parsed = parseMatchFrame(JSON.stringify({ type: MatchType.joinQueue, payload: { tags: list, wants: [] } }));
+    const input = $<HTMLInputElement>(field);
+    input.setAttribute("aria-invalid", String(!parsed.ok));
+    if (!parsed.ok) {
+      const label = field === "start-tags" ? "Your interests" : "Looking for";
+      error.textContent = `${label}: ${parsed.error.message}.`;
+      input.focus();
+      return null;
+    }
+  }
+  error.textContent = "";
+  return { tags, wants };
+}
+
+/** The rooms visited lately, each marked when something was said there since. */
+function renderRecent(): void {
+  const rooms = recentRooms(localStorage);
+  const list = $("recent-list");
+  $("recent").hidden = rooms.length === 0;
+  list.replaceChildren(
+    ...rooms.map(({ room }) => {
+      const li = el("li", "");
+      const a = el("a", "recent-room", `#${room}`) as HTMLAnchorElement;
+      a.href = `/r/${encodeURIComponent(room)}`;
+      a.dataset.room = room;
+      li.append(a);
+      return li;
+    }),
+  );
+  for (const { room, seenAt } of rooms) {
+    void fetch(`/api/rooms/${encodeURIComponent(room)}`)
+      .then((res) => (res.ok ? (res.json() as Promise<{ lastMessageAt: number | null; userCount: number }>) : null))
+      .then((info) => {
+        const link = list.querySelector<HTMLElement>(`[data-room="${CSS.escape(room)}"]`);
+        if (!info || !link) return;
+        const fresh =
+          info.lastMessageAt !== null && info.lastMessageAt > seenAt && lastRead(localStorage, room) !== null;
+        if (fresh) {
+          const badge = el("span", "unread", "new");
+          badge.setAttribute("aria-label", "new messages");
+          link.append(" ", badge);
+        }
+        if (info.userCount > 0) link.append(el("span", "here", ` · ${info.userCount} here`));
+      })
+      .catch(() => undefined);
+  }
+}
+
+/** The start screen, saying `message` if any; the cursor goes where the message asks for a change. */
+function showStart(message = "", room?: string, fix: "name" | "room" = message ? "name" : "room"): void {
+  visit++;
+  const unsent = leaveCurrent();
+  stranger?.close();
+  stranger = null;
+  document.title = "Hallway";
+  document.body.classList.remove("stranger", "partner-gone", "in-dm", "show-users");
+  show("start");
+  $("start-error").textContent = [message, unsent].filter(Boolean).join(" ");
+  $("start-invite").hidden = true;
+  $("start-anon").hidden = true;
+  const roomInput = $<HTMLInputElement>("start-room");
+  if (room) roomInput.value = room;
+  const input = nameInput();
+  if (!input.value) input.value = localStorage.getItem(NAME_KEY) ?? "";
+  renderRecent();
+  (fix === "name" ? input : roomInput).focus();
+}
+
+/**
+ * Someone opened a room's link with no name saved (a first visit): the
+ * start screen asks for one, with the room filled in, rather than joining
+ * them silently as an Anon_ name. Joining without a name stays one click away.
+ */
+function askName(room: string): void {
+  showStart("", room, "name");
+  const invite = $("start-invite");
+  invite.replaceChildren("You are invited to ", el("strong", "", `#${room}`), ". Choose a name to join it.");
+  invite.hidden = false;
+  $("start-anon").hidden = false;
+}
+
+/**
+ * The stranger conversation this tab is in, kept per tab so a reload goes
+ * back into it (the room lets its member back in within the reconnect grace)
+ * instead of into the queue, which would leave the partner talking to nobody.
+ */
+const STRANGER_KEY = "hallway:stranger";
+
+type StrangerRoom = MatchServerPayloads["matchFound"];
+
+function savedStranger(): StrangerRoom | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(sessionStorage.getItem(STRANGER_KEY) ?? "null");
+  } catch {
+    return null;
+  }
+  if (typeof value !== "object" || value === null || !("room" in value && "token" in value && "partner" in value)) {
+    return null;
+  }
+  const { room, token, partner } = value;
+  return typeof room === "string" && typeof token === "string" && typeof partner === "string"
+    ? { room, token, partner }
+    : null;
+}
+
+/** Leaves the room or stranger chat shown, on purpose (a stranger is told at once); what was not delivered, in words. */
+function leaveCurrent(): string {
+  const unsent = current?.leave() ?? "";
+  current = null;
+  sessionStorage.removeItem(STRANGER_KEY);
+  return unsent;
+}
+
+/**
+ * Stranger mode: wait in the matchmaker's queue, chat in a private room,
+ * "next" to go again. A tab that was in a stranger chat when it reloaded goes
+ * back into that chat; the queue is joined only when it is over.
+ */
+async function showStranger(): Promise<void> {
+  // A chat saved by this very page is the one being left here, never one to go back to.
+  const resume = current === null ? savedStranger() : null;
+  leaveCurrent();
+  stranger?.close();
+  stranger = null;
+  const name = nameInput().value.trim() || localStorage.getItem(NAME_KEY) || "";
+  const interests = checkedInterests() ?? { tags: [], wants: [] };
+  const mine = ++visit;
+  const timers = await clock;
+  if (mine !== visit) return;
+  const waiting = () => {
+    const unsent = leaveCurrent();
+    document.title = "Finding someone… · Hallway";
+    document.body.classList.remove("partner-gone");
+    $("waiting-status").textContent = "connecting to the matchmaker…";
+    $("waiting-error").textContent = unsent;
+    show("waiting");
+  };
+  const talk = ({ room, token, partner }: StrangerRoom) => {
+    sessionStorage.setItem(STRANGER_KEY, JSON.stringify({ room, token, partner }));
+    show("chat");
+    current = new ChatView({
+      room,
+      requestedName: name,
+      session: sessionId(),
+      named: () => undefined,
+      onEnd: (message) => showStart(message),
+      stranger: {
+        token,
+        partner,
+        onNext: () => {
+          waiting();
+          lineUp();
+        },
+      },
+      clock: timers,
+    });
+  };
+  // The matchmaker is reached only to queue: a tab back in its conversation after a reload needs it on "Next".
+  const lineUp = () => {
+    stranger ??= new MatchConnection(socketOrigin(), { username: name, session: sessionId() }, interests, {
+      waiting: (position, total, recent) => {
+        const note = recentNote(total, recent);
+        $("waiting-status").textContent =
+          (position > 0 ? `You are number ${position} of ${total} waiting.` : "Waiting for someone…") +
+          (note ? ` ${note.charAt(0).toUpperCase()}${note.slice(1)}.` : "");
+      },
+      matched: talk,
+      error: (_code, message) => {
+        $("waiting-error").textContent = message;
+      },
+    });
+    stranger.queue();
+  };
+  if (resume) {
+    talk(resume);
+  } else {
+    waiting();
+    lineUp();
+  }
+}
+
+async function showRoom(room: string): Promise<void> {
+  leaveCurrent();
+  stranger?.close();
+  stranger = null;
+  show("chat");
+  const name = nameInput().value.trim() || localStorage.getItem(NAME_KEY) || "";
+  const mine = ++visit;
+  const timers = await clock;
+  if (mine !== visit) return;
+  current = new ChatView({
+    room,
+    requestedName: name,
+    session: sessionId(),
+    named: (given) => localStorage.setItem(NAME_KEY, given),
+    onEnd: (message) => {
+      // A refused or ended visit goes back to the start screen, at its own URL.
+      history.pushState(null, "", "/");
+      showStart(message, room);
+    },
+    clock: timers,
+  });
+}
+
+/** Joins the room typed on the start screen under the name typed there (blank: an Anon_ name). */
+function joinTyped(): void {
+  const room = canonicalRoom($<HTMLInputElement>("start-room").value.trim());
+  if (room === null) {
+    $("start-error").textContent = "A room name is 1-64 letters, digits, _ or -.";
+    return;
+  }
+  if (!checkedName().ok) return;
+  const path = `/r/${encodeURIComponent(room)}`;
+  // A link's own address is already there (the name was asked for on it).
+  if (location.pathname !== path) history.pushState(null, "", path);
+  void showRoom(room);
+}
+
+function route(): void {
+  const link = roomLink(location.pathname);
+  if (location.pathname === "/stranger") void showStranger();
+  else if (link?.ok) {
+    // `/r/Lobby` is the room `lobby`: the address bar, history and shared links say it the one way.
+    const path = `/r/${link.room}`;
+    if (location.pathname !== path) history.replaceState(null, "", path);
+    if (localStorage.getItem(NAME_KEY) === null) askName(link.room);
+    else void showRoom(link.room);
+  } else if (link) {
+    // The start screen at its own address, saying why the link led there.
+    history.replaceState(null, "", "/");
+    showStart(link.problem, link.typed, "room");
+  } else showStart("", undefined);
+}
+
+function main(): void {
+  clock = workerClock();
+  $("start-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    joinTyped();
+  });
+  $("start-anon").addEventListener("click", () => {
+    nameInput().value = "";
+    joinTyped();
+  });
+  $("stranger-form").addEventListener("submit", (event) => {
+    event.preventDefault();
+    if (!checkedName().ok || !checkedInterests()) return;
+    history.pushState(null, "", "/stranger");
+    void showStranger();
+  });
+  $("recent-list").addEventListener("click", (event) => {
+    const link = (event.target as HTMLElement).closest<HTMLAnchorElement>("a[data-room]");
+    if (!link?.dataset.room || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    event.preventDefault();
+    if (!checkedName().ok) return;
+    history.pushState(null, "", link.pathname);
+    void showRoom(link.dataset.room);
+  });
+  $("waiting-cancel").addEventListener("click", () => {
+    history.pushState(null, "", "/");
+    showStart();
+  });
+  $("back").addEventListener("click", (event) => {
+    event.preventDefault();
+    history.pushState(null, "", "/");
+    showStart();
+  });
+  window.addEventListener("popstate", route);
+  route();
+}
+
+main();

@@ -1,0 +1,216 @@
+import { HISTORY_PAGE_MAX } from "../../../protocol";
+import { fetchHistoryPage } from "../../core/history-pages";
+import {
+  type ChatModel,
+  fillGap,
+  findMessage,
+  type GapLine,
+  type Line,
+  type MessageLine,
+  oldestId,
+  prependOlder,
+} from "../../core/model";
+import type { ActionFrame } from "../../core/queued-frames";
+import { $ } from "../dom";
+import { lastRead, markRead, rememberRoom } from "../memory";
+import { MessageActions } from "../message-actions";
+import { MessageList } from "../message-list";
+import { renderLine } from "../render";
+
+/** Entries per "Load older" page. */
+const OLDER_PAGE = 50;
+/** Pages of 100 needed to close the largest gap the server's retention allows, and some spare. */
+const MAX_GAP_PAGES = 20;
+
+export interface TimelineHost {
+  readonly model: ChatModel;
+  readonly room: string;
+  /** A stranger conversation keeps no read mark. */
+  readonly stranger: boolean;
+  /** The conversation shown: null for the room. */
+  current(): string | null;
+  /** The lines of the conversation shown. */
+  visible(): Line[];
+  say(text: string, clearAfterMs?: number): void;
+  act(frame: ActionFrame): boolean;
+  reply(line: MessageLine): void;
+  edit(line: MessageLine): void;
+}
+
+/**
+ * The log: the lines of the conversation shown, the actions on each message,
+ * scrolling (the "jump to the end" button, loading older pages, filling a
+ * gap a resume left) and the room's read mark.
+ */
+export class TimelinePane {
+  readonly #log = $("log");
+  readonly #lines = $<HTMLOListElement>("lines");
+  readonly #older = $<HTMLButtonElement>("older");
+  readonly #jump = $<HTMLButtonElement>("jump");
+  readonly #view: MessageList;
+  readonly actions: MessageActions;
+  /** The read mark shown as the "New" line: the last id read when the reader last looked away. */
+  #readUpTo: number | null = null;
+  #historySeen = false;
+
+  constructor(
+    private readonly host: TimelineHost,
+    signal: AbortSignal,
+  ) {
+    const { model } = host;
+    this.#view = new MessageList(this.#lines, (line) =>
+      renderLine(line, { me: model.me, operator: model.operator, original: (id) => findMessage(model, id) }),
+    );
+    this.#lines.replaceChildren();
+    this.#older.hidden = true;
+    this.#jump.hidden = true;
+    this.actions = new MessageActions(
+      this.#log,
+      this.#lines,
+      {
+        lineOf: (element) => {
+          const li = element.closest("li.line");
+          return host.visible().find((l) => this.#view.shown(l) === li);
+        },
+        act: (frame) => host.act(frame),
+        reply: (line) => host.reply(line),
+        edit: (line) => host.edit(line),
+        fillGap: (gap) => void this.#fillGap(gap),
+        scrollToMessage: (id) => this.#scrollToMessage(id),
+      },
+      signal,
+    );
+    this.#older.addEventListener("click", () => void this.#loadOlder(), { signal });
+    this.#jump.addEventListener("click", () => this.scrollToEnd(), { signal });
+    this.#log.addEventListener(
+      "scroll",
+      () => {
+        if (this.nearEnd()) {
+          this.#jump.hidden = true;
+          this.markRead();
+        }
+      },
+      { signal },
+    );
+  }
+
+  sync(): void {
+    this.#view.sync(this.host.visible(), this.host.current() === null ? this.#readUpTo : null);
+  }
+
+  /** The history was reset: every line is drawn afresh. */
+  cleared(): void {
+    this.#lines.replaceChildren();
+  }
+
+  /** The reader looked away: what was read up to now is where the "New" line goes when they come back. */
+  lookedAway(): void {
+    this.#readUpTo = this.host.model.lastId;
+    this.sync();
+  }
+
+  /** The first replay of this visit: the "New" line goes after what was read on an earlier one. */
+  historyArrived(): void {
+    if (this.#historySeen) return;
+    this.#historySeen = true;
+    if (!this.host.stranger) this.#readUpTo = lastRead(localStorage, this.host.room);
+  }
+
+  /** Lines were added: follow them when the reader was at the end, or offer the jump. */
+  added(stick: boolean): void {
+    if (stick) this.scrollToEnd();
+    else this.#jump.hidden = false;
+  }
+
+  /** "Load older" is offered in the room while the server has more. */
+  showOlder(): void {
+    this.#older.hidden = !this.host.model.hasOlder || this.host.current() !== null;
+  }
+
+  /** A message changed (edited, deleted, reactions): redraw it and the replies that quote it. */
+  updated(line: MessageLine): void {
+    this.#view.redraw(line);
+    for (const other of this.host.model.lines) {
+      if (other.kind === "message" && other.replyTo === line.id) this.#view.redraw(other);
+    }
+    this.actions.closePickerFor(line.id);
+  }
+
+  /** The reader's role changed: the delete buttons change with it. */
+  redrawMessages(): void {
+    for (const line of this.host.model.lines) if (line.kind === "message") this.#view.redraw(line);
+  }
+
+  /** Moves the room's read mark to the newest entry, when the reader can see it. */
+  markRead(): void {
+    const { model, room } = this.host;
+    if (this.host.stranger || document.hidden || this.host.current() !== null || !this.#historySeen) return;
+    if (!this.nearEnd()) return;
+    if (model.lastId > 0) markRead(localStorage, room, model.lastId);
+    const newest = model.lines.at(-1);
+    rememberRoom(localStorage, room, newest?.ts ?? 0);
+  }
+
+  nearEnd(): boolean {
+    return this.#log.scrollHeight - this.#log.scrollTop - this.#log.clientHeight < 80;
+  }
+
+  scrollToEnd(): void {
+    this.#log.scrollTop = this.#log.scrollHeight;
+    this.#jump.hidden = true;
+    this.markRead();
+  }
+
+  #scrollToMessage(id: number): void {
+    const line = findMessage(this.host.model, id);
+    const element = line ? this.#view.shown(line) : undefined;
+    if (!element?.isConnected) {
+      this.host.say("That message is further back than what is loaded here.", 5000);
+      return;
+    }
+    element.scrollIntoView({ block: "center", behavior: "smooth" });
+    element.classList.remove("flash");
+    void element.offsetWidth;
+    element.classList.add("flash");
+    element.tabIndex = -1;
+    element.focus({ preventScroll: true });
+  }
+
+  async #loadOlder(): Promise<void> {
+    const before = oldestId(this.host.model);
+    if (before === null) return;
+    this.#older.disabled = true;
+    try {
+      const page = await fetchHistoryPage(this.host.room, { before, limit: OLDER_PAGE });
+      prependOlder(this.host.model, page.messages, page.hasMore);
+      // Keep the reader's place: what they were looking at stays where it was.
+      const fromBottom = this.#log.scrollHeight - this.#log.scrollTop;
+      this.sync();
+      this.#log.scrollTop = this.#log.scrollHeight - fromBottom;
+    } catch {
+      this.host.say("Could not load older messages; try again.");
+    } finally {
+      this.#older.disabled = false;
+      this.showOlder();
+    }
+  }
+
+  /** Loads what a resume skipped, page by page with `after=`, until the gap is closed. */
+  async #fillGap(gap: GapLine): Promise<void> {
+    const button = this.#view.shown(gap)?.querySelector("button");
+    if (button) button.disabled = true;
+    try {
+      let closed = false;
+      for (let page = 0; page < MAX_GAP_PAGES && !closed; page++) {
+        const body = await fetchHistoryPage(this.host.room, { after: gap.after, limit: HISTORY_PAGE_MAX });
+        closed = fillGap(this.host.model, gap, body.messages, body.hasMore);
+      }
+      // An open gap now starts later: draw its button afresh.
+      this.#view.redraw(gap);
+      this.sync();
+    } catch {
+      this.host.say("Could not load the missed messages; try again.");
+      if (button) button.disabled = false;
+    }
+  }
+}

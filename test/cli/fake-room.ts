@@ -1,0 +1,91 @@
+import type { AddressInfo } from "node:net";
+import { type WebSocket, WebSocketServer } from "ws";
+
+/** A frame the terminal client sent: a JSON frame, or a command line as typed. */
+export type Received = { type: string; payload: Record<string, unknown> } | { line: string };
+
+/** What the fake room does with a frame: the default delivers messages and acks actions, as a room would. */
+export type Answer = (frame: Received, socket: WebSocket, room: FakeRoom) => void;
+
+/**
+ * A stand-in for one room on loopback, enough for the terminal client: it
+ * welcomes each connection as alice, replays nothing, and answers each frame
+ * with `answer`. Everything received is kept, in order, in `received`.
+ */
+export class FakeRoom {
+  readonly received: Received[] = [];
+  readonly sockets: WebSocket[] = [];
+  #nextId = 1;
+  readonly #server: WebSocketServer;
+  readonly #connected: ((socket: WebSocket) => void)[] = [];
+
+  private constructor(
+    server: WebSocketServer,
+    private readonly answer: Answer,
+  ) {
+    this.#server = server;
+    server.on("connection", (socket) => {
+      this.sockets.push(socket);
+      send(socket, "welcome", {
+        username: "alice",
+        session: "s",
+        room: "lobby",
+        operator: false,
+        limits: { maxMessageLength: 2000, maxHistory: 100 },
+        epoch: "e1",
+      });
+      send(socket, "history", { messages: [], truncated: false });
+      socket.on("message", (data) => {
+        const text = String(data);
+        const frame: Received = text.startsWith("{") ? JSON.parse(text) : { line: text };
+        if ("type" in frame && frame.type === "ping") return send(socket, "pong", {});
+        this.received.push(frame);
+        this.answer(frame, socket, this);
+      });
+      for (const waiter of this.#connected.splice(0)) waiter(socket);
+    });
+  }
+
+  static async start(answer: Answer = deliver): Promise<FakeRoom> {
+    const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+    await new Promise((resolve) => server.once("listening", resolve));
+    return new FakeRoom(server, answer);
+  }
+
+  get origin(): string {
+    return `ws://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+  }
+
+  get nextId(): number {
+    return this.#nextId++;
+  }
+
+  /** Resolves with the next connection made. */
+  connection(): Promise<WebSocket> {
+    return new Promise((resolve) => this.#connected.push(resolve));
+  }
+
+  close(): Promise<void> {
+    for (const socket of this.sockets) socket.terminate();
+    return new Promise((resolve) => this.#server.close(() => resolve()));
+  }
+}
+
+export function send(socket: WebSocket, type: string, payload: object): void {
+  socket.send(JSON.stringify({ type, payload }));
+}
+
+/** As a room answers: a message is delivered and acked, an action acked, `/quit` closes normally. */
+export const deliver: Answer = (frame, socket, room) => {
+  if ("line" in frame) {
+    if (frame.line === "/quit") socket.close(1000, "bye");
+    return;
+  }
+  const { clientId } = frame.payload;
+  const id = room.nextId;
+  const ts = Date.now();
+  if (frame.type === "chatMessage") {
+    send(socket, "chatMessage", { id, username: "alice", message: frame.payload.message, ts });
+  }
+  if (typeof clientId === "string") send(socket, "ack", { clientId, id, ts });
+};
