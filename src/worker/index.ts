@@ -7,7 +7,7 @@ import { health } from "./routes/health";
 import { match } from "./routes/match";
 import { roomsApi } from "./routes/rooms-api";
 
-export { Matchmaker } from "../match/matchmaker";
+export { Matchmaker } from "../match/durable/matchmaker";
 export { ChatRoom } from "../room/chat-room";
 
 /**

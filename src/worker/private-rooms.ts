@@ -1,5 +1,5 @@
-import { matchSecret } from "../match/secret";
-import { isExpired, openTicket } from "../match/ticket";
+import { matchSecret } from "../match/core/secret";
+import { isExpired, openTicket } from "../match/core/ticket";
 import { refusedSocket } from "../platform/refused-socket";
 import { CloseCode, canonicalRoom, ErrorCode, PRIVATE_ROOM_PREFIX } from "../protocol";
 

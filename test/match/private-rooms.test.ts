@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { MIN_SECRET_LENGTH, matchSecret } from "../../src/match/secret";
-import { signTicket, type Ticket } from "../../src/match/ticket";
+import { MIN_SECRET_LENGTH, matchSecret } from "../../src/match/core/secret";
+import { signTicket, type Ticket } from "../../src/match/core/ticket";
 import { admitToPrivateRoom, EXPIRED_TICKET_HEADER, PRIVATE_HEADER } from "../../src/worker/private-rooms";
 
 const SECRET = "a-secret-long-enough-to-count";

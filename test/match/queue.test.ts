@@ -10,8 +10,8 @@ import {
   recentAmong,
   satisfies,
   type Waiting,
-} from "../../src/match/queue";
-import { isExpired, openTicket, signTicket } from "../../src/match/ticket";
+} from "../../src/match/core/queue";
+import { isExpired, openTicket, signTicket } from "../../src/match/core/ticket";
 import { checkUsername, parseMatchFrame } from "../../src/protocol";
 import { looksAlike } from "../../src/room/core/name-skeleton";
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { admitFrame, type FrameLimit, lastActive, newSeeker } from "../../src/match/seeker";
+import { admitFrame, type FrameLimit, lastActive, newSeeker } from "../../src/match/core/seeker";
 
 const limit: FrameLimit = { burst: 3, perSecond: 1, floodDrops: 4, floodWindowMs: 10_000 };
 const fresh = (now = 0) => newSeeker({ id: "c1", username: "ann", session: "ann-session", origin: "x" }, limit, now);

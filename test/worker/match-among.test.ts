@@ -1,6 +1,6 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { RecentPartners } from "../../src/match/recent";
+import { RecentPartners } from "../../src/match/store/recent";
 
 describe("recent partners among those waiting", () => {
   it("are read for a long line at once, each person's partners who are waiting too, and no one else", async () => {

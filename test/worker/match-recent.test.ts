@@ -1,6 +1,6 @@
 import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { RECENT_PARTNER_MS, RecentPartners } from "../../src/match/recent";
+import { RECENT_PARTNER_MS, RecentPartners } from "../../src/match/store/recent";
 import type { MatchServerPayloads } from "../../src/protocol";
 import { connectPath, freshRoom, type TestClient } from "./client";
 

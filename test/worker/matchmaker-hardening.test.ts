@@ -1,8 +1,8 @@
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { matchSecret } from "../../src/match/secret";
-import { readSeeker, type Seeker, writeSeeker } from "../../src/match/seeker";
-import { openTicket, signTicket } from "../../src/match/ticket";
+import { matchSecret } from "../../src/match/core/secret";
+import { readSeeker, type Seeker, writeSeeker } from "../../src/match/core/seeker";
+import { openTicket, signTicket } from "../../src/match/core/ticket";
 import type { MatchServerFrame } from "../../src/protocol";
 import { admitToPrivateRoom, EXPIRED_TICKET_HEADER, PRIVATE_HEADER } from "../../src/worker/private-rooms";
 import { connect, connectPath, freshRoom, join, type TestClient } from "./client";

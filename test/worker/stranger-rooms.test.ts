@@ -1,6 +1,6 @@
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it, vi } from "vitest";
-import { signTicket } from "../../src/match/ticket";
+import { signTicket } from "../../src/match/core/ticket";
 import { connect, framesOf, join } from "./client";
 import { storageOf } from "./storage";
 import { privateRoom, ticket } from "./tickets";

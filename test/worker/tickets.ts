@@ -1,5 +1,5 @@
 import { env } from "cloudflare:test";
-import { signTicket } from "../../src/match/ticket";
+import { signTicket } from "../../src/match/core/ticket";
 
 /** A fresh private room's name, as the matchmaker mints them. */
 export const privateRoom = () => `pv-${crypto.randomUUID().replaceAll("-", "")}`;

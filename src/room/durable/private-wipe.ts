@@ -1,4 +1,4 @@
-import { TICKET_TTL_MS } from "../../match/ticket";
+import { TICKET_TTL_MS } from "../../match/core/ticket";
 import type { LogEntry } from "../core";
 import type { BanStore } from "../store/bans";
 import type { HistoryStore } from "../store/history";

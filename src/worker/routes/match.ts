@@ -1,4 +1,4 @@
-import { matchSecret } from "../../match/secret";
+import { matchSecret } from "../../match/core/secret";
 import { routes } from "../app";
 import { HttpError, httpError } from "../errors";
 import { allowedOrigin } from "../middleware/origin";

@@ -1,5 +1,5 @@
-import { checkUsername, MAX_USERNAME_LENGTH } from "../protocol";
-import { looksAlike } from "../room/core/name-skeleton";
+import { checkUsername, MAX_USERNAME_LENGTH } from "../../protocol";
+import { looksAlike } from "../../room/core/name-skeleton";
 
 /**
  * The matchmaker's rules, pure: who may be matched with whom, and who is

@@ -1,5 +1,5 @@
-import { LazyTable } from "../platform/lazy-table";
-import type { Sql } from "../platform/sql";
+import { LazyTable } from "../../platform/lazy-table";
+import type { Sql } from "../../platform/sql";
 
 /** How long two people who were matched are not matched again. */
 export const RECENT_PARTNER_MS = 10 * 60_000;

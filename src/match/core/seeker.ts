@@ -1,4 +1,4 @@
-import { type Bucket, fullBucket, type RateLimit, take } from "../room/core/rate-limit";
+import { type Bucket, fullBucket, type RateLimit, take } from "../../room/core/rate-limit";
 
 /**
  * What each matchmaker socket carries across hibernation, in its attachment.

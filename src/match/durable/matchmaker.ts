@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
-import type { Env } from "../env";
-import { refusedSocket } from "../platform/refused-socket";
-import { answerCode } from "../platform/sockets";
+import type { Env } from "../../env";
+import { refusedSocket } from "../../platform/refused-socket";
+import { answerCode } from "../../platform/sockets";
 import {
   anonymousName,
   ClientType,
@@ -18,8 +18,8 @@ import {
   type ServerFrame,
   ServerType,
   serverFrame,
-} from "../protocol";
-import { type RoomConfig, readConfig } from "../room/config";
+} from "../../protocol";
+import { type RoomConfig, readConfig } from "../../room/config";
 import {
   distinctNames,
   findPartner,
@@ -30,9 +30,8 @@ import {
   positionUpdates,
   recentAmong,
   type Waiting,
-} from "./queue";
-import { RecentPartners } from "./recent";
-import { matchSecret } from "./secret";
+} from "../core/queue";
+import { matchSecret } from "../core/secret";
 import {
   admitFrame,
   type FrameLimit,
@@ -42,8 +41,9 @@ import {
   readSeeker,
   type Seeker,
   writeSeeker,
-} from "./seeker";
-import { signTicket, TICKET_TTL_MS } from "./ticket";
+} from "../core/seeker";
+import { signTicket, TICKET_TTL_MS } from "../core/ticket";
+import { RecentPartners } from "../store/recent";
 
 /**
  * Places in line are sent at most this often. Every join, leave and match
