@@ -37,7 +37,7 @@ describe("HTTP routes", () => {
     expect(await res.json()).toMatchObject({ error: { code: "not_found" } });
   });
 
-  it("has no benchmark floor unless the benchmark enables it", async () => {
+  it("ships no benchmark floor: /bench/floor answers 404 (the floor is a worker of its own)", async () => {
     const res = await get(`/bench/floor/${freshRoom()}`, { headers: { Upgrade: "websocket" } });
     expect(res.status).toBe(404);
   });
