@@ -34,6 +34,8 @@ export type JoinResult =
  * sockets, maps instead of tables and a clock the test moves, so rules about
  * who receives what can be checked in plain Node. Each `join` opens one
  * connection (an id like `c3`); several may share a session, like tabs.
+ * A join is replayed what the room's history store would send, built from
+ * the history and DMs kept here (`storedReplay`).
  * The reconnect grace is off unless a test sets `reconnectGraceMs`.
  */
 export class RoomSimulator {

@@ -43,7 +43,8 @@ const PRESENCE_ONLY: ReadonlySet<string> = new Set([SystemEvent.join, SystemEven
  * newest 100, and older ones that are more than presence, up to 100 more),
  * runs of notices told in short, the person's own DMs of that stretch woven
  * in by id, and `truncated`, `missed` and `reset` as the store sets them.
- * Not modelled: pruning past the retention (1,100 of each kind).
+ * Not modelled: pruning past the retention (1,100 of each kind). The
+ * property test beside it holds this to the store itself, on Node's SQLite.
  */
 export function storedReplay(
   room: KeptRoom,
