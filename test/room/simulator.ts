@@ -59,8 +59,6 @@ export class RoomSimulator {
   /** The alarm the last expiry asked for: when (null: none). */
   wake: number | null | undefined;
   #ids = 0;
-  /** How often the storage was wiped: each wipe starts a new epoch, as the room's sequencer does. */
-  #wipes = 0;
   /** Each stored DM's two parties, by id: who a replay may carry it to. */
   readonly #dmParties = new Map<number, { from: string; to: string }>();
   /** When each changed message last changed: the highest id handed out before that change. */
@@ -70,7 +68,7 @@ export class RoomSimulator {
     this.context = {
       config: { ...DEFAULT_CONFIG, reconnectGraceMs: 0, ...config },
       privacy,
-      epoch: () => (this.#wipes === 0 ? "sim-epoch" : `sim-epoch-${this.#wipes}`),
+      epoch: () => "sim-epoch",
       findSent: (session, clientId) => this.sent.get(`${session} ${clientId}`) ?? null,
       findMessage: (id) => {
         const entry = this.history.find((f) => f.type === "chatMessage" && f.payload.id === id);
@@ -273,7 +271,6 @@ export class RoomSimulator {
           this.#dmParties.clear();
           this.#revisions.clear();
           this.reactions.clear();
-          this.#wipes++;
           break;
         case "add":
           this.roster.add(effect.member);
