@@ -1,14 +1,4 @@
-import {
-  type DmFrame,
-  HISTORY_RETENTION,
-  type HistoryFrame,
-  MAX_HISTORY,
-  parseServerData,
-  type ReplayFrame,
-  type ServerFrame,
-  ServerType,
-  serverFrame,
-} from "../../src/protocol";
+import { type HistoryFrame, parseServerData, type ServerFrame, ServerType } from "../../src/protocol";
 import { DEFAULT_CONFIG, type RoomConfig } from "../../src/room/config";
 import {
   disconnect,
@@ -26,6 +16,7 @@ import {
 import { asMessage, Coalescer, textOf, type Urgency, urgencyOf } from "../../src/room/core/coalescer";
 import { collapseRuns } from "../../src/room/core/notice-runs";
 import { Roster } from "../../src/room/core/roster";
+import { type KeptDm, storedReplay } from "./stored-replay";
 
 /**
  * The Durable Object shell of `chat-room.ts`, kept to what decides which
@@ -35,8 +26,8 @@ import { Roster } from "../../src/room/core/roster";
  * new connections `joined`, a connection's own frames go at once unless
  * something queued would reach it first (`hasPendingFor`), every `close`
  * flushes first, and `replay` is read from an in-memory history with the
- * history store's window (ids after `since`, the newest 100 chat messages and
- * notices, runs of notices told in short, the person's DMs of that stretch).
+ * history store's rules (`storedReplay`: ids after `since`, the newest 100 chat
+ * messages and notices, runs of notices told in short, the person's DMs of that stretch).
  *
  * Unlike `RoomSimulator`, broadcasts wait in the coalescer until `flush`, which
  * the test calls when it likes: that is where the shell's timer would fire.
@@ -53,7 +44,7 @@ export class ShellModel {
   /** Every socket send each connection ever got, in order: one text each, a frame or an array of them. */
   readonly wire = new Map<string, string[]>();
   readonly history: HistoryFrame[] = [];
-  readonly dms: { frame: DmFrame; from: string; to: string }[] = [];
+  readonly dms: KeptDm[] = [];
   readonly context: RoomContext;
   readonly #authors = new Map<number, string>();
   readonly #sent = new Map<string, SentRecord>();
@@ -179,7 +170,9 @@ export class ShellModel {
         this.#sent.set(`${effect.session} ${effect.clientId}`, { id: effect.id, ts: effect.ts });
         return;
       case "replay": {
-        const texts = [JSON.stringify(this.#replay(effect.since, effect.session, effect.reset))];
+        // Nobody edits or reacts in this model's scripts: no message has changed since anyone's last id.
+        const room = { history: this.history, dms: this.dms, reactionsOf: () => undefined, revisions: new Map() };
+        const texts = storedReplay(room, effect.since, effect.session, effect.reset).map((f) => JSON.stringify(f));
         if (effect.welcome) texts.unshift(textOf(effect.welcome));
         this.#sendAll(effect.to, texts, "presence");
         return;
@@ -225,46 +218,6 @@ export class ShellModel {
         effect satisfies never;
     }
   }
-
-  /** The `history` frame the history store would build for this joiner. */
-  #replay(since: number | undefined, session: string, reset: boolean): ServerFrame {
-    const after = since ?? 0;
-    const ring = (chat: boolean) =>
-      this.history.filter((f) => (f.type === ServerType.chatMessage) === chat).slice(-MAX_HISTORY);
-    const chat = ring(true).filter((f) => f.payload.id > after);
-    // A full window of chat may leave older chat out: no notice from across that gap.
-    const floor = chat.length === MAX_HISTORY ? (chat[0]?.payload.id ?? after) : after;
-    const entries = [...chat, ...ring(false).filter((f) => f.payload.id > floor)].sort(byId);
-    const first = entries[0]?.payload.id;
-    const gap = first === undefined ? [] : this.history.filter((f) => f.payload.id > after && f.payload.id < first);
-    const truncated = gap.length > 0;
-    const dmLimit = since === undefined ? MAX_HISTORY : HISTORY_RETENTION;
-    const dmFloor = since ?? (first === undefined ? 0 : first - 1);
-    const dms = this.dms
-      .filter((d) => (d.from === session || d.to === session) && d.frame.payload.id > dmFloor)
-      .map((d) => d.frame)
-      .slice(-(dmLimit + 1));
-    const dmsCut = dms.length > dmLimit;
-    const messages: ReplayFrame[] = [
-      ...collapseRuns(
-        entries,
-        (f) => f,
-        (f) => f,
-        truncated,
-      ),
-      ...dms.slice(dmsCut ? 1 : 0),
-    ].sort(byId);
-    return serverFrame(ServerType.history, {
-      messages,
-      truncated: truncated || dmsCut,
-      ...(truncated && since !== undefined ? { missed: gap.length } : {}),
-      ...(reset ? { reset: true as const } : {}),
-    });
-  }
-}
-
-function byId(a: ReplayFrame, b: ReplayFrame): number {
-  return a.payload.id - b.payload.id;
 }
 
 /**

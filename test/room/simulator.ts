@@ -17,6 +17,7 @@ import {
 } from "../../src/room/core";
 import { nameKeys } from "../../src/room/core/name-skeleton";
 import { Roster } from "../../src/room/core/roster";
+import { type KeptDm, storedReplay } from "./stored-replay";
 
 function sameLook(a: string, b: string): boolean {
   const keys = new Set(nameKeys(a));
@@ -33,6 +34,8 @@ export type JoinResult =
  * sockets, maps instead of tables and a clock the test moves, so rules about
  * who receives what can be checked in plain Node. Each `join` opens one
  * connection (an id like `c3`); several may share a session, like tabs.
+ * A join is replayed what the room's history store would send, built from
+ * the history and DMs kept here (`storedReplay`).
  * The reconnect grace is off unless a test sets `reconnectGraceMs`.
  */
 export class RoomSimulator {
@@ -56,6 +59,10 @@ export class RoomSimulator {
   /** The alarm the last expiry asked for: when (null: none). */
   wake: number | null | undefined;
   #ids = 0;
+  /** Each stored DM's two parties, by id: who a replay may carry it to. */
+  readonly #dmParties = new Map<number, { from: string; to: string }>();
+  /** When each changed message last changed: the highest id handed out before that change. */
+  readonly #revisions = new Map<number, number>();
 
   constructor(config: Partial<RoomConfig> = {}, privacy: { closed: boolean } | null = null) {
     this.context = {
@@ -151,7 +158,20 @@ export class RoomSimulator {
     return this.roster.byConn(id);
   }
 
+  /** The history frame (and a resume's updates) the room's store would send, from what the simulator keeps. */
+  #replay(since: number | undefined, session: string, reset: boolean): ServerFrame[] {
+    const history = this.history.filter((f) => f.type === "chatMessage" || f.type === "system");
+    const dms = this.dms.flatMap((frame): KeptDm[] => {
+      const parties = frame.type === "dm" ? this.#dmParties.get(frame.payload.id) : undefined;
+      return frame.type === "dm" && parties ? [{ frame, ...parties }] : [];
+    });
+    const room = { history, dms, reactionsOf: (id: number) => this.reactionsOf(id), revisions: this.#revisions };
+    return storedReplay(room, since, session, reset);
+  }
+
   #apply({ state, effects }: Outcome) {
+    // Effects run before the outcome's ids are settled, as the room's sequencer sees them.
+    const lastIdBefore = this.lastId;
     this.lastId = state.lastId;
     for (const effect of effects) {
       switch (effect.kind) {
@@ -193,6 +213,7 @@ export class RoomSimulator {
             (f) => f.type === "chatMessage" && f.payload.id === effect.frame.payload.id,
           );
           if (at >= 0) this.history[at] = effect.frame;
+          this.#revisions.set(effect.frame.payload.id, lastIdBefore);
           if (effect.frame.type === "chatMessage" && effect.frame.payload.deleted) {
             this.reactions.delete(effect.frame.payload.id);
           }
@@ -206,20 +227,19 @@ export class RoomSimulator {
           if (who.size > 0) set.set(effect.emoji, who);
           else set.delete(effect.emoji);
           this.reactions.set(effect.id, set);
+          this.#revisions.set(effect.id, lastIdBefore);
           break;
         }
         case "recordDm":
           this.dms.push(effect.frame);
+          this.#dmParties.set(effect.frame.payload.id, { from: effect.from, to: effect.to });
           break;
         case "remember":
           this.sent.set(`${effect.session} ${effect.clientId}`, { id: effect.id, ts: effect.ts });
           break;
         case "replay":
           if (effect.welcome) this.inbox.get(effect.to)?.push(effect.welcome);
-          this.inbox.get(effect.to)?.push({
-            type: "history",
-            payload: { messages: [], truncated: false, ...(effect.reset ? { reset: true as const } : {}) },
-          });
+          this.inbox.get(effect.to)?.push(...this.#replay(effect.since, effect.session, effect.reset));
           break;
         case "close":
           this.closed.set(effect.to, effect.code);
@@ -248,6 +268,9 @@ export class RoomSimulator {
         case "forget":
           this.history.length = 0;
           this.dms.length = 0;
+          this.#dmParties.clear();
+          this.#revisions.clear();
+          this.reactions.clear();
           break;
         case "add":
           this.roster.add(effect.member);

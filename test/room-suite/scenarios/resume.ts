@@ -45,6 +45,32 @@ export function resumeScenarios(scenario: Scenario): void {
     },
   );
 
+  scenario(
+    "a resume is told how each message it had stands now when it changed while the person was away",
+    async (room) => {
+      const alice = await room.join("alice", { session: "session-alice" });
+      const bob = await room.join("bob");
+      await bob.send("frist");
+      await bob.send("lunch?");
+      const [frist, lunch] = ofType(await alice.received(), "chatMessage").map((f) => f.payload.id);
+      const seen = await alice.received();
+      await alice.drop();
+      await bob.send(`/edit ${frist} first`);
+      await bob.send(`/react ${lunch} 👍`);
+      const back = await room.join("alice", {
+        session: "session-alice",
+        since: lastIdSeen(seen),
+        epoch: welcomeOf(seen).epoch,
+      });
+      const frames = await back.received();
+      expect(ofType(frames, "history")[0]?.payload.messages).toEqual([]);
+      expect(ofType(frames, "messageUpdated").map((f) => f.payload)).toEqual([
+        { id: frist, message: "first", editedAt: expect.any(Number), reactions: {} },
+        { id: lunch, message: "lunch?", reactions: { "👍": ["bob"] } },
+      ]);
+    },
+  );
+
   scenario("a resume from another epoch is told to start afresh", async (room) => {
     await room.join("alice", { session: "session-alice" });
     const back = await room.join("bob", { since: 1, epoch: "an-epoch-long-gone" });
