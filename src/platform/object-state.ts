@@ -23,9 +23,11 @@ export interface SmallKv {
   put<T>(key: string, value: T): void;
 }
 
-/** The little of a Durable Object's state the room's members use: its storage and the sockets it holds. */
+/** The little of a Durable Object's state the room uses: its storage and the sockets it holds. */
 export interface ObjectState {
   storage: ObjectStorage;
+  /** Holds a socket across hibernation. */
+  acceptWebSocket(ws: HeldSocket): void;
   getWebSockets(): HeldSocket[];
   /** When the runtime last answered this socket's heartbeat without waking the object. */
   getWebSocketAutoResponseTimestamp(ws: HeldSocket): Date | null;

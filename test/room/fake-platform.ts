@@ -57,6 +57,7 @@ class FakeStorage implements ObjectStorage {
   readonly sql = nodeSql(this.#db);
   readonly #values = new Map<string, unknown>();
   readonly kv: SmallKv = {
+    // What a key holds is its writer's word, as `SyncKvStorage.get<T>` takes it: the fake's one cast.
     get: <T>(key: string) => structuredClone(this.#values.get(key)) as T | undefined,
     put: <T>(key: string, value: T) => {
       this.#values.set(key, structuredClone(value));

@@ -162,7 +162,7 @@ async function run(settings: Partial<RoomConfig>, commands: readonly Command[]) 
         break;
       }
       case "flush":
-        room.flush.flush();
+        room.flush();
         break;
       case "wait":
         vi.advanceTimersByTime(c.ms);
@@ -170,7 +170,7 @@ async function run(settings: Partial<RoomConfig>, commands: readonly Command[]) 
         break;
     }
   }
-  room.flush.flush();
+  room.flush();
   for (const t of tabs) takeIn(t, Number.POSITIVE_INFINITY);
   return { room, tabs };
 }
@@ -192,8 +192,8 @@ function check({ room, tabs }: Awaited<ReturnType<typeof run>>): void {
   for (const t of tabs) {
     expect(repeated(t.view), `ids the tab of ${name(t.person)} took in twice`).toEqual([]);
     if (t.quit || !room.holds(t.conn)) continue;
-    const own = room.dms.filter((d) => d.to === session(t.person) || d.from === session(t.person));
-    const wanted = [...room.chat, ...own.map((d) => d.id)];
+    const own = room.dms().filter((d) => d.to === session(t.person) || d.from === session(t.person));
+    const wanted = [...room.chat(), ...own.map((d) => d.id)];
     const view = new Set(t.view);
     expect(
       wanted.filter((id) => !view.has(id)),
@@ -230,7 +230,7 @@ describe("which ids each connection gets, through the coalescer and history repl
     const room = new DurableRoom();
     for (let tabs = 0; tabs < room.config.maxTabsPerSession; tabs++) await room.join("alice", "session-alice");
     const bob = await room.join("bob", "session-bob");
-    room.flush.flush();
+    room.flush();
     await room.receive(bob, chatLine("hello"));
     const eleventh = await room.join("alice", "session-alice");
     expect(repeated(idsIn(room.frames(eleventh)))).toEqual([]);
