@@ -19,7 +19,7 @@ const ROOM = "durable-room";
 export class DurableRoom {
   readonly platform = new FakeObjectState();
   readonly config: RoomConfig;
-  readonly room: Room;
+  room: Room;
   /** Every socket the room was given, refused ones included, by connection id. */
   readonly wire = new Map<string, FakeSocket>();
   #conns = 0;
@@ -57,6 +57,16 @@ export class DurableRoom {
   /** The flush timer fires. */
   flush(): void {
     this.room.flush.flush();
+  }
+
+  /**
+   * The object hibernates once nothing waits (its flush timer fired) and
+   * wakes for the next event: its memory is gone; SQLite, the alarm and the
+   * sockets with their attachments remain.
+   */
+  hibernate(): void {
+    this.flush();
+    this.room = new Room(this.platform, this.config, () => ROOM);
   }
 
   /** The alarm, if it is set and due: the platform clears it and calls the handler. */

@@ -34,6 +34,7 @@ type Command =
   | { kind: "closeSeen" }
   | { kind: "quit"; tab: number }
   | { kind: "flush" }
+  | { kind: "hibernate" }
   | { kind: "wait"; ms: number };
 
 const tab = fc.nat(15);
@@ -55,6 +56,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: "closeSeen" as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("quit" as const), tab }) },
   { weight: 4, arbitrary: fc.constant({ kind: "flush" as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: "hibernate" as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("wait" as const), ms: fc.integer({ min: 1, max: 40_000 }) }) },
 );
 
@@ -163,6 +165,9 @@ async function run(settings: Partial<RoomConfig>, commands: readonly Command[]) 
       }
       case "flush":
         room.flush();
+        break;
+      case "hibernate":
+        room.hibernate();
         break;
       case "wait":
         vi.advanceTimersByTime(c.ms);
