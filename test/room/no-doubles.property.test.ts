@@ -1,8 +1,8 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
-import { parseServerData, ServerType } from "../../src/protocol";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { parseServerData } from "../../src/protocol";
 import type { RoomConfig } from "../../src/room/config";
-import { idsIn, ShellModel } from "./shell-model";
+import { DurableRoom, idsIn } from "./durable-room";
 
 /**
  * One browser tab: a chain of connections, each after the last one dropped.
@@ -34,6 +34,7 @@ type Command =
   | { kind: "closeSeen" }
   | { kind: "quit"; tab: number }
   | { kind: "flush" }
+  | { kind: "hibernate" }
   | { kind: "wait"; ms: number };
 
 const tab = fc.nat(15);
@@ -55,6 +56,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: "closeSeen" as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("quit" as const), tab }) },
   { weight: 4, arbitrary: fc.constant({ kind: "flush" as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: "hibernate" as const }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("wait" as const), ms: fc.integer({ min: 1, max: 40_000 }) }) },
 );
 
@@ -85,9 +87,11 @@ function repeated(ids: readonly number[]): number[] {
 const chatLine = (message: string, clientId?: string) =>
   JSON.stringify({ type: "chatMessage", payload: { message, clientId } });
 
-/** Drives a room model the way clients would, and returns it with each tab's view at the end. */
-function run(settings: Partial<RoomConfig>, commands: readonly Command[]) {
-  const room = new ShellModel({ rateLimitBurst: 1_000_000, ...settings });
+/** Drives the room's durable parts the way clients would, and returns them with each tab's view at the end. */
+async function run(settings: Partial<RoomConfig>, commands: readonly Command[]) {
+  // The last run's flush timers belong to a room nobody drives any more.
+  vi.clearAllTimers();
+  const room = new DurableRoom({ rateLimitBurst: 1_000_000, ...settings });
   const tabs: Tab[] = [];
   /** Connections their client gave up while the room still holds them open. */
   const unseenCloses: string[] = [];
@@ -95,13 +99,13 @@ function run(settings: Partial<RoomConfig>, commands: readonly Command[]) {
   let said = 0;
 
   const takeIn = (t: Tab, upTo: number) => {
-    const texts = room.wire.get(t.conn) ?? [];
+    const texts = room.wire.get(t.conn)?.sent ?? [];
     const end = Math.min(upTo, texts.length);
     for (const text of texts.slice(t.read, end)) t.view.push(...idsIn(parseServerData(text)));
     t.read = Math.max(t.read, end);
   };
-  const open = (person: number, since?: number): Tab => {
-    const { conn } = room.join(name(person), session(person), since);
+  const open = async (person: number, since?: number): Promise<Tab> => {
+    const conn = await room.join(name(person), session(person), since);
     return { person, conn, read: 0, since, view: [], quit: false };
   };
   const live = (i: number) => {
@@ -112,59 +116,62 @@ function run(settings: Partial<RoomConfig>, commands: readonly Command[]) {
   for (const c of commands) {
     switch (c.kind) {
       case "arrive":
-        tabs.push(open(people++));
+        tabs.push(await open(people++));
         break;
       case "open":
-        if (people > 0) tabs.push(open(c.person % people));
+        if (people > 0) tabs.push(await open(c.person % people));
         break;
       case "say": {
         const t = live(c.tab);
         said++;
-        if (t) room.receive(t.conn, chatLine(`m${said}`, `k${said}`));
+        if (t) await room.receive(t.conn, chatLine(`m${said}`, `k${said}`));
         break;
       }
       case "dm": {
         const t = live(c.tab);
         const to = name(c.to % Math.max(people, 1));
-        if (t) room.receive(t.conn, JSON.stringify({ type: "dm", payload: { to, message: "psst" } }));
+        if (t) await room.receive(t.conn, JSON.stringify({ type: "dm", payload: { to, message: "psst" } }));
         break;
       }
       case "drop": {
         const t = live(c.tab);
-        if (t) room.disconnect(t.conn);
+        if (t) await room.close(t.conn);
         break;
       }
       case "resume": {
         const t = live(c.tab);
         if (!t) break;
-        const texts = room.wire.get(t.conn) ?? [];
+        const texts = room.wire.get(t.conn)?.sent ?? [];
         takeIn(t, t.read + Math.floor(((texts.length - t.read) * c.read) / 4));
-        if (room.sockets.has(t.conn)) {
-          if (c.closeSeenFirst) room.disconnect(t.conn);
+        if (room.holds(t.conn)) {
+          if (c.closeSeenFirst) await room.close(t.conn);
           else unseenCloses.push(t.conn);
         }
-        const next = open(t.person, t.view.length === 0 ? undefined : Math.max(...t.view));
+        const next = await open(t.person, t.view.length === 0 ? undefined : Math.max(...t.view));
         Object.assign(t, { conn: next.conn, read: 0, since: next.since });
         break;
       }
       case "closeSeen": {
         const conn = unseenCloses.shift();
-        if (conn !== undefined) room.disconnect(conn);
+        if (conn !== undefined) await room.close(conn);
         break;
       }
       case "quit": {
         const t = live(c.tab);
         if (!t) break;
-        room.receive(t.conn, JSON.stringify({ type: "quit" }));
+        await room.receive(t.conn, JSON.stringify({ type: "quit" }));
         t.quit = true;
         break;
       }
       case "flush":
         room.flush();
         break;
+      case "hibernate":
+        room.hibernate();
+        break;
       case "wait":
-        room.now += c.ms;
-        room.alarm();
+        vi.advanceTimersByTime(c.ms);
+        await room.alarmIfDue();
         break;
     }
   }
@@ -179,19 +186,19 @@ function run(settings: Partial<RoomConfig>, commands: readonly Command[]) {
  * of its person, the ones newer than its connection's `since` on that
  * connection itself.
  */
-function check({ room, tabs }: ReturnType<typeof run>): void {
+function check({ room, tabs }: Awaited<ReturnType<typeof run>>): void {
   for (const conn of room.wire.keys()) {
     const ids = idsIn(room.frames(conn));
     expect(repeated(ids), `ids ${conn} got twice`).toEqual([]);
     // Ids in order are what make the highest id a client saw a safe `since`.
     expect(ids, `ids ${conn} got, in order`).toEqual([...ids].sort((a, b) => a - b));
   }
-  const chat = room.history.filter((f) => f.type === ServerType.chatMessage).map((f) => f.payload.id);
+
   for (const t of tabs) {
     expect(repeated(t.view), `ids the tab of ${name(t.person)} took in twice`).toEqual([]);
-    if (t.quit || !room.sockets.has(t.conn)) continue;
-    const own = room.dms.filter((d) => d.to === session(t.person) || d.from === session(t.person));
-    const wanted = [...chat, ...own.map((d) => d.frame.payload.id)];
+    if (t.quit || !room.holds(t.conn)) continue;
+    const own = room.dms().filter((d) => d.to === session(t.person) || d.from === session(t.person));
+    const wanted = [...room.chat(), ...own.map((d) => d.id)];
     const view = new Set(t.view);
     expect(
       wanted.filter((id) => !view.has(id)),
@@ -206,10 +213,17 @@ function check({ room, tabs }: ReturnType<typeof run>): void {
 }
 
 describe("which ids each connection gets, through the coalescer and history replays", () => {
-  it("never sends a connection an id twice or out of order, and loses no chat message or DM for a tab that resumes with since (property)", () => {
+  beforeEach(() => {
+    vi.useFakeTimers({ now: Date.UTC(2026, 10, 23, 12, 0, 0) });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it("never sends a connection an id twice or out of order, and loses no chat message or DM for a tab that resumes with since (property)", async () => {
     const commands = fc.array(command, { maxLength: 80, size: "max" });
-    fc.assert(
-      fc.property(config, commands, (settings, list) => check(run(settings, list))),
+    await fc.assert(
+      fc.asyncProperty(config, commands, async (settings, list) => check(await run(settings, list))),
       { seed: 20_261_123, numRuns: 300 },
     );
   });
@@ -217,13 +231,13 @@ describe("which ids each connection gets, through the coalescer and history repl
   // The join of a tab over the limit closes the quietest tab, and that close flushes the coalescer to
   // every socket, the new one included: unless the new one is marked joined first, it is sent the
   // broadcasts still queued, before its welcome, and then its history replay holds them again.
-  it("gives a tab that closes its person's quietest one no queued id that its replay holds too", () => {
-    const room = new ShellModel();
-    for (let tabs = 0; tabs < room.context.config.maxTabsPerSession; tabs++) room.join("alice", "session-alice");
-    const bob = room.join("bob", "session-bob");
+  it("gives a tab that closes its person's quietest one no queued id that its replay holds too", async () => {
+    const room = new DurableRoom();
+    for (let tabs = 0; tabs < room.config.maxTabsPerSession; tabs++) await room.join("alice", "session-alice");
+    const bob = await room.join("bob", "session-bob");
     room.flush();
-    room.receive(bob.conn, chatLine("hello"));
-    const eleventh = room.join("alice", "session-alice");
-    expect(repeated(idsIn(room.frames(eleventh.conn)))).toEqual([]);
+    await room.receive(bob, chatLine("hello"));
+    const eleventh = await room.join("alice", "session-alice");
+    expect(repeated(idsIn(room.frames(eleventh)))).toEqual([]);
   });
 });

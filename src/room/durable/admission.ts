@@ -1,8 +1,18 @@
+import type { ObjectState } from "../../platform/object-state";
 import { refusedSocket } from "../../platform/refused-socket";
+import type { HeldSocket } from "../../platform/sockets";
 import { tooManyJoins } from "../../worker/errors";
 import { EXPIRED_TICKET_HEADER, PRIVATE_HEADER } from "../../worker/private-rooms";
 import type { RoomConfig } from "../config";
-import { join, type LogEntry, type RoomContext, type RoomState, refusalOf } from "../core";
+import {
+  type Effect,
+  type JoinRequest,
+  join,
+  type LogEntry,
+  type RoomContext,
+  type RoomState,
+  refusalOf,
+} from "../core";
 import type { EffectInterpreter } from "./effect-interpreter";
 import type { FlushSchedule } from "./flush-schedule";
 import { JoinRate } from "./join-rate";
@@ -11,7 +21,7 @@ import type { PrivacyMarker } from "./privacy";
 
 /** What letting someone in touches besides the core. */
 export interface AdmissionParts {
-  ctx: DurableObjectState;
+  ctx: ObjectState;
   config: RoomConfig;
   context: RoomContext;
   members: Members;
@@ -25,6 +35,9 @@ export interface AdmissionParts {
   /** The alarm (or a private room's wipe) after the event. */
   settle(): Promise<void>;
 }
+
+/** A join's end: refused, with why; or let in, with the client's end of its socket. */
+export type Entry<Client> = { refused: Extract<Effect, { kind: "refuse" }> } | { client: Client };
 
 /**
  * The WebSocket upgrade: the join rate per address, then the core's `join`.
@@ -40,7 +53,7 @@ export class Admission {
   }
 
   async admit(request: Request, room: string): Promise<Response> {
-    const { ctx, config, members, flush, privacy, interpreter } = this.#parts;
+    const { config, members, flush, privacy } = this.#parts;
     const log = (entry: LogEntry) => flush.log(room, entry);
     const params = new URL(request.url).searchParams;
     const since = Number(params.get("since") ?? Number.NaN);
@@ -62,13 +75,10 @@ export class Admission {
     // The worker sets this header only after checking a matchmaker ticket. The room becomes
     // private only once someone is let in, so a refused knock stores nothing.
     const opensPrivate = request.headers.get(PRIVATE_HEADER) === "1" && !privacy.get();
-    const context = opensPrivate ? { ...this.#parts.context, privacy: { closed: false } } : this.#parts.context;
-    const conn = crypto.randomUUID();
-    const outcome = join(
-      this.#parts.state(room),
-      context,
+    const entry = await this.join(
+      room,
       {
-        conn,
+        conn: crypto.randomUUID(),
         username: params.get("username"),
         session: params.get("session"),
         newSession: crypto.randomUUID().replaceAll("-", ""),
@@ -76,27 +86,53 @@ export class Admission {
         epoch: params.get("epoch") ?? undefined,
         membersOnly: request.headers.get(EXPIRED_TICKET_HEADER) === "1",
       },
+      opensPrivate,
       now,
+      upgrade,
     );
     // Refused joiners are still accepted, so they read why before the close.
+    if ("refused" in entry) return refusedSocket(entry.refused.error, entry.refused.code);
+    return new Response(null, { status: 101, webSocket: entry.client });
+  }
+
+  /**
+   * The core's join for a request read at the door. A joiner let in is given
+   * a socket by `open` (the client's end and the room's), accepted and
+   * registered before the join's effects run.
+   */
+  async join<Client>(
+    room: string,
+    request: JoinRequest,
+    opensPrivate: boolean,
+    now: number,
+    open: () => [Client, HeldSocket],
+  ): Promise<Entry<Client>> {
+    const { ctx, members, flush, privacy, interpreter } = this.#parts;
+    const context = opensPrivate ? { ...this.#parts.context, privacy: { closed: false } } : this.#parts.context;
+    const outcome = join(this.#parts.state(room), context, request, now);
     const refused = refusalOf(outcome);
     if (refused) {
       interpreter.perform(room, outcome);
       await this.#parts.settle();
-      return refusedSocket(refused.error, refused.code);
+      return { refused };
     }
     if (opensPrivate) privacy.set({ closed: false });
-    const pair = new WebSocketPair();
-    const [client, server] = [pair[0], pair[1]];
+    const [client, server] = open();
     ctx.acceptWebSocket(server);
-    members.register(conn, server, now);
+    members.register(request.conn, server, now);
     // What is queued now is in the joiner's replay. Marked before any effect runs, since one may
     // flush (closing a tab to make room for this one), and that flush reaches every socket.
-    flush.coalescer.joined(conn);
+    flush.coalescer.joined(request.conn);
     interpreter.perform(room, outcome);
-    const session = members.get().roster.byConn(conn)?.session;
-    if (session !== undefined) this.#parts.keepCounters(session, conn);
+    const session = members.get().roster.byConn(request.conn)?.session;
+    if (session !== undefined) this.#parts.keepCounters(session, request.conn);
     await this.#parts.settle();
-    return new Response(null, { status: 101, webSocket: client });
+    return { client };
   }
+}
+
+/** A WebSocket pair: the client's end for the response, the room's to hold. */
+function upgrade(): [WebSocket, WebSocket] {
+  const pair = new WebSocketPair();
+  return [pair[0], pair[1]];
 }

@@ -1,3 +1,5 @@
+import type { ObjectStorage } from "../../platform/object-state";
+
 /**
  * One alarm serves every deadline: idle members and ends of grace. An idle
  * deadline only moves later with activity, so an alarm already set is early
@@ -5,7 +7,7 @@
  * it to the next real deadline (`wake`). An empty room keeps no alarm.
  */
 export class AlarmSchedule {
-  readonly #storage: DurableObjectStorage;
+  readonly #storage: ObjectStorage;
   /** The alarm as last read or set; undefined until read after waking. */
   #alarm: number | null | undefined;
   /** The earliest deadline introduced since the alarm was last checked (a join, a grace), if any. */
@@ -13,7 +15,7 @@ export class AlarmSchedule {
   /** The alarm the last expiry asked for exactly (null: none), set once its effects are performed. */
   #wake: number | null | undefined;
 
-  constructor(storage: DurableObjectStorage) {
+  constructor(storage: ObjectStorage) {
     this.#storage = storage;
   }
 

@@ -1,3 +1,4 @@
+import type { HeldSocket } from "../../platform/sockets";
 import type { Member } from "../core/roster";
 
 /**
@@ -40,7 +41,7 @@ export function freshest(copies: readonly Counters[]): Counters | undefined {
   return best;
 }
 
-export function readAttachment(ws: WebSocket): Attachment | null {
+export function readAttachment(ws: Pick<HeldSocket, "deserializeAttachment">): Attachment | null {
   let value: unknown;
   try {
     value = ws.deserializeAttachment();

@@ -1,3 +1,4 @@
+import type { ObjectStorage } from "../../platform/object-state";
 import { ServerType } from "../../protocol";
 import type { RoomConfig } from "../config";
 import type { Effect, Outcome } from "../core";
@@ -29,7 +30,7 @@ const RECORDING: ReadonlySet<Effect["kind"]> = new Set([
 
 /** What the interpreter performs effects on. */
 export interface RoomParts {
-  storage: DurableObjectStorage;
+  storage: ObjectStorage;
   config: RoomConfig;
   /** Message ids and the epoch: the id counter is settled with each recording event. */
   ids: Sequencer;

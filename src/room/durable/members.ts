@@ -1,3 +1,5 @@
+import type { ObjectState } from "../../platform/object-state";
+import type { HeldSocket } from "../../platform/sockets";
 import type { RoomConfig } from "../config";
 import { idleDeadline, type LogEntry, type Member } from "../core";
 import { Roster } from "../core/roster";
@@ -9,9 +11,9 @@ import { type Counters, countersOf, freshest, readAttachment, writeAttachment } 
 export interface Present {
   roster: Roster;
   /** Connection id to socket, for sends. Only open, joined sockets. */
-  sockets: Map<string, WebSocket>;
+  sockets: Map<string, HeldSocket>;
   /** Socket to connection id, so a message needs no attachment read to find its sender. */
-  ids: WeakMap<WebSocket, string>;
+  ids: WeakMap<HeldSocket, string>;
   /** Connection id to its last frame (or arrival): each connection's own idle clock. */
   seen: Map<string, number>;
 }
@@ -22,7 +24,7 @@ export interface Present {
  * the effects, so a message costs the same in a room of 5 or 5,000.
  */
 export class Members {
-  readonly #ctx: DurableObjectState;
+  readonly #ctx: ObjectState;
   readonly #stored: MemberStore;
   readonly #config: RoomConfig;
   readonly #alarms: AlarmSchedule;
@@ -30,7 +32,7 @@ export class Members {
   #present: Present | undefined;
 
   constructor(
-    ctx: DurableObjectState,
+    ctx: ObjectState,
     stored: MemberStore,
     config: RoomConfig,
     alarms: AlarmSchedule,
@@ -58,8 +60,8 @@ export class Members {
     const stored = new Map(this.#stored.all().map((m) => [m.session, m]));
     const conns = new Map<string, string[]>();
     const copies = new Map<string, Counters[]>();
-    const sockets = new Map<string, WebSocket>();
-    const ids = new WeakMap<WebSocket, string>();
+    const sockets = new Map<string, HeldSocket>();
+    const ids = new WeakMap<HeldSocket, string>();
     const seen = new Map<string, number>();
     for (const ws of this.#ctx.getWebSockets()) {
       const attachment = readAttachment(ws);
@@ -107,7 +109,7 @@ export class Members {
   }
 
   /** A socket accepted for a member's new connection. */
-  register(conn: string, ws: WebSocket, now: number): void {
+  register(conn: string, ws: HeldSocket, now: number): void {
     const { sockets, ids, seen } = this.get();
     sockets.set(conn, ws);
     ids.set(ws, conn);

@@ -1,3 +1,5 @@
+import type { SmallKv } from "../../platform/object-state";
+
 /** Storage key of a private room's state; absent in public rooms. */
 const PRIVACY_KEY = "privacy";
 
@@ -12,11 +14,11 @@ export interface Privacy {
  * storage, read once per life rather than per message.
  */
 export class PrivacyMarker {
-  readonly #kv: SyncKvStorage;
+  readonly #kv: SmallKv;
   /** As last read or written; undefined until read. */
   #state: Privacy | null | undefined;
 
-  constructor(kv: SyncKvStorage) {
+  constructor(kv: SmallKv) {
     this.#kv = kv;
   }
 

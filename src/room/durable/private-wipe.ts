@@ -1,4 +1,5 @@
 import { TICKET_TTL_MS } from "../../match/core/ticket";
+import type { ObjectStorage } from "../../platform/object-state";
 import type { LogEntry } from "../core";
 import type { BanStore } from "../store/bans";
 import type { HistoryStore } from "../store/history";
@@ -24,7 +25,7 @@ export interface WipedStores {
  * an object that looks never used.
  */
 export class PrivateWipe {
-  readonly #storage: DurableObjectStorage;
+  readonly #storage: ObjectStorage;
   readonly #stores: WipedStores;
   readonly #privacy: PrivacyMarker;
   readonly #alarms: AlarmSchedule;
@@ -34,7 +35,7 @@ export class PrivateWipe {
   #due = false;
 
   constructor(
-    storage: DurableObjectStorage,
+    storage: ObjectStorage,
     stores: WipedStores,
     privacy: PrivacyMarker,
     alarms: AlarmSchedule,

@@ -1,0 +1,199 @@
+import type { ObjectState } from "../../platform/object-state";
+import { answerCode, type HeldSocket } from "../../platform/sockets";
+import type { RoomConfig } from "../config";
+import { disconnect, expire, type LogEntry, type RoomContext, type RoomState, receive } from "../core";
+import { BanStore } from "../store/bans";
+import { HistoryStore } from "../store/history";
+import { MemberStore } from "../store/members";
+import { SentStore } from "../store/sent";
+import { Sequencer } from "../store/sequencer";
+import { Admission } from "./admission";
+import { AlarmSchedule } from "./alarm-schedule";
+import { readAttachment, writeAttachment } from "./attachment";
+import { EffectInterpreter } from "./effect-interpreter";
+import { FlushSchedule } from "./flush-schedule";
+import { Members } from "./members";
+import { PrivacyMarker } from "./privacy";
+import { PrivateWipe } from "./private-wipe";
+import { RoomQueries } from "./queries";
+import { roomContext } from "./room-context";
+
+/**
+ * The room's parts wired together, and what each platform hook does with
+ * them. Each event (join, frame, close, error, alarm) becomes one call into
+ * the pure core (`../core`), and the `EffectInterpreter` performs the effects
+ * it returns. Everything that must outlive hibernation is in the sockets'
+ * attachments, in SQLite, or in the alarm; the rest is caches (`Members`).
+ * Nothing here needs workerd to load, so the same wiring runs in Node's tests.
+ */
+export class Room {
+  readonly members: Members;
+  readonly flush: FlushSchedule;
+  readonly admission: Admission;
+  readonly queries: RoomQueries;
+  readonly #name: () => string;
+  readonly #ids: Sequencer;
+  readonly #alarms: AlarmSchedule;
+  readonly #privacy: PrivacyMarker;
+  readonly #wipe: PrivateWipe;
+  readonly #context: RoomContext;
+  readonly #interpreter: EffectInterpreter;
+
+  /** `name`: the room's name, as the platform knows it. */
+  constructor(ctx: ObjectState, config: RoomConfig, name: () => string) {
+    const { storage } = ctx;
+    const ids = new Sequencer(storage.sql);
+    const history = new HistoryStore(storage.sql, ids);
+    const bans = new BanStore(storage.sql);
+    const sent = new SentStore(storage.sql);
+    const stored = new MemberStore(storage.sql);
+    const log = (entry: LogEntry) => this.flush.log(this.#name(), entry);
+    this.#name = name;
+    this.#ids = ids;
+    this.#alarms = new AlarmSchedule(storage);
+    this.#privacy = new PrivacyMarker(storage.kv);
+    this.members = new Members(ctx, stored, config, this.#alarms, log);
+    this.flush = new FlushSchedule(this.members, stored);
+    this.#wipe = new PrivateWipe(
+      storage,
+      { ids, history, sent, members: stored, bans },
+      this.#privacy,
+      this.#alarms,
+      this.flush,
+      log,
+    );
+    this.#context = roomContext(config, { bans, history, ids, sent }, this.#privacy, this.members);
+    this.#interpreter = new EffectInterpreter({
+      storage,
+      config,
+      ids,
+      history,
+      sent,
+      stored,
+      bans,
+      members: this.members,
+      flush: this.flush,
+      alarms: this.#alarms,
+      privacy: this.#privacy,
+      wipe: this.#wipe,
+    });
+    this.admission = new Admission({
+      ctx,
+      config,
+      context: this.#context,
+      members: this.members,
+      flush: this.flush,
+      privacy: this.#privacy,
+      interpreter: this.#interpreter,
+      state: (room) => this.#state(room),
+      keepCounters: (session, conn) => this.#keepCounters(session, conn),
+      settle: () => this.#settle(),
+    });
+    this.queries = new RoomQueries(this.members, history);
+  }
+
+  /** A frame on a member's socket. */
+  async message(ws: HeldSocket, message: string | ArrayBuffer): Promise<void> {
+    const { ids, sockets, seen, roster } = this.members.get();
+    const conn = ids.get(ws);
+    // Not a member (any more): refused, or already let go and still closing.
+    if (conn === undefined || !sockets.has(conn)) return;
+    const now = Date.now();
+    seen.set(conn, now);
+    const session = roster.byConn(conn)?.session;
+    const state = this.#state();
+    this.#interpreter.perform(state.room, receive(state, this.#context, conn, message, now));
+    if (session !== undefined) this.#keepCounters(session, conn);
+    await this.#settle();
+  }
+
+  /** The peer closed its socket. */
+  async close(ws: HeldSocket, code: number, reason: string): Promise<void> {
+    // Answer the peer's close so it sees a clean close rather than 1006.
+    if (ws.readyState !== WebSocket.CLOSED) {
+      try {
+        ws.close(answerCode(code), reason.slice(0, 120));
+      } catch {
+        // Already closed from our side.
+      }
+    }
+    await this.#depart(ws);
+  }
+
+  /** A socket failed. */
+  async error(ws: HeldSocket, error: unknown): Promise<void> {
+    const attachment = readAttachment(ws);
+    this.flush.log(this.#name(), {
+      event: "socket_error",
+      username: attachment ? this.members.get().roster.get(attachment.session)?.username : undefined,
+      message: String(error),
+    });
+    await this.#depart(ws);
+  }
+
+  /** Ends reconnect graces, evicts idle members, and sets the alarm for the next deadline, if anyone is left. */
+  async alarm(): Promise<void> {
+    // The alarm is rare: it reads the privacy marker from storage rather than trusting the copy.
+    this.#privacy.reread();
+    if (await this.#wipe.endMarker(() => this.members.get().roster.size === 0)) return;
+    const state = this.#state();
+    this.#interpreter.perform(state.room, expire(state, this.#context, Date.now()));
+    if (this.#wipe.due) {
+      await this.#wipe.run();
+      return;
+    }
+    await this.#alarms.settleWake();
+  }
+
+  /** Who is here and when the room last spoke; joins nothing. */
+  async info(room: string) {
+    this.members.get();
+    await this.#settle();
+    return this.queries.info(room);
+  }
+
+  /** A socket went away without the room closing it: its member loses a connection. */
+  async #depart(ws: HeldSocket): Promise<void> {
+    const attachment = readAttachment(ws);
+    if (!attachment || attachment.left) return;
+    // After waking, the rebuild finds this socket closed and starts the member's grace itself.
+    const { sockets } = this.members.get();
+    writeAttachment(ws, { ...attachment, left: true });
+    if (sockets.get(attachment.conn) === ws) {
+      this.members.drop(attachment.conn);
+      this.#disconnect(attachment.conn);
+      // This socket may have held the member's freshest counters: another tab keeps them now.
+      this.#keepCounters(attachment.session);
+    } else {
+      // The rebuild found this socket closing and stored its member's away mark: the log line goes with the next flush.
+      this.flush.schedule();
+    }
+    await this.#settle();
+  }
+
+  #disconnect(conn: string): void {
+    const state = this.#state();
+    this.#interpreter.perform(state.room, disconnect(state, this.#context, conn, Date.now()));
+  }
+
+  /** A member's counters into an attachment; a socket that refuses them leaves now. */
+  #keepCounters(session: string, preferred?: string): void {
+    const lost = this.members.keepCounters(session, preferred);
+    if (lost !== undefined) this.#disconnect(lost);
+  }
+
+  /** After an event: a private room emptied is wiped, else the alarm is kept early enough. */
+  async #settle(): Promise<void> {
+    if (this.#wipe.due) {
+      await this.#wipe.run();
+      return;
+    }
+    // An ended private room's alarm is what removes its closed marker: that one stays.
+    const empty = this.members.get().roster.size === 0;
+    await this.#alarms.settle(empty, empty && this.#privacy.get()?.until !== undefined);
+  }
+
+  #state(room = this.#name()): RoomState {
+    return { room, lastId: this.#ids.lastId(), roster: this.members.get().roster };
+  }
+}
