@@ -8,7 +8,7 @@ import { match } from "./routes/match";
 import { roomsApi } from "./routes/rooms-api";
 
 export { Matchmaker } from "../match/durable/matchmaker";
-export { ChatRoom } from "../room/chat-room";
+export { ChatRoom } from "../room/durable/chat-room";
 
 /**
  * The worker: one mount per feature. Each feature's checks are middleware
