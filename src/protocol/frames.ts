@@ -10,7 +10,10 @@ import type { AnyFrameOf, FrameOf } from "./frame-shape";
  * the matchmaker's `recent`; v1.7 reads room names in lower case, says how long
  * a ban lasts, lets a run told in short hold operator hand-overs, adds `/nick`
  * (`nick`, `renamed`), and adds `reaction`, one reaction added or taken back,
- * where `messageUpdated` carried a message's whole reaction map. Each adds
+ * where `messageUpdated` carried a message's whole reaction map; v1.8 adds
+ * accounts: `verified` beside a name whose person is signed in to the account
+ * of that name, `authorId` (a message's author as a person, never by name),
+ * and the error `name_claimed`. Each adds
  * only optional fields, new frames and new words, so a v1 client keeps working.
  * This file spells the server's frames; `client-frames.ts` defines the
  * client's, `match.ts` the matchmaker's. The room, the web app and the
@@ -58,6 +61,8 @@ export const ErrorCode = {
   notAllowed: "not_allowed",
   /** A session opened more tabs in one room than it may keep: the one quiet longest is closed. */
   tooManyTabs: "too_many_tabs",
+  /** v1.8: the name (or a look-alike) belongs to an account, and this join is not signed in to it. */
+  nameClaimed: "name_claimed",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -84,6 +89,14 @@ export interface ChatMessagePayload {
   /** Set once deleted; the text is gone. */
   deleted?: true;
   reactions?: Reactions;
+  /**
+   * v1.8: who wrote it, as a person: `a…` for an account, `s…` for an
+   * anonymous session (derived from it one way, so it reveals nothing that
+   * resumes a connection). "Mine" is decided by this, never by name.
+   */
+  authorId?: string;
+  /** v1.8: the author was signed in to the account of this name when they wrote it. */
+  verified?: true;
 }
 
 export interface SystemPayload {
@@ -101,6 +114,8 @@ export interface SystemPayload {
    * who runs the room now.
    */
   collapsed?: number;
+  /** v1.8: with a join or leave notice, the person is signed in to the account of that name. */
+  verified?: true;
 }
 
 export interface UserSummary {
@@ -110,6 +125,8 @@ export interface UserSummary {
   since: number;
   /** Disconnected, and held for the reconnect grace: still counted, name still reserved. */
   away?: true;
+  /** v1.8: signed in to the account of this name. */
+  verified?: true;
 }
 
 export interface CommandHelp {
@@ -128,6 +145,10 @@ export interface ServerPayloads {
     limits: { maxMessageLength: number; maxHistory: number; rateLimit?: { burst: number; perSecond: number } };
     /** Names the room's stored history; a new one means the history was wiped and ids started over. */
     epoch: string;
+    /** v1.8: your messages carry this `authorId`; the ones that do are yours to edit and delete. */
+    authorId?: string;
+    /** v1.8: you joined signed in to the account of your name. */
+    verified?: true;
   };
   history: {
     /** Entries in id order: chat messages, notices, and this person's own DMs. */
@@ -172,7 +193,8 @@ export interface ServerPayloads {
    * rest, whom a people list lacks (or still shows) until its next `users` reply.
    */
   presence: { joined: string[]; left: string[]; moreJoined?: number; moreLeft?: number };
-  dm: { id: number; from: string; to: string; message: string; ts: number };
+  /** v1.8: `verified`: the sender is signed in to the account of that name. */
+  dm: { id: number; from: string; to: string; message: string; ts: number; verified?: true };
   /** `more`: how many are here beyond those listed, when the request's `limit` left some out. */
   users: { users: UserSummary[]; more?: number };
   stats: { username: string; room: string; messagesSent: number; connectedAt: number; userCount: number };
