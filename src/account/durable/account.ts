@@ -103,7 +103,7 @@ export class Account extends DurableObject<Env> {
     const credential = this.#store.credential(credentialId);
     if (!held || !credential) return { ok: false, reason: "unknown_credential" };
     if (!counterAdvances(credential.counter, counter)) {
-      console.warn(
+      console.log(
         JSON.stringify({ event: "counter_regressed", account: held.accountId, stored: credential.counter, counter }),
       );
       return { ok: false, reason: "counter_regressed" };
