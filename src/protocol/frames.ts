@@ -63,6 +63,8 @@ export const ErrorCode = {
   tooManyTabs: "too_many_tabs",
   /** v1.8: the name (or a look-alike) belongs to an account, and this join is not signed in to it. */
   nameClaimed: "name_claimed",
+  /** v1.8: the account this connection was signed in to ended its sessions (signed out everywhere, or deleted). */
+  signedOut: "signed_out",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

@@ -157,4 +157,42 @@ describe("claimed names in rooms", () => {
     expect(forged.welcome.verified).toBeUndefined();
     expect(forged.welcome.username).not.toBe("root");
   });
+
+  it("signing out everywhere closes the account's sockets in every room at once (close 4401), and it leaves", async () => {
+    const { browser: laptop, name } = await claimed("revoke");
+    const phone = new Browser(laptop.authenticator);
+    await phone.signIn();
+    const [roomA, roomB] = [freshRoom(), freshRoom()];
+    const witness = (await join(roomA, { username: freshName("witness") })).client;
+    const onLaptop = (await join(roomA, { session: "laptop-revoke" }, laptop.headers())).client;
+    const onPhone = (await join(roomB, { session: "phone-revoke" }, phone.headers())).client;
+    const started = Date.now();
+    expect((await laptop.fetch("/api/auth/signout-everywhere", { body: {} })).status).toBe(204);
+    expect((await onLaptop.waitFor("error")).payload.code).toBe("signed_out");
+    expect((await onLaptop.closed).code).toBe(4401);
+    expect((await onPhone.closed).code).toBe(4401);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    await witness.waitFor("system", (f) => f.payload.event === "leave" && f.payload.username === name);
+    const back = await connect(roomA, { username: name, session: "phone-revoke" }, phone.headers());
+    expect((await back.waitFor("error")).payload.code).toBe("name_claimed");
+  });
+
+  it("deleting an account takes its mark off what it said, keeping the text and the name, and frees the name", async () => {
+    const { browser, name } = await claimed("deleted");
+    const room = freshRoom();
+    const { client } = await join(room, { session: "deleted-device" }, browser.headers());
+    client.send({ type: "chatMessage", payload: { message: "remember me" } });
+    await client.waitFor("chatMessage");
+    expect((await browser.fetch("/api/me", { method: "DELETE" })).status).toBe(204);
+    expect((await client.closed).code).toBe(4401);
+    const { client: reader } = await join(room, { username: freshName("reader") });
+    const history = framesOf(reader, "history")[0]?.payload.messages ?? [];
+    const said = history.find((f) => f.type === "chatMessage");
+    expect(said?.payload).toMatchObject({ username: name, message: "remember me" });
+    expect(said?.payload).not.toHaveProperty("verified");
+    expect(history.filter((f) => f.type === "system" && f.payload.verified)).toEqual([]);
+    // The name is free: anyone may use it again.
+    const again = await join(room, { username: name, session: "new-owner" });
+    expect(again.welcome.username).toBe(name);
+  });
 });

@@ -10,6 +10,8 @@ import { AccountStore } from "../store/account-store";
 export const CREDENTIALS_MAX = 20;
 /** Sessions one account may hold; signing in past it ends the oldest. */
 export const SESSIONS_MAX = 100;
+/** Rooms an account remembers joining, most recent first: those told when its sessions end. */
+export const ROOMS_MAX = 100;
 
 /** What `GET /api/me` says about an account. */
 export interface AccountView {
@@ -123,8 +125,12 @@ export class Account extends DurableObject<Env> {
     return true;
   }
 
-  /** The account a session secret opens, sliding its expiry; null when it opens none (ended, expired, wrong). */
-  async resolve(secret: string, now: number): Promise<ResolvedSession | null> {
+  /**
+   * The account a session secret opens, sliding its expiry; null when it opens
+   * none (ended, expired, wrong). `room`: the session is joining it, so the
+   * room is told if the account's sessions end.
+   */
+  async resolve(secret: string, now: number, room?: string): Promise<ResolvedSession | null> {
     const hash = await secretHash(secret);
     const held = this.#account();
     if (!held) return null;
@@ -134,6 +140,7 @@ export class Account extends DurableObject<Env> {
       this.#store.endSession(hash);
       return null;
     }
+    if (room !== undefined) this.#store.visited(room, now, ROOMS_MAX);
     const renewed = slidExpiry(expiresAt, now);
     if (renewed !== null) this.#store.extendSession(hash, renewed);
     const session: ResolvedSession = { accountId: held.accountId, name: held.name };
@@ -149,16 +156,31 @@ export class Account extends DurableObject<Env> {
     this.#store.endSession(await secretHash(secret));
   }
 
+  /** Ends every session, and every room the account is in lets it go at once. */
   async signOutEverywhere(): Promise<void> {
+    const held = this.#account();
+    if (!held) return;
     this.#store.endAllSessions();
+    await this.#tellRooms(held.accountId, this.#store.rooms(), null);
   }
 
   /** Deletes the account: its passkeys and sessions go, and the name is free. Returns the account's id and name. */
   async remove(): Promise<Claimant | null> {
     const held = this.#account();
     if (!held) return null;
+    const rooms = this.#store.rooms();
     await this.#wipe();
+    await this.#tellRooms(held.accountId, rooms, { name: held.name });
     return { accountId: held.accountId, name: held.name };
+  }
+
+  /** The rooms the account was in let it go; a room that cannot be reached now is logged, and its sockets end with their session. */
+  async #tellRooms(accountId: string, rooms: readonly string[], deleted: { name: string } | null): Promise<void> {
+    const told = await Promise.allSettled(
+      rooms.map((room) => this.env.CHAT_ROOM.getByName(room).accountEnded(accountId, deleted)),
+    );
+    const failed = told.filter((t) => t.status === "rejected").length;
+    if (failed > 0) console.log(JSON.stringify({ event: "account_rooms_untold", account: accountId, failed }));
   }
 
   async #wipe(): Promise<void> {

@@ -21,6 +21,7 @@ export class AccountStore {
       `CREATE TABLE IF NOT EXISTS credentials (id TEXT PRIMARY KEY, public_key BLOB NOT NULL,
         counter INTEGER NOT NULL, transports TEXT NOT NULL, created_at INTEGER NOT NULL, last_used INTEGER)`,
       "CREATE TABLE IF NOT EXISTS sessions (hash TEXT PRIMARY KEY, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS rooms (room TEXT PRIMARY KEY, at INTEGER NOT NULL)",
     ]);
   }
 
@@ -119,6 +120,22 @@ export class AccountStore {
       "DELETE FROM sessions WHERE hash NOT IN (SELECT hash FROM sessions ORDER BY created_at DESC LIMIT ?)",
       max,
     );
+  }
+
+  /** Notes a room the account joined, keeping the `max` most recent: the rooms told when its sessions end. */
+  visited(room: string, at: number, max: number): void {
+    this.#account.ensure();
+    this.#sql.exec("INSERT OR REPLACE INTO rooms (room, at) VALUES (?, ?)", room, at);
+    this.#sql.exec("DELETE FROM rooms WHERE room NOT IN (SELECT room FROM rooms ORDER BY at DESC LIMIT ?)", max);
+  }
+
+  rooms(): string[] {
+    if (!this.#account.exists()) return [];
+    this.#account.ensure();
+    return this.#sql
+      .exec<{ room: string }>("SELECT room FROM rooms")
+      .toArray()
+      .map((row) => row.room);
   }
 
   endAllSessions(): void {

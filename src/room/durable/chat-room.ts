@@ -43,6 +43,11 @@ export class ChatRoom extends DurableObject<Env> {
     await this.#room.alarm();
   }
 
+  /** An account's sessions ended everywhere (or it was deleted, `deleted` naming it): see `Room.accountEnded`. */
+  async accountEnded(accountId: string, deleted: { name: string } | null): Promise<void> {
+    await this.#room.accountEnded(accountId, deleted);
+  }
+
   /** Who is here and when the room last spoke; joins nothing. */
   async info(room: string) {
     return this.#room.info(room);

@@ -1,7 +1,7 @@
 import type { ObjectState } from "../../platform/object-state";
 import { answerCode, type HeldSocket } from "../../platform/sockets";
 import type { RoomConfig } from "../config";
-import { disconnect, expire, type LogEntry, type RoomContext, type RoomState, receive } from "../core";
+import { accountEnded, disconnect, expire, type LogEntry, type RoomContext, type RoomState, receive } from "../core";
 import { BanStore } from "../store/bans";
 import { HistoryStore } from "../store/history";
 import { MemberStore } from "../store/members";
@@ -10,6 +10,7 @@ import { Sequencer } from "../store/sequencer";
 import { Admission } from "./admission";
 import { AlarmSchedule } from "./alarm-schedule";
 import { readAttachment, writeAttachment } from "./attachment";
+import { accountAuthor } from "./author-id";
 import { EffectInterpreter } from "./effect-interpreter";
 import { FlushSchedule } from "./flush-schedule";
 import { Members } from "./members";
@@ -33,6 +34,7 @@ export class Room {
   readonly queries: RoomQueries;
   readonly #name: () => string;
   readonly #ids: Sequencer;
+  readonly #history: HistoryStore;
   readonly #alarms: AlarmSchedule;
   readonly #privacy: PrivacyMarker;
   readonly #wipe: PrivateWipe;
@@ -50,6 +52,7 @@ export class Room {
     const log = (entry: LogEntry) => this.flush.log(this.#name(), entry);
     this.#name = name;
     this.#ids = ids;
+    this.#history = history;
     this.#alarms = new AlarmSchedule(storage);
     this.#privacy = new PrivacyMarker(storage.kv);
     this.members = new Members(ctx, stored, config, this.#alarms, log);
@@ -143,6 +146,17 @@ export class Room {
       return;
     }
     await this.#alarms.settleWake();
+  }
+
+  /**
+   * An account's sessions ended everywhere: its member leaves now. A deleted
+   * account's mark also comes off what it left here; its text and name stay.
+   */
+  async accountEnded(accountId: string, deleted: { name: string } | null): Promise<void> {
+    const state = this.#state();
+    this.#interpreter.perform(state.room, accountEnded(state, this.#context, accountId, Date.now()));
+    if (deleted) this.#history.unmark(accountAuthor(accountId), deleted.name);
+    await this.#settle();
   }
 
   /** Who is here and when the room last spoke; joins nothing. */

@@ -28,6 +28,7 @@ export const accountDoor = createMiddleware<AdmittedEnv>(async (c, next) => {
     bearerToken(c.req.header("Authorization")),
     getCookie(c, SESSION_COOKIE),
     Date.now(),
+    c.get("room"),
   );
   if (found) {
     c.set("forward", withAccount(forward, { id: found.signedIn.accountId, name: found.signedIn.name }));

@@ -26,6 +26,8 @@ export async function sessionOf(
   bearer: string | undefined,
   cookie: string | undefined,
   now: number,
+  /** The room this request joins, if it joins one: the account remembers it. */
+  room?: string,
 ): Promise<{ signedIn: SignedIn; renewedUntil?: number } | null> {
   const token = parseSessionToken(bearer ?? cookie);
   if (token === null) return null;
@@ -35,7 +37,7 @@ export async function sessionOf(
   } catch {
     return null;
   }
-  const resolved = await env.ACCOUNT.get(id).resolve(token.secret, now);
+  const resolved = await env.ACCOUNT.get(id).resolve(token.secret, now, room);
   if (resolved === null) return null;
   const signedIn = { accountId: resolved.accountId, name: resolved.name, token };
   return resolved.renewedUntil === undefined ? { signedIn } : { signedIn, renewedUntil: resolved.renewedUntil };
