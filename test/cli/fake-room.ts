@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { type WebSocket, WebSocketServer } from "ws";
 
@@ -9,11 +10,13 @@ export type Answer = (frame: Received, socket: WebSocket, room: FakeRoom) => voi
 
 /**
  * A stand-in for one room on loopback, enough for the terminal client: it
- * welcomes each connection as alice, replays nothing, and answers each frame
- * with `answer`. Everything received is kept, in order, in `received`.
+ * welcomes each connection as alice (or as `welcome` says), replays nothing,
+ * and answers each frame with `answer`. Everything received is kept, in
+ * order, in `received`, and each upgrade's request headers in `upgrades`.
  */
 export class FakeRoom {
   readonly received: Received[] = [];
+  readonly upgrades: IncomingHttpHeaders[] = [];
   readonly sockets: WebSocket[] = [];
   #nextId = 1;
   readonly #server: WebSocketServer;
@@ -22,19 +25,24 @@ export class FakeRoom {
   private constructor(
     server: WebSocketServer,
     private readonly answer: Answer,
+    welcome: object | null,
   ) {
     this.#server = server;
-    server.on("connection", (socket) => {
+    server.on("connection", (socket, request) => {
       this.sockets.push(socket);
-      send(socket, "welcome", {
-        username: "alice",
-        session: "s",
-        room: "lobby",
-        operator: false,
-        limits: { maxMessageLength: 2000, maxHistory: 100 },
-        epoch: "e1",
-      });
-      send(socket, "history", { messages: [], truncated: false });
+      this.upgrades.push(request.headers);
+      if (welcome !== null) {
+        send(socket, "welcome", {
+          username: "alice",
+          session: "s",
+          room: "lobby",
+          operator: false,
+          limits: { maxMessageLength: 2000, maxHistory: 100 },
+          epoch: "e1",
+          ...welcome,
+        });
+        send(socket, "history", { messages: [], truncated: false });
+      }
       socket.on("message", (data) => {
         const text = String(data);
         const frame: Received = text.startsWith("{") ? JSON.parse(text) : { line: text };
@@ -46,10 +54,15 @@ export class FakeRoom {
     });
   }
 
-  static async start(answer: Answer = deliver): Promise<FakeRoom> {
+  /**
+   * `welcome`: fields that replace the welcome's, such as a signed-in
+   * `username`, `verified` and `authorId`; null welcomes nobody, for a test
+   * that answers the upgrade itself (a refusal at the door).
+   */
+  static async start(answer: Answer = deliver, welcome: object | null = {}): Promise<FakeRoom> {
     const server = new WebSocketServer({ host: "127.0.0.1", port: 0 });
     await new Promise((resolve) => server.once("listening", resolve));
-    return new FakeRoom(server, answer);
+    return new FakeRoom(server, answer, welcome);
   }
 
   get origin(): string {

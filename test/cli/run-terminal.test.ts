@@ -1,8 +1,6 @@
-import { PassThrough } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import type { CliOptions } from "../../src/client/cli/options";
-import { runTerminal } from "../../src/client/cli/run-terminal";
 import { deliver, FakeRoom, send } from "./fake-room";
+import { run, until } from "./in-process";
 
 /**
  * The terminal client run in this process, against a fake room on loopback:
@@ -15,45 +13,6 @@ afterEach(async () => {
   await room?.close();
   room = undefined;
 });
-
-function options(origin: string): CliOptions {
-  return {
-    origin,
-    room: "lobby",
-    username: "alice",
-    session: "s",
-    color: false,
-    match: false,
-    interests: { tags: [], wants: [] },
-    ids: false,
-    retries: 0,
-  };
-}
-
-/** Runs the client with piped streams; `out` and `err` read what it has written so far. */
-function run(origin: string) {
-  const stdin = new PassThrough();
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = "";
-  let err = "";
-  stdout.on("data", (chunk) => {
-    out += String(chunk);
-  });
-  stderr.on("data", (chunk) => {
-    err += String(chunk);
-  });
-  const exit = runTerminal(options(origin), { stdin, stdout, stderr });
-  return { stdin, exit, out: () => out, err: () => err };
-}
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 describe("the terminal client, in process", () => {
   it("sends a typed line to the room, prints the room's copy and exits 0 once it is delivered", async () => {

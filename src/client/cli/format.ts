@@ -6,8 +6,11 @@ import {
   type ServerPayloads,
   ServerType,
   SystemEvent,
+  type SystemPayload,
   someNames,
 } from "../../protocol";
+import { marked } from "./mark";
+import { isMine } from "./mine";
 import { reactionChanges } from "./seen-messages";
 
 /** Colours to apply, or identity functions when the output is not a terminal. */
@@ -38,6 +41,8 @@ export interface LineOptions {
   ids?: boolean;
   /** A message printed earlier, to say whose message a reply answers. */
   find?: (id: number) => ChatMessagePayload | undefined;
+  /** The reader's author id from the welcome (v1.8): messages that carry it are the reader's own. */
+  authorId?: string | undefined;
 }
 
 function clock(ts: number): string {
@@ -59,8 +64,8 @@ function quote(text: string): string {
 const sameName = (a: string, b: string | null) => b !== null && nameKey(a) === nameKey(b);
 
 /** Whether someone else's chat message names `me` with `@name` (the server lists whom it mentions). */
-export function mentionsMe(message: ChatMessagePayload, me: string | null): boolean {
-  return !sameName(message.username, me) && (message.mentions ?? []).some((name) => sameName(name, me));
+export function mentionsMe(message: ChatMessagePayload, me: string | null, authorId?: string): boolean {
+  return !isMine(message, { name: me, authorId }) && (message.mentions ?? []).some((name) => sameName(name, me));
 }
 
 /** `👍 2 🎉 1`: each emoji with how many chose it, in the order they were first used. */
@@ -77,7 +82,8 @@ function reactionSummary(reactions: ChatMessagePayload["reactions"]): string {
  * was when that message was printed here.
  */
 export function chatLine(p: ChatMessagePayload, me: string | null, c: Palette = plain, o: LineOptions = {}): string {
-  const who = sameName(p.username, me) ? c.own(`<${p.username}>`) : c.bold(`<${p.username}>`);
+  const name = `<${marked(p.username, p.verified)}>`;
+  const who = isMine(p, { name: me, authorId: o.authorId }) ? c.own(name) : c.bold(name);
   const parts = [c.dim(`[${clock(p.ts)}]`)];
   if (o.ids) parts.push(c.dim(`#${p.id}`));
   parts.push(who);
@@ -88,7 +94,7 @@ export function chatLine(p: ChatMessagePayload, me: string | null, c: Palette = 
   if (p.deleted) {
     parts.push(c.dim("(message deleted)"));
   } else {
-    parts.push(mentionsMe(p, me) ? c.mention(oneLine(p.message)) : oneLine(p.message));
+    parts.push(mentionsMe(p, me, o.authorId) ? c.mention(oneLine(p.message)) : oneLine(p.message));
     if (p.editedAt !== undefined) parts.push(c.dim("(edited)"));
     const summary = reactionSummary(p.reactions);
     if (summary) parts.push(c.dim(`[${summary}]`));
@@ -99,7 +105,7 @@ export function chatLine(p: ChatMessagePayload, me: string | null, c: Palette = 
 /** `alice's message #12 "hello th…"` (`your message` when it is yours), or `message #12` when it was never printed here. */
 function messageRef(id: number, known: ChatMessagePayload | undefined, me: string | null, o: LineOptions): string {
   if (!known) return `message #${id}`;
-  const whose = sameName(known.username, me) ? "your" : `${known.username}'s`;
+  const whose = isMine(known, { name: me, authorId: o.authorId }) ? "your" : `${known.username}'s`;
   const text = known.deleted ? "" : ` ${quote(known.message)}`;
   return `${whose} message${o.ids ? ` #${id}` : ""}${text}`;
 }
@@ -172,6 +178,16 @@ export function roomLabel(room: string): string {
 }
 
 /**
+ * A notice's text: the server writes it (`alice joined`), so the mark of a
+ * signed-in person goes in after their name where the text begins with it.
+ */
+function noticeText(p: SystemPayload): string {
+  const text =
+    p.verified && p.text.startsWith(p.username) ? marked(p.username, true) + p.text.slice(p.username.length) : p.text;
+  return p.event === SystemEvent.idle ? `${text} (idle)` : text;
+}
+
+/**
  * Turns one server frame into the lines a person reads in a terminal, one
  * event per line: `[12:04] <alice> hello`, `[12:04] * bob joined`,
  * `[12:05] [DM alice -> bob] psst`. Frames that are only bookkeeping print nothing.
@@ -181,7 +197,8 @@ export function formatFrame(frame: ServerFrame, me: string | null, c: Palette = 
     case ServerType.welcome: {
       const p = frame.payload;
       const role = p.operator && !p.room.startsWith(PRIVATE_ROOM_PREFIX) ? " (you run this room)" : "";
-      return [c.system(`* joined ${roomLabel(p.room)} as ${c.bold(p.username)}${role} — /help for commands`)];
+      const as = c.bold(marked(p.username, p.verified));
+      return [c.system(`* joined ${roomLabel(p.room)} as ${as}${role} — /help for commands`)];
     }
     case ServerType.history:
       return frame.payload.messages.flatMap((m) => formatFrame(m, me, c, o));
@@ -189,11 +206,12 @@ export function formatFrame(frame: ServerFrame, me: string | null, c: Palette = 
       return [chatLine(frame.payload, me, c, o)];
     case ServerType.dm: {
       const p = frame.payload;
-      return [`${c.dim(`[${clock(p.ts)}]`)} ${c.dm(`[DM ${p.from} -> ${p.to}]`)} ${oneLine(p.message)}`];
+      const from = marked(p.from, p.verified);
+      return [`${c.dim(`[${clock(p.ts)}]`)} ${c.dm(`[DM ${from} -> ${p.to}]`)} ${oneLine(p.message)}`];
     }
     case ServerType.system: {
       const p = frame.payload;
-      const text = p.event === SystemEvent.idle ? `${p.text} (idle)` : p.text;
+      const text = noticeText(p);
       return [`${c.dim(`[${clock(p.ts)}]`)} ${c.system(`* ${text}`)}`];
     }
     case ServerType.presence: {
@@ -205,7 +223,10 @@ export function formatFrame(frame: ServerFrame, me: string | null, c: Palette = 
       return parts.length === 0 ? [] : [c.system(`* ${parts.join("; ")}`)];
     }
     case ServerType.users: {
-      const names = frame.payload.users.map((u) => (u.operator ? `${u.username} (operator)` : u.username));
+      const names = frame.payload.users.map((u) => {
+        const name = marked(u.username, u.verified);
+        return u.operator ? `${name} (operator)` : name;
+      });
       return [c.system(`* ${names.length} here: ${names.join(", ")}`)];
     }
     case ServerType.stats: {

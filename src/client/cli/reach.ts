@@ -108,6 +108,8 @@ export function describeFailure(attempt: Attempt, timeoutMs = 4000): string {
 export function watchedSockets(
   onAttempt: (attempt: Attempt) => void,
   onClose?: (attempt: Attempt) => void,
+  /** Sent on every upgrade: the bearer token of a signed-in join. */
+  headers?: Record<string, string>,
 ): new (
   address: string,
   protocols?: string | string[],
@@ -116,7 +118,7 @@ export function watchedSockets(
     #attempt: Attempt;
 
     constructor(address: string, protocols?: string | string[]) {
-      super(address, protocols);
+      super(address, protocols, headers ? { headers } : {});
       const attempt: Attempt = { url: shownUrl(address), opened: false, failure: null };
       this.#attempt = attempt;
       onAttempt(attempt);

@@ -1,6 +1,8 @@
 import {
   ErrorCode,
   type ErrorPayload,
+  nameKey,
+  PRIVATE_ROOM_PREFIX,
   type ServerFrame,
   type ServerPayloads,
   ServerType,
@@ -56,6 +58,8 @@ export interface RoomVisitHost {
 /** One visit to one room: its connection, what was seen, and what waits to be delivered. */
 export class RoomVisit {
   me: string | null = null;
+  /** The author id the welcome gave (v1.8): messages carrying it are this person's. */
+  authorId: string | undefined;
   lastId = 0;
   epoch: string | null = null;
   welcomed = false;
@@ -77,9 +81,11 @@ export class RoomVisit {
   constructor(
     private readonly host: RoomVisitHost,
     room: string,
-    token: string | undefined,
+    /** The matchmaker's ticket, for a stranger room. */
+    ticket: string | undefined,
   ) {
     const { options } = host;
+    const token = options.signIn?.token;
     this.connection = new RoomConnection(
       {
         origin: options.origin,
@@ -88,10 +94,14 @@ export class RoomVisit {
         session: host.session,
         since: () => this.lastId,
         epoch: () => this.epoch,
-        ...(token ? { token } : {}),
-        WebSocket: watchedSockets((attempt) => {
-          this.#attempt = attempt;
-        }),
+        ...(ticket ? { token: ticket } : {}),
+        WebSocket: watchedSockets(
+          (attempt) => {
+            this.#attempt = attempt;
+          },
+          undefined,
+          token ? { Authorization: `Bearer ${token}` } : undefined,
+        ),
       },
       {
         frames: (frames) => this.#frames(frames),
@@ -191,7 +201,7 @@ export class RoomVisit {
       this.host.print(
         this.host.palette.error(`! not done (${error.code}: ${error.message}): ${oneLine(refusal.item.text)}`),
       );
-    } else if (!this.welcomed || error.code === ErrorCode.banned) {
+    } else if (!this.welcomed || error.code === ErrorCode.banned || error.code === ErrorCode.signedOut) {
       this.refusal = error;
     } else {
       for (const line of formatFrame({ type: ServerType.error, payload: error }, this.me, this.host.palette))
@@ -249,7 +259,9 @@ export class RoomVisit {
         for (const line of formatFrame(frame, this.me, this.host.palette, this.#lineOptions())) this.host.print(line);
       }
       // A live message naming you (not one from the replay) rings the terminal's bell.
-      if (frame.type === ServerType.chatMessage && mentionsMe(frame.payload, this.me)) this.host.mentioned();
+      if (frame.type === ServerType.chatMessage && mentionsMe(frame.payload, this.me, this.authorId)) {
+        this.host.mentioned();
+      }
       if (frame.type === ServerType.system && frame.payload.event === SystemEvent.partnerLeft) this.host.partnerLeft();
     }
     this.host.pump();
@@ -257,13 +269,31 @@ export class RoomVisit {
 
   #welcome(welcome: ServerPayloads["welcome"]): void {
     if (this.me !== null) this.host.status(`* reconnected to ${roomLabel(welcome.room)}`);
+    else this.#signInNote(welcome);
     this.me = welcome.username;
+    this.authorId = welcome.authorId;
     this.epoch = welcome.epoch;
     this.welcomed = true;
     this.refusal = null;
     this.#lastSaid = null;
     this.host.contact.succeeded();
     this.host.named(this.me);
+  }
+
+  /**
+   * Said once, at the first welcome: a token the room did not take (the join
+   * went on anonymously), or a `--username` that the account's name replaced.
+   */
+  #signInNote(welcome: ServerPayloads["welcome"]): void {
+    const { signIn, username } = this.host.options;
+    if (!signIn || welcome.room.startsWith(PRIVATE_ROOM_PREFIX)) return;
+    if (!welcome.verified) {
+      this.host.status(
+        `* the token from ${signIn.source} was not accepted (revoked or expired?); joined without signing in — run hallway login again`,
+      );
+    } else if (username && nameKey(username) !== nameKey(welcome.username)) {
+      this.host.status(`* signed in as ${welcome.username}; --username ${username} is not used`);
+    }
   }
 
   /** Remembers ids and messages shown, for resuming and for lines about later changes. */
@@ -278,6 +308,6 @@ export class RoomVisit {
   }
 
   #lineOptions(): LineOptions {
-    return { ids: this.host.options.ids, find: (id) => this.messages.get(id) };
+    return { ids: this.host.options.ids, find: (id) => this.messages.get(id), authorId: this.authorId };
   }
 }

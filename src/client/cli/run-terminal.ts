@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { createInterface } from "node:readline";
 import pc from "picocolors";
-import { CloseCode, encodeInput } from "../../protocol";
+import { CloseCode, ErrorCode, encodeInput } from "../../protocol";
 import { MatchConnection, recentNote } from "../core/match-connection";
 import { queuedFrame } from "../core/queued-frames";
 import { type Palette, plain } from "./format";
@@ -163,6 +163,12 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
 
   /** Why the room closed for good, in words: the refusal it sent, or the close code's meaning. */
   function endReason(from: RoomVisit, code: number, reason: string): string {
+    if (code === CloseCode.signedOut) {
+      return "signed out: this account's sessions were ended (signed out everywhere, or the account was deleted); run hallway login to sign in again";
+    }
+    if (from.refusal?.code === ErrorCode.nameClaimed) {
+      return `name_claimed: that name belongs to an account: run \`hallway login\` or pick another name`;
+    }
     if (from.refusal) return `${from.refusal.code}: ${from.refusal.message}`;
     switch (code) {
       case CloseCode.kicked:
