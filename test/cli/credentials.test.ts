@@ -23,9 +23,10 @@ describe("where the credentials live", () => {
     expect(credentialsPath({ XDG_CONFIG_HOME: "/x/config" }, "/home/ann")).toBe("/x/config/hallway/credentials.json");
   });
 
-  it("is ~/.config/hallway/credentials.json when XDG_CONFIG_HOME is unset or empty", () => {
+  it("is ~/.config/hallway/credentials.json when XDG_CONFIG_HOME is unset, empty or relative", () => {
     expect(credentialsPath({}, "/home/ann")).toBe("/home/ann/.config/hallway/credentials.json");
     expect(credentialsPath({ XDG_CONFIG_HOME: "" }, "/home/ann")).toBe("/home/ann/.config/hallway/credentials.json");
+    expect(credentialsPath({ XDG_CONFIG_HOME: "cfg" }, "/home/ann")).toBe("/home/ann/.config/hallway/credentials.json");
   });
 
   it("keys a server by its http origin, whichever scheme or path named it", () => {

@@ -85,6 +85,17 @@ describe("hallway login", () => {
     expect(statSync(s.path).mode & 0o777).toBe(0o600);
   });
 
+  it("revokes the token an earlier login to the same server saved, once the new one is kept", async () => {
+    const s = store();
+    const earlier = `${"9".repeat(64)}.${"E".repeat(43)}`;
+    s.save(SERVER, { token: earlier, name: "alice" });
+    const flow = server([() => json(200, { token: TOKEN, name: "alice" })]);
+    expect(await login(SERVER, flow.io, flow.deps(s))).toBe(0);
+    expect(s.get(SERVER)?.token).toBe(TOKEN);
+    const signout = flow.requests.find((r) => r.path === "/api/auth/signout");
+    expect(signout?.headers).toMatchObject({ Authorization: `Bearer ${earlier}` });
+  });
+
   it("waits 5 s longer after each slow_down, as the device flow asks", async () => {
     const flow = server([
       () => refusal("slow_down"),

@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
-import { dirname, join } from "node:path";
+import { dirname, isAbsolute, join } from "node:path";
 
 /**
  * Where `hallway login` keeps its tokens: one JSON file, a map from a
@@ -23,9 +23,13 @@ export type CredentialMap = Record<string, StoredToken>;
 /** Read access is not enough: these bits must be off on the file. */
 const OTHERS = 0o077;
 
-/** `$XDG_CONFIG_HOME/hallway/credentials.json`, or `~/.config/hallway/credentials.json` when it is unset or empty. */
+/**
+ * `$XDG_CONFIG_HOME/hallway/credentials.json`, or `~/.config/hallway/credentials.json`
+ * when it is unset, empty, or relative (which the XDG rules say to ignore).
+ */
 export function credentialsPath(env: Record<string, string | undefined>, home: string = homedir()): string {
-  const config = env.XDG_CONFIG_HOME?.trim() ? env.XDG_CONFIG_HOME : join(home, ".config");
+  const xdg = env.XDG_CONFIG_HOME;
+  const config = xdg && isAbsolute(xdg) ? xdg : join(home, ".config");
   return join(config, "hallway", "credentials.json");
 }
 

@@ -90,7 +90,7 @@ export async function login(server: string, io: AccountIo, deps: LoginDeps): Pro
       continue;
     }
     saidUnreachable = false;
-    if (answer.kind === "ok") return saved(server, answer.body, io, deps.store);
+    if (answer.kind === "ok") return saved(server, answer.body, io, deps);
     switch (answer.code) {
       case "authorization_pending":
         continue;
@@ -110,19 +110,29 @@ export async function login(server: string, io: AccountIo, deps: LoginDeps): Pro
   }
 }
 
-/** Keeps the token the approval gave; says where, never what. */
-function saved(server: string, body: unknown, io: AccountIo, store: CredentialStore): number {
+/**
+ * Keeps the token the approval gave; says where, never what. A token it
+ * replaces (an earlier login to the same server) is revoked, so no session
+ * lingers on the server that nothing here can use or end any more.
+ */
+async function saved(server: string, body: unknown, io: AccountIo, deps: LoginDeps): Promise<number> {
+  const { store } = deps;
   const { token, name } = (body ?? {}) as { token?: unknown; name?: unknown };
   if (typeof token !== "string" || !isToken(token) || typeof name !== "string") {
     io.err(`hallway: ${server} approved the sign-in but sent no token this client understands`);
     return 1;
   }
+  let earlier: string | undefined;
   try {
+    earlier = store.get(server)?.token;
     store.save(server, { token, name });
   } catch (error) {
     const why = error instanceof CredentialsError ? error.message : (error as Error).message;
     io.err(`hallway: signed in, but the token could not be saved: ${why}`);
     return 1;
+  }
+  if (earlier !== undefined && earlier !== token) {
+    await post(deps.fetch, server, "/api/auth/signout", undefined, earlier);
   }
   io.out(`Signed in to ${server} as ${name}. The token is saved in ${store.path}.`);
   io.out(`Rooms on this server now give you your name with its mark; hallway logout signs this terminal out.`);

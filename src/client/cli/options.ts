@@ -129,6 +129,7 @@ Accounts (a name claimed with a passkey in the web app is yours in every room):
 hallway login keeps one token per server in $XDG_CONFIG_HOME/hallway/credentials.json
 (~/.config/hallway/ when unset), readable by you alone. A join sends --token, else HALLWAY_TOKEN,
 else the saved token; signed in, --username is not used: the room gives you the account's name.
+Prefer HALLWAY_TOKEN to --token: a command line can be read by other users of the machine.
 
 Lines starting with / are commands: /msg <user> <text>, /reply <id> <text>, /edit <id> <text>,
 /delete <id>, /react <id> <emoji>, /users (or /who), /stats, /help, /quit, and for the room's
