@@ -166,4 +166,19 @@ describe("the terminal client with an account", () => {
     );
     expect(bot.stderr + flagged.stderr).not.toContain(token);
   });
+
+  it("says the session ended and exits 1 when the account signs out everywhere", async () => {
+    const name = fresh("cat");
+    const cookie = await claim(name);
+    const r = room("ended");
+    const chat = hallway([base, "--room", r], { HALLWAY_TOKEN: cookie.replace(/^hallway_session=/, "") });
+    await chat.waitForLine(new RegExp(`^\\* joined #${r} as ${name} ✓`));
+    const everywhere = await fetch(`${base}/api/auth/signout-everywhere`, {
+      method: "POST",
+      headers: { Origin: base, Cookie: cookie },
+    });
+    expect(everywhere.status).toBe(204);
+    expect(await chat.exited).toBe(1);
+    expect(chat.stderr).toMatch(/hallway: signed out: this account's sessions were ended.*hallway login/);
+  });
 });
