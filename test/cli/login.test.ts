@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Fetch } from "../../src/client/cli/account-http";
 import { CredentialStore } from "../../src/client/cli/credentials";
-import { login } from "../../src/client/cli/login";
+import { login, terminalLabel } from "../../src/client/cli/login";
 import { logout } from "../../src/client/cli/logout";
 
 const SERVER = "http://localhost:8787";
@@ -94,6 +94,11 @@ describe("hallway login", () => {
     expect(s.get(SERVER)?.token).toBe(TOKEN);
     const signout = flow.requests.find((r) => r.path === "/api/auth/signout");
     expect(signout?.headers).toMatchObject({ Authorization: `Bearer ${earlier}` });
+  });
+
+  it("labels the terminal by its host, within the 60 characters the server takes", () => {
+    expect(terminalLabel("laptop")).toBe("terminal on laptop");
+    expect([...terminalLabel("h".repeat(200))]).toHaveLength(60);
   });
 
   it("waits 5 s longer after each slow_down, as the device flow asks", async () => {

@@ -34,6 +34,15 @@ function deviceStart(body: unknown): DeviceStart | null {
   return fits && count("expiresIn") && count("interval") ? (b as unknown as DeviceStart) : null;
 }
 
+/** The longest label the server takes. */
+const MAX_LABEL = 60;
+
+/** `terminal on <host>`, cut to what the server takes, by whole characters. */
+export function terminalLabel(host: string): string {
+  const label = `terminal on ${host.trim() || "an unnamed host"}`;
+  return [...label].slice(0, MAX_LABEL).join("");
+}
+
 /** RFC 8628's step: after `slow_down`, every later poll waits this much longer. */
 const SLOW_DOWN_MS = 5_000;
 

@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { setTimeout as sleep } from "node:timers/promises";
 import { CredentialStore, CredentialsError, credentialsPath, serverKey } from "./credentials";
-import { type AccountIo, login } from "./login";
+import { type AccountIo, login, terminalLabel } from "./login";
 import { logout } from "./logout";
 import { buildProgram, readOptions } from "./options";
 import { runTerminal } from "./run-terminal";
@@ -16,7 +16,7 @@ const io: AccountIo = {
 let account: Promise<number> | undefined;
 const program = buildProgram({
   login: (server) => {
-    account = login(server, io, { fetch, sleep, now: Date.now, store, label: `terminal on ${hostname()}` });
+    account = login(server, io, { fetch, sleep, now: Date.now, store, label: terminalLabel(hostname()) });
   },
   logout: (server) => {
     account = logout(server, io, { fetch, store });
