@@ -52,6 +52,8 @@ export class RoomSimulator {
   readonly closed = new Map<string, number>();
   readonly logs: LogEntry[] = [];
   readonly bans: { name: string; session: string | null; until: number | null }[] = [];
+  /** An owned room's roles, by account id; no owner: nobody owns the room. */
+  readonly roleOf = new Map<string, { name: string; role: "owner" | "operator" }>();
   now = Date.UTC(2026, 10, 23, 12, 0, 0);
   readonly context: RoomContext;
   /** Each connection's last frame or arrival, and the runtime's last heartbeat answer, as the shell keeps them. */
@@ -79,6 +81,13 @@ export class RoomSimulator {
         const set = this.reactions.get(id);
         const mine = set?.get(emoji)?.get(session) ?? null;
         return { mine, present: set?.has(emoji) ?? false, distinct: set?.size ?? 0 };
+      },
+      roles: () => {
+        const owner = [...this.roleOf].find(([, r]) => r.role === "owner");
+        if (!owner) return null;
+        const operators = new Map<string, string>();
+        for (const [id, r] of this.roleOf) if (r.role === "operator") operators.set(id, r.name);
+        return { owner: { accountId: owner[0], name: owner[1].name }, operators };
       },
       listBans: () => this.bans.map((b) => ({ username: b.name, at: this.now, until: b.until })),
       // A member put in the roster by hand has no connection clock of its own: its last frame stands in.
@@ -270,6 +279,10 @@ export class RoomSimulator {
         case "refuse":
           this.inbox.get(effect.to)?.push({ type: "error", payload: effect.error });
           this.closed.set(effect.to, effect.code);
+          break;
+        case "role":
+          if (effect.role === null) this.roleOf.delete(effect.accountId);
+          else this.roleOf.set(effect.accountId, { name: effect.name, role: effect.role });
           break;
         case "wake":
           this.wake = effect.at;

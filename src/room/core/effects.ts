@@ -63,6 +63,8 @@ export type StorageEffect =
   /** Keep a name and session out of the room (until a time, or for good); lift such a ban. */
   | { kind: "ban"; username: string; session: string | null; until: number | null }
   | { kind: "unban"; username: string }
+  /** An owned room's roles: an account becomes the owner or an operator, or (null) loses its role. */
+  | { kind: "role"; accountId: string; name: string; role: "owner" | "operator" | null }
   /** A private room: close it to new joins; forget everything once empty. */
   | { kind: "closeRoom" }
   | { kind: "forget" }

@@ -15,6 +15,7 @@ import { closeMember, type Effect, toMember, userCount } from "./effects";
 import { errorFrame } from "./frames";
 import { notice } from "./notices";
 import { chain, type Outcome, refusalOf } from "./outcome";
+import { holdsRole } from "./ownership";
 import { fullBucket } from "./rate-limit";
 import { type Member, type RosterView, rosterWithout } from "./roster";
 import { isCrowd, type RoomContext, type RoomState } from "./state";
@@ -97,6 +98,7 @@ function refuse(
 function greeting(state: RoomState, ctx: RoomContext, member: Member, request: JoinRequest): Effect[] {
   const epoch = ctx.epoch();
   const reset = request.epoch !== undefined && request.epoch !== epoch;
+  const owner = ctx.roles()?.owner.name;
   return [
     {
       kind: "replay",
@@ -115,6 +117,7 @@ function greeting(state: RoomState, ctx: RoomContext, member: Member, request: J
           rateLimit: { burst: ctx.config.rateLimitBurst, perSecond: ctx.config.rateLimitPerSecond },
         },
         epoch,
+        ...(owner === undefined ? {} : { owner }),
         ...(member.author === "" ? {} : { authorId: member.author }),
         ...(member.verified ? { verified: true as const } : {}),
       }),
@@ -244,6 +247,7 @@ function handOver(
     verified: true,
     conns: [request.conn],
     lastSeen: now,
+    operator: ctx.roles() === null ? holder.operator : holdsRole(ctx, { session: newcomer.session, verified: true }),
   };
   const ban = ctx.banOn(member.username, member.session);
   if (ban) {
@@ -310,8 +314,12 @@ function admitNew(state: RoomState, ctx: RoomContext, request: JoinRequest, newc
     username,
     author: newcomer.author,
     ...(newcomer.verified ? { verified: true as const } : {}),
-    // The first person in an empty room runs it; two strangers are equals, so nobody runs theirs.
-    operator: state.roster.size === 0 && ctx.privacy === null,
+    // An owned room is run by its owner and the operators it appointed. Otherwise the first person
+    // in an empty room runs it; two strangers are equals, so nobody runs theirs.
+    operator:
+      ctx.roles() === null
+        ? state.roster.size === 0 && ctx.privacy === null
+        : holdsRole(ctx, { session, verified: newcomer.verified }),
     connectedAt: now,
     messagesSent: 0,
     lastSeen: now,

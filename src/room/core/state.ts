@@ -47,6 +47,15 @@ export interface RoomContext {
   reactionOf(id: number, emoji: string, session: string): ReactionLookup;
   /** A connection's last sign of life: its last frame, or the runtime's last answer to its heartbeat. */
   lastActive(conn: string): number;
+  /** An owned room's roles, by account; null while nobody owns the room. */
+  roles(): RoomRoles | null;
+}
+
+/** Who owns a room and whom the owner made operators: accounts, by id, with the name each had. */
+export interface RoomRoles {
+  owner: { accountId: string; name: string };
+  /** Account id to name. */
+  operators: ReadonlyMap<string, string>;
 }
 
 /** One message's reactions as a toggle sees them. */

@@ -5,6 +5,7 @@ import { accountEnded, disconnect, expire, type LogEntry, type RoomContext, type
 import { BanStore } from "../store/bans";
 import { HistoryStore } from "../store/history";
 import { MemberStore } from "../store/members";
+import { RoleStore } from "../store/roles";
 import { SentStore } from "../store/sent";
 import { Sequencer } from "../store/sequencer";
 import { Admission } from "./admission";
@@ -47,6 +48,7 @@ export class Room {
     const ids = new Sequencer(storage.sql);
     const history = new HistoryStore(storage.sql, ids);
     const bans = new BanStore(storage.sql);
+    const roles = new RoleStore(storage.sql);
     const sent = new SentStore(storage.sql);
     const stored = new MemberStore(storage.sql);
     const log = (entry: LogEntry) => this.flush.log(this.#name(), entry);
@@ -59,13 +61,13 @@ export class Room {
     this.flush = new FlushSchedule(this.members, stored);
     this.#wipe = new PrivateWipe(
       storage,
-      { ids, history, sent, members: stored, bans },
+      { ids, history, sent, members: stored, bans, roles },
       this.#privacy,
       this.#alarms,
       this.flush,
       log,
     );
-    this.#context = roomContext(config, { bans, history, ids, sent }, this.#privacy, this.members);
+    this.#context = roomContext(config, { bans, history, ids, sent, roles }, this.#privacy, this.members);
     this.#interpreter = new EffectInterpreter({
       storage,
       config,
@@ -74,6 +76,7 @@ export class Room {
       sent,
       stored,
       bans,
+      roles,
       members: this.members,
       flush: this.flush,
       alarms: this.#alarms,
