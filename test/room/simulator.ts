@@ -52,6 +52,8 @@ export class RoomSimulator {
   readonly closed = new Map<string, number>();
   readonly logs: LogEntry[] = [];
   readonly bans: { name: string; session: string | null; until: number | null }[] = [];
+  /** Names that belong to accounts (compared by look): a `/nick` to one of them is refused. */
+  readonly claimedNames: string[] = [];
   /** An owned room's roles, by account id; no owner: nobody owns the room. */
   readonly roleOf = new Map<string, { name: string; role: "owner" | "operator" }>();
   now = Date.UTC(2026, 10, 23, 12, 0, 0);
@@ -82,6 +84,7 @@ export class RoomSimulator {
         const mine = set?.get(emoji)?.get(session) ?? null;
         return { mine, present: set?.has(emoji) ?? false, distinct: set?.size ?? 0 };
       },
+      claimed: (name) => this.claimedNames.some((claimed) => sameLook(claimed, name)),
       roles: () => {
         const owner = [...this.roleOf].find(([, r]) => r.role === "owner");
         if (!owner) return null;

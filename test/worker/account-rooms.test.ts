@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Browser, freshName } from "./accounts";
-import { connect, framesOf, freshRoom, join } from "./client";
+import { connect, connectPath, framesOf, freshRoom, join } from "./client";
 
 /** A browser that has claimed a fresh name, and the name. */
 async function claimed(prefix: string): Promise<{ browser: Browser; name: string }> {
@@ -194,5 +194,34 @@ describe("claimed names in rooms", () => {
     // The name is free: anyone may use it again.
     const again = await join(room, { username: name, session: "new-owner" });
     expect(again.welcome.username).toBe(name);
+  });
+});
+
+describe("claimed names elsewhere", () => {
+  it("refuses an anonymous /nick to a claimed name, or a look-alike of one", async () => {
+    const owner = new Browser();
+    const name = freshName("nickee");
+    await owner.claim(name);
+    const { client } = await join(freshRoom(), { username: freshName("renamer") });
+    for (const asked of [name, name.toUpperCase()]) {
+      client.send(`/nick ${asked}`);
+      const error = await client.waitFor("error");
+      expect(error.payload.code).toBe("name_claimed");
+    }
+    client.send({ type: "nick", payload: { username: "freenameforme" } });
+    expect((await client.waitFor("renamed")).payload.username).toBe("freenameforme");
+  });
+
+  it("refuses a claimed name at the matchmaker, but lets its account use it", async () => {
+    const owner = new Browser();
+    const name = freshName("stranger");
+    await owner.claim(name);
+    const impostor = await connectPath("/match", { username: name });
+    expect((await impostor.waitFor("error")).payload.code).toBe("name_claimed");
+    expect((await impostor.closed).code).toBe(4009);
+    const own = await connectPath("/match", { username: name }, owner.headers());
+    own.send({ type: "ping", payload: {} });
+    expect(await own.next()).not.toMatchObject({ type: "error", payload: { code: "name_claimed" } });
+    own.close();
   });
 });

@@ -47,6 +47,11 @@ export interface RoomContext {
   reactionOf(id: number, emoji: string, session: string): ReactionLookup;
   /** A connection's last sign of life: its last frame, or the runtime's last answer to its heartbeat. */
   lastActive(conn: string): number;
+  /**
+   * Whether a name belongs to an account (or looks like one that does). Asked
+   * only for the name a `/nick` asks for: the shell looked it up before the event.
+   */
+  claimed(name: string): boolean;
   /** An owned room's roles, by account; null while nobody owns the room. */
   roles(): RoomRoles | null;
 }

@@ -18,6 +18,8 @@ export function roomContext(
   stores: { bans: BanStore; history: HistoryStore; ids: Sequencer; sent: SentStore; roles: RoleStore },
   privacy: PrivacyMarker,
   members: Members,
+  /** The name a `/nick` in this event asks for, when the shell found it claimed. */
+  claimedNow: () => string | null,
 ): RoomContext {
   const { bans, history, ids, sent, roles } = stores;
   return {
@@ -33,5 +35,6 @@ export function roomContext(
     reactionOf: (id, emoji, session) => history.reactionOf(id, emoji, session),
     lastActive: (conn) => members.lastActive(conn),
     roles: () => roles.get(),
+    claimed: (name) => claimedNow() === name,
   };
 }

@@ -1,5 +1,7 @@
+import { type ClaimLookup, NOTHING_CLAIMED } from "../../account/claim-lookup";
 import type { ObjectState } from "../../platform/object-state";
 import { answerCode, type HeldSocket } from "../../platform/sockets";
+import { nickRequested } from "../../protocol";
 import type { RoomConfig } from "../config";
 import { accountEnded, disconnect, expire, type LogEntry, type RoomContext, type RoomState, receive } from "../core";
 import { BanStore } from "../store/bans";
@@ -34,6 +36,7 @@ export class Room {
   readonly admission: Admission;
   readonly queries: RoomQueries;
   readonly #name: () => string;
+  readonly #ctx: ObjectState;
   readonly #ids: Sequencer;
   readonly #history: HistoryStore;
   readonly #alarms: AlarmSchedule;
@@ -41,10 +44,20 @@ export class Room {
   readonly #wipe: PrivateWipe;
   readonly #context: RoomContext;
   readonly #interpreter: EffectInterpreter;
+  readonly #config: RoomConfig;
+  readonly #claims: ClaimLookup;
+  /** While a frame asking for a claimed name is read: that name (see `RoomContext.claimed`). */
+  #claimedNow: string | null = null;
 
-  /** `name`: the room's name, as the platform knows it. */
-  constructor(ctx: ObjectState, config: RoomConfig, name: () => string) {
+  /**
+   * `name`: the room's name, as the platform knows it. `claims`: who holds a
+   * name's claim, asked when an anonymous member's `/nick` asks for a name.
+   */
+  constructor(ctx: ObjectState, config: RoomConfig, name: () => string, claims: ClaimLookup = NOTHING_CLAIMED) {
     const { storage } = ctx;
+    this.#ctx = ctx;
+    this.#config = config;
+    this.#claims = claims;
     const ids = new Sequencer(storage.sql);
     const history = new HistoryStore(storage.sql, ids);
     const bans = new BanStore(storage.sql);
@@ -67,7 +80,13 @@ export class Room {
       this.flush,
       log,
     );
-    this.#context = roomContext(config, { bans, history, ids, sent, roles }, this.#privacy, this.members);
+    this.#context = roomContext(
+      config,
+      { bans, history, ids, sent, roles },
+      this.#privacy,
+      this.members,
+      () => this.#claimedNow,
+    );
     this.#interpreter = new EffectInterpreter({
       storage,
       config,
@@ -104,11 +123,19 @@ export class Room {
     const conn = ids.get(ws);
     // Not a member (any more): refused, or already let go and still closing.
     if (conn === undefined || !sockets.has(conn)) return;
+    const asked = roster.byConn(conn)?.verified ? null : nickRequested(message, this.#config.maxMessageLength);
+    // Rare (a rename), and it must not let this socket's next frames overtake it: nothing else runs meanwhile.
+    const claimed = asked === null ? null : await this.#ctx.blockConcurrencyWhile(() => this.#claims(asked));
     const now = Date.now();
     seen.set(conn, now);
     const session = roster.byConn(conn)?.session;
     const state = this.#state();
-    this.#interpreter.perform(state.room, receive(state, this.#context, conn, message, now));
+    this.#claimedNow = claimed === null ? null : asked;
+    try {
+      this.#interpreter.perform(state.room, receive(state, this.#context, conn, message, now));
+    } finally {
+      this.#claimedNow = null;
+    }
     if (session !== undefined) this.#keepCounters(session, conn);
     await this.#settle();
   }

@@ -1,6 +1,7 @@
 import { generateAuthenticationOptions, verifyAuthenticationResponse } from "@simplewebauthn/server";
 import type { Context } from "hono";
 import * as v from "valibot";
+import { claimantOf } from "../../account/claim-lookup";
 import { type ClaimKeys, claimKeys, lookupKeys } from "../../account/core/claims";
 import { SESSION_TTL_MS } from "../../account/core/sessions";
 import type { Env } from "../../env";
@@ -16,7 +17,6 @@ import {
   verificationFailed,
   verifyNewPasskey,
 } from "../ceremonies";
-import { claimantOf } from "../claims";
 import { HttpError, httpError } from "../errors";
 import { allowedOrigin } from "../middleware/origin";
 import { clearSessionCookie, requireBrowser, type SessionEnv, session, setSessionCookie } from "../middleware/session";
