@@ -51,7 +51,7 @@ export class RoomSimulator {
   readonly sent = new Map<string, SentRecord>();
   readonly closed = new Map<string, number>();
   readonly logs: LogEntry[] = [];
-  readonly bans: { name: string; session: string | null; until: number | null }[] = [];
+  readonly bans: { name: string; session: string | null; until: number | null; address?: string | null }[] = [];
   /** Names that belong to accounts (compared by look): a `/nick` to one of them is refused. */
   readonly claimedNames: string[] = [];
   /** An owned room's roles, by account id; no owner: nobody owns the room. */
@@ -97,11 +97,13 @@ export class RoomSimulator {
       lastActive: (conn) =>
         Math.max(this.active.get(conn) ?? this.roster.byConn(conn)?.lastSeen ?? 0, this.heartbeats.get(conn) ?? 0),
       // Names match by look, as the room's ban table matches them.
-      banOn: (username, session) =>
+      banOn: (username, session, address) =>
         this.bans.find(
           (b) =>
             (b.until === null || b.until > this.now) &&
-            ((username !== null && sameLook(b.name, username)) || (session !== null && b.session === session)),
+            ((username !== null && sameLook(b.name, username)) ||
+              (session !== null && b.session === session) ||
+              (address != null && b.address === address)),
         ) ?? null,
     };
   }
@@ -291,7 +293,12 @@ export class RoomSimulator {
           this.wake = effect.at;
           break;
         case "ban":
-          this.bans.push({ name: effect.username, session: effect.session, until: effect.until });
+          this.bans.push({
+            name: effect.username,
+            session: effect.session,
+            until: effect.until,
+            address: effect.address,
+          });
           break;
         case "unban":
           for (let i = this.bans.length - 1; i >= 0; i--) {

@@ -225,3 +225,25 @@ describe("claimed names elsewhere", () => {
     own.close();
   });
 });
+
+describe("bans of anonymous people", () => {
+  it("hold the session and the client address for the ban's length, and say how long", async () => {
+    const room = freshRoom();
+    const operator = (await join(room, { username: freshName("op") })).client;
+    const address = { "CF-Connecting-IP": "198.51.100.23" };
+    const name = freshName("troll");
+    const troll = await join(room, { username: name, session: "troll-session" }, address);
+    operator.send(`/ban ${name} 30`);
+    const told = await troll.client.waitFor("error");
+    expect(told.payload.message).toMatch(/30 minutes/);
+    await troll.client.closed;
+    // A fresh browser profile from the same address, under a new name: still out.
+    const again = await connect(room, { username: freshName("fresh"), session: "fresh-profile" }, address);
+    const refused = await again.waitFor("error");
+    expect(refused.payload.code).toBe("banned");
+    expect(refused.payload.message).toMatch(/minutes/);
+    // Someone else, elsewhere: in.
+    const other = await join(room, { username: freshName("other") }, { "CF-Connecting-IP": "198.51.100.99" });
+    expect(other.welcome.username).toBeTruthy();
+  });
+});

@@ -41,6 +41,8 @@ export interface JoinRequest {
   epoch: string | undefined;
   /** Only someone already a member may come in (a private room's ticket has expired). */
   membersOnly?: boolean;
+  /** The client's address, when the platform gives one: an anonymous person's ban holds it. */
+  address?: string | null;
   /** Signed in: the account the worker verified. The join takes the account's name, whatever `username` says. */
   account?: SignedInAccount;
   /**
@@ -277,7 +279,7 @@ function admitNew(state: RoomState, ctx: RoomContext, request: JoinRequest, newc
     if (!check.ok) return refuse(state, request, ErrorCode.badUsername, check.reason, CloseCode.badRequest);
     username = check.username;
   }
-  const ban = ctx.banOn(requested === "" ? null : username, session);
+  const ban = ctx.banOn(requested === "" ? null : username, session, newcomer.verified ? null : request.address);
   if (ban)
     return refuse(state, request, ErrorCode.banned, youAreBanned(banLeft(ban.until, now)), CloseCode.banned, username);
   const holder = state.roster.byName(username);
@@ -314,6 +316,7 @@ function admitNew(state: RoomState, ctx: RoomContext, request: JoinRequest, newc
     username,
     author: newcomer.author,
     ...(newcomer.verified ? { verified: true as const } : {}),
+    ...(!newcomer.verified && request.address ? { address: request.address } : {}),
     // An owned room is run by its owner and the operators it appointed. Otherwise the first person
     // in an empty room runs it; two strangers are equals, so nobody runs theirs.
     operator:
@@ -347,7 +350,7 @@ function admitNew(state: RoomState, ctx: RoomContext, request: JoinRequest, newc
  * close code after which it does not reconnect by itself.
  */
 function rejoin(state: RoomState, ctx: RoomContext, existing: Member, request: JoinRequest, now: number): Outcome {
-  const ban = ctx.banOn(existing.username, existing.session);
+  const ban = ctx.banOn(existing.username, existing.session, existing.verified ? null : request.address);
   if (ban)
     return refuse(
       state,
@@ -361,7 +364,12 @@ function rejoin(state: RoomState, ctx: RoomContext, existing: Member, request: J
   const { awayUntil: _, ...rest } = existing;
   const victim = existing.conns.length >= ctx.config.maxTabsPerSession ? quietest(ctx, existing.conns) : undefined;
   const kept = victim === undefined ? existing.conns : existing.conns.filter((c) => c !== victim);
-  const member: Member = { ...rest, conns: [...kept, request.conn], lastSeen: now };
+  const member: Member = {
+    ...rest,
+    conns: [...kept, request.conn],
+    lastSeen: now,
+    ...(existing.verified || !request.address ? {} : { address: request.address }),
+  };
   const max = ctx.config.maxTabsPerSession;
   const evicted: Effect[] =
     victim === undefined

@@ -88,7 +88,7 @@ export function moderate(
           operator,
           chain(
             state,
-            () => [{ kind: "ban", username: name, session: null, until }],
+            () => [{ kind: "ban", username: name, session: null, until, address: null }],
             (s) => privateNotice(s, conn, name, `${name} is banned from this room ${span}`, now),
             log,
           ),
@@ -98,7 +98,16 @@ export function moderate(
         operator,
         chain(
           state,
-          () => [{ kind: "ban", username: target.username, session: target.session, until }],
+          () => [
+            {
+              kind: "ban",
+              username: target.username,
+              session: target.session,
+              until,
+              // A signed-in person's ban is their account's, on every device; an anonymous one's, their address's too.
+              address: target.verified ? null : (target.address ?? null),
+            },
+          ],
           removal(
             SystemEvent.ban,
             "banned",

@@ -32,7 +32,7 @@ export interface SentRecord {
 export interface RoomContext {
   config: RoomConfig;
   /** The ban in force on this name (by look, whatever the case) or this session: when it ends (null: never). */
-  banOn(username: string | null, session: string | null): { until: number | null } | null;
+  banOn(username: string | null, session: string | null, address?: string | null): { until: number | null } | null;
   /** The bans in force, oldest first. */
   listBans(): ServerPayloads["bans"]["bans"];
   /** A private stranger room (two people, closed once one leaves), or null for a public room. */

@@ -143,7 +143,7 @@ export class EffectInterpreter {
         roles.set(effect.accountId, effect.name, effect.role);
         return;
       case "ban":
-        bans.ban(effect.username, effect.session, Date.now(), effect.until);
+        bans.ban(effect.username, effect.session, Date.now(), effect.until, effect.address);
         return;
       case "unban":
         bans.unban(effect.username, Date.now());

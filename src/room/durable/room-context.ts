@@ -24,7 +24,7 @@ export function roomContext(
   const { bans, history, ids, sent, roles } = stores;
   return {
     config,
-    banOn: (username, session) => bans.banOn(username, session, Date.now()),
+    banOn: (username, session, address) => bans.banOn(username, session, Date.now(), address ?? null),
     listBans: () => bans.list(Date.now()),
     get privacy() {
       return privacy.get();
