@@ -24,6 +24,7 @@ import {
 import type { CliOptions } from "./options";
 import { type Attempt, describeFailure, type FirstContact, shownUrl, watchedSockets } from "./reach";
 import { MessageLog } from "./seen-messages";
+import { bearerHeaders } from "./token-choice";
 import { oneLine, plural } from "./words";
 
 /** What a visit needs from the run around it: where to write, and what to tell it. */
@@ -85,7 +86,6 @@ export class RoomVisit {
     ticket: string | undefined,
   ) {
     const { options } = host;
-    const token = options.signIn?.token;
     this.connection = new RoomConnection(
       {
         origin: options.origin,
@@ -100,7 +100,7 @@ export class RoomVisit {
             this.#attempt = attempt;
           },
           undefined,
-          token ? { Authorization: `Bearer ${token}` } : undefined,
+          bearerHeaders(options.signIn),
         ),
       },
       {

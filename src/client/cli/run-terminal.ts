@@ -10,7 +10,16 @@ import { describeFailure, FirstContact, watchedSockets } from "./reach";
 import { RoomVisit, type RoomVisitHost } from "./room-visit";
 import { afterConversation, isLocalCommand, isQuit, NOBODY_YET } from "./stranger";
 import { displayWidth, echoRows, eraseRows } from "./terminal";
+import { bearerHeaders } from "./token-choice";
 import { oneLine, plural } from "./words";
+
+/** A refusal in words; a claimed name says what to do about it from a terminal. */
+function refusalText(code: string, message: string): string {
+  if (code === ErrorCode.nameClaimed) {
+    return "name_claimed: that name belongs to an account: run `hallway login` or pick another name";
+  }
+  return `${code}: ${message}`;
+}
 
 /** Where the terminal client reads and writes: the process's own streams, or a test's. */
 export interface TerminalIo {
@@ -166,10 +175,7 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
     if (code === CloseCode.signedOut) {
       return "signed out: this account's sessions were ended (signed out everywhere, or the account was deleted); run hallway login to sign in again";
     }
-    if (from.refusal?.code === ErrorCode.nameClaimed) {
-      return `name_claimed: that name belongs to an account: run \`hallway login\` or pick another name`;
-    }
-    if (from.refusal) return `${from.refusal.code}: ${from.refusal.message}`;
+    if (from.refusal) return refusalText(from.refusal.code, from.refusal.message);
     switch (code) {
       case CloseCode.kicked:
         return "kicked from the room by its operator";
@@ -208,7 +214,7 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
             visit = new RoomVisit(host, room, token);
           },
           error: (code, message) => {
-            status(`hallway: ${code}: ${message}`);
+            status(`hallway: ${refusalText(code, message)}`);
             stop(1);
           },
         },
@@ -218,6 +224,8 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
             // A matchmaker socket that never opened: a failed try, as for rooms.
             if (!attempt.opened && !contact.connected) failedTry(attempt.url, describeFailure(attempt));
           },
+          // Signed in, a claimed name is the account's to use in stranger chat too.
+          bearerHeaders(options.signIn),
         ),
       )
     : null;

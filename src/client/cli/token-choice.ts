@@ -30,3 +30,8 @@ export function chooseToken(
   if (stored) return { token: stored.token, source: "hallway login" };
   return null;
 }
+
+/** The upgrade's headers for a signed-in join: the token as a bearer; none when anonymous. */
+export function bearerHeaders(chosen: ChosenToken | null | undefined): Record<string, string> | undefined {
+  return chosen ? { Authorization: `Bearer ${chosen.token}` } : undefined;
+}
