@@ -35,6 +35,15 @@ describe("the terminal client, signed in", () => {
     expect(client.out() + client.err()).not.toContain(TOKEN);
   });
 
+  it("sends the bearer to the matchmaker too, whose door keeps a claimed name for its account", async () => {
+    room = await FakeRoom.start(undefined, null);
+    const client = run(room.origin, { signIn, match: true });
+    await until(() => room?.upgrades.length === 1, "the matchmaker's upgrade");
+    expect(room.upgrades[0]?.authorization).toBe(`Bearer ${TOKEN}`);
+    client.stdin.end();
+    expect(await client.exit).toBe(0);
+  });
+
   it("prints the mark beside signed-in names: messages, DMs, notices, the welcome and /users", async () => {
     room = await FakeRoom.start(undefined, { verified: true, authorId: "a1" });
     const connected = room.connection();
