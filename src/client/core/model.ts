@@ -22,7 +22,7 @@ import { helpRows } from "./help";
 
 export type Line =
   | MessageLine
-  | { kind: "system"; id: number; event: string; text: string; ts: number; verified: boolean }
+  | { kind: "system"; id: number; event: string; username: string; text: string; ts: number; verified: boolean }
   | { kind: "dm"; id: number; from: string; to: string; text: string; ts: number; own: boolean; verified: boolean }
   /** A reply to a command (users, stats, help), shown to this person only. */
   | { kind: "info"; id: null; title: string; rows: string[]; ts: number }
@@ -137,7 +137,8 @@ export function toLine(frame: ReplayFrame, me: string | null, authorId: string |
       return messageLine(frame.payload, me, authorId);
     case ServerType.system: {
       const p = frame.payload;
-      return { kind: "system", id: p.id, event: p.event, text: p.text, ts: p.ts, verified: p.verified === true };
+      const verified = p.verified === true;
+      return { kind: "system", id: p.id, event: p.event, username: p.username, text: p.text, ts: p.ts, verified };
     }
     case ServerType.dm: {
       const p = frame.payload;
