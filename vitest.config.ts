@@ -48,6 +48,7 @@ export default defineConfig({
             "test/bench/**/*.test.ts",
             // The stores on Node's built-in SQLite; the worker project runs them again on workerd's.
             "test/store/**/*.test.ts",
+            "test/account/**/*.test.ts",
           ],
         },
       },

@@ -7,9 +7,20 @@ import { ErrorCode } from "../protocol";
 export const HttpError = {
   badRoom: { status: 400, code: "bad_room" },
   badRequest: { status: 400, code: "bad_request" },
+  badUsername: { status: 400, code: ErrorCode.badUsername },
+  /** A passkey ceremony's challenge is unknown, expired, or was answered already. */
+  challengeExpired: { status: 400, code: "challenge_expired" },
+  /** A passkey's response did not check out: signature, origin, relying party. */
+  verificationFailed: { status: 400, code: "verification_failed" },
+  unauthorized: { status: 401, code: "unauthorized" },
+  /** A passkey this server does not know (or whose account was deleted). */
+  unknownCredential: { status: 401, code: "unknown_credential" },
+  /** A passkey whose signature counter went back: its key may have been copied. */
+  counterRegressed: { status: 401, code: "counter_regressed" },
   forbidden: { status: 403, code: ErrorCode.forbidden },
   forbiddenOrigin: { status: 403, code: "forbidden_origin" },
   notFound: { status: 404, code: "not_found" },
+  nameClaimed: { status: 409, code: ErrorCode.nameClaimed },
   upgradeRequired: { status: 426, code: "upgrade_required" },
   rateLimited: { status: 429, code: ErrorCode.rateLimited },
   internal: { status: 500, code: "internal" },

@@ -2,11 +2,15 @@ import { Hono } from "hono";
 import type { Env } from "../env";
 import type { WorkerEnv } from "./app";
 import { HttpError, httpError } from "./errors";
+import { auth } from "./routes/auth";
 import { chat } from "./routes/chat";
 import { health } from "./routes/health";
 import { match } from "./routes/match";
+import { me } from "./routes/me";
 import { roomsApi } from "./routes/rooms-api";
 
+export { Account } from "../account/durable/account";
+export { AuthGate } from "../account/durable/auth-gate";
 export { Matchmaker } from "../match/durable/matchmaker";
 export { ChatRoom } from "../room/durable/chat-room";
 
@@ -20,6 +24,8 @@ app.route("/", health);
 app.route("/chat", chat);
 app.route("/match", match);
 app.route("/api/rooms", roomsApi);
+app.route("/api/auth", auth);
+app.route("/api/me", me);
 
 app.all("/api/*", () => httpError(HttpError.notFound, "no such API route"));
 

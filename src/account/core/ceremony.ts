@@ -1,0 +1,27 @@
+import type { Bucket, RateLimit } from "../../room/core/rate-limit";
+
+/**
+ * A WebAuthn ceremony in flight: the challenge the server handed out, for
+ * what, and until when. Each is taken once: a response that comes back a
+ * second time (a replay) finds nothing.
+ */
+export interface Ceremony {
+  kind: "claim" | "signin";
+  /** With `claim`: the name being claimed. */
+  name?: string;
+  expiresAt: number;
+}
+
+export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
+
+/**
+ * Ceremonies started per client address: a burst, then one every 6 s. A
+ * person claims or signs in a few times a day; an address that starts more
+ * is scripting names or guessing.
+ */
+export const CEREMONY_RATE: RateLimit = { burst: 10, perSecond: 1 / 6 };
+
+/** Most ceremonies one address may hold open at once; the oldest is dropped past it. */
+export const OPEN_CEREMONIES_MAX = 20;
+
+export type { Bucket };

@@ -1,0 +1,49 @@
+import { hex, randomBase64url } from "./random";
+
+/**
+ * Sessions of an account: a random secret the browser holds in an HttpOnly
+ * cookie (or a script in a bearer token), looked up by its hash, so what the
+ * account stores opens nothing by itself. The token also names the account's
+ * object, so the worker finds the account without an index anyone could fill.
+ */
+
+export const SESSION_COOKIE = "hallway_session";
+/** A session lasts this long after its last use. */
+export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
+/** The expiry moves forward (and the cookie is rewritten) at most this often, so each request does not write. */
+export const SESSION_SLIDE_MS = 24 * 60 * 60 * 1000;
+
+/** A token as the worker reads it: the account's object, and the secret to show it. */
+export interface SessionToken {
+  /** The hex id of the account's Durable Object. */
+  account: string;
+  secret: string;
+}
+
+const TOKEN = /^([0-9a-f]{64})\.([A-Za-z0-9_-]{43})$/;
+
+export function parseSessionToken(value: string | undefined | null): SessionToken | null {
+  const match = value ? TOKEN.exec(value) : null;
+  return match?.[1] && match[2] ? { account: match[1], secret: match[2] } : null;
+}
+
+export function formatSessionToken(token: SessionToken): string {
+  return `${token.account}.${token.secret}`;
+}
+
+/** 32 random bytes, base64url: 43 characters. */
+export function newSecret(): string {
+  return randomBase64url(32);
+}
+
+/** The stored form of a secret: its SHA-256, hex. */
+export async function secretHash(secret: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(secret));
+  return hex(new Uint8Array(digest));
+}
+
+/** A session's new expiry after a use at `now`, or null when the one it has is recent enough to keep. */
+export function slidExpiry(expiresAt: number, now: number): number | null {
+  const fresh = now + SESSION_TTL_MS;
+  return fresh - expiresAt >= SESSION_SLIDE_MS ? fresh : null;
+}

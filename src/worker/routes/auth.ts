@@ -1,0 +1,238 @@
+import {
+  generateAuthenticationOptions,
+  generateRegistrationOptions,
+  verifyAuthenticationResponse,
+  verifyRegistrationResponse,
+} from "@simplewebauthn/server";
+import type { Context } from "hono";
+import * as v from "valibot";
+import { type ClaimKeys, claimKeys, lookupKeys } from "../../account/core/claims";
+import { SESSION_TTL_MS } from "../../account/core/sessions";
+import type { Env } from "../../env";
+import { checkUsername } from "../../protocol";
+import { routes } from "../app";
+import { HttpError, httpError } from "../errors";
+import { allowedOrigin } from "../middleware/origin";
+import { clearSessionCookie, requireAccount, type SessionEnv, session, setSessionCookie } from "../middleware/session";
+import { relyingParty } from "../relying-party";
+import { ClaimFinish, ClaimStart, challengeOf, fromBase64url, SignInFinish } from "./auth-bodies";
+
+/**
+ * `/api/auth`: claiming a name with a passkey, signing in with one, and
+ * signing out. A ceremony starts at a gate (one per client address: it hands
+ * out the challenge and counts the attempts) and ends at the account's own
+ * object. Every route here changes state, so a browser page from another
+ * origin is refused.
+ */
+export const auth = routes()
+  .use("*", allowedOrigin("this page's origin may not sign in here"))
+  .post("/claim/options", async (c) => {
+    const body = v.safeParse(ClaimStart, await c.req.json().catch(() => null));
+    if (!body.success) return httpError(HttpError.badRequest, "send {name}");
+    const check = checkUsername(body.output.name.trim());
+    if (!check.ok) return httpError(HttpError.badUsername, check.reason);
+    const name = check.username;
+    if ((await claimantOf(c.env, lookupKeys(name))) !== null) return nameClaimed(name);
+    const gate = gateOf(c);
+    const opened = await c.env.AUTH_GATE.get(gate).open("claim", name, Date.now());
+    if (!opened.ok) return tooManyCeremonies(opened.retryAfterMs);
+    const rp = relyingParty(c.req.url, c.env);
+    const options = await generateRegistrationOptions({
+      rpName: rp.name,
+      rpID: rp.id,
+      userName: name,
+      userDisplayName: name,
+      // The passkey's user handle names the account's object, so signing in needs no name typed.
+      userID: Uint8Array.from(accountObject(c.env, claimKeys(name)).toString(), (ch) => ch.charCodeAt(0)),
+      challenge: fromBase64urlBytes(opened.challenge),
+      attestationType: "none",
+      authenticatorSelection: { residentKey: "required", userVerification: "preferred" },
+    });
+    return c.json({ ceremony: gate.toString(), options });
+  })
+  .post("/claim/verify", async (c) => {
+    const body = v.safeParse(ClaimFinish, await c.req.json().catch(() => null));
+    if (!body.success) return httpError(HttpError.badRequest, "send {ceremony, response}");
+    const { response } = body.output;
+    const ceremony = await takeCeremony(c, body.output.ceremony, response.response.clientDataJSON);
+    if (ceremony === null || ceremony.kind !== "claim" || ceremony.name === undefined) return challengeExpired();
+    const rp = relyingParty(c.req.url, c.env);
+    let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
+    try {
+      verified = await verifyRegistrationResponse({
+        response,
+        expectedChallenge: ceremony.challenge,
+        expectedOrigin: rp.origin,
+        expectedRPID: rp.id,
+        requireUserVerification: false,
+      });
+    } catch (error) {
+      return verificationFailed(error);
+    }
+    if (!verified.verified) return verificationFailed("not verified");
+    const { credential } = verified.registrationInfo;
+    const name = ceremony.name;
+    const keys = claimKeys(name);
+    const home = accountObject(c.env, keys);
+    const now = Date.now();
+    const made = await c.env.ACCOUNT.get(home).create(
+      name,
+      {
+        id: credential.id,
+        publicKey: credential.publicKey,
+        counter: credential.counter,
+        transports: credential.transports ?? [],
+        createdAt: now,
+      },
+      now,
+    );
+    if (made === null) return nameClaimed(name);
+    const claimant = { accountId: made.accountId, name };
+    // Each look-alike key points at the account; one held already (claimed first by someone else) undoes the claim.
+    const reserved: string[] = [];
+    for (const alias of keys.aliases) {
+      if (!(await c.env.ACCOUNT.getByName(alias).reserveAlias(claimant, keys.primary, now))) {
+        for (const undo of reserved) await c.env.ACCOUNT.getByName(undo).releaseAlias(made.accountId);
+        await c.env.ACCOUNT.get(home).remove();
+        return nameClaimed(name);
+      }
+      reserved.push(alias);
+    }
+    console.log(JSON.stringify({ event: "account_created", account: made.accountId }));
+    setSessionCookie(c, { account: home.toString(), secret: made.secret }, now + SESSION_TTL_MS);
+    return c.json(await c.env.ACCOUNT.get(home).view());
+  })
+  .post("/signin/options", async (c) => {
+    const gate = gateOf(c);
+    const opened = await c.env.AUTH_GATE.get(gate).open("signin", undefined, Date.now());
+    if (!opened.ok) return tooManyCeremonies(opened.retryAfterMs);
+    const rp = relyingParty(c.req.url, c.env);
+    const options = await generateAuthenticationOptions({
+      rpID: rp.id,
+      challenge: fromBase64urlBytes(opened.challenge),
+      userVerification: "preferred",
+    });
+    return c.json({ ceremony: gate.toString(), options });
+  })
+  .post("/signin/verify", async (c) => {
+    const body = v.safeParse(SignInFinish, await c.req.json().catch(() => null));
+    if (!body.success) return httpError(HttpError.badRequest, "send {ceremony, response}");
+    const { response } = body.output;
+    const ceremony = await takeCeremony(c, body.output.ceremony, response.response.clientDataJSON);
+    if (ceremony === null || ceremony.kind !== "signin") return challengeExpired();
+    const home = accountOfHandle(c.env, response.response.userHandle);
+    const stored = home === null ? null : await c.env.ACCOUNT.get(home).credential(response.id);
+    if (home === null || stored === null)
+      return httpError(HttpError.unknownCredential, "this passkey opens no account here");
+    const rp = relyingParty(c.req.url, c.env);
+    let newCounter: number;
+    try {
+      const verified = await verifyAuthenticationResponse({
+        response,
+        expectedChallenge: ceremony.challenge,
+        expectedOrigin: rp.origin,
+        expectedRPID: rp.id,
+        // The counter is the account's to judge (`counterAdvances`), in the same step that signs in.
+        credential: { id: stored.id, publicKey: stored.publicKey, counter: 0, transports: stored.transports },
+        requireUserVerification: false,
+      });
+      if (!verified.verified) return verificationFailed("not verified");
+      newCounter = verified.authenticationInfo.newCounter;
+    } catch (error) {
+      return verificationFailed(error);
+    }
+    const now = Date.now();
+    const signedIn = await c.env.ACCOUNT.get(home).signIn(stored.id, newCounter, now);
+    if (!signedIn.ok) {
+      return signedIn.reason === "counter_regressed"
+        ? httpError(HttpError.counterRegressed, "this passkey's counter went back; it may have been copied")
+        : httpError(HttpError.unknownCredential, "this passkey opens no account here");
+    }
+    setSessionCookie(c, { account: home.toString(), secret: signedIn.secret }, now + SESSION_TTL_MS);
+    return c.json(signedIn.account);
+  })
+  .use("/signout", session)
+  .post("/signout", async (c: Context<SessionEnv>) => {
+    const signedIn = c.get("signedIn");
+    if (signedIn !== null) {
+      await c.env.ACCOUNT.get(c.env.ACCOUNT.idFromString(signedIn.token.account)).signOut(signedIn.token.secret);
+    }
+    clearSessionCookie(c);
+    return c.body(null, 204);
+  })
+  .use("/signout-everywhere", session, requireAccount)
+  .post("/signout-everywhere", async (c: Context<SessionEnv>) => {
+    const signedIn = c.get("signedIn");
+    if (signedIn === null) return httpError(HttpError.unauthorized, "sign in first");
+    await c.env.ACCOUNT.get(c.env.ACCOUNT.idFromString(signedIn.token.account)).signOutEverywhere();
+    clearSessionCookie(c);
+    return c.body(null, 204);
+  });
+
+/** The gate of this request's client address: one per address, wherever it is asked from. */
+function gateOf(c: {
+  env: Pick<Env, "AUTH_GATE">;
+  req: { header(name: string): string | undefined };
+}): DurableObjectId {
+  return c.env.AUTH_GATE.idFromName(c.req.header("CF-Connecting-IP") ?? "local");
+}
+
+/** The ceremony a response answers, taken from the gate that opened it (so it answers once); null when none is open. */
+async function takeCeremony(c: { env: Pick<Env, "AUTH_GATE"> }, gateHex: string, clientDataJSON: string) {
+  const challenge = challengeOf(clientDataJSON);
+  if (challenge === null) return null;
+  let gate: DurableObjectId;
+  try {
+    gate = c.env.AUTH_GATE.idFromString(gateHex);
+  } catch {
+    return null;
+  }
+  const ceremony = await c.env.AUTH_GATE.get(gate).take(challenge, Date.now());
+  return ceremony === null ? null : { ...ceremony, challenge };
+}
+
+/** Who holds any of these keys, if anyone. */
+export async function claimantOf(env: Pick<Env, "ACCOUNT">, keys: readonly string[]) {
+  const held = await Promise.all(keys.map((key) => env.ACCOUNT.getByName(key).claimant()));
+  return held.find((claimant) => claimant !== null) ?? null;
+}
+
+function accountObject(env: Pick<Env, "ACCOUNT">, keys: ClaimKeys): DurableObjectId {
+  return env.ACCOUNT.idFromName(keys.primary);
+}
+
+/** The account object a passkey's user handle names, or null when it names none. */
+function accountOfHandle(env: Pick<Env, "ACCOUNT">, handle: string | undefined): DurableObjectId | null {
+  if (handle === undefined) return null;
+  try {
+    return env.ACCOUNT.idFromString(fromBase64url(handle));
+  } catch {
+    return null;
+  }
+}
+
+function fromBase64urlBytes(text: string): Uint8Array<ArrayBuffer> {
+  return Uint8Array.from(fromBase64url(text), (ch) => ch.charCodeAt(0));
+}
+
+function nameClaimed(name: string): Response {
+  return httpError(HttpError.nameClaimed, `the name ${name} (or one that looks like it) is already claimed`);
+}
+
+function challengeExpired(): Response {
+  return httpError(HttpError.challengeExpired, "this sign-in took too long or was answered already; start again");
+}
+
+function verificationFailed(error: unknown): Response {
+  console.log(JSON.stringify({ event: "passkey_refused", reason: String(error).slice(0, 200) }));
+  return httpError(HttpError.verificationFailed, "the passkey's answer did not check out");
+}
+
+function tooManyCeremonies(retryAfterMs: number): Response {
+  return httpError(
+    HttpError.rateLimited,
+    "too many sign-ins from your address; try again later",
+    { retryAfterMs },
+    { "Retry-After": String(Math.ceil(retryAfterMs / 1000)) },
+  );
+}
