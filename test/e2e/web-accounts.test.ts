@@ -58,107 +58,132 @@ function me(page: Page): Promise<number> {
 
 const ownMark = (page: Page) => page.locator("#me-chip .verified[aria-label=verified]");
 
+/** Claims the name this page is in its room under, from the header's button. */
+async function claimHere(page: Page): Promise<void> {
+  const claim = page.getByRole("button", { name: /Claim/ }).first();
+  await claim.click();
+  await page.locator("#notice", { hasText: "is yours now" }).waitFor();
+}
+
 describe("accounts in the web app", () => {
-  it("claims a name in a room, shows the mark, stays signed in, signs out and back in, and keeps the name from an impostor", async () => {
+  it("claims the name in a room with a passkey, and the room marks it from then on, to everyone", async () => {
     const room = freshRoom("acct");
     const alice = await withPasskeys();
     await join(alice, room, "alice");
     await waitConnected(alice);
     await say(alice, "before the claim");
     await alice.locator("#lines .line.message", { hasText: "before the claim" }).waitFor();
+    const bob = await withPasskeys(390, 780);
+    await join(bob, room, "bob");
+    await waitConnected(bob);
     expect(await me(alice)).toBe(401);
 
     const claim = alice.getByRole("button", { name: /Claim/ }).first();
-    await claim.waitFor();
-    expect(await claim.textContent()).toContain("Claim");
+    expect(await claim.textContent()).toBe("Claim this name");
     await snap(alice, "1-claim-button");
+    await claimHere(alice);
+    expect(await me(alice)).toBe(200);
+    await snap(alice, "2-claim-done");
+    expect(await alice.locator("#claim").isHidden()).toBe(true);
 
-    await claim.click();
-    // The room takes the new join as signed in: welcome's mark, no Claim button any more.
+    // The room takes the new join as signed in: welcome's mark beside your name, and on what you say.
     await ownMark(alice).waitFor({ timeout: 15_000 });
     await waitConnected(alice);
-    expect(await alice.locator("#claim").isHidden()).toBe(true);
-    expect(await me(alice)).toBe(200);
     await say(alice, "now with the mark");
     const marked = alice.locator("#lines .line.message", { hasText: "now with the mark" });
     await marked.locator(".who + .verified").waitFor();
     await alice.locator("#user-list .user", { hasText: "alice" }).locator(".verified").waitFor();
-    await snap(alice, "2-claimed-mark");
+    await snap(alice, "3-mark-desktop");
 
-    // A reload: still signed in, the mark still there, and the earlier messages still answerable.
+    // Everyone sees it, on a phone too: in the log and in the people drawer.
+    await bob.locator("#lines .line.message", { hasText: "now with the mark" }).locator(".verified").waitFor();
+    await bob.locator("#users-toggle").click();
+    await bob.locator("#user-list .user", { hasText: "alice" }).locator(".verified").waitFor();
+    await snap(bob, "4-mark-phone");
+    expect(await bob.locator("#user-list .user", { hasText: "bob" }).locator(".verified").count()).toBe(0);
+
+    // A reload: still signed in, still marked.
     await alice.reload();
     await waitConnected(alice);
     await ownMark(alice).waitFor();
-    await alice.locator("#lines .line.message", { hasText: "now with the mark" }).locator(".verified").waitFor();
-
-    // The start screen says who this is, with the account's name in the (read-only) name field.
-    await alice.click("#back");
-    await alice.locator("#account-in").waitFor();
-    expect(await alice.locator(".signed-in").textContent()).toContain("Signed in as alice");
-    expect(await alice.locator("#start-name").inputValue()).toBe("alice");
-    expect(await alice.locator("#start-name").isEditable()).toBe(false);
-    await snap(alice, "3-start-signed-in");
-
-    await alice.getByRole("button", { name: "Sign out", exact: true }).click();
-    await alice.locator("#account-anon").waitFor();
-    expect(await me(alice)).toBe(401);
-
-    await alice.getByRole("button", { name: /passkey/ }).click();
-    await alice.locator("#account-in").waitFor();
-    expect(await alice.locator(".signed-in").textContent()).toContain("Signed in as alice");
-    expect(await me(alice)).toBe(200);
 
     // An impostor in a fresh browser, joining with the claimed name: refused, and told how the owner gets in.
     const impostor = await withPasskeys();
     await join(impostor, room, "alice");
     await impostor.locator("#start-error", { hasText: "belongs to an account" }).waitFor({ timeout: 15_000 });
     expect(await impostor.locator("#start-error").textContent()).toContain("sign in with a passkey");
-    await snap(impostor, "4-impostor-refused");
-    expect(await alice.locator("#start").isVisible()).toBe(true);
+    expect(await impostor.evaluate(() => document.activeElement?.id)).toBe("signin");
+    await snap(impostor, "5-impostor-refused");
 
-    await alice.context().close();
-    await impostor.context().close();
+    for (const page of [alice, bob, impostor]) await page.context().close();
+  });
+
+  it("stays signed in across a reload, signs out, signs back in with the passkey, and deletes the account", async () => {
+    const carol = await withPasskeys();
+    await join(carol, freshRoom("acct"), "carol");
+    await waitConnected(carol);
+    await claimHere(carol);
+
+    // The start screen says who this is, with the account's name in the (read-only) name field.
+    await carol.click("#back");
+    await carol.reload();
+    await carol.locator("#account-in").waitFor();
+    expect(await carol.locator(".signed-in").textContent()).toContain("Signed in as carol");
+    expect(await carol.locator(".signed-in .verified").getAttribute("aria-label")).toBe("verified");
+    expect(await carol.locator("#start-name").inputValue()).toBe("carol");
+    expect(await carol.locator("#start-name").isEditable()).toBe(false);
+    await snap(carol, "6-start-signed-in");
+
+    await carol.getByRole("button", { name: "Sign out", exact: true }).click();
+    await carol.locator("#account-anon").waitFor();
+    expect(await me(carol)).toBe(401);
+    expect(await carol.locator("#start-name").isEditable()).toBe(true);
+
+    await carol.getByRole("button", { name: /passkey/ }).click();
+    await carol.locator("#account-in").waitFor();
+    expect(await carol.locator(".signed-in").textContent()).toContain("Signed in as carol");
+    expect(await me(carol)).toBe(200);
+
+    // Deleting asks first; "Keep it" keeps it.
+    await carol.getByRole("button", { name: "Delete account" }).click();
+    await carol.locator("#delete-confirm").waitFor();
+    await snap(carol, "7-delete-confirm");
+    await carol.getByRole("button", { name: "Keep it" }).click();
+    expect(await me(carol)).toBe(200);
+    await carol.getByRole("button", { name: "Delete account" }).click();
+    await carol.getByRole("button", { name: "Delete for good" }).click();
+    await carol.locator("#account-anon").waitFor();
+    expect(await carol.locator("#account-status").textContent()).toContain("free for anyone");
+    expect(await me(carol)).toBe(401);
+
+    // With no account left, signing in says so in words.
+    await carol.getByRole("button", { name: /passkey/ }).click();
+    await carol.locator("#account-error").filter({ hasText: /\w/ }).waitFor();
+    expect(await me(carol)).toBe(401);
+    await carol.context().close();
   });
 
   it("says why a claim is refused, next to the way to sign in instead", async () => {
     const room = freshRoom("acct");
     const owner = await withPasskeys();
-    await join(owner, room, "bob");
+    await join(owner, room, "dave");
     await waitConnected(owner);
-    await owner.getByRole("button", { name: /Claim/ }).first().click();
-    await ownMark(owner).waitFor({ timeout: 15_000 });
+    await claimHere(owner);
 
-    // Someone else, as mallory, tries to claim bob's name from the dialog.
+    // Someone else, as mallory on a phone, tries to claim dave's name from the dialog.
     const other = await withPasskeys(390, 780);
     await join(other, room, "mallory");
     await waitConnected(other);
     await other.locator("#users-toggle").click();
     await other.getByRole("button", { name: "Claim another name…" }).click();
-    await other.fill("#claim-name", "bob");
+    await other.fill("#claim-name", "dave");
     await other.getByRole("button", { name: "Claim with a passkey" }).click();
     await other.locator("#claim-error", { hasText: "If it is yours, sign in with a passkey" }).waitFor();
     expect(await other.getByRole("button", { name: "Sign in with a passkey" }).isVisible()).toBe(true);
-    await snap(other, "5-claim-refused-phone");
+    await snap(other, "8-claim-refused-phone");
     await other.getByRole("button", { name: "Cancel" }).click();
     expect(await other.locator("#claim-dialog").isVisible()).toBe(false);
-
-    // The owner's mark, on a phone width, in the log and the people drawer.
-    await say(owner, "the owner speaks");
-    await other.locator("#lines .line.message", { hasText: "the owner speaks" }).locator(".verified").waitFor();
-    await other.locator("#users-toggle").click();
-    await other.locator("#user-list .user", { hasText: "bob" }).locator(".verified").waitFor();
-    await snap(other, "6-mark-phone");
-
-    // Deleting the account asks first, then frees the name.
-    await owner.click("#back");
-    await owner.locator("#account-in").waitFor();
-    await owner.getByRole("button", { name: "Delete account" }).click();
-    await owner.locator("#delete-confirm").waitFor();
-    await snap(owner, "7-delete-confirm");
-    await owner.getByRole("button", { name: "Delete for good" }).click();
-    await owner.locator("#account-anon").waitFor();
-    expect(await owner.locator("#account-status").textContent()).toContain("free for anyone");
-    expect(await me(owner)).toBe(401);
+    expect(await me(other)).toBe(401);
 
     await owner.context().close();
     await other.context().close();

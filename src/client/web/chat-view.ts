@@ -38,6 +38,8 @@ export type EndReason = "name_claimed";
 /** The app's account, as a visit needs it: the API, and who to tell when this browser signs in. */
 export interface AccountLink {
   readonly api: AccountApi;
+  /** The account this browser is signed in to, as last known; null when anonymous. */
+  current(): Account | null;
   signedIn(account: Account): void;
 }
 
@@ -349,7 +351,7 @@ export class ChatView {
   #onWelcome(): void {
     this.#ready = true;
     this.options.named(this.#model.me ?? "");
-    if (!this.#partner) this.#claim.show(this.#model.me, this.#model.verified);
+    this.#showClaim();
     this.#placeholder();
     // The sidebar needs a list once per connection; after that, notices and presence keep it current.
     // Never more: each list costs the room its people, and a crowd that asked
@@ -365,8 +367,21 @@ export class ChatView {
   #signedIn(account: Account, claimed: boolean): void {
     this.options.account.signedIn(account);
     const what = claimed ? `“${account.name}” is yours now` : `Signed in as ${account.name}`;
-    this.#notices.say(`${what}; joining again signed in…`, 6000);
+    this.#notices.tell(`${what}; joining again signed in…`, 6000);
+    this.#showClaim();
     this.#connection.rejoin();
+  }
+
+  /** The app learned who this browser is signed in as (or that it is not). */
+  accountChanged(): void {
+    this.#showClaim();
+  }
+
+  /** Claiming is offered in a room, while this browser is neither signed in nor welcomed as verified. */
+  #showClaim(): void {
+    if (this.#partner) return;
+    const signedIn = this.#model.verified || this.options.account.current() !== null;
+    this.#claim.show(this.#model.me, this.#model.verified, signedIn);
   }
 
   #placeholder(): void {

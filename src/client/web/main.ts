@@ -28,15 +28,16 @@ function sessionId(): string {
   return id;
 }
 
+let current: ChatView | null = null;
 const api = new AccountApi();
 /** Who this browser is signed in as, on the start screen; anonymous until `GET /api/me` says otherwise. */
 const account = new AccountPane(api, (signed) => {
   // The account's name is the one every room gives this browser: a room's link joins with it at once.
   if (signed) localStorage.setItem(NAME_KEY, signed.name);
+  current?.accountChanged();
 });
-const accountLink: AccountLink = { api, signedIn: (signed) => account.set(signed) };
+const accountLink: AccountLink = { api, current: () => account.account, signedIn: (signed) => account.set(signed) };
 
-let current: ChatView | null = null;
 let stranger: MatchConnection | null = null;
 /** The heartbeat's clock, started once for the page (see ticker.ts). */
 let clock: Promise<TimerClock>;
@@ -361,6 +362,8 @@ function main(): void {
   });
   window.addEventListener("popstate", route);
   route();
+  // The start screen asks each time it is shown; a room's link needs to know too, to offer claiming or not.
+  if ($("start").hidden) void account.load();
 }
 
 main();

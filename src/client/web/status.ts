@@ -28,8 +28,10 @@ export class Notice {
     return this.#aboutSending;
   }
 
-  set(text: string, clearAfterMs?: number, aboutSending = false): void {
+  /** `good`: news that something worked, drawn as such rather than as a problem. */
+  set(text: string, clearAfterMs?: number, aboutSending = false, good = false): void {
     clearTimeout(this.#timer);
+    this.#element.classList.toggle("good", good);
     this.#aboutSending = aboutSending && text !== "";
     this.#element.textContent = text;
     if (clearAfterMs) {

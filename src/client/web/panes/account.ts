@@ -100,7 +100,9 @@ export class AccountPane {
   #confirmDelete(open: boolean): void {
     $("delete-confirm").hidden = !open;
     $("delete-account").hidden = open;
-    if (open) $("delete-yes").focus();
+    if (!open) return;
+    this.clearMessages();
+    $("delete-yes").focus();
   }
 
   #status(text: string): void {

@@ -50,20 +50,23 @@ export class ClaimPane {
     on("claim-signin", "click", () => void this.#signIn());
     on("claim-cancel", "click", () => this.close());
     signal.addEventListener("abort", () => this.close());
-    this.show(null, false);
+    this.show(null, false, false);
   }
 
-  /** Shows the Claim buttons while this visit is anonymous, or the name with its mark once signed in. */
-  show(name: string | null, verified: boolean): void {
+  /**
+   * Shows the Claim buttons while this browser is anonymous, or the name with
+   * its mark once the room welcomed it as verified.
+   */
+  show(name: string | null, verified: boolean, signedIn: boolean): void {
     const chip = $("me-chip");
     chip.hidden = !verified || name === null;
     if (verified && name !== null) {
       chip.replaceChildren(name, verifiedMark());
       chip.title = `You are signed in as ${name}`;
     }
-    this.#button.hidden = verified || name === null;
-    $("claim-other").hidden = verified || name === null;
-    if (verified) this.close();
+    this.#button.hidden = signedIn || name === null;
+    $("claim-other").hidden = signedIn || name === null;
+    if (signedIn) this.close();
   }
 
   /** The dialog, with `name` in its field and `error` said, if any. */
