@@ -144,6 +144,12 @@ describe("accounts in the web app", () => {
     expect(await carol.locator(".signed-in").textContent()).toContain("Signed in as carol");
     expect(await me(carol)).toBe(200);
 
+    await carol.getByRole("button", { name: "Sign out everywhere" }).click();
+    await carol.locator("#account-status", { hasText: "Signed out on every device" }).waitFor();
+    expect(await me(carol)).toBe(401);
+    await carol.getByRole("button", { name: /passkey/ }).click();
+    await carol.locator("#account-in").waitFor();
+
     // Deleting asks first; "Keep it" keeps it.
     await carol.getByRole("button", { name: "Delete account" }).click();
     await carol.locator("#delete-confirm").waitFor();
