@@ -75,6 +75,11 @@ export const CloseCode = {
   banned: 4008,
   /** The session opened more tabs than a room keeps; this was the one quiet longest. */
   tooManyTabs: 4409,
+  /**
+   * v1.8: this browser signed in to the account of the name it was using, and
+   * the room moved its anonymous member to the account: reconnect, signed in.
+   */
+  signedIn: 4012,
   /** The name is held by someone else. */
   usernameTaken: 4009,
   /** The join request itself was malformed (bad name or session). */

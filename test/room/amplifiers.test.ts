@@ -85,6 +85,7 @@ describe("what anonymous joins cost", () => {
         username: null,
         session: null,
         newSession: `session-${i}`,
+        author: `s${i}`,
         since: undefined,
         epoch: undefined,
       };

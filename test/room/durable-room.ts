@@ -34,7 +34,15 @@ export class DurableRoom {
     const conn = `c${++this.#conns}`;
     const ws = new FakeSocket();
     this.wire.set(conn, ws);
-    const request = { conn, username, session, newSession: `new-${conn}`, since, epoch: undefined };
+    const request = {
+      conn,
+      username,
+      session,
+      newSession: `new-${conn}`,
+      since,
+      epoch: undefined,
+      author: `s-${session}`,
+    };
     // A refused joiner reads why on a socket of its own (workerd's), never on this one.
     await this.room.admission.join(ROOM, request, false, Date.now(), () => [ws, ws]);
     return conn;

@@ -19,6 +19,7 @@ function crowd(room: RoomSimulator, size: number, away: boolean): Member[] {
     const member: Member = {
       session: `member-${i}`,
       username: `guest${i}`,
+      author: `s${i}`,
       operator: i === 0,
       connectedAt: room.now - 1000 + i,
       messagesSent: 0,

@@ -18,6 +18,7 @@ function member(i: number, now: number): Member {
   return {
     session: `member-${i}`,
     username: `guest${i}`,
+    author: `s${i}`,
     operator: i === 0,
     connectedAt: now + i,
     messagesSent: 0,
@@ -200,6 +201,7 @@ describe("the people lists a room keeps", () => {
       roster.add({
         session: `s${i}`,
         username: `p${i}`,
+        author: `a${i}`,
         operator: false,
         connectedAt: i,
         messagesSent: 0,

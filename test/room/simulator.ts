@@ -13,6 +13,7 @@ import {
   receive,
   refusalOf,
   type SentRecord,
+  type SignedInAccount,
   usersFrame,
 } from "../../src/room/core";
 import { nameKeys } from "../../src/room/core/name-skeleton";
@@ -93,9 +94,31 @@ export class RoomSimulator {
     };
   }
 
-  join(username: string | null, session: string | null = null, since?: number, epoch?: string) {
+  /**
+   * A join as it reaches the room past the worker's door; `account` when the
+   * worker verified one. Author ids stand in for the durable room's digests:
+   * distinct per session, never the session itself.
+   */
+  join(
+    username: string | null,
+    session: string | null = null,
+    since?: number,
+    epoch?: string,
+    account?: SignedInAccount,
+  ) {
     const id = `c${++this.#ids}`;
-    const request: JoinRequest = { conn: id, username, session, newSession: `session-${id}`, since, epoch };
+    const newSession = `session-${id}`;
+    const author = account ? `a${account.id}` : `s#${[...(session ?? newSession)].reverse().join("")}`;
+    const request: JoinRequest = {
+      conn: id,
+      username,
+      session,
+      newSession,
+      since,
+      epoch,
+      author,
+      ...(account ? { account } : {}),
+    };
     const joined = join(this.state, this.context, request, this.now);
     this.inbox.set(id, []);
     this.active.set(id, this.now);

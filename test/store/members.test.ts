@@ -8,6 +8,7 @@ function member(session: string, extra: Partial<Member> = {}): Member {
   return {
     session,
     username: session.replace("session-", ""),
+    author: `s-${session}`,
     operator: false,
     connectedAt: 1_000,
     messagesSent: 0,

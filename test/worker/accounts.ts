@@ -80,6 +80,11 @@ export class Browser {
   me(): Promise<Response> {
     return this.fetch("/api/me");
   }
+
+  /** This browser's request headers on a socket: its cookie, as a browser sends it on the upgrade. */
+  headers(): Record<string, string> {
+    return this.cookie === null ? {} : { Cookie: this.cookie };
+  }
 }
 
 let names = 0;

@@ -34,15 +34,23 @@ export interface TestClient {
   close(code?: number): void;
 }
 
-export function connect(room: string, params: Record<string, string> = {}): Promise<TestClient> {
-  return connectPath(`/chat/${room}`, params);
+export function connect(
+  room: string,
+  params: Record<string, string> = {},
+  headers: Record<string, string> = {},
+): Promise<TestClient> {
+  return connectPath(`/chat/${room}`, params, headers);
 }
 
-/** Opens a WebSocket to any path of the worker (`/chat/<room>`, `/match`). */
-export async function connectPath(path: string, params: Record<string, string> = {}): Promise<TestClient> {
+/** Opens a WebSocket to any path of the worker (`/chat/<room>`, `/match`), with more request headers if given (a cookie). */
+export async function connectPath(
+  path: string,
+  params: Record<string, string> = {},
+  headers: Record<string, string> = {},
+): Promise<TestClient> {
   const query = new URLSearchParams(params).toString();
   const res = await exports.default.fetch(`http://hallway.test${path}${query ? `?${query}` : ""}`, {
-    headers: { Upgrade: "websocket" },
+    headers: { ...headers, Upgrade: "websocket" },
   });
   const ws = res.webSocket;
   if (!ws) throw new Error(`no WebSocket: HTTP ${res.status} ${await res.text()}`);
@@ -137,8 +145,8 @@ export async function connectPath(path: string, params: Record<string, string> =
 }
 
 /** Connects and reads the join sequence, returning the client and its welcome. */
-export async function join(room: string, params: Record<string, string> = {}) {
-  const client = await connect(room, params);
+export async function join(room: string, params: Record<string, string> = {}, headers: Record<string, string> = {}) {
+  const client = await connect(room, params, headers);
   const welcome = await client.waitFor("welcome");
   await client.waitFor("userCount");
   return { client, welcome: welcome.payload };

@@ -21,6 +21,8 @@ describe("joining a room", () => {
         operator: true,
         limits: { maxMessageLength: 2000, maxHistory: 100, rateLimit: { burst: 100000, perSecond: 100000 } },
         epoch: expect.stringMatching(/^[0-9a-f]{16}$/),
+        // Public, and never the session itself.
+        authorId: expect.stringMatching(/^s[0-9a-f]{20}$/),
       },
     });
     expect(frames[1]).toEqual({ type: "history", payload: { messages: [], truncated: false } });

@@ -20,6 +20,7 @@ export function usersFrame(roster: RosterView, limit?: number): ServerFrame {
     operator: m.operator,
     since: m.connectedAt,
     ...(m.awayUntil === undefined ? {} : { away: true as const }),
+    ...(m.verified ? { verified: true as const } : {}),
   }));
   const more = everyone.length - listed.length;
   return serverFrame(ServerType.users, more > 0 ? { users, more } : { users });

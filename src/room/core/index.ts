@@ -5,7 +5,7 @@
 export type { DeliveryEffect, Effect, LogEffect, LogEntry, MembershipEffect, StorageEffect } from "./effects";
 export { expire, idleDeadline, nextDeadline } from "./expiry";
 export { usersFrame } from "./frames";
-export { type JoinRequest, join } from "./join";
+export { accountMember, type JoinRequest, join, type SignedInAccount } from "./join";
 export { disconnect } from "./leave";
 export { type Outcome, refusalOf } from "./outcome";
 export type { Member, RosterView } from "./roster";

@@ -11,12 +11,12 @@ import {
   serverFrame,
 } from "../../protocol";
 import { banLeft, youAreBanned } from "./ban-terms";
-import { type Effect, userCount } from "./effects";
+import { closeMember, type Effect, toMember, userCount } from "./effects";
 import { errorFrame } from "./frames";
 import { notice } from "./notices";
-import { chain, type Outcome } from "./outcome";
+import { chain, type Outcome, refusalOf } from "./outcome";
 import { fullBucket } from "./rate-limit";
-import type { Member, RosterView } from "./roster";
+import { type Member, type RosterView, rosterWithout } from "./roster";
 import { isCrowd, type RoomContext, type RoomState } from "./state";
 
 /**
@@ -40,6 +40,24 @@ export interface JoinRequest {
   epoch: string | undefined;
   /** Only someone already a member may come in (a private room's ticket has expired). */
   membersOnly?: boolean;
+  /** Signed in: the account the worker verified. The join takes the account's name, whatever `username` says. */
+  account?: SignedInAccount;
+  /**
+   * The public author id this join would write under: `a` and the account's
+   * id when signed in, else derived from `session ?? newSession` by the shell
+   * (one way, so it resumes nothing).
+   */
+  author: string;
+}
+
+export interface SignedInAccount {
+  id: string;
+  name: string;
+}
+
+/** The roster key of an account's member: `@` cannot start a session, so no anonymous join can take it. */
+export function accountMember(accountId: string): string {
+  return `@${accountId}`;
 }
 
 /**
@@ -97,6 +115,8 @@ function greeting(state: RoomState, ctx: RoomContext, member: Member, request: J
           rateLimit: { burst: ctx.config.rateLimitBurst, perSecond: ctx.config.rateLimitPerSecond },
         },
         epoch,
+        ...(member.author === "" ? {} : { authorId: member.author }),
+        ...(member.verified ? { verified: true as const } : {}),
       }),
     },
   ];
@@ -109,6 +129,7 @@ function greeting(state: RoomState, ctx: RoomContext, member: Member, request: J
  * joins as that member, under its name and role, and nobody else is told.
  */
 export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, now: number): Outcome {
+  if (request.account) return joinSignedIn(state, ctx, request, request.account, now);
   if (request.session !== null && !isSessionId(request.session)) {
     return refuse(
       state,
@@ -126,6 +147,124 @@ export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, n
 
   const session = request.session ?? request.newSession;
   const requested = request.username?.trim() ?? "";
+  return admitNew(state, ctx, request, { session, requested, author: request.author }, now);
+}
+
+/** Who a new member would be: its roster key, the name it asked for ("" for none), its author id, its mark. */
+interface Newcomer {
+  session: string;
+  requested: string;
+  author: string;
+  verified?: true;
+  /** A member being renamed in the same event, whose old name this newcomer may take. */
+  displaced?: string;
+}
+
+/**
+ * A signed-in join: the account's member, one across every device and tab,
+ * under the account's name. The name is the account's in every room: this
+ * browser's own anonymous self (it has just claimed the name it was using)
+ * becomes the account's member without anyone being told, and anyone else
+ * holding the name (who took it before it was claimed) is given an anonymous
+ * one, with a notice saying why.
+ */
+function joinSignedIn(
+  state: RoomState,
+  ctx: RoomContext,
+  request: JoinRequest,
+  account: SignedInAccount,
+  now: number,
+): Outcome {
+  const key = accountMember(account.id);
+  const existing = state.roster.get(key);
+  if (existing) return rejoin(state, ctx, existing, request, now);
+  const newcomer: Newcomer = { session: key, requested: account.name, author: request.author, verified: true };
+  const holder = state.roster.byName(account.name);
+  if (!holder) return admitNew(state, ctx, request, newcomer, now);
+  if (holder.session === request.session) return handOver(state, ctx, holder, request, newcomer, now);
+  if (holder.verified) {
+    // Two accounts cannot share a name; this one is a look-alike claimed separately before claims were compared.
+    const taken = `the name ${account.name} is taken in this room`;
+    return refuse(state, request, ErrorCode.usernameTaken, taken, CloseCode.usernameTaken, account.name);
+  }
+  const username = freeAnonymousName(state.roster, now);
+  const renamed: Member = { ...holder, username };
+  const step = chain(
+    state,
+    () => [
+      { kind: "update", member: renamed, durable: true },
+      ...toMember(renamed, serverFrame(ServerType.renamed, { username })),
+    ],
+    (s) => {
+      const id = s.lastId + 1;
+      const frame = serverFrame(ServerType.system, {
+        id,
+        text: `${holder.username} is now ${username}: the name ${account.name} belongs to an account`,
+        ts: now,
+        event: SystemEvent.nick,
+        username,
+        from: holder.username,
+      });
+      return {
+        state: { ...s, lastId: id },
+        effects: [
+          { kind: "record", frame },
+          { kind: "broadcast", frame },
+        ],
+      };
+    },
+    () => [{ kind: "log", entry: { event: "name_reclaimed", username, from: holder.username } }],
+  );
+  const roster = rosterWithout(state.roster, new Set(), renamed);
+  const entered = admitNew({ ...step.state, roster }, ctx, request, { ...newcomer, displaced: holder.session }, now);
+  if (refusalOf(entered)) return entered;
+  return { state: entered.state, effects: [...step.effects, ...entered.effects] };
+}
+
+/**
+ * This browser was in the room anonymously under the name it has now signed
+ * in to: the member becomes the account's, keeping its place and role, and
+ * nobody sees it leave or arrive. Its other tabs are closed so that they come
+ * back signed in too.
+ */
+function handOver(
+  state: RoomState,
+  ctx: RoomContext,
+  holder: Member,
+  request: JoinRequest,
+  newcomer: Newcomer,
+  now: number,
+): Outcome {
+  const { awayUntil: _, ...rest } = holder;
+  const member: Member = {
+    ...rest,
+    session: newcomer.session,
+    username: newcomer.requested,
+    author: newcomer.author,
+    verified: true,
+    conns: [request.conn],
+    lastSeen: now,
+  };
+  const ban = ctx.banOn(member.username, member.session);
+  if (ban) {
+    return refuse(state, request, ErrorCode.banned, youAreBanned(banLeft(ban.until, now)), CloseCode.banned);
+  }
+  return {
+    state,
+    effects: [
+      ...closeMember(holder, CloseCode.signedIn, "signed in"),
+      { kind: "remove", session: holder.session },
+      { kind: "add", member },
+      ...greeting(state, ctx, member, request),
+      { kind: "send", to: request.conn, frame: serverFrame(ServerType.userCount, { count: state.roster.size }) },
+      { kind: "log", entry: { event: "signed_in", username: member.username } },
+    ],
+  };
+}
+
+/** A join that is not another tab of a member: every rule of the room, then the member and the notices. */
+function admitNew(state: RoomState, ctx: RoomContext, request: JoinRequest, newcomer: Newcomer, now: number): Outcome {
+  const { session, requested } = newcomer;
   let username: string;
   if (requested === "") {
     username = freeAnonymousName(state.roster, now);
@@ -134,10 +273,11 @@ export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, n
     if (!check.ok) return refuse(state, request, ErrorCode.badUsername, check.reason, CloseCode.badRequest);
     username = check.username;
   }
-  const ban = ctx.banOn(requested === "" ? null : username, request.session);
+  const ban = ctx.banOn(requested === "" ? null : username, session);
   if (ban)
     return refuse(state, request, ErrorCode.banned, youAreBanned(banLeft(ban.until, now)), CloseCode.banned, username);
-  if (state.roster.byName(username)) {
+  const holder = state.roster.byName(username);
+  if (holder && holder.session !== newcomer.displaced) {
     const taken = `the name ${username} is taken in this room`;
     return refuse(state, request, ErrorCode.usernameTaken, taken, CloseCode.usernameTaken, username);
   }
@@ -168,6 +308,8 @@ export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, n
   const member: Member = {
     session,
     username,
+    author: newcomer.author,
+    ...(newcomer.verified ? { verified: true as const } : {}),
     // The first person in an empty room runs it; two strangers are equals, so nobody runs theirs.
     operator: state.roster.size === 0 && ctx.privacy === null,
     connectedAt: now,
@@ -183,7 +325,7 @@ export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, n
     (s) =>
       isCrowd(ctx, state.roster.size + 1)
         ? [{ kind: "presence", joined: username }]
-        : notice(s, SystemEvent.join, username, `${username} joined`, now),
+        : notice(s, SystemEvent.join, username, `${username} joined`, now, newcomer.verified),
     () => [userCount(state.roster.size + 1), { kind: "log", entry: { event: "join", username } }],
   );
 }

@@ -70,7 +70,7 @@ export function leaveNotice(state: RoomState, ctx: RoomContext, leaver: Member, 
   if (isCrowd(ctx, state.roster.size)) return { state, effects: [{ kind: "presence", left: leaver.username }] };
   return ctx.privacy
     ? notice(state, SystemEvent.partnerLeft, leaver.username, `${leaver.username} left the conversation`, now)
-    : notice(state, SystemEvent.leave, leaver.username, `${leaver.username} left${why}`, now);
+    : notice(state, SystemEvent.leave, leaver.username, `${leaver.username} left${why}`, now, leaver.verified);
 }
 
 /** A member leaves now: the notice, then the bookkeeping. */

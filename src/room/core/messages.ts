@@ -39,6 +39,7 @@ export function chat(
     ts: now,
     ...(payload.replyTo === undefined ? {} : { replyTo: payload.replyTo }),
     ...(mentions.length > 0 ? { mentions } : {}),
+    ...authorship(sender),
   });
   return counted(state, sender, id, [
     { kind: "record", frame: message, author: sender.session },
@@ -74,6 +75,7 @@ export function deliverDm(
     to: recipient.username,
     message: payload.message,
     ts: now,
+    ...(sender.verified ? { verified: true as const } : {}),
   });
   const effects: Effect[] = [
     { kind: "recordDm", frame: dm, from: sender.session, to: recipient.session },
@@ -81,6 +83,12 @@ export function deliverDm(
   ];
   if (recipient.session !== sender.session) effects.push(...toMember(sender, dm));
   return counted(state, sender, id, [...effects, ...receipt(sender, conn, payload.clientId, id, now)]);
+}
+
+/** Who wrote a message, as everyone may see it: the author id, and the mark when signed in. */
+function authorship(sender: Member): { authorId?: string; verified?: true } {
+  const id = sender.author === "" ? {} : { authorId: sender.author };
+  return sender.verified ? { ...id, verified: true } : id;
 }
 
 /** A reply must answer a chat message that is here and not deleted. */

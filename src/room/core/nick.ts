@@ -22,6 +22,10 @@ export function rename(
   const check = checkUsername(requested);
   if (!check.ok) return reply(state, sender, conn, { code: ErrorCode.badUsername, message: check.reason });
   const username = check.username;
+  if (sender.verified) {
+    const message = `your name is your account's (${sender.username}); sign out to use another`;
+    return reply(state, sender, conn, { code: ErrorCode.notAllowed, message });
+  }
   if (username === sender.username) {
     return reply(state, sender, conn, { code: ErrorCode.badUsername, message: `you are ${username} already` });
   }

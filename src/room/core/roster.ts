@@ -8,9 +8,17 @@ import type { Bucket } from "./rate-limit";
  * forgets who was here.
  */
 export interface Member {
-  /** The session: the member's identity in the room. */
+  /**
+   * The member's identity in the room: the session for an anonymous person,
+   * `@` and the account's id for a signed-in one (a character no session may
+   * hold), so every device of one account is one member.
+   */
   session: string;
   username: string;
+  /** Public: who wrote what, as `chatMessage.authorId` carries it (see `authorId`). Empty for rows from before v1.8. */
+  author: string;
+  /** Signed in to the account of this name. */
+  verified?: true;
   operator: boolean;
   connectedAt: number;
   messagesSent: number;
@@ -207,6 +215,7 @@ function sameListing(a: Member, b: Member): boolean {
     a.username === b.username &&
     a.operator === b.operator &&
     a.connectedAt === b.connectedAt &&
+    a.verified === b.verified &&
     (a.awayUntil === undefined) === (b.awayUntil === undefined)
   );
 }

@@ -1,6 +1,7 @@
 import type { ObjectState } from "../../platform/object-state";
 import { refusedSocket } from "../../platform/refused-socket";
 import type { HeldSocket } from "../../platform/sockets";
+import { accountOf } from "../../worker/account-door";
 import { tooManyJoins } from "../../worker/errors";
 import { EXPIRED_TICKET_HEADER, PRIVATE_HEADER } from "../../worker/private-rooms";
 import type { RoomConfig } from "../config";
@@ -13,6 +14,7 @@ import {
   type RoomState,
   refusalOf,
 } from "../core";
+import { accountAuthor, anonymousAuthor } from "./author-id";
 import type { EffectInterpreter } from "./effect-interpreter";
 import type { FlushSchedule } from "./flush-schedule";
 import { JoinRate } from "./join-rate";
@@ -75,16 +77,21 @@ export class Admission {
     // The worker sets this header only after checking a matchmaker ticket. The room becomes
     // private only once someone is let in, so a refused knock stores nothing.
     const opensPrivate = request.headers.get(PRIVATE_HEADER) === "1" && !privacy.get();
+    const account = accountOf(request);
+    const session = params.get("session");
+    const newSession = crypto.randomUUID().replaceAll("-", "");
     const entry = await this.join(
       room,
       {
         conn: crypto.randomUUID(),
         username: params.get("username"),
-        session: params.get("session"),
-        newSession: crypto.randomUUID().replaceAll("-", ""),
+        session,
+        newSession,
         since: Number.isSafeInteger(since) && since >= 0 ? since : undefined,
         epoch: params.get("epoch") ?? undefined,
         membersOnly: request.headers.get(EXPIRED_TICKET_HEADER) === "1",
+        ...(account === null ? {} : { account }),
+        author: account === null ? await anonymousAuthor(room, session ?? newSession) : accountAuthor(account.id),
       },
       opensPrivate,
       now,

@@ -43,10 +43,16 @@ export class MemberStore {
   all(): StoredMember[] {
     this.commit();
     if (!this.#table.exists()) return [];
-    return this.#sql
-      .exec<{ record: string }>("SELECT record FROM members")
-      .toArray()
-      .map((row) => JSON.parse(row.record) as StoredMember);
+    return (
+      this.#sql
+        .exec<{ record: string }>("SELECT record FROM members")
+        .toArray()
+        // Rows written before v1.8 have no author: such a member's messages carry none.
+        .map((row) => {
+          const stored = JSON.parse(row.record) as Partial<StoredMember> & Omit<StoredMember, "author">;
+          return { ...stored, author: stored.author ?? "" };
+        })
+    );
   }
 
   save(member: Member): void {

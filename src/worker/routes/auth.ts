@@ -11,6 +11,7 @@ import { SESSION_TTL_MS } from "../../account/core/sessions";
 import type { Env } from "../../env";
 import { checkUsername } from "../../protocol";
 import { routes } from "../app";
+import { claimantOf } from "../claims";
 import { HttpError, httpError } from "../errors";
 import { allowedOrigin } from "../middleware/origin";
 import { clearSessionCookie, requireAccount, type SessionEnv, session, setSessionCookie } from "../middleware/session";
@@ -189,12 +190,6 @@ async function takeCeremony(c: { env: Pick<Env, "AUTH_GATE"> }, gateHex: string,
   }
   const ceremony = await c.env.AUTH_GATE.get(gate).take(challenge, Date.now());
   return ceremony === null ? null : { ...ceremony, challenge };
-}
-
-/** Who holds any of these keys, if anyone. */
-export async function claimantOf(env: Pick<Env, "ACCOUNT">, keys: readonly string[]) {
-  const held = await Promise.all(keys.map((key) => env.ACCOUNT.getByName(key).claimant()));
-  return held.find((claimant) => claimant !== null) ?? null;
 }
 
 function accountObject(env: Pick<Env, "ACCOUNT">, keys: ClaimKeys): DurableObjectId {

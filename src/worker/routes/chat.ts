@@ -1,5 +1,6 @@
 import { roomRoutes } from "../app";
 import { BAD_ROOM_MESSAGE, HttpError, httpError } from "../errors";
+import { accountDoor } from "../middleware/account-door";
 import { allowedOrigin } from "../middleware/origin";
 import { privateTicket } from "../middleware/private-room";
 import { roomName } from "../middleware/room-name";
@@ -17,6 +18,7 @@ export const chat = roomRoutes()
     webSocketUpgrade("connect with a WebSocket to join a room"),
     allowedOrigin("this page's origin may not join rooms here"),
     privateTicket,
+    accountDoor,
     (c) => c.env.CHAT_ROOM.getByName(c.get("room")).fetch(c.get("forward")),
   )
   // `/chat/` and `/chat/a/b`: not a room name either.
