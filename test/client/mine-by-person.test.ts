@@ -110,6 +110,21 @@ describe("the verified mark in the model", () => {
     expect(usersLine(sortedUsers(model))).toMatchObject({ rows: ["alice (verified) (operator)"] });
   });
 
+  it("marks someone in the people list from the live message that first bears the mark, and unmarks likewise", () => {
+    const model = emptyModel("r");
+    applyFrame(model, welcome("bob", "s-bob"));
+    applyFrame(model, { type: "users", payload: { users: [{ username: "alice", operator: false, since: 1 }] } });
+    expect(applyFrame(model, { type: "chatMessage", payload: chat(1, "Alice", "a1", true).payload }).usersChanged).toBe(
+      true,
+    );
+    expect(sortedUsers(model)[0]?.verified).toBe(true);
+    expect(applyFrame(model, { type: "chatMessage", payload: chat(2, "alice", "a1", true).payload }).usersChanged).toBe(
+      false,
+    );
+    applyFrame(model, { type: "dm", payload: { id: 3, from: "alice", to: "bob", message: "x", ts: 3 } });
+    expect(sortedUsers(model)[0]?.verified).toBeUndefined();
+  });
+
   it("never groups a message without the mark under a marked one of the same name", () => {
     const marked = toLine(chat(1, "alice", "a1", true), "bob");
     const again = toLine(chat(2, "alice", "a1", true), "bob");

@@ -216,6 +216,21 @@ function trackUsers(model: ChatModel, event: string, username: string, ts: numbe
   }
 }
 
+/**
+ * What a person says live carries whether they are signed in now, which the
+ * people list learns from it: someone who signed in while here (the room
+ * moves them to their account without a word to the others) is marked from
+ * their next message on.
+ */
+function markSpeaker(model: ChatModel, username: string, verified: boolean): boolean {
+  const key = nameKey(username);
+  const user = model.users.get(key);
+  if (!user || (user.verified === true) === verified) return false;
+  const { verified: _, ...rest } = user;
+  model.users.set(key, verified ? { ...rest, verified: true } : rest);
+  return true;
+}
+
 /** Someone took another name: the same person in the people list, under the new one. */
 function renameUser(model: ChatModel, from: string, to: string): boolean {
   const user = model.users.get(nameKey(from));
@@ -275,9 +290,12 @@ export function applyFrame(model: ChatModel, frame: ServerFrame, now = Date.now(
       return reset ? { appended, usersChanged, reset } : { appended, usersChanged };
     }
     case ServerType.chatMessage:
-    case ServerType.dm:
+    case ServerType.dm: {
       add(model, toLine(frame, model.me, model.authorId), appended);
+      const speaker = frame.type === ServerType.dm ? frame.payload.from : frame.payload.username;
+      usersChanged = markSpeaker(model, speaker, frame.payload.verified === true);
       break;
+    }
     case ServerType.system: {
       const { id, event, username, ts, from, verified } = frame.payload;
       const fresh = !model.seen.has(id);
