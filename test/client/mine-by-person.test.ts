@@ -114,13 +114,9 @@ describe("the verified mark in the model", () => {
     const model = emptyModel("r");
     applyFrame(model, welcome("bob", "s-bob"));
     applyFrame(model, { type: "users", payload: { users: [{ username: "alice", operator: false, since: 1 }] } });
-    expect(applyFrame(model, { type: "chatMessage", payload: chat(1, "Alice", "a1", true).payload }).usersChanged).toBe(
-      true,
-    );
+    expect(applyFrame(model, chat(1, "Alice", "a1", true)).usersChanged).toBe(true);
     expect(sortedUsers(model)[0]?.verified).toBe(true);
-    expect(applyFrame(model, { type: "chatMessage", payload: chat(2, "alice", "a1", true).payload }).usersChanged).toBe(
-      false,
-    );
+    expect(applyFrame(model, chat(2, "alice", "a1", true)).usersChanged).toBe(false);
     applyFrame(model, { type: "dm", payload: { id: 3, from: "alice", to: "bob", message: "x", ts: 3 } });
     expect(sortedUsers(model)[0]?.verified).toBeUndefined();
   });
