@@ -1,4 +1,4 @@
-import type { Page } from "playwright-core";
+import type { CDPSession, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { appUnderTest, freshRoom, say, waitConnected } from "./browser";
 
@@ -19,6 +19,9 @@ async function snap(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `/tmp/hallway-accounts-${name}.png` });
 }
 
+/** Each page's virtual authenticator, to copy a passkey to another device as a passkey provider syncs it. */
+const authenticators = new Map<Page, { cdp: CDPSession; authenticatorId: string }>();
+
 /** A person in a browser profile of their own, whose device holds passkeys (a platform authenticator). */
 async function withPasskeys(width = 1100, height = 720): Promise<Page> {
   const context = await app.browser().newContext({ viewport: { width, height } });
@@ -28,7 +31,7 @@ async function withPasskeys(width = 1100, height = 720): Promise<Page> {
   });
   const cdp = await context.newCDPSession(page);
   await cdp.send("WebAuthn.enable");
-  await cdp.send("WebAuthn.addVirtualAuthenticator", {
+  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
     options: {
       protocol: "ctap2",
       transport: "internal",
@@ -38,7 +41,19 @@ async function withPasskeys(width = 1100, height = 720): Promise<Page> {
       automaticPresenceSimulation: true,
     },
   });
+  authenticators.set(page, { cdp, authenticatorId });
   return page;
+}
+
+/** Copies every passkey `from` holds onto `to`'s authenticator: the same passkey, synced to another device. */
+async function syncPasskeys(from: Page, to: Page): Promise<void> {
+  const source = authenticators.get(from);
+  const target = authenticators.get(to);
+  if (!source || !target) throw new Error("both pages need an authenticator");
+  const { credentials } = await source.cdp.send("WebAuthn.getCredentials", { authenticatorId: source.authenticatorId });
+  for (const credential of credentials) {
+    await target.cdp.send("WebAuthn.addCredential", { authenticatorId: target.authenticatorId, credential });
+  }
 }
 
 /** Joins `room` from the start screen under `name`. */
@@ -190,6 +205,18 @@ describe("accounts in the web app", () => {
     await other.getByRole("button", { name: "Cancel" }).click();
     expect(await other.locator("#claim-dialog").isVisible()).toBe(false);
     expect(await me(other)).toBe(401);
+
+    // With dave's passkey synced to this phone, "Sign in with a passkey" in the dialog makes it dave, signed in, here.
+    await syncPasskeys(owner, other);
+    await other.locator("#users-toggle").click();
+    await other.getByRole("button", { name: "Claim another name…" }).click();
+    await other.locator("#claim-dialog").getByRole("button", { name: "Sign in with a passkey" }).click();
+    await other.locator("#me-chip", { hasText: "dave" }).locator(".verified").waitFor({ timeout: 15_000 });
+    expect(await me(other)).toBe(200);
+    await snap(other, "9-signed-in-from-room-phone");
+    // Two devices, one person: the room counts dave once.
+    await say(other, "from my phone");
+    await owner.locator("#lines .line.message.own", { hasText: "from my phone" }).waitFor();
 
     await owner.context().close();
     await other.context().close();
