@@ -133,6 +133,31 @@ describe("accounts in the web app", () => {
     for (const page of [alice, bob, impostor]) await page.context().close();
   });
 
+  it("never gives a newcomer the messages of someone who used the same name before, anonymously", async () => {
+    const room = freshRoom("acct");
+    const first = await withPasskeys();
+    await join(first, room, "erin");
+    await waitConnected(first);
+    await say(first, "the first erin wrote this");
+    await first.locator("#lines .line.message.own", { hasText: "the first erin wrote this" }).waitFor();
+    await first.click("#back");
+    await first.locator("#start").waitFor();
+
+    const second = await withPasskeys();
+    await join(second, room, "erin");
+    await waitConnected(second);
+    const old = second.locator("#lines .line.message", { hasText: "the first erin wrote this" });
+    await old.waitFor();
+    expect(await old.getAttribute("class")).not.toContain("own");
+    await old.hover();
+    expect(await old.getByRole("button", { name: "Edit", exact: true }).count()).toBe(0);
+    await say(second, "the second erin");
+    await second.locator("#lines .line.message.own", { hasText: "the second erin" }).waitFor();
+
+    await first.context().close();
+    await second.context().close();
+  });
+
   it("stays signed in across a reload, signs out, signs back in with the passkey, and deletes the account", async () => {
     const carol = await withPasskeys();
     await join(carol, freshRoom("acct"), "carol");
