@@ -66,6 +66,14 @@ async function join(page: Page, room: string, name: string): Promise<void> {
   await page.waitForURL(`${base()}/r/${room}`);
 }
 
+/** A person with passkeys on their device, in `room` as `name` and connected. */
+async function inRoom(room: string, name: string, width?: number, height?: number): Promise<Page> {
+  const page = await withPasskeys(width, height);
+  await join(page, room, name);
+  await waitConnected(page);
+  return page;
+}
+
 /** Who this browser is, as the server says. */
 function me(page: Page): Promise<number> {
   return page.evaluate(async () => (await fetch("/api/me")).status);
@@ -83,14 +91,10 @@ async function claimHere(page: Page): Promise<void> {
 describe("accounts in the web app", () => {
   it("claims the name in a room with a passkey, and the room marks it from then on, to everyone", async () => {
     const room = freshRoom("acct");
-    const alice = await withPasskeys();
-    await join(alice, room, "alice");
-    await waitConnected(alice);
+    const alice = await inRoom(room, "alice");
     await say(alice, "before the claim");
     await alice.locator("#lines .line.message", { hasText: "before the claim" }).waitFor();
-    const bob = await withPasskeys(390, 780);
-    await join(bob, room, "bob");
-    await waitConnected(bob);
+    const bob = await inRoom(room, "bob", 390, 780);
     expect(await me(alice)).toBe(401);
 
     const claim = alice.getByRole("button", { name: /Claim/ }).first();
@@ -135,17 +139,13 @@ describe("accounts in the web app", () => {
 
   it("never gives a newcomer the messages of someone who used the same name before, anonymously", async () => {
     const room = freshRoom("acct");
-    const first = await withPasskeys();
-    await join(first, room, "erin");
-    await waitConnected(first);
+    const first = await inRoom(room, "erin");
     await say(first, "the first erin wrote this");
     await first.locator("#lines .line.message.own", { hasText: "the first erin wrote this" }).waitFor();
     await first.click("#back");
     await first.locator("#start").waitFor();
 
-    const second = await withPasskeys();
-    await join(second, room, "erin");
-    await waitConnected(second);
+    const second = await inRoom(room, "erin");
     const old = second.locator("#lines .line.message", { hasText: "the first erin wrote this" });
     await old.waitFor();
     expect(await old.getAttribute("class")).not.toContain("own");
@@ -159,9 +159,7 @@ describe("accounts in the web app", () => {
   });
 
   it("stays signed in across a reload, signs out, signs back in with the passkey, and deletes the account", async () => {
-    const carol = await withPasskeys();
-    await join(carol, freshRoom("acct"), "carol");
-    await waitConnected(carol);
+    const carol = await inRoom(freshRoom("acct"), "carol");
     await claimHere(carol);
 
     // The start screen says who this is, with the account's name in the (read-only) name field.
@@ -211,15 +209,11 @@ describe("accounts in the web app", () => {
 
   it("says why a claim is refused, next to the way to sign in instead", async () => {
     const room = freshRoom("acct");
-    const owner = await withPasskeys();
-    await join(owner, room, "dave");
-    await waitConnected(owner);
+    const owner = await inRoom(room, "dave");
     await claimHere(owner);
 
     // Someone else, as mallory on a phone, tries to claim dave's name from the dialog.
-    const other = await withPasskeys(390, 780);
-    await join(other, room, "mallory");
-    await waitConnected(other);
+    const other = await inRoom(room, "mallory", 390, 780);
     await other.locator("#users-toggle").click();
     await other.getByRole("button", { name: "Claim another name…" }).click();
     await other.fill("#claim-name", "dave");
