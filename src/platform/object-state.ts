@@ -29,6 +29,8 @@ export interface ObjectState {
   /** Holds a socket across hibernation. */
   acceptWebSocket(ws: HeldSocket): void;
   getWebSockets(): HeldSocket[];
+  /** Runs `body` with no other event delivered to the object until it settles. */
+  blockConcurrencyWhile<T>(body: () => Promise<T>): Promise<T>;
   /** When the runtime last answered this socket's heartbeat without waking the object. */
   getWebSocketAutoResponseTimestamp(ws: HeldSocket): Date | null;
 }

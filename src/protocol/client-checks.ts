@@ -96,7 +96,11 @@ export function nick(username: string): ParseResult {
  * `kick`, `ban` and `unban` name one user, by the rules names follow (so a ban
  * cannot hold a name nobody could have); a ban may last `minutes`.
  */
-export function moderation(type: "kick" | "ban" | "unban", username: string, minutes?: number): ParseResult {
+export function moderation(
+  type: "kick" | "ban" | "unban" | "op" | "deop",
+  username: string,
+  minutes?: number,
+): ParseResult {
   const usage = type === "ban" ? "usage: /ban <user> [minutes]" : `usage: /${type} <user>`;
   const target = username.trim();
   if (target.length === 0 || /\s/.test(target)) return fail(ErrorCode.badMessage, usage);

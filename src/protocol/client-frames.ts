@@ -44,6 +44,11 @@ export const ClientPayloadSchemas = {
   bans: Empty,
   /** Take another name in this room; every rule of joining applies. */
   nick: Named,
+  /** v1.8: a signed-in person takes ownership of a room nobody owns. */
+  own: Empty,
+  /** v1.8: the owner makes a signed-in person an operator, or takes the role back. */
+  op: Named,
+  deop: Named,
 } as const;
 
 /** Payload of each client-to-server frame, keyed by its `type`. */
@@ -73,6 +78,9 @@ export const ClientType = {
   unban: "unban",
   bans: "bans",
   nick: "nick",
+  own: "own",
+  op: "op",
+  deop: "deop",
 } as const satisfies { [K in ClientFrameType]: K };
 
 /** Builds the client frame of type `K`; the payload type follows from `type`. */

@@ -63,6 +63,8 @@ export const ErrorCode = {
   tooManyTabs: "too_many_tabs",
   /** v1.8: the name (or a look-alike) belongs to an account, and this join is not signed in to it. */
   nameClaimed: "name_claimed",
+  /** v1.8: the account this connection was signed in to ended its sessions (signed out everywhere, or deleted). */
+  signedOut: "signed_out",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -149,6 +151,8 @@ export interface ServerPayloads {
     authorId?: string;
     /** v1.8: you joined signed in to the account of your name. */
     verified?: true;
+    /** v1.8: the name of the account that owns the room; absent while nobody does. */
+    owner?: string;
   };
   history: {
     /** Entries in id order: chat messages, notices, and this person's own DMs. */
@@ -273,4 +277,7 @@ export const COMMANDS: readonly CommandHelp[] = [
   },
   { usage: "/unban <user>", description: "operator: let a banned user back in" },
   { usage: "/bans", description: "operator: list this room's bans" },
+  { usage: "/own", description: "signed in: take ownership of a room nobody owns" },
+  { usage: "/op <user>", description: "owner: make a signed-in person an operator" },
+  { usage: "/deop <user>", description: "owner: take the operator role back" },
 ];

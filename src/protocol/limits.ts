@@ -80,6 +80,8 @@ export const CloseCode = {
    * the room moved its anonymous member to the account: reconnect, signed in.
    */
   signedIn: 4012,
+  /** v1.8: the account's sessions were ended everywhere (or the account deleted): sign in again to come back. */
+  signedOut: 4401,
   /** The name is held by someone else. */
   usernameTaken: 4009,
   /** The join request itself was malformed (bad name or session). */
@@ -107,4 +109,5 @@ export const FINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
   CloseCode.forbidden,
   // Reconnecting on its own would close another of the same person's tabs, and that one would do the same.
   CloseCode.tooManyTabs,
+  CloseCode.signedOut,
 ]);

@@ -66,7 +66,11 @@ export function parseLine(raw: string, maxLength = MAX_MESSAGE_LENGTH): ParseRes
       return { ok: true, frame: clientFrame(ClientType.quit, {}) };
     case "kick":
     case "unban":
+    case "op":
+    case "deop":
       return moderation(name, rest);
+    case "own":
+      return { ok: true, frame: clientFrame(ClientType.own, {}) };
     case "ban": {
       // `/ban <user> [minutes]`
       const split = /^(\S+)(?:\s+(\S+))?\s*$/.exec(rest);

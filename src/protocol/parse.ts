@@ -64,7 +64,9 @@ function parseEnvelope(raw: string, maxLength: number): ParseResult {
       return directMessage(p.output.to, p.output.message, maxLength, p.output.clientId);
     }
     case ClientType.kick:
-    case ClientType.unban: {
+    case ClientType.unban:
+    case ClientType.op:
+    case ClientType.deop: {
       const p = v.safeParse(PayloadSchemas[type], payload);
       if (!p.success) return fail(ErrorCode.badMessage, `${type} needs payload.username as a string`);
       return moderation(type, p.output.username);
@@ -97,6 +99,7 @@ function parseEnvelope(raw: string, maxLength: number): ParseResult {
     case ClientType.help:
     case ClientType.ping:
     case ClientType.quit:
+    case ClientType.own:
       return { ok: true, frame: clientFrame(type, {}) };
     default:
       return fail(ErrorCode.unknownType, `unknown frame type ${JSON.stringify(type.slice(0, 40))}`);
@@ -123,6 +126,17 @@ const CLIENT_ID_FIELD = /"clientId"\s*:\s*"([A-Za-z0-9_-]{1,64})"/;
  * read (over the rate limit, too large). Found by pattern rather than by
  * parsing, so a frame refused for its size is not parsed after all.
  */
+/**
+ * The name a `nick` frame (or a `/nick` line) asks for, checked; null for any
+ * other frame. The room asks the accounts whether that name is claimed before
+ * it reads the frame, so it reads this much first.
+ */
+export function nickRequested(raw: string | ArrayBuffer, maxMessageLength = MAX_MESSAGE_LENGTH): string | null {
+  if (typeof raw !== "string" || !raw.includes("nick")) return null;
+  const parsed = parseClientFrame(raw, maxMessageLength);
+  return parsed.ok && parsed.frame.type === ClientType.nick ? parsed.frame.payload.username : null;
+}
+
 export function clientIdOf(raw: string | ArrayBuffer): string | undefined {
   if (typeof raw !== "string") return undefined;
   return CLIENT_ID_FIELD.exec(raw)?.[1];

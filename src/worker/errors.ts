@@ -12,6 +12,15 @@ export const HttpError = {
   challengeExpired: { status: 400, code: "challenge_expired" },
   /** A passkey's response did not check out: signature, origin, relying party. */
   verificationFailed: { status: 400, code: "verification_failed" },
+  /** A one-time link for another device that was used already, expired, or never made. */
+  linkExpired: { status: 400, code: "link_expired" },
+  /** The terminal's device flow, in the words of RFC 8628: still waiting, asking too often, over, refused. */
+  authorizationPending: { status: 400, code: "authorization_pending" },
+  slowDown: { status: 400, code: "slow_down" },
+  expiredToken: { status: 400, code: "expired_token" },
+  accessDenied: { status: 400, code: "access_denied" },
+  /** A device code that no terminal is waiting on. */
+  badCode: { status: 400, code: "bad_code" },
   unauthorized: { status: 401, code: "unauthorized" },
   /** A passkey this server does not know (or whose account was deleted). */
   unknownCredential: { status: 401, code: "unknown_credential" },
@@ -23,6 +32,8 @@ export const HttpError = {
   nameClaimed: { status: 409, code: ErrorCode.nameClaimed },
   upgradeRequired: { status: 426, code: "upgrade_required" },
   rateLimited: { status: 429, code: ErrorCode.rateLimited },
+  /** Too many wrong device codes typed lately. */
+  tooManyTries: { status: 429, code: "too_many_tries" },
   internal: { status: 500, code: "internal" },
   unavailable: { status: 503, code: ErrorCode.unavailable },
 } as const satisfies Record<string, { status: number; code: string }>;
@@ -46,12 +57,17 @@ export function httpError(
   return Response.json({ error: { code: error.code, message, ...detail } }, { status: error.status, headers });
 }
 
-/** HTTP 429 before the upgrade, with `Retry-After` in whole seconds: a client address joined too often. */
-export function tooManyJoins(retryAfterMs: number): Response {
+/** HTTP 429 with `Retry-After` in whole seconds, and `retryAfterMs` in the body. */
+export function rateLimited(message: string, retryAfterMs: number): Response {
   return httpError(
     HttpError.rateLimited,
-    "too many joins from your address; try again later",
+    message,
     { retryAfterMs },
     { "Retry-After": String(Math.ceil(retryAfterMs / 1000)) },
   );
+}
+
+/** HTTP 429 before the upgrade: a client address joined too often. */
+export function tooManyJoins(retryAfterMs: number): Response {
+  return rateLimited("too many joins from your address; try again later", retryAfterMs);
 }

@@ -4,13 +4,17 @@ import type { WorkerEnv } from "./app";
 import { HttpError, httpError } from "./errors";
 import { auth } from "./routes/auth";
 import { chat } from "./routes/chat";
+import { deviceFlow } from "./routes/device-flow";
+import { deviceLink } from "./routes/device-link";
 import { health } from "./routes/health";
 import { match } from "./routes/match";
 import { me } from "./routes/me";
 import { roomsApi } from "./routes/rooms-api";
+import { tokens } from "./routes/tokens";
 
 export { Account } from "../account/durable/account";
 export { AuthGate } from "../account/durable/auth-gate";
+export { DeviceFlow } from "../account/durable/device-flow";
 export { Matchmaker } from "../match/durable/matchmaker";
 export { ChatRoom } from "../room/durable/chat-room";
 
@@ -24,7 +28,10 @@ app.route("/", health);
 app.route("/chat", chat);
 app.route("/match", match);
 app.route("/api/rooms", roomsApi);
+app.route("/api/auth/link", deviceLink);
 app.route("/api/auth", auth);
+app.route("/api/device", deviceFlow);
+app.route("/api/tokens", tokens);
 app.route("/api/me", me);
 
 app.all("/api/*", () => httpError(HttpError.notFound, "no such API route"));

@@ -105,6 +105,11 @@ export class FakeObjectState implements ObjectState {
   readonly storage = new FakeStorage();
   readonly #sockets: FakeSocket[] = [];
 
+  /** One event at a time is all this fake ever runs: the body simply runs. */
+  blockConcurrencyWhile<T>(body: () => Promise<T>): Promise<T> {
+    return body();
+  }
+
   acceptWebSocket(ws: FakeSocket): void {
     this.#sockets.push(ws);
   }

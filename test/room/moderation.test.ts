@@ -17,7 +17,7 @@ describe("moderation in the pure hub", () => {
     const alice = room.join("alice");
     room.join("bob", "bob-session");
     room.command(alice.id, "/ban bob");
-    expect(room.bans).toEqual([{ name: "bob", session: "bob-session", until: null }]);
+    expect(room.bans).toEqual([{ name: "bob", session: "bob-session", address: null, until: null }]);
     expect(room.join("Bob").outcome).toMatchObject({ ok: false, closeCode: 4008, error: { code: "banned" } });
     expect(room.join("other", "bob-session").outcome).toMatchObject({ ok: false, closeCode: 4008 });
     room.command(alice.id, "/unban BOB");

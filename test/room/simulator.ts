@@ -51,7 +51,11 @@ export class RoomSimulator {
   readonly sent = new Map<string, SentRecord>();
   readonly closed = new Map<string, number>();
   readonly logs: LogEntry[] = [];
-  readonly bans: { name: string; session: string | null; until: number | null }[] = [];
+  readonly bans: { name: string; session: string | null; until: number | null; address?: string | null }[] = [];
+  /** Names that belong to accounts (compared by look): a `/nick` to one of them is refused. */
+  readonly claimedNames: string[] = [];
+  /** An owned room's roles, by account id; no owner: nobody owns the room. */
+  readonly roleOf = new Map<string, { name: string; role: "owner" | "operator" }>();
   now = Date.UTC(2026, 10, 23, 12, 0, 0);
   readonly context: RoomContext;
   /** Each connection's last frame or arrival, and the runtime's last heartbeat answer, as the shell keeps them. */
@@ -80,16 +84,26 @@ export class RoomSimulator {
         const mine = set?.get(emoji)?.get(session) ?? null;
         return { mine, present: set?.has(emoji) ?? false, distinct: set?.size ?? 0 };
       },
+      claimed: (name) => this.claimedNames.some((claimed) => sameLook(claimed, name)),
+      roles: () => {
+        const owner = [...this.roleOf].find(([, r]) => r.role === "owner");
+        if (!owner) return null;
+        const operators = new Map<string, string>();
+        for (const [id, r] of this.roleOf) if (r.role === "operator") operators.set(id, r.name);
+        return { owner: { accountId: owner[0], name: owner[1].name }, operators };
+      },
       listBans: () => this.bans.map((b) => ({ username: b.name, at: this.now, until: b.until })),
       // A member put in the roster by hand has no connection clock of its own: its last frame stands in.
       lastActive: (conn) =>
         Math.max(this.active.get(conn) ?? this.roster.byConn(conn)?.lastSeen ?? 0, this.heartbeats.get(conn) ?? 0),
       // Names match by look, as the room's ban table matches them.
-      banOn: (username, session) =>
+      banOn: (username, session, address) =>
         this.bans.find(
           (b) =>
             (b.until === null || b.until > this.now) &&
-            ((username !== null && sameLook(b.name, username)) || (session !== null && b.session === session)),
+            ((username !== null && sameLook(b.name, username)) ||
+              (session !== null && b.session === session) ||
+              (address != null && b.address === address)),
         ) ?? null,
     };
   }
@@ -271,11 +285,20 @@ export class RoomSimulator {
           this.inbox.get(effect.to)?.push({ type: "error", payload: effect.error });
           this.closed.set(effect.to, effect.code);
           break;
+        case "role":
+          if (effect.role === null) this.roleOf.delete(effect.accountId);
+          else this.roleOf.set(effect.accountId, { name: effect.name, role: effect.role });
+          break;
         case "wake":
           this.wake = effect.at;
           break;
         case "ban":
-          this.bans.push({ name: effect.username, session: effect.session, until: effect.until });
+          this.bans.push({
+            name: effect.username,
+            session: effect.session,
+            until: effect.until,
+            address: effect.address,
+          });
           break;
         case "unban":
           for (let i = this.bans.length - 1; i >= 0; i--) {

@@ -25,6 +25,18 @@ describe("bans", () => {
       expect(restarted.banOn("ann", "session-ann", now)).toBeNull();
     }));
 
+  it("hold an anonymous person's address for as long as they last, and let it go once ended", () =>
+    withDatabase((sql) => {
+      const bans = new BanStore(sql);
+      bans.ban("troll", "session-troll", now, now + 60_000, "198.51.100.7");
+      expect(bans.banOn("fresh-name", "fresh-session", now + 1, "198.51.100.7")).toEqual({ until: now + 60_000 });
+      expect(bans.banOn("fresh-name", "fresh-session", now + 1, "198.51.100.8")).toBeNull();
+      expect(bans.banOn("fresh-name", "fresh-session", now + 60_000, "198.51.100.7")).toBeNull();
+      bans.ban("other", null, now + 60_001, null);
+      const kept = sql.exec<{ n: number }>("SELECT count(*) AS n FROM room_bans WHERE address IS NOT NULL").one().n;
+      expect(kept).toBe(0);
+    }));
+
   it("of a name banned again take the new duration and keep the session", () =>
     withDatabase((sql) => {
       const bans = new BanStore(sql);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { Browser, freshName } from "./accounts";
-import { connect, framesOf, freshRoom, join } from "./client";
+import { connect, connectPath, framesOf, freshRoom, join } from "./client";
 
 /** A browser that has claimed a fresh name, and the name. */
 async function claimed(prefix: string): Promise<{ browser: Browser; name: string }> {
@@ -156,5 +156,94 @@ describe("claimed names in rooms", () => {
     );
     expect(forged.welcome.verified).toBeUndefined();
     expect(forged.welcome.username).not.toBe("root");
+  });
+
+  it("signing out everywhere closes the account's sockets in every room at once (close 4401), and it leaves", async () => {
+    const { browser: laptop, name } = await claimed("revoke");
+    const phone = new Browser(laptop.authenticator);
+    await phone.signIn();
+    const [roomA, roomB] = [freshRoom(), freshRoom()];
+    const witness = (await join(roomA, { username: freshName("witness") })).client;
+    const onLaptop = (await join(roomA, { session: "laptop-revoke" }, laptop.headers())).client;
+    const onPhone = (await join(roomB, { session: "phone-revoke" }, phone.headers())).client;
+    const started = Date.now();
+    expect((await laptop.fetch("/api/auth/signout-everywhere", { body: {} })).status).toBe(204);
+    expect((await onLaptop.waitFor("error")).payload.code).toBe("signed_out");
+    expect((await onLaptop.closed).code).toBe(4401);
+    expect((await onPhone.closed).code).toBe(4401);
+    expect(Date.now() - started).toBeLessThan(60_000);
+    await witness.waitFor("system", (f) => f.payload.event === "leave" && f.payload.username === name);
+    const back = await connect(roomA, { username: name, session: "phone-revoke" }, phone.headers());
+    expect((await back.waitFor("error")).payload.code).toBe("name_claimed");
+  });
+
+  it("deleting an account takes its mark off what it said, keeping the text and the name, and frees the name", async () => {
+    const { browser, name } = await claimed("deleted");
+    const room = freshRoom();
+    const { client } = await join(room, { session: "deleted-device" }, browser.headers());
+    client.send({ type: "chatMessage", payload: { message: "remember me" } });
+    await client.waitFor("chatMessage");
+    expect((await browser.fetch("/api/me", { method: "DELETE" })).status).toBe(204);
+    expect((await client.closed).code).toBe(4401);
+    const { client: reader } = await join(room, { username: freshName("reader") });
+    const history = framesOf(reader, "history")[0]?.payload.messages ?? [];
+    const said = history.find((f) => f.type === "chatMessage");
+    expect(said?.payload).toMatchObject({ username: name, message: "remember me" });
+    expect(said?.payload).not.toHaveProperty("verified");
+    expect(history.filter((f) => f.type === "system" && f.payload.verified)).toEqual([]);
+    // The name is free: anyone may use it again.
+    const again = await join(room, { username: name, session: "new-owner" });
+    expect(again.welcome.username).toBe(name);
+  });
+});
+
+describe("claimed names elsewhere", () => {
+  it("refuses an anonymous /nick to a claimed name, or a look-alike of one", async () => {
+    const owner = new Browser();
+    const name = freshName("nickee");
+    await owner.claim(name);
+    const { client } = await join(freshRoom(), { username: freshName("renamer") });
+    for (const asked of [name, name.toUpperCase()]) {
+      client.send(`/nick ${asked}`);
+      const error = await client.waitFor("error");
+      expect(error.payload.code).toBe("name_claimed");
+    }
+    client.send({ type: "nick", payload: { username: "freenameforme" } });
+    expect((await client.waitFor("renamed")).payload.username).toBe("freenameforme");
+  });
+
+  it("refuses a claimed name at the matchmaker, but lets its account use it", async () => {
+    const owner = new Browser();
+    const name = freshName("stranger");
+    await owner.claim(name);
+    const impostor = await connectPath("/match", { username: name });
+    expect((await impostor.waitFor("error")).payload.code).toBe("name_claimed");
+    expect((await impostor.closed).code).toBe(4009);
+    const own = await connectPath("/match", { username: name }, owner.headers());
+    own.send({ type: "ping", payload: {} });
+    expect(await own.next()).not.toMatchObject({ type: "error", payload: { code: "name_claimed" } });
+    own.close();
+  });
+});
+
+describe("bans of anonymous people", () => {
+  it("hold the session and the client address for the ban's length, and say how long", async () => {
+    const room = freshRoom();
+    const operator = (await join(room, { username: freshName("op") })).client;
+    const address = { "CF-Connecting-IP": "198.51.100.23" };
+    const name = freshName("troll");
+    const troll = await join(room, { username: name, session: "troll-session" }, address);
+    operator.send(`/ban ${name} 30`);
+    const told = await troll.client.waitFor("error");
+    expect(told.payload.message).toMatch(/30 minutes/);
+    await troll.client.closed;
+    // A fresh browser profile from the same address, under a new name: still out.
+    const again = await connect(room, { username: freshName("fresh"), session: "fresh-profile" }, address);
+    const refused = await again.waitFor("error");
+    expect(refused.payload.code).toBe("banned");
+    expect(refused.payload.message).toMatch(/minutes/);
+    // Someone else, elsewhere: in.
+    const other = await join(room, { username: freshName("other") }, { "CF-Connecting-IP": "198.51.100.99" });
+    expect(other.welcome.username).toBeTruthy();
   });
 });

@@ -6,8 +6,9 @@ import type { Bucket, RateLimit } from "../../room/core/rate-limit";
  * second time (a replay) finds nothing.
  */
 export interface Ceremony {
-  kind: "claim" | "signin";
-  /** With `claim`: the name being claimed. */
+  /** Claiming a name, signing in, or adding a passkey to an account from a one-time link. */
+  kind: "claim" | "signin" | "link";
+  /** With `claim`: the name being claimed; with `link`: the account's object (hex). */
   name?: string;
   expiresAt: number;
 }

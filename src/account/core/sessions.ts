@@ -13,6 +13,34 @@ export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 /** The expiry moves forward (and the cookie is rewritten) at most this often, so each request does not write. */
 export const SESSION_SLIDE_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * What opened a session: a browser signing in (the cookie), the terminal's
+ * device flow, or a token made for a script. Browser and terminal sessions
+ * slide; a script's token lasts until it is revoked.
+ */
+export type SessionKind = "browser" | "terminal" | "token";
+
+/** A session as stored, besides the hash of its secret. */
+export interface StoredSession {
+  /** Public: names the session in lists, so it can be revoked without its secret. */
+  id: string;
+  kind: SessionKind;
+  label: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface ListedSession {
+  id: string;
+  kind: SessionKind;
+  label: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/** A script's token does not expire: it ends when revoked, or with "sign out everywhere". */
+export const NEVER = Number.MAX_SAFE_INTEGER;
+
 /** A token as the worker reads it: the account's object, and the secret to show it. */
 export interface SessionToken {
   /** The hex id of the account's Durable Object. */

@@ -3,13 +3,28 @@ import type { Env } from "../../env";
 import type { Claimant } from "../core/claims";
 import { type Credential, counterAdvances } from "../core/credentials";
 import { randomHex } from "../core/random";
-import { newSecret, SESSION_TTL_MS, secretHash, slidExpiry } from "../core/sessions";
+import {
+  type ListedSession,
+  NEVER,
+  newSecret,
+  SESSION_TTL_MS,
+  type SessionKind,
+  secretHash,
+  slidExpiry,
+} from "../core/sessions";
 import { AccountStore } from "../store/account-store";
 
 /** Passkeys one account may hold: one per device is the use, and the list must stay short. */
 export const CREDENTIALS_MAX = 20;
-/** Sessions one account may hold; signing in past it ends the oldest. */
-export const SESSIONS_MAX = 100;
+/** Sessions of each kind one account may hold; one more ends the oldest of its kind. */
+export const SESSIONS_MAX: Readonly<Record<SessionKind, number>> = { browser: 100, terminal: 20, token: 20 };
+/** Rooms an account remembers joining, most recent first: those told when its sessions end. */
+export const ROOMS_MAX = 100;
+/** A link for another device lasts this long, and opens once. */
+export const LINK_TTL_MS = 10 * 60 * 1000;
+/** Wrong device codes an account may type in `DEVICE_TRIES_WINDOW_MS` before it must wait. */
+export const DEVICE_TRIES_MAX = 5;
+export const DEVICE_TRIES_WINDOW_MS = 10 * 60 * 1000;
 
 /** What `GET /api/me` says about an account. */
 export interface AccountView {
@@ -22,19 +37,32 @@ export interface AccountView {
 export interface ResolvedSession {
   accountId: string;
   name: string;
+  kind: SessionKind;
   /** The new expiry, when the session slid forward on this use. */
   renewedUntil?: number;
+}
+
+/** A new session: its secret (shown once) and its public id. */
+export interface Opened {
+  secret: string;
+  id: string;
 }
 
 export type SignInResult =
   | { ok: true; secret: string; account: AccountView }
   | { ok: false; reason: "unknown_credential" | "counter_regressed" };
 
+interface Tries {
+  count: number;
+  since: number;
+}
+
 /**
  * One account, named by the first key of its claimed name (see `claimKeys`).
  * A single-threaded home for the account's passkeys and sessions: claiming a
  * free name, adding a device, and signing in each happen in one step here, so
- * two people claiming one name at once cannot both win.
+ * two people claiming one name at once cannot both win, and a link for
+ * another device opens once.
  */
 export class Account extends DurableObject<Env> {
   readonly #store: AccountStore;
@@ -51,8 +79,8 @@ export class Account extends DurableObject<Env> {
   }
 
   /**
-   * Makes the account on a free key, with its first passkey and a session.
-   * Null when the key is held (someone claimed it first).
+   * Makes the account on a free key, with its first passkey and a browser
+   * session. Null when the key is held (someone claimed it first).
    */
   async create(
     name: string,
@@ -68,7 +96,7 @@ export class Account extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       this.#store.create({ accountId, name }, now, null);
       this.#store.addCredential(credential);
-      this.#store.addSession(hash, now, now + SESSION_TTL_MS);
+      this.#addSession(hash, "browser", "browser", now);
     });
     return { secret, accountId };
   }
@@ -89,7 +117,7 @@ export class Account extends DurableObject<Env> {
 
   /** A passkey of this account, for the worker to check a signature with. */
   async credential(id: string): Promise<Credential | null> {
-    return this.#isAccount() ? this.#store.credential(id) : null;
+    return this.#account() ? this.#store.credential(id) : null;
   }
 
   /**
@@ -109,35 +137,104 @@ export class Account extends DurableObject<Env> {
       return { ok: false, reason: "counter_regressed" };
     }
     this.ctx.storage.transactionSync(() => {
-      this.#store.used(credentialId, counter, now);
-      this.#addSession(hash, now);
+      this.#store.credentialUsed(credentialId, counter, now);
+      this.#addSession(hash, "browser", "browser", now);
     });
     return { ok: true, secret, account: this.#view(held) };
   }
 
-  /** Another passkey for this account (a second device); false past the limit or for a known one. */
-  async addCredential(credential: Credential): Promise<boolean> {
-    if (!this.#isAccount() || this.#store.credential(credential.id)) return false;
-    if (this.#store.credentialCount() >= CREDENTIALS_MAX) return false;
-    this.#store.addCredential(credential);
-    return true;
-  }
-
-  /** The account a session secret opens, sliding its expiry; null when it opens none (ended, expired, wrong). */
-  async resolve(secret: string, now: number): Promise<ResolvedSession | null> {
+  /**
+   * The account a session secret opens, sliding its expiry; null when it opens
+   * none (ended, expired, wrong). `room`: the session is joining it, so the
+   * room is told if the account's sessions end.
+   */
+  async resolve(secret: string, now: number, room?: string): Promise<ResolvedSession | null> {
     const hash = await secretHash(secret);
     const held = this.#account();
     if (!held) return null;
-    const expiresAt = this.#store.sessionExpiry(hash);
-    if (expiresAt === null) return null;
-    if (expiresAt <= now) {
+    const session = this.#store.session(hash);
+    if (session === null) return null;
+    if (session.expiresAt <= now) {
       this.#store.endSession(hash);
       return null;
     }
-    const renewed = slidExpiry(expiresAt, now);
-    if (renewed !== null) this.#store.extendSession(hash, renewed);
-    const session: ResolvedSession = { accountId: held.accountId, name: held.name };
-    return renewed === null ? session : { ...session, renewedUntil: renewed };
+    if (room !== undefined) this.#store.visited(room, now, ROOMS_MAX);
+    const renewed = session.kind === "token" ? null : slidExpiry(session.expiresAt, now);
+    // A use is noted as often as the expiry slides, and for a script's token (listed with when it was last used) each time.
+    if (renewed !== null || session.kind === "token") this.#store.sessionUsed(hash, renewed ?? session.expiresAt, now);
+    const resolved: ResolvedSession = { accountId: held.accountId, name: held.name, kind: session.kind };
+    return renewed === null ? resolved : { ...resolved, renewedUntil: renewed };
+  }
+
+  /** A new session of this account for a terminal (the device flow) or a script; null when there is no account. */
+  async openSession(kind: "terminal" | "token", label: string, now: number): Promise<Opened | null> {
+    const secret = newSecret();
+    const hash = await secretHash(secret);
+    if (!this.#account()) return null;
+    const id = this.#addSession(hash, kind, label, now);
+    return { secret, id };
+  }
+
+  /** The terminals and scripts this account has let in. */
+  async listTokens(): Promise<ListedSession[]> {
+    return this.#account() ? this.#store.sessionsOf(["terminal", "token"]) : [];
+  }
+
+  /** Ends a terminal's or a script's session by its id; false when it has none such. */
+  async revokeToken(id: string): Promise<boolean> {
+    return this.#account() ? this.#store.endSessionById(id, ["terminal", "token"]) : false;
+  }
+
+  /** A link for another device: its secret, opened once within `LINK_TTL_MS`. */
+  async createLink(now: number): Promise<{ secret: string; expiresAt: number } | null> {
+    const secret = newSecret();
+    const hash = await secretHash(secret);
+    if (!this.#account()) return null;
+    const expiresAt = now + LINK_TTL_MS;
+    this.#store.addLink(hash, expiresAt);
+    return { secret, expiresAt };
+  }
+
+  /** The account's name, when this link is still open; null when it is not (used, expired, or never made). */
+  async linkName(secret: string, now: number): Promise<string | null> {
+    const hash = await secretHash(secret);
+    const held = this.#account();
+    return held && this.#store.linkOpen(hash, now) ? held.name : null;
+  }
+
+  /**
+   * Uses a link: the new device's passkey joins the account and the device gets
+   * a session, in one step, so a link opens once. Null when the link is not open
+   * (or the account has all the passkeys it may).
+   */
+  async useLink(secret: string, credential: Credential, now: number): Promise<{ secret: string } | null> {
+    const linkHash = await secretHash(secret);
+    const session = newSecret();
+    const hash = await secretHash(session);
+    if (!this.#account() || !this.#store.linkOpen(linkHash, now)) return null;
+    if (this.#store.credentialCount() >= CREDENTIALS_MAX || this.#store.credential(credential.id)) return null;
+    this.ctx.storage.transactionSync(() => {
+      this.#store.endLink(linkHash);
+      this.#store.addCredential(credential);
+      this.#addSession(hash, "browser", "browser", now);
+    });
+    return { secret: session };
+  }
+
+  /**
+   * Counts a wrong device code typed by this account; false once it typed
+   * `DEVICE_TRIES_MAX` of them within the window, when it must wait.
+   */
+  async wrongDeviceCode(now: number): Promise<boolean> {
+    const tries = this.#tries(now);
+    if (tries.count >= DEVICE_TRIES_MAX) return false;
+    this.ctx.storage.kv.put("deviceTries", { count: tries.count + 1, since: tries.since });
+    return true;
+  }
+
+  /** Whether this account may try another device code now. */
+  async mayTryDeviceCode(now: number): Promise<boolean> {
+    return this.#tries(now).count < DEVICE_TRIES_MAX;
   }
 
   async view(): Promise<AccountView | null> {
@@ -149,16 +246,31 @@ export class Account extends DurableObject<Env> {
     this.#store.endSession(await secretHash(secret));
   }
 
+  /** Ends every session (browsers, terminals, scripts), and every room the account is in lets it go at once. */
   async signOutEverywhere(): Promise<void> {
+    const held = this.#account();
+    if (!held) return;
     this.#store.endAllSessions();
+    await this.#tellRooms(held.accountId, this.#store.rooms(), null);
   }
 
   /** Deletes the account: its passkeys and sessions go, and the name is free. Returns the account's id and name. */
   async remove(): Promise<Claimant | null> {
     const held = this.#account();
     if (!held) return null;
+    const rooms = this.#store.rooms();
     await this.#wipe();
+    await this.#tellRooms(held.accountId, rooms, { name: held.name });
     return { accountId: held.accountId, name: held.name };
+  }
+
+  /** The rooms the account was in let it go; a room that cannot be reached now is logged. */
+  async #tellRooms(accountId: string, rooms: readonly string[], deleted: { name: string } | null): Promise<void> {
+    const told = await Promise.allSettled(
+      rooms.map((room) => this.env.CHAT_ROOM.getByName(room).accountEnded(accountId, deleted)),
+    );
+    const failed = told.filter((t) => t.status === "rejected").length;
+    if (failed > 0) console.log(JSON.stringify({ event: "account_rooms_untold", account: accountId, failed }));
   }
 
   async #wipe(): Promise<void> {
@@ -166,19 +278,24 @@ export class Account extends DurableObject<Env> {
     this.#store.forget();
   }
 
-  #addSession(hash: string, now: number): void {
+  /** Adds a session of `kind`; returns its public id. */
+  #addSession(hash: string, kind: SessionKind, label: string, now: number): string {
+    const id = randomHex(8);
     this.#store.endExpiredSessions(now);
-    this.#store.addSession(hash, now, now + SESSION_TTL_MS);
-    this.#store.keepNewestSessions(SESSIONS_MAX);
+    const expiresAt = kind === "token" ? NEVER : now + SESSION_TTL_MS;
+    this.#store.addSession({ id, kind, label, createdAt: now, expiresAt }, hash);
+    this.#store.keepNewestSessions(kind, SESSIONS_MAX[kind]);
+    return id;
+  }
+
+  #tries(now: number): Tries {
+    const tries = this.ctx.storage.kv.get<Tries>("deviceTries");
+    return tries && now - tries.since < DEVICE_TRIES_WINDOW_MS ? tries : { count: 0, since: now };
   }
 
   #account() {
     const held = this.#store.claimant();
     return held && held.aliasOf === null ? held : null;
-  }
-
-  #isAccount(): boolean {
-    return this.#account() !== null;
   }
 
   #view(held: { name: string; createdAt: number }): AccountView {

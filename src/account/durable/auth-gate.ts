@@ -23,10 +23,8 @@ export class AuthGate extends DurableObject<Env> {
 
   /** A new challenge for a ceremony, unless this address started too many lately. */
   async open(kind: Ceremony["kind"], name: string | undefined, now: number): Promise<Opened> {
-    const bucket = this.ctx.storage.kv.get<Bucket>("bucket") ?? fullBucket(CEREMONY_RATE, now);
-    const taken = take(bucket, CEREMONY_RATE, now);
-    this.ctx.storage.kv.put("bucket", taken.bucket);
-    if (!taken.ok) return { ok: false, retryAfterMs: taken.retryAfterMs };
+    const allowed = await this.allow(now);
+    if (!allowed.ok) return allowed;
     // 32 random bytes, base64url, as WebAuthn carries a challenge in `clientDataJSON`.
     const challenge = randomBase64url(32);
     const expiresAt = now + CHALLENGE_TTL_MS;
@@ -37,6 +35,17 @@ export class AuthGate extends DurableObject<Env> {
     );
     if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(expiresAt);
     return { ok: true, challenge };
+  }
+
+  /** Counts one attempt from this address (a ceremony, a terminal's device flow): refused past the rate. */
+  async allow(now: number): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
+    const bucket = this.ctx.storage.kv.get<Bucket>("bucket") ?? fullBucket(CEREMONY_RATE, now);
+    const taken = take(bucket, CEREMONY_RATE, now);
+    this.ctx.storage.kv.put("bucket", taken.bucket);
+    if (!taken.ok) return { ok: false, retryAfterMs: taken.retryAfterMs };
+    // Nothing else may be open here: the alarm clears the bucket once it is full again.
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + CHALLENGE_TTL_MS);
+    return { ok: true };
   }
 
   /** The ceremony this challenge opened, if it is still open; it is closed by being taken. */

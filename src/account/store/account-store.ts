@@ -2,6 +2,7 @@ import { LazyTable } from "../../platform/lazy-table";
 import type { Sql } from "../../platform/sql";
 import type { Claimant } from "../core/claims";
 import type { Credential } from "../core/credentials";
+import type { ListedSession, SessionKind, StoredSession } from "../core/sessions";
 
 /**
  * An account object's storage. The object is named by a claim key, and holds
@@ -20,7 +21,10 @@ export class AccountStore {
       "CREATE TABLE IF NOT EXISTS account (id TEXT NOT NULL, name TEXT NOT NULL, created_at INTEGER NOT NULL, alias_of TEXT)",
       `CREATE TABLE IF NOT EXISTS credentials (id TEXT PRIMARY KEY, public_key BLOB NOT NULL,
         counter INTEGER NOT NULL, transports TEXT NOT NULL, created_at INTEGER NOT NULL, last_used INTEGER)`,
-      "CREATE TABLE IF NOT EXISTS sessions (hash TEXT PRIMARY KEY, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)",
+      `CREATE TABLE IF NOT EXISTS sessions (hash TEXT PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL,
+        label TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, last_used INTEGER)`,
+      "CREATE TABLE IF NOT EXISTS links (hash TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS rooms (room TEXT PRIMARY KEY, at INTEGER NOT NULL)",
     ]);
   }
 
@@ -86,39 +90,111 @@ export class AccountStore {
     return this.#sql.exec<{ n: number }>("SELECT COUNT(*) AS n FROM credentials").one().n;
   }
 
-  used(id: string, counter: number, at: number): void {
+  credentialUsed(id: string, counter: number, at: number): void {
     this.#sql.exec("UPDATE credentials SET counter = ?, last_used = ? WHERE id = ?", counter, at, id);
   }
 
-  addSession(hash: string, createdAt: number, expiresAt: number): void {
-    this.#sql.exec("INSERT INTO sessions (hash, created_at, expires_at) VALUES (?, ?, ?)", hash, createdAt, expiresAt);
+  addSession(session: StoredSession, hash: string): void {
+    this.#sql.exec(
+      "INSERT INTO sessions (hash, id, kind, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+      hash,
+      session.id,
+      session.kind,
+      session.label,
+      session.createdAt,
+      session.expiresAt,
+    );
   }
 
-  sessionExpiry(hash: string): number | null {
+  session(hash: string): { id: string; kind: SessionKind; expiresAt: number; lastUsedAt: number | null } | null {
     const row = this.#sql
-      .exec<{ expires_at: number }>("SELECT expires_at FROM sessions WHERE hash = ?", hash)
+      .exec<{ id: string; kind: string; expires_at: number; last_used: number | null }>(
+        "SELECT id, kind, expires_at, last_used FROM sessions WHERE hash = ?",
+        hash,
+      )
       .toArray()[0];
-    return row ? row.expires_at : null;
+    return row ? { id: row.id, kind: kindOf(row.kind), expiresAt: row.expires_at, lastUsedAt: row.last_used } : null;
   }
 
-  extendSession(hash: string, expiresAt: number): void {
-    this.#sql.exec("UPDATE sessions SET expires_at = ? WHERE hash = ?", expiresAt, hash);
+  /** A use: the expiry slid forward (or kept, with `expiresAt` unchanged), and when it was used. */
+  sessionUsed(hash: string, expiresAt: number, at: number): void {
+    this.#sql.exec("UPDATE sessions SET expires_at = ?, last_used = ? WHERE hash = ?", expiresAt, at, hash);
   }
 
   endSession(hash: string): void {
     this.#sql.exec("DELETE FROM sessions WHERE hash = ?", hash);
   }
 
+  /** Ends a session by its public id, of the kinds given; whether there was one. */
+  endSessionById(id: string, kinds: readonly SessionKind[]): boolean {
+    const found = this.#sql
+      .exec<{ hash: string; kind: string }>("SELECT hash, kind FROM sessions WHERE id = ?", id)
+      .toArray()
+      .find((row) => kinds.includes(kindOf(row.kind)));
+    if (!found) return false;
+    this.endSession(found.hash);
+    return true;
+  }
+
   endExpiredSessions(now: number): void {
     this.#sql.exec("DELETE FROM sessions WHERE expires_at <= ?", now);
   }
 
-  /** Keeps the newest `max` sessions: each sign-in makes one, and they must not pile up. */
-  keepNewestSessions(max: number): void {
+  /** Keeps the newest `max` sessions of a kind: each sign-in makes one, and they must not pile up. */
+  keepNewestSessions(kind: SessionKind, max: number): void {
     this.#sql.exec(
-      "DELETE FROM sessions WHERE hash NOT IN (SELECT hash FROM sessions ORDER BY created_at DESC LIMIT ?)",
+      `DELETE FROM sessions WHERE kind = ? AND hash NOT IN
+        (SELECT hash FROM sessions WHERE kind = ? ORDER BY created_at DESC LIMIT ?)`,
+      kind,
+      kind,
       max,
     );
+  }
+
+  sessionsOf(kinds: readonly SessionKind[]): ListedSession[] {
+    return this.#sql
+      .exec<{ id: string; kind: string; label: string; created_at: number; last_used: number | null }>(
+        "SELECT id, kind, label, created_at, last_used FROM sessions ORDER BY created_at",
+      )
+      .toArray()
+      .filter((row) => kinds.includes(kindOf(row.kind)))
+      .map((row) => ({
+        id: row.id,
+        kind: kindOf(row.kind),
+        label: row.label,
+        createdAt: row.created_at,
+        lastUsedAt: row.last_used,
+      }));
+  }
+
+  addLink(hash: string, expiresAt: number): void {
+    this.#sql.exec("INSERT INTO links (hash, expires_at) VALUES (?, ?)", hash, expiresAt);
+  }
+
+  /** Whether a link is open: made here, not used, not expired. */
+  linkOpen(hash: string, now: number): boolean {
+    this.#sql.exec("DELETE FROM links WHERE expires_at <= ?", now);
+    return this.#sql.exec("SELECT 1 FROM links WHERE hash = ?", hash).toArray().length > 0;
+  }
+
+  endLink(hash: string): void {
+    this.#sql.exec("DELETE FROM links WHERE hash = ?", hash);
+  }
+
+  /** Notes a room the account joined, keeping the `max` most recent: the rooms told when its sessions end. */
+  visited(room: string, at: number, max: number): void {
+    this.#account.ensure();
+    this.#sql.exec("INSERT OR REPLACE INTO rooms (room, at) VALUES (?, ?)", room, at);
+    this.#sql.exec("DELETE FROM rooms WHERE room NOT IN (SELECT room FROM rooms ORDER BY at DESC LIMIT ?)", max);
+  }
+
+  rooms(): string[] {
+    if (!this.#account.exists()) return [];
+    this.#account.ensure();
+    return this.#sql
+      .exec<{ room: string }>("SELECT room FROM rooms")
+      .toArray()
+      .map((row) => row.room);
   }
 
   endAllSessions(): void {
@@ -128,4 +204,8 @@ export class AccountStore {
 
 function toBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.slice().buffer;
+}
+
+function kindOf(kind: string): SessionKind {
+  return kind === "terminal" || kind === "token" ? kind : "browser";
 }

@@ -45,7 +45,7 @@ export class CeremonyStore {
       .toArray()[0];
     if (!row) return null;
     this.#sql.exec("DELETE FROM ceremonies WHERE challenge = ?", challenge);
-    const kind = row.kind === "claim" ? "claim" : "signin";
+    const kind = row.kind === "claim" || row.kind === "link" ? row.kind : "signin";
     return row.name === null
       ? { kind, expiresAt: row.expires_at }
       : { kind, name: row.name, expiresAt: row.expires_at };

@@ -61,8 +61,11 @@ export type StorageEffect =
   /** Remember a send's clientId for the dedup window. */
   | { kind: "remember"; session: string; clientId: string; id: number; ts: number }
   /** Keep a name and session out of the room (until a time, or for good); lift such a ban. */
-  | { kind: "ban"; username: string; session: string | null; until: number | null }
+  /** `address`: an anonymous person's client address, held for as long as the ban. */
+  | { kind: "ban"; username: string; session: string | null; until: number | null; address: string | null }
   | { kind: "unban"; username: string }
+  /** An owned room's roles: an account becomes the owner or an operator, or (null) loses its role. */
+  | { kind: "role"; accountId: string; name: string; role: "owner" | "operator" | null }
   /** A private room: close it to new joins; forget everything once empty. */
   | { kind: "closeRoom" }
   | { kind: "forget" }

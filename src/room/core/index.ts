@@ -2,6 +2,8 @@
  * The room's pure core, as the Durable Object and the tests drive it: platform
  * events in (a join, a frame, a drop, the alarm), one `Outcome` out.
  */
+
+export { accountEnded } from "./account-end";
 export type { DeliveryEffect, Effect, LogEffect, LogEntry, MembershipEffect, StorageEffect } from "./effects";
 export { expire, idleDeadline, nextDeadline } from "./expiry";
 export { usersFrame } from "./frames";

@@ -15,6 +15,7 @@ import { closeMember, type Effect, toMember, userCount } from "./effects";
 import { errorFrame } from "./frames";
 import { notice } from "./notices";
 import { chain, type Outcome, refusalOf } from "./outcome";
+import { holdsRole } from "./ownership";
 import { fullBucket } from "./rate-limit";
 import { type Member, type RosterView, rosterWithout } from "./roster";
 import { isCrowd, type RoomContext, type RoomState } from "./state";
@@ -40,6 +41,8 @@ export interface JoinRequest {
   epoch: string | undefined;
   /** Only someone already a member may come in (a private room's ticket has expired). */
   membersOnly?: boolean;
+  /** The client's address, when the platform gives one: an anonymous person's ban holds it. */
+  address?: string | null;
   /** Signed in: the account the worker verified. The join takes the account's name, whatever `username` says. */
   account?: SignedInAccount;
   /**
@@ -97,6 +100,7 @@ function refuse(
 function greeting(state: RoomState, ctx: RoomContext, member: Member, request: JoinRequest): Effect[] {
   const epoch = ctx.epoch();
   const reset = request.epoch !== undefined && request.epoch !== epoch;
+  const owner = ctx.roles()?.owner.name;
   return [
     {
       kind: "replay",
@@ -115,6 +119,7 @@ function greeting(state: RoomState, ctx: RoomContext, member: Member, request: J
           rateLimit: { burst: ctx.config.rateLimitBurst, perSecond: ctx.config.rateLimitPerSecond },
         },
         epoch,
+        ...(owner === undefined ? {} : { owner }),
         ...(member.author === "" ? {} : { authorId: member.author }),
         ...(member.verified ? { verified: true as const } : {}),
       }),
@@ -244,6 +249,7 @@ function handOver(
     verified: true,
     conns: [request.conn],
     lastSeen: now,
+    operator: ctx.roles() === null ? holder.operator : holdsRole(ctx, { session: newcomer.session, verified: true }),
   };
   const ban = ctx.banOn(member.username, member.session);
   if (ban) {
@@ -273,7 +279,7 @@ function admitNew(state: RoomState, ctx: RoomContext, request: JoinRequest, newc
     if (!check.ok) return refuse(state, request, ErrorCode.badUsername, check.reason, CloseCode.badRequest);
     username = check.username;
   }
-  const ban = ctx.banOn(requested === "" ? null : username, session);
+  const ban = ctx.banOn(requested === "" ? null : username, session, newcomer.verified ? null : request.address);
   if (ban)
     return refuse(state, request, ErrorCode.banned, youAreBanned(banLeft(ban.until, now)), CloseCode.banned, username);
   const holder = state.roster.byName(username);
@@ -310,8 +316,13 @@ function admitNew(state: RoomState, ctx: RoomContext, request: JoinRequest, newc
     username,
     author: newcomer.author,
     ...(newcomer.verified ? { verified: true as const } : {}),
-    // The first person in an empty room runs it; two strangers are equals, so nobody runs theirs.
-    operator: state.roster.size === 0 && ctx.privacy === null,
+    ...(!newcomer.verified && request.address ? { address: request.address } : {}),
+    // An owned room is run by its owner and the operators it appointed. Otherwise the first person
+    // in an empty room runs it; two strangers are equals, so nobody runs theirs.
+    operator:
+      ctx.roles() === null
+        ? state.roster.size === 0 && ctx.privacy === null
+        : holdsRole(ctx, { session, verified: newcomer.verified }),
     connectedAt: now,
     messagesSent: 0,
     lastSeen: now,
@@ -339,7 +350,7 @@ function admitNew(state: RoomState, ctx: RoomContext, request: JoinRequest, newc
  * close code after which it does not reconnect by itself.
  */
 function rejoin(state: RoomState, ctx: RoomContext, existing: Member, request: JoinRequest, now: number): Outcome {
-  const ban = ctx.banOn(existing.username, existing.session);
+  const ban = ctx.banOn(existing.username, existing.session, existing.verified ? null : request.address);
   if (ban)
     return refuse(
       state,
@@ -353,7 +364,12 @@ function rejoin(state: RoomState, ctx: RoomContext, existing: Member, request: J
   const { awayUntil: _, ...rest } = existing;
   const victim = existing.conns.length >= ctx.config.maxTabsPerSession ? quietest(ctx, existing.conns) : undefined;
   const kept = victim === undefined ? existing.conns : existing.conns.filter((c) => c !== victim);
-  const member: Member = { ...rest, conns: [...kept, request.conn], lastSeen: now };
+  const member: Member = {
+    ...rest,
+    conns: [...kept, request.conn],
+    lastSeen: now,
+    ...(existing.verified || !request.address ? {} : { address: request.address }),
+  };
   const max = ctx.config.maxTabsPerSession;
   const evicted: Effect[] =
     victim === undefined

@@ -38,7 +38,8 @@ export function settleDepartures(
     if (roster.size === 0) effects.push({ kind: "forget" });
     return { state: rest, effects };
   }
-  if (!gone.some((m) => m.operator)) return { state: rest, effects };
+  // An owned room's role never passes by itself: the owner appoints operators.
+  if (!gone.some((m) => m.operator) || ctx.roles() !== null) return { state: rest, effects };
   const staying = [...roster.values()].filter((m) => !departing.has(m.session));
   if (staying.length === 0 || staying.some((m) => m.operator)) return { state: rest, effects };
   // Someone still connected runs the room before someone who is away.

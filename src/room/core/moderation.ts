@@ -4,6 +4,7 @@ import { closeMember, type Effect } from "./effects";
 import { settleDepartures } from "./leave";
 import { notice, systemFrame } from "./notices";
 import { chain, keeping, type Outcome } from "./outcome";
+import { isOwner } from "./ownership";
 import { answer, reply } from "./replies";
 import type { Member } from "./roster";
 import type { RoomContext, RoomState } from "./state";
@@ -36,6 +37,12 @@ export function moderate(
   const target = state.roster.byName(name);
   if (target?.session === operator.session) {
     return reply(state, operator, conn, { code: ErrorCode.badMessage, message: `you cannot ${action} yourself` });
+  }
+  if (target && isOwner(ctx, target) && action !== "unban") {
+    return reply(state, operator, conn, {
+      code: ErrorCode.notAllowed,
+      message: `the room's owner cannot be ${action === "kick" ? "kicked" : "banned"}`,
+    });
   }
   const log = (): Effect[] => [
     { kind: "log", entry: { event: action, username: target?.username ?? name, by: operator.username } },
@@ -81,7 +88,7 @@ export function moderate(
           operator,
           chain(
             state,
-            () => [{ kind: "ban", username: name, session: null, until }],
+            () => [{ kind: "ban", username: name, session: null, until, address: null }],
             (s) => privateNotice(s, conn, name, `${name} is banned from this room ${span}`, now),
             log,
           ),
@@ -91,7 +98,16 @@ export function moderate(
         operator,
         chain(
           state,
-          () => [{ kind: "ban", username: target.username, session: target.session, until }],
+          () => [
+            {
+              kind: "ban",
+              username: target.username,
+              session: target.session,
+              until,
+              // A signed-in person's ban is their account's, on every device; an anonymous one's, their address's too.
+              address: target.verified ? null : (target.address ?? null),
+            },
+          ],
           removal(
             SystemEvent.ban,
             "banned",

@@ -34,6 +34,10 @@ export function rename(
     const taken = `the name ${username} is taken in this room`;
     return reply(state, sender, conn, { code: ErrorCode.usernameTaken, message: taken });
   }
+  if (ctx.claimed(username)) {
+    const message = `the name ${username} belongs to an account; pick another`;
+    return reply(state, sender, conn, { code: ErrorCode.nameClaimed, message });
+  }
   if (ctx.banOn(username, null)) {
     return reply(state, sender, conn, { code: ErrorCode.banned, message: `the name ${username} is banned here` });
   }

@@ -19,6 +19,8 @@ export interface Member {
   author: string;
   /** Signed in to the account of this name. */
   verified?: true;
+  /** An anonymous member's client address, as it last joined: a ban holds it too. Never sent to anyone. */
+  address?: string;
   operator: boolean;
   connectedAt: number;
   messagesSent: number;

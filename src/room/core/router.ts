@@ -18,6 +18,7 @@ import { chat, deliverDm } from "./messages";
 import { listBans, moderate } from "./moderation";
 import { rename } from "./nick";
 import { chain, type Outcome, unchanged } from "./outcome";
+import { appoint, own } from "./ownership";
 import { type Take, take } from "./rate-limit";
 import { answer, reply } from "./replies";
 import type { Member } from "./roster";
@@ -183,5 +184,10 @@ function handle(
       return listBans(state, ctx, sender, conn);
     case ClientType.nick:
       return rename(state, ctx, sender, conn, frame.payload.username, now);
+    case ClientType.own:
+      return own(state, ctx, sender, conn, now);
+    case ClientType.op:
+    case ClientType.deop:
+      return appoint(state, ctx, sender, conn, frame.payload.username, frame.type === ClientType.op, now);
   }
 }

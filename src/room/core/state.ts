@@ -32,7 +32,7 @@ export interface SentRecord {
 export interface RoomContext {
   config: RoomConfig;
   /** The ban in force on this name (by look, whatever the case) or this session: when it ends (null: never). */
-  banOn(username: string | null, session: string | null): { until: number | null } | null;
+  banOn(username: string | null, session: string | null, address?: string | null): { until: number | null } | null;
   /** The bans in force, oldest first. */
   listBans(): ServerPayloads["bans"]["bans"];
   /** A private stranger room (two people, closed once one leaves), or null for a public room. */
@@ -47,6 +47,20 @@ export interface RoomContext {
   reactionOf(id: number, emoji: string, session: string): ReactionLookup;
   /** A connection's last sign of life: its last frame, or the runtime's last answer to its heartbeat. */
   lastActive(conn: string): number;
+  /**
+   * Whether a name belongs to an account (or looks like one that does). Asked
+   * only for the name a `/nick` asks for: the shell looked it up before the event.
+   */
+  claimed(name: string): boolean;
+  /** An owned room's roles, by account; null while nobody owns the room. */
+  roles(): RoomRoles | null;
+}
+
+/** Who owns a room and whom the owner made operators: accounts, by id, with the name each had. */
+export interface RoomRoles {
+  owner: { accountId: string; name: string };
+  /** Account id to name. */
+  operators: ReadonlyMap<string, string>;
 }
 
 /** One message's reactions as a toggle sees them. */

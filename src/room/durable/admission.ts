@@ -90,6 +90,7 @@ export class Admission {
         since: Number.isSafeInteger(since) && since >= 0 ? since : undefined,
         epoch: params.get("epoch") ?? undefined,
         membersOnly: request.headers.get(EXPIRED_TICKET_HEADER) === "1",
+        address,
         ...(account === null ? {} : { account }),
         author: account === null ? await anonymousAuthor(room, session ?? newSession) : accountAuthor(account.id),
       },

@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { claimLookup } from "../../account/claim-lookup";
 import type { Env } from "../../env";
 import { readConfig } from "../config";
 import { Room } from "./room";
@@ -17,7 +18,7 @@ export class ChatRoom extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#room = new Room(ctx, readConfig(env), () => this.#roomName());
+    this.#room = new Room(ctx, readConfig(env), () => this.#roomName(), claimLookup(env));
     // Heartbeats are answered by the runtime without waking the object; the
     // time of the last answer is what keeps a quiet connection from idling out.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
@@ -41,6 +42,11 @@ export class ChatRoom extends DurableObject<Env> {
 
   override async alarm(): Promise<void> {
     await this.#room.alarm();
+  }
+
+  /** An account's sessions ended everywhere (or it was deleted, `deleted` naming it): see `Room.accountEnded`. */
+  async accountEnded(accountId: string, deleted: { name: string } | null): Promise<void> {
+    await this.#room.accountEnded(accountId, deleted);
   }
 
   /** Who is here and when the room last spoke; joins nothing. */

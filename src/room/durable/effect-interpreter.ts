@@ -6,6 +6,7 @@ import { textOf, urgencyOf } from "../core/coalescer";
 import type { BanStore } from "../store/bans";
 import type { HistoryStore } from "../store/history";
 import type { MemberStore } from "../store/members";
+import type { RoleStore } from "../store/roles";
 import type { SentStore } from "../store/sent";
 import type { Sequencer } from "../store/sequencer";
 import type { AlarmSchedule } from "./alarm-schedule";
@@ -38,6 +39,7 @@ export interface RoomParts {
   sent: SentStore;
   stored: MemberStore;
   bans: BanStore;
+  roles: RoleStore;
   members: Members;
   flush: FlushSchedule;
   alarms: AlarmSchedule;
@@ -80,7 +82,7 @@ export class EffectInterpreter {
   }
 
   #apply(room: string, effect: Effect): void {
-    const { members, flush, history, sent, stored, bans, alarms, privacy, wipe, config } = this.#parts;
+    const { members, flush, history, sent, stored, bans, roles, alarms, privacy, wipe, config } = this.#parts;
     const { roster, sockets } = members.get();
     const { coalescer } = flush;
     switch (effect.kind) {
@@ -137,8 +139,11 @@ export class EffectInterpreter {
       case "remember":
         sent.remember(effect.session, effect.clientId, effect.id, effect.ts);
         return;
+      case "role":
+        roles.set(effect.accountId, effect.name, effect.role);
+        return;
       case "ban":
-        bans.ban(effect.username, effect.session, Date.now(), effect.until);
+        bans.ban(effect.username, effect.session, Date.now(), effect.until, effect.address);
         return;
       case "unban":
         bans.unban(effect.username, Date.now());

@@ -4,6 +4,7 @@ import type { LogEntry } from "../core";
 import type { BanStore } from "../store/bans";
 import type { HistoryStore } from "../store/history";
 import type { MemberStore } from "../store/members";
+import type { RoleStore } from "../store/roles";
 import type { SentStore } from "../store/sent";
 import type { Sequencer } from "../store/sequencer";
 import type { AlarmSchedule } from "./alarm-schedule";
@@ -17,6 +18,7 @@ export interface WipedStores {
   sent: SentStore;
   members: MemberStore;
   bans: BanStore;
+  roles: RoleStore;
 }
 
 /**
@@ -64,12 +66,13 @@ export class PrivateWipe {
     this.#flush.flush();
     await this.#storage.deleteAlarm();
     await this.#storage.deleteAll();
-    const { ids, history, sent, members, bans } = this.#stores;
+    const { ids, history, sent, members, bans, roles } = this.#stores;
     ids.forget();
     history.forget();
     sent.forget();
     members.forget();
     bans.forget();
+    roles.forget();
     // Until the room's tickets have expired, a closed marker keeps a ticket from opening it again;
     // the alarm then removes that too.
     const until = Date.now() + TICKET_TTL_MS;

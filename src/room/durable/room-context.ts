@@ -2,6 +2,7 @@ import type { RoomConfig } from "../config";
 import type { RoomContext } from "../core";
 import type { BanStore } from "../store/bans";
 import type { HistoryStore } from "../store/history";
+import type { RoleStore } from "../store/roles";
 import type { SentStore } from "../store/sent";
 import type { Sequencer } from "../store/sequencer";
 import type { Members } from "./members";
@@ -14,14 +15,16 @@ import type { PrivacyMarker } from "./privacy";
  */
 export function roomContext(
   config: RoomConfig,
-  stores: { bans: BanStore; history: HistoryStore; ids: Sequencer; sent: SentStore },
+  stores: { bans: BanStore; history: HistoryStore; ids: Sequencer; sent: SentStore; roles: RoleStore },
   privacy: PrivacyMarker,
   members: Members,
+  /** The name a `/nick` in this event asks for, when the shell found it claimed. */
+  claimedNow: () => string | null,
 ): RoomContext {
-  const { bans, history, ids, sent } = stores;
+  const { bans, history, ids, sent, roles } = stores;
   return {
     config,
-    banOn: (username, session) => bans.banOn(username, session, Date.now()),
+    banOn: (username, session, address) => bans.banOn(username, session, Date.now(), address ?? null),
     listBans: () => bans.list(Date.now()),
     get privacy() {
       return privacy.get();
@@ -31,5 +34,7 @@ export function roomContext(
     findMessage: (id) => history.findMessage(id),
     reactionOf: (id, emoji, session) => history.reactionOf(id, emoji, session),
     lastActive: (conn) => members.lastActive(conn),
+    roles: () => roles.get(),
+    claimed: (name) => claimedNow() === name,
   };
 }

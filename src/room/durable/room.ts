@@ -1,15 +1,19 @@
+import { type ClaimLookup, NOTHING_CLAIMED } from "../../account/claim-lookup";
 import type { ObjectState } from "../../platform/object-state";
 import { answerCode, type HeldSocket } from "../../platform/sockets";
+import { nickRequested } from "../../protocol";
 import type { RoomConfig } from "../config";
-import { disconnect, expire, type LogEntry, type RoomContext, type RoomState, receive } from "../core";
+import { accountEnded, disconnect, expire, type LogEntry, type RoomContext, type RoomState, receive } from "../core";
 import { BanStore } from "../store/bans";
 import { HistoryStore } from "../store/history";
 import { MemberStore } from "../store/members";
+import { RoleStore } from "../store/roles";
 import { SentStore } from "../store/sent";
 import { Sequencer } from "../store/sequencer";
 import { Admission } from "./admission";
 import { AlarmSchedule } from "./alarm-schedule";
 import { readAttachment, writeAttachment } from "./attachment";
+import { accountAuthor } from "./author-id";
 import { EffectInterpreter } from "./effect-interpreter";
 import { FlushSchedule } from "./flush-schedule";
 import { Members } from "./members";
@@ -32,37 +36,57 @@ export class Room {
   readonly admission: Admission;
   readonly queries: RoomQueries;
   readonly #name: () => string;
+  readonly #ctx: ObjectState;
   readonly #ids: Sequencer;
+  readonly #history: HistoryStore;
   readonly #alarms: AlarmSchedule;
   readonly #privacy: PrivacyMarker;
   readonly #wipe: PrivateWipe;
   readonly #context: RoomContext;
   readonly #interpreter: EffectInterpreter;
+  readonly #config: RoomConfig;
+  readonly #claims: ClaimLookup;
+  /** While a frame asking for a claimed name is read: that name (see `RoomContext.claimed`). */
+  #claimedNow: string | null = null;
 
-  /** `name`: the room's name, as the platform knows it. */
-  constructor(ctx: ObjectState, config: RoomConfig, name: () => string) {
+  /**
+   * `name`: the room's name, as the platform knows it. `claims`: who holds a
+   * name's claim, asked when an anonymous member's `/nick` asks for a name.
+   */
+  constructor(ctx: ObjectState, config: RoomConfig, name: () => string, claims: ClaimLookup = NOTHING_CLAIMED) {
     const { storage } = ctx;
+    this.#ctx = ctx;
+    this.#config = config;
+    this.#claims = claims;
     const ids = new Sequencer(storage.sql);
     const history = new HistoryStore(storage.sql, ids);
     const bans = new BanStore(storage.sql);
+    const roles = new RoleStore(storage.sql);
     const sent = new SentStore(storage.sql);
     const stored = new MemberStore(storage.sql);
     const log = (entry: LogEntry) => this.flush.log(this.#name(), entry);
     this.#name = name;
     this.#ids = ids;
+    this.#history = history;
     this.#alarms = new AlarmSchedule(storage);
     this.#privacy = new PrivacyMarker(storage.kv);
     this.members = new Members(ctx, stored, config, this.#alarms, log);
     this.flush = new FlushSchedule(this.members, stored);
     this.#wipe = new PrivateWipe(
       storage,
-      { ids, history, sent, members: stored, bans },
+      { ids, history, sent, members: stored, bans, roles },
       this.#privacy,
       this.#alarms,
       this.flush,
       log,
     );
-    this.#context = roomContext(config, { bans, history, ids, sent }, this.#privacy, this.members);
+    this.#context = roomContext(
+      config,
+      { bans, history, ids, sent, roles },
+      this.#privacy,
+      this.members,
+      () => this.#claimedNow,
+    );
     this.#interpreter = new EffectInterpreter({
       storage,
       config,
@@ -71,6 +95,7 @@ export class Room {
       sent,
       stored,
       bans,
+      roles,
       members: this.members,
       flush: this.flush,
       alarms: this.#alarms,
@@ -98,11 +123,19 @@ export class Room {
     const conn = ids.get(ws);
     // Not a member (any more): refused, or already let go and still closing.
     if (conn === undefined || !sockets.has(conn)) return;
+    const asked = roster.byConn(conn)?.verified ? null : nickRequested(message, this.#config.maxMessageLength);
+    // Rare (a rename), and it must not let this socket's next frames overtake it: nothing else runs meanwhile.
+    const claimed = asked === null ? null : await this.#ctx.blockConcurrencyWhile(() => this.#claims(asked));
     const now = Date.now();
     seen.set(conn, now);
     const session = roster.byConn(conn)?.session;
     const state = this.#state();
-    this.#interpreter.perform(state.room, receive(state, this.#context, conn, message, now));
+    this.#claimedNow = claimed === null ? null : asked;
+    try {
+      this.#interpreter.perform(state.room, receive(state, this.#context, conn, message, now));
+    } finally {
+      this.#claimedNow = null;
+    }
     if (session !== undefined) this.#keepCounters(session, conn);
     await this.#settle();
   }
@@ -143,6 +176,17 @@ export class Room {
       return;
     }
     await this.#alarms.settleWake();
+  }
+
+  /**
+   * An account's sessions ended everywhere: its member leaves now. A deleted
+   * account's mark also comes off what it left here; its text and name stay.
+   */
+  async accountEnded(accountId: string, deleted: { name: string } | null): Promise<void> {
+    const state = this.#state();
+    this.#interpreter.perform(state.room, accountEnded(state, this.#context, accountId, Date.now()));
+    if (deleted) this.#history.unmark(accountAuthor(accountId), deleted.name);
+    await this.#settle();
   }
 
   /** Who is here and when the room last spoke; joins nothing. */

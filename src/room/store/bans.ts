@@ -1,4 +1,4 @@
-import { LazyTable, tableExists } from "../../platform/lazy-table";
+import { hasColumn, LazyTable, tableExists } from "../../platform/lazy-table";
 import type { Sql } from "../../platform/sql";
 import { nameKeys } from "../core/name-skeleton";
 
@@ -16,7 +16,9 @@ export interface BanEntry {
 /**
  * The room's bans, in its SQLite so they outlive restarts. A ban holds a name,
  * matched by look (see `nameKeys`), and, when the person was present, the
- * session they used, so a fresh name from the same browser stays out too. One
+ * session they used, so a fresh name from the same browser stays out too; an
+ * anonymous person's ban also holds their client address, for as long as it
+ * lasts (a signed-in person's ban holds their account, on every device). One
  * row per name: banning a name again replaces its ban. A ban may end by itself.
  */
 export class BanStore {
@@ -26,8 +28,11 @@ export class BanStore {
 
   constructor(sql: Sql) {
     this.#sql = sql;
-    this.#table = new LazyTable(sql, "room_bans", [
-      `CREATE TABLE IF NOT EXISTS room_bans (
+    this.#table = new LazyTable(
+      sql,
+      "room_bans",
+      [
+        `CREATE TABLE IF NOT EXISTS room_bans (
         key1 TEXT PRIMARY KEY,
         key2 TEXT,
         username TEXT NOT NULL,
@@ -35,20 +40,31 @@ export class BanStore {
         at INTEGER NOT NULL,
         until INTEGER
       )`,
-      "CREATE INDEX IF NOT EXISTS room_bans_key2 ON room_bans (key2)",
-      "CREATE INDEX IF NOT EXISTS room_bans_session ON room_bans (session)",
-    ]);
+        "CREATE INDEX IF NOT EXISTS room_bans_key2 ON room_bans (key2)",
+        "CREATE INDEX IF NOT EXISTS room_bans_session ON room_bans (session)",
+      ],
+      (db) => {
+        if (!hasColumn(db, "room_bans", "address")) db.exec("ALTER TABLE room_bans ADD COLUMN address TEXT");
+        db.exec("CREATE INDEX IF NOT EXISTS room_bans_address ON room_bans (address)");
+      },
+    );
   }
 
   /** The ban in force on this name or session; of several, the one that lasts longest, so what is said of it holds. */
-  banOn(username: string | null, session: string | null, now: number): { until: number | null } | null {
+  banOn(
+    username: string | null,
+    session: string | null,
+    now: number,
+    address: string | null = null,
+  ): { until: number | null } | null {
     if (!this.#ready()) return null;
     const keys = username === null ? [] : nameKeys(username);
     const [k1 = null, k2 = k1] = keys;
     const [ban] = this.#sql
       .exec<{ until: number | null }>(
         `SELECT until FROM room_bans WHERE (until IS NULL OR until > ?)
-           AND (key1 IN (?, ?) OR key2 IN (?, ?) OR (session IS NOT NULL AND session = ?))
+           AND (key1 IN (?, ?) OR key2 IN (?, ?) OR (session IS NOT NULL AND session = ?)
+             OR (address IS NOT NULL AND address = ?))
          ORDER BY until IS NULL DESC, until DESC LIMIT 1`,
         now,
         k1,
@@ -56,26 +72,40 @@ export class BanStore {
         k1,
         k2,
         session,
+        address,
       )
       .toArray();
     return ban ? { until: ban.until } : null;
   }
 
-  ban(username: string, session: string | null, now: number, until: number | null = null): void {
+  ban(
+    username: string,
+    session: string | null,
+    now: number,
+    until: number | null = null,
+    address: string | null = null,
+  ): void {
     this.#table.ensure();
     this.#migrateLegacy();
     const [key1 = username, key2 = null] = nameKeys(username);
-    // Banning a name again changes its duration; a session it already held stays banned.
+    // An address is kept only as long as its ban: those of ended bans are let go now.
     this.#sql.exec(
-      `INSERT INTO room_bans (key1, key2, username, session, at, until) VALUES (?, ?, ?, ?, ?, ?)
+      "UPDATE room_bans SET address = NULL WHERE address IS NOT NULL AND until IS NOT NULL AND until <= ?",
+      now,
+    );
+    // Banning a name again changes its duration; a session (and address) it already held stays banned.
+    this.#sql.exec(
+      `INSERT INTO room_bans (key1, key2, username, session, at, until, address) VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (key1) DO UPDATE SET key2 = excluded.key2, username = excluded.username,
-         session = coalesce(excluded.session, room_bans.session), at = excluded.at, until = excluded.until`,
+         session = coalesce(excluded.session, room_bans.session), at = excluded.at, until = excluded.until,
+         address = coalesce(excluded.address, room_bans.address)`,
       key1,
       key2,
       username,
       session,
       now,
       until,
+      address,
     );
     const count = this.#sql.exec<{ n: number }>("SELECT count(*) AS n FROM room_bans").one().n;
     if (count > MAX_BANS) {

@@ -78,6 +78,16 @@ export class DmStore {
     if (this.#table.exists()) this.#sql.exec("DELETE FROM dms WHERE id < ?", id);
   }
 
+  /** A deleted account's DMs keep their text and name, without the mark. */
+  unmark(name: string): void {
+    if (!this.#table.exists()) return;
+    this.#sql.exec(
+      `UPDATE dms SET frame = json_remove(frame, '$.payload.verified')
+        WHERE json_extract(frame, '$.payload.verified') = 1 AND json_extract(frame, '$.payload.from') = ?`,
+      name,
+    );
+  }
+
   /** The storage was wiped. */
   forget(): void {
     this.#table.forget();

@@ -202,6 +202,29 @@ export class HistoryStore {
     this.#dms.append(frame, from, to, text);
   }
 
+  /**
+   * A deleted account's mark comes off what it left here: its messages (by
+   * author id), the notices of its comings and goings (by name), and its DMs.
+   * The text and the name stay. The rings are dropped and reloaded, as after
+   * waking, so a replay never shows the mark again.
+   */
+  unmark(authorId: string, name: string): void {
+    if (this.#history.exists()) {
+      this.#sql.exec(
+        `UPDATE history SET frame = json_remove(frame, '$.payload.verified')
+          WHERE json_extract(frame, '$.payload.verified') = 1
+            AND (json_extract(frame, '$.payload.authorId') = ?
+              OR (type = 'system' AND json_extract(frame, '$.payload.username') = ?))`,
+        authorId,
+        name,
+      );
+    }
+    this.#dms.unmark(name);
+    this.#chat = undefined;
+    this.#notices = undefined;
+    this.#firstVisit = undefined;
+  }
+
   /** The storage was wiped: start over, as in a room never used. */
   forget(): void {
     for (const table of [this.#history, this.#dms, this.#revisions]) table.forget();

@@ -1,11 +1,12 @@
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
+import { claimantOf } from "../../account/claim-lookup";
 import { lookupKeys } from "../../account/core/claims";
 import { SESSION_COOKIE } from "../../account/core/sessions";
+import type { Env } from "../../env";
 import { refusedSocket } from "../../platform/refused-socket";
 import { CloseCode, ErrorCode, MAX_USERNAME_LENGTH } from "../../protocol";
 import { withAccount } from "../account-door";
-import { claimantOf } from "../claims";
 import { isPrivateRoom } from "../private-rooms";
 import type { AdmittedEnv } from "./private-room";
 import { bearerToken, sessionOf } from "./session";
@@ -28,20 +29,50 @@ export const accountDoor = createMiddleware<AdmittedEnv>(async (c, next) => {
     bearerToken(c.req.header("Authorization")),
     getCookie(c, SESSION_COOKIE),
     Date.now(),
+    c.get("room"),
   );
   if (found) {
     c.set("forward", withAccount(forward, { id: found.signedIn.accountId, name: found.signedIn.name }));
     return next();
   }
-  const username = c.req.query("username")?.trim() ?? "";
-  // A name too long for a room is refused there as malformed; only names a room could take are looked up.
-  if (username !== "" && username.length <= MAX_USERNAME_LENGTH) {
-    const claimant = await claimantOf(c.env, lookupKeys(username));
-    if (claimant !== null) {
-      const message = `the name ${claimant.name} belongs to an account: sign in with its passkey, or pick another name`;
-      return refusedSocket({ code: ErrorCode.nameClaimed, message }, CloseCode.usernameTaken);
-    }
-  }
+  const refused = await claimedNameRefusal(c.env, c.req.query("username"));
+  if (refused) return refused;
   c.set("forward", withAccount(forward, null));
+  await next();
+});
+
+/**
+ * An anonymous request asking for a name an account holds, or a look-alike
+ * of one, is refused on its socket with `name_claimed` and close 4009: the
+ * rooms' door and the matchmaker's. Null when the name is free (or none was asked).
+ */
+export async function claimedNameRefusal(
+  env: Pick<Env, "ACCOUNT">,
+  asked: string | undefined,
+  /** The account the request is signed in to, whose own name it may use. */
+  own: string | null = null,
+): Promise<Response | null> {
+  const username = asked?.trim() ?? "";
+  // A name too long for a room is refused there as malformed; only names a room could take are looked up.
+  if (username === "" || username.length > MAX_USERNAME_LENGTH) return null;
+  const claimant = await claimantOf(env, lookupKeys(username));
+  if (claimant === null || claimant.accountId === own) return null;
+  const message = `the name ${claimant.name} belongs to an account: sign in with its passkey, or pick another name`;
+  return refusedSocket({ code: ErrorCode.nameClaimed, message }, CloseCode.usernameTaken);
+}
+
+/**
+ * The matchmaker's door: stranger chat shows no marks, but a claimed name is
+ * still only its account's to use there.
+ */
+export const matchDoor = createMiddleware<{ Bindings: Env }>(async (c, next) => {
+  const found = await sessionOf(
+    c.env,
+    bearerToken(c.req.header("Authorization")),
+    getCookie(c, SESSION_COOKIE),
+    Date.now(),
+  );
+  const refused = await claimedNameRefusal(c.env, c.req.query("username"), found?.signedIn.accountId ?? null);
+  if (refused) return refused;
   await next();
 });

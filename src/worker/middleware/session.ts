@@ -1,7 +1,13 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
-import { formatSessionToken, parseSessionToken, SESSION_COOKIE, type SessionToken } from "../../account/core/sessions";
+import {
+  formatSessionToken,
+  parseSessionToken,
+  SESSION_COOKIE,
+  type SessionKind,
+  type SessionToken,
+} from "../../account/core/sessions";
 import type { Env } from "../../env";
 import type { WorkerEnv } from "../app";
 import { HttpError, httpError } from "../errors";
@@ -11,6 +17,8 @@ export interface SignedIn {
   accountId: string;
   name: string;
   token: SessionToken;
+  /** What opened the session: only a browser's manages the account (devices, tokens, deleting). */
+  kind: SessionKind;
 }
 
 export type SessionEnv = WorkerEnv & { Variables: { signedIn: SignedIn | null } };
@@ -26,6 +34,8 @@ export async function sessionOf(
   bearer: string | undefined,
   cookie: string | undefined,
   now: number,
+  /** The room this request joins, if it joins one: the account remembers it. */
+  room?: string,
 ): Promise<{ signedIn: SignedIn; renewedUntil?: number } | null> {
   const token = parseSessionToken(bearer ?? cookie);
   if (token === null) return null;
@@ -35,9 +45,9 @@ export async function sessionOf(
   } catch {
     return null;
   }
-  const resolved = await env.ACCOUNT.get(id).resolve(token.secret, now);
+  const resolved = await env.ACCOUNT.get(id).resolve(token.secret, now, room);
   if (resolved === null) return null;
-  const signedIn = { accountId: resolved.accountId, name: resolved.name, token };
+  const signedIn = { accountId: resolved.accountId, name: resolved.name, token, kind: resolved.kind };
   return resolved.renewedUntil === undefined ? { signedIn } : { signedIn, renewedUntil: resolved.renewedUntil };
 }
 
@@ -60,6 +70,21 @@ export const session = createMiddleware<SessionEnv>(async (c, next) => {
 /** Lets only signed-in requests through; others get 401 `unauthorized`. Needs `session` before it. */
 export const requireAccount = createMiddleware<SessionEnv>(async (c, next) => {
   if (c.get("signedIn") === null) return httpError(HttpError.unauthorized, "sign in first");
+  await next();
+});
+
+/**
+ * Lets only a browser's session through: a terminal's or a script's token
+ * chats, but cannot add devices, make tokens, approve terminals, sign out
+ * everywhere or delete the account, so a leaked bot token cannot take the
+ * account over. Needs `session` before it.
+ */
+export const requireBrowser = createMiddleware<SessionEnv>(async (c, next) => {
+  const signedIn = c.get("signedIn");
+  if (signedIn === null) return httpError(HttpError.unauthorized, "sign in first");
+  if (signedIn.kind !== "browser") {
+    return httpError(HttpError.forbidden, "only a browser signed in with a passkey may do this");
+  }
   await next();
 });
 

@@ -14,24 +14,34 @@ export const ClaimStart = v.object({ name: v.pipe(v.string(), v.maxLength(200)) 
 /** The hex id of the gate that handed out the challenge. */
 const ceremony = v.pipe(v.string(), v.regex(/^[0-9a-f]{64}$/));
 
-export const ClaimFinish = v.object({
-  ceremony,
+const NewPasskey = v.object({
+  id: b64(1400),
+  rawId: b64(1400),
   response: v.object({
-    id: b64(1400),
-    rawId: b64(1400),
-    response: v.object({
-      clientDataJSON: b64(4000),
-      attestationObject: b64(16000),
-      authenticatorData: v.optional(b64(16000)),
-      transports: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(20))), v.maxLength(10))),
-      publicKeyAlgorithm: v.optional(v.number()),
-      publicKey: v.optional(b64(4000)),
-    }),
-    authenticatorAttachment: attachment,
-    clientExtensionResults: v.object({}),
-    type: v.literal("public-key"),
+    clientDataJSON: b64(4000),
+    attestationObject: b64(16000),
+    authenticatorData: v.optional(b64(16000)),
+    transports: v.optional(v.pipe(v.array(v.pipe(v.string(), v.maxLength(20))), v.maxLength(10))),
+    publicKeyAlgorithm: v.optional(v.number()),
+    publicKey: v.optional(b64(4000)),
   }),
+  authenticatorAttachment: attachment,
+  clientExtensionResults: v.object({}),
+  type: v.literal("public-key"),
 });
+
+export const ClaimFinish = v.object({ ceremony, response: NewPasskey });
+
+/** A one-time link's code: the account's object and the link's secret, as a session token is written. */
+const linkCode = v.pipe(v.string(), v.maxLength(120));
+export const LinkStart = v.object({ code: linkCode });
+export const LinkFinish = v.object({ code: linkCode, ceremony, response: NewPasskey });
+
+const label = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(60));
+export const DeviceStart = v.object({ label: v.optional(label) });
+export const DeviceToken = v.object({ deviceCode: v.pipe(v.string(), v.maxLength(100)) });
+export const UserCode = v.object({ userCode: v.pipe(v.string(), v.maxLength(20)) });
+export const TokenCreate = v.object({ label });
 
 export const SignInFinish = v.object({
   ceremony,

@@ -1,22 +1,27 @@
-import {
-  generateAuthenticationOptions,
-  generateRegistrationOptions,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
-} from "@simplewebauthn/server";
+import { generateAuthenticationOptions, verifyAuthenticationResponse } from "@simplewebauthn/server";
 import type { Context } from "hono";
 import * as v from "valibot";
+import { claimantOf } from "../../account/claim-lookup";
 import { type ClaimKeys, claimKeys, lookupKeys } from "../../account/core/claims";
 import { SESSION_TTL_MS } from "../../account/core/sessions";
 import type { Env } from "../../env";
 import { checkUsername } from "../../protocol";
 import { routes } from "../app";
-import { claimantOf } from "../claims";
+import {
+  bytesOf,
+  challengeExpired,
+  gateOf,
+  newPasskeyOptions,
+  takeCeremony,
+  tooManyCeremonies,
+  verificationFailed,
+  verifyNewPasskey,
+} from "../ceremonies";
 import { HttpError, httpError } from "../errors";
 import { allowedOrigin } from "../middleware/origin";
-import { clearSessionCookie, requireAccount, type SessionEnv, session, setSessionCookie } from "../middleware/session";
+import { clearSessionCookie, requireBrowser, type SessionEnv, session, setSessionCookie } from "../middleware/session";
 import { relyingParty } from "../relying-party";
-import { ClaimFinish, ClaimStart, challengeOf, fromBase64url, SignInFinish } from "./auth-bodies";
+import { ClaimFinish, ClaimStart, fromBase64url, SignInFinish } from "./auth-bodies";
 
 /**
  * `/api/auth`: claiming a name with a passkey, signing in with one, and
@@ -38,55 +43,27 @@ export const auth = routes()
     const opened = await c.env.AUTH_GATE.get(gate).open("claim", name, Date.now());
     if (!opened.ok) return tooManyCeremonies(opened.retryAfterMs);
     const rp = relyingParty(c.req.url, c.env);
-    const options = await generateRegistrationOptions({
-      rpName: rp.name,
-      rpID: rp.id,
-      userName: name,
-      userDisplayName: name,
-      // The passkey's user handle names the account's object, so signing in needs no name typed.
-      userID: Uint8Array.from(accountObject(c.env, claimKeys(name)).toString(), (ch) => ch.charCodeAt(0)),
-      challenge: fromBase64urlBytes(opened.challenge),
-      attestationType: "none",
-      authenticatorSelection: { residentKey: "required", userVerification: "preferred" },
-    });
+    const options = await newPasskeyOptions(
+      rp,
+      name,
+      accountObject(c.env, claimKeys(name)).toString(),
+      opened.challenge,
+    );
     return c.json({ ceremony: gate.toString(), options });
   })
   .post("/claim/verify", async (c) => {
     const body = v.safeParse(ClaimFinish, await c.req.json().catch(() => null));
     if (!body.success) return httpError(HttpError.badRequest, "send {ceremony, response}");
     const { response } = body.output;
-    const ceremony = await takeCeremony(c, body.output.ceremony, response.response.clientDataJSON);
+    const ceremony = await takeCeremony(c.env, body.output.ceremony, response.response.clientDataJSON);
     if (ceremony === null || ceremony.kind !== "claim" || ceremony.name === undefined) return challengeExpired();
-    const rp = relyingParty(c.req.url, c.env);
-    let verified: Awaited<ReturnType<typeof verifyRegistrationResponse>>;
-    try {
-      verified = await verifyRegistrationResponse({
-        response,
-        expectedChallenge: ceremony.challenge,
-        expectedOrigin: rp.origin,
-        expectedRPID: rp.id,
-        requireUserVerification: false,
-      });
-    } catch (error) {
-      return verificationFailed(error);
-    }
-    if (!verified.verified) return verificationFailed("not verified");
-    const { credential } = verified.registrationInfo;
+    const now = Date.now();
+    const credential = await verifyNewPasskey(response, ceremony.challenge, relyingParty(c.req.url, c.env), now);
+    if (credential instanceof Response) return credential;
     const name = ceremony.name;
     const keys = claimKeys(name);
     const home = accountObject(c.env, keys);
-    const now = Date.now();
-    const made = await c.env.ACCOUNT.get(home).create(
-      name,
-      {
-        id: credential.id,
-        publicKey: credential.publicKey,
-        counter: credential.counter,
-        transports: credential.transports ?? [],
-        createdAt: now,
-      },
-      now,
-    );
+    const made = await c.env.ACCOUNT.get(home).create(name, credential, now);
     if (made === null) return nameClaimed(name);
     const claimant = { accountId: made.accountId, name };
     // Each look-alike key points at the account; one held already (claimed first by someone else) undoes the claim.
@@ -110,7 +87,7 @@ export const auth = routes()
     const rp = relyingParty(c.req.url, c.env);
     const options = await generateAuthenticationOptions({
       rpID: rp.id,
-      challenge: fromBase64urlBytes(opened.challenge),
+      challenge: bytesOf(fromBase64url(opened.challenge)),
       userVerification: "preferred",
     });
     return c.json({ ceremony: gate.toString(), options });
@@ -119,7 +96,7 @@ export const auth = routes()
     const body = v.safeParse(SignInFinish, await c.req.json().catch(() => null));
     if (!body.success) return httpError(HttpError.badRequest, "send {ceremony, response}");
     const { response } = body.output;
-    const ceremony = await takeCeremony(c, body.output.ceremony, response.response.clientDataJSON);
+    const ceremony = await takeCeremony(c.env, body.output.ceremony, response.response.clientDataJSON);
     if (ceremony === null || ceremony.kind !== "signin") return challengeExpired();
     const home = accountOfHandle(c.env, response.response.userHandle);
     const stored = home === null ? null : await c.env.ACCOUNT.get(home).credential(response.id);
@@ -161,7 +138,7 @@ export const auth = routes()
     clearSessionCookie(c);
     return c.body(null, 204);
   })
-  .use("/signout-everywhere", session, requireAccount)
+  .use("/signout-everywhere", session, requireBrowser)
   .post("/signout-everywhere", async (c: Context<SessionEnv>) => {
     const signedIn = c.get("signedIn");
     if (signedIn === null) return httpError(HttpError.unauthorized, "sign in first");
@@ -169,28 +146,6 @@ export const auth = routes()
     clearSessionCookie(c);
     return c.body(null, 204);
   });
-
-/** The gate of this request's client address: one per address, wherever it is asked from. */
-function gateOf(c: {
-  env: Pick<Env, "AUTH_GATE">;
-  req: { header(name: string): string | undefined };
-}): DurableObjectId {
-  return c.env.AUTH_GATE.idFromName(c.req.header("CF-Connecting-IP") ?? "local");
-}
-
-/** The ceremony a response answers, taken from the gate that opened it (so it answers once); null when none is open. */
-async function takeCeremony(c: { env: Pick<Env, "AUTH_GATE"> }, gateHex: string, clientDataJSON: string) {
-  const challenge = challengeOf(clientDataJSON);
-  if (challenge === null) return null;
-  let gate: DurableObjectId;
-  try {
-    gate = c.env.AUTH_GATE.idFromString(gateHex);
-  } catch {
-    return null;
-  }
-  const ceremony = await c.env.AUTH_GATE.get(gate).take(challenge, Date.now());
-  return ceremony === null ? null : { ...ceremony, challenge };
-}
 
 function accountObject(env: Pick<Env, "ACCOUNT">, keys: ClaimKeys): DurableObjectId {
   return env.ACCOUNT.idFromName(keys.primary);
@@ -206,28 +161,6 @@ function accountOfHandle(env: Pick<Env, "ACCOUNT">, handle: string | undefined):
   }
 }
 
-function fromBase64urlBytes(text: string): Uint8Array<ArrayBuffer> {
-  return Uint8Array.from(fromBase64url(text), (ch) => ch.charCodeAt(0));
-}
-
 function nameClaimed(name: string): Response {
   return httpError(HttpError.nameClaimed, `the name ${name} (or one that looks like it) is already claimed`);
-}
-
-function challengeExpired(): Response {
-  return httpError(HttpError.challengeExpired, "this sign-in took too long or was answered already; start again");
-}
-
-function verificationFailed(error: unknown): Response {
-  console.log(JSON.stringify({ event: "passkey_refused", reason: String(error).slice(0, 200) }));
-  return httpError(HttpError.verificationFailed, "the passkey's answer did not check out");
-}
-
-function tooManyCeremonies(retryAfterMs: number): Response {
-  return httpError(
-    HttpError.rateLimited,
-    "too many sign-ins from your address; try again later",
-    { retryAfterMs },
-    { "Retry-After": String(Math.ceil(retryAfterMs / 1000)) },
-  );
 }

@@ -3,7 +3,7 @@ import { claimKeys } from "../../account/core/claims";
 import { routes } from "../app";
 import { HttpError, httpError } from "../errors";
 import { allowedOrigin } from "../middleware/origin";
-import { clearSessionCookie, requireAccount, type SessionEnv, session } from "../middleware/session";
+import { clearSessionCookie, requireAccount, requireBrowser, type SessionEnv, session } from "../middleware/session";
 
 /** `/api/me`: the signed-in account; 401 `unauthorized` for anyone else. */
 export const me = routes()
@@ -13,17 +13,22 @@ export const me = routes()
     return view ? c.json(view) : httpError(HttpError.unauthorized, "sign in first");
   })
   /** Deleting: the passkeys and sessions go, and the name (with its look-alikes) is free again. */
-  .delete("/", allowedOrigin("this page's origin may not delete accounts here"), async (c: Context<SessionEnv>) => {
-    const removed = await homeOf(c)?.remove();
-    if (removed) {
-      for (const alias of claimKeys(removed.name).aliases) {
-        await c.env.ACCOUNT.getByName(alias).releaseAlias(removed.accountId);
+  .delete(
+    "/",
+    allowedOrigin("this page's origin may not delete accounts here"),
+    requireBrowser,
+    async (c: Context<SessionEnv>) => {
+      const removed = await homeOf(c)?.remove();
+      if (removed) {
+        for (const alias of claimKeys(removed.name).aliases) {
+          await c.env.ACCOUNT.getByName(alias).releaseAlias(removed.accountId);
+        }
+        console.log(JSON.stringify({ event: "account_deleted", account: removed.accountId }));
       }
-      console.log(JSON.stringify({ event: "account_deleted", account: removed.accountId }));
-    }
-    clearSessionCookie(c);
-    return c.body(null, 204);
-  });
+      clearSessionCookie(c);
+      return c.body(null, 204);
+    },
+  );
 
 function homeOf(c: Context<SessionEnv>) {
   const signedIn = c.get("signedIn");
