@@ -1,7 +1,7 @@
 import { type AuthenticationResponseJSON, type RegistrationResponseJSON, WebAuthnError } from "@simplewebauthn/browser";
 import { describe, expect, it } from "vitest";
 import { AccountApi, type AccountDeps, AccountError } from "../../src/client/web/account-api";
-import { accountErrorText, claimedNameText } from "../../src/client/web/account-words";
+import { accountErrorText, claimedNameText, signedOutText } from "../../src/client/web/account-words";
 
 const json = (status: number, body: unknown) =>
   new Response(body === null ? null : JSON.stringify(body), {
@@ -130,6 +130,7 @@ describe("account errors in words", () => {
     const { api } = browser({ "/api/auth/signin/options": () => new Response("<html>", { status: 502 }) });
     const error = await api.signIn().catch((e: unknown) => e);
     expect(accountErrorText(error)).toBe("The server refused (502).");
+    expect(signedOutText("this account was signed out everywhere")).toBe("This account was signed out everywhere.");
     expect(claimedNameText("alice")).toMatch(/^“alice” belongs to an account\. If it is yours, sign in with a passkey/);
   });
 });

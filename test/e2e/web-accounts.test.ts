@@ -182,9 +182,17 @@ describe("accounts in the web app", () => {
     expect(await carol.locator(".signed-in").textContent()).toContain("Signed in as carol");
     expect(await me(carol)).toBe(200);
 
+    // Another tab, in a room, signed in: signing out everywhere ends it at once, saying why.
+    const tab = await carol.context().newPage();
+    await tab.goto(`${base()}/r/${freshRoom("acct")}`);
+    await waitConnected(tab);
+    await ownMark(tab).waitFor();
     await carol.getByRole("button", { name: "Sign out everywhere" }).click();
     await carol.locator("#account-status", { hasText: "Signed out on every device" }).waitFor();
     expect(await me(carol)).toBe(401);
+    await tab.locator("#start-error", { hasText: "signed out everywhere" }).waitFor({ timeout: 15_000 });
+    await tab.waitForFunction(() => document.activeElement?.id === "signin", undefined, { timeout: 5000 });
+    await tab.close();
     await carol.getByRole("button", { name: /passkey/ }).click();
     await carol.locator("#account-in").waitFor();
 

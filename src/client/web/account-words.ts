@@ -24,6 +24,11 @@ export function claimedNameText(name: string | null): string {
   return `${which} belongs to an account. ${CLAIMED_HINT}`;
 }
 
+/** This browser's account ended its sessions everywhere (or was deleted) while it was in a room. */
+export function signedOutText(message: string): string {
+  return message ? sentence(message) : "You were signed out everywhere. Sign in with a passkey to come back.";
+}
+
 export function accountErrorText(error: unknown): string {
   if (error instanceof AccountError) {
     switch (error.code) {

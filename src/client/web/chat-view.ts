@@ -15,7 +15,7 @@ import {
   usersLine,
 } from "../core/model";
 import type { Account, AccountApi } from "./account-api";
-import { claimedNameText } from "./account-words";
+import { claimedNameText, signedOutText } from "./account-words";
 import { Attention } from "./attention";
 import { $ } from "./dom";
 import { ClaimPane } from "./panes/claim";
@@ -32,8 +32,8 @@ export interface StrangerChat {
   onNext: () => void;
 }
 
-/** Why a visit ended, when the start screen should do more than say it. */
-export type EndReason = "name_claimed";
+/** Why a visit ended, when the start screen should do more than say it: both point at signing in. */
+export type EndReason = "name_claimed" | "signed_out";
 
 /** The app's account, as a visit needs it: the API, and who to tell when this browser signs in. */
 export interface AccountLink {
@@ -427,6 +427,10 @@ export class ChatView {
     const error = this.#lastError?.type === ServerType.error ? this.#lastError.payload : null;
     if (error?.code === ErrorCode.nameClaimed) {
       this.options.onEnd(claimedNameText(this.#model.me ?? (this.options.requestedName || null)), "name_claimed");
+      return;
+    }
+    if (error?.code === ErrorCode.signedOut) {
+      this.options.onEnd(signedOutText(error.message), "signed_out");
       return;
     }
     this.options.onEnd(endingText(code, reason, error, this.#partner !== null));

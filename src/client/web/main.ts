@@ -153,8 +153,10 @@ function showStart(message = "", room?: string, fix: "name" | "room" | "passkey"
   if (!input.value) input.value = localStorage.getItem(NAME_KEY) ?? "";
   renderRecent();
   account.clearMessages();
-  void account.load();
-  if (fix === "passkey") $("signin").focus();
+  const loaded = account.load();
+  const shown = visit;
+  // The way in shows once the server has said this browser is anonymous (the session may just have ended).
+  if (fix === "passkey") void loaded.then(() => shown === visit && account.focusSignIn());
   else (fix === "name" ? input : roomInput).focus();
 }
 
@@ -236,7 +238,7 @@ async function showStranger(): Promise<void> {
       requestedName: name,
       session: sessionId(),
       named: () => undefined,
-      onEnd: (message, reason) => showStart(message, undefined, reason === "name_claimed" ? "passkey" : undefined),
+      onEnd: (message, reason) => showStart(message, undefined, reason ? "passkey" : undefined),
       account: accountLink,
       stranger: {
         token,
@@ -290,7 +292,7 @@ async function showRoom(room: string): Promise<void> {
     onEnd: (message, reason) => {
       // A refused or ended visit goes back to the start screen, at its own URL.
       history.pushState(null, "", "/");
-      showStart(message, room, reason === "name_claimed" ? "passkey" : undefined);
+      showStart(message, room, reason ? "passkey" : undefined);
     },
     account: accountLink,
     clock: timers,
