@@ -48,7 +48,7 @@ export const accountDoor = createMiddleware<AdmittedEnv>(async (c, next) => {
  * rooms' door and the matchmaker's. Null when the name is free (or none was asked).
  */
 export async function claimedNameRefusal(
-  env: Pick<Env, "ACCOUNT">,
+  env: Pick<Env, "CLAIM_INDEX">,
   asked: string | undefined,
   /** The account the request is signed in to, whose own name it may use. */
   own: string | null = null,

@@ -1,7 +1,7 @@
 import { generateAuthenticationOptions, verifyAuthenticationResponse } from "@simplewebauthn/server";
 import type { Context } from "hono";
 import * as v from "valibot";
-import { claimantOf } from "../../account/claim-lookup";
+import { claimantOf, indexClaim } from "../../account/claim-lookup";
 import { type ClaimKeys, claimKeys, lookupKeys } from "../../account/core/claims";
 import { SESSION_TTL_MS } from "../../account/core/sessions";
 import type { Env } from "../../env";
@@ -78,6 +78,15 @@ export const auth = routes()
       }
       if (failed) break;
       reserved.push(alias);
+    }
+    // Listed in the index the doors read; an index that cannot be written undoes the claim too.
+    if (!failed) {
+      try {
+        await indexClaim(c.env, [keys.primary, ...keys.aliases], claimant, true);
+      } catch {
+        failed = "unreachable";
+        await indexClaim(c.env, [keys.primary, ...keys.aliases], claimant, false).catch(() => undefined);
+      }
     }
     if (failed) {
       for (const undo of reserved) await c.env.ACCOUNT.getByName(undo).releaseAlias(made.accountId);
