@@ -8,14 +8,18 @@ import type { SignedInAccount } from "../room/core";
  */
 export const ACCOUNT_HEADER = "x-hallway-account";
 
-const Account = v.object({ id: v.pipe(v.string(), v.regex(/^[0-9a-f]{20}$/)), name: v.string() });
+const Account = v.object({
+  id: v.pipe(v.string(), v.regex(/^[0-9a-f]{20}$/)),
+  name: v.string(),
+  session: v.pipe(v.string(), v.regex(/^[0-9a-f]{16}$/)),
+});
 
 /** The request as the room must read it: with the account the worker verified, or with none. */
 export function withAccount(request: Request, account: SignedInAccount | null): Request {
   if (account === null && !request.headers.has(ACCOUNT_HEADER)) return request;
   const headers = new Headers(request.headers);
   if (account === null) headers.delete(ACCOUNT_HEADER);
-  else headers.set(ACCOUNT_HEADER, JSON.stringify({ id: account.id, name: account.name }));
+  else headers.set(ACCOUNT_HEADER, JSON.stringify({ id: account.id, name: account.name, session: account.session }));
   return new Request(request.url, { headers });
 }
 

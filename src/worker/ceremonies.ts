@@ -21,7 +21,26 @@ export function gateOf(c: {
   env: Pick<Env, "AUTH_GATE">;
   req: { header(name: string): string | undefined };
 }): DurableObjectId {
-  return c.env.AUTH_GATE.idFromName(c.req.header("CF-Connecting-IP") ?? "local");
+  return c.env.AUTH_GATE.idFromName(addressKey(c.req.header("CF-Connecting-IP") ?? "local"));
+}
+
+/**
+ * What a rate per address counts by: an IPv4 address, or an IPv6 address's
+ * /64, the block one subscriber is usually given, so rotating through it does
+ * not multiply the rate.
+ */
+export function addressKey(address: string): string {
+  if (!address.includes(":")) return address;
+  const [head = "", tail = ""] = address.split("::");
+  const left = head === "" ? [] : head.split(":");
+  const right = tail === "" ? [] : tail.split(":");
+  const groups = address.includes("::")
+    ? [...left, ...Array(8 - left.length - right.length).fill("0"), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => g.toLowerCase().replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
 }
 
 /** The ceremony a response answers, taken from the gate that opened it (so it answers once); null when none is open. */
@@ -56,7 +75,7 @@ export function newPasskeyOptions(rp: RelyingParty, name: string, accountHex: st
     userID: bytesOf(accountHex),
     challenge: bytesOf(fromBase64url(challenge)),
     attestationType: "none",
-    authenticatorSelection: { residentKey: "required", userVerification: "preferred" },
+    authenticatorSelection: { residentKey: "required", userVerification: "required" },
   });
 }
 
@@ -73,7 +92,8 @@ export async function verifyNewPasskey(
       expectedChallenge: challenge,
       expectedOrigin: rp.origin,
       expectedRPID: rp.id,
-      requireUserVerification: false,
+      // A passkey is the only factor: the person must have unlocked it (biometrics or PIN), not only touched it.
+      requireUserVerification: true,
     });
     if (!verified.verified) return verificationFailed("not verified");
     const { credential } = verified.registrationInfo;

@@ -14,6 +14,7 @@ import { tokens } from "./routes/tokens";
 
 export { Account } from "../account/durable/account";
 export { AuthGate } from "../account/durable/auth-gate";
+export { ClaimIndex } from "../account/durable/claim-index";
 export { DeviceFlow } from "../account/durable/device-flow";
 export { Matchmaker } from "../match/durable/matchmaker";
 export { ChatRoom } from "../room/durable/chat-room";

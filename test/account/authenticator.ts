@@ -16,6 +16,8 @@ import type {
 
 /** Values that make a response lie about where, for what or when it was made. */
 export interface RegistrationTweak {
+  /** Only touched, not unlocked: the user-verified flag is left out. */
+  unverified?: boolean;
   origin?: string;
   rpId?: string;
   challenge?: string;
@@ -74,7 +76,7 @@ export class SoftAuthenticator {
     const rpId = tweak.rpId ?? options.rp.id ?? this.hostname();
     const authData = concat(
       await sha256(utf8(rpId)),
-      Uint8Array.of(USER_PRESENT | USER_VERIFIED | ATTESTED_DATA),
+      Uint8Array.of(USER_PRESENT | (tweak.unverified ? 0 : USER_VERIFIED) | ATTESTED_DATA),
       uint32(credential.counter),
       new Uint8Array(16), // AAGUID: none, as platform authenticators give with "none" attestation
       Uint8Array.of(rawId.length >> 8, rawId.length & 0xff),
@@ -117,7 +119,11 @@ export class SoftAuthenticator {
       counter = credential.counter;
     }
     const rpId = tweak.rpId ?? options.rpId ?? this.hostname();
-    const authData = concat(await sha256(utf8(rpId)), Uint8Array.of(USER_PRESENT | USER_VERIFIED), uint32(counter));
+    const authData = concat(
+      await sha256(utf8(rpId)),
+      Uint8Array.of(USER_PRESENT | (tweak.unverified ? 0 : USER_VERIFIED)),
+      uint32(counter),
+    );
     const clientDataJSON = this.clientData("webauthn.get", options.challenge, tweak);
     const signed = concat(authData, await sha256(clientDataJSON));
     const signature = new Uint8Array(await crypto.subtle.sign(ECDSA_SHA256, credential.privateKey, signed));

@@ -1,3 +1,4 @@
+import { type ClaimLookup, NOTHING_CLAIMED } from "../../src/account/claim-lookup";
 import { tableExists } from "../../src/platform/lazy-table";
 import { parseServerData, type ServerFrame, ServerType } from "../../src/protocol";
 import { DEFAULT_CONFIG, type RoomConfig } from "../../src/room/config";
@@ -24,9 +25,13 @@ export class DurableRoom {
   readonly wire = new Map<string, FakeSocket>();
   #conns = 0;
 
-  constructor(settings: Partial<RoomConfig> = {}) {
+  readonly #claims: ClaimLookup;
+
+  /** `claims`: who holds a name's claim, as the accounts would answer; nothing is claimed when absent. */
+  constructor(settings: Partial<RoomConfig> = {}, claims: ClaimLookup = NOTHING_CLAIMED) {
     this.config = { ...DEFAULT_CONFIG, ...settings };
-    this.room = new Room(this.platform, this.config, () => ROOM);
+    this.#claims = claims;
+    this.room = new Room(this.platform, this.config, () => ROOM, claims);
   }
 
   /** A WebSocket upgrade that passed the door; the client's end and the room's are one fake socket. */
@@ -74,7 +79,7 @@ export class DurableRoom {
    */
   hibernate(): void {
     this.flush();
-    this.room = new Room(this.platform, this.config, () => ROOM);
+    this.room = new Room(this.platform, this.config, () => ROOM, this.#claims);
   }
 
   /** The alarm, if it is set and due: the platform clears it and calls the handler. */

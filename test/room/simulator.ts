@@ -84,7 +84,7 @@ export class RoomSimulator {
         const mine = set?.get(emoji)?.get(session) ?? null;
         return { mine, present: set?.has(emoji) ?? false, distinct: set?.size ?? 0 };
       },
-      claimed: (name) => this.claimedNames.some((claimed) => sameLook(claimed, name)),
+      claimed: (name) => (this.claimedNames.some((claimed) => sameLook(claimed, name)) ? "claimed" : "free"),
       roles: () => {
         const owner = [...this.roleOf].find(([, r]) => r.role === "owner");
         if (!owner) return null;

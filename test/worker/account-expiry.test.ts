@@ -55,7 +55,7 @@ describe("what expires", () => {
   it("a session: slides forward on use, and opens nothing 30 days after its last use", async () => {
     const browser = new Browser();
     await browser.claim(freshName("sliding"));
-    const token = parseSessionToken((browser.cookie ?? "").replace(/^hallway_session=/, ""));
+    const token = parseSessionToken((browser.cookie ?? "").replace(/^__Host-hallway_session=/, ""));
     if (token === null) throw new Error("no session cookie");
     const account = env.ACCOUNT.get(env.ACCOUNT.idFromString(token.account));
     const day = 24 * 60 * MINUTE;

@@ -212,6 +212,17 @@ describe("claimed names elsewhere", () => {
     expect((await client.waitFor("renamed")).payload.username).toBe("freenameforme");
   });
 
+  it("refuses a claimed name asked for in a spelling that only normalization shortens", async () => {
+    const owner = new Browser();
+    // Eleven Hangul syllables: 11 characters as claimed, 33 when decomposed into jamo.
+    const name = `\uD55C${"\uAE00".repeat(9)}${String.fromCharCode(0xac00 + (Date.now() % 11000))}`;
+    expect((await owner.claim(name)).status).toBe(200);
+    const decomposed = name.normalize("NFD");
+    expect(decomposed.length).toBeGreaterThan(32);
+    const impostor = await connect(freshRoom(), { username: decomposed });
+    expect((await impostor.waitFor("error")).payload.code).toBe("name_claimed");
+  });
+
   it("refuses a claimed name at the matchmaker, but lets its account use it", async () => {
     const owner = new Browser();
     const name = freshName("stranger");

@@ -10,7 +10,7 @@ describe("claiming a name with a passkey", () => {
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ name, devices: 1 });
     const cookie = res.headers.get("Set-Cookie") ?? "";
-    expect(cookie).toMatch(/^hallway_session=[0-9a-f]{64}\.[A-Za-z0-9_-]{43};/);
+    expect(cookie).toMatch(/^__Host-hallway_session=[0-9a-f]{64}\.[A-Za-z0-9_-]{43};/);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/Secure/);
     expect(cookie).toMatch(/SameSite=Lax/);
@@ -31,7 +31,7 @@ describe("claiming a name with a passkey", () => {
     await forger.claim(freshName("forge"));
     forger.cookie = (forger.cookie ?? "").replace(/\.[A-Za-z0-9_-]{43}$/, `.${"A".repeat(43)}`);
     expect((await forger.me()).status).toBe(401);
-    forger.cookie = `hallway_session=${"0".repeat(64)}.${"A".repeat(43)}`;
+    forger.cookie = `__Host-hallway_session=${"0".repeat(64)}.${"A".repeat(43)}`;
     expect((await forger.me()).status).toBe(401);
   });
 
@@ -124,6 +124,15 @@ describe("signing in with a passkey", () => {
     // A challenge that was never handed out finds no ceremony to answer.
     expect(["verification_failed", "challenge_expired"]).toContain(code);
     if (!("challenge" in tweak)) expect(code).toBe("verification_failed");
+  });
+
+  it("refuses a passkey that was only touched, not unlocked: the person must be verified", async () => {
+    const claim = await new Browser().claim(freshName("touch"), { unverified: true });
+    expect(await claim.json<ErrorBody>()).toMatchObject({ error: { code: "verification_failed" } });
+    const browser = new Browser();
+    await browser.claim(freshName("touchin"));
+    const res = await browser.signIn({ unverified: true });
+    expect(await res.json<ErrorBody>()).toMatchObject({ error: { code: "verification_failed" } });
   });
 
   it("refuses a claim whose response was made for another origin", async () => {

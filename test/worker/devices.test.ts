@@ -1,3 +1,4 @@
+import { env, evictDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { SoftAuthenticator } from "../account/authenticator";
 import { Browser, type ErrorBody, freshName, ORIGIN } from "./accounts";
@@ -170,6 +171,51 @@ describe("tokens for scripts", () => {
     expect(listed.tokens).toEqual([expect.objectContaining({ id, label: "CI job", kind: "token" })]);
     expect((await browser.fetch(`/api/tokens/${id}`, { method: "DELETE" })).status).toBe(204);
     expect((await new Browser().fetch("/api/me", { headers: bearer })).status).toBe(401);
+  });
+
+  it("revoking a token closes its connections in rooms at once, and the account's browser stays", async () => {
+    const { browser, name } = await claimed("revoked");
+    const { id, token } = await (await browser.fetch("/api/tokens", { body: { label: "bot" } })).json<{
+      id: string;
+      token: string;
+    }>();
+    const room = freshRoom();
+    const person = await join(room, {}, browser.headers());
+    const bot = await join(room, {}, { Authorization: `Bearer ${token}` });
+    expect(bot.welcome).toMatchObject({ username: name, verified: true });
+    expect((await browser.fetch(`/api/tokens/${id}`, { method: "DELETE" })).status).toBe(204);
+    expect((await bot.client.waitFor("error")).payload.code).toBe("signed_out");
+    expect((await bot.client.closed).code).toBe(4401);
+    person.client.send({ type: "chatMessage", payload: { message: "still here" } });
+    expect((await person.client.waitFor("chatMessage")).payload).toMatchObject({ verified: true });
+  });
+
+  it("remembers which session opened a connection across the room's eviction", async () => {
+    const { browser } = await claimed("evicted");
+    const { id, token } = await (await browser.fetch("/api/tokens", { body: { label: "bot" } })).json<{
+      id: string;
+      token: string;
+    }>();
+    const room = freshRoom();
+    const bot = await join(room, {}, { Authorization: `Bearer ${token}` });
+    bot.client.send({ type: "chatMessage", payload: { message: "before" } });
+    await bot.client.waitFor("chatMessage");
+    await evictDurableObject(env.CHAT_ROOM.getByName(room));
+    expect((await browser.fetch(`/api/tokens/${id}`, { method: "DELETE" })).status).toBe(204);
+    expect((await bot.client.closed).code).toBe(4401);
+  });
+
+  it("signing out one browser closes that browser's connections, and only those", async () => {
+    const { browser: laptop } = await claimed("oneout");
+    const phone = new Browser(laptop.authenticator);
+    await phone.signIn();
+    const room = freshRoom();
+    const onLaptop = await join(room, {}, laptop.headers());
+    const onPhone = await join(room, {}, phone.headers());
+    expect((await laptop.fetch("/api/auth/signout", { body: {} })).status).toBe(204);
+    expect((await onLaptop.client.closed).code).toBe(4401);
+    onPhone.client.send({ type: "chatMessage", payload: { message: "phone still in" } });
+    await onPhone.client.waitFor("chatMessage", (f) => f.payload.message === "phone still in");
   });
 
   it("lets a token chat but not run the account: no new tokens, no links, no deleting", async () => {

@@ -20,31 +20,44 @@ async function ownedRoom(prefix: string) {
 }
 
 describe("owned rooms", () => {
-  it("a signed-in person takes a room nobody owns with /own; the operator nobody appointed loses the role", async () => {
+  it("a signed-in person who opened a room nobody owns takes it with /own; a later operator nobody appointed loses the role", async () => {
+    const { room, name, owner } = await ownedRoom("owner");
+    expect(owner.welcome.operator).toBe(true);
+    const later = await join(room, { username: freshName("later") });
+    expect(later.welcome).toMatchObject({ owner: name, operator: false });
+  });
+
+  it("refuses /own to a signed-in person who does not run the room: a busy room is not taken by walking in", async () => {
     const room = freshRoom();
     const first = await join(room, { username: freshName("first") });
     expect(first.welcome.operator).toBe(true);
-    const { browser, name } = await signedIn("owner");
-    const owner = await join(room, {}, browser.headers());
-    expect(owner.welcome.operator).toBe(false);
-    owner.client.send("/own");
-    const notice = await first.client.waitFor("system", (f) => f.payload.event === "operator");
-    expect(notice.payload.text).toBe(`${name} owns this room now, and appoints its operators`);
-    first.client.send("/kick nobody");
-    expect((await first.client.waitFor("error")).payload.code).toBe("not_operator");
-    const later = await join(room, { username: freshName("later") });
-    expect(later.welcome.owner).toBe(name);
+    const { browser } = await signedIn("thief");
+    const thief = await join(room, {}, browser.headers());
+    thief.client.send("/own");
+    const error = await thief.client.waitFor("error");
+    expect(error.payload).toMatchObject({ code: "not_operator" });
+    first.client.send("/kick nobody-here");
+    expect((await first.client.waitFor("error")).payload.code).toBe("no_such_user");
+  });
+
+  it("is nobody's again when its owner's account is deleted, so the room is not locked for good", async () => {
+    const { room, browser, owner } = await ownedRoom("leaver");
+    expect((await browser.fetch("/api/me", { method: "DELETE" })).status).toBe(204);
+    expect((await owner.client.closed).code).toBe(4401);
+    const { browser: next } = await signedIn("newowner");
+    const again = await join(room, {}, next.headers());
+    expect(again.welcome.owner).toBeUndefined();
+    expect(again.welcome.operator).toBe(true);
+    again.client.send("/own");
+    await again.client.waitFor("system", (f) => f.payload.event === "operator");
   });
 
   it("refuses /own to an anonymous person, and a second /own", async () => {
-    const room = freshRoom();
-    const anon = await join(room, { username: freshName("anon") });
+    const anonRoom = freshRoom();
+    const anon = await join(anonRoom, { username: freshName("anon") });
     anon.client.send("/own");
     expect((await anon.client.waitFor("error")).payload.code).toBe("not_allowed");
-    const { browser } = await signedIn("firstowner");
-    const owner = await join(room, {}, browser.headers());
-    owner.client.send("/own");
-    await owner.client.waitFor("system", (f) => f.payload.event === "operator");
+    const { room } = await ownedRoom("firstowner");
     const { browser: other } = await signedIn("secondowner");
     const second = await join(room, {}, other.headers());
     second.client.send("/own");
@@ -106,5 +119,17 @@ describe("owned rooms", () => {
     await phone.signIn();
     const again = await join(room, {}, phone.headers());
     expect(again.welcome.operator).toBe(true);
+  });
+
+  it("an operator cannot ban the owner while the owner is away", async () => {
+    const { room, name, owner } = await ownedRoom("absent");
+    const { browser: deputyBrowser, name: deputy } = await signedIn("deputy");
+    const op = await join(room, {}, deputyBrowser.headers());
+    owner.client.send(`/op ${deputy}`);
+    await op.client.waitFor("system", (f) => f.payload.text.startsWith(`${deputy} is an operator now`));
+    owner.client.send({ type: "quit", payload: {} });
+    await owner.client.closed;
+    op.client.send(`/ban ${name.toUpperCase()}`);
+    expect((await op.client.waitFor("error")).payload.message).toBe("the room's owner cannot be banned");
   });
 });

@@ -7,7 +7,11 @@ import { hex, randomBase64url } from "./random";
  * object, so the worker finds the account without an index anyone could fill.
  */
 
-export const SESSION_COOKIE = "hallway_session";
+/**
+ * `__Host-`: the browser takes it only with `Secure`, `Path=/` and no
+ * `Domain`, so a neighbouring subdomain cannot plant a session of its own.
+ */
+export const SESSION_COOKIE = "__Host-hallway_session";
 /** A session lasts this long after its last use. */
 export const SESSION_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 /** The expiry moves forward (and the cookie is rewritten) at most this often, so each request does not write. */

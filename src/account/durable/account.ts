@@ -22,6 +22,8 @@ export const SESSIONS_MAX: Readonly<Record<SessionKind, number>> = { browser: 10
 export const ROOMS_MAX = 100;
 /** A link for another device lasts this long, and opens once. */
 export const LINK_TTL_MS = 10 * 60 * 1000;
+/** Links open at once per account; one more closes the oldest. */
+export const LINKS_MAX = 5;
 /** Wrong device codes an account may type in `DEVICE_TRIES_WINDOW_MS` before it must wait. */
 export const DEVICE_TRIES_MAX = 5;
 export const DEVICE_TRIES_WINDOW_MS = 10 * 60 * 1000;
@@ -37,6 +39,8 @@ export interface AccountView {
 export interface ResolvedSession {
   accountId: string;
   name: string;
+  /** The session's public id: a room keeps it with each connection, so ending the session ends them. */
+  sessionId: string;
   kind: SessionKind;
   /** The new expiry, when the session slid forward on this use. */
   renewedUntil?: number;
@@ -158,11 +162,16 @@ export class Account extends DurableObject<Env> {
       this.#store.endSession(hash);
       return null;
     }
-    if (room !== undefined) this.#store.visited(room, now, ROOMS_MAX);
+    if (room !== undefined) this.#store.visited(room, session.id, now, ROOMS_MAX);
     const renewed = session.kind === "token" ? null : slidExpiry(session.expiresAt, now);
     // A use is noted as often as the expiry slides, and for a script's token (listed with when it was last used) each time.
     if (renewed !== null || session.kind === "token") this.#store.sessionUsed(hash, renewed ?? session.expiresAt, now);
-    const resolved: ResolvedSession = { accountId: held.accountId, name: held.name, kind: session.kind };
+    const resolved: ResolvedSession = {
+      accountId: held.accountId,
+      name: held.name,
+      sessionId: session.id,
+      kind: session.kind,
+    };
     return renewed === null ? resolved : { ...resolved, renewedUntil: renewed };
   }
 
@@ -180,9 +189,12 @@ export class Account extends DurableObject<Env> {
     return this.#account() ? this.#store.sessionsOf(["terminal", "token"]) : [];
   }
 
-  /** Ends a terminal's or a script's session by its id; false when it has none such. */
+  /** Ends a terminal's or a script's session by its id, and its connections in rooms; false when it has none such. */
   async revokeToken(id: string): Promise<boolean> {
-    return this.#account() ? this.#store.endSessionById(id, ["terminal", "token"]) : false;
+    const held = this.#account();
+    if (!held || !this.#store.endSessionById(id, ["terminal", "token"])) return false;
+    await this.#endInRooms(held.accountId, id);
+    return true;
   }
 
   /** A link for another device: its secret, opened once within `LINK_TTL_MS`. */
@@ -191,7 +203,7 @@ export class Account extends DurableObject<Env> {
     const hash = await secretHash(secret);
     if (!this.#account()) return null;
     const expiresAt = now + LINK_TTL_MS;
-    this.#store.addLink(hash, expiresAt);
+    this.#store.addLink(hash, expiresAt, LINKS_MAX);
     return { secret, expiresAt };
   }
 
@@ -242,8 +254,14 @@ export class Account extends DurableObject<Env> {
     return held ? this.#view(held) : null;
   }
 
+  /** Ends one session (this browser, or this terminal's token), and its connections in rooms. */
   async signOut(secret: string): Promise<void> {
-    this.#store.endSession(await secretHash(secret));
+    const hash = await secretHash(secret);
+    const held = this.#account();
+    const session = this.#store.session(hash);
+    if (!held || session === null) return;
+    this.#store.endSession(hash);
+    await this.#endInRooms(held.accountId, session.id);
   }
 
   /** Ends every session (browsers, terminals, scripts), and every room the account is in lets it go at once. */
@@ -271,6 +289,16 @@ export class Account extends DurableObject<Env> {
     );
     const failed = told.filter((t) => t.status === "rejected").length;
     if (failed > 0) console.log(JSON.stringify({ event: "account_rooms_untold", account: accountId, failed }));
+  }
+
+  /** The rooms one session joined close its connections there; the account's other devices stay. */
+  async #endInRooms(accountId: string, sessionId: string): Promise<void> {
+    const rooms = this.#store.roomsOf(sessionId);
+    const told = await Promise.allSettled(
+      rooms.map((room) => this.env.CHAT_ROOM.getByName(room).sessionEnded(accountId, sessionId)),
+    );
+    const failed = told.filter((t) => t.status === "rejected").length;
+    if (failed > 0) console.log(JSON.stringify({ event: "session_rooms_untold", account: accountId, failed }));
   }
 
   async #wipe(): Promise<void> {

@@ -24,7 +24,8 @@ export class AccountStore {
       `CREATE TABLE IF NOT EXISTS sessions (hash TEXT PRIMARY KEY, id TEXT NOT NULL, kind TEXT NOT NULL,
         label TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, last_used INTEGER)`,
       "CREATE TABLE IF NOT EXISTS links (hash TEXT PRIMARY KEY, expires_at INTEGER NOT NULL)",
-      "CREATE TABLE IF NOT EXISTS rooms (room TEXT PRIMARY KEY, at INTEGER NOT NULL)",
+      `CREATE TABLE IF NOT EXISTS rooms (room TEXT NOT NULL, session_id TEXT NOT NULL, at INTEGER NOT NULL,
+        PRIMARY KEY (room, session_id))`,
     ]);
   }
 
@@ -167,8 +168,13 @@ export class AccountStore {
       }));
   }
 
-  addLink(hash: string, expiresAt: number): void {
+  /** A new link, keeping the `max` newest. */
+  addLink(hash: string, expiresAt: number, max: number): void {
     this.#sql.exec("INSERT INTO links (hash, expires_at) VALUES (?, ?)", hash, expiresAt);
+    this.#sql.exec(
+      "DELETE FROM links WHERE hash NOT IN (SELECT hash FROM links ORDER BY expires_at DESC LIMIT ?)",
+      max,
+    );
   }
 
   /** Whether a link is open: made here, not used, not expired. */
@@ -181,18 +187,26 @@ export class AccountStore {
     this.#sql.exec("DELETE FROM links WHERE hash = ?", hash);
   }
 
-  /** Notes a room the account joined, keeping the `max` most recent: the rooms told when its sessions end. */
-  visited(room: string, at: number, max: number): void {
+  /** Notes a room a session joined, keeping the `max` most recent: the rooms told when sessions end. */
+  visited(room: string, sessionId: string, at: number, max: number): void {
     this.#account.ensure();
-    this.#sql.exec("INSERT OR REPLACE INTO rooms (room, at) VALUES (?, ?)", room, at);
-    this.#sql.exec("DELETE FROM rooms WHERE room NOT IN (SELECT room FROM rooms ORDER BY at DESC LIMIT ?)", max);
+    this.#sql.exec("INSERT OR REPLACE INTO rooms (room, session_id, at) VALUES (?, ?, ?)", room, sessionId, at);
+    this.#sql.exec("DELETE FROM rooms WHERE rowid NOT IN (SELECT rowid FROM rooms ORDER BY at DESC LIMIT ?)", max);
+  }
+
+  /** The rooms one session joined. */
+  roomsOf(sessionId: string): string[] {
+    return this.#sql
+      .exec<{ room: string }>("SELECT room FROM rooms WHERE session_id = ?", sessionId)
+      .toArray()
+      .map((row) => row.room);
   }
 
   rooms(): string[] {
     if (!this.#account.exists()) return [];
     this.#account.ensure();
     return this.#sql
-      .exec<{ room: string }>("SELECT room FROM rooms")
+      .exec<{ room: string }>("SELECT DISTINCT room FROM rooms")
       .toArray()
       .map((row) => row.room);
   }

@@ -164,6 +164,16 @@ export class RoomConnection {
     this.#socket.reconnect();
   }
 
+  /**
+   * Connects again at once as the same session, resuming where it was: after
+   * signing in, the new join carries the account and the room upgrades the
+   * member in place.
+   */
+  rejoin(): void {
+    if (this.#closed) return;
+    this.#socket.reconnect(CloseCode.normal, "signed in");
+  }
+
   /** Leaves on purpose: `quit` first, so the room says goodbye now rather than after the reconnect grace. */
   close(): void {
     if (this.isOpen) this.sendRaw("/quit");

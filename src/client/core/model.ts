@@ -22,8 +22,8 @@ import { helpRows } from "./help";
 
 export type Line =
   | MessageLine
-  | { kind: "system"; id: number; event: string; text: string; ts: number }
-  | { kind: "dm"; id: number; from: string; to: string; text: string; ts: number; own: boolean }
+  | { kind: "system"; id: number; event: string; username: string; text: string; ts: number; verified: boolean }
+  | { kind: "dm"; id: number; from: string; to: string; text: string; ts: number; own: boolean; verified: boolean }
   /** A reply to a command (users, stats, help), shown to this person only. */
   | { kind: "info"; id: null; title: string; rows: string[]; ts: number }
   | GapLine;
@@ -35,7 +35,12 @@ export interface MessageLine {
   username: string;
   text: string;
   ts: number;
+  /** Written by the reader: by `authorId` when both sides have one, otherwise by name. */
   own: boolean;
+  /** Who wrote it, as a person (v1.8); absent from older rooms' messages. */
+  authorId?: string;
+  /** The author was signed in to the account of this name when writing it. */
+  verified: boolean;
   /** The message this one answers. */
   replyTo?: number;
   /** People it names with `@name`, as the room spells them. */
@@ -64,6 +69,10 @@ export interface ChatModel {
   room: string;
   /** The name the server gave us; null until welcome. */
   me: string | null;
+  /** The reader as a person, from welcome (v1.8): the messages carrying it are theirs. */
+  authorId: string | null;
+  /** The reader is signed in to the account of their name (welcome's `verified`). */
+  verified: boolean;
   operator: boolean;
   /** Highest id seen: sent as `since` when reconnecting. */
   lastId: number;
@@ -91,6 +100,8 @@ export function emptyModel(room: string): ChatModel {
   return {
     room,
     me: null,
+    authorId: null,
+    verified: false,
     operator: false,
     lastId: 0,
     epoch: null,
@@ -104,23 +115,40 @@ export function emptyModel(room: string): ChatModel {
   };
 }
 
-export function toLine(frame: ReplayFrame, me: string | null): Line {
+/**
+ * Whether a message is the reader's: by person when both the message and the
+ * reader's welcome name one (so someone who takes a name another person left
+ * never gets that person's messages), by name only when either does not.
+ */
+export function isOwnMessage(
+  message: { username: string; authorId?: string },
+  me: string | null,
+  myAuthorId: string | null,
+): boolean {
+  if (message.authorId !== undefined && myAuthorId !== null) return message.authorId === myAuthorId;
+  return me !== null && nameKey(message.username) === nameKey(me);
+}
+
+/** One replayed or live entry as a line; `authorId` is the reader's, from welcome, when known. */
+export function toLine(frame: ReplayFrame, me: string | null, authorId: string | null = null): Line {
   const mine = (name: string) => me !== null && nameKey(name) === nameKey(me);
   switch (frame.type) {
     case ServerType.chatMessage:
-      return messageLine(frame.payload, me);
+      return messageLine(frame.payload, me, authorId);
     case ServerType.system: {
       const p = frame.payload;
-      return { kind: "system", id: p.id, event: p.event, text: p.text, ts: p.ts };
+      const verified = p.verified === true;
+      return { kind: "system", id: p.id, event: p.event, username: p.username, text: p.text, ts: p.ts, verified };
     }
     case ServerType.dm: {
       const p = frame.payload;
-      return { kind: "dm", id: p.id, from: p.from, to: p.to, text: p.message, ts: p.ts, own: mine(p.from) };
+      const verified = p.verified === true;
+      return { kind: "dm", id: p.id, from: p.from, to: p.to, text: p.message, ts: p.ts, own: mine(p.from), verified };
     }
   }
 }
 
-function messageLine(p: ChatMessagePayload, me: string | null): MessageLine {
+function messageLine(p: ChatMessagePayload, me: string | null, authorId: string | null): MessageLine {
   const key = me === null ? null : nameKey(me);
   const mentions = p.mentions ?? [];
   return {
@@ -129,7 +157,9 @@ function messageLine(p: ChatMessagePayload, me: string | null): MessageLine {
     username: p.username,
     text: p.deleted ? "" : p.message,
     ts: p.ts,
-    own: key !== null && nameKey(p.username) === key,
+    own: isOwnMessage(p, me, authorId),
+    ...(p.authorId === undefined ? {} : { authorId: p.authorId }),
+    verified: p.verified === true,
     ...(p.replyTo === undefined ? {} : { replyTo: p.replyTo }),
     mentions,
     mentionsMe: key !== null && mentions.some((m) => nameKey(m) === key),
@@ -160,11 +190,16 @@ function add(model: ChatModel, line: Line, appended: Line[]): void {
   appended.push(line);
 }
 
-function trackUsers(model: ChatModel, event: string, username: string, ts: number): boolean {
+function trackUsers(model: ChatModel, event: string, username: string, ts: number, verified: boolean): boolean {
   const key = nameKey(username);
   switch (event) {
     case SystemEvent.join:
-      model.users.set(key, { username, operator: model.users.size === 0, since: ts });
+      model.users.set(key, {
+        username,
+        operator: model.users.size === 0,
+        since: ts,
+        ...(verified ? { verified: true as const } : {}),
+      });
       return true;
     case SystemEvent.leave:
     case SystemEvent.kick:
@@ -179,6 +214,21 @@ function trackUsers(model: ChatModel, event: string, username: string, ts: numbe
     default:
       return false;
   }
+}
+
+/**
+ * What a person says live carries whether they are signed in now, which the
+ * people list learns from it: someone who signed in while here (the room
+ * moves them to their account without a word to the others) is marked from
+ * their next message on.
+ */
+function markSpeaker(model: ChatModel, username: string, verified: boolean): boolean {
+  const key = nameKey(username);
+  const user = model.users.get(key);
+  if (!user || (user.verified === true) === verified) return false;
+  const { verified: _, ...rest } = user;
+  model.users.set(key, verified ? { ...rest, verified: true } : rest);
+  return true;
 }
 
 /** Someone took another name: the same person in the people list, under the new one. */
@@ -217,12 +267,17 @@ export function applyFrame(model: ChatModel, frame: ServerFrame, now = Date.now(
   const appended: Line[] = [];
   let usersChanged = false;
   switch (frame.type) {
-    case ServerType.welcome:
+    case ServerType.welcome: {
       model.me = frame.payload.username;
+      model.authorId = frame.payload.authorId ?? null;
+      model.verified = frame.payload.verified === true;
       model.operator = frame.payload.operator;
       model.maxMessageLength = frame.payload.limits.maxMessageLength;
       model.epoch = frame.payload.epoch ?? null;
-      break;
+      // A new welcome may name another person (a claim signed the reader in): what is theirs follows it.
+      const updated = reclaimOwn(model);
+      return updated.length > 0 ? { appended, usersChanged, updated } : { appended, usersChanged };
+    }
     case ServerType.history: {
       const { messages, truncated, reset } = frame.payload;
       if (reset) startOver(model);
@@ -231,19 +286,22 @@ export function applyFrame(model: ChatModel, frame: ServerFrame, now = Date.now(
       if (model.lastId === 0) model.hasOlder = truncated;
       const gap = missedRange(model.lastId, frame.payload);
       if (gap) add(model, { kind: "gap", id: null, ...gap, ts: now }, appended);
-      for (const f of messages) add(model, toLine(f, model.me), appended);
+      for (const f of messages) add(model, toLine(f, model.me, model.authorId), appended);
       return reset ? { appended, usersChanged, reset } : { appended, usersChanged };
     }
     case ServerType.chatMessage:
-    case ServerType.dm:
-      add(model, toLine(frame, model.me), appended);
+    case ServerType.dm: {
+      add(model, toLine(frame, model.me, model.authorId), appended);
+      const speaker = frame.type === ServerType.dm ? frame.payload.from : frame.payload.username;
+      usersChanged = markSpeaker(model, speaker, frame.payload.verified === true);
       break;
+    }
     case ServerType.system: {
-      const { id, event, username, ts, from } = frame.payload;
+      const { id, event, username, ts, from, verified } = frame.payload;
       const fresh = !model.seen.has(id);
-      add(model, toLine(frame, model.me), appended);
+      add(model, toLine(frame, model.me, model.authorId), appended);
       // The joiner's own notice arrives before the users reply; track it anyway.
-      if (fresh) usersChanged = trackUsers(model, event, username, ts);
+      if (fresh) usersChanged = trackUsers(model, event, username, ts, verified === true);
       if (fresh && event === SystemEvent.nick && from !== undefined) usersChanged = renameUser(model, from, username);
       break;
     }
@@ -334,6 +392,19 @@ export function applyFrame(model: ChatModel, frame: ServerFrame, now = Date.now(
   return { appended, usersChanged };
 }
 
+/** Decides again which messages are the reader's, after a welcome; returns those that changed. */
+function reclaimOwn(model: ChatModel): MessageLine[] {
+  const changed: MessageLine[] = [];
+  for (const line of model.lines) {
+    if (line.kind !== "message") continue;
+    const own = isOwnMessage(line, model.me, model.authorId);
+    if (own === line.own) continue;
+    line.own = own;
+    changed.push(line);
+  }
+  return changed;
+}
+
 /**
  * The ids a resume skipped: after `since` (the last id seen) and before the
  * first room entry replayed, when the server says it left some out. DMs of
@@ -362,7 +433,10 @@ export function usersLine(users: UserSummary[], now = Date.now()): Line {
     kind: "info",
     id: null,
     title: `${users.length} here`,
-    rows: users.map((u) => `${u.username}${u.operator ? " (operator)" : ""}${u.away ? " (away)" : ""}`),
+    rows: users.map(
+      (u) =>
+        `${u.username}${u.verified ? " (verified)" : ""}${u.operator ? " (operator)" : ""}${u.away ? " (away)" : ""}`,
+    ),
     ts: now,
   };
 }
@@ -372,7 +446,7 @@ export function usersLine(users: UserSummary[], now = Date.now()): Line {
  * added, oldest first, skipping any already shown.
  */
 export function prependOlder(model: ChatModel, messages: HistoryFrame[], hasMore: boolean): Line[] {
-  const fresh = messages.filter((f) => !model.seen.has(f.payload.id)).map((f) => toLine(f, model.me));
+  const fresh = messages.filter((f) => !model.seen.has(f.payload.id)).map((f) => toLine(f, model.me, model.authorId));
   for (const line of fresh) if (line.id !== null) model.seen.add(line.id);
   model.lines = [...fresh, ...model.lines];
   model.hasOlder = hasMore;
@@ -389,7 +463,7 @@ export function fillGap(model: ChatModel, gap: GapLine, messages: HistoryFrame[]
   if (index < 0) return true;
   const fresh = messages
     .filter((f) => f.payload.id > gap.after && f.payload.id < gap.before && !model.seen.has(f.payload.id))
-    .map((f) => toLine(f, model.me));
+    .map((f) => toLine(f, model.me, model.authorId));
   for (const line of fresh) if (line.id !== null) model.seen.add(line.id);
   let rest = model.lines.slice(index + 1);
   for (const line of fresh) rest = insertById(rest, line);
@@ -447,14 +521,21 @@ export function sortedUsers(model: ChatModel): UserSummary[] {
 /** Messages from one person closer together than this are drawn under one name. */
 export const GROUP_WITHIN_MS = 5 * 60_000;
 
-/** Who wrote a message-like line (a chat message or a DM); null for notices and the rest. */
+/**
+ * Who wrote a message-like line (a chat message or a DM), as shown above it:
+ * the name and whether it bore the mark; null for notices and the rest.
+ */
 function author(line: Line): string | null {
-  if (line.kind === "message") return line.username;
-  if (line.kind === "dm") return line.from;
+  if (line.kind === "message") return `${line.verified ? "+" : "-"}${line.authorId ?? ""}:${line.username}`;
+  if (line.kind === "dm") return `${line.verified ? "+" : "-"}:${line.from}`;
   return null;
 }
 
-/** Whether `line` continues `prev`'s group: same author, a few minutes apart, nothing in between. */
+/**
+ * Whether `line` continues `prev`'s group: same author, a few minutes apart,
+ * nothing in between. A line without the mark never hides under a marked
+ * name of the same spelling, nor one person's under another's.
+ */
 export function continues(prev: Line | null, line: Line): boolean {
   if (!prev) return false;
   const a = author(prev);

@@ -1,4 +1,4 @@
-import { ClientType, nameKey, type ServerFrame, ServerType, SystemEvent } from "../../protocol";
+import { ClientType, ErrorCode, nameKey, type ServerFrame, ServerType, SystemEvent } from "../../protocol";
 import { type ConnectionStatus, RoomConnection } from "../core/connection";
 import { endingText } from "../core/endings";
 import type { TimerClock } from "../core/heartbeat";
@@ -14,8 +14,11 @@ import {
   sortedUsers,
   usersLine,
 } from "../core/model";
+import type { Account, AccountApi } from "./account-api";
+import { claimedNameText, signedOutText } from "./account-words";
 import { Attention } from "./attention";
 import { $ } from "./dom";
+import { ClaimPane } from "./panes/claim";
 import { ComposerPane } from "./panes/composer";
 import { ConversationsPane } from "./panes/conversations";
 import { NoticesPane } from "./panes/notices";
@@ -29,13 +32,25 @@ export interface StrangerChat {
   onNext: () => void;
 }
 
+/** Why a visit ended, when the start screen should do more than say it: both point at signing in. */
+export type EndReason = "name_claimed" | "signed_out";
+
+/** The app's account, as a visit needs it: the API, and who to tell when this browser signs in. */
+export interface AccountLink {
+  readonly api: AccountApi;
+  /** The account this browser is signed in to, as last known; null when anonymous. */
+  current(): Account | null;
+  signedIn(account: Account): void;
+}
+
 export interface ChatOptions {
   room: string;
   requestedName: string;
   session: string;
   /** Called once the name the server gave is known. */
   named: (name: string) => void;
-  onEnd: (message: string) => void;
+  onEnd: (message: string, reason?: EndReason) => void;
+  account: AccountLink;
   stranger?: StrangerChat;
   /** Where the heartbeat's timers run (see ticker.ts); the page's own timers when absent. */
   clock?: TimerClock;
@@ -59,6 +74,7 @@ export class ChatView {
   readonly #timeline: TimelinePane;
   readonly #composer: ComposerPane;
   readonly #people: PeoplePane;
+  readonly #claim: ClaimPane;
   /** Welcomed on the current socket: messages may go out. */
   #ready = false;
   #showUsersReply = false;
@@ -125,6 +141,14 @@ export class ChatView {
       signal,
     );
     this.#people = new PeoplePane((name) => this.#showConversation(name), signal);
+    this.#claim = new ClaimPane(
+      {
+        api: options.account.api,
+        name: () => this.#model.me,
+        signedIn: (account, claimed) => this.#signedIn(account, claimed),
+      },
+      signal,
+    );
     this.#showConversation(null);
     this.#composer.renderPending();
     this.#renderUsers();
@@ -327,11 +351,37 @@ export class ChatView {
   #onWelcome(): void {
     this.#ready = true;
     this.options.named(this.#model.me ?? "");
+    this.#showClaim();
     this.#placeholder();
     // The sidebar needs a list once per connection; after that, notices and presence keep it current.
     // Never more: each list costs the room its people, and a crowd that asked
     // whenever a presence frame left names out would ask all at once.
     this.#connection.send({ type: ClientType.users, payload: { limit: PEOPLE_LISTED } });
+  }
+
+  /**
+   * This browser signed in from the room: the socket connects again with the
+   * same session, so the room takes the join as signed in and upgrades the
+   * member in place; the next welcome brings the mark.
+   */
+  #signedIn(account: Account, claimed: boolean): void {
+    this.options.account.signedIn(account);
+    const what = claimed ? `“${account.name}” is yours now` : `Signed in as ${account.name}`;
+    this.#notices.tell(`${what}; joining again signed in…`, 6000);
+    this.#showClaim();
+    this.#connection.rejoin();
+  }
+
+  /** The app learned who this browser is signed in as (or that it is not). */
+  accountChanged(): void {
+    this.#showClaim();
+  }
+
+  /** Claiming is offered in a room, while this browser is neither signed in nor welcomed as verified. */
+  #showClaim(): void {
+    if (this.#partner) return;
+    const signedIn = this.#model.verified || this.options.account.current() !== null;
+    this.#claim.show(this.#model.me, this.#model.verified, signedIn);
   }
 
   #placeholder(): void {
@@ -375,6 +425,14 @@ export class ChatView {
     this.#setStatus("closed", 0);
     this.#abort.abort();
     const error = this.#lastError?.type === ServerType.error ? this.#lastError.payload : null;
+    if (error?.code === ErrorCode.nameClaimed) {
+      this.options.onEnd(claimedNameText(this.#model.me ?? (this.options.requestedName || null)), "name_claimed");
+      return;
+    }
+    if (error?.code === ErrorCode.signedOut) {
+      this.options.onEnd(signedOutText(error.message), "signed_out");
+      return;
+    }
     this.options.onEnd(endingText(code, reason, error, this.#partner !== null));
   }
 }

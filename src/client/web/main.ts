@@ -1,9 +1,11 @@
 import { canonicalRoom, checkUsername, type MatchServerPayloads, MatchType, parseMatchFrame } from "../../protocol";
 import type { TimerClock } from "../core/heartbeat";
 import { MatchConnection, parseTags, recentNote } from "../core/match-connection";
-import { ChatView } from "./chat-view";
+import { AccountApi } from "./account-api";
+import { type AccountLink, ChatView } from "./chat-view";
 import { $, el } from "./dom";
 import { lastRead, recentRooms } from "./memory";
+import { AccountPane } from "./panes/account";
 import { roomLink } from "./room-link";
 import { workerClock } from "./ticker";
 
@@ -27,6 +29,15 @@ function sessionId(): string {
 }
 
 let current: ChatView | null = null;
+const api = new AccountApi();
+/** Who this browser is signed in as, on the start screen; anonymous until `GET /api/me` says otherwise. */
+const account = new AccountPane(api, (signed) => {
+  // The account's name is the one every room gives this browser: a room's link joins with it at once.
+  if (signed) localStorage.setItem(NAME_KEY, signed.name);
+  current?.accountChanged();
+});
+const accountLink: AccountLink = { api, current: () => account.account, signedIn: (signed) => account.set(signed) };
+
 let stranger: MatchConnection | null = null;
 /** The heartbeat's clock, started once for the page (see ticker.ts). */
 let clock: Promise<TimerClock>;
@@ -121,8 +132,11 @@ function renderRecent(): void {
   }
 }
 
-/** The start screen, saying `message` if any; the cursor goes where the message asks for a change. */
-function showStart(message = "", room?: string, fix: "name" | "room" = message ? "name" : "room"): void {
+/**
+ * The start screen, saying `message` if any; the cursor goes where the message
+ * asks for a change ("passkey": the name is an account's, so signing in is the way).
+ */
+function showStart(message = "", room?: string, fix: "name" | "room" | "passkey" = message ? "name" : "room"): void {
   visit++;
   const unsent = leaveCurrent();
   stranger?.close();
@@ -138,7 +152,12 @@ function showStart(message = "", room?: string, fix: "name" | "room" = message ?
   const input = nameInput();
   if (!input.value) input.value = localStorage.getItem(NAME_KEY) ?? "";
   renderRecent();
-  (fix === "name" ? input : roomInput).focus();
+  account.clearMessages();
+  const loaded = account.load();
+  const shown = visit;
+  // The way in shows once the server has said this browser is anonymous (the session may just have ended).
+  if (fix === "passkey") void loaded.then(() => shown === visit && account.focusSignIn());
+  else (fix === "name" ? input : roomInput).focus();
 }
 
 /**
@@ -219,7 +238,8 @@ async function showStranger(): Promise<void> {
       requestedName: name,
       session: sessionId(),
       named: () => undefined,
-      onEnd: (message) => showStart(message),
+      onEnd: (message, reason) => showStart(message, undefined, reason ? "passkey" : undefined),
+      account: accountLink,
       stranger: {
         token,
         partner,
@@ -269,11 +289,12 @@ async function showRoom(room: string): Promise<void> {
     requestedName: name,
     session: sessionId(),
     named: (given) => localStorage.setItem(NAME_KEY, given),
-    onEnd: (message) => {
+    onEnd: (message, reason) => {
       // A refused or ended visit goes back to the start screen, at its own URL.
       history.pushState(null, "", "/");
-      showStart(message, room);
+      showStart(message, room, reason ? "passkey" : undefined);
     },
+    account: accountLink,
     clock: timers,
   });
 }
@@ -343,6 +364,8 @@ function main(): void {
   });
   window.addEventListener("popstate", route);
   route();
+  // The start screen asks each time it is shown; a room's link needs to know too, to offer claiming or not.
+  if ($("start").hidden) void account.load();
 }
 
 main();

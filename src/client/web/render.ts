@@ -6,6 +6,7 @@ import type { Line, MessageLine } from "../core/model";
 import type { QueuedFrame } from "../core/queued-frames";
 import type { Outgoing } from "../core/send-queue";
 import { el } from "./dom";
+import { nameWithMark, verifiedMark } from "./verified-mark";
 
 /** What drawing a message needs to know beyond the message itself. */
 export interface RenderContext {
@@ -94,7 +95,7 @@ function renderMessage(line: MessageLine, ctx: RenderContext): HTMLElement {
   if (line.mentionsMe) li.classList.add("mention");
   const main = el("div", "content");
   main.append(el("div", "head"));
-  main.firstElementChild?.append(el("span", "who", line.username));
+  main.firstElementChild?.append(...nameWithMark("who", line.username, line.verified));
   if (line.replyTo !== undefined) main.append(quote(line.replyTo, ctx));
   if (line.deleted) {
     li.classList.add("deleted");
@@ -124,7 +125,7 @@ function quote(id: number, ctx: RenderContext): HTMLElement {
   if (!original) {
     q.append(el("span", "gone", "a message further back"));
   } else {
-    q.append(el("span", "quote-who", original.username), " ");
+    q.append(...nameWithMark("quote-who", original.username, original.verified), " ");
     q.append(original.deleted ? el("span", "gone", "message deleted") : plainText(original.text, 90));
   }
   q.title = "Show the message this answers";
@@ -173,15 +174,26 @@ export function renderLine(line: Line, ctx: RenderContext): HTMLElement {
       if (line.own) li.classList.add("own");
       const main = el("div", "content");
       main.append(el("div", "head"));
-      main.firstElementChild?.append(el("span", "who", line.from));
+      main.firstElementChild?.append(...nameWithMark("who", line.from, line.verified));
       main.append(body(line.text, [], ctx.me));
       li.append(time, main);
       break;
     }
-    case "system":
+    case "system": {
       li.classList.add(`event-${line.event}`);
-      li.append(time, el("span", "text", line.text));
+      const text = el("span", "text", line.text);
+      // The mark goes right after the name the notice starts with.
+      if (line.verified) {
+        const named = line.username !== "" && line.text.startsWith(line.username);
+        text.replaceChildren(
+          ...(named
+            ? [line.username, verifiedMark(), line.text.slice(line.username.length)]
+            : [verifiedMark(), " ", line.text]),
+        );
+      }
+      li.append(time, text);
       break;
+    }
     case "info": {
       const list = el("ul", "rows");
       for (const row of line.rows) list.append(el("li", "", row));
@@ -246,16 +258,17 @@ export function renderPending(
 }
 
 /**
- * The sidebar's people list: operator and away marked. Each other person is a
- * button that opens a private conversation; the reader's own name is not.
+ * The sidebar's people list: the verified, the operator and the away marked.
+ * Each other person is a button that opens a private conversation; the
+ * reader's own name is not, and bears the mark when their welcome did.
  */
 export function renderUsers(
   list: HTMLElement,
   users: UserSummary[],
-  me: string | null,
+  me: { name: string | null; verified: boolean },
   onPick: (name: string) => void,
 ) {
-  const meKey = me === null ? null : nameKey(me);
+  const meKey = me.name === null ? null : nameKey(me.name);
   list.replaceChildren(
     ...users.map((u) => {
       const li = el("li", "user");
@@ -269,6 +282,7 @@ export function renderUsers(
         pick.addEventListener("click", () => onPick(u.username));
         li.append(pick);
       }
+      if (u.verified || (own && me.verified)) li.append(verifiedMark());
       if (u.operator) li.append(el("span", "badge", "operator"));
       if (u.away) {
         li.classList.add("away");

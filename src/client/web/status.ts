@@ -1,11 +1,7 @@
 import { ErrorCode } from "../../protocol";
 import type { ConnectionStatus } from "../core/connection";
 import { $ } from "./dom";
-
-/** A wait as whole seconds, at least 1: "0 s" would read as "now". */
-export function wholeSeconds(ms = 1000): number {
-  return Math.max(1, Math.ceil(ms / 1000));
-}
+import { wholeSeconds } from "./wait";
 
 /** What to tell the person about an `error` frame: a rate limit as the wait, anything else as the room said it. */
 export function errorText(code: string, message: string, retryAfterMs?: number): string {
@@ -32,8 +28,10 @@ export class Notice {
     return this.#aboutSending;
   }
 
-  set(text: string, clearAfterMs?: number, aboutSending = false): void {
+  /** `good`: news that something worked, drawn as such rather than as a problem. */
+  set(text: string, clearAfterMs?: number, aboutSending = false, good = false): void {
     clearTimeout(this.#timer);
+    this.#element.classList.toggle("good", good);
     this.#aboutSending = aboutSending && text !== "";
     this.#element.textContent = text;
     if (clearAfterMs) {

@@ -1,10 +1,44 @@
 import { CloseCode, ErrorCode } from "../../protocol";
-import { closeMember, toMember } from "./effects";
+import { closeMember, type Effect, toMember } from "./effects";
 import { errorFrame } from "./frames";
 import { accountMember } from "./join";
 import { leaving } from "./leave";
 import { chain, type Outcome, unchanged } from "./outcome";
+import type { Member } from "./roster";
 import type { RoomContext, RoomState } from "./state";
+
+/**
+ * One session of an account ended (that browser signed out, that terminal
+ * logged out, that token revoked): the connections it opened close, told
+ * why, and the account's other devices stay. The member leaves only when
+ * none of its connections is left.
+ */
+export function sessionEnded(
+  state: RoomState,
+  ctx: RoomContext,
+  accountId: string,
+  conns: readonly string[],
+  now: number,
+): Outcome {
+  const member = state.roster.get(accountMember(accountId));
+  const ending = member ? member.conns.filter((conn) => conns.includes(conn)) : [];
+  if (!member || ending.length === 0) return unchanged(state);
+  const told = errorFrame({
+    code: ErrorCode.signedOut,
+    message: "this device was signed out; sign in again to come back",
+  });
+  const closes = ending.flatMap((to): Effect[] => [
+    { kind: "send", to, frame: told },
+    { kind: "close", to, code: CloseCode.signedOut, reason: "signed out" },
+  ]);
+  const rest: Member = { ...member, conns: member.conns.filter((conn) => !ending.includes(conn)) };
+  if (rest.conns.length > 0) return { state, effects: [...closes, { kind: "update", member: rest }] };
+  return chain(
+    state,
+    () => closes,
+    (s) => leaving(s, ctx, rest, now, "signed_out"),
+  );
+}
 
 /**
  * An account's sessions were ended everywhere (or the account deleted): its

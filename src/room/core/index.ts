@@ -3,13 +3,14 @@
  * events in (a join, a frame, a drop, the alarm), one `Outcome` out.
  */
 
-export { accountEnded } from "./account-end";
+export { accountEnded, sessionEnded } from "./account-end";
 export type { DeliveryEffect, Effect, LogEffect, LogEntry, MembershipEffect, StorageEffect } from "./effects";
 export { expire, idleDeadline, nextDeadline } from "./expiry";
 export { usersFrame } from "./frames";
 export { accountMember, type JoinRequest, join, type SignedInAccount } from "./join";
 export { disconnect } from "./leave";
 export { type Outcome, refusalOf } from "./outcome";
+export { take as takeToken } from "./rate-limit";
 export type { Member, RosterView } from "./roster";
 export { receive } from "./router";
-export type { ReactionLookup, RoomContext, RoomState, SentRecord, StoredMessage } from "./state";
+export type { ClaimCheck, ReactionLookup, RoomContext, RoomState, SentRecord, StoredMessage } from "./state";

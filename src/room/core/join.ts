@@ -56,6 +56,8 @@ export interface JoinRequest {
 export interface SignedInAccount {
   id: string;
   name: string;
+  /** The account session this connection came in with (its public id), so ending it ends the connection. */
+  session: string;
 }
 
 /** The roster key of an account's member: `@` cannot start a session, so no anonymous join can take it. */

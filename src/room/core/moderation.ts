@@ -2,6 +2,7 @@ import { CloseCode, ErrorCode, type ServerFrame, ServerType, SystemEvent, server
 import { banSpan, youAreBanned } from "./ban-terms";
 import { closeMember, type Effect } from "./effects";
 import { settleDepartures } from "./leave";
+import { looksAlike } from "./name-skeleton";
 import { notice, systemFrame } from "./notices";
 import { chain, keeping, type Outcome } from "./outcome";
 import { isOwner } from "./ownership";
@@ -38,7 +39,10 @@ export function moderate(
   if (target?.session === operator.session) {
     return reply(state, operator, conn, { code: ErrorCode.badMessage, message: `you cannot ${action} yourself` });
   }
-  if (target && isOwner(ctx, target) && action !== "unban") {
+  // The owner, here or not: an operator the owner appointed must not lock the owner out.
+  const owner = ctx.roles()?.owner.name;
+  const isTheOwner = target ? isOwner(ctx, target) : owner !== undefined && looksAlike(owner, name);
+  if (isTheOwner && action !== "unban") {
     return reply(state, operator, conn, {
       code: ErrorCode.notAllowed,
       message: `the room's owner cannot be ${action === "kick" ? "kicked" : "banned"}`,

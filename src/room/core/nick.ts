@@ -34,9 +34,14 @@ export function rename(
     const taken = `the name ${username} is taken in this room`;
     return reply(state, sender, conn, { code: ErrorCode.usernameTaken, message: taken });
   }
-  if (ctx.claimed(username)) {
+  const claim = ctx.claimed(username);
+  if (claim === "claimed") {
     const message = `the name ${username} belongs to an account; pick another`;
     return reply(state, sender, conn, { code: ErrorCode.nameClaimed, message });
+  }
+  if (claim === "unknown") {
+    const message = "could not check just now whether that name belongs to an account; try again";
+    return reply(state, sender, conn, { code: ErrorCode.unavailable, message });
   }
   if (ctx.banOn(username, null)) {
     return reply(state, sender, conn, { code: ErrorCode.banned, message: `the name ${username} is banned here` });

@@ -36,7 +36,11 @@ export function isOwner(ctx: RoomContext, member: Member): boolean {
   return accountId !== null && ctx.roles()?.owner.accountId === accountId;
 }
 
-/** `/own`: the sender's account takes the room. Operators nobody appointed lose the role. */
+/**
+ * `/own`: the sender's account takes the room. Only the person running it may
+ * (the first one in, or whoever it passed to): a busy room is not anyone's
+ * to take by walking in. Operators nobody appointed lose the role.
+ */
 export function own(state: RoomState, ctx: RoomContext, sender: Member, conn: string, now: number): Outcome {
   const accountId = accountIdOf(sender);
   if (accountId === null) {
@@ -49,6 +53,10 @@ export function own(state: RoomState, ctx: RoomContext, sender: Member, conn: st
   if (roles) {
     const message = `this room is owned by ${roles.owner.name} already`;
     return reply(state, sender, conn, { code: ErrorCode.notAllowed, message });
+  }
+  if (!sender.operator) {
+    const message = "only the person running this room can take ownership of it";
+    return reply(state, sender, conn, { code: ErrorCode.notOperator, message });
   }
   const owner: Member = { ...sender, operator: true };
   const demoted: Effect[] = [];

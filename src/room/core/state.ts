@@ -48,13 +48,16 @@ export interface RoomContext {
   /** A connection's last sign of life: its last frame, or the runtime's last answer to its heartbeat. */
   lastActive(conn: string): number;
   /**
-   * Whether a name belongs to an account (or looks like one that does). Asked
-   * only for the name a `/nick` asks for: the shell looked it up before the event.
+   * Whether a name belongs to an account (or looks like one that does):
+   * `unknown` when the accounts could not be asked just now. Asked only for the
+   * name a `/nick` asks for: the shell looked it up before the event.
    */
-  claimed(name: string): boolean;
+  claimed(name: string): ClaimCheck;
   /** An owned room's roles, by account; null while nobody owns the room. */
   roles(): RoomRoles | null;
 }
+
+export type ClaimCheck = "claimed" | "free" | "unknown";
 
 /** Who owns a room and whom the owner made operators: accounts, by id, with the name each had. */
 export interface RoomRoles {

@@ -127,7 +127,7 @@ export class Admission {
     if (opensPrivate) privacy.set({ closed: false });
     const [client, server] = open();
     ctx.acceptWebSocket(server);
-    members.register(request.conn, server, now);
+    members.register(request.conn, server, now, request.account?.session);
     // What is queued now is in the joiner's replay. Marked before any effect runs, since one may
     // flush (closing a tab to make room for this one), and that flush reaches every socket.
     flush.coalescer.joined(request.conn);

@@ -25,6 +25,8 @@ export interface Attachment {
   seen: number;
   counters: Counters;
   left?: true;
+  /** The account session this connection came in with (its public id): ending that session ends it. */
+  signedInAs?: string;
 }
 
 export function countersOf(member: Member): Counters {

@@ -49,6 +49,11 @@ export class ChatRoom extends DurableObject<Env> {
     await this.#room.accountEnded(accountId, deleted);
   }
 
+  /** One session of an account ended: see `Room.sessionEnded`. */
+  async sessionEnded(accountId: string, sessionId: string): Promise<void> {
+    await this.#room.sessionEnded(accountId, sessionId);
+  }
+
   /** Who is here and when the room last spoke; joins nothing. */
   async info(room: string) {
     return this.#room.info(room);

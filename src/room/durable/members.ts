@@ -16,6 +16,8 @@ export interface Present {
   ids: WeakMap<HeldSocket, string>;
   /** Connection id to its last frame (or arrival): each connection's own idle clock. */
   seen: Map<string, number>;
+  /** Connection id to the account session it came in with, for signed-in connections. */
+  signedInAs: Map<string, string>;
 }
 
 /**
@@ -63,6 +65,7 @@ export class Members {
     const sockets = new Map<string, HeldSocket>();
     const ids = new WeakMap<HeldSocket, string>();
     const seen = new Map<string, number>();
+    const signedInAs = new Map<string, string>();
     for (const ws of this.#ctx.getWebSockets()) {
       const attachment = readAttachment(ws);
       if (attachment?.left) continue;
@@ -86,8 +89,9 @@ export class Members {
       sockets.set(conn, ws);
       ids.set(ws, conn);
       seen.set(conn, attachment.seen);
+      if (attachment.signedInAs !== undefined) signedInAs.set(conn, attachment.signedInAs);
     }
-    this.#present = { roster: new Roster(), sockets, ids, seen };
+    this.#present = { roster: new Roster(), sockets, ids, seen, signedInAs };
     const { roster } = this.#present;
     for (const row of stored.values()) {
       const open = conns.get(row.session) ?? [];
@@ -109,18 +113,27 @@ export class Members {
   }
 
   /** A socket accepted for a member's new connection. */
-  register(conn: string, ws: HeldSocket, now: number): void {
-    const { sockets, ids, seen } = this.get();
-    sockets.set(conn, ws);
-    ids.set(ws, conn);
-    seen.set(conn, now);
+  register(conn: string, ws: HeldSocket, now: number, signedInAs?: string): void {
+    const present = this.get();
+    present.sockets.set(conn, ws);
+    present.ids.set(ws, conn);
+    present.seen.set(conn, now);
+    if (signedInAs !== undefined) present.signedInAs.set(conn, signedInAs);
+  }
+
+  /** The connections that came in with this account session. */
+  signedInWith(sessionId: string): string[] {
+    const found: string[] = [];
+    for (const [conn, id] of this.get().signedInAs) if (id === sessionId) found.push(conn);
+    return found;
   }
 
   /** A connection the room no longer sends to or counts. */
   drop(conn: string): void {
-    const { sockets, seen } = this.get();
+    const { sockets, seen, signedInAs } = this.get();
     sockets.delete(conn);
     seen.delete(conn);
+    signedInAs.delete(conn);
   }
 
   /** The later of a connection's last frame and the runtime's last answer to its heartbeat. */
@@ -144,17 +157,19 @@ export class Members {
    * connection goes on that the room would forget on waking.
    */
   keepCounters(session: string, preferred?: string): string | undefined {
-    const { roster, sockets, seen } = this.get();
+    const { roster, sockets, seen, signedInAs } = this.get();
     const member = roster.get(session);
     if (!member) return undefined;
     const conn = preferred !== undefined && member.conns.includes(preferred) ? preferred : member.conns[0];
     const ws = conn === undefined ? undefined : sockets.get(conn);
     if (conn === undefined || !ws) return undefined;
+    const account = signedInAs.get(conn);
     const kept = writeAttachment(ws, {
       conn,
       session,
       seen: seen.get(conn) ?? member.lastSeen,
       counters: countersOf(member),
+      ...(account === undefined ? {} : { signedInAs: account }),
     });
     if (kept) return undefined;
     this.#log({ event: "attachment_failed", username: member.username });

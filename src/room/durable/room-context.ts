@@ -1,5 +1,5 @@
 import type { RoomConfig } from "../config";
-import type { RoomContext } from "../core";
+import type { ClaimCheck, RoomContext } from "../core";
 import type { BanStore } from "../store/bans";
 import type { HistoryStore } from "../store/history";
 import type { RoleStore } from "../store/roles";
@@ -18,8 +18,8 @@ export function roomContext(
   stores: { bans: BanStore; history: HistoryStore; ids: Sequencer; sent: SentStore; roles: RoleStore },
   privacy: PrivacyMarker,
   members: Members,
-  /** The name a `/nick` in this event asks for, when the shell found it claimed. */
-  claimedNow: () => string | null,
+  /** The name a `/nick` in this event asks for, and what the accounts said of it; null for any other event. */
+  claimedNow: () => { name: string; claim: ClaimCheck } | null,
 ): RoomContext {
   const { bans, history, ids, sent, roles } = stores;
   return {
@@ -35,6 +35,9 @@ export function roomContext(
     reactionOf: (id, emoji, session) => history.reactionOf(id, emoji, session),
     lastActive: (conn) => members.lastActive(conn),
     roles: () => roles.get(),
-    claimed: (name) => claimedNow() === name,
+    claimed: (name) => {
+      const asked = claimedNow();
+      return asked !== null && asked.name === name ? asked.claim : "free";
+    },
   };
 }

@@ -3,7 +3,19 @@ import type { ObjectState } from "../../platform/object-state";
 import { answerCode, type HeldSocket } from "../../platform/sockets";
 import { nickRequested } from "../../protocol";
 import type { RoomConfig } from "../config";
-import { accountEnded, disconnect, expire, type LogEntry, type RoomContext, type RoomState, receive } from "../core";
+import type { ClaimCheck } from "../core";
+import {
+  accountEnded,
+  disconnect,
+  expire,
+  type LogEntry,
+  type Member,
+  type RoomContext,
+  type RoomState,
+  receive,
+  sessionEnded,
+  takeToken,
+} from "../core";
 import { BanStore } from "../store/bans";
 import { HistoryStore } from "../store/history";
 import { MemberStore } from "../store/members";
@@ -22,6 +34,9 @@ import { PrivateWipe } from "./private-wipe";
 import { RoomQueries } from "./queries";
 import { roomContext } from "./room-context";
 
+/** How long a room waits for the accounts to say whether a name is claimed; past it, the rename is refused for now. */
+const CLAIM_LOOKUP_MS = 5000;
+
 /**
  * The room's parts wired together, and what each platform hook does with
  * them. Each event (join, frame, close, error, alarm) becomes one call into
@@ -39,6 +54,7 @@ export class Room {
   readonly #ctx: ObjectState;
   readonly #ids: Sequencer;
   readonly #history: HistoryStore;
+  readonly #roles: RoleStore;
   readonly #alarms: AlarmSchedule;
   readonly #privacy: PrivacyMarker;
   readonly #wipe: PrivateWipe;
@@ -46,8 +62,8 @@ export class Room {
   readonly #interpreter: EffectInterpreter;
   readonly #config: RoomConfig;
   readonly #claims: ClaimLookup;
-  /** While a frame asking for a claimed name is read: that name (see `RoomContext.claimed`). */
-  #claimedNow: string | null = null;
+  /** While a `/nick` is read: the name it asks for and what the accounts said of it (see `RoomContext.claimed`). */
+  #claimedNow: { name: string; claim: ClaimCheck } | null = null;
 
   /**
    * `name`: the room's name, as the platform knows it. `claims`: who holds a
@@ -68,6 +84,7 @@ export class Room {
     this.#name = name;
     this.#ids = ids;
     this.#history = history;
+    this.#roles = roles;
     this.#alarms = new AlarmSchedule(storage);
     this.#privacy = new PrivacyMarker(storage.kv);
     this.members = new Members(ctx, stored, config, this.#alarms, log);
@@ -123,14 +140,14 @@ export class Room {
     const conn = ids.get(ws);
     // Not a member (any more): refused, or already let go and still closing.
     if (conn === undefined || !sockets.has(conn)) return;
-    const asked = roster.byConn(conn)?.verified ? null : nickRequested(message, this.#config.maxMessageLength);
+    const asked = this.#nickAsked(roster.byConn(conn), message);
     // Rare (a rename), and it must not let this socket's next frames overtake it: nothing else runs meanwhile.
-    const claimed = asked === null ? null : await this.#ctx.blockConcurrencyWhile(() => this.#claims(asked));
+    const claim = asked === null ? null : await this.#ctx.blockConcurrencyWhile(() => this.#lookUp(asked));
     const now = Date.now();
     seen.set(conn, now);
     const session = roster.byConn(conn)?.session;
     const state = this.#state();
-    this.#claimedNow = claimed === null ? null : asked;
+    this.#claimedNow = asked === null || claim === null ? null : { name: asked, claim };
     try {
       this.#interpreter.perform(state.room, receive(state, this.#context, conn, message, now));
     } finally {
@@ -138,6 +155,36 @@ export class Room {
     }
     if (session !== undefined) this.#keepCounters(session, conn);
     await this.#settle();
+  }
+
+  /**
+   * The name an anonymous member's `/nick` asks for, if the rate limit would
+   * let the frame through: a flood of renames is refused by the core without
+   * a single lookup, so it can neither hold the room nor load the accounts.
+   */
+  #nickAsked(member: Member | undefined, message: string | ArrayBuffer): string | null {
+    if (!member || member.verified) return null;
+    const asked = nickRequested(message, this.#config.maxMessageLength);
+    if (asked === null) return null;
+    const limit = { burst: this.#config.rateLimitBurst, perSecond: this.#config.rateLimitPerSecond };
+    return takeToken(member.bucket, limit, Date.now()).ok ? asked : null;
+  }
+
+  /** Asks the accounts whether a name is claimed: never throws, and gives up after `CLAIM_LOOKUP_MS`. */
+  async #lookUp(name: string): Promise<ClaimCheck> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<ClaimCheck>((resolve) => {
+      timer = setTimeout(() => resolve("unknown"), CLAIM_LOOKUP_MS);
+    });
+    const asked = this.#claims(name).then(
+      (claimant): ClaimCheck => (claimant === null ? "free" : "claimed"),
+      (): ClaimCheck => "unknown",
+    );
+    try {
+      return await Promise.race([asked, late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** The peer closed its socket. */
@@ -185,7 +232,19 @@ export class Room {
   async accountEnded(accountId: string, deleted: { name: string } | null): Promise<void> {
     const state = this.#state();
     this.#interpreter.perform(state.room, accountEnded(state, this.#context, accountId, Date.now()));
-    if (deleted) this.#history.unmark(accountAuthor(accountId), deleted.name);
+    if (deleted) {
+      this.#history.unmark(accountAuthor(accountId), deleted.name);
+      // A deleted owner's room is nobody's again (and its operators', too); a deleted operator's role goes.
+      this.#roles.forgetAccount(accountId);
+    }
+    await this.#settle();
+  }
+
+  /** One session of an account ended: the connections it opened here close (see `sessionEnded`). */
+  async sessionEnded(accountId: string, sessionId: string): Promise<void> {
+    const state = this.#state();
+    const conns = this.members.signedInWith(sessionId);
+    this.#interpreter.perform(state.room, sessionEnded(state, this.#context, accountId, conns, Date.now()));
     await this.#settle();
   }
 

@@ -33,6 +33,15 @@ export class RoleStore {
     this.#roles = undefined;
   }
 
+  /** A deleted account's role ends; when it owned the room, every role ends and the room is nobody's. */
+  forgetAccount(accountId: string): void {
+    const roles = this.get();
+    if (roles === null) return;
+    if (roles.owner.accountId === accountId) this.#sql.exec("DELETE FROM roles");
+    else this.#sql.exec("DELETE FROM roles WHERE account_id = ?", accountId);
+    this.#roles = undefined;
+  }
+
   /** The storage was wiped. */
   forget(): void {
     this.#table.forget();

@@ -5,7 +5,7 @@ import { lookupKeys } from "../../account/core/claims";
 import { SESSION_COOKIE } from "../../account/core/sessions";
 import type { Env } from "../../env";
 import { refusedSocket } from "../../platform/refused-socket";
-import { CloseCode, ErrorCode, MAX_USERNAME_LENGTH } from "../../protocol";
+import { CloseCode, checkUsername, ErrorCode } from "../../protocol";
 import { withAccount } from "../account-door";
 import { isPrivateRoom } from "../private-rooms";
 import type { AdmittedEnv } from "./private-room";
@@ -32,7 +32,8 @@ export const accountDoor = createMiddleware<AdmittedEnv>(async (c, next) => {
     c.get("room"),
   );
   if (found) {
-    c.set("forward", withAccount(forward, { id: found.signedIn.accountId, name: found.signedIn.name }));
+    const { accountId, name, sessionId } = found.signedIn;
+    c.set("forward", withAccount(forward, { id: accountId, name, session: sessionId }));
     return next();
   }
   const refused = await claimedNameRefusal(c.env, c.req.query("username"));
@@ -47,15 +48,18 @@ export const accountDoor = createMiddleware<AdmittedEnv>(async (c, next) => {
  * rooms' door and the matchmaker's. Null when the name is free (or none was asked).
  */
 export async function claimedNameRefusal(
-  env: Pick<Env, "ACCOUNT">,
+  env: Pick<Env, "CLAIM_INDEX">,
   asked: string | undefined,
   /** The account the request is signed in to, whose own name it may use. */
   own: string | null = null,
 ): Promise<Response | null> {
-  const username = asked?.trim() ?? "";
-  // A name too long for a room is refused there as malformed; only names a room could take are looked up.
-  if (username === "" || username.length > MAX_USERNAME_LENGTH) return null;
-  const claimant = await claimantOf(env, lookupKeys(username));
+  const trimmed = asked?.trim() ?? "";
+  if (trimmed === "") return null;
+  // The name as the room will take it (normalized, so a decomposed spelling too long here is short there);
+  // one the room would refuse as malformed is not looked up.
+  const check = checkUsername(trimmed);
+  if (!check.ok) return null;
+  const claimant = await claimantOf(env, lookupKeys(check.username));
   if (claimant === null || claimant.accountId === own) return null;
   const message = `the name ${claimant.name} belongs to an account: sign in with its passkey, or pick another name`;
   return refusedSocket({ code: ErrorCode.nameClaimed, message }, CloseCode.usernameTaken);

@@ -19,6 +19,8 @@ export interface SignedIn {
   token: SessionToken;
   /** What opened the session: only a browser's manages the account (devices, tokens, deleting). */
   kind: SessionKind;
+  /** The session's public id. */
+  sessionId: string;
 }
 
 export type SessionEnv = WorkerEnv & { Variables: { signedIn: SignedIn | null } };
@@ -47,7 +49,13 @@ export async function sessionOf(
   }
   const resolved = await env.ACCOUNT.get(id).resolve(token.secret, now, room);
   if (resolved === null) return null;
-  const signedIn = { accountId: resolved.accountId, name: resolved.name, token, kind: resolved.kind };
+  const signedIn = {
+    accountId: resolved.accountId,
+    name: resolved.name,
+    token,
+    kind: resolved.kind,
+    sessionId: resolved.sessionId,
+  };
   return resolved.renewedUntil === undefined ? { signedIn } : { signedIn, renewedUntil: resolved.renewedUntil };
 }
 

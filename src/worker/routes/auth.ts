@@ -1,7 +1,7 @@
 import { generateAuthenticationOptions, verifyAuthenticationResponse } from "@simplewebauthn/server";
 import type { Context } from "hono";
 import * as v from "valibot";
-import { claimantOf } from "../../account/claim-lookup";
+import { claimantOf, indexClaim } from "../../account/claim-lookup";
 import { type ClaimKeys, claimKeys, lookupKeys } from "../../account/core/claims";
 import { SESSION_TTL_MS } from "../../account/core/sessions";
 import type { Env } from "../../env";
@@ -66,15 +66,34 @@ export const auth = routes()
     const made = await c.env.ACCOUNT.get(home).create(name, credential, now);
     if (made === null) return nameClaimed(name);
     const claimant = { accountId: made.accountId, name };
-    // Each look-alike key points at the account; one held already (claimed first by someone else) undoes the claim.
+    // Each look-alike key points at the account; one held already (claimed first by someone else), or
+    // one that cannot be reached now, undoes the claim: an account whose look-alikes are free is not made.
     const reserved: string[] = [];
+    let failed: "taken" | "unreachable" | null = null;
     for (const alias of keys.aliases) {
-      if (!(await c.env.ACCOUNT.getByName(alias).reserveAlias(claimant, keys.primary, now))) {
-        for (const undo of reserved) await c.env.ACCOUNT.getByName(undo).releaseAlias(made.accountId);
-        await c.env.ACCOUNT.get(home).remove();
-        return nameClaimed(name);
+      try {
+        if (!(await c.env.ACCOUNT.getByName(alias).reserveAlias(claimant, keys.primary, now))) failed = "taken";
+      } catch {
+        failed = "unreachable";
       }
+      if (failed) break;
       reserved.push(alias);
+    }
+    // Listed in the index the doors read; an index that cannot be written undoes the claim too.
+    if (!failed) {
+      try {
+        await indexClaim(c.env, [keys.primary, ...keys.aliases], claimant, true);
+      } catch {
+        failed = "unreachable";
+        await indexClaim(c.env, [keys.primary, ...keys.aliases], claimant, false).catch(() => undefined);
+      }
+    }
+    if (failed) {
+      for (const undo of reserved) await c.env.ACCOUNT.getByName(undo).releaseAlias(made.accountId);
+      await c.env.ACCOUNT.get(home).remove();
+      return failed === "taken"
+        ? nameClaimed(name)
+        : httpError(HttpError.unavailable, "could not claim the name just now; try again");
     }
     console.log(JSON.stringify({ event: "account_created", account: made.accountId }));
     setSessionCookie(c, { account: home.toString(), secret: made.secret }, now + SESSION_TTL_MS);
@@ -88,7 +107,7 @@ export const auth = routes()
     const options = await generateAuthenticationOptions({
       rpID: rp.id,
       challenge: bytesOf(fromBase64url(opened.challenge)),
-      userVerification: "preferred",
+      userVerification: "required",
     });
     return c.json({ ceremony: gate.toString(), options });
   })
@@ -112,7 +131,7 @@ export const auth = routes()
         expectedRPID: rp.id,
         // The counter is the account's to judge (`counterAdvances`), in the same step that signs in.
         credential: { id: stored.id, publicKey: stored.publicKey, counter: 0, transports: stored.transports },
-        requireUserVerification: false,
+        requireUserVerification: true,
       });
       if (!verified.verified) return verificationFailed("not verified");
       newCounter = verified.authenticationInfo.newCounter;

@@ -1,4 +1,5 @@
 import type { Context } from "hono";
+import { indexClaim } from "../../account/claim-lookup";
 import { claimKeys } from "../../account/core/claims";
 import { routes } from "../app";
 import { HttpError, httpError } from "../errors";
@@ -20,9 +21,9 @@ export const me = routes()
     async (c: Context<SessionEnv>) => {
       const removed = await homeOf(c)?.remove();
       if (removed) {
-        for (const alias of claimKeys(removed.name).aliases) {
-          await c.env.ACCOUNT.getByName(alias).releaseAlias(removed.accountId);
-        }
+        const keys = claimKeys(removed.name);
+        for (const alias of keys.aliases) await c.env.ACCOUNT.getByName(alias).releaseAlias(removed.accountId);
+        await indexClaim(c.env, [keys.primary, ...keys.aliases], removed, false);
         console.log(JSON.stringify({ event: "account_deleted", account: removed.accountId }));
       }
       clearSessionCookie(c);

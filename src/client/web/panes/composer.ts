@@ -6,7 +6,7 @@ import { TypingPacer } from "../../core/typing";
 import { type ComposeMode, Composer } from "../composer";
 import { $ } from "../dom";
 import { type PendingLabel, renderPending } from "../render";
-import { wholeSeconds } from "../status";
+import { wholeSeconds } from "../wait";
 
 /** Per tab and room: what was sent and not yet acked survives a reload. */
 const queueKey = (room: string) => `hallway:outbox:${room}`;

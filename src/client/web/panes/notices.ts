@@ -24,6 +24,11 @@ export class NoticesPane {
     this.#notice.set(text, clearAfterMs, aboutSending);
   }
 
+  /** Good news (a claim went through), for `clearAfterMs`. */
+  tell(text: string, clearAfterMs: number): void {
+    this.#notice.set(text, clearAfterMs, false, true);
+  }
+
   get aboutSending(): boolean {
     return this.#notice.aboutSending;
   }

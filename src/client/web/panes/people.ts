@@ -33,7 +33,7 @@ export class PeoplePane {
     const note = peopleNote(model);
     $("users-note").textContent = note ?? "";
     $("users-note").hidden = note === null;
-    renderUsers($("user-list"), sortedUsers(model), model.me, (name) => {
+    renderUsers($("user-list"), sortedUsers(model), { name: model.me, verified: model.verified }, (name) => {
       this.pick(name);
       this.closeDrawer();
     });

@@ -1,0 +1,171 @@
+import {
+  type AuthenticationResponseJSON,
+  type PublicKeyCredentialCreationOptionsJSON,
+  type PublicKeyCredentialRequestOptionsJSON,
+  type RegistrationResponseJSON,
+  startAuthentication,
+  startRegistration,
+} from "@simplewebauthn/browser";
+
+/**
+ * The accounts API as the web app uses it: who is signed in, claiming a name
+ * with a new passkey, signing in with one, signing out and deleting. The
+ * session is an HttpOnly cookie that same-origin requests carry by
+ * themselves, so nothing here ever holds it.
+ */
+
+/** The signed-in account, as `GET /api/me` and the verify endpoints describe it. */
+export interface Account {
+  name: string;
+  createdAt: number;
+  /** How many passkeys the account has. */
+  devices: number;
+}
+
+/** A refusal from the API: its typed code, its message and the HTTP status. */
+export class AccountError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = "AccountError";
+  }
+}
+
+/** What the API needs from the browser, replaceable in tests. */
+export interface AccountDeps {
+  fetch(input: string, init?: RequestInit): Promise<Response>;
+  startRegistration(options: {
+    optionsJSON: PublicKeyCredentialCreationOptionsJSON;
+  }): Promise<RegistrationResponseJSON>;
+  startAuthentication(options: {
+    optionsJSON: PublicKeyCredentialRequestOptionsJSON;
+  }): Promise<AuthenticationResponseJSON>;
+}
+
+const browserDeps: AccountDeps = {
+  fetch: (input, init) => fetch(input, init),
+  startRegistration,
+  startAuthentication,
+};
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
+
+function isAccount(value: unknown): value is Account {
+  return (
+    isRecord(value) &&
+    typeof value.name === "string" &&
+    typeof value.createdAt === "number" &&
+    typeof value.devices === "number"
+  );
+}
+
+/** A ceremony's start: its id and the options to hand to the authenticator. */
+interface Ceremony<Options> {
+  ceremony: string;
+  options: Options;
+}
+
+function isCreationCeremony(value: unknown): value is Ceremony<PublicKeyCredentialCreationOptionsJSON> {
+  if (!isRecord(value) || typeof value.ceremony !== "string" || !isRecord(value.options)) return false;
+  const { challenge, rp, user } = value.options;
+  return typeof challenge === "string" && isRecord(rp) && isRecord(user);
+}
+
+function isRequestCeremony(value: unknown): value is Ceremony<PublicKeyCredentialRequestOptionsJSON> {
+  return isRecord(value) && typeof value.ceremony === "string" && isRecord(value.options)
+    ? typeof value.options.challenge === "string"
+    : false;
+}
+
+export class AccountApi {
+  constructor(private readonly deps: AccountDeps = browserDeps) {}
+
+  /** The signed-in account, or null when this browser is anonymous (401). */
+  async me(): Promise<Account | null> {
+    const response = await this.deps.fetch("/api/me", { headers: { accept: "application/json" } });
+    if (response.status === 401) return null;
+    return this.#account(response);
+  }
+
+  /** Claims `name` for a new account, with a passkey made on this device; signs this browser in. */
+  async claim(name: string): Promise<Account> {
+    const start = await this.#post("/api/auth/claim/options", { name });
+    if (!isCreationCeremony(start)) throw malformed();
+    const response = await this.deps.startRegistration({ optionsJSON: start.options });
+    return this.#account(await this.#send("/api/auth/claim/verify", { ceremony: start.ceremony, response }));
+  }
+
+  /** Signs in with a passkey this device already holds (any account's: the authenticator offers them). */
+  async signIn(): Promise<Account> {
+    const start = await this.#post("/api/auth/signin/options", {});
+    if (!isRequestCeremony(start)) throw malformed();
+    const response = await this.deps.startAuthentication({ optionsJSON: start.options });
+    return this.#account(await this.#send("/api/auth/signin/verify", { ceremony: start.ceremony, response }));
+  }
+
+  /** Ends this browser's session only. */
+  async signOut(): Promise<void> {
+    await this.#done(await this.#send("/api/auth/signout", undefined));
+  }
+
+  /** Ends every session of the account, on every device. */
+  async signOutEverywhere(): Promise<void> {
+    await this.#done(await this.#send("/api/auth/signout-everywhere", undefined));
+  }
+
+  /** Deletes the account: its passkeys and sessions go, and the name is free again. */
+  async deleteAccount(): Promise<void> {
+    await this.#done(await this.deps.fetch("/api/me", { method: "DELETE" }));
+  }
+
+  #send(path: string, body: unknown): Promise<Response> {
+    return this.deps.fetch(path, {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/json" },
+      body: JSON.stringify(body ?? {}),
+    });
+  }
+
+  async #post(path: string, body: unknown): Promise<unknown> {
+    const response = await this.#send(path, body);
+    if (!response.ok) throw await refusal(response);
+    return response.json();
+  }
+
+  async #account(response: Response): Promise<Account> {
+    if (!response.ok) throw await refusal(response);
+    const body: unknown = await response.json();
+    if (!isAccount(body)) throw malformed();
+    return { name: body.name, createdAt: body.createdAt, devices: body.devices };
+  }
+
+  async #done(response: Response): Promise<void> {
+    if (!response.ok) throw await refusal(response);
+  }
+}
+
+const malformed = () => new AccountError("bad_response", "the server answered in a way this page does not know", 0);
+
+/** The typed error a refusal carries, or one made from its status when its body is not that. */
+async function refusal(response: Response): Promise<AccountError> {
+  let body: unknown = null;
+  try {
+    body = await response.json();
+  } catch {
+    // Not JSON (a proxy's page, an older server): the status says enough.
+  }
+  const error = isRecord(body) && isRecord(body.error) ? body.error : null;
+  const code = typeof error?.code === "string" ? error.code : `http_${response.status}`;
+  const message =
+    typeof error?.message === "string" && error.message !== ""
+      ? error.message
+      : `the server refused (${response.status} ${response.statusText})`.replace(" )", ")");
+  // The wait may sit beside the code or beside the error.
+  const wait = [error?.retryAfterMs, isRecord(body) ? body.retryAfterMs : undefined].find((v) => typeof v === "number");
+  const retry = typeof wait === "number" ? wait : undefined;
+  return new AccountError(code, message, response.status, retry);
+}
