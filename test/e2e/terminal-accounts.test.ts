@@ -73,7 +73,7 @@ async function claim(name: string): Promise<string> {
   });
   expect(verified.status).toBe(200);
   const cookie = verified.headers.get("Set-Cookie")?.split(";")[0];
-  expect(cookie).toMatch(/^hallway_session=/);
+  expect(cookie).toMatch(/^(__Host-)?hallway_session=/);
   return cookie ?? "";
 }
 
@@ -174,7 +174,7 @@ describe("the terminal client with an account", () => {
     const name = fresh("cat");
     const cookie = await claim(name);
     const r = room("ended");
-    const chat = hallway([base, "--room", r], { HALLWAY_TOKEN: cookie.replace(/^hallway_session=/, "") });
+    const chat = hallway([base, "--room", r], { HALLWAY_TOKEN: cookie.replace(/^[^=]+=/, "") });
     await chat.waitForLine(new RegExp(`^\\* joined #${r} as ${name} ✓`));
     const everywhere = await fetch(`${base}/api/auth/signout-everywhere`, {
       method: "POST",
