@@ -248,4 +248,27 @@ describe("accounts in the web app", () => {
     await owner.context().close();
     await other.context().close();
   });
+
+  it("holds a ban of an account on another device: a new browser signed in to it is refused", async () => {
+    const room = freshRoom("acct");
+    const dave = await inRoom(room, "dave");
+    await claimHere(dave);
+    const eve = await inRoom(room, "eve");
+    await claimHere(eve);
+    await say(dave, "/ban eve 30");
+    await eve.locator("#start-error", { hasText: "banned" }).waitFor({ timeout: 15_000 });
+
+    // Eve's passkey on another device (synced, as a passkey provider does), in a browser profile never banned.
+    const phone = await withPasskeys(390, 800);
+    await syncPasskeys(eve, phone);
+    await phone.goto(`${base()}/`);
+    await phone.getByRole("button", { name: /passkey/ }).click();
+    await phone.locator("#account-in").waitFor();
+    expect(await phone.locator(".signed-in").textContent()).toContain("Signed in as eve");
+    await join(phone, room, "eve");
+    await phone.locator("#start-error", { hasText: "banned" }).waitFor({ timeout: 15_000 });
+    expect(await phone.locator("#start-error").textContent()).toMatch(/30 minutes|another/);
+    await snap(phone, "10-banned-account-phone");
+    for (const page of [dave, eve, phone]) await page.context().close();
+  });
 });
