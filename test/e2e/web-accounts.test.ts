@@ -1,6 +1,7 @@
 import type { CDPSession, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { appUnderTest, freshRoom, say, waitConnected } from "./browser";
+import { addPasskeyDevice } from "./passkeys";
 
 /**
  * Accounts in the web app, in Chromium with its virtual authenticator (the
@@ -29,19 +30,7 @@ async function withPasskeys(width = 1100, height = 720): Promise<Page> {
   page.on("pageerror", (error) => {
     throw error;
   });
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  authenticators.set(page, { cdp, authenticatorId });
+  authenticators.set(page, await addPasskeyDevice(page));
   return page;
 }
 

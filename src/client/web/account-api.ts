@@ -81,6 +81,19 @@ function isRequestCeremony(value: unknown): value is Ceremony<PublicKeyCredentia
     : false;
 }
 
+/** A one-time link that adds another device to the signed-in account. */
+export interface DeviceLink {
+  url: string;
+  expiresAt: number;
+}
+
+/** A link opened on a new device: whose account it adds to, and the ceremony to do it. */
+export interface LinkInvite {
+  code: string;
+  name: string;
+  ceremony: Ceremony<PublicKeyCredentialCreationOptionsJSON>;
+}
+
 export class AccountApi {
   constructor(private readonly deps: AccountDeps = browserDeps) {}
 
@@ -105,6 +118,28 @@ export class AccountApi {
     if (!isRequestCeremony(start)) throw malformed();
     const response = await this.deps.startAuthentication({ optionsJSON: start.options });
     return this.#account(await this.#send("/api/auth/signin/verify", { ceremony: start.ceremony, response }));
+  }
+
+  /** Makes a one-time link (10 minutes, one use) that adds another device to this account. */
+  async makeLink(): Promise<DeviceLink> {
+    const body = await this.#post("/api/auth/link", {});
+    if (!isRecord(body) || typeof body.url !== "string" || typeof body.expiresAt !== "number") throw malformed();
+    return { url: body.url, expiresAt: body.expiresAt };
+  }
+
+  /** Opens a link on this device: the account it adds to, or `link_expired`. */
+  async openLink(code: string): Promise<LinkInvite> {
+    const start = await this.#post("/api/auth/link/options", { code });
+    if (!isCreationCeremony(start)) throw malformed();
+    const name = start.options.user.name;
+    return { code, name, ceremony: start };
+  }
+
+  /** Makes a passkey on this device for the link's account; signs this browser in. */
+  async useLink(invite: LinkInvite): Promise<Account> {
+    const response = await this.deps.startRegistration({ optionsJSON: invite.ceremony.options });
+    const body = { code: invite.code, ceremony: invite.ceremony.ceremony, response };
+    return this.#account(await this.#send("/api/auth/link/verify", body));
   }
 
   /** Ends this browser's session only. */

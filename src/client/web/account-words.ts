@@ -38,6 +38,8 @@ export function accountErrorText(error: unknown): string {
         return error.retryAfterMs === undefined
           ? sentence(error.message)
           : `Too many tries from here: try again in ${wholeSeconds(error.retryAfterMs)} s.`;
+      case "link_expired":
+        return "This link was used already or has expired. Make a new one on a signed-in device.";
       case "challenge_expired":
         return `${sentence(error.message)} Try again.`;
       default:

@@ -4,8 +4,11 @@ import { MatchConnection, parseTags, recentNote } from "../core/match-connection
 import { AccountApi } from "./account-api";
 import { type AccountLink, ChatView } from "./chat-view";
 import { $, el } from "./dom";
+import { linkCode } from "./link-code";
 import { lastRead, recentRooms } from "./memory";
 import { AccountPane } from "./panes/account";
+import { AddDevicePane } from "./panes/add-device";
+import { LinkPage } from "./panes/link-page";
 import { roomLink } from "./room-link";
 import { workerClock } from "./ticker";
 
@@ -30,10 +33,12 @@ function sessionId(): string {
 
 let current: ChatView | null = null;
 const api = new AccountApi();
+const addDevice = new AddDevicePane(api);
 /** Who this browser is signed in as, on the start screen; anonymous until `GET /api/me` says otherwise. */
 const account = new AccountPane(api, (signed) => {
   // The account's name is the one every room gives this browser: a room's link joins with it at once.
   if (signed) localStorage.setItem(NAME_KEY, signed.name);
+  addDevice.reset();
   current?.accountChanged();
 });
 const accountLink: AccountLink = { api, current: () => account.account, signedIn: (signed) => account.set(signed) };
@@ -46,8 +51,8 @@ let visit = 0;
 
 const socketOrigin = () => `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}`;
 
-function show(screen: "start" | "chat" | "waiting"): void {
-  for (const id of ["start", "chat", "waiting"]) $(id).hidden = id !== screen;
+function show(screen: "start" | "chat" | "waiting" | "link"): void {
+  for (const id of ["start", "chat", "waiting", "link"]) $(id).hidden = id !== screen;
 }
 
 function nameInput(): HTMLInputElement {
@@ -299,6 +304,25 @@ async function showRoom(room: string): Promise<void> {
   });
 }
 
+/** A one-time link opened on a new device: once it holds a passkey, the start screen says who it is. */
+const linkPage = new LinkPage(api, (signed) => {
+  history.replaceState(null, "", "/");
+  showStart();
+  account.set(signed);
+  $("account-status").textContent = `This device has its own passkey for ${signed.name} now.`;
+});
+
+function showLink(code: string | null): void {
+  visit++;
+  leaveCurrent();
+  stranger?.close();
+  stranger = null;
+  document.title = "Add this device · Hallway";
+  document.body.classList.remove("stranger", "partner-gone", "in-dm", "show-users");
+  show("link");
+  void linkPage.open(code);
+}
+
 /** Joins the room typed on the start screen under the name typed there (blank: an Anon_ name). */
 function joinTyped(): void {
   const room = canonicalRoom($<HTMLInputElement>("start-room").value.trim());
@@ -316,7 +340,12 @@ function joinTyped(): void {
 function route(): void {
   const link = roomLink(location.pathname);
   if (location.pathname === "/stranger") void showStranger();
-  else if (link?.ok) {
+  else if (location.pathname === "/link") {
+    const code = linkCode(location.hash);
+    // The code is a key to the account for ten minutes: it leaves the address bar and the history at once.
+    if (location.hash) history.replaceState(null, "", "/link");
+    showLink(code);
+  } else if (link?.ok) {
     // `/r/Lobby` is the room `lobby`: the address bar, history and shared links say it the one way.
     const path = `/r/${link.room}`;
     if (location.pathname !== path) history.replaceState(null, "", path);

@@ -1,0 +1,106 @@
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { appUnderTest, freshRoom, waitConnected } from "./browser";
+import { addPasskeyDevice } from "./passkeys";
+
+/**
+ * The account on more devices, in Chromium with a virtual authenticator per
+ * browser profile: a one-time link made on a signed-in device opened on
+ * another, which makes its own passkey and is the same person in rooms.
+ */
+
+const app = appUnderTest();
+
+/** WebAuthn refuses IP addresses, so the app is opened by name. */
+const base = () => app.server().url.replace("127.0.0.1", "localhost");
+
+async function snap(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: `/tmp/hallway-devices-${name}.png`, fullPage: true });
+}
+
+/** A device of its own (a browser profile) that can hold passkeys, unlocked by its owner. */
+async function device(width = 1100, height = 720): Promise<Page> {
+  const context = await app.browser().newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  page.on("pageerror", (error) => {
+    throw error;
+  });
+  await addPasskeyDevice(page);
+  return page;
+}
+
+/** Joins `room` from the start screen (a signed-in browser's name is its account's). */
+async function join(page: Page, room: string, name?: string): Promise<void> {
+  await page.goto(`${base()}/`);
+  await page.locator("#start").waitFor();
+  await page.fill("#start-room", room);
+  if (name !== undefined) await page.fill("#start-name", name);
+  await page.click("#start-form button[type=submit]");
+  await page.waitForURL(`${base()}/r/${room}`);
+  await waitConnected(page);
+}
+
+/** Who the server says this browser is: the account's name, or null. */
+function me(page: Page): Promise<string | null> {
+  return page.evaluate(async () => {
+    const response = await fetch("/api/me");
+    return response.ok ? ((await response.json()) as { name: string }).name : null;
+  });
+}
+
+/** A fresh person with a claimed name, signed in, on the start screen. */
+async function signedIn(name: string): Promise<Page> {
+  const page = await device();
+  await join(page, freshRoom("dev"), name);
+  await page.getByRole("button", { name: /Claim/ }).first().click();
+  await page.locator("#notice", { hasText: "is yours now" }).waitFor();
+  await page.click("#back");
+  await page.locator("#account-in").waitFor();
+  return page;
+}
+
+const uniqueName = (prefix: string) => `${prefix}${Date.now().toString(36).slice(-6)}`;
+
+describe("the account on another device", () => {
+  it("adds a phone with a one-time link: it makes its own passkey and is the same person in rooms", async () => {
+    const name = uniqueName("fay");
+    const laptop = await signedIn(name);
+    await laptop.getByRole("button", { name: "Add a device" }).click();
+    const field = laptop.locator("#link-url");
+    await field.waitFor();
+    const url = await field.inputValue();
+    expect(url).toMatch(new RegExp(`^${base()}/link#[\\w-]+\\.[\\w-]+$`));
+    expect(await field.isEditable()).toBe(false);
+    expect(await laptop.locator("#link-expiry").textContent()).toContain("Valid for 10 minutes, once");
+    await laptop.getByRole("button", { name: "Copy" }).click();
+    await snap(laptop, "1-link-made");
+    await laptop.locator("#account").screenshot({ path: "/tmp/hallway-devices-1-link-made-account.png" });
+
+    const phone = await device(390, 780);
+    await phone.goto(url);
+    await phone.locator("#link-title", { hasText: `Add this device to ${name}?` }).waitFor();
+    // The code leaves the address bar as soon as it is read.
+    expect(phone.url()).toBe(`${base()}/link`);
+    await snap(phone, "2-link-page-phone");
+    await phone.getByRole("button", { name: /passkey/ }).click();
+    await phone.locator(".signed-in", { hasText: `Signed in as ${name}` }).waitFor();
+    expect(phone.url()).toBe(`${base()}/`);
+    expect(await me(phone)).toBe(name);
+    expect(await phone.locator("#account-devices").textContent()).toContain("2 passkeys");
+    await snap(phone, "3-signed-in-phone");
+
+    // In a room the phone is the account: its name, with the mark.
+    await join(phone, freshRoom("dev"));
+    await phone.locator("#me-chip", { hasText: name }).locator(".verified[aria-label=verified]").waitFor();
+
+    // The link worked once: opened again, it says so in words, with no button to press.
+    const again = await device();
+    await again.goto(url);
+    await again.locator("#link-error", { hasText: "used already or has expired" }).waitFor();
+    expect(await again.getByRole("button", { name: /passkey/ }).isVisible()).toBe(false);
+    expect(await me(again)).toBeNull();
+    await snap(again, "4-link-used");
+
+    for (const page of [laptop, phone, again]) await page.context().close();
+  });
+});
