@@ -49,8 +49,8 @@ function me(page: Page): Promise<string | null> {
 }
 
 /** A fresh person with a claimed name, signed in, on the start screen. */
-async function signedIn(name: string): Promise<Page> {
-  const page = await device();
+async function signedIn(name: string, width?: number, height?: number): Promise<Page> {
+  const page = await device(width, height);
   await join(page, freshRoom("dev"), name);
   await page.getByRole("button", { name: /Claim/ }).first().click();
   await page.locator("#notice", { hasText: "is yours now" }).waitFor();
@@ -102,5 +102,63 @@ describe("the account on another device", () => {
     await snap(again, "4-link-used");
 
     for (const page of [laptop, phone, again]) await page.context().close();
+  });
+});
+
+/** Asks the server as a terminal does, from outside any browser. */
+async function terminal(path: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
+  const response = await fetch(`${base()}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+}
+
+describe("letting a terminal in", () => {
+  it("approves a terminal's code at /device, after showing which terminal and what approving means", async () => {
+    const name = uniqueName("gus");
+    const start = await terminal("/api/device/start", { label: "work laptop" });
+    expect(start.status).toBe(200);
+    const { deviceCode, userCode } = start.body;
+    expect(typeof userCode).toBe("string");
+
+    // Not signed in: the page says so and offers the passkey.
+    const stranger = await device();
+    await stranger.goto(`${base()}/device?code=${String(userCode)}`);
+    await stranger.locator("#device-anon", { hasText: "not signed in" }).waitFor();
+    expect(await stranger.getByRole("button", { name: "Sign in with a passkey" }).isVisible()).toBe(true);
+    await snap(stranger, "5-device-not-signed-in");
+
+    const phone = await signedIn(name, 390, 780);
+    // A wrong code is said in words, and nothing is offered to approve.
+    await phone.goto(`${base()}/device`);
+    await phone.fill("#device-code", "bcdf-ghjk");
+    await phone.getByRole("button", { name: "Check" }).click();
+    await phone.locator("#device-error", { hasText: "No terminal is waiting on that code" }).waitFor();
+    expect(await phone.locator("#device-decide").isVisible()).toBe(false);
+
+    await phone.goto(`${base()}/device?code=${String(userCode).toLowerCase()}`);
+    await phone.locator("#device-label", { hasText: "work laptop" }).waitFor();
+    expect(await phone.locator("#device-code").inputValue()).toBe(userCode);
+    expect(await phone.locator("#device-warning").textContent()).toBe(
+      `Approving lets this terminal post as ${name}. Only approve a code you started yourself.`,
+    );
+    await snap(phone, "6-device-check-phone");
+    expect((await terminal("/api/device/token", { deviceCode })).body).toMatchObject({
+      error: { code: "authorization_pending" },
+    });
+    await phone.getByRole("button", { name: "Approve" }).click();
+    await phone.locator("#device-status", { hasText: "Done: you can go back to your terminal." }).waitFor();
+    await snap(phone, "7-device-done-phone");
+
+    // The terminal's next poll (after the 2 s interval) gets its own token for the account.
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    const token = await terminal("/api/device/token", { deviceCode });
+    expect(token.status).toBe(200);
+    expect(token.body.name).toBe(name);
+    expect(token.body.token).toMatch(/^[0-9a-f]{64}\.[\w-]{43}$/);
+
+    for (const page of [stranger, phone]) await page.context().close();
   });
 });

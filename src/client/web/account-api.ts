@@ -142,6 +142,23 @@ export class AccountApi {
     return this.#account(await this.#send("/api/auth/link/verify", body));
   }
 
+  /** The label of the terminal waiting on `userCode`, before anyone decides; `bad_code` when none is. */
+  async checkDevice(userCode: string): Promise<{ label: string }> {
+    const body = await this.#post("/api/device/check", { userCode });
+    if (!isRecord(body) || typeof body.label !== "string") throw malformed();
+    return { label: body.label };
+  }
+
+  /** Lets the terminal waiting on `userCode` in as this account, with a session of its own. */
+  async approveDevice(userCode: string): Promise<void> {
+    await this.#post("/api/device/approve", { userCode });
+  }
+
+  /** Refuses the terminal waiting on `userCode`: it is told so, and gets nothing. */
+  async denyDevice(userCode: string): Promise<void> {
+    await this.#post("/api/device/deny", { userCode });
+  }
+
   /** Ends this browser's session only. */
   async signOut(): Promise<void> {
     await this.#done(await this.#send("/api/auth/signout", undefined));

@@ -3,11 +3,13 @@ import type { TimerClock } from "../core/heartbeat";
 import { MatchConnection, parseTags, recentNote } from "../core/match-connection";
 import { AccountApi } from "./account-api";
 import { type AccountLink, ChatView } from "./chat-view";
+import { codeFromSearch } from "./device-code";
 import { $, el } from "./dom";
 import { linkCode } from "./link-code";
 import { lastRead, recentRooms } from "./memory";
 import { AccountPane } from "./panes/account";
 import { AddDevicePane } from "./panes/add-device";
+import { DevicePage } from "./panes/device-page";
 import { LinkPage } from "./panes/link-page";
 import { roomLink } from "./room-link";
 import { workerClock } from "./ticker";
@@ -51,8 +53,8 @@ let visit = 0;
 
 const socketOrigin = () => `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}`;
 
-function show(screen: "start" | "chat" | "waiting" | "link"): void {
-  for (const id of ["start", "chat", "waiting", "link"]) $(id).hidden = id !== screen;
+function show(screen: "start" | "chat" | "waiting" | "link" | "device"): void {
+  for (const id of ["start", "chat", "waiting", "link", "device"]) $(id).hidden = id !== screen;
 }
 
 function nameInput(): HTMLInputElement {
@@ -312,15 +314,18 @@ const linkPage = new LinkPage(api, (signed) => {
   $("account-status").textContent = `This device has its own passkey for ${signed.name} now.`;
 });
 
-function showLink(code: string | null): void {
+/** The page that lets a terminal in, signed in here: signing in on it tells the start screen too. */
+const devicePage = new DevicePage(api, (signed) => account.set(signed));
+
+/** A page of its own, away from rooms and stranger chat (which it leaves). */
+function showPage(screen: "link" | "device", title: string): void {
   visit++;
   leaveCurrent();
   stranger?.close();
   stranger = null;
-  document.title = "Add this device · Hallway";
+  document.title = `${title} · Hallway`;
   document.body.classList.remove("stranger", "partner-gone", "in-dm", "show-users");
-  show("link");
-  void linkPage.open(code);
+  show(screen);
 }
 
 /** Joins the room typed on the start screen under the name typed there (blank: an Anon_ name). */
@@ -344,7 +349,11 @@ function route(): void {
     const code = linkCode(location.hash);
     // The code is a key to the account for ten minutes: it leaves the address bar and the history at once.
     if (location.hash) history.replaceState(null, "", "/link");
-    showLink(code);
+    showPage("link", "Add this device");
+    void linkPage.open(code);
+  } else if (location.pathname === "/device") {
+    showPage("device", "Sign in a terminal");
+    void devicePage.open(codeFromSearch(location.search));
   } else if (link?.ok) {
     // `/r/Lobby` is the room `lobby`: the address bar, history and shared links say it the one way.
     const path = `/r/${link.room}`;
