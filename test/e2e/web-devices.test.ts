@@ -159,6 +159,41 @@ describe("letting a terminal in", () => {
     expect(token.body.name).toBe(name);
     expect(token.body.token).toMatch(/^[0-9a-f]{64}\.[\w-]{43}$/);
 
+    // The start screen lists the terminal among the account's tokens, to revoke when it is done with.
+    await phone.getByRole("link", { name: "Back to the start" }).click();
+    await phone.locator("#token-list li", { hasText: "work laptop" }).waitFor();
+    expect(await phone.locator("#token-list li", { hasText: "work laptop" }).textContent()).toContain("terminal");
+    await phone.locator("#tokens").scrollIntoViewIfNeeded();
+    await snap(phone, "8-tokens-phone");
+
     for (const page of [stranger, phone]) await page.context().close();
+  });
+});
+
+describe("tokens for scripts", () => {
+  it("makes a named token shown once, lists it, and revokes it", async () => {
+    const name = uniqueName("hal");
+    const page = await signedIn(name);
+    await page.fill("#token-label", "ci-bot");
+    await page.getByRole("button", { name: "Make a token" }).click();
+    const secret = page.locator("#token-value");
+    await page.locator("#token-made").waitFor();
+    expect(await secret.inputValue()).toMatch(/^[0-9a-f]{64}\.[\w-]{43}$/);
+    expect(await page.locator("#token-made").textContent()).toContain("you will not see it again");
+    const line = page.locator("#token-list li", { hasText: "ci-bot" });
+    await line.waitFor();
+    expect(await line.textContent()).toContain("script token");
+    expect(await line.textContent()).toContain("never used");
+    await page.locator("#tokens").screenshot({ path: "/tmp/hallway-devices-9-tokens-desktop.png" });
+
+    // The secret is not shown again: a reload lists the token, by name only.
+    await page.reload();
+    await line.waitFor();
+    expect(await page.locator("#token-made").isVisible()).toBe(false);
+
+    await page.getByRole("button", { name: "Revoke ci-bot" }).click();
+    await page.locator("#token-status", { hasText: "Revoked “ci-bot”" }).waitFor();
+    expect(await line.count()).toBe(0);
+    await page.context().close();
   });
 });

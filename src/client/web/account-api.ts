@@ -94,6 +94,32 @@ export interface LinkInvite {
   ceremony: Ceremony<PublicKeyCredentialCreationOptionsJSON>;
 }
 
+/** A token that is not a browser's: a script's, or a terminal's let in at `/device`. */
+export interface ListedToken {
+  id: string;
+  kind: string;
+  label: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/** A token just made: its secret is here this once, and never again. */
+export interface NewToken {
+  id: string;
+  label: string;
+  token: string;
+}
+
+function isListedToken(value: unknown): value is ListedToken {
+  return (
+    isRecord(value) &&
+    typeof value.id === "string" &&
+    typeof value.label === "string" &&
+    typeof value.createdAt === "number" &&
+    (value.lastUsedAt === null || typeof value.lastUsedAt === "number")
+  );
+}
+
 export class AccountApi {
   constructor(private readonly deps: AccountDeps = browserDeps) {}
 
@@ -157,6 +183,33 @@ export class AccountApi {
   /** Refuses the terminal waiting on `userCode`: it is told so, and gets nothing. */
   async denyDevice(userCode: string): Promise<void> {
     await this.#post("/api/device/deny", { userCode });
+  }
+
+  /** The account's script tokens and terminals, oldest first. */
+  async tokens(): Promise<ListedToken[]> {
+    const response = await this.deps.fetch("/api/tokens", { headers: { accept: "application/json" } });
+    if (!response.ok) throw await refusal(response);
+    const body: unknown = await response.json();
+    if (!isRecord(body) || !Array.isArray(body.tokens)) throw malformed();
+    return body.tokens.filter(isListedToken).map((token) => ({
+      id: token.id,
+      kind: typeof token.kind === "string" ? token.kind : "token",
+      label: token.label,
+      createdAt: token.createdAt,
+      lastUsedAt: token.lastUsedAt,
+    }));
+  }
+
+  /** Makes a token for a script, named `label`; its secret is in the answer only. */
+  async makeToken(label: string): Promise<NewToken> {
+    const body = await this.#post("/api/tokens", { label });
+    if (!isRecord(body) || typeof body.id !== "string" || typeof body.token !== "string") throw malformed();
+    return { id: body.id, label: typeof body.label === "string" ? body.label : label, token: body.token };
+  }
+
+  /** Ends one token (or terminal): what it opened in rooms closes. */
+  async revokeToken(id: string): Promise<void> {
+    await this.#done(await this.deps.fetch(`/api/tokens/${encodeURIComponent(id)}`, { method: "DELETE" }));
   }
 
   /** Ends this browser's session only. */

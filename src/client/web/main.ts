@@ -11,6 +11,7 @@ import { AccountPane } from "./panes/account";
 import { AddDevicePane } from "./panes/add-device";
 import { DevicePage } from "./panes/device-page";
 import { LinkPage } from "./panes/link-page";
+import { TokensPane } from "./panes/tokens";
 import { roomLink } from "./room-link";
 import { workerClock } from "./ticker";
 
@@ -36,11 +37,13 @@ function sessionId(): string {
 let current: ChatView | null = null;
 const api = new AccountApi();
 const addDevice = new AddDevicePane(api);
+const tokens = new TokensPane(api);
 /** Who this browser is signed in as, on the start screen; anonymous until `GET /api/me` says otherwise. */
 const account = new AccountPane(api, (signed) => {
   // The account's name is the one every room gives this browser: a room's link joins with it at once.
   if (signed) localStorage.setItem(NAME_KEY, signed.name);
   addDevice.reset();
+  void tokens.load(signed?.name ?? null);
   current?.accountChanged();
 });
 const accountLink: AccountLink = { api, current: () => account.account, signedIn: (signed) => account.set(signed) };
@@ -160,6 +163,7 @@ function showStart(message = "", room?: string, fix: "name" | "room" | "passkey"
   if (!input.value) input.value = localStorage.getItem(NAME_KEY) ?? "";
   renderRecent();
   account.clearMessages();
+  tokens.forgetSecret();
   const loaded = account.load();
   const shown = visit;
   // The way in shows once the server has said this browser is anonymous (the session may just have ended).

@@ -1,5 +1,6 @@
 import type { AccountApi } from "../account-api";
 import { accountErrorText } from "../account-words";
+import { copyField } from "../copy-field";
 import { $ } from "../dom";
 import { linkValidText } from "../link-code";
 
@@ -31,25 +32,14 @@ export class AddDevicePane {
         button.disabled = false;
       }
     });
-    $("link-copy").addEventListener("click", () => void this.#copy());
+    $("link-copy").addEventListener("click", () => {
+      void copyField($<HTMLInputElement>("link-url"), $("account-status"));
+    });
   }
 
   /** Forgets the link shown: the account changed, or the start screen is shown anew. */
   reset(): void {
     $("link-made").hidden = true;
     $<HTMLInputElement>("link-url").value = "";
-  }
-
-  async #copy(): Promise<void> {
-    const input = $<HTMLInputElement>("link-url");
-    try {
-      await navigator.clipboard.writeText(input.value);
-      $("account-status").textContent = "Link copied.";
-    } catch {
-      // No clipboard (an insecure page, a refused permission): selected, it is one keystroke away.
-      input.focus();
-      input.select();
-      $("account-status").textContent = "Select the link and copy it.";
-    }
   }
 }
