@@ -20,3 +20,14 @@ export async function addPasskeyDevice(page: Page): Promise<{ cdp: CDPSession; a
   });
   return { cdp, authenticatorId };
 }
+
+/** Copies every passkey one authenticator holds onto another: the same passkey, synced to another device. */
+export async function copyPasskeys(
+  from: { cdp: CDPSession; authenticatorId: string },
+  to: { cdp: CDPSession; authenticatorId: string },
+): Promise<void> {
+  const { credentials } = await from.cdp.send("WebAuthn.getCredentials", { authenticatorId: from.authenticatorId });
+  for (const credential of credentials) {
+    await to.cdp.send("WebAuthn.addCredential", { authenticatorId: to.authenticatorId, credential });
+  }
+}

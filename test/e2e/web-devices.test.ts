@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { appUnderTest, freshRoom, waitConnected } from "./browser";
-import { addPasskeyDevice } from "./passkeys";
+import { addPasskeyDevice, copyPasskeys } from "./passkeys";
 
 /**
  * The account on more devices, in Chromium with a virtual authenticator per
@@ -18,6 +18,17 @@ async function snap(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `/tmp/hallway-devices-${name}.png`, fullPage: true });
 }
 
+/** Each page's authenticator, to sync a passkey onto another device as a passkey provider does. */
+const authenticators = new Map<Page, Awaited<ReturnType<typeof addPasskeyDevice>>>();
+
+/** Copies every passkey `from` holds onto `to`. */
+async function syncPasskeys(from: Page, to: Page): Promise<void> {
+  const source = authenticators.get(from);
+  const target = authenticators.get(to);
+  if (!source || !target) throw new Error("both pages need an authenticator");
+  await copyPasskeys(source, target);
+}
+
 /** A device of its own (a browser profile) that can hold passkeys, unlocked by its owner. */
 async function device(width = 1100, height = 720): Promise<Page> {
   const context = await app.browser().newContext({ viewport: { width, height } });
@@ -25,7 +36,7 @@ async function device(width = 1100, height = 720): Promise<Page> {
   page.on("pageerror", (error) => {
     throw error;
   });
-  await addPasskeyDevice(page);
+  authenticators.set(page, await addPasskeyDevice(page));
   return page;
 }
 
@@ -165,6 +176,19 @@ describe("letting a terminal in", () => {
     expect(await phone.locator("#token-list li", { hasText: "work laptop" }).textContent()).toContain("terminal");
     await phone.locator("#tokens").scrollIntoViewIfNeeded();
     await snap(phone, "8-tokens-phone");
+
+    // A browser not signed in signs in on the page (the passkey synced to it), then checks the code it came with.
+    const second = await terminal("/api/device/start", { label: "server" });
+    await stranger.goto(`${base()}/device?code=${String(second.body.userCode)}`);
+    await syncPasskeys(phone, stranger);
+    await stranger.getByRole("button", { name: "Sign in with a passkey" }).click();
+    await stranger.locator("#device-label", { hasText: "server" }).waitFor();
+    await stranger.getByRole("button", { name: "Deny" }).click();
+    await stranger.locator("#device-status", { hasText: "Denied" }).waitFor();
+    await new Promise((resolve) => setTimeout(resolve, 2100));
+    expect((await terminal("/api/device/token", { deviceCode: second.body.deviceCode })).body).toMatchObject({
+      error: { code: "access_denied" },
+    });
 
     for (const page of [stranger, phone]) await page.context().close();
   });
