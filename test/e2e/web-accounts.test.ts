@@ -1,6 +1,7 @@
 import type { CDPSession, Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { appUnderTest, freshRoom, say, waitConnected } from "./browser";
+import { addPasskeyDevice, copyPasskeys } from "./passkeys";
 
 /**
  * Accounts in the web app, in Chromium with its virtual authenticator (the
@@ -29,19 +30,7 @@ async function withPasskeys(width = 1100, height = 720): Promise<Page> {
   page.on("pageerror", (error) => {
     throw error;
   });
-  const cdp = await context.newCDPSession(page);
-  await cdp.send("WebAuthn.enable");
-  const { authenticatorId } = await cdp.send("WebAuthn.addVirtualAuthenticator", {
-    options: {
-      protocol: "ctap2",
-      transport: "internal",
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  authenticators.set(page, { cdp, authenticatorId });
+  authenticators.set(page, await addPasskeyDevice(page));
   return page;
 }
 
@@ -50,10 +39,7 @@ async function syncPasskeys(from: Page, to: Page): Promise<void> {
   const source = authenticators.get(from);
   const target = authenticators.get(to);
   if (!source || !target) throw new Error("both pages need an authenticator");
-  const { credentials } = await source.cdp.send("WebAuthn.getCredentials", { authenticatorId: source.authenticatorId });
-  for (const credential of credentials) {
-    await target.cdp.send("WebAuthn.addCredential", { authenticatorId: target.authenticatorId, credential });
-  }
+  await copyPasskeys(source, target);
 }
 
 /** Joins `room` from the start screen under `name`. */

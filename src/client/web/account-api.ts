@@ -81,6 +81,45 @@ function isRequestCeremony(value: unknown): value is Ceremony<PublicKeyCredentia
     : false;
 }
 
+/** A one-time link that adds another device to the signed-in account. */
+export interface DeviceLink {
+  url: string;
+  expiresAt: number;
+}
+
+/** A link opened on a new device: whose account it adds to, and the ceremony to do it. */
+export interface LinkInvite {
+  code: string;
+  name: string;
+  ceremony: Ceremony<PublicKeyCredentialCreationOptionsJSON>;
+}
+
+/** A token that is not a browser's: a script's, or a terminal's let in at `/device`. */
+export interface ListedToken {
+  id: string;
+  kind: string;
+  label: string;
+  createdAt: number;
+  lastUsedAt: number | null;
+}
+
+/** A token just made: its secret is here this once, and never again. */
+export interface NewToken {
+  id: string;
+  label: string;
+  token: string;
+}
+
+function isListedToken(value: unknown): value is ListedToken {
+  return (
+    isRecord(value) &&
+    typeof value.id === "string" &&
+    typeof value.label === "string" &&
+    typeof value.createdAt === "number" &&
+    (value.lastUsedAt === null || typeof value.lastUsedAt === "number")
+  );
+}
+
 export class AccountApi {
   constructor(private readonly deps: AccountDeps = browserDeps) {}
 
@@ -105,6 +144,72 @@ export class AccountApi {
     if (!isRequestCeremony(start)) throw malformed();
     const response = await this.deps.startAuthentication({ optionsJSON: start.options });
     return this.#account(await this.#send("/api/auth/signin/verify", { ceremony: start.ceremony, response }));
+  }
+
+  /** Makes a one-time link (10 minutes, one use) that adds another device to this account. */
+  async makeLink(): Promise<DeviceLink> {
+    const body = await this.#post("/api/auth/link", {});
+    if (!isRecord(body) || typeof body.url !== "string" || typeof body.expiresAt !== "number") throw malformed();
+    return { url: body.url, expiresAt: body.expiresAt };
+  }
+
+  /** Opens a link on this device: the account it adds to, or `link_expired`. */
+  async openLink(code: string): Promise<LinkInvite> {
+    const start = await this.#post("/api/auth/link/options", { code });
+    if (!isCreationCeremony(start)) throw malformed();
+    const name = start.options.user.name;
+    return { code, name, ceremony: start };
+  }
+
+  /** Makes a passkey on this device for the link's account; signs this browser in. */
+  async useLink(invite: LinkInvite): Promise<Account> {
+    const response = await this.deps.startRegistration({ optionsJSON: invite.ceremony.options });
+    const body = { code: invite.code, ceremony: invite.ceremony.ceremony, response };
+    return this.#account(await this.#send("/api/auth/link/verify", body));
+  }
+
+  /** The label of the terminal waiting on `userCode`, before anyone decides; `bad_code` when none is. */
+  async checkDevice(userCode: string): Promise<{ label: string }> {
+    const body = await this.#post("/api/device/check", { userCode });
+    if (!isRecord(body) || typeof body.label !== "string") throw malformed();
+    return { label: body.label };
+  }
+
+  /** Lets the terminal waiting on `userCode` in as this account, with a session of its own. */
+  async approveDevice(userCode: string): Promise<void> {
+    await this.#post("/api/device/approve", { userCode });
+  }
+
+  /** Refuses the terminal waiting on `userCode`: it is told so, and gets nothing. */
+  async denyDevice(userCode: string): Promise<void> {
+    await this.#post("/api/device/deny", { userCode });
+  }
+
+  /** The account's script tokens and terminals, oldest first. */
+  async tokens(): Promise<ListedToken[]> {
+    const response = await this.deps.fetch("/api/tokens", { headers: { accept: "application/json" } });
+    if (!response.ok) throw await refusal(response);
+    const body: unknown = await response.json();
+    if (!isRecord(body) || !Array.isArray(body.tokens)) throw malformed();
+    return body.tokens.filter(isListedToken).map((token) => ({
+      id: token.id,
+      kind: typeof token.kind === "string" ? token.kind : "token",
+      label: token.label,
+      createdAt: token.createdAt,
+      lastUsedAt: token.lastUsedAt,
+    }));
+  }
+
+  /** Makes a token for a script, named `label`; its secret is in the answer only. */
+  async makeToken(label: string): Promise<NewToken> {
+    const body = await this.#post("/api/tokens", { label });
+    if (!isRecord(body) || typeof body.id !== "string" || typeof body.token !== "string") throw malformed();
+    return { id: body.id, label: typeof body.label === "string" ? body.label : label, token: body.token };
+  }
+
+  /** Ends one token (or terminal): what it opened in rooms closes. */
+  async revokeToken(id: string): Promise<void> {
+    await this.#done(await this.deps.fetch(`/api/tokens/${encodeURIComponent(id)}`, { method: "DELETE" }));
   }
 
   /** Ends this browser's session only. */

@@ -38,6 +38,12 @@ export function accountErrorText(error: unknown): string {
         return error.retryAfterMs === undefined
           ? sentence(error.message)
           : `Too many tries from here: try again in ${wholeSeconds(error.retryAfterMs)} s.`;
+      case "link_expired":
+        return "This link was used already or has expired. Make a new one on a signed-in device.";
+      case "bad_code":
+        return "No terminal is waiting on that code. Check it against the terminal, or start again there.";
+      case "too_many_tries":
+        return "Too many wrong codes: wait a few minutes, then start again in the terminal.";
       case "challenge_expired":
         return `${sentence(error.message)} Try again.`;
       default:

@@ -3,9 +3,15 @@ import type { TimerClock } from "../core/heartbeat";
 import { MatchConnection, parseTags, recentNote } from "../core/match-connection";
 import { AccountApi } from "./account-api";
 import { type AccountLink, ChatView } from "./chat-view";
+import { codeFromSearch } from "./device-code";
 import { $, el } from "./dom";
+import { linkCode } from "./link-code";
 import { lastRead, recentRooms } from "./memory";
 import { AccountPane } from "./panes/account";
+import { AddDevicePane } from "./panes/add-device";
+import { DevicePage } from "./panes/device-page";
+import { LinkPage } from "./panes/link-page";
+import { TokensPane } from "./panes/tokens";
 import { roomLink } from "./room-link";
 import { workerClock } from "./ticker";
 
@@ -30,10 +36,14 @@ function sessionId(): string {
 
 let current: ChatView | null = null;
 const api = new AccountApi();
+const addDevice = new AddDevicePane(api);
+const tokens = new TokensPane(api);
 /** Who this browser is signed in as, on the start screen; anonymous until `GET /api/me` says otherwise. */
 const account = new AccountPane(api, (signed) => {
   // The account's name is the one every room gives this browser: a room's link joins with it at once.
   if (signed) localStorage.setItem(NAME_KEY, signed.name);
+  addDevice.reset();
+  void tokens.load(signed?.name ?? null);
   current?.accountChanged();
 });
 const accountLink: AccountLink = { api, current: () => account.account, signedIn: (signed) => account.set(signed) };
@@ -46,8 +56,8 @@ let visit = 0;
 
 const socketOrigin = () => `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}`;
 
-function show(screen: "start" | "chat" | "waiting"): void {
-  for (const id of ["start", "chat", "waiting"]) $(id).hidden = id !== screen;
+function show(screen: "start" | "chat" | "waiting" | "link" | "device"): void {
+  for (const id of ["start", "chat", "waiting", "link", "device"]) $(id).hidden = id !== screen;
 }
 
 function nameInput(): HTMLInputElement {
@@ -153,6 +163,7 @@ function showStart(message = "", room?: string, fix: "name" | "room" | "passkey"
   if (!input.value) input.value = localStorage.getItem(NAME_KEY) ?? "";
   renderRecent();
   account.clearMessages();
+  tokens.forgetSecret();
   const loaded = account.load();
   const shown = visit;
   // The way in shows once the server has said this browser is anonymous (the session may just have ended).
@@ -299,6 +310,28 @@ async function showRoom(room: string): Promise<void> {
   });
 }
 
+/** A one-time link opened on a new device: once it holds a passkey, the start screen says who it is. */
+const linkPage = new LinkPage(api, (signed) => {
+  history.replaceState(null, "", "/");
+  showStart();
+  account.set(signed);
+  $("account-status").textContent = `This device has its own passkey for ${signed.name} now.`;
+});
+
+/** The page that lets a terminal in, signed in here: signing in on it tells the start screen too. */
+const devicePage = new DevicePage(api, (signed) => account.set(signed));
+
+/** A page of its own, away from rooms and stranger chat (which it leaves). */
+function showPage(screen: "link" | "device", title: string): void {
+  visit++;
+  leaveCurrent();
+  stranger?.close();
+  stranger = null;
+  document.title = `${title} · Hallway`;
+  document.body.classList.remove("stranger", "partner-gone", "in-dm", "show-users");
+  show(screen);
+}
+
 /** Joins the room typed on the start screen under the name typed there (blank: an Anon_ name). */
 function joinTyped(): void {
   const room = canonicalRoom($<HTMLInputElement>("start-room").value.trim());
@@ -316,7 +349,16 @@ function joinTyped(): void {
 function route(): void {
   const link = roomLink(location.pathname);
   if (location.pathname === "/stranger") void showStranger();
-  else if (link?.ok) {
+  else if (location.pathname === "/link") {
+    const code = linkCode(location.hash);
+    // The code is a key to the account for ten minutes: it leaves the address bar and the history at once.
+    if (location.hash) history.replaceState(null, "", "/link");
+    showPage("link", "Add this device");
+    void linkPage.open(code);
+  } else if (location.pathname === "/device") {
+    showPage("device", "Sign in a terminal");
+    void devicePage.open(codeFromSearch(location.search));
+  } else if (link?.ok) {
     // `/r/Lobby` is the room `lobby`: the address bar, history and shared links say it the one way.
     const path = `/r/${link.room}`;
     if (location.pathname !== path) history.replaceState(null, "", path);
