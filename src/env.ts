@@ -12,6 +12,8 @@ declare global {
       MATCH_SECRET?: string;
       /** Comma-separated origins allowed to open sockets from browsers; unset means only this worker's own. */
       ALLOWED_ORIGINS?: string;
+      /** Claims, sign-ins, links and terminal codes one client address may start a minute; default 10. */
+      SIGNINS_PER_MINUTE?: string;
       /** The passkeys' relying party id (a domain); unset: the host each request came to. */
       RP_ID?: string;
       /** The origin passkey ceremonies must come from; unset: each request's own origin. */

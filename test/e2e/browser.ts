@@ -185,7 +185,13 @@ export async function openConversation(page: Page, name: string): Promise<void> 
 }
 
 /** Limits lifted so tests can seed and send quickly, and a short grace so a closed tab is seen leaving soon. */
-export const FAST_VARS = { RATE_LIMIT_BURST: "1000", RATE_LIMIT_PER_SECOND: "1000", RECONNECT_GRACE_SECONDS: "2" };
+export const FAST_VARS = {
+  RATE_LIMIT_BURST: "1000",
+  RATE_LIMIT_PER_SECOND: "1000",
+  RECONNECT_GRACE_SECONDS: "2",
+  // Every browser of a run comes from one address, and each claims or signs in.
+  SIGNINS_PER_MINUTE: "1000",
+};
 
 /**
  * A `wrangler dev` server and a browser for one test file, started before its

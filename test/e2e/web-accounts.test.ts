@@ -237,11 +237,11 @@ describe("accounts in the web app", () => {
 
   it("holds a ban of an account on another device: a new browser signed in to it is refused", async () => {
     const room = freshRoom("acct");
-    const dave = await inRoom(room, "dave");
-    await claimHere(dave);
+    const oscar = await inRoom(room, "oscar");
+    await claimHere(oscar);
     const eve = await inRoom(room, "eve");
     await claimHere(eve);
-    await say(dave, "/ban eve 30");
+    await say(oscar, "/ban eve 30");
     await eve.locator("#start-error", { hasText: "banned" }).waitFor({ timeout: 15_000 });
 
     // Eve's passkey on another device (synced, as a passkey provider does), in a browser profile never banned.
@@ -255,6 +255,6 @@ describe("accounts in the web app", () => {
     await phone.locator("#start-error", { hasText: "banned" }).waitFor({ timeout: 15_000 });
     expect(await phone.locator("#start-error").textContent()).toMatch(/30 minutes|another/);
     await snap(phone, "10-banned-account-phone");
-    for (const page of [dave, eve, phone]) await page.context().close();
+    for (const page of [oscar, eve, phone]) await page.context().close();
   });
 });

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../env";
 import { type Bucket, fullBucket, take } from "../../room/core/rate-limit";
-import { CEREMONY_RATE, type Ceremony, CHALLENGE_TTL_MS, OPEN_CEREMONIES_MAX } from "../core/ceremony";
+import { type Ceremony, CHALLENGE_TTL_MS, ceremonyRate, OPEN_CEREMONIES_MAX } from "../core/ceremony";
 import { randomBase64url } from "../core/random";
 import { CeremonyStore } from "../store/ceremonies";
 
@@ -39,8 +39,9 @@ export class AuthGate extends DurableObject<Env> {
 
   /** Counts one attempt from this address (a ceremony, a terminal's device flow): refused past the rate. */
   async allow(now: number): Promise<{ ok: true } | { ok: false; retryAfterMs: number }> {
-    const bucket = this.ctx.storage.kv.get<Bucket>("bucket") ?? fullBucket(CEREMONY_RATE, now);
-    const taken = take(bucket, CEREMONY_RATE, now);
+    const rate = ceremonyRate(this.env.SIGNINS_PER_MINUTE);
+    const bucket = this.ctx.storage.kv.get<Bucket>("bucket") ?? fullBucket(rate, now);
+    const taken = take(bucket, rate, now);
     this.ctx.storage.kv.put("bucket", taken.bucket);
     if (!taken.ok) return { ok: false, retryAfterMs: taken.retryAfterMs };
     // Nothing else may be open here: the alarm clears the bucket once it is full again.
