@@ -1,4 +1,4 @@
-import type { CDPSession, Page } from "playwright-core";
+import type { Browser, CDPSession, Page } from "playwright-core";
 
 /**
  * Gives a page a platform authenticator that holds passkeys and unlocks them
@@ -30,4 +30,29 @@ export async function copyPasskeys(
   for (const credential of credentials) {
     await to.cdp.send("WebAuthn.addCredential", { authenticatorId: to.authenticatorId, credential });
   }
+}
+
+/**
+ * Devices for one browser: each a profile of its own whose authenticator
+ * holds passkeys, and a way to sync one device's passkeys onto another.
+ */
+export function passkeyDevices(browser: () => Browser) {
+  const authenticators = new Map<Page, { cdp: CDPSession; authenticatorId: string }>();
+  return {
+    async device(width = 1100, height = 720): Promise<Page> {
+      const context = await browser().newContext({ viewport: { width, height } });
+      const page = await context.newPage();
+      page.on("pageerror", (error) => {
+        throw error;
+      });
+      authenticators.set(page, await addPasskeyDevice(page));
+      return page;
+    },
+    async sync(from: Page, to: Page): Promise<void> {
+      const source = authenticators.get(from);
+      const target = authenticators.get(to);
+      if (!source || !target) throw new Error("both pages need an authenticator");
+      await copyPasskeys(source, target);
+    },
+  };
 }

@@ -1,7 +1,7 @@
-import type { CDPSession, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { appUnderTest, freshRoom, say, waitConnected } from "./browser";
-import { addPasskeyDevice, copyPasskeys } from "./passkeys";
+import { passkeyDevices } from "./passkeys";
 
 /**
  * Accounts in the web app, in Chromium with its virtual authenticator (the
@@ -11,6 +11,7 @@ import { addPasskeyDevice, copyPasskeys } from "./passkeys";
  */
 
 const app = appUnderTest();
+const { device: withPasskeys, sync: syncPasskeys } = passkeyDevices(() => app.browser());
 
 /** WebAuthn refuses IP addresses, so the app is opened by name. */
 const base = () => app.server().url.replace("127.0.0.1", "localhost");
@@ -18,28 +19,6 @@ const base = () => app.server().url.replace("127.0.0.1", "localhost");
 /** A screenshot under /tmp, to look at. */
 async function snap(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `/tmp/hallway-accounts-${name}.png` });
-}
-
-/** Each page's virtual authenticator, to copy a passkey to another device as a passkey provider syncs it. */
-const authenticators = new Map<Page, { cdp: CDPSession; authenticatorId: string }>();
-
-/** A person in a browser profile of their own, whose device holds passkeys (a platform authenticator). */
-async function withPasskeys(width = 1100, height = 720): Promise<Page> {
-  const context = await app.browser().newContext({ viewport: { width, height } });
-  const page = await context.newPage();
-  page.on("pageerror", (error) => {
-    throw error;
-  });
-  authenticators.set(page, await addPasskeyDevice(page));
-  return page;
-}
-
-/** Copies every passkey `from` holds onto `to`'s authenticator: the same passkey, synced to another device. */
-async function syncPasskeys(from: Page, to: Page): Promise<void> {
-  const source = authenticators.get(from);
-  const target = authenticators.get(to);
-  if (!source || !target) throw new Error("both pages need an authenticator");
-  await copyPasskeys(source, target);
 }
 
 /** Joins `room` from the start screen under `name`. */

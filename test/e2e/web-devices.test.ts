@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { appUnderTest, freshRoom, waitConnected } from "./browser";
-import { addPasskeyDevice, copyPasskeys } from "./passkeys";
+import { passkeyDevices } from "./passkeys";
 
 /**
  * The account on more devices, in Chromium with a virtual authenticator per
@@ -10,34 +10,13 @@ import { addPasskeyDevice, copyPasskeys } from "./passkeys";
  */
 
 const app = appUnderTest();
+const { device, sync: syncPasskeys } = passkeyDevices(() => app.browser());
 
 /** WebAuthn refuses IP addresses, so the app is opened by name. */
 const base = () => app.server().url.replace("127.0.0.1", "localhost");
 
 async function snap(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: `/tmp/hallway-devices-${name}.png`, fullPage: true });
-}
-
-/** Each page's authenticator, to sync a passkey onto another device as a passkey provider does. */
-const authenticators = new Map<Page, Awaited<ReturnType<typeof addPasskeyDevice>>>();
-
-/** Copies every passkey `from` holds onto `to`. */
-async function syncPasskeys(from: Page, to: Page): Promise<void> {
-  const source = authenticators.get(from);
-  const target = authenticators.get(to);
-  if (!source || !target) throw new Error("both pages need an authenticator");
-  await copyPasskeys(source, target);
-}
-
-/** A device of its own (a browser profile) that can hold passkeys, unlocked by its owner. */
-async function device(width = 1100, height = 720): Promise<Page> {
-  const context = await app.browser().newContext({ viewport: { width, height } });
-  const page = await context.newPage();
-  page.on("pageerror", (error) => {
-    throw error;
-  });
-  authenticators.set(page, await addPasskeyDevice(page));
-  return page;
 }
 
 /** Joins `room` from the start screen (a signed-in browser's name is its account's). */

@@ -11,8 +11,9 @@ import {
   serverFrame,
 } from "../../protocol";
 import { banLeft, youAreBanned } from "./ban-terms";
-import { closeMember, type Effect, toMember, userCount } from "./effects";
+import { closeMember, type Effect, userCount } from "./effects";
 import { errorFrame } from "./frames";
+import { renaming } from "./nick";
 import { notice } from "./notices";
 import { chain, type Outcome, refusalOf } from "./outcome";
 import { holdsRole } from "./ownership";
@@ -196,32 +197,8 @@ function joinSignedIn(
   }
   const username = freeAnonymousName(state.roster, now);
   const renamed: Member = { ...holder, username };
-  const step = chain(
-    state,
-    () => [
-      { kind: "update", member: renamed, durable: true },
-      ...toMember(renamed, serverFrame(ServerType.renamed, { username })),
-    ],
-    (s) => {
-      const id = s.lastId + 1;
-      const frame = serverFrame(ServerType.system, {
-        id,
-        text: `${holder.username} is now ${username}: the name ${account.name} belongs to an account`,
-        ts: now,
-        event: SystemEvent.nick,
-        username,
-        from: holder.username,
-      });
-      return {
-        state: { ...s, lastId: id },
-        effects: [
-          { kind: "record", frame },
-          { kind: "broadcast", frame },
-        ],
-      };
-    },
-    () => [{ kind: "log", entry: { event: "name_reclaimed", username, from: holder.username } }],
-  );
+  const text = `${holder.username} is now ${username}: the name ${account.name} belongs to an account`;
+  const step = renaming(state, holder, username, text, now, "name_reclaimed");
   const roster = rosterWithout(state.roster, new Set(), renamed);
   const entered = admitNew({ ...step.state, roster }, ctx, request, { ...newcomer, displaced: holder.session }, now);
   if (refusalOf(entered)) return entered;

@@ -47,25 +47,36 @@ export function rename(
     return reply(state, sender, conn, { code: ErrorCode.banned, message: `the name ${username} is banned here` });
   }
   const renamed: Member = { ...sender, username };
-  const from = sender.username;
-  const step = chain(
+  const step = renaming(state, sender, username, `${sender.username} is now ${username}`, now);
+  return keeping(renamed, step);
+}
+
+/**
+ * A member takes another name: their record, their own tabs told with
+ * `renamed`, and a recorded `nick` notice to everyone with `text`. A notice
+ * even in a crowd, where arrivals and departures are only `presence`: a
+ * rename told as one person gone and another come would lose their place and
+ * role in everyone's list.
+ */
+export function renaming(
+  state: RoomState,
+  member: Member,
+  username: string,
+  text: string,
+  now: number,
+  logged = "nick",
+): Outcome {
+  const renamed: Member = { ...member, username };
+  const from = member.username;
+  return chain(
     state,
     () => [
       { kind: "update", member: renamed, durable: true },
       ...toMember(renamed, serverFrame(ServerType.renamed, { username })),
     ],
-    // A notice even in a crowd, where arrivals and departures are only `presence`: a rename told
-    // as one person gone and another come would lose their place and role in everyone's list.
     (s) => {
       const id = s.lastId + 1;
-      const frame = serverFrame(ServerType.system, {
-        id,
-        text: `${from} is now ${username}`,
-        ts: now,
-        event: SystemEvent.nick,
-        username,
-        from,
-      });
+      const frame = serverFrame(ServerType.system, { id, text, ts: now, event: SystemEvent.nick, username, from });
       return {
         state: { ...s, lastId: id },
         effects: [
@@ -74,7 +85,6 @@ export function rename(
         ],
       };
     },
-    () => [{ kind: "log", entry: { event: "nick", username, from } }],
+    () => [{ kind: "log", entry: { event: logged, username, from } }],
   );
-  return keeping(renamed, step);
 }
