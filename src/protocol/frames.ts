@@ -65,6 +65,8 @@ export const ErrorCode = {
   nameClaimed: "name_claimed",
   /** v1.8: the account this connection was signed in to ended its sessions (signed out everywhere, or deleted). */
   signedOut: "signed_out",
+  /** v1.9: in a conversation, the sender blocked the other person: nothing is sent until they unblock. */
+  blocked: "blocked",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -225,6 +227,7 @@ export type ServerFrame = AnyFrameOf<ServerPayloads>;
 /** The frames a room keeps in its history and replays on join. */
 export type HistoryFrame = ServerFrameOf<"chatMessage"> | ServerFrameOf<"system">;
 export type DmFrame = ServerFrameOf<"dm">;
+export type ChatMessageFrame = ServerFrameOf<"chatMessage">;
 /** What a replay holds: the room's history and, for the person joining, their DMs. */
 export type ReplayFrame = HistoryFrame | DmFrame;
 

@@ -4,6 +4,7 @@ import type { WorkerEnv } from "./app";
 import { HttpError, httpError } from "./errors";
 import { auth } from "./routes/auth";
 import { chat } from "./routes/chat";
+import { conversations, talk } from "./routes/conversations";
 import { deviceFlow } from "./routes/device-flow";
 import { deviceLink } from "./routes/device-link";
 import { health } from "./routes/health";
@@ -34,6 +35,8 @@ app.route("/api/auth", auth);
 app.route("/api/device", deviceFlow);
 app.route("/api/tokens", tokens);
 app.route("/api/me", me);
+app.route("/api/conversations", conversations);
+app.route("/talk", talk);
 
 app.all("/api/*", () => httpError(HttpError.notFound, "no such API route"));
 

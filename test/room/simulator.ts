@@ -45,6 +45,8 @@ export class RoomSimulator {
   readonly inbox = new Map<string, ServerFrame[]>();
   readonly history: ServerFrame[] = [];
   readonly dms: ServerFrame[] = [];
+  /** What a conversation told its two accounts' lists, in order. */
+  readonly toldAccounts: { from: string; id: number; ts: number }[] = [];
   readonly authors = new Map<number, string>();
   /** Each message's reactions, as the room's tables keep them: emoji, then session, to the name shown. */
   readonly reactions = new Map<number, Map<string, Map<string, string>>>();
@@ -73,6 +75,7 @@ export class RoomSimulator {
     this.context = {
       config: { ...DEFAULT_CONFIG, reconnectGraceMs: 0, ...config },
       privacy,
+      conversation: null,
       epoch: () => "sim-epoch",
       findSent: (session, clientId) => this.sent.get(`${session} ${clientId}`) ?? null,
       findMessage: (id) => {
@@ -199,8 +202,9 @@ export class RoomSimulator {
   #replay(since: number | undefined, session: string, reset: boolean): ServerFrame[] {
     const history = this.history.filter((f) => f.type === "chatMessage" || f.type === "system");
     const dms = this.dms.flatMap((frame): KeptDm[] => {
-      const parties = frame.type === "dm" ? this.#dmParties.get(frame.payload.id) : undefined;
-      return frame.type === "dm" && parties ? [{ frame, ...parties }] : [];
+      if (frame.type !== "dm" && frame.type !== "chatMessage") return [];
+      const parties = this.#dmParties.get(frame.payload.id);
+      return parties ? [{ frame, ...parties }] : [];
     });
     const room = { history, dms, reactionsOf: (id: number) => this.reactionsOf(id), revisions: this.#revisions };
     return storedReplay(room, since, session, reset);
@@ -270,6 +274,9 @@ export class RoomSimulator {
         case "recordDm":
           this.dms.push(effect.frame);
           this.#dmParties.set(effect.frame.payload.id, { from: effect.from, to: effect.to });
+          break;
+        case "tellAccounts":
+          this.toldAccounts.push({ from: effect.from, id: effect.id, ts: effect.ts });
           break;
         case "remember":
           this.sent.set(`${effect.session} ${effect.clientId}`, { id: effect.id, ts: effect.ts });

@@ -1,4 +1,5 @@
 import {
+  type ChatMessageFrame,
   DM_PAIR_RETENTION,
   type DmFrame,
   HISTORY_RETENTION,
@@ -15,7 +16,8 @@ import { collapseRuns } from "../../src/room/core/notice-runs";
 
 /** A DM as the room stores it: with the sessions of its two parties, who alone may be replayed it. */
 export interface KeptDm {
-  frame: DmFrame;
+  /** A DM; or, in a blocked conversation, a message kept for its sender alone. */
+  frame: DmFrame | ChatMessageFrame;
   from: string;
   to: string;
 }

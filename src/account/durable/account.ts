@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../env";
+import { conversationRoom } from "../../protocol";
 import type { Claimant } from "../core/claims";
 import { type Credential, counterAdvances } from "../core/credentials";
 import { randomHex } from "../core/random";
@@ -13,6 +14,7 @@ import {
   slidExpiry,
 } from "../core/sessions";
 import { AccountStore } from "../store/account-store";
+import { type ConversationMove, HomeStore, JOINED_ROOMS_MAX, type ListedConversation } from "../store/home-store";
 
 /** Passkeys one account may hold: one per device is the use, and the list must stay short. */
 export const CREDENTIALS_MAX = 20;
@@ -70,10 +72,41 @@ interface Tries {
  */
 export class Account extends DurableObject<Env> {
   readonly #store: AccountStore;
+  readonly #home: HomeStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new AccountStore(ctx.storage.sql);
+    this.#home = new HomeStore(ctx.storage.sql);
+  }
+
+  /** The conversation with `peer` moved, as its room tells both of its accounts; `self` must be this account. */
+  async conversationMoved(self: string, peer: Claimant, move: ConversationMove): Promise<void> {
+    if (this.#account()?.accountId === self) this.#home.moved(self, peer, move);
+  }
+
+  /** This account's conversations, the newest first. */
+  async conversations(): Promise<ListedConversation[]> {
+    return this.#account() ? this.#home.conversations() : [];
+  }
+
+  /** This account read its conversation with `peerId` up to message `upTo`. */
+  async readConversation(peerId: string, upTo: number): Promise<void> {
+    if (this.#account()) this.#home.read(peerId, upTo);
+  }
+
+  /** This account blocks `peer`, or stops. */
+  async blockPeer(peer: Claimant, on: boolean, now: number): Promise<void> {
+    if (this.#account()) this.#home.block(peer, on, now);
+  }
+
+  /** The rooms this account keeps joined, on every device. */
+  async joinedRooms(): Promise<string[]> {
+    return this.#account() ? this.#home.joined() : [];
+  }
+
+  async setJoinedRooms(rooms: readonly string[]): Promise<void> {
+    if (this.#account()) this.#home.setJoined(rooms.slice(0, JOINED_ROOMS_MAX));
   }
 
   /** Who holds this key, if anyone: what a join with a name looks up. */
@@ -149,10 +182,11 @@ export class Account extends DurableObject<Env> {
 
   /**
    * The account a session secret opens, sliding its expiry; null when it opens
-   * none (ended, expired, wrong). `room`: the session is joining it, so the
-   * room is told if the account's sessions end.
+   * none (ended, expired, wrong). `room`: the session is joining it (a room
+   * by name, or the conversation with the account `peer`), so the room is
+   * told if the account's sessions end.
    */
-  async resolve(secret: string, now: number, room?: string): Promise<ResolvedSession | null> {
+  async resolve(secret: string, now: number, room?: string | { peer: string }): Promise<ResolvedSession | null> {
     const hash = await secretHash(secret);
     const held = this.#account();
     if (!held) return null;
@@ -162,7 +196,10 @@ export class Account extends DurableObject<Env> {
       this.#store.endSession(hash);
       return null;
     }
-    if (room !== undefined) this.#store.visited(room, session.id, now, ROOMS_MAX);
+    if (room !== undefined) {
+      const joined = typeof room === "string" ? room : conversationRoom(held.accountId, room.peer);
+      this.#store.visited(joined, session.id, now, ROOMS_MAX);
+    }
     const renewed = session.kind === "token" ? null : slidExpiry(session.expiresAt, now);
     // A use is noted as often as the expiry slides, and for a script's token (listed with when it was last used) each time.
     if (renewed !== null || session.kind === "token") this.#store.sessionUsed(hash, renewed ?? session.expiresAt, now);
@@ -304,6 +341,7 @@ export class Account extends DurableObject<Env> {
   async #wipe(): Promise<void> {
     await this.ctx.storage.deleteAll();
     this.#store.forget();
+    this.#home.forget();
   }
 
   /** Adds a session of `kind`; returns its public id. */

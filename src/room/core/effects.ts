@@ -1,4 +1,5 @@
 import {
+  type ChatMessageFrame,
   type DmFrame,
   type ErrorPayload,
   type HistoryFrame,
@@ -56,8 +57,14 @@ export type StorageEffect =
    * by session: `username` is only what it is shown as.
    */
   | { kind: "react"; id: number; emoji: string; session: string; username: string; on: boolean; at: number }
-  /** Store a DM for its two parties, so each gets it on resume. */
-  | { kind: "recordDm"; frame: DmFrame; from: string; to: string }
+  /**
+   * Store a DM for its two parties, so each gets it on resume. A blocked
+   * person's message in a conversation is kept the same way, for them alone
+   * (`from` and `to` both theirs).
+   */
+  | { kind: "recordDm"; frame: DmFrame | ChatMessageFrame; from: string; to: string }
+  /** A conversation moved: both of its accounts' lists are told who wrote (`from`, an account id), the id and time. */
+  | { kind: "tellAccounts"; from: string; id: number; ts: number }
   /** Remember a send's clientId for the dedup window. */
   | { kind: "remember"; session: string; clientId: string; id: number; ts: number }
   /** Keep a name and session out of the room (until a time, or for good); lift such a ban. */

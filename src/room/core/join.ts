@@ -11,6 +11,7 @@ import {
   serverFrame,
 } from "../../protocol";
 import { banLeft, youAreBanned } from "./ban-terms";
+import { mayEnter } from "./conversation";
 import { closeMember, type Effect, userCount } from "./effects";
 import { errorFrame } from "./frames";
 import { renaming } from "./nick";
@@ -99,6 +100,11 @@ function refuse(
   };
 }
 
+/** A conversation takes only its two people. */
+function notYours(state: RoomState, request: JoinRequest): Outcome {
+  return refuse(state, request, ErrorCode.forbidden, "this conversation is not yours", CloseCode.forbidden);
+}
+
 /** What every new connection is sent first: welcome, then the replay it asked for. */
 function greeting(state: RoomState, ctx: RoomContext, member: Member, request: JoinRequest): Effect[] {
   const epoch = ctx.epoch();
@@ -138,6 +144,7 @@ function greeting(state: RoomState, ctx: RoomContext, member: Member, request: J
  */
 export function join(state: RoomState, ctx: RoomContext, request: JoinRequest, now: number): Outcome {
   if (request.account) return joinSignedIn(state, ctx, request, request.account, now);
+  if (!mayEnter(ctx, undefined)) return notYours(state, request);
   if (request.session !== null && !isSessionId(request.session)) {
     return refuse(
       state,
@@ -183,6 +190,7 @@ function joinSignedIn(
   account: SignedInAccount,
   now: number,
 ): Outcome {
+  if (!mayEnter(ctx, account.id)) return notYours(state, request);
   const key = accountMember(account.id);
   const existing = state.roster.get(key);
   if (existing) return rejoin(state, ctx, existing, request, now);
@@ -298,9 +306,10 @@ function admitNew(state: RoomState, ctx: RoomContext, request: JoinRequest, newc
     ...(!newcomer.verified && request.address ? { address: request.address } : {}),
     // An owned room is run by its owner and the operators it appointed. Otherwise the first person
     // in an empty room runs it; two strangers are equals, so nobody runs theirs.
+    // A conversation is two equals: nobody runs it.
     operator:
       ctx.roles() === null
-        ? state.roster.size === 0 && ctx.privacy === null
+        ? state.roster.size === 0 && ctx.privacy === null && ctx.conversation === null
         : holdsRole(ctx, { session, verified: newcomer.verified }),
     connectedAt: now,
     messagesSent: 0,
@@ -313,9 +322,11 @@ function admitNew(state: RoomState, ctx: RoomContext, request: JoinRequest, newc
     state,
     () => [{ kind: "add", member }, ...greeting(state, ctx, member, request)],
     (s) =>
-      isCrowd(ctx, state.roster.size + 1)
-        ? [{ kind: "presence", joined: username }]
-        : notice(s, SystemEvent.join, username, `${username} joined`, now, newcomer.verified),
+      ctx.conversation !== null
+        ? []
+        : isCrowd(ctx, state.roster.size + 1)
+          ? [{ kind: "presence", joined: username }]
+          : notice(s, SystemEvent.join, username, `${username} joined`, now, newcomer.verified),
     () => [userCount(state.roster.size + 1), { kind: "log", entry: { event: "join", username } }],
   );
 }

@@ -64,10 +64,12 @@ export function settleDepartures(
 }
 
 /**
- * The notice for someone leaving: in a private room, the partner is told the
+ * The notice for someone leaving: none in a conversation; in a private room, the partner is told the
  * conversation is over; in a crowd, the next `presence` frame names them.
  */
 export function leaveNotice(state: RoomState, ctx: RoomContext, leaver: Member, now: number, why = ""): Outcome {
+  // A conversation's two people come and go without a word: it is there whenever either writes.
+  if (ctx.conversation !== null) return unchanged(state);
   if (isCrowd(ctx, state.roster.size)) return { state, effects: [{ kind: "presence", left: leaver.username }] };
   return ctx.privacy
     ? notice(state, SystemEvent.partnerLeft, leaver.username, `${leaver.username} left the conversation`, now)

@@ -7,6 +7,7 @@ import {
   ServerType,
   serverFrame,
 } from "../../protocol";
+import { toEveryone } from "./conversation";
 import type { Effect } from "./effects";
 import { mentionsIn } from "./mentions";
 import { keeping, type Outcome } from "./outcome";
@@ -23,6 +24,7 @@ import type { RoomContext, RoomState, StoredMessage } from "./state";
 
 /** The message as stored now, and the update everyone is sent, acked to the sender. */
 function revised(
+  ctx: RoomContext,
   sender: Member,
   conn: string,
   payload: ChatMessagePayload,
@@ -33,7 +35,7 @@ function revised(
   const frame = serverFrame(ServerType.chatMessage, payload);
   return [
     { kind: "revise", frame },
-    { kind: "broadcast", frame: update },
+    ...toEveryone(ctx, sender, update),
     ...receipt(sender, conn, clientId, payload.id, now),
   ];
 }
@@ -83,7 +85,7 @@ export function edit(
   const { mentions: _, reactions: __, ...rest } = stored.payload;
   const payload: ChatMessagePayload = { ...rest, message, editedAt: now, ...(mentions.length ? { mentions } : {}) };
   const update = serverFrame(ServerType.messageUpdated, { id, message, editedAt: now });
-  return keeping(sender, { state, effects: revised(sender, conn, payload, update, clientId, now) });
+  return keeping(sender, { state, effects: revised(ctx, sender, conn, payload, update, clientId, now) });
 }
 
 export function deleteMessage(
@@ -115,7 +117,7 @@ export function deleteMessage(
     deleted: true,
   };
   const update = serverFrame(ServerType.messageUpdated, { id, deleted: true });
-  const effects = revised(sender, conn, payload, update, clientId, now);
+  const effects = revised(ctx, sender, conn, payload, update, clientId, now);
   effects.push({ kind: "log", entry: { event: "delete", username: sender.username, author: username } });
   return keeping(sender, { state, effects });
 }
@@ -151,7 +153,7 @@ export function react(
     state,
     effects: [
       { kind: "react", id, emoji, session: sender.session, username, on, at: now },
-      { kind: "broadcast", frame },
+      ...toEveryone(ctx, sender, frame),
       ...receipt(sender, conn, clientId, id, now),
     ],
   });

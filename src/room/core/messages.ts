@@ -1,7 +1,9 @@
 import { type ClientPayloads, ErrorCode, type ErrorPayload, ServerType, serverFrame } from "../../protocol";
+import { passage, youBlocked } from "./conversation";
 import { type Effect, toMember } from "./effects";
 import { mentionsIn } from "./mentions";
 import type { Outcome } from "./outcome";
+import { accountIdOf } from "./ownership";
 import { duplicate, noSuchMessage, receipt, reply } from "./replies";
 import type { Member } from "./roster";
 import type { RoomContext, RoomState } from "./state";
@@ -28,6 +30,8 @@ export function chat(
 ): Outcome {
   const again = duplicate(state, ctx, sender, conn, payload.clientId);
   if (again) return again;
+  const way = passage(ctx, sender);
+  if (way === "blocker") return reply(state, sender, conn, youBlocked(), payload.clientId);
   const badReply = checkReplyTo(ctx, payload.replyTo);
   if (badReply) return reply(state, sender, conn, badReply, payload.clientId);
   const id = state.lastId + 1;
@@ -41,11 +45,21 @@ export function chat(
     ...(mentions.length > 0 ? { mentions } : {}),
     ...authorship(sender),
   });
-  return counted(state, sender, id, [
-    { kind: "record", frame: message, author: sender.session },
-    { kind: "broadcast", frame: message },
-    ...receipt(sender, conn, payload.clientId, id, now),
-  ]);
+  // Blocked, the message is kept for its sender alone, as a DM to themself is: nobody else ever reads it.
+  const delivery: Effect[] =
+    way === "blocked"
+      ? [{ kind: "recordDm", frame: message, from: sender.session, to: sender.session }, ...toMember(sender, message)]
+      : [
+          { kind: "record", frame: message, author: sender.session },
+          { kind: "broadcast", frame: message },
+          ...(ctx.conversation === null ? [] : [tellAccounts(sender, id, now)]),
+        ];
+  return counted(state, sender, id, [...delivery, ...receipt(sender, conn, payload.clientId, id, now)]);
+}
+
+/** A conversation moved: both accounts' lists of conversations learn who wrote, and when. */
+function tellAccounts(sender: Member, id: number, now: number): Effect {
+  return { kind: "tellAccounts", from: accountIdOf(sender) ?? "", id, ts: now };
 }
 
 /**
@@ -63,6 +77,10 @@ export function deliverDm(
 ): Outcome {
   const again = duplicate(state, ctx, sender, conn, payload.clientId);
   if (again) return again;
+  if (ctx.conversation !== null) {
+    const error: ErrorPayload = { code: ErrorCode.notAllowed, message: "this conversation is already private" };
+    return reply(state, sender, conn, error, payload.clientId);
+  }
   const recipient = state.roster.byName(payload.to);
   if (!recipient) {
     const error: ErrorPayload = { code: ErrorCode.noSuchUser, message: `nobody called ${payload.to} is here` };

@@ -65,7 +65,7 @@ export function receive(
   const found = state.roster.byConn(conn);
   if (!found) return unchanged(state);
   const free = unmetered(raw);
-  if (free === ClientType.typing) return typing(state, found, now);
+  if (free === ClientType.typing) return typing(state, ctx, found, now);
   const { config } = ctx;
   const taken: Take =
     free !== null
@@ -144,7 +144,7 @@ function handle(
     case ClientType.react:
       return react(state, ctx, sender, conn, frame.payload, now);
     case ClientType.typing:
-      return typing(state, sender, now);
+      return typing(state, ctx, sender, now);
     case ClientType.dm:
       return deliverDm(state, ctx, sender, conn, frame.payload, now);
     case ClientType.users:

@@ -55,6 +55,15 @@ export interface RoomContext {
   claimed(name: string): ClaimCheck;
   /** An owned room's roles, by account; null while nobody owns the room. */
   roles(): RoomRoles | null;
+  /** A conversation between two accounts (a room of its own); null for any other room. */
+  conversation: Conversation | null;
+}
+
+/** A conversation's two accounts, and which of them blocked the other. */
+export interface Conversation {
+  parties: readonly [string, string];
+  /** Accounts that blocked the other party; while any did, nothing passes between them. */
+  blockers: ReadonlySet<string>;
 }
 
 export type ClaimCheck = "claimed" | "free" | "unknown";

@@ -1,7 +1,10 @@
+import type { Claimant } from "../../account/core/claims";
 import type { ObjectState } from "../../platform/object-state";
 import { refusedSocket } from "../../platform/refused-socket";
 import type { HeldSocket } from "../../platform/sockets";
+import { conversationParties } from "../../protocol";
 import { accountOf } from "../../worker/account-door";
+import { peerOf } from "../../worker/conversation-door";
 import { tooManyJoins } from "../../worker/errors";
 import { EXPIRED_TICKET_HEADER, PRIVATE_HEADER } from "../../worker/private-rooms";
 import type { RoomConfig } from "../config";
@@ -13,7 +16,9 @@ import {
   type RoomContext,
   type RoomState,
   refusalOf,
+  type SignedInAccount,
 } from "../core";
+import type { ConversationStore } from "../store/conversation";
 import { accountAuthor, anonymousAuthor } from "./author-id";
 import type { EffectInterpreter } from "./effect-interpreter";
 import type { FlushSchedule } from "./flush-schedule";
@@ -29,6 +34,7 @@ export interface AdmissionParts {
   members: Members;
   flush: FlushSchedule;
   privacy: PrivacyMarker;
+  conversation: ConversationStore;
   interpreter: EffectInterpreter;
   /** The core's state of this room now. */
   state(room: string): RoomState;
@@ -78,6 +84,7 @@ export class Admission {
     // private only once someone is let in, so a refused knock stores nothing.
     const opensPrivate = request.headers.get(PRIVATE_HEADER) === "1" && !privacy.get();
     const account = accountOf(request);
+    if (account !== null) this.#noteParties(room, account, peerOf(request));
     const session = params.get("session");
     const newSession = crypto.randomUUID().replaceAll("-", "");
     const entry = await this.join(
@@ -101,6 +108,19 @@ export class Admission {
     // Refused joiners are still accepted, so they read why before the close.
     if ("refused" in entry) return refusedSocket(entry.refused.error, entry.refused.code);
     return new Response(null, { status: 101, webSocket: entry.client });
+  }
+
+  /**
+   * A conversation's two accounts, as the worker vouched for them: kept so
+   * the room can tell both of them when it moves, even before the other
+   * person ever came in.
+   */
+  #noteParties(room: string, account: SignedInAccount, peer: Claimant | null): void {
+    const parties = conversationParties(room);
+    if (parties === null || peer === null || account.id === peer.accountId) return;
+    if (!parties.includes(account.id) || !parties.includes(peer.accountId)) return;
+    this.#parts.conversation.note(account.id, account.name);
+    this.#parts.conversation.note(peer.accountId, peer.name);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { claimLookup } from "../../account/claim-lookup";
+import { conversationInbox } from "../../account/conversation-inbox";
 import type { Env } from "../../env";
 import { readConfig } from "../config";
 import { Room } from "./room";
@@ -18,7 +19,7 @@ export class ChatRoom extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#room = new Room(ctx, readConfig(env), () => this.#roomName(), claimLookup(env));
+    this.#room = new Room(ctx, readConfig(env), () => this.#roomName(), claimLookup(env), conversationInbox(env));
     // Heartbeats are answered by the runtime without waking the object; the
     // time of the last answer is what keeps a quiet connection from idling out.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
@@ -52,6 +53,11 @@ export class ChatRoom extends DurableObject<Env> {
   /** One session of an account ended: see `Room.sessionEnded`. */
   async sessionEnded(accountId: string, sessionId: string): Promise<void> {
     await this.#room.sessionEnded(accountId, sessionId);
+  }
+
+  /** A conversation's account blocks the other, or stops: see `Room.block`. */
+  async block(accountId: string, on: boolean): Promise<boolean> {
+    return this.#room.block(accountId, on);
   }
 
   /** Who is here and when the room last spoke; joins nothing. */

@@ -1,9 +1,11 @@
+import type { ConversationInbox } from "../../account/conversation-inbox";
 import type { ObjectStorage } from "../../platform/object-state";
 import { ServerType } from "../../protocol";
 import type { RoomConfig } from "../config";
 import type { Effect, Outcome } from "../core";
 import { textOf, urgencyOf } from "../core/coalescer";
 import type { BanStore } from "../store/bans";
+import type { ConversationStore } from "../store/conversation";
 import type { HistoryStore } from "../store/history";
 import type { MemberStore } from "../store/members";
 import type { RoleStore } from "../store/roles";
@@ -45,11 +47,16 @@ export interface RoomParts {
   alarms: AlarmSchedule;
   privacy: PrivacyMarker;
   wipe: PrivateWipe;
+  /** A conversation's two accounts, and where each keeps its list of conversations. */
+  conversation: ConversationStore;
+  inbox: ConversationInbox;
 }
 
-/** Performs the core's outcomes on the platform: sockets, SQLite, the alarm, the log. */
+/** Performs the core's outcomes on the platform: sockets, SQLite, the alarm, the log, the accounts. */
 export class EffectInterpreter {
   readonly #parts: RoomParts;
+  /** Accounts being told of a conversation's messages. */
+  #telling: Promise<void>[] = [];
 
   constructor(parts: RoomParts) {
     this.#parts = parts;
@@ -136,6 +143,9 @@ export class EffectInterpreter {
       case "recordDm":
         history.appendDm(effect.frame, effect.from, effect.to, textOf(effect.frame));
         return;
+      case "tellAccounts":
+        this.#tellAccounts(room, effect);
+        return;
       case "remember":
         sent.remember(effect.session, effect.clientId, effect.id, effect.ts);
         return;
@@ -190,6 +200,34 @@ export class EffectInterpreter {
         return;
       default:
         effect satisfies never;
+    }
+  }
+
+  /** Waits until the accounts told so far have answered (or failed: each failure is logged). */
+  async told(): Promise<void> {
+    if (this.#telling.length === 0) return;
+    const telling = this.#telling;
+    this.#telling = [];
+    await Promise.allSettled(telling);
+  }
+
+  /**
+   * Each of a conversation's accounts learns the conversation moved, for its
+   * list and unread count. A list that misses it is only late: it catches up
+   * with the next message, and the conversation itself holds everything.
+   */
+  #tellAccounts(room: string, effect: Extract<Effect, { kind: "tellAccounts" }>): void {
+    const [a, b] = this.#parts.conversation.parties().values();
+    if (a === undefined || b === undefined) return;
+    const move = { from: effect.from, id: effect.id, ts: effect.ts };
+    for (const [to, peer] of [
+      [a, b],
+      [b, a],
+    ] as const) {
+      const told = this.#parts
+        .inbox({ accountId: to.accountId, name: to.name }, { accountId: peer.accountId, name: peer.name }, move)
+        .catch((error: unknown) => this.#parts.flush.log(room, { event: "conversation_untold", error: String(error) }));
+      this.#telling.push(told);
     }
   }
 }

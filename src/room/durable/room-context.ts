@@ -1,6 +1,8 @@
+import { conversationParties } from "../../protocol";
 import type { RoomConfig } from "../config";
 import type { ClaimCheck, RoomContext } from "../core";
 import type { BanStore } from "../store/bans";
+import type { ConversationStore } from "../store/conversation";
 import type { HistoryStore } from "../store/history";
 import type { RoleStore } from "../store/roles";
 import type { SentStore } from "../store/sent";
@@ -15,13 +17,21 @@ import type { PrivacyMarker } from "./privacy";
  */
 export function roomContext(
   config: RoomConfig,
-  stores: { bans: BanStore; history: HistoryStore; ids: Sequencer; sent: SentStore; roles: RoleStore },
+  stores: {
+    bans: BanStore;
+    history: HistoryStore;
+    ids: Sequencer;
+    sent: SentStore;
+    roles: RoleStore;
+    conversation: ConversationStore;
+  },
   privacy: PrivacyMarker,
   members: Members,
   /** The name a `/nick` in this event asks for, and what the accounts said of it; null for any other event. */
   claimedNow: () => { name: string; claim: ClaimCheck } | null,
+  room: () => string,
 ): RoomContext {
-  const { bans, history, ids, sent, roles } = stores;
+  const { bans, history, ids, sent, roles, conversation } = stores;
   return {
     config,
     banOn: (username, session, address) => bans.banOn(username, session, Date.now(), address ?? null),
@@ -35,6 +45,10 @@ export function roomContext(
     reactionOf: (id, emoji, session) => history.reactionOf(id, emoji, session),
     lastActive: (conn) => members.lastActive(conn),
     roles: () => roles.get(),
+    get conversation() {
+      const parties = conversationParties(room());
+      return parties === null ? null : { parties, blockers: conversation.blockers() };
+    },
     claimed: (name) => {
       const asked = claimedNow();
       return asked !== null && asked.name === name ? asked.claim : "free";

@@ -1,7 +1,8 @@
 import { type ClaimLookup, NOTHING_CLAIMED } from "../../account/claim-lookup";
+import { type ConversationInbox, NO_INBOX } from "../../account/conversation-inbox";
 import type { ObjectState } from "../../platform/object-state";
 import { answerCode, type HeldSocket } from "../../platform/sockets";
-import { nickRequested } from "../../protocol";
+import { conversationParties, nickRequested } from "../../protocol";
 import type { RoomConfig } from "../config";
 import type { ClaimCheck } from "../core";
 import {
@@ -17,6 +18,7 @@ import {
   takeToken,
 } from "../core";
 import { BanStore } from "../store/bans";
+import { ConversationStore } from "../store/conversation";
 import { HistoryStore } from "../store/history";
 import { MemberStore } from "../store/members";
 import { RoleStore } from "../store/roles";
@@ -55,6 +57,7 @@ export class Room {
   readonly #ids: Sequencer;
   readonly #history: HistoryStore;
   readonly #roles: RoleStore;
+  readonly #conversation: ConversationStore;
   readonly #alarms: AlarmSchedule;
   readonly #privacy: PrivacyMarker;
   readonly #wipe: PrivateWipe;
@@ -69,7 +72,13 @@ export class Room {
    * `name`: the room's name, as the platform knows it. `claims`: who holds a
    * name's claim, asked when an anonymous member's `/nick` asks for a name.
    */
-  constructor(ctx: ObjectState, config: RoomConfig, name: () => string, claims: ClaimLookup = NOTHING_CLAIMED) {
+  constructor(
+    ctx: ObjectState,
+    config: RoomConfig,
+    name: () => string,
+    claims: ClaimLookup = NOTHING_CLAIMED,
+    inbox: ConversationInbox = NO_INBOX,
+  ) {
     const { storage } = ctx;
     this.#ctx = ctx;
     this.#config = config;
@@ -80,11 +89,13 @@ export class Room {
     const roles = new RoleStore(storage.sql);
     const sent = new SentStore(storage.sql);
     const stored = new MemberStore(storage.sql);
+    const conversation = new ConversationStore(storage.sql);
     const log = (entry: LogEntry) => this.flush.log(this.#name(), entry);
     this.#name = name;
     this.#ids = ids;
     this.#history = history;
     this.#roles = roles;
+    this.#conversation = conversation;
     this.#alarms = new AlarmSchedule(storage);
     this.#privacy = new PrivacyMarker(storage.kv);
     this.members = new Members(ctx, stored, config, this.#alarms, log);
@@ -99,10 +110,11 @@ export class Room {
     );
     this.#context = roomContext(
       config,
-      { bans, history, ids, sent, roles },
+      { bans, history, ids, sent, roles, conversation },
       this.#privacy,
       this.members,
       () => this.#claimedNow,
+      name,
     );
     this.#interpreter = new EffectInterpreter({
       storage,
@@ -118,6 +130,8 @@ export class Room {
       alarms: this.#alarms,
       privacy: this.#privacy,
       wipe: this.#wipe,
+      conversation,
+      inbox,
     });
     this.admission = new Admission({
       ctx,
@@ -126,6 +140,7 @@ export class Room {
       members: this.members,
       flush: this.flush,
       privacy: this.#privacy,
+      conversation,
       interpreter: this.#interpreter,
       state: (room) => this.#state(room),
       keepCounters: (session, conn) => this.#keepCounters(session, conn),
@@ -248,6 +263,17 @@ export class Room {
     await this.#settle();
   }
 
+  /**
+   * In a conversation, one of its two accounts blocks the other, or stops:
+   * from now on nothing passes between them (see `core/conversation.ts`).
+   * False for any other room, or an account not of this conversation.
+   */
+  async block(accountId: string, on: boolean): Promise<boolean> {
+    if (!conversationParties(this.#name())?.includes(accountId)) return false;
+    this.#conversation.block(accountId, on);
+    return true;
+  }
+
   /** Who is here and when the room last spoke; joins nothing. */
   async info(room: string) {
     this.members.get();
@@ -287,6 +313,8 @@ export class Room {
 
   /** After an event: a private room emptied is wiped, else the alarm is kept early enough. */
   async #settle(): Promise<void> {
+    // Messages told to the accounts' lists: awaited, so the object outlives them; other events go on meanwhile.
+    await this.#interpreter.told();
     if (this.#wipe.due) {
       await this.#wipe.run();
       return;

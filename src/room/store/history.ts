@@ -1,6 +1,7 @@
 import { hasColumn, LazyTable } from "../../platform/lazy-table";
 import type { Sql } from "../../platform/sql";
 import {
+  type ChatMessageFrame,
   type ChatMessagePayload,
   type DmFrame,
   HISTORY_RETENTION,
@@ -198,7 +199,7 @@ export class HistoryStore {
   }
 
   /** Stores a DM for its two parties (see `DmStore`); a replay weaves it in. */
-  appendDm(frame: DmFrame, from: string, to: string, text = JSON.stringify(frame)): void {
+  appendDm(frame: DmFrame | ChatMessageFrame, from: string, to: string, text = JSON.stringify(frame)): void {
     this.#dms.append(frame, from, to, text);
   }
 

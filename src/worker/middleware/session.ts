@@ -36,8 +36,8 @@ export async function sessionOf(
   bearer: string | undefined,
   cookie: string | undefined,
   now: number,
-  /** The room this request joins, if it joins one: the account remembers it. */
-  room?: string,
+  /** The room this request joins, if it joins one (or the conversation with an account): the account remembers it. */
+  room?: string | { peer: string },
 ): Promise<{ signedIn: SignedIn; renewedUntil?: number } | null> {
   const token = parseSessionToken(bearer ?? cookie);
   if (token === null) return null;

@@ -1,4 +1,5 @@
 import { roomRoutes } from "../app";
+import { withPeer } from "../conversation-door";
 import { BAD_ROOM_MESSAGE, HttpError, httpError } from "../errors";
 import { accountDoor } from "../middleware/account-door";
 import { allowedOrigin } from "../middleware/origin";
@@ -19,7 +20,8 @@ export const chat = roomRoutes()
     allowedOrigin("this page's origin may not join rooms here"),
     privateTicket,
     accountDoor,
-    (c) => c.env.CHAT_ROOM.getByName(c.get("room")).fetch(c.get("forward")),
+    // Only a conversation's door names a peer: whatever a client sent here under that header goes.
+    (c) => c.env.CHAT_ROOM.getByName(c.get("room")).fetch(withPeer(c.get("forward"), null)),
   )
   // `/chat/` and `/chat/a/b`: not a room name either.
   .all("/*", () => httpError(HttpError.badRoom, BAD_ROOM_MESSAGE));

@@ -1,10 +1,14 @@
 import type { Context } from "hono";
+import * as v from "valibot";
 import { indexClaim } from "../../account/claim-lookup";
 import { claimKeys } from "../../account/core/claims";
+import { JOINED_ROOMS_MAX } from "../../account/store/home-store";
+import { canonicalRoom, ROOM_NAME } from "../../protocol";
 import { routes } from "../app";
 import { HttpError, httpError } from "../errors";
 import { allowedOrigin } from "../middleware/origin";
 import { clearSessionCookie, requireAccount, requireBrowser, type SessionEnv, session } from "../middleware/session";
+import { isPrivateRoom } from "../private-rooms";
 
 /** `/api/me`: the signed-in account; 401 `unauthorized` for anyone else. */
 export const me = routes()
@@ -12,6 +16,24 @@ export const me = routes()
   .get("/", async (c: Context<SessionEnv>) => {
     const view = await homeOf(c)?.view();
     return view ? c.json(view) : httpError(HttpError.unauthorized, "sign in first");
+  })
+  /** v1.9: the rooms this account keeps joined, the same on every device. */
+  .get("/rooms", async (c: Context<SessionEnv>) => {
+    const rooms = await homeOf(c)?.joinedRooms();
+    return c.json({ rooms: rooms ?? [] });
+  })
+  .put("/rooms", allowedOrigin("this page's origin may not change your rooms here"), async (c: Context<SessionEnv>) => {
+    const body = v.safeParse(JoinedRooms, await c.req.json().catch(() => null));
+    if (!body.success) {
+      const message = `the body is {rooms: up to ${JOINED_ROOMS_MAX} room names}`;
+      return httpError(HttpError.badRequest, message);
+    }
+    // A stranger room is a conversation that ends: nothing to keep joined.
+    const rooms = [...new Set(body.output.rooms.map((room) => canonicalRoom(room) ?? room))].filter(
+      (room) => !isPrivateRoom(room),
+    );
+    await homeOf(c)?.setJoinedRooms(rooms);
+    return c.json({ rooms });
   })
   /** Deleting: the passkeys and sessions go, and the name (with its look-alikes) is free again. */
   .delete(
@@ -30,6 +52,10 @@ export const me = routes()
       return c.body(null, 204);
     },
   );
+
+const JoinedRooms = v.object({
+  rooms: v.pipe(v.array(v.pipe(v.string(), v.regex(ROOM_NAME))), v.maxLength(JOINED_ROOMS_MAX)),
+});
 
 function homeOf(c: Context<SessionEnv>) {
   const signedIn = c.get("signedIn");

@@ -1,0 +1,201 @@
+import { describe, expect, it } from "vitest";
+import { Browser, freshName } from "./accounts";
+import { connectPath, framesOf, type TestClient } from "./client";
+
+async function person(prefix: string) {
+  const browser = new Browser();
+  const name = freshName(prefix);
+  expect((await browser.claim(name)).status).toBe(200);
+  return { browser, name };
+}
+
+/** Opens `me`'s conversation with `withName` and reads its welcome and replay. */
+async function talk(me: Browser, withName: string, params: Record<string, string> = {}) {
+  const client = await connectPath(`/talk/${encodeURIComponent(withName)}`, params, me.headers());
+  const welcome = await client.waitFor("welcome");
+  const history = await client.waitFor("history");
+  return { client, welcome: welcome.payload, history: history.payload };
+}
+
+function texts(client: TestClient): string[] {
+  return framesOf(client, "chatMessage").map((f) => f.payload.message);
+}
+
+interface Listed {
+  with: string;
+  lastId: number;
+  unread: number;
+  blocked: boolean;
+}
+
+async function listOf(browser: Browser): Promise<Listed[]> {
+  const res = await browser.fetch("/api/conversations");
+  expect(res.status).toBe(200);
+  return (await res.json<{ conversations: Listed[] }>()).conversations;
+}
+
+describe("conversations between signed-in people", () => {
+  it("two people talk outside any room: the message is acked, delivered live, replayed later, and nobody is announced", async () => {
+    const ann = await person("ann");
+    const bob = await person("bob");
+    const a = await talk(ann.browser, bob.name);
+    expect(a.welcome.verified).toBe(true);
+    a.client.send({ type: "chatMessage", payload: { message: "hi bob", clientId: "c1" } });
+    const ack = await a.client.waitFor("ack");
+    const b = await talk(bob.browser, ann.name);
+    expect(b.history.messages.map((m) => (m.type === "chatMessage" ? m.payload.message : m.type))).toEqual(["hi bob"]);
+    b.client.send({ type: "chatMessage", payload: { message: "hi ann", clientId: "c1" } });
+    await a.client.waitFor("chatMessage", (f) => f.payload.message === "hi ann");
+    expect(ack.payload.id).toBeLessThan((await b.client.waitFor("ack")).payload.id);
+    await a.client.sync();
+    expect(framesOf(a.client, "system")).toEqual([]);
+    expect(framesOf(b.client, "system")).toEqual([]);
+  });
+
+  it("keeps the room's guarantees: a resend is acked again without a double, and a resume gets exactly what it missed", async () => {
+    const ann = await person("ann");
+    const bob = await person("bob");
+    const a = await talk(ann.browser, bob.name);
+    const b = await talk(bob.browser, ann.name);
+    a.client.send({ type: "chatMessage", payload: { message: "once", clientId: "same" } });
+    const first = await a.client.waitFor("ack");
+    a.client.send({ type: "chatMessage", payload: { message: "once", clientId: "same" } });
+    const again = await a.client.waitFor("ack");
+    expect(again.payload).toMatchObject({ id: first.payload.id, duplicate: true });
+    await b.client.sync();
+    expect(texts(b.client)).toEqual(["once"]);
+
+    b.client.close();
+    await b.client.closed;
+    a.client.send({ type: "chatMessage", payload: { message: "while away 1", clientId: "w1" } });
+    a.client.send({ type: "chatMessage", payload: { message: "while away 2", clientId: "w2" } });
+    await a.client.waitFor("ack", (f) => f.payload.clientId === "w2");
+    const back = await talk(bob.browser, ann.name, {
+      since: String(first.payload.id),
+      epoch: b.welcome.epoch,
+      session: b.welcome.session,
+    });
+    expect(back.history.messages.map((m) => (m.type === "chatMessage" ? m.payload.message : m.type))).toEqual([
+      "while away 1",
+      "while away 2",
+    ]);
+  });
+
+  it("passes edits, deletions, reactions and typing between the two", async () => {
+    const ann = await person("ann");
+    const bob = await person("bob");
+    const a = await talk(ann.browser, bob.name);
+    const b = await talk(bob.browser, ann.name);
+    a.client.send({ type: "chatMessage", payload: { message: "typo", clientId: "t" } });
+    const { id } = (await a.client.waitFor("ack")).payload;
+    a.client.send({ type: "typing", payload: {} });
+    await b.client.waitFor("typing");
+    a.client.send({ type: "edit", payload: { id, message: "fixed" } });
+    await b.client.waitFor("messageUpdated", (f) => f.payload.message === "fixed");
+    b.client.send({ type: "react", payload: { id, emoji: "👍" } });
+    await a.client.waitFor("reaction", (f) => f.payload.emoji === "👍" && f.payload.on);
+    a.client.send({ type: "delete", payload: { id } });
+    await b.client.waitFor("messageUpdated", (f) => f.payload.deleted === true);
+  });
+
+  it("lets in only its two accounts: anonymous people are refused, a name nobody holds is refused, and no room name leads in", async () => {
+    const ann = await person("ann");
+    const bob = await person("bob");
+    const anonymous = await connectPath(`/talk/${bob.name}`);
+    expect((await anonymous.waitFor("error")).payload.code).toBe("forbidden");
+    expect((await anonymous.closed).code).toBe(4403);
+    const nobody = await connectPath(`/talk/${freshName("ghost")}`, {}, ann.browser.headers());
+    expect((await nobody.waitFor("error")).payload.code).toBe("no_such_user");
+    const self = await connectPath(`/talk/${ann.name}`, {}, ann.browser.headers());
+    expect((await self.waitFor("error")).payload.code).toBe("no_such_user");
+    const a = await talk(ann.browser, bob.name);
+    const room = a.welcome.room;
+    expect(room.startsWith("@")).toBe(true);
+    const carl = await person("carl");
+    const res = await carl.browser.fetch(`/chat/${encodeURIComponent(room)}`, { headers: { Upgrade: "websocket" } });
+    expect(res.status).toBe(400);
+    const history = await carl.browser.fetch(`/api/rooms/${encodeURIComponent(room)}/history`);
+    expect(history.status).toBe(400);
+  });
+
+  it("lists each person's conversations with unread counts, cleared by reading", async () => {
+    const ann = await person("ann");
+    const bob = await person("bob");
+    const a = await talk(ann.browser, bob.name);
+    a.client.send({ type: "chatMessage", payload: { message: "one", clientId: "1" } });
+    a.client.send({ type: "chatMessage", payload: { message: "two", clientId: "2" } });
+    const last = await a.client.waitFor("ack", (f) => f.payload.clientId === "2");
+    await a.client.sync();
+    await expect
+      .poll(() => listOf(bob.browser))
+      .toEqual([
+        { with: ann.name, lastId: last.payload.id, lastMessageAt: expect.any(Number), unread: 2, blocked: false },
+      ]);
+    expect(await listOf(ann.browser)).toMatchObject([{ with: bob.name, unread: 0 }]);
+    const read = await bob.browser.fetch(`/api/conversations/${ann.name}/read`, { body: { upTo: last.payload.id } });
+    expect(read.status).toBe(204);
+    expect(await listOf(bob.browser)).toMatchObject([{ with: ann.name, unread: 0 }]);
+    const page = await bob.browser.fetch(`/api/conversations/${ann.name}/history?limit=10`);
+    const body = await page.json<{ messages: { payload: { message?: string } }[] }>();
+    expect(body.messages.map((m) => m.payload.message)).toEqual(["one", "two"]);
+    expect((await new Browser().fetch("/api/conversations")).status).toBe(401);
+  });
+
+  it("after a block nothing more passes either way, and the blocked person is never told", async () => {
+    const ann = await person("ann");
+    const bob = await person("bob");
+    const a = await talk(ann.browser, bob.name);
+    const b = await talk(bob.browser, ann.name);
+    a.client.send({ type: "chatMessage", payload: { message: "before", clientId: "0" } });
+    await b.client.waitFor("chatMessage", (f) => f.payload.message === "before");
+    expect((await bob.browser.fetch(`/api/conversations/${ann.name}/block`, { method: "PUT" })).status).toBe(204);
+
+    // Ann writes on as ever: her message is acked and shown to her, and reaches nobody.
+    a.client.send({ type: "typing", payload: {} });
+    a.client.send({ type: "chatMessage", payload: { message: "are you there?", clientId: "1" } });
+    await a.client.waitFor("chatMessage", (f) => f.payload.message === "are you there?");
+    const ack = await a.client.waitFor("ack", (f) => f.payload.clientId === "1");
+    expect(ack.payload.duplicate).toBeUndefined();
+    expect(framesOf(a.client, "error")).toEqual([]);
+    await b.client.sync();
+    expect(texts(b.client)).toEqual(["before"]);
+    expect(framesOf(b.client, "typing")).toEqual([]);
+
+    // Bob, who blocked, is told why his own sends go nowhere.
+    b.client.send({ type: "chatMessage", payload: { message: "hmm", clientId: "2" } });
+    expect((await b.client.waitFor("error")).payload.code).toBe("blocked");
+
+    // On coming back, Ann still has her message and Bob never gets it.
+    const annAgain = await talk(ann.browser, bob.name);
+    expect(annAgain.history.messages.map((m) => (m.type === "chatMessage" ? m.payload.message : m.type))).toEqual([
+      "before",
+      "are you there?",
+    ]);
+    const bobAgain = await talk(bob.browser, ann.name);
+    expect(bobAgain.history.messages.map((m) => (m.type === "chatMessage" ? m.payload.message : m.type))).toEqual([
+      "before",
+    ]);
+    expect(await listOf(bob.browser)).toMatchObject([{ with: ann.name, blocked: true, unread: 1 }]);
+    expect(await listOf(ann.browser)).toMatchObject([{ with: bob.name, blocked: false }]);
+
+    // Unblocked, the conversation goes on.
+    expect((await bob.browser.fetch(`/api/conversations/${ann.name}/block`, { method: "DELETE" })).status).toBe(204);
+    a.client.send({ type: "chatMessage", payload: { message: "after", clientId: "3" } });
+    await bobAgain.client.waitFor("chatMessage", (f) => f.payload.message === "after");
+  });
+});
+
+describe("joined rooms on an account", () => {
+  it("follow the account to another device, at most 20, and only room names", async () => {
+    const ann = await person("ann");
+    const put = await ann.browser.fetch("/api/me/rooms", { method: "PUT", body: { rooms: ["Lobby", "dev", "lobby"] } });
+    expect(await put.json()).toEqual({ rooms: ["lobby", "dev"] });
+    const phone = new Browser(ann.browser.authenticator);
+    expect((await phone.signIn()).status).toBe(200);
+    expect(await (await phone.fetch("/api/me/rooms")).json()).toEqual({ rooms: ["lobby", "dev"] });
+    const many = Array.from({ length: 21 }, (_, i) => `room${i}`);
+    expect((await phone.fetch("/api/me/rooms", { method: "PUT", body: { rooms: many } })).status).toBe(400);
+    expect((await phone.fetch("/api/me/rooms", { method: "PUT", body: { rooms: ["no spaces"] } })).status).toBe(400);
+    expect((await new Browser().fetch("/api/me/rooms")).status).toBe(401);
+  });
+});
