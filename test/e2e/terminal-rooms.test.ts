@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "../../tools/dev-server";
-import { CliProcess } from "./cli-process";
+import { CliProcess, type CliProcessOptions, canUseTty } from "./cli-process";
 
 /** The real terminal client in two rooms at once, against `wrangler dev`. */
 
@@ -8,14 +8,14 @@ let server: DevServer;
 const running: CliProcess[] = [];
 const stamp = Date.now().toString(36);
 
-function hallway(...args: string[]): CliProcess {
-  const cli = new CliProcess([server.url, ...args]);
+function hallway(args: string[], options?: CliProcessOptions): CliProcess {
+  const cli = new CliProcess([server.url, ...args], options);
   running.push(cli);
   return cli;
 }
 
 async function joined(room: string, username: string): Promise<CliProcess> {
-  const cli = hallway("--room", room, "--username", username);
+  const cli = hallway(["--room", room, "--username", username]);
   await cli.waitForLine(new RegExp(`\\* ${username} joined$`));
   return cli;
 }
@@ -61,5 +61,22 @@ describe("the terminal client in two rooms", () => {
     alice.type("/part");
     expect(await alice.exited).toBe(0);
     await bob.waitForLine(/\* alice left$/);
+  });
+
+  it.runIf(canUseTty)("on a terminal, names the current room in the prompt and shows a typed line once", async () => {
+    const [one, two] = [`tty-one-${stamp}`, `tty-two-${stamp}`];
+    const alice = hallway(["--room", one, "--username", "alice"], { tty: true, columns: 100 });
+    await alice.waitForLine(/\* alice joined$/);
+    alice.type(`/join ${two}`);
+    await alice.waitForLine(new RegExp(`^#${two} \\[\\d\\d:\\d\\d\\] \\* alice joined$`));
+    await alice.waitUntil(() => alice.lines.at(-1)?.trimEnd() === `#${two} alice>`, "the prompt naming the room");
+    alice.type("typed once");
+    await alice.waitForLine(/<alice> typed once$/);
+    await alice.waitUntil(() => alice.lines.at(-1)?.trimEnd() === `#${two} alice>`, "the prompt again");
+    expect(alice.lines.filter((l) => l.includes("typed once"))).toEqual([
+      expect.stringMatching(new RegExp(`^#${two} \\[\\d\\d:\\d\\d\\] <alice> typed once$`)),
+    ]);
+    alice.type("/part");
+    await alice.waitUntil(() => alice.lines.at(-1)?.trimEnd() === "alice>", "the one-room prompt");
   });
 });

@@ -225,9 +225,10 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
 
   /** Says where typed lines go now, after the current room changed under them. */
   function nowIn(): void {
+    // The prompt first: printing a line draws it again below.
+    showPrompt();
     const current = rooms.current;
     if (current) print(palette.system(`* now in ${roomLabel(current.room)}`));
-    showPrompt();
   }
 
   /** The prompt: the name the current room gave, and with several rooms, which room it is. */
@@ -466,9 +467,9 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
     } else {
       visit.close();
     }
+    showPrompt();
     print(palette.system(`* left ${roomLabel(visit.room)}`));
     if (wasCurrent) nowIn();
-    else showPrompt();
   }
 
   /** `/search words` in the current room; the answer prints when it comes, and holds up nothing. */
