@@ -9,15 +9,19 @@ export type Received = { type: string; payload: Record<string, unknown> } | { li
 export type Answer = (frame: Received, socket: WebSocket, room: FakeRoom) => void;
 
 /**
- * A stand-in for one room on loopback, enough for the terminal client: it
- * welcomes each connection as alice (or as `welcome` says), replays nothing,
- * and answers each frame with `answer`. Everything received is kept, in
- * order, in `received`, and each upgrade's request headers in `upgrades`.
+ * A stand-in for rooms on loopback, enough for the terminal client: it
+ * welcomes each connection as alice (or as `welcome` says) to the room its
+ * path names, replays nothing, and answers each frame with `answer`.
+ * Everything received is kept, in order, in `received` (and with its room in
+ * `log`), and each upgrade's request headers in `upgrades`.
  */
 export class FakeRoom {
   readonly received: Received[] = [];
   readonly upgrades: IncomingHttpHeaders[] = [];
   readonly sockets: WebSocket[] = [];
+  /** The room of each socket in `sockets`, from its path. */
+  readonly rooms: string[] = [];
+  readonly log: { room: string; frame: Received }[] = [];
   #nextId = 1;
   readonly #server: WebSocketServer;
   readonly #connected: ((socket: WebSocket) => void)[] = [];
@@ -29,13 +33,15 @@ export class FakeRoom {
   ) {
     this.#server = server;
     server.on("connection", (socket, request) => {
+      const room = decodeURIComponent(/\/chat\/([^?]*)/.exec(request.url ?? "")?.[1] ?? "lobby");
       this.sockets.push(socket);
+      this.rooms.push(room);
       this.upgrades.push(request.headers);
       if (welcome !== null) {
         send(socket, "welcome", {
           username: "alice",
           session: "s",
-          room: "lobby",
+          room,
           operator: false,
           limits: { maxMessageLength: 2000, maxHistory: 100 },
           epoch: "e1",
@@ -48,6 +54,7 @@ export class FakeRoom {
         const frame: Received = text.startsWith("{") ? JSON.parse(text) : { line: text };
         if ("type" in frame && frame.type === "ping") return send(socket, "pong", {});
         this.received.push(frame);
+        this.log.push({ room, frame });
         this.answer(frame, socket, this);
       });
       for (const waiter of this.#connected.splice(0)) waiter(socket);
@@ -71,6 +78,18 @@ export class FakeRoom {
 
   get nextId(): number {
     return this.#nextId++;
+  }
+
+  /** The latest socket to `room`. */
+  socketIn(room: string): WebSocket {
+    const socket = this.sockets[this.rooms.lastIndexOf(room)];
+    if (!socket) throw new Error(`no connection to ${room}`);
+    return socket;
+  }
+
+  /** What the client sent to `room`, in order. */
+  receivedIn(room: string): Received[] {
+    return this.log.filter((entry) => entry.room === room).map((entry) => entry.frame);
   }
 
   /** Resolves with the next connection made. */

@@ -99,6 +99,8 @@ describe("formatFrame", () => {
       system: (t) => t,
       error: (t) => t,
       mention: (t) => t,
+      room: (t) => t,
+      hit: (t) => t,
     };
     const mine: ServerFrame = { type: "chatMessage", payload: { id: 1, username: "Alice", message: "x", ts } };
     const theirs: ServerFrame = { type: "chatMessage", payload: { id: 2, username: "bob", message: "y", ts } };

@@ -1,4 +1,5 @@
 import { PassThrough } from "node:stream";
+import type { Fetch } from "../../src/client/cli/account-http";
 import type { CliOptions } from "../../src/client/cli/options";
 import { runTerminal } from "../../src/client/cli/run-terminal";
 
@@ -18,8 +19,11 @@ export function options(origin: string, changes: Partial<CliOptions> = {}): CliO
   };
 }
 
-/** Runs the client with piped streams; `out` and `err` read what it has written so far. */
-export function run(origin: string, changes: Partial<CliOptions> = {}) {
+/**
+ * Runs the client with piped streams; `out` and `err` read what it has
+ * written so far. `fetch` stands in for the network of `/search`.
+ */
+export function run(origin: string, changes: Partial<CliOptions> = {}, fetch?: Fetch) {
   const stdin = new PassThrough();
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -31,7 +35,7 @@ export function run(origin: string, changes: Partial<CliOptions> = {}) {
   stderr.on("data", (chunk) => {
     err += String(chunk);
   });
-  const exit = runTerminal(options(origin, changes), { stdin, stdout, stderr });
+  const exit = runTerminal(options(origin, changes), { stdin, stdout, stderr, ...(fetch ? { fetch } : {}) });
   return { stdin, exit, out: () => out, err: () => err };
 }
 

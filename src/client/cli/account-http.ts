@@ -1,5 +1,5 @@
 /**
- * The accounts API as the terminal calls it: JSON in, JSON or a typed error
+ * The HTTP API (accounts, search) as the terminal calls it: JSON in, JSON or a typed error
  * out. A server that cannot be reached is an answer too (`unreachable`), so
  * callers decide what it means for them rather than catching.
  */
@@ -18,18 +18,29 @@ function unreachable(error: unknown): string {
 }
 
 /** POSTs `body` to `path` on `server` (an http or https origin), with the token as a bearer when given. */
-export async function post(fetch: Fetch, server: string, path: string, body?: object, token?: string): Promise<Answer> {
+export function post(fetch: Fetch, server: string, path: string, body?: object, token?: string): Promise<Answer> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers["Content-Type"] = "application/json";
   if (token !== undefined) headers.Authorization = `Bearer ${token}`;
+  return request(fetch, `${server}${path}`, {
+    method: "POST",
+    headers,
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+}
+
+/** GETs `path` on `server`, with the token as a bearer when given. */
+export function get(fetch: Fetch, server: string, path: string, token?: string): Promise<Answer> {
+  return request(fetch, `${server}${path}`, {
+    method: "GET",
+    headers: token !== undefined ? { Authorization: `Bearer ${token}` } : {},
+  });
+}
+
+async function request(fetch: Fetch, url: string, init: RequestInit): Promise<Answer> {
   let res: Response;
   try {
-    res = await fetch(`${server}${path}`, {
-      method: "POST",
-      headers,
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-      signal: AbortSignal.timeout(15_000),
-    });
+    res = await fetch(url, { ...init, signal: AbortSignal.timeout(15_000) });
   } catch (error) {
     return { kind: "unreachable", reason: unreachable(error) };
   }

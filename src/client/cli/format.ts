@@ -23,6 +23,10 @@ export interface Palette {
   error(text: string): string;
   /** A message that names you. */
   mention(text: string): string;
+  /** The room a line came from, when more than one is joined. */
+  room(text: string): string;
+  /** Words a search matched, inside a result's snippet. */
+  hit(text: string): string;
 }
 
 export const plain: Palette = {
@@ -33,6 +37,8 @@ export const plain: Palette = {
   system: (t) => t,
   error: (t) => t,
   mention: (t) => t,
+  room: (t) => t,
+  hit: (t) => t,
 };
 
 /** How lines are written, beyond colour. */
@@ -45,7 +51,7 @@ export interface LineOptions {
   authorId?: string | undefined;
 }
 
-function clock(ts: number): string {
+export function clock(ts: number): string {
   const d = new Date(ts);
   const two = (n: number) => String(n).padStart(2, "0");
   return `${two(d.getHours())}:${two(d.getMinutes())}`;

@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from "commander";
 import { canonicalRoom, isSessionId, MAX_TAGS } from "../../protocol";
 import { parseTags } from "../core/match-connection";
 import { serverKey } from "./credentials";
+import { MAX_JOINED_ROOMS } from "./joined-rooms";
 import { type ChosenToken, isToken } from "./token-choice";
 
 export interface CliOptions {
@@ -134,6 +135,9 @@ Prefer HALLWAY_TOKEN to --token: a command line can be read by other users of th
 Lines starting with / are commands: /msg <user> <text>, /reply <id> <text>, /edit <id> <text>,
 /delete <id>, /react <id> <emoji>, /users (or /who), /stats, /help, /quit, and for the room's
 operator /kick, /ban and /unban; with --match, /next finds another stranger.
+/join <room> joins another room too (up to ${MAX_JOINED_ROOMS}) and makes it current, or switches to one joined;
+/part [room] leaves the current room (or the one named), the last one as /quit does;
+/search <words> prints the current room's newest matches.
 Start a message with // to send a leading /.
 Messages are kept until the server confirms them and sent again after a reconnect; one the
 server refuses is reported with the reason: /retry sends refused messages again, /discard drops them.

@@ -23,6 +23,7 @@ import {
 } from "./format";
 import type { CliOptions } from "./options";
 import { type Attempt, describeFailure, type FirstContact, shownUrl, watchedSockets } from "./reach";
+import { clientCommands } from "./room-commands";
 import { MessageLog } from "./seen-messages";
 import { bearerHeaders } from "./token-choice";
 import { oneLine, plural } from "./words";
@@ -81,7 +82,7 @@ export class RoomVisit {
 
   constructor(
     private readonly host: RoomVisitHost,
-    room: string,
+    readonly room: string,
     /** The matchmaker's ticket, for a stranger room. */
     ticket: string | undefined,
   ) {
@@ -258,6 +259,7 @@ export class RoomVisit {
       if (!repeat) {
         for (const line of formatFrame(frame, this.me, this.host.palette, this.#lineOptions())) this.host.print(line);
       }
+      if (frame.type === ServerType.help) this.#clientHelp();
       // A live message naming you (not one from the replay) rings the terminal's bell.
       if (frame.type === ServerType.chatMessage && mentionsMe(frame.payload, this.me, this.authorId)) {
         this.host.mentioned();
@@ -304,6 +306,15 @@ export class RoomVisit {
       if (entry.type === ServerType.chatMessage || entry.type === ServerType.system || entry.type === ServerType.dm) {
         this.lastId = Math.max(this.lastId, entry.payload.id);
       }
+    }
+  }
+
+  /** After the room's commands, the ones this client answers itself. */
+  #clientHelp(): void {
+    const { palette } = this.host;
+    this.host.print(palette.system("* this client's own commands:"));
+    for (const cmd of clientCommands(this.host.options.match)) {
+      this.host.print(palette.system(`*   ${cmd.usage.padEnd(20)} ${cmd.description}`));
     }
   }
 

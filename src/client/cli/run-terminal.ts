@@ -4,10 +4,15 @@ import pc from "picocolors";
 import { CloseCode, ErrorCode, encodeInput } from "../../protocol";
 import { MatchConnection, recentNote } from "../core/match-connection";
 import { queuedFrame } from "../core/queued-frames";
-import { type Palette, plain } from "./format";
+import type { Fetch } from "./account-http";
+import { serverKey } from "./credentials";
+import { type Palette, plain, roomLabel } from "./format";
+import { JoinedRooms, MAX_JOINED_ROOMS } from "./joined-rooms";
 import type { CliOptions } from "./options";
 import { describeFailure, FirstContact, watchedSockets } from "./reach";
+import { type RoomCommand, roomCommand } from "./room-commands";
 import { RoomVisit, type RoomVisitHost } from "./room-visit";
+import { searchLines, searchRoom } from "./search";
 import { afterConversation, isLocalCommand, isQuit, NOBODY_YET } from "./stranger";
 import { displayWidth, echoRows, eraseRows } from "./terminal";
 import { bearerHeaders } from "./token-choice";
@@ -26,14 +31,18 @@ export interface TerminalIo {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
   stderr: NodeJS.WritableStream;
+  /** For `/search`; the global `fetch` when absent. */
+  fetch?: Fetch;
 }
 
 /**
  * The terminal client: reads lines from standard input, prints the room to
  * standard output, one event per line. Status and final errors go to standard
- * error, so the chat can be piped. With --match it waits for a stranger
- * first, and looks for a new one when the conversation ends. Settles with the
- * exit status once the run is over, with every socket and timer closed.
+ * error, so the chat can be piped. `/join` adds rooms (each its own visit),
+ * and once there are several every line says which room it came from. With
+ * --match it waits for a stranger first, and looks for a new one when the
+ * conversation ends. Settles with the exit status once the run is over, with
+ * every socket and timer closed.
  */
 export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number> {
   let done: (code: number) => void = () => {};
@@ -52,6 +61,8 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
         system: pc.yellow,
         error: pc.red,
         mention: (t) => pc.bold(pc.inverse(t)),
+        room: pc.green,
+        hit: (t) => pc.bold(pc.inverse(t)),
       }
     : plain;
   // The bell is for a person at a terminal, colours or not; a pipe gets no control characters.
@@ -100,7 +111,6 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
     if (giveUp) {
       const after = tries > 1 ? `gave up after ${plural(tries, "try", "tries")}` : "";
       status(`hallway: ${say ? `could not connect to ${url}: ${say}${after ? `; ${after}` : ""}` : after}`);
-      visit?.close();
       exit(1);
       return;
     }
@@ -113,7 +123,7 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
     }
   }
 
-  const host: RoomVisitHost = {
+  const shared: RoomVisitHost = {
     options,
     session,
     palette,
@@ -126,17 +136,17 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
       if (inputEnded) keepWaiting();
     },
     pump: () => pump(),
-    named: (name) => {
-      promptText = `${name}> `;
-      input.setPrompt(tty ? pc.dim(promptText) : promptText);
-    },
+    named: () => showPrompt(),
     mentioned: () => {
       if (bell) io.stdout.write("\x07");
     },
     partnerLeft: () => partnerLeft(),
     ended: (from, code, reason) => ended(from, code, reason),
   };
-  let visit: RoomVisit | null = null;
+  /** Rooms joined; in stranger mode, the one conversation (or none while waiting). */
+  const rooms = new JoinedRooms<RoomVisit>();
+  /** Rooms left with `/part`, until their close comes back. */
+  const parting = new Set<RoomVisit>();
   let exited = false;
   let giveUp: ReturnType<typeof setTimeout> | undefined;
   let quitWait: ReturnType<typeof setTimeout> | undefined;
@@ -152,7 +162,8 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
   function exit(code = 0): void {
     if (exited) return;
     const waiting = lines.filter((l) => queuedFrame(l, "check") !== null);
-    const undelivered = [...(visit?.queue.items.map((i) => i.text) ?? []), ...waiting, ...undeliverable];
+    const queued = rooms.all.flatMap((visit) => visit.queue.items.map((i) => i.text));
+    const undelivered = [...queued, ...waiting, ...undeliverable];
     if (undelivered.length > 0) {
       status(`hallway: ${plural(undelivered.length, "line")} not delivered: ${undelivered.map(oneLine).join(", ")}`);
     }
@@ -164,7 +175,7 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
     exited = true;
     clearTimeout(giveUp);
     clearTimeout(quitWait);
-    visit?.close();
+    for (const visit of [...rooms.all, ...parting]) visit.close();
     matchmaker?.close();
     input.close();
     done(code);
@@ -189,13 +200,59 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
   }
 
   function ended(from: RoomVisit, code: number, reason: string): void {
-    if (from !== visit) return;
+    if (parting.delete(from)) {
+      // Left with /part: its close is the answer to our quit.
+      from.close();
+      return;
+    }
+    if (!rooms.has(from)) return;
     if (code === CloseCode.normal && (quitting || inputEnded)) {
       exit(0);
       return;
     }
+    if (rooms.size > 1 && code !== CloseCode.signedOut) {
+      // One of several rooms closed for good (a refused /join, a kick, a ban): the others go on.
+      const wasCurrent = rooms.current === from;
+      rooms.remove(from);
+      from.close();
+      print(palette.error(`! ${roomLabel(from.room)}: ${endReason(from, code, reason)}`));
+      if (wasCurrent) nowIn();
+      return;
+    }
     status(`hallway: ${endReason(from, code, reason)}`);
     exit(1);
+  }
+
+  /** Says where typed lines go now, after the current room changed under them. */
+  function nowIn(): void {
+    // The prompt first: printing a line draws it again below.
+    showPrompt();
+    const current = rooms.current;
+    if (current) print(palette.system(`* now in ${roomLabel(current.room)}`));
+  }
+
+  /** The prompt: the name the current room gave, and with several rooms, which room it is. */
+  function showPrompt(): void {
+    const current = rooms.current;
+    const name = current?.me ?? null;
+    if (name === null) return;
+    promptText = rooms.size > 1 ? `${roomLabel(current?.room ?? "")} ${name}> ` : `${name}> `;
+    input.setPrompt(tty ? pc.dim(promptText) : promptText);
+  }
+
+  /** A line from `room`, naming it whenever it is not the only room (or no longer joined). */
+  function tagged(room: string, line: string): string {
+    return rooms.size > 1 || !rooms.find(room) ? `${palette.room(roomLabel(room))} ${line}` : line;
+  }
+
+  /** A visit's view of the run: its lines say which room they came from. */
+  function hostFor(room: string): RoomVisitHost {
+    return { ...shared, print: (line) => print(tagged(room, line)), status: (line) => status(tagged(room, line)) };
+  }
+
+  function join(room: string): void {
+    rooms.add(new RoomVisit(hostFor(room), room, undefined));
+    showPrompt();
   }
 
   const matchmaker = options.match
@@ -211,7 +268,7 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
           },
           matched: ({ room, token, partner }) => {
             print(palette.system(`* matched with ${partner} — say hi! (/next for someone else, /quit to stop)`));
-            visit = new RoomVisit(host, room, token);
+            rooms.add(new RoomVisit(shared, room, token));
           },
           error: (code, message) => {
             status(`hallway: ${refusalText(code, message)}`);
@@ -237,8 +294,8 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
    * never in two stranger rooms at a time.
    */
   function nextStranger(): void {
-    const old = visit;
-    visit = null;
+    const old = rooms.current;
+    if (old) rooms.remove(old);
     const { kept, dropped } = afterConversation(lines);
     lines.splice(0, lines.length, ...kept);
     const unsent = [...(old?.queue.items.map((i) => i.text) ?? []), ...dropped];
@@ -261,6 +318,7 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
 
   /** `/retry` and `/discard`: what to do with messages the server refused. */
   function local(line: string): void {
+    const visit = rooms.current;
     const failed = visit?.queue.failed.length ?? 0;
     if (/^\/next/i.test(line)) {
       // Already in the line: asking the matchmaker again would only get already_queued.
@@ -291,6 +349,13 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
         local(line);
         continue;
       }
+      const command = roomCommand(line);
+      if (command && matchmaker) {
+        lines.shift();
+        print(palette.error(`! /join, /part and /search are for rooms; with a stranger, /next or /quit`));
+        continue;
+      }
+      const visit = rooms.current;
       if (!visit) {
         // Waiting for a stranger there is no room to leave: /quit just ends the wait.
         lines.shift();
@@ -303,6 +368,16 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
         continue;
       }
       if (visit.busy) break;
+      if (command) {
+        // Parting the last room ends the run, as /quit does.
+        const last = command.kind === "part" && rooms.size === 1 && (command.room ?? visit.room) === visit.room;
+        if (last) lines[0] = "/quit";
+        else {
+          lines.shift();
+          roomAction(command, visit);
+        }
+        continue;
+      }
       if (visit.queue.add(line, Date.now())) {
         lines.shift();
         continue;
@@ -314,9 +389,101 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
       }
       if (!visit.welcomed || !visit.connection.sendRaw(encodeInput(line))) break;
       lines.shift();
+      if (isQuit(line)) quitOthers(visit);
     }
-    visit?.sendNext();
-    if (inputEnded && lines.length === 0 && !visit?.busy) finish();
+    for (const visit of rooms.all) visit.sendNext();
+    if (inputEnded && lines.length === 0 && !rooms.current?.busy) finish();
+  }
+
+  /** Leaving for good: every other room is told `quit` too, so everyone sees us go. */
+  function quitOthers(current: RoomVisit | null): void {
+    for (const visit of rooms.all) if (visit !== current && visit.welcomed) visit.connection.sendRaw("/quit");
+  }
+
+  /** `/join`, `/part` and `/search`, once what was typed before them was delivered. */
+  function roomAction(command: RoomCommand, current: RoomVisit): void {
+    switch (command.kind) {
+      case "join": {
+        if (command.room === null) {
+          print(palette.error(`! not a room name: ${oneLine(command.typed)} (1-64 letters, digits, _ or -)`));
+          return;
+        }
+        const joined = rooms.find(command.room);
+        if (joined) {
+          // Already there: switching is silent for everyone, and says nothing when it changes nothing.
+          if (joined !== current) {
+            rooms.switchTo(joined);
+            nowIn();
+          }
+          return;
+        }
+        if (rooms.full) {
+          print(
+            palette.error(`! at most ${MAX_JOINED_ROOMS} rooms at once: /part one before joining #${command.room}`),
+          );
+          return;
+        }
+        join(command.room);
+        return;
+      }
+      case "part": {
+        if (command.room === null && command.typed !== undefined) {
+          print(palette.error(`! not a room name: ${oneLine(command.typed)}`));
+          return;
+        }
+        const visit = command.room === null ? current : rooms.find(command.room);
+        if (!visit) {
+          print(palette.error(`! not in #${command.room}`));
+          return;
+        }
+        part(visit);
+        return;
+      }
+      case "search":
+        search(command.words, current);
+        return;
+    }
+  }
+
+  /**
+   * Leaves one of several rooms: it is told `quit` (so its people see us go)
+   * and is dropped at once; what it still held for sending is said, and
+   * counts as not delivered at the exit.
+   */
+  function part(visit: RoomVisit): void {
+    const wasCurrent = rooms.current === visit;
+    rooms.remove(visit);
+    const unsent = visit.queue.items.map((i) => i.text);
+    if (unsent.length > 0) {
+      undeliverable.push(...unsent);
+      print(palette.error(`! ${plural(unsent.length, "message")} not delivered to ${roomLabel(visit.room)}`));
+    }
+    if (visit.welcomed && visit.connection.sendRaw("/quit")) {
+      parting.add(visit);
+      // A room that never answers the quit is let go anyway.
+      setTimeout(() => {
+        if (parting.delete(visit)) visit.close();
+      }, 3000).unref();
+    } else {
+      visit.close();
+    }
+    showPrompt();
+    print(palette.system(`* left ${roomLabel(visit.room)}`));
+    if (wasCurrent) nowIn();
+  }
+
+  /** `/search words` in the current room; the answer prints when it comes, and holds up nothing. */
+  function search(words: string, visit: RoomVisit): void {
+    if (words === "") {
+      print(palette.error("! /search needs words to look for: /search <words>"));
+      return;
+    }
+    void searchRoom(io.fetch ?? fetch, serverKey(options.origin), visit.room, words, options.signIn?.token).then(
+      (outcome) => {
+        if (exited) return;
+        for (const line of searchLines(outcome, words, visit.room, palette, options)) print(tagged(visit.room, line));
+      },
+    );
   }
 
   /** End of input: everything typed was delivered or refused; leave the room cleanly. */
@@ -324,10 +491,12 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
     if (finishing) return;
     finishing = true;
     quitting = true;
-    if (!visit?.connection.sendRaw("/quit")) {
+    const current = rooms.current;
+    if (!current?.connection.sendRaw("/quit")) {
       exit(0);
       return;
     }
+    quitOthers(current);
     // If the server does not answer the quit, do not hang.
     quitWait = setTimeout(() => exit(0), 3000);
     quitWait.unref();
@@ -343,6 +512,7 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
     if (exited || line.trim() === "") return;
     lines.push(line);
     // Before the first welcome a line simply waits its turn; after a drop, say why it does not go.
+    const visit = rooms.current;
     if (visit && !visit.welcomed && visit.me !== null && !isLocal(line)) {
       status("* not connected; this will be sent once the connection is back");
     }
@@ -370,12 +540,11 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
   });
   input.on("SIGINT", () => {
     quitting = true;
-    visit?.close();
     exit(0);
   });
 
   if (matchmaker) matchmaker.queue();
-  else visit = new RoomVisit(host, options.room, undefined);
+  else join(options.room);
   if (interactive) input.prompt();
   return finished;
 }
