@@ -4,6 +4,7 @@ export * from "./conversations";
 export * from "./emoji";
 export * from "./envelope";
 export * from "./frames";
+export * from "./home";
 export * from "./limits";
 export * from "./line";
 export * from "./match";

@@ -199,3 +199,27 @@ describe("joined rooms on an account", () => {
     expect((await new Browser().fetch("/api/me/rooms")).status).toBe(401);
   });
 });
+
+describe("an account's own socket", () => {
+  it("tells every device of a new message in a conversation and of joined rooms changed elsewhere, and closes when its session ends", async () => {
+    const ann = await person("ann");
+    const bob = await person("bob");
+    const phone = new Browser(bob.browser.authenticator);
+    expect((await phone.signIn()).status).toBe(200);
+    const live = await connectPath("/api/me/live", {}, bob.browser.headers());
+    const first = await live.next();
+    expect(first).toEqual({ type: "home", payload: { rooms: [], conversations: [] } });
+
+    const a = await talk(ann.browser, bob.name);
+    a.client.send({ type: "chatMessage", payload: { message: "ping", clientId: "p" } });
+    const pushed = await live.next();
+    expect(pushed).toMatchObject({ type: "conversation", payload: { with: ann.name, unread: 1, blocked: false } });
+
+    await phone.fetch("/api/me/rooms", { method: "PUT", body: { rooms: ["lobby"] } });
+    expect(await live.next()).toEqual({ type: "rooms", payload: { rooms: ["lobby"] } });
+
+    await bob.browser.fetch("/api/auth/signout", { method: "POST" });
+    expect((await live.closed).code).toBe(4401);
+    expect((await new Browser().fetch("/api/me/live", { headers: { Upgrade: "websocket" } })).status).toBe(401);
+  });
+});

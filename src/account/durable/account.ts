@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../env";
-import { conversationRoom } from "../../protocol";
+import { CloseCode, conversationRoom } from "../../protocol";
 import type { Claimant } from "../core/claims";
 import { type Credential, counterAdvances } from "../core/credentials";
 import { randomHex } from "../core/random";
@@ -13,8 +13,16 @@ import {
   secretHash,
   slidExpiry,
 } from "../core/sessions";
+import { HOME_SESSION_HEADER } from "../home-door";
 import { AccountStore } from "../store/account-store";
-import { type ConversationMove, HomeStore, JOINED_ROOMS_MAX, type ListedConversation } from "../store/home-store";
+import {
+  type ConversationMove,
+  HomeStore,
+  JOINED_ROOMS_MAX,
+  type ListedConversation,
+  wireConversation,
+} from "../store/home-store";
+import { HomeSockets } from "./home-sockets";
 
 /** Passkeys one account may hold: one per device is the use, and the list must stay short. */
 export const CREDENTIALS_MAX = 20;
@@ -73,16 +81,53 @@ interface Tries {
 export class Account extends DurableObject<Env> {
   readonly #store: AccountStore;
   readonly #home: HomeStore;
+  readonly #sockets: HomeSockets;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new AccountStore(ctx.storage.sql);
     this.#home = new HomeStore(ctx.storage.sql);
+    this.#sockets = new HomeSockets(ctx);
+    // Devices' heartbeats are answered without waking the object.
+    ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
+  }
+
+  /**
+   * A device's socket (`GET /api/me/live`, forwarded by the worker once the
+   * session checked out, its id in `HOME_SESSION_HEADER`): told everything
+   * at once, then each change.
+   */
+  override async fetch(request: Request): Promise<Response> {
+    const session = request.headers.get(HOME_SESSION_HEADER);
+    if (session === null || !this.#account() || request.headers.get("Upgrade") !== "websocket") {
+      return new Response(null, { status: 400 });
+    }
+    const home = { rooms: this.#home.joined(), conversations: this.#home.conversations().map(wireConversation) };
+    return this.#sockets.open(session, Date.now(), { type: "home", payload: home });
+  }
+
+  override async webSocketMessage(): Promise<void> {
+    // Devices only listen; heartbeats are answered by the runtime.
+  }
+
+  override async webSocketClose(ws: WebSocket, code: number): Promise<void> {
+    try {
+      ws.close(code === 1005 ? 1000 : code, "closed");
+    } catch {
+      // Already closed.
+    }
   }
 
   /** The conversation with `peer` moved, as its room tells both of its accounts; `self` must be this account. */
   async conversationMoved(self: string, peer: Claimant, move: ConversationMove): Promise<void> {
-    if (this.#account()?.accountId === self) this.#home.moved(self, peer, move);
+    if (this.#account()?.accountId !== self) return;
+    this.#home.moved(self, peer, move);
+    this.#pushConversation(peer.accountId);
+  }
+
+  #pushConversation(peerId: string): void {
+    const listed = this.#home.conversation(peerId);
+    if (listed) this.#sockets.push({ type: "conversation", payload: wireConversation(listed) });
   }
 
   /** This account's conversations, the newest first. */
@@ -92,12 +137,16 @@ export class Account extends DurableObject<Env> {
 
   /** This account read its conversation with `peerId` up to message `upTo`. */
   async readConversation(peerId: string, upTo: number): Promise<void> {
-    if (this.#account()) this.#home.read(peerId, upTo);
+    if (!this.#account()) return;
+    this.#home.read(peerId, upTo);
+    this.#pushConversation(peerId);
   }
 
   /** This account blocks `peer`, or stops. */
   async blockPeer(peer: Claimant, on: boolean, now: number): Promise<void> {
-    if (this.#account()) this.#home.block(peer, on, now);
+    if (!this.#account()) return;
+    this.#home.block(peer, on, now);
+    this.#pushConversation(peer.accountId);
   }
 
   /** The rooms this account keeps joined, on every device. */
@@ -106,7 +155,9 @@ export class Account extends DurableObject<Env> {
   }
 
   async setJoinedRooms(rooms: readonly string[]): Promise<void> {
-    if (this.#account()) this.#home.setJoined(rooms.slice(0, JOINED_ROOMS_MAX));
+    if (!this.#account()) return;
+    this.#home.setJoined(rooms.slice(0, JOINED_ROOMS_MAX));
+    this.#sockets.push({ type: "rooms", payload: { rooms: this.#home.joined() } });
   }
 
   /** Who holds this key, if anyone: what a join with a name looks up. */
@@ -321,6 +372,7 @@ export class Account extends DurableObject<Env> {
 
   /** The rooms the account was in let it go; a room that cannot be reached now is logged. */
   async #tellRooms(accountId: string, rooms: readonly string[], deleted: { name: string } | null): Promise<void> {
+    this.#sockets.close(CloseCode.signedOut, "signed out");
     const told = await Promise.allSettled(
       rooms.map((room) => this.env.CHAT_ROOM.getByName(room).accountEnded(accountId, deleted)),
     );
@@ -330,6 +382,7 @@ export class Account extends DurableObject<Env> {
 
   /** The rooms one session joined close its connections there; the account's other devices stay. */
   async #endInRooms(accountId: string, sessionId: string): Promise<void> {
+    this.#sockets.close(CloseCode.signedOut, "signed out", sessionId);
     const rooms = this.#store.roomsOf(sessionId);
     const told = await Promise.allSettled(
       rooms.map((room) => this.env.CHAT_ROOM.getByName(room).sessionEnded(accountId, sessionId)),

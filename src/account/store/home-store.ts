@@ -1,5 +1,6 @@
 import { LazyTable } from "../../platform/lazy-table";
 import type { Sql } from "../../platform/sql";
+import type { HomeConversation } from "../../protocol";
 import type { Claimant } from "../core/claims";
 
 /** Conversations an account's list keeps: the most recent this many; an older one comes back when either writes. */
@@ -93,17 +94,18 @@ export class HomeStore {
   conversations(): ListedConversation[] {
     if (!this.#table.exists()) return [];
     return this.#sql
-      .exec<{ peer_id: string; peer_name: string; last_id: number; last_ts: number; unread: number; blocked: number }>(
-        "SELECT peer_id, peer_name, last_id, last_ts, unread, blocked FROM conversations ORDER BY last_ts DESC",
-      )
+      .exec<ConversationRow>(`SELECT ${COLUMNS} FROM conversations ORDER BY last_ts DESC`)
       .toArray()
-      .map((r) => ({
-        with: { accountId: r.peer_id, name: r.peer_name },
-        lastId: r.last_id,
-        lastMessageAt: r.last_ts,
-        unread: r.unread,
-        blocked: r.blocked === 1,
-      }));
+      .map(listed);
+  }
+
+  /** The conversation with `peerId`, as listed; null when it is not. */
+  conversation(peerId: string): ListedConversation | null {
+    if (!this.#table.exists()) return null;
+    const row = this.#sql
+      .exec<ConversationRow>(`SELECT ${COLUMNS} FROM conversations WHERE peer_id = ?`, peerId)
+      .toArray()[0];
+    return row ? listed(row) : null;
   }
 
   /** The rooms kept joined, in the order the person keeps them. */
@@ -135,4 +137,31 @@ export class HomeStore {
       CONVERSATIONS_MAX,
     );
   }
+}
+
+type ConversationRow = {
+  peer_id: string;
+  peer_name: string;
+  last_id: number;
+  last_ts: number;
+  unread: number;
+  blocked: number;
+};
+
+const COLUMNS = "peer_id, peer_name, last_id, last_ts, unread, blocked";
+
+function listed(r: ConversationRow): ListedConversation {
+  return {
+    with: { accountId: r.peer_id, name: r.peer_name },
+    lastId: r.last_id,
+    lastMessageAt: r.last_ts,
+    unread: r.unread,
+    blocked: r.blocked === 1,
+  };
+}
+
+/** A conversation as its person's devices are told of it. */
+export function wireConversation(conversation: ListedConversation): HomeConversation {
+  const { with: peer, lastId, lastMessageAt, unread, blocked } = conversation;
+  return { with: peer.name, lastId, lastMessageAt, unread, blocked };
 }

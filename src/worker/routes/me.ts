@@ -2,12 +2,14 @@ import type { Context } from "hono";
 import * as v from "valibot";
 import { indexClaim } from "../../account/claim-lookup";
 import { claimKeys } from "../../account/core/claims";
+import { HOME_SESSION_HEADER } from "../../account/home-door";
 import { JOINED_ROOMS_MAX } from "../../account/store/home-store";
 import { canonicalRoom, ROOM_NAME } from "../../protocol";
 import { routes } from "../app";
 import { HttpError, httpError } from "../errors";
 import { allowedOrigin } from "../middleware/origin";
 import { clearSessionCookie, requireAccount, requireBrowser, type SessionEnv, session } from "../middleware/session";
+import { webSocketUpgrade } from "../middleware/upgrade";
 import { isPrivateRoom } from "../private-rooms";
 
 /** `/api/me`: the signed-in account; 401 `unauthorized` for anyone else. */
@@ -17,6 +19,22 @@ export const me = routes()
     const view = await homeOf(c)?.view();
     return view ? c.json(view) : httpError(HttpError.unauthorized, "sign in first");
   })
+  /**
+   * v1.9: this device's socket into its account: the rooms kept joined and
+   * the conversations (with unread counts), then each change as it happens.
+   */
+  .get(
+    "/live",
+    webSocketUpgrade("connect with a WebSocket to listen to your account"),
+    allowedOrigin("this page's origin may not listen to accounts here"),
+    async (c: Context<SessionEnv>) => {
+      const signedIn = c.get("signedIn");
+      const home = homeOf(c);
+      if (signedIn === null || home === null) return httpError(HttpError.unauthorized, "sign in first");
+      const headers = new Headers({ Upgrade: "websocket", [HOME_SESSION_HEADER]: signedIn.sessionId });
+      return home.fetch(new Request(c.req.url, { headers }));
+    },
+  )
   /** v1.9: the rooms this account keeps joined, the same on every device. */
   .get("/rooms", async (c: Context<SessionEnv>) => {
     const rooms = await homeOf(c)?.joinedRooms();
