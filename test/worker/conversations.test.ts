@@ -223,3 +223,16 @@ describe("an account's own socket", () => {
     expect((await new Browser().fetch("/api/me/live", { headers: { Upgrade: "websocket" } })).status).toBe(401);
   });
 });
+
+it("keeps at most 20 devices listening to one account: one more closes the one open longest", async () => {
+  const ann = await person("ann");
+  const sockets: TestClient[] = [];
+  for (let i = 0; i < 21; i++) {
+    const live = await connectPath("/api/me/live", {}, ann.browser.headers());
+    await live.next();
+    sockets.push(live);
+  }
+  expect((await sockets[0]?.closed)?.code).toBe(4000);
+  sockets[20]?.send("ping");
+  await sockets[20]?.waitForText("pong");
+});
