@@ -2,38 +2,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { type ConnectionStatus, joinUrl, RoomConnection } from "../../src/client/core/connection";
 import { HEARTBEAT_MS, PONG_DEADLINE_MS, QUIET_AFTER_SEND_MS } from "../../src/client/core/heartbeat";
 import { MatchConnection } from "../../src/client/core/match-connection";
-
-/** A WebSocket the test drives by hand: it opens, answers and closes when told to. */
-class FakeSocket extends EventTarget {
-  static all: FakeSocket[] = [];
-  readyState = 0;
-  binaryType = "blob";
-  readonly sent: string[] = [];
-  closedWith: number | null = null;
-
-  constructor(readonly url: string) {
-    super();
-    FakeSocket.all.push(this);
-  }
-
-  send(data: string): void {
-    this.sent.push(data);
-  }
-
-  close(code = 1000): void {
-    this.closedWith = code;
-    this.readyState = 3;
-  }
-
-  open(): void {
-    this.readyState = 1;
-    this.dispatchEvent(new Event("open"));
-  }
-
-  receive(data: string): void {
-    this.dispatchEvent(new MessageEvent("message", { data }));
-  }
-}
+import { FakeSocket } from "./fake-socket";
 
 const latest = () => FakeSocket.all.at(-1) as FakeSocket;
 

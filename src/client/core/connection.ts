@@ -33,6 +33,8 @@ export interface JoinParams {
   epoch: () => string | null;
   /** A ticket from the matchmaker, for a private stranger room. */
   token?: string;
+  /** v1.9: the socket's path, for a conversation (`/talk/<name>`); `/chat/<room>` when absent. */
+  path?: string;
   /** A WebSocket class for runtimes without a global one that fits (the terminal client passes `ws`). */
   WebSocket?: unknown;
   /** Where the heartbeat's timers run; the runtime's own timers when absent. */
@@ -46,6 +48,7 @@ export interface JoinQuery {
   since: number;
   epoch?: string | null;
   token?: string;
+  path?: string;
 }
 
 /** The URL that joins `room`, resuming after `since` (in `epoch`) when it is set. */
@@ -56,7 +59,7 @@ export function joinUrl(origin: string, room: string, join: JoinQuery): string {
     if (join.epoch) query.set("epoch", join.epoch);
   }
   if (join.token) query.set("token", join.token);
-  return `${origin}/chat/${encodeURIComponent(room)}?${query}`;
+  return `${origin}${join.path ?? `/chat/${encodeURIComponent(room)}`}?${query}`;
 }
 
 /**
@@ -82,6 +85,7 @@ export class RoomConnection {
         since: params.since(),
         epoch: params.epoch(),
         ...(params.token ? { token: params.token } : {}),
+        ...(params.path ? { path: params.path } : {}),
       });
     // partysocket reports its own failures (refused, timed out) as a close with
     // code 1000, so 1000 means "left" only after this client asked to leave.
@@ -172,6 +176,17 @@ export class RoomConnection {
   rejoin(): void {
     if (this.#closed) return;
     this.#socket.reconnect(CloseCode.normal, "signed in");
+  }
+
+  /**
+   * Lets go of this socket without leaving: the person stays a member through
+   * their other sockets in the room (a watched room, another tab), or for the
+   * reconnect grace, so switching rooms tells nobody anything.
+   */
+  release(): void {
+    this.#closed = true;
+    this.#heartbeat.stop();
+    this.#socket.close(CloseCode.normal, "switched");
   }
 
   /** Leaves on purpose: `quit` first, so the room says goodbye now rather than after the reconnect grace. */
