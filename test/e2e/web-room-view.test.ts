@@ -49,6 +49,35 @@ describe("the room view", () => {
     }
   });
 
+  it("follows new messages at the bottom; scrolled up, it keeps the reader's place and offers a jump", async () => {
+    const r = freshRoom("follow");
+    await seed(app.server().url, r, 60);
+    const alice = await join(r, "alice");
+    const bob = await join(r, "bob");
+    await say(bob, "still at the bottom?");
+    await expect.poll(() => gapAboveComposer(alice, "still at the bottom?")).toBeLessThan(32);
+
+    const reading = message(alice, "old 30");
+    await reading.evaluate((li) => li.scrollIntoView({ block: "center" }));
+    const before = await reading.boundingBox();
+    for (let i = 1; i <= 3; i++) await say(bob, `while you read ${i}`);
+    await seeLine(alice, "while you read 3");
+    const after = await reading.boundingBox();
+    expect(Math.abs((after?.y ?? 0) - (before?.y ?? 1000))).toBeLessThan(2);
+    const jump = alice.locator("#jump");
+    await jump.waitFor();
+    // The jump sits over the bottom of the log, in view.
+    const log = await alice.locator("#log").boundingBox();
+    const box = await jump.boundingBox();
+    if (!log || !box) throw new Error("not on screen");
+    expect(box.y + box.height).toBeLessThanOrEqual(log.y + log.height);
+    expect(box.y + box.height).toBeGreaterThan(log.y + log.height - 40);
+    await screenshot(alice, "room-view-jump.png");
+    await jump.click();
+    await expect.poll(() => gapAboveComposer(alice, "while you read 3")).toBeLessThan(32);
+    expect(await jump.isHidden()).toBe(true);
+  });
+
   it("loads older pages by itself as the reader scrolls up, one at a time, to the room's first message", async () => {
     const r = freshRoom("scroll");
     await seed(app.server().url, r, 250);
@@ -112,7 +141,12 @@ describe("the room view", () => {
     await alice.keyboard.press("Shift+Tab");
     await expect.poll(() => focused(alice)).toMatch(/^alice: ready when you are/);
     await alice.keyboard.press("ArrowUp");
-    expect(await focused(alice)).toContain("bob joined");
+    const lineBefore = await message(alice, "ready when you are").evaluate((li) => {
+      let e = li.previousElementSibling;
+      while (e && !e.matches("li.line")) e = e.previousElementSibling;
+      return e === document.activeElement;
+    });
+    expect(lineBefore).toBe(true);
     // Home goes to the first line loaded; being at the top loads the rest of this short history above.
     await alice.keyboard.press("Home");
     await alice.waitForFunction(() => (document.getElementById("older") as HTMLButtonElement).hidden);
@@ -134,6 +168,7 @@ describe("the room view", () => {
     expect(await focused(alice)).toBe("Reply");
     await alice.keyboard.press("Escape");
     expect(await focused(alice)).toMatch(/^alice: ready when you are/);
+    await screenshot(alice, "room-view-keyboard.png");
     await alice.keyboard.press("ArrowRight");
     await alice.keyboard.press("Enter");
     await alice.locator("#compose-mode", { hasText: "Replying to alice" }).waitFor();
@@ -166,6 +201,7 @@ describe("the room view", () => {
     await alice.keyboard.press("ArrowRight");
     await alice.keyboard.press("ArrowLeft");
     expect(await focused(alice)).toBe("React with ❤️");
+    await screenshot(alice, "room-view-picker.png");
     // One Tab stop for the whole grid.
     expect(await alice.locator("#picker button[tabindex='0']").count()).toBe(1);
     await alice.keyboard.press("Enter");

@@ -163,11 +163,15 @@ export class MessageActions {
     this.#opener = button;
     picker.dataset.id = String(line.id);
     picker.hidden = false;
-    // Below the button, inside the log's scrolling box, kept within its width.
+    // Below the button, inside the log's scrolling box, kept within its width; above it
+    // when the log has no room below, as for the newest messages just over the composer.
     const box = this.#log.getBoundingClientRect();
     const at = button.getBoundingClientRect();
     const width = picker.offsetWidth;
-    picker.style.top = `${at.bottom - box.top + this.#log.scrollTop + 4}px`;
+    const height = picker.offsetHeight;
+    const below = at.bottom + 4 + height <= box.bottom;
+    const top = below ? at.bottom + 4 : Math.max(box.top, at.top - 4 - height);
+    picker.style.top = `${top - box.top + this.#log.scrollTop}px`;
     picker.style.left = `${Math.max(8, Math.min(at.right - box.left - width, box.width - width - 8))}px`;
     const first = cells[0];
     if (first) focusCell(cells, first);
