@@ -17,9 +17,13 @@ function focused(page: Page): Promise<string> {
   });
 }
 
-/** Pixels between the bottom of the newest message and the top of the composer. */
+/**
+ * Pixels between the bottom of the log's newest line and the top of the
+ * composer, once the message with `text` is on the page (a notice may follow it).
+ */
 async function gapAboveComposer(page: Page, text: string): Promise<number> {
-  const newest = await message(page, text).boundingBox();
+  await message(page, text).waitFor();
+  const newest = await page.locator("#lines > li.line").last().boundingBox();
   const composer = await page.locator("footer.composer").boundingBox();
   if (!newest || !composer) throw new Error("not on screen");
   return composer.y - (newest.y + newest.height);

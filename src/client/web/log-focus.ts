@@ -16,7 +16,12 @@ export class LogFocus {
   /** Whether the reader chose the stop; until then it follows the newest line. */
   #chosen = false;
 
-  constructor(lines: HTMLElement, signal: AbortSignal) {
+  /** `olderWanted` is asked for when ↑ is pressed on the first line loaded. */
+  constructor(
+    lines: HTMLElement,
+    private readonly olderWanted: () => void,
+    signal: AbortSignal,
+  ) {
     this.#lines = lines;
     lines.addEventListener("keydown", (e) => this.#onKey(e), { signal });
     lines.addEventListener(
@@ -73,6 +78,7 @@ export class LogFocus {
     switch (e.key) {
       case "ArrowUp":
         next = step(line, -1);
+        if (!next && onLine) this.olderWanted();
         break;
       case "ArrowDown":
         next = step(line, 1);

@@ -68,7 +68,7 @@ export class TimelinePane {
   ) {
     this.#signal = signal;
     const { model } = host;
-    this.#focus = new LogFocus(this.#lines, signal);
+    this.#focus = new LogFocus(this.#lines, () => void this.#loadOlder(), signal);
     this.#view = new MessageList(
       this.#lines,
       (line) =>
