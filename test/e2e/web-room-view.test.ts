@@ -213,8 +213,24 @@ describe("the room view", () => {
     expect(await alice.isHidden("#picker")).toBe(true);
     await expect.poll(() => focused(alice)).toBe("React");
 
+    // Up and Down go a row, as the emoji wrap on screen (narrowed here to wrap them).
     await alice.keyboard.press("Enter");
     await alice.locator("#picker").waitFor();
+    await alice.evaluate(() => {
+      (document.getElementById("picker") as HTMLElement).style.maxWidth = "9rem";
+    });
+    const box = async () => {
+      const b = await alice.locator("#picker button:focus").boundingBox();
+      if (!b) throw new Error("no emoji has the focus");
+      return b;
+    };
+    const top = await box();
+    await alice.keyboard.press("ArrowDown");
+    const below = await box();
+    expect(below.x).toBeCloseTo(top.x, 0);
+    expect(below.y).toBeGreaterThan(top.y + top.height / 2);
+    await alice.keyboard.press("ArrowUp");
+    expect(await focused(alice)).toBe("React with 👍");
     await alice.keyboard.press("End");
     expect(await focused(alice)).toBe("React with 👀");
     await alice.keyboard.press("Escape");
