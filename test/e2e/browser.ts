@@ -214,5 +214,20 @@ export function appUnderTest(vars: Record<string, string> = FAST_VARS): { server
   return { server: () => started(server), browser: () => started(browser) };
 }
 
+/** Sends `count` messages ("old 1", "old 2"...) from a plain WebSocket, as a terminal client would. */
+export async function seed(baseUrl: string, room: string, count: number): Promise<void> {
+  const ws = new WebSocket(`${baseUrl.replace("http", "ws")}/chat/${room}?username=seeder`);
+  await new Promise<void>((resolve, reject) => {
+    ws.addEventListener("error", () => reject(new Error("seed socket failed")));
+    ws.addEventListener("open", () => {
+      for (let i = 1; i <= count; i++) ws.send(`old ${i}`);
+    });
+    ws.addEventListener("message", (event) => {
+      if (String(event.data).includes(`"old ${count}"`)) resolve();
+    });
+  });
+  ws.close();
+}
+
 /** A room name of its own for each test. */
 export const freshRoom = (name: string) => `${name}-${Date.now().toString(36)}`;

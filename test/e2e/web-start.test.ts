@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { appUnderTest, freshRoom, say, seeLine, waitConnected } from "./browser";
+import { appUnderTest, freshRoom, returningVisitor, say, seeLine, waitConnected } from "./browser";
 
 /** The start screen: names checked as the server checks them, and stranger chat as a form of its own. */
 
@@ -16,7 +16,24 @@ async function startScreen(): Promise<{ page: Page; sockets: string[] }> {
   return { page, sockets };
 }
 
+const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id);
+
 describe("the start screen", () => {
+  it("puts the cursor in the name field for a newcomer, and in the room field once a name is saved", async () => {
+    const { page } = await startScreen();
+    expect(await focusedId(page)).toBe("start-name");
+    await page.context().close();
+
+    const context = await app.browser().newContext();
+    await returningVisitor(context, "rosa");
+    const again = await context.newPage();
+    await again.goto(`${app.server().url}/`);
+    await again.locator("#start").waitFor();
+    expect(await again.inputValue("#start-name")).toBe("rosa");
+    expect(await focusedId(again)).toBe("start-room");
+    await context.close();
+  });
+
   it("says why a name cannot be used, before trying to join", async () => {
     const { page, sockets } = await startScreen();
     const tryName = async (name: string, reason: string) => {

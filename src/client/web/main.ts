@@ -145,8 +145,10 @@ function renderRecent(): void {
 /**
  * The start screen, saying `message` if any; the cursor goes where the message
  * asks for a change ("passkey": the name is an account's, so signing in is the way).
+ * With nothing to fix, it goes to the name when none is saved (what a newcomer
+ * fills in first), else to the room.
  */
-function showStart(message = "", room?: string, fix: "name" | "room" | "passkey" = message ? "name" : "room"): void {
+function showStart(message = "", room?: string, fix?: "name" | "room" | "passkey"): void {
   visit++;
   const unsent = leaveCurrent();
   stranger?.close();
@@ -161,14 +163,15 @@ function showStart(message = "", room?: string, fix: "name" | "room" | "passkey"
   if (room) roomInput.value = room;
   const input = nameInput();
   if (!input.value) input.value = localStorage.getItem(NAME_KEY) ?? "";
+  const focus = fix ?? (message || !input.value ? "name" : "room");
   renderRecent();
   account.clearMessages();
   tokens.forgetSecret();
   const loaded = account.load();
   const shown = visit;
   // The way in shows once the server has said this browser is anonymous (the session may just have ended).
-  if (fix === "passkey") void loaded.then(() => shown === visit && account.focusSignIn());
-  else (fix === "name" ? input : roomInput).focus();
+  if (focus === "passkey") void loaded.then(() => shown === visit && account.focusSignIn());
+  else (focus === "name" ? input : roomInput).focus();
 }
 
 /**

@@ -2,6 +2,7 @@ import { ClientType } from "../../protocol";
 import type { GapLine, Line, MessageLine } from "../core/model";
 import { type ActionFrame, newClientId } from "../core/queued-frames";
 import { $, el } from "./dom";
+import { focusCell, rovingGrid } from "./grid-keys";
 
 /** Reactions offered in the picker, before those already on the message. */
 const COMMON_EMOJI = ["👍", "❤️", "😂", "🎉", "😮", "😢", "🙏", "👀"];
@@ -33,6 +34,8 @@ export class MessageActions {
   readonly #log: HTMLElement;
   readonly #lines: HTMLElement;
   readonly #host: MessageActionsHost;
+  /** The React button the picker was opened from, where focus goes back when it closes. */
+  #opener: HTMLElement | null = null;
 
   constructor(log: HTMLElement, lines: HTMLElement, host: MessageActionsHost, signal: AbortSignal) {
     this.#log = log;
@@ -40,6 +43,17 @@ export class MessageActions {
     this.#host = host;
     lines.addEventListener("click", (e) => this.#onClick(e), { signal });
     lines.addEventListener("pointerdown", (e) => this.#longPress(e), { signal });
+    const picker = $("picker");
+    rovingGrid(picker, signal);
+    picker.addEventListener(
+      "keydown",
+      (e) => {
+        if (e.key !== "Escape") return;
+        e.stopPropagation();
+        this.closePicker();
+      },
+      { signal },
+    );
     document.addEventListener(
       "pointerdown",
       (e) => {
@@ -56,11 +70,18 @@ export class MessageActions {
     return !$("picker").hidden;
   }
 
+  /** Closes the picker; when it had the focus, the focus goes back to the React button it came from. */
   closePicker(): void {
     const picker = $("picker");
     if (picker.hidden) return;
+    const hadFocus = picker.contains(document.activeElement);
     picker.hidden = true;
     picker.replaceChildren();
+    const opener = this.#opener;
+    this.#opener = null;
+    if (!hadFocus) return;
+    if (opener?.isConnected) opener.focus();
+    else this.#lines.querySelector<HTMLElement>(`li.line[data-id="${picker.dataset.id}"]`)?.focus();
   }
 
   /** A message changed under an open picker (edited, deleted, reacted to): the picker closes. */
@@ -129,26 +150,31 @@ export class MessageActions {
       this.closePicker();
       return;
     }
+    this.closePicker();
     const present = Object.keys(line.reactions).filter((e) => !COMMON_EMOJI.includes(e));
-    picker.replaceChildren(
-      el("legend", "sr-only", "Pick a reaction"),
-      ...[...COMMON_EMOJI, ...present].map((emoji) => {
-        const b = el("button", "pick-emoji", emoji);
-        b.setAttribute("type", "button");
-        b.setAttribute("aria-label", `React with ${emoji}`);
-        b.addEventListener("click", () => this.#react(line, emoji));
-        return b;
-      }),
-    );
+    const cells = [...COMMON_EMOJI, ...present].map((emoji) => {
+      const b = el("button", "pick-emoji", emoji);
+      b.setAttribute("type", "button");
+      b.setAttribute("aria-label", `React with ${emoji}`);
+      b.addEventListener("click", () => this.#react(line, emoji));
+      return b;
+    });
+    picker.replaceChildren(el("legend", "sr-only", "Pick a reaction, with the arrow keys"), ...cells);
+    this.#opener = button;
     picker.dataset.id = String(line.id);
     picker.hidden = false;
-    // Below the button, inside the log's scrolling box, kept within its width.
+    // Below the button, inside the log's scrolling box, kept within its width; above it
+    // when the log has no room below, as for the newest messages just over the composer.
     const box = this.#log.getBoundingClientRect();
     const at = button.getBoundingClientRect();
     const width = picker.offsetWidth;
-    picker.style.top = `${at.bottom - box.top + this.#log.scrollTop + 4}px`;
+    const height = picker.offsetHeight;
+    const below = at.bottom + 4 + height <= box.bottom;
+    const top = below ? at.bottom + 4 : Math.max(box.top, at.top - 4 - height);
+    picker.style.top = `${top - box.top + this.#log.scrollTop}px`;
     picker.style.left = `${Math.max(8, Math.min(at.right - box.left - width, box.width - width - 8))}px`;
-    picker.querySelector<HTMLElement>("button")?.focus();
+    const first = cells[0];
+    if (first) focusCell(cells, first);
   }
 
   #closeToolbars(): void {

@@ -16,6 +16,9 @@ export class MessageList {
   constructor(
     private readonly list: HTMLElement,
     private readonly render: (line: Line) => HTMLElement,
+    /** Told when a line on the page is swapped for its fresh drawing, with what had focus in it, so focus can follow. */
+    private readonly replaced: (old: HTMLElement, fresh: HTMLElement, focused: Element | null) => void = () =>
+      undefined,
   ) {}
 
   /** The element drawn for `line`, made on first use. */
@@ -38,9 +41,12 @@ export class MessageList {
     const old = this.#rendered.get(line);
     this.#rendered.delete(line);
     if (old?.parentNode) {
+      const active = document.activeElement;
+      const focused = active && old.contains(active) ? active : null;
       const fresh = this.element(line);
       fresh.classList.toggle("cont", old.classList.contains("cont"));
       old.replaceWith(fresh);
+      this.replaced(old, fresh, focused);
     }
   }
 

@@ -161,9 +161,22 @@ function tools(line: MessageLine, ctx: RenderContext): HTMLElement {
   return bar;
 }
 
+/**
+ * What a screen reader says for a message when the keyboard lands on it:
+ * who, what and when, without the glyphs of its actions.
+ */
+function spokenLabel(who: string, text: string, ts: number): string {
+  return `${who}: ${text}, ${localTime(ts)}`;
+}
+
 /** One line of the log as a list item. All text goes in through textContent. */
 export function renderLine(line: Line, ctx: RenderContext): HTMLElement {
-  if (line.kind === "message") return renderMessage(line, ctx);
+  if (line.kind === "message") {
+    const li = renderMessage(line, ctx);
+    const said = line.deleted ? "message deleted" : plainText(line.text, 1000);
+    li.setAttribute("aria-label", spokenLabel(line.username, said, line.ts));
+    return li;
+  }
   const li = el("li", `line ${line.kind}`);
   if (line.id !== null) li.dataset.id = String(line.id);
   const time = timeOf(line.ts);
@@ -177,6 +190,7 @@ export function renderLine(line: Line, ctx: RenderContext): HTMLElement {
       main.firstElementChild?.append(...nameWithMark("who", line.from, line.verified));
       main.append(body(line.text, [], ctx.me));
       li.append(time, main);
+      li.setAttribute("aria-label", spokenLabel(line.from, plainText(line.text, 1000), line.ts));
       break;
     }
     case "system": {

@@ -12,6 +12,7 @@ import {
 } from "../../core/model";
 import type { ActionFrame } from "../../core/queued-frames";
 import { $ } from "../dom";
+import { LogFocus } from "../log-focus";
 import { lastRead, markRead, rememberRoom } from "../memory";
 import { MessageActions } from "../message-actions";
 import { MessageList } from "../message-list";
@@ -19,6 +20,8 @@ import { renderLine } from "../render";
 
 /** Entries per "Load older" page. */
 const OLDER_PAGE = 50;
+/** How close to the top (in pixels) the reader scrolls before the next older page loads by itself. */
+const PRELOAD_MARGIN = 600;
 /** Pages of 100 needed to close the largest gap the server's retention allows, and some spare. */
 const MAX_GAP_PAGES = 20;
 
@@ -48,7 +51,13 @@ export class TimelinePane {
   readonly #older = $<HTMLButtonElement>("older");
   readonly #jump = $<HTMLButtonElement>("jump");
   readonly #view: MessageList;
+  readonly #focus: LogFocus;
   readonly actions: MessageActions;
+  /** A page of older messages is on its way: never two at once. */
+  #loadingOlder = false;
+  /** The "Load older" button is within reach of the reader's scrolling. */
+  #olderInReach = false;
+  readonly #signal: AbortSignal;
   /** The read mark shown as the "New" line: the last id read when the reader last looked away. */
   #readUpTo: number | null = null;
   #historySeen = false;
@@ -57,12 +66,20 @@ export class TimelinePane {
     private readonly host: TimelineHost,
     signal: AbortSignal,
   ) {
+    this.#signal = signal;
     const { model } = host;
-    this.#view = new MessageList(this.#lines, (line) =>
-      renderLine(line, { me: model.me, operator: model.operator, original: (id) => findMessage(model, id) }),
+    this.#focus = new LogFocus(this.#lines, () => void this.#loadOlder(), signal);
+    this.#view = new MessageList(
+      this.#lines,
+      (line) =>
+        this.#focus.adopt(
+          renderLine(line, { me: model.me, operator: model.operator, original: (id) => findMessage(model, id) }),
+        ),
+      (old, fresh, focused) => this.#focus.replaced(old, fresh, focused),
     );
     this.#lines.replaceChildren();
     this.#older.hidden = true;
+    this.#older.disabled = false;
     this.#jump.hidden = true;
     this.actions = new MessageActions(
       this.#log,
@@ -81,6 +98,7 @@ export class TimelinePane {
       signal,
     );
     this.#older.addEventListener("click", () => void this.#loadOlder(), { signal });
+    this.#watchTop(signal);
     this.#jump.addEventListener("click", () => this.scrollToEnd(), { signal });
     this.#log.addEventListener(
       "scroll",
@@ -96,6 +114,7 @@ export class TimelinePane {
 
   sync(): void {
     this.#view.sync(this.host.visible(), this.host.current() === null ? this.#readUpTo : null);
+    this.#focus.settle();
   }
 
   /** The history was reset: every line is drawn afresh. */
@@ -176,23 +195,57 @@ export class TimelinePane {
     element.focus({ preventScroll: true });
   }
 
+  /**
+   * Infinite scroll: the "Load older" button doubles as the sentinel. When the
+   * reader scrolls within reach of it the next page loads by itself; the button
+   * stays for keyboards, and for browsers without the observer.
+   */
+  #watchTop(signal: AbortSignal): void {
+    if (typeof IntersectionObserver === "undefined") return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        this.#olderInReach = entries.some((e) => e.isIntersecting);
+        if (this.#olderInReach) void this.#loadOlder();
+      },
+      { root: this.#log, rootMargin: `${PRELOAD_MARGIN}px 0px 0px 0px` },
+    );
+    observer.observe(this.#older);
+    signal.addEventListener("abort", () => observer.disconnect());
+  }
+
   async #loadOlder(): Promise<void> {
     const before = oldestId(this.host.model);
-    if (before === null) return;
+    if (before === null || this.#loadingOlder || this.#older.hidden) return;
+    this.#loadingOlder = true;
     this.#older.disabled = true;
+    let loaded = false;
     try {
       const page = await fetchHistoryPage(this.host.room, { before, limit: OLDER_PAGE });
+      // The visit ended while the page was on its way: the log is another visit's now.
+      if (this.#signal.aborted) return;
       prependOlder(this.host.model, page.messages, page.hasMore);
       // Keep the reader's place: what they were looking at stays where it was.
       const fromBottom = this.#log.scrollHeight - this.#log.scrollTop;
       this.sync();
       this.#log.scrollTop = this.#log.scrollHeight - fromBottom;
+      loaded = true;
     } catch {
       this.host.say("Could not load older messages; try again.");
     } finally {
-      this.#older.disabled = false;
-      this.showOlder();
+      this.#loadingOlder = false;
+      if (!this.#signal.aborted) {
+        this.#older.disabled = false;
+        this.showOlder();
+      }
     }
+    // A short page leaves the button in reach, and the observer only speaks on a change: go on.
+    // A failed page waits for the reader to ask again.
+    if (loaded && this.#olderInReach && !this.#older.hidden && this.#stillInReach()) void this.#loadOlder();
+  }
+
+  #stillInReach(): boolean {
+    const log = this.#log.getBoundingClientRect();
+    return this.#older.getBoundingClientRect().bottom > log.top - PRELOAD_MARGIN;
   }
 
   /** Loads what a resume skipped, page by page with `after=`, until the gap is closed. */
