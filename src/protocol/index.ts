@@ -1,5 +1,6 @@
 export * from "./client-checks";
 export * from "./client-frames";
+export * from "./directory";
 export * from "./emoji";
 export * from "./envelope";
 export * from "./frames";

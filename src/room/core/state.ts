@@ -55,6 +55,19 @@ export interface RoomContext {
   claimed(name: string): ClaimCheck;
   /** An owned room's roles, by account; null while nobody owns the room. */
   roles(): RoomRoles | null;
+  /** v1.9: the room's topic and its place in the directory, as stored. */
+  settings(): RoomSettings;
+}
+
+/**
+ * What an owned room's people set about it. `listedBy`: the account that put
+ * the room in the directory; the listing holds only while that account owns
+ * the room, so a room that loses its owner (or changes hands) is unlisted
+ * without a write.
+ */
+export interface RoomSettings {
+  topic: string | null;
+  listedBy: string | null;
 }
 
 export type ClaimCheck = "claimed" | "free" | "unknown";

@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { claimLookup } from "../../account/claim-lookup";
+import { directoryLink } from "../../directory/durable/directory";
 import type { Env } from "../../env";
 import { readConfig } from "../config";
 import { Room } from "./room";
@@ -18,7 +19,7 @@ export class ChatRoom extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#room = new Room(ctx, readConfig(env), () => this.#roomName(), claimLookup(env));
+    this.#room = new Room(ctx, readConfig(env), () => this.#roomName(), claimLookup(env), directoryLink(env));
     // Heartbeats are answered by the runtime without waking the object; the
     // time of the last answer is what keeps a quiet connection from idling out.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));

@@ -7,6 +7,7 @@ import type { BanStore } from "../store/bans";
 import type { HistoryStore } from "../store/history";
 import type { MemberStore } from "../store/members";
 import type { RoleStore } from "../store/roles";
+import type { RoomSettingsStore } from "../store/room-settings";
 import type { SentStore } from "../store/sent";
 import type { Sequencer } from "../store/sequencer";
 import type { AlarmSchedule } from "./alarm-schedule";
@@ -25,6 +26,8 @@ const RECORDING: ReadonlySet<Effect["kind"]> = new Set([
   "react",
   "ban",
   "unban",
+  "topic",
+  "listing",
   "closeRoom",
   "forget",
 ]);
@@ -40,6 +43,7 @@ export interface RoomParts {
   stored: MemberStore;
   bans: BanStore;
   roles: RoleStore;
+  settings: RoomSettingsStore;
   members: Members;
   flush: FlushSchedule;
   alarms: AlarmSchedule;
@@ -82,7 +86,7 @@ export class EffectInterpreter {
   }
 
   #apply(room: string, effect: Effect): void {
-    const { members, flush, history, sent, stored, bans, roles, alarms, privacy, wipe, config } = this.#parts;
+    const { members, flush, history, sent, stored, bans, roles, settings, alarms, privacy, wipe, config } = this.#parts;
     const { roster, sockets } = members.get();
     const { coalescer } = flush;
     switch (effect.kind) {
@@ -141,6 +145,12 @@ export class EffectInterpreter {
         return;
       case "role":
         roles.set(effect.accountId, effect.name, effect.role);
+        return;
+      case "topic":
+        settings.setTopic(effect.topic);
+        return;
+      case "listing":
+        settings.setListedBy(effect.listedBy);
         return;
       case "ban":
         bans.ban(effect.username, effect.session, Date.now(), effect.until, effect.address);

@@ -3,6 +3,7 @@ import type { ClaimCheck, RoomContext } from "../core";
 import type { BanStore } from "../store/bans";
 import type { HistoryStore } from "../store/history";
 import type { RoleStore } from "../store/roles";
+import type { RoomSettingsStore } from "../store/room-settings";
 import type { SentStore } from "../store/sent";
 import type { Sequencer } from "../store/sequencer";
 import type { Members } from "./members";
@@ -15,13 +16,20 @@ import type { PrivacyMarker } from "./privacy";
  */
 export function roomContext(
   config: RoomConfig,
-  stores: { bans: BanStore; history: HistoryStore; ids: Sequencer; sent: SentStore; roles: RoleStore },
+  stores: {
+    bans: BanStore;
+    history: HistoryStore;
+    ids: Sequencer;
+    sent: SentStore;
+    roles: RoleStore;
+    settings: RoomSettingsStore;
+  },
   privacy: PrivacyMarker,
   members: Members,
   /** The name a `/nick` in this event asks for, and what the accounts said of it; null for any other event. */
   claimedNow: () => { name: string; claim: ClaimCheck } | null,
 ): RoomContext {
-  const { bans, history, ids, sent, roles } = stores;
+  const { bans, history, ids, sent, roles, settings } = stores;
   return {
     config,
     banOn: (username, session, address) => bans.banOn(username, session, Date.now(), address ?? null),
@@ -35,6 +43,7 @@ export function roomContext(
     reactionOf: (id, emoji, session) => history.reactionOf(id, emoji, session),
     lastActive: (conn) => members.lastActive(conn),
     roles: () => roles.get(),
+    settings: () => settings.get(),
     claimed: (name) => {
       const asked = claimedNow();
       return asked !== null && asked.name === name ? asked.claim : "free";
