@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { COMMANDS, MAX_TOPIC_LENGTH, parseClientFrame, parseLine } from "../../src/protocol";
+import { COMMANDS, MAX_TOPIC_LENGTH, parseClientFrame, parseHistoryPage, parseLine } from "../../src/protocol";
 
 describe("the lines and frames of topics and the directory", () => {
   it("turn /topic, /list and /unlist into frames, the topic as one trimmed line", () => {
@@ -31,5 +31,13 @@ describe("the lines and frames of topics and the directory", () => {
 
   it("are in /help", () => {
     expect(COMMANDS.map((c) => c.usage.split(" ")[0])).toEqual(expect.arrayContaining(["/topic", "/list", "/unlist"]));
+  });
+
+  it("a topic notice is read from a history page as any notice is", () => {
+    const notice = { id: 7, ts: 1, event: "topic", username: "olive", text: "olive set the topic: tea", topic: "tea" };
+    expect(parseHistoryPage({ messages: [{ type: "system", payload: notice }], hasMore: false })).toEqual({
+      messages: [{ type: "system", payload: notice }],
+      hasMore: false,
+    });
   });
 });
