@@ -107,7 +107,7 @@ describe("listing a room in the directory", () => {
     expect(told).toEqual(["olive listed this room in the directory", "olive took this room out of the directory"]);
   });
 
-  it("never lists a room nobody owns, nor a private stranger room", () => {
+  it("never lists a room nobody owns, nor a private stranger room, which has no topic either", () => {
     const open = new RoomSimulator();
     const first = open.join("first").id;
     open.command(first, "/list");
@@ -116,7 +116,8 @@ describe("listing a room in the directory", () => {
     stranger.roleOf.set(OWNER, { name: "olive", role: "owner" });
     const olive = stranger.join(null, null, undefined, undefined, { id: OWNER, name: "olive", session: "s1" }).id;
     stranger.command(olive, "/list");
-    expect(errors(stranger.frames(olive))).toEqual(["not_allowed"]);
+    stranger.command(olive, "/topic ours");
+    expect(errors(stranger.frames(olive))).toEqual(["not_allowed", "not_allowed"]);
     expect(isListed(stranger.context)).toBe(false);
   });
 

@@ -19,6 +19,9 @@ export function setTopic(
   text: string,
   now: number,
 ): Outcome {
+  if (ctx.privacy !== null) {
+    return reply(state, sender, conn, { code: ErrorCode.notAllowed, message: "a private conversation has no topic" });
+  }
   if (ctx.roles() === null || !holdsRole(ctx, sender)) {
     const message =
       ctx.roles() === null
