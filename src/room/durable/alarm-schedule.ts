@@ -61,12 +61,14 @@ export class AlarmSchedule {
   }
 
   /** After the alarm's expiry: the alarm moved to the time it asked for. */
-  async settleWake(): Promise<void> {
+  async settleWake(now: number): Promise<void> {
     const wake = this.#wake;
     this.#wake = undefined;
     if (wake === undefined) return;
-    // Deadlines that arrived while the alarm ran (a join, a report due) count too.
-    const next = earliest(earliest(wake, this.#report), this.#want);
+    // A deadline that arrived while the alarm ran (a join, a report due) counts too; one already
+    // past (the members' deadlines, wanted again as the roster was rebuilt) was the expiry's to see.
+    const want = this.#want !== null && this.#want > now ? this.#want : null;
+    const next = earliest(earliest(wake, this.#report), want);
     if (next === null) await this.#storage.deleteAlarm();
     else await this.#storage.setAlarm(next);
     this.#alarm = next;

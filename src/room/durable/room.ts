@@ -253,7 +253,7 @@ export class Room {
       return;
     }
     await this.#reports.run(Date.now());
-    await this.#alarms.settleWake();
+    await this.#alarms.settleWake(Date.now());
   }
 
   /**
