@@ -27,6 +27,9 @@ export const HISTORY_PAGE_MAX = 100;
 
 export const MAX_USERNAME_LENGTH = 32;
 
+/** v1.9: longest room topic (`/topic`), in UTF-16 code units, after trimming. */
+export const MAX_TOPIC_LENGTH = 200;
+
 /** Distinct emoji one message may carry. */
 export const MAX_REACTIONS = 20;
 

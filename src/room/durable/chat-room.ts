@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { claimLookup } from "../../account/claim-lookup";
 import { conversationInbox } from "../../account/conversation-inbox";
+import { directoryLink } from "../../directory/durable/directory";
 import type { Env } from "../../env";
 import { readConfig } from "../config";
 import { Room } from "./room";
@@ -19,7 +20,14 @@ export class ChatRoom extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#room = new Room(ctx, readConfig(env), () => this.#roomName(), claimLookup(env), conversationInbox(env));
+    this.#room = new Room(
+      ctx,
+      readConfig(env),
+      () => this.#roomName(),
+      claimLookup(env),
+      directoryLink(env),
+      conversationInbox(env),
+    );
     // Heartbeats are answered by the runtime without waking the object; the
     // time of the last answer is what keeps a quiet connection from idling out.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
