@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { MAX_MESSAGE_LENGTH } from "../protocol";
+import { HISTORY_MAX_MESSAGES, MAX_HISTORY, MAX_MESSAGE_LENGTH } from "../protocol";
 
 /** The room's tunable limits, from `[vars]` in `wrangler.toml`. */
 export interface RoomConfig {
@@ -29,6 +29,8 @@ export interface RoomConfig {
    * big room they would crowd out the chat, and every notice goes to everyone.
    */
   crowdSize: number;
+  /** Chat messages a room keeps; the oldest beyond it are pruned (notices and DMs have bounds of their own). */
+  historyMaxMessages: number;
 }
 
 export const DEFAULT_CONFIG: RoomConfig = {
@@ -44,6 +46,7 @@ export const DEFAULT_CONFIG: RoomConfig = {
   reconnectGraceMs: 15_000,
   joinRatePerMinute: 30,
   crowdSize: 100,
+  historyMaxMessages: HISTORY_MAX_MESSAGES,
 };
 
 /** The variables as they arrive: strings from `[vars]`, or absent. */
@@ -58,6 +61,7 @@ export interface RoomVars {
   RECONNECT_GRACE_SECONDS?: string;
   JOIN_RATE_PER_MINUTE?: string;
   CROWD_SIZE?: string;
+  HISTORY_MAX_MESSAGES?: string;
 }
 
 const Positive = v.pipe(v.string(), v.trim(), v.transform(Number), v.number(), v.minValue(Number.MIN_VALUE));
@@ -90,5 +94,10 @@ export function readConfig(vars: RoomVars): RoomConfig {
     reconnectGraceMs: read(vars.RECONNECT_GRACE_SECONDS, DEFAULT_CONFIG.reconnectGraceMs, 1000, NonNegative),
     joinRatePerMinute: Math.max(1, Math.floor(read(vars.JOIN_RATE_PER_MINUTE, DEFAULT_CONFIG.joinRatePerMinute))),
     crowdSize: Math.max(2, Math.floor(read(vars.CROWD_SIZE, DEFAULT_CONFIG.crowdSize))),
+    // Never fewer than a replay's worth: a join always finds the newest 100 in storage.
+    historyMaxMessages: Math.max(
+      MAX_HISTORY,
+      Math.floor(read(vars.HISTORY_MAX_MESSAGES, DEFAULT_CONFIG.historyMaxMessages)),
+    ),
   };
 }
