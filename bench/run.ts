@@ -83,6 +83,7 @@ const program = new Command()
   .option("--search-messages <n>", "messages the search room is filled with", Number, 100_000)
   .option("--search-queries <n>", "searches timed, and as many history pages", Number, 200)
   .option("--search-window <n>", "messages in flight while filling the search room", Number, 200)
+  .option("--search-room <name>", "with --url: a room an earlier --search run filled, measured again without filling")
   .option("--json", "print only the JSON line")
   .parse();
 const opts = program.opts<{
@@ -107,6 +108,7 @@ const opts = program.opts<{
   searchMessages: number;
   searchQueries: number;
   searchWindow: number;
+  searchRoom?: string;
   json?: boolean;
 }>();
 const modes: Compression[] = opts.compression === "both" ? ["on", "off"] : [opts.compression];
@@ -366,7 +368,12 @@ async function mainSearch() {
     const base = opts.url ?? server?.url ?? "";
     const result = await searchBench(
       base,
-      { messages: opts.searchMessages, queries: opts.searchQueries, window: opts.searchWindow },
+      {
+        messages: opts.searchMessages,
+        queries: opts.searchQueries,
+        window: opts.searchWindow,
+        ...(opts.searchRoom ? { room: opts.searchRoom } : {}),
+      },
       log,
     );
     if (!opts.json) process.stdout.write(`\n${searchTable(result).join("\n")}\n`);

@@ -9,6 +9,8 @@ export interface SearchBenchOptions {
   queries: number;
   /** Messages in flight while filling. */
   window: number;
+  /** A room filled by an earlier run on the same server: measured again without filling. */
+  room?: string;
 }
 
 interface Timing {
@@ -89,10 +91,13 @@ async function fill(base: string, room: string, total: number, window: number, l
  * worker and over HTTP.
  */
 export async function searchBench(base: string, options: SearchBenchOptions, log: (s: string) => void) {
-  const room = `bench-search-${Date.now().toString(36)}`;
-  log(`search: filling ${room} with ${options.messages} messages…`);
-  const fillPerSec = await fill(base, room, options.messages, options.window, log);
-  log(`  filled at ${fillPerSec.toFixed(0)} messages / s`);
+  const room = options.room ?? `bench-search-${Date.now().toString(36)}`;
+  let fillPerSec: number | null = null;
+  if (options.room === undefined) {
+    log(`search: filling ${room} with ${options.messages} messages…`);
+    fillPerSec = await fill(base, room, options.messages, options.window, log);
+    log(`  filled at ${fillPerSec.toFixed(0)} messages / s`);
+  }
   const api = `${base}/api/rooms/${room}`;
   const newest = await timed(
     `${api}/history?limit=1`,
@@ -101,26 +106,25 @@ export async function searchBench(base: string, options: SearchBenchOptions, log
   const top = newest.found;
   // One search and one page unmeasured first: the object and the index's pages are warm for both.
   await timed(`${api}/search?q=the`, () => 0);
-  const searches: (Timing & { found: number })[] = [];
+  const searches: (Timing & { found: number; q: string })[] = [];
   const pages: Timing[] = [];
   const next = random(11);
   for (const q of queries(vocabulary(5_000), options.queries)) {
-    searches.push(
-      await timed(
-        `${api}/search?q=${encodeURIComponent(q)}&limit=20`,
-        (b) => (b as { results: unknown[] }).results.length,
-      ),
-    );
+    const url = `${api}/search?q=${encodeURIComponent(q)}&limit=20`;
+    searches.push({ q, ...(await timed(url, (b) => (b as { results: unknown[] }).results.length)) });
     const before = 1 + Math.floor(next() * top);
     pages.push(await timed(`${api}/history?limit=50&before=${before}`, () => 0));
   }
+  // The oldest chat message kept: the first entries are notices (the seeder's arrival).
   const kept = await timed(
-    `${api}/history?limit=1&after=0`,
-    (b) => (b as { messages: { payload: { id: number } }[] }).messages[0]?.payload.id ?? 0,
+    `${api}/history?limit=10&after=0`,
+    (b) =>
+      (b as { messages: { type: string; payload: { id: number } }[] }).messages.find((f) => f.type === "chatMessage")
+        ?.payload.id ?? 0,
   );
   return {
     room,
-    messages: options.messages,
+    messages: fillPerSec === null ? null : options.messages,
     queries: options.queries,
     fillPerSec,
     newestId: top,
@@ -128,6 +132,10 @@ export async function searchBench(base: string, options: SearchBenchOptions, log
     searchesWithResults: searches.filter((s) => s.found > 0).length,
     search: summary(searches),
     history: summary(pages),
+    slowestSearches: [...searches]
+      .sort((a, b) => b.roomMs - a.roomMs)
+      .slice(0, 5)
+      .map(({ q, roomMs, found }) => ({ q, roomMs, found })),
   };
 }
 
@@ -140,11 +148,13 @@ export function searchTable(result: Awaited<ReturnType<typeof searchBench>>): st
     `| ${name}, HTTP on loopback | ${ms(s.http.p50)} | ${ms(s.http.p99)} | ${ms(s.http.max)} |`,
   ];
   return [
-    `a room of ${result.messages} messages (ids up to ${result.newestId}, the oldest kept ${result.oldestKeptId}), filled at ${result.fillPerSec.toFixed(0)} messages / s; ${result.queries} searches (${result.searchesWithResults} found something) and ${result.queries} history pages of 50, one at a time`,
+    `a room of ${result.messages ?? "earlier"} messages (ids up to ${result.newestId}, the oldest chat message kept ${result.oldestKeptId}), ${result.fillPerSec === null ? "filled by an earlier run" : `filled at ${result.fillPerSec.toFixed(0)} messages / s`}; ${result.queries} searches (${result.searchesWithResults} found something) and ${result.queries} history pages of 50, one at a time`,
     "",
     "| ms | p50 | p99 | max |",
     "|---|---:|---:|---:|",
     ...rows("search (20 results)", result.search),
     ...rows("history page (50 entries)", result.history),
+    "",
+    `slowest searches inside the room: ${result.slowestSearches.map((s) => `"${s.q}" ${s.roomMs} ms (${s.found} results)`).join(", ")}`,
   ];
 }
