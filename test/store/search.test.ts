@@ -5,7 +5,7 @@ import { HistoryStore } from "../../src/room/store/history";
 import { SNIPPET_CLOSE, SNIPPET_OPEN } from "../../src/room/store/search";
 import { Sequencer } from "../../src/room/store/sequencer";
 import { withDatabase } from "./database";
-import { chat, notice } from "./frames";
+import { chat, notice, tables } from "./frames";
 
 /** A history with its sequencer, as the room opens them; built again on the same `sql`, a restart. */
 function open(sql: Sql, maxMessages?: number) {
@@ -137,5 +137,17 @@ describe("search", () => {
       expect(sql.exec<{ n: number }>("SELECT count(*) AS n FROM search").one().n).toBe(kept);
       expect(found(history, "first")).toEqual([]);
       expect(history.search("talk", undefined, 50).results[0]?.id).toBe(1_000);
+    }));
+
+  it("forgets everything with a wiped room, and indexes what is said after", () =>
+    withDatabase((sql) => {
+      const { history, say } = open(sql);
+      say(1, "a secret between strangers");
+      // What a private room's wipe does: every table goes, then the stores are told.
+      for (const table of tables(sql)) sql.exec(`DROP TABLE IF EXISTS "${table}"`);
+      history.forget();
+      expect(found(history, "secret")).toEqual([]);
+      say(2, "another secret");
+      expect(found(history, "secret")).toEqual([2]);
     }));
 });
