@@ -73,12 +73,30 @@ export class ChatRoom extends DurableObject<Env> {
     return this.#room.info(room);
   }
 
-  /** A page of scrollback, oldest first: before an id (older), or after one (filling a gap). */
+  /**
+   * A page of scrollback, oldest first: before an id (older), or after one
+   * (filling a gap); with the milliseconds the room spent on it (v1.9).
+   */
   async historyPage(before: number | undefined, limit: number, after?: number) {
-    return this.#room.queries.historyPage(before, limit, after);
+    return timed(() => this.#room.queries.historyPage(before, limit, after));
+  }
+
+  /**
+   * v1.9: chat messages matching a person's words, newest first, below an id;
+   * with the milliseconds the room spent on it, for `Server-Timing`.
+   */
+  async search(words: string, before: number | undefined, limit: number) {
+    return timed(() => this.#room.queries.search(words, before, limit));
   }
 
   #roomName(url?: URL): string {
     return this.ctx.id.name ?? decodeURIComponent(url?.pathname.split("/")[2] ?? "");
   }
+}
+
+/** What `work` answers, with the milliseconds it took the room: the worker passes them on in `Server-Timing`. */
+function timed<T extends object>(work: () => T): T & { roomMs: number } {
+  const started = performance.now();
+  const answer = work();
+  return { ...answer, roomMs: performance.now() - started };
 }

@@ -90,7 +90,7 @@ export class Room {
     this.#config = config;
     this.#claims = claims;
     const ids = new Sequencer(storage.sql);
-    const history = new HistoryStore(storage.sql, ids);
+    const history = new HistoryStore(storage.sql, ids, config.historyMaxMessages);
     const bans = new BanStore(storage.sql);
     const roles = new RoleStore(storage.sql);
     const settings = new RoomSettingsStore(storage.sql);
