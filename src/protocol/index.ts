@@ -13,4 +13,5 @@ export * from "./names";
 export * from "./outgoing";
 export * from "./parse";
 export * from "./reactions";
+export * from "./search";
 export * from "./server-frames";

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Fetch } from "../../src/client/cli/account-http";
 import { type Palette, plain } from "../../src/client/cli/format";
 import { searchLines } from "../../src/client/cli/search";
-import { SNIPPET_MARK } from "../../src/client/core/search-marks";
+import { SNIPPET_CLOSE as E, SNIPPET_OPEN as S } from "../../src/protocol";
 import { FakeRoom } from "./fake-room";
 import { run, until } from "./in-process";
 
@@ -12,7 +12,6 @@ import { run, until } from "./in-process";
  * highlighted, and a refusal or an unreachable server said in words.
  */
 
-const { start: S, end: E } = SNIPPET_MARK;
 const MARKERS = new RegExp(`[${S}${E}]`);
 
 let room: FakeRoom | undefined;

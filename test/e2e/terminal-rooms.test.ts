@@ -63,6 +63,21 @@ describe("the terminal client in two rooms", () => {
     await bob.waitForLine(/\* alice left$/);
   });
 
+  it("/search finds what was said in the current room, its words marked, and says when nothing matches", async () => {
+    const room = `find-${stamp}`;
+    const alice = await joined(room, "alice");
+    alice.type("the quarterly numbers are in");
+    await alice.waitForLine(/<alice> the quarterly numbers are in$/);
+    alice.type("lunch at noon?");
+    await alice.waitForLine(/<alice> lunch at noon\?$/);
+    alice.type("/search quarterly");
+    await alice.waitForLine(/^\* 1 match for "quarterly" in #find-/);
+    expect(alice.lines.filter((l) => l.includes("quarterly numbers"))).toHaveLength(2);
+    expect(alice.lines.join("\n")).not.toMatch(/[\uE000\uE001]/);
+    alice.type('/search "NEAR(* -zebra');
+    await alice.waitForLine(/no matches/);
+  });
+
   it.runIf(canUseTty)("on a terminal, names the current room in the prompt and shows a typed line once", async () => {
     const [one, two] = [`tty-one-${stamp}`, `tty-two-${stamp}`];
     const alice = hallway(["--room", one, "--username", "alice"], { tty: true, columns: 100 });

@@ -1,8 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Sql } from "../../src/platform/sql";
-import { ServerType } from "../../src/protocol";
+import { ServerType, SNIPPET_CLOSE, SNIPPET_OPEN } from "../../src/protocol";
 import { HistoryStore } from "../../src/room/store/history";
-import { SNIPPET_CLOSE, SNIPPET_OPEN } from "../../src/room/store/search";
 import { Sequencer } from "../../src/room/store/sequencer";
 import { withDatabase } from "./database";
 import { chat, notice, tables } from "./frames";

@@ -1,5 +1,5 @@
 import { STATUS_CODES } from "node:http";
-import { snippetParts } from "../core/search-marks";
+import { snippetParts } from "../../protocol";
 import { type Answer, type Fetch, get } from "./account-http";
 import { clock, type Palette, roomLabel } from "./format";
 

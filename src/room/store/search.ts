@@ -1,28 +1,9 @@
 import { LazyTable, tableExists } from "../../platform/lazy-table";
 import type { Sql } from "../../platform/sql";
-import { ServerType } from "../../protocol";
+import { type SearchHit, type SearchPage, ServerType, SNIPPET_CLOSE, SNIPPET_OPEN } from "../../protocol";
 
-/** One match, newest first in a page: `snippet` marks each matched word between `SNIPPET_OPEN` and `SNIPPET_CLOSE`. */
-export interface SearchHit {
-  id: number;
-  ts: number;
-  username: string;
-  snippet: string;
-}
+export type { SearchHit, SearchPage };
 
-/** v1.9: a page of search results, newest first. */
-export interface SearchPage {
-  results: SearchHit[];
-  hasMore: boolean;
-}
-
-/**
- * v1.9: where a matched word starts and ends in a snippet: U+E000 and U+E001,
- * from Unicode's private use area. The index holds each message with those two
- * replaced by U+FFFD, so in a snippet they can only be the room's marks.
- */
-export const SNIPPET_OPEN = "\uE000";
-export const SNIPPET_CLOSE = "\uE001";
 /** Where a snippet leaves text out. */
 const ELLIPSIS = "…";
 /** Tokens a snippet shows around its matches. */

@@ -1,0 +1,53 @@
+/** One match, newest first in a page: `snippet` marks each matched word between `SNIPPET_OPEN` and `SNIPPET_CLOSE`. */
+export interface SearchHit {
+  id: number;
+  ts: number;
+  username: string;
+  snippet: string;
+}
+
+/** v1.9: a page of search results (`GET /api/rooms/:room/search`), newest first. */
+export interface SearchPage {
+  results: SearchHit[];
+  hasMore: boolean;
+}
+
+/**
+ * v1.9: where a matched word starts and ends in a snippet: U+E000 and U+E001,
+ * from Unicode's private use area. The room's index holds each message with
+ * those two replaced by U+FFFD, so in a snippet they can only be the room's
+ * marks. Clients split on them (`snippetParts`) and never print them.
+ */
+export const SNIPPET_OPEN = "\uE000";
+export const SNIPPET_CLOSE = "\uE001";
+
+/** One stretch of a snippet: matched words (`hit`) or the text around them. */
+export interface SnippetPart {
+  text: string;
+  hit: boolean;
+}
+
+/**
+ * A snippet as plain and highlighted stretches, in order. A start without an
+ * end highlights to the end; a stray end is dropped; no marker ever survives
+ * into the text.
+ */
+export function snippetParts(snippet: string): SnippetPart[] {
+  const parts: SnippetPart[] = [];
+  let hit = false;
+  let text = "";
+  const flush = () => {
+    if (text) parts.push({ text, hit });
+    text = "";
+  };
+  for (const ch of snippet) {
+    if (ch === SNIPPET_OPEN || ch === SNIPPET_CLOSE) {
+      flush();
+      hit = ch === SNIPPET_OPEN;
+    } else {
+      text += ch;
+    }
+  }
+  flush();
+  return parts;
+}
