@@ -14,6 +14,10 @@ describe("a history page's query", () => {
     expect(of({ after: "0", limit: "1" })).toEqual({ before: undefined, after: 0, limit: 1 });
   });
 
+  it("reads a message to land on, with what was said around it", () => {
+    expect(of({ around: "42", limit: "20" })).toEqual({ before: undefined, after: undefined, around: 42, limit: 20 });
+  });
+
   it.each([
     { limit: "0" },
     { limit: "101" },
@@ -23,6 +27,8 @@ describe("a history page's query", () => {
     { after: "1e3" },
     { before: "1".repeat(16) },
     { before: "5", after: "2" },
+    { around: "5", before: "9" },
+    { around: "x" },
   ])("refuses %o", (query) => {
     expect(of(query)).toBeNull();
   });

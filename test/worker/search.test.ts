@@ -99,4 +99,29 @@ describe("a lasting history", () => {
     expect(await search(room, "m1")).toHaveLength(1);
     alice.close();
   }, 60_000);
+
+  it("lands on a result with what was said around it: older up to it, newer after it", async () => {
+    const room = freshRoom();
+    const { client: alice } = await join(room, { username: "alice" });
+    for (let i = 1; i <= 30; i++) alice.send(`line ${i}${i === 15 ? " needle" : ""}`);
+    await alice.waitFor("chatMessage", (f) => f.payload.message === "line 30");
+    const [hit] = await search(room, "needle");
+    const res = await get(`/api/rooms/${room}/history?around=${hit}&limit=10`);
+    const page = await res.json<Page & { hasNewer: boolean }>();
+    const said = page.messages.flatMap((m) => (m.type === "chatMessage" ? [m.payload.message] : []));
+    expect(said).toEqual([
+      "line 11",
+      "line 12",
+      "line 13",
+      "line 14",
+      "line 15 needle",
+      "line 16",
+      "line 17",
+      "line 18",
+      "line 19",
+      "line 20",
+    ]);
+    expect(page).toMatchObject({ hasMore: true, hasNewer: true });
+    alice.close();
+  });
 });

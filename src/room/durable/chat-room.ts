@@ -4,6 +4,7 @@ import { conversationInbox } from "../../account/conversation-inbox";
 import { directoryLink } from "../../directory/durable/directory";
 import type { Env } from "../../env";
 import { readConfig } from "../config";
+import type { HistoryQuery } from "./queries";
 import { Room } from "./room";
 
 export type { RoomInfo } from "./queries";
@@ -74,11 +75,11 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /**
-   * A page of scrollback, oldest first: before an id (older), or after one
-   * (filling a gap); with the milliseconds the room spent on it (v1.9).
+   * A page of scrollback, oldest first (see `HistoryQuery`); with the
+   * milliseconds the room spent on it (v1.9).
    */
-  async historyPage(before: number | undefined, limit: number, after?: number) {
-    return timed(() => this.#room.queries.historyPage(before, limit, after));
+  async historyPage(query: HistoryQuery) {
+    return timed(() => this.#room.queries.historyPage(query));
   }
 
   /**

@@ -1,4 +1,4 @@
-import { HISTORY_PAGE_MAX, SEARCH_PAGE_MAX } from "../../protocol";
+import { HISTORY_PAGE_MAX, type HistoryFrame, SEARCH_PAGE_MAX } from "../../protocol";
 import type { HistoryStore } from "../store/history";
 import type { Members } from "./members";
 
@@ -7,6 +7,18 @@ export interface RoomInfo {
   userCount: number;
   users: string[];
   lastMessageAt: number | null;
+}
+
+/**
+ * A page of scrollback: entries before an id (older), after one (filling a
+ * gap), or around one (v1.9: a search result with what was said about it);
+ * at most `limit`. One of the three ids at most; none: the newest page.
+ */
+export interface HistoryQuery {
+  before: number | undefined;
+  after: number | undefined;
+  around?: number | undefined;
+  limit: number;
 }
 
 /** The worker's read-only calls: who is here, pages of scrollback, search. They join nothing. */
@@ -31,9 +43,14 @@ export class RoomQueries {
   }
 
   /** A page of scrollback, oldest first: before an id (older), or after one (filling a gap). */
-  historyPage(before: number | undefined, limit: number, after?: number) {
-    const size = Math.min(Math.max(1, limit), HISTORY_PAGE_MAX);
-    return after === undefined ? this.#history.page(before, size) : this.#history.pageAfter(after, size);
+  historyPage(query: HistoryQuery): { messages: HistoryFrame[]; hasMore: boolean; hasNewer?: boolean } {
+    const size = Math.min(Math.max(1, query.limit), HISTORY_PAGE_MAX);
+    if (query.after !== undefined) return this.#history.pageAfter(query.after, size);
+    if (query.around === undefined) return this.#history.page(query.before, size);
+    // Older half up to and with the message itself, the newer half after it: the reader lands on it in context.
+    const older = this.#history.page(query.around + 1, Math.ceil(size / 2));
+    const newer = this.#history.pageAfter(query.around, Math.floor(size / 2));
+    return { messages: [...older.messages, ...newer.messages], hasMore: older.hasMore, hasNewer: newer.hasMore };
   }
 
   /** v1.9: chat messages matching a person's words, newest first, below an id. */

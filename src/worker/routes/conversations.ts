@@ -129,7 +129,8 @@ export const conversations = routes()
     const query = historyQuery((name) => c.req.query(name));
     if (query === null) return httpError(HttpError.badRequest, HISTORY_QUERY_RULE);
     const room = c.env.CHAT_ROOM.getByName(conversationRoom(c.get("me").accountId, c.get("peer").accountId));
-    return c.json(await room.historyPage(query.before, query.limit, query.after));
+    const { roomMs: _, ...page } = await room.historyPage(query);
+    return c.json(page);
   });
 
 /** The room stops passing anything between the two at once; the account's list shows the block. */

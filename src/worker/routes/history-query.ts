@@ -1,23 +1,21 @@
 import { HISTORY_PAGE_DEFAULT, HISTORY_PAGE_MAX } from "../../protocol";
 
-/** A history page's query: entries before or after an id (not both), at most `limit`. */
-export interface HistoryQuery {
-  before: number | undefined;
-  after: number | undefined;
-  limit: number;
-}
+import type { HistoryQuery } from "../../room/durable/queries";
 
-export const HISTORY_QUERY_RULE = `before or after is a message id (not both); limit is 1-${HISTORY_PAGE_MAX} (default ${HISTORY_PAGE_DEFAULT})`;
+export type { HistoryQuery };
+
+export const HISTORY_QUERY_RULE = `before, after or around is a message id (one of them); limit is 1-${HISTORY_PAGE_MAX} (default ${HISTORY_PAGE_DEFAULT})`;
 
 /** The query of `/api/rooms/:room/history`; null when it breaks `HISTORY_QUERY_RULE`. */
 export function historyQuery(query: (name: string) => string | undefined): HistoryQuery | null {
   const before = optionalInteger(query("before"));
   const after = optionalInteger(query("after"));
+  const around = optionalInteger(query("around"));
   const limit = optionalInteger(query("limit"));
-  if (before === null || after === null || limit === null) return null;
+  if (before === null || after === null || around === null || limit === null) return null;
   if (limit !== undefined && (limit < 1 || limit > HISTORY_PAGE_MAX)) return null;
-  if (before !== undefined && after !== undefined) return null;
-  return { before, after, limit: limit ?? HISTORY_PAGE_DEFAULT };
+  if ([before, after, around].filter((id) => id !== undefined).length > 1) return null;
+  return { before, after, ...(around === undefined ? {} : { around }), limit: limit ?? HISTORY_PAGE_DEFAULT };
 }
 
 /** `undefined` when absent, `null` when present but not a non-negative integer. */

@@ -22,9 +22,9 @@ export const roomsApi = roomRoutes()
     if (query === null) return httpError(HttpError.badRequest, HISTORY_QUERY_RULE);
     const started = performance.now();
     const stub = c.env.CHAT_ROOM.getByName(c.get("room"));
-    const { messages, hasMore, roomMs } = await stub.historyPage(query.before, query.limit, query.after);
+    const { roomMs, ...page } = await stub.historyPage(query);
     c.header("Server-Timing", serverTiming(roomMs, started));
-    return c.json({ messages, hasMore });
+    return c.json(page);
   })
   .get("/:room/search", roomName, async (c) => {
     const query = searchQuery((name) => c.req.query(name));
