@@ -1,15 +1,18 @@
+import * as v from "valibot";
+
+const Hit = v.object({ id: v.number(), ts: v.number(), username: v.string(), snippet: v.string() });
+const Page = v.object({ results: v.array(Hit), hasMore: v.boolean() });
+
 /** One match, newest first in a page: `snippet` marks each matched word between `SNIPPET_OPEN` and `SNIPPET_CLOSE`. */
-export interface SearchHit {
-  id: number;
-  ts: number;
-  username: string;
-  snippet: string;
-}
+export type SearchHit = v.InferOutput<typeof Hit>;
 
 /** v1.9: a page of search results (`GET /api/rooms/:room/search`), newest first. */
-export interface SearchPage {
-  results: SearchHit[];
-  hasMore: boolean;
+export type SearchPage = v.InferOutput<typeof Page>;
+
+/** A search answer's body as a client reads it: the documented shape, or null (never half of one). */
+export function parseSearchPage(body: unknown): SearchPage | null {
+  const parsed = v.safeParse(Page, body);
+  return parsed.success ? parsed.output : null;
 }
 
 /**

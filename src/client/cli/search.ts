@@ -1,5 +1,5 @@
 import { STATUS_CODES } from "node:http";
-import { snippetParts } from "../../protocol";
+import { parseSearchPage, type SearchHit, snippetParts } from "../../protocol";
 import { type Answer, type Fetch, get } from "./account-http";
 import { clock, type Palette, roomLabel } from "./format";
 
@@ -11,36 +11,18 @@ import { clock, type Palette, roomLabel } from "./format";
 /** Results asked for at a time. */
 export const SEARCH_LIMIT = 20;
 
-export interface SearchResult {
-  id: number;
-  ts: number;
-  username: string;
-  snippet: string;
-}
+export type SearchResult = SearchHit;
 
 export type SearchOutcome =
   | { kind: "found"; results: SearchResult[]; hasMore: boolean }
   | Exclude<Answer, { kind: "ok" }>
   | { kind: "garbled" };
 
-function isResult(value: unknown): value is SearchResult {
-  if (typeof value !== "object" || value === null) return false;
-  const r = value as Record<string, unknown>;
-  return (
-    typeof r.id === "number" &&
-    typeof r.ts === "number" &&
-    typeof r.username === "string" &&
-    typeof r.snippet === "string"
-  );
-}
-
 /** Reads an answer's body; anything but the documented shape is `garbled`, never half-printed. */
 export function searchOutcome(answer: Answer): SearchOutcome {
   if (answer.kind !== "ok") return answer;
-  const body = answer.body as { results?: unknown; hasMore?: unknown } | null;
-  const results = body?.results;
-  if (!Array.isArray(results) || !results.every(isResult)) return { kind: "garbled" };
-  return { kind: "found", results, hasMore: body?.hasMore === true };
+  const page = parseSearchPage(answer.body);
+  return page === null ? { kind: "garbled" } : { kind: "found", ...page };
 }
 
 /** Asks `server` (an http(s) origin) for `room`'s messages matching `words`. */
