@@ -327,6 +327,7 @@ const APP_VARS = {
   IDLE_TIMEOUT_SECONDS: "3600",
   // Every benchmark client comes from one address: the join storm alone is 1,000 joins.
   JOIN_RATE_PER_MINUTE: "10000000",
+  SEARCHES_PER_MINUTE: "10000000",
   // A reconnect storm's clients must still be away, not gone, when they come back after a quiet spell.
   RECONNECT_GRACE_SECONDS: "600",
 };

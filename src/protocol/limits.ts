@@ -46,6 +46,8 @@ export const HISTORY_PAGE_MAX = 100;
 export const SEARCH_PAGE_DEFAULT = 20;
 export const SEARCH_PAGE_MAX = 50;
 export const SEARCH_QUERY_MAX = 200;
+/** v1.9: searches one client address may make in one room per minute, unless `SEARCHES_PER_MINUTE` says otherwise. */
+export const SEARCHES_PER_MINUTE = 30;
 
 export const MAX_USERNAME_LENGTH = 32;
 

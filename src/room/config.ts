@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { HISTORY_MAX_MESSAGES, MAX_HISTORY, MAX_MESSAGE_LENGTH } from "../protocol";
+import { HISTORY_MAX_MESSAGES, MAX_HISTORY, MAX_MESSAGE_LENGTH, SEARCHES_PER_MINUTE } from "../protocol";
 
 /** The room's tunable limits, from `[vars]` in `wrangler.toml`. */
 export interface RoomConfig {
@@ -23,6 +23,8 @@ export interface RoomConfig {
   reconnectGraceMs: number;
   /** Joins per client address per room per minute; the next gets HTTP 429. */
   joinRatePerMinute: number;
+  /** v1.9: searches per client address per room per minute; the next gets HTTP 429. */
+  searchesPerMinute: number;
   /**
    * From this many members on, arrivals and departures are told in `presence`
    * frames (names only, many per frame) instead of a recorded notice each: in a
@@ -47,6 +49,7 @@ export const DEFAULT_CONFIG: RoomConfig = {
   floodWindowMs: 10_000,
   reconnectGraceMs: 15_000,
   joinRatePerMinute: 30,
+  searchesPerMinute: SEARCHES_PER_MINUTE,
   crowdSize: 100,
   directoryReportMs: 10_000,
   historyMaxMessages: HISTORY_MAX_MESSAGES,
@@ -63,6 +66,7 @@ export interface RoomVars {
   MAX_TABS_PER_SESSION?: string;
   RECONNECT_GRACE_SECONDS?: string;
   JOIN_RATE_PER_MINUTE?: string;
+  SEARCHES_PER_MINUTE?: string;
   CROWD_SIZE?: string;
   DIRECTORY_REPORT_SECONDS?: string;
   HISTORY_MAX_MESSAGES?: string;
@@ -97,6 +101,7 @@ export function readConfig(vars: RoomVars): RoomConfig {
     maxTabsPerSession: Math.max(1, Math.floor(read(vars.MAX_TABS_PER_SESSION, DEFAULT_CONFIG.maxTabsPerSession))),
     reconnectGraceMs: read(vars.RECONNECT_GRACE_SECONDS, DEFAULT_CONFIG.reconnectGraceMs, 1000, NonNegative),
     joinRatePerMinute: Math.max(1, Math.floor(read(vars.JOIN_RATE_PER_MINUTE, DEFAULT_CONFIG.joinRatePerMinute))),
+    searchesPerMinute: Math.max(1, Math.floor(read(vars.SEARCHES_PER_MINUTE, DEFAULT_CONFIG.searchesPerMinute))),
     crowdSize: Math.max(2, Math.floor(read(vars.CROWD_SIZE, DEFAULT_CONFIG.crowdSize))),
     directoryReportMs: read(vars.DIRECTORY_REPORT_SECONDS, DEFAULT_CONFIG.directoryReportMs, 1000),
     // Never fewer than a replay's worth: a join always finds the newest 100 in storage.

@@ -124,4 +124,21 @@ describe("a lasting history", () => {
     expect(page).toMatchObject({ hasMore: true, hasNewer: true });
     alice.close();
   });
+
+  it("lets one address search a room 30 times a minute, then answers 429 with when to try again", async () => {
+    const room = freshRoom();
+    const { client: alice } = await join(room, { username: "alice" });
+    alice.send("something to find");
+    await alice.waitFor("chatMessage");
+    const from = (address: string) =>
+      exports.default.fetch(`http://hallway.test/api/rooms/${room}/search?q=find`, {
+        headers: { "CF-Connecting-IP": address },
+      });
+    for (let i = 0; i < 30; i++) expect((await from("198.51.100.7")).status).toBe(200);
+    const refused = await from("198.51.100.7");
+    expect(refused.status).toBe(429);
+    expect(await refused.json()).toMatchObject({ error: { code: "rate_limited", retryAfterMs: expect.any(Number) } });
+    expect((await from("198.51.100.8")).status).toBe(200);
+    alice.close();
+  });
 });

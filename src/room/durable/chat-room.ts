@@ -4,6 +4,7 @@ import { conversationInbox } from "../../account/conversation-inbox";
 import { directoryLink } from "../../directory/durable/directory";
 import type { Env } from "../../env";
 import { readConfig } from "../config";
+import { JoinRate } from "./join-rate";
 import type { HistoryQuery } from "./queries";
 import { Room } from "./room";
 
@@ -18,12 +19,17 @@ export type { RoomInfo } from "./queries";
  */
 export class ChatRoom extends DurableObject<Env> {
   readonly #room: Room;
+  readonly #searchesPerMinute: number;
+  /** Searches per client address over a sliding minute (the join rate's counter, counting searches). */
+  readonly #searches = new JoinRate();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    const config = readConfig(env);
+    this.#searchesPerMinute = config.searchesPerMinute;
     this.#room = new Room(
       ctx,
-      readConfig(env),
+      config,
       () => this.#roomName(),
       claimLookup(env),
       directoryLink(env),
@@ -86,7 +92,11 @@ export class ChatRoom extends DurableObject<Env> {
    * v1.9: chat messages matching a person's words, newest first, below an id;
    * with the milliseconds the room spent on it, for `Server-Timing`.
    */
-  async search(words: string, before: number | undefined, limit: number) {
+  async search(words: string, before: number | undefined, limit: number, address: string | null = null) {
+    // A search of a big room costs it milliseconds of its one thread: an address may not keep it busy.
+    const admitted =
+      address === null ? { ok: true as const } : this.#searches.admit(address, Date.now(), this.#searchesPerMinute);
+    if (!admitted.ok) return { refused: admitted.retryAfterMs };
     return timed(() => this.#room.queries.search(words, before, limit));
   }
 

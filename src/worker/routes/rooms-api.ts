@@ -1,5 +1,5 @@
 import { roomRoutes } from "../app";
-import { HttpError, httpError } from "../errors";
+import { HttpError, httpError, rateLimited } from "../errors";
 import { noPrivateRooms } from "../middleware/private-room";
 import { roomName } from "../middleware/room-name";
 import { HISTORY_QUERY_RULE, historyQuery } from "./history-query";
@@ -31,7 +31,9 @@ export const roomsApi = roomRoutes()
     if (query === null) return httpError(HttpError.badRequest, SEARCH_QUERY_RULE);
     const started = performance.now();
     const stub = c.env.CHAT_ROOM.getByName(c.get("room"));
-    const { results, hasMore, roomMs } = await stub.search(query.q, query.before, query.limit);
+    const answer = await stub.search(query.q, query.before, query.limit, c.req.header("CF-Connecting-IP") ?? null);
+    if ("refused" in answer) return rateLimited("too many searches from your address; try again later", answer.refused);
+    const { results, hasMore, roomMs } = answer;
     c.header("Server-Timing", serverTiming(roomMs, started));
     return c.json({ results, hasMore });
   });
