@@ -17,6 +17,7 @@ import {
   type SignedInAccount,
   usersFrame,
 } from "../../src/room/core";
+import { unseen } from "../../src/room/core/conversation";
 import { nameKeys } from "../../src/room/core/name-skeleton";
 import { Roster } from "../../src/room/core/roster";
 import { type KeptDm, storedReplay } from "./stored-replay";
@@ -47,7 +48,7 @@ export class RoomSimulator {
   readonly history: ServerFrame[] = [];
   readonly dms: ServerFrame[] = [];
   /** What a conversation told its two accounts' lists, in order. */
-  readonly toldAccounts: { from: string; id: number; ts: number }[] = [];
+  readonly toldAccounts: { to: readonly string[]; from: string; id: number; ts: number }[] = [];
   readonly authors = new Map<number, string>();
   /** Each message's reactions, as the room's tables keep them: emoji, then session, to the name shown. */
   readonly reactions = new Map<number, Map<string, Map<string, string>>>();
@@ -206,12 +207,19 @@ export class RoomSimulator {
   #replay(since: number | undefined, session: string, reset: boolean): ServerFrame[] {
     const history = this.history.filter((f) => f.type === "chatMessage" || f.type === "system");
     const dms = this.dms.flatMap((frame): KeptDm[] => {
-      if (frame.type !== "dm" && frame.type !== "chatMessage") return [];
-      const parties = this.#dmParties.get(frame.payload.id);
-      return parties ? [{ frame, ...parties }] : [];
+      const parties = frame.type === "dm" ? this.#dmParties.get(frame.payload.id) : undefined;
+      return frame.type === "dm" && parties ? [{ frame, ...parties }] : [];
     });
     const room = { history, dms, reactionsOf: (id: number) => this.reactionsOf(id), revisions: this.#revisions };
     return storedReplay(room, since, session, reset);
+  }
+
+  /** A stored message's author id and when it last changed, as the room's history store answers it. */
+  #authorAndChange(id: number): { authorId?: string; changedAt: number | null } | null {
+    const found = this.context.findMessage(id);
+    if (!found) return null;
+    const { authorId } = found.payload;
+    return { ...(authorId === undefined ? {} : { authorId }), changedAt: this.#revisions.get(id) ?? null };
   }
 
   #apply({ state, effects }: Outcome) {
@@ -280,15 +288,20 @@ export class RoomSimulator {
           this.#dmParties.set(effect.frame.payload.id, { from: effect.from, to: effect.to });
           break;
         case "tellAccounts":
-          this.toldAccounts.push({ from: effect.from, id: effect.id, ts: effect.ts });
+          this.toldAccounts.push({ to: effect.to, from: effect.from, id: effect.id, ts: effect.ts });
           break;
         case "remember":
           this.sent.set(`${effect.session} ${effect.clientId}`, { id: effect.id, ts: effect.ts });
           break;
-        case "replay":
+        case "replay": {
           if (effect.welcome) this.inbox.get(effect.to)?.push(effect.welcome);
-          this.inbox.get(effect.to)?.push(...this.#replay(effect.since, effect.session, effect.reset));
+          const replayed = this.#replay(effect.since, effect.session, effect.reset);
+          const hidden = effect.unseen;
+          this.inbox
+            .get(effect.to)
+            ?.push(...(hidden ? unseen(replayed, hidden, (id) => this.#authorAndChange(id)) : replayed));
           break;
+        }
         case "close":
           this.closed.set(effect.to, effect.code);
           break;

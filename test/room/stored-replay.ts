@@ -1,5 +1,4 @@
 import {
-  type ChatMessageFrame,
   DM_PAIR_RETENTION,
   DM_RETENTION,
   type DmFrame,
@@ -17,8 +16,7 @@ import { collapseRuns } from "../../src/room/core/notice-runs";
 
 /** A DM as the room stores it: with the sessions of its two parties, who alone may be replayed it. */
 export interface KeptDm {
-  /** A DM; or, in a blocked conversation, a message kept for its sender alone. */
-  frame: DmFrame | ChatMessageFrame;
+  frame: DmFrame;
   from: string;
   to: string;
 }

@@ -6,7 +6,7 @@ const SELF = "0".repeat(20);
 const peer = (n: number) => ({ accountId: n.toString(16).padStart(20, "0"), name: `p${n}` });
 
 describe("an account's list of conversations", () => {
-  it("counts the other person's messages as unread, clears them on a reply or a read, and ignores a late notice", () =>
+  it("counts the other person's messages as unread, clears them on a reply or a read, and counts one told late without moving back", () =>
     withDatabase((sql) => {
       const home = new HomeStore(sql);
       const ann = peer(1);
@@ -14,7 +14,7 @@ describe("an account's list of conversations", () => {
       home.moved(SELF, ann, { from: ann.accountId, id: 2, ts: 11 });
       expect(home.conversation(ann.accountId)).toMatchObject({ lastId: 2, unread: 2 });
       home.moved(SELF, ann, { from: ann.accountId, id: 1, ts: 10 });
-      expect(home.conversation(ann.accountId)).toMatchObject({ lastId: 2, unread: 2 });
+      expect(home.conversation(ann.accountId)).toMatchObject({ lastId: 2, unread: 3 });
       home.moved(SELF, ann, { from: SELF, id: 3, ts: 12 });
       expect(home.conversation(ann.accountId)).toMatchObject({ lastId: 3, unread: 0 });
       home.moved(SELF, ann, { from: ann.accountId, id: 4, ts: 13 });

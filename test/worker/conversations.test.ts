@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { HistoryFrame, ReplayFrame } from "../../src/protocol";
 import { Browser, freshName } from "./accounts";
 import { connectPath, framesOf, type TestClient } from "./client";
 
@@ -141,46 +142,51 @@ describe("conversations between signed-in people", () => {
     expect((await new Browser().fetch("/api/conversations")).status).toBe(401);
   });
 
-  it("after a block nothing more passes either way, and the blocked person is never told", async () => {
+  it("after a block nothing of the blocked person reaches the blocker, and the blocked person notices nothing", async () => {
     const ann = await person("ann");
     const bob = await person("bob");
     const a = await talk(ann.browser, bob.name);
     const b = await talk(bob.browser, ann.name);
-    a.client.send({ type: "chatMessage", payload: { message: "before", clientId: "0" } });
-    await b.client.waitFor("chatMessage", (f) => f.payload.message === "before");
+    b.client.send({ type: "chatMessage", payload: { message: "before", clientId: "0" } });
+    const before = (await a.client.waitFor("chatMessage", (f) => f.payload.message === "before")).payload.id;
     expect((await bob.browser.fetch(`/api/conversations/${ann.name}/block`, { method: "PUT" })).status).toBe(204);
 
-    // Ann writes on as ever: her message is acked and shown to her, and reaches nobody.
+    // Ann goes on as ever: her message, its edit and her reaction are all acked, and none is refused.
     a.client.send({ type: "typing", payload: {} });
     a.client.send({ type: "chatMessage", payload: { message: "are you there?", clientId: "1" } });
-    await a.client.waitFor("chatMessage", (f) => f.payload.message === "are you there?");
-    const ack = await a.client.waitFor("ack", (f) => f.payload.clientId === "1");
-    expect(ack.payload.duplicate).toBeUndefined();
+    const mine = (await a.client.waitFor("chatMessage", (f) => f.payload.message === "are you there?")).payload.id;
+    await a.client.waitFor("ack", (f) => f.payload.clientId === "1");
+    a.client.send({ type: "edit", payload: { id: mine, message: "are you there??", clientId: "2" } });
+    await a.client.waitFor("ack", (f) => f.payload.clientId === "2");
+    a.client.send({ type: "react", payload: { id: before, emoji: "👍", clientId: "3" } });
+    await a.client.waitFor("ack", (f) => f.payload.clientId === "3");
+    a.client.send({ type: "chatMessage", payload: { message: "replying", replyTo: mine, clientId: "4" } });
+    await a.client.waitFor("ack", (f) => f.payload.clientId === "4");
     expect(framesOf(a.client, "error")).toEqual([]);
     await b.client.sync();
     expect(texts(b.client)).toEqual(["before"]);
-    expect(framesOf(b.client, "typing")).toEqual([]);
+    for (const type of ["typing", "messageUpdated", "reaction"] as const) expect(framesOf(b.client, type)).toEqual([]);
 
     // Bob, who blocked, is told why his own sends go nowhere.
-    b.client.send({ type: "chatMessage", payload: { message: "hmm", clientId: "2" } });
+    b.client.send({ type: "chatMessage", payload: { message: "hmm", clientId: "5" } });
     expect((await b.client.waitFor("error")).payload.code).toBe("blocked");
 
-    // On coming back, Ann still has her message and Bob never gets it.
+    // Coming back, reading history, and in the lists: Ann has everything, Bob nothing new.
+    const said = (h: { messages: readonly HistoryFrame[] | readonly ReplayFrame[] }) =>
+      h.messages.flatMap((m) => (m.type === "chatMessage" ? [m.payload.message] : []));
     const annAgain = await talk(ann.browser, bob.name);
-    expect(annAgain.history.messages.map((m) => (m.type === "chatMessage" ? m.payload.message : m.type))).toEqual([
-      "before",
-      "are you there?",
-    ]);
+    expect(said(annAgain.history)).toEqual(["before", "are you there??", "replying"]);
     const bobAgain = await talk(bob.browser, ann.name);
-    expect(bobAgain.history.messages.map((m) => (m.type === "chatMessage" ? m.payload.message : m.type))).toEqual([
-      "before",
-    ]);
-    expect(await listOf(bob.browser)).toMatchObject([{ with: ann.name, blocked: true, unread: 1 }]);
+    expect(said(bobAgain.history)).toEqual(["before"]);
+    const page = await bob.browser.fetch(`/api/conversations/${ann.name}/history`);
+    expect(said(await page.json<{ messages: HistoryFrame[] }>())).toEqual(["before"]);
+    expect(await listOf(bob.browser)).toMatchObject([{ with: ann.name, blocked: true, unread: 0 }]);
+    await expect.poll(async () => (await listOf(ann.browser))[0]?.lastId).toBeGreaterThan(mine);
     expect(await listOf(ann.browser)).toMatchObject([{ with: bob.name, blocked: false }]);
 
-    // Unblocked, the conversation goes on.
+    // Unblocked, the conversation goes on from there.
     expect((await bob.browser.fetch(`/api/conversations/${ann.name}/block`, { method: "DELETE" })).status).toBe(204);
-    a.client.send({ type: "chatMessage", payload: { message: "after", clientId: "3" } });
+    a.client.send({ type: "chatMessage", payload: { message: "after", clientId: "6" } });
     await bobAgain.client.waitFor("chatMessage", (f) => f.payload.message === "after");
   });
 });

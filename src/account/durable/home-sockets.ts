@@ -22,10 +22,15 @@ export class HomeSockets {
 
   /** A new device listens; `first` is what it is told at once. */
   open(session: string, now: number, first: HomeFrame): Response {
-    const open = this.#ctx.getWebSockets();
+    // Sockets already closing do not count: a device that never finishes its close must not crowd out the rest.
+    const open = this.#ctx.getWebSockets().filter((ws) => ws.readyState === WebSocket.OPEN);
     if (open.length >= HOME_SOCKETS_MAX) {
       const oldest = open.reduce((a, b) => (openedAt(b) < openedAt(a) ? b : a));
-      oldest.close(4000, "too many devices listening");
+      try {
+        oldest.close(4000, "too many devices listening");
+      } catch {
+        // Closed meanwhile.
+      }
     }
     const [client, server] = Object.values(new WebSocketPair());
     if (!client || !server) throw new Error("no socket pair");

@@ -47,15 +47,18 @@ export class HomeStore {
     ]);
   }
 
-  /** The conversation with `peer` moved: a message from them counts as unread; one from here reads it all. */
+  /**
+   * The conversation with `peer` moved: a message from them counts as unread;
+   * one from here reads all before it. Each message is told once, and two may
+   * arrive out of order, so an older one still counts but moves nothing back.
+   */
   moved(self: string, peer: Claimant, move: ConversationMove): void {
     this.#table.ensure();
     const theirs = move.from === peer.accountId ? 1 : 0;
     this.#sql.exec(
       `INSERT INTO conversations (peer_id, peer_name, last_id, last_ts, unread, blocked) VALUES (?1, ?2, ?3, ?4, ?5, 0)
        ON CONFLICT (peer_id) DO UPDATE SET peer_name = ?2, last_id = max(last_id, ?3), last_ts = max(last_ts, ?4),
-         unread = CASE WHEN ?5 = 1 THEN unread + 1 ELSE 0 END
-       WHERE ?3 > last_id`,
+         unread = CASE WHEN ?5 = 1 THEN unread + 1 WHEN ?3 >= last_id THEN 0 ELSE unread END`,
       peer.accountId,
       peer.name,
       move.id,

@@ -1,5 +1,4 @@
 import {
-  type ChatMessageFrame,
   type DmFrame,
   type ErrorPayload,
   type HistoryFrame,
@@ -8,6 +7,7 @@ import {
   serverFrame,
 } from "../../protocol";
 import type { Member } from "./roster";
+import type { Unseen } from "./state";
 
 /**
  * What the room's rules ask the shell to do, grouped by kind: delivery to
@@ -37,7 +37,16 @@ export type DeliveryEffect =
    * Send the history frame, read from storage, to one connection of `session`,
    * after `welcome` when given: one socket send for both (a join storm is a send per joiner).
    */
-  | { kind: "replay"; to: string; session: string; since: number | undefined; reset: boolean; welcome?: ServerFrame }
+  | {
+      kind: "replay";
+      to: string;
+      session: string;
+      since: number | undefined;
+      reset: boolean;
+      welcome?: ServerFrame;
+      /** A conversation's blocker: what of the blocked person the replay leaves out (see `unseen`). */
+      unseen?: Unseen;
+    }
   /** Close one connection; it leaves without a further notice. */
   | { kind: "close"; to: string; code: number; reason: string }
   /**
@@ -57,14 +66,13 @@ export type StorageEffect =
    * by session: `username` is only what it is shown as.
    */
   | { kind: "react"; id: number; emoji: string; session: string; username: string; on: boolean; at: number }
+  /** Store a DM for its two parties, so each gets it on resume. */
+  | { kind: "recordDm"; frame: DmFrame; from: string; to: string }
   /**
-   * Store a DM for its two parties, so each gets it on resume. A blocked
-   * person's message in a conversation is kept the same way, for them alone
-   * (`from` and `to` both theirs).
+   * A conversation moved: the lists of the accounts `to` (both, or only the
+   * writer's while it is blocked) are told who wrote (`from`), the id and time.
    */
-  | { kind: "recordDm"; frame: DmFrame | ChatMessageFrame; from: string; to: string }
-  /** A conversation moved: both of its accounts' lists are told who wrote (`from`, an account id), the id and time. */
-  | { kind: "tellAccounts"; from: string; id: number; ts: number }
+  | { kind: "tellAccounts"; to: readonly string[]; from: string; id: number; ts: number }
   /** Remember a send's clientId for the dedup window. */
   | { kind: "remember"; session: string; clientId: string; id: number; ts: number }
   /** Keep a name and session out of the room (until a time, or for good); lift such a ban. */

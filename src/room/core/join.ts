@@ -11,7 +11,7 @@ import {
   serverFrame,
 } from "../../protocol";
 import { banLeft, youAreBanned } from "./ban-terms";
-import { mayEnter } from "./conversation";
+import { mayEnter, unseenBy } from "./conversation";
 import { closeMember, type Effect, userCount } from "./effects";
 import { errorFrame } from "./frames";
 import { renaming } from "./nick";
@@ -111,6 +111,7 @@ function greeting(state: RoomState, ctx: RoomContext, member: Member, request: J
   const reset = request.epoch !== undefined && request.epoch !== epoch;
   const owner = ctx.roles()?.owner.name;
   const topic = owner === undefined ? null : ctx.settings().topic;
+  const unseen = unseenBy(ctx, member);
   return [
     {
       kind: "replay",
@@ -118,6 +119,7 @@ function greeting(state: RoomState, ctx: RoomContext, member: Member, request: J
       session: member.session,
       since: reset ? undefined : request.since,
       reset,
+      ...(unseen === null ? {} : { unseen }),
       welcome: serverFrame(ServerType.welcome, {
         username: member.username,
         session: member.session,

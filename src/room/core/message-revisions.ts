@@ -7,7 +7,7 @@ import {
   ServerType,
   serverFrame,
 } from "../../protocol";
-import { toEveryone } from "./conversation";
+import { passage, toEveryone, youBlocked } from "./conversation";
 import type { Effect } from "./effects";
 import { mentionsIn } from "./mentions";
 import { keeping, type Outcome } from "./outcome";
@@ -24,6 +24,7 @@ import type { RoomContext, RoomState, StoredMessage } from "./state";
 
 /** The message as stored now, and the update everyone is sent, acked to the sender. */
 function revised(
+  state: RoomState,
   ctx: RoomContext,
   sender: Member,
   conn: string,
@@ -35,7 +36,7 @@ function revised(
   const frame = serverFrame(ServerType.chatMessage, payload);
   return [
     { kind: "revise", frame },
-    ...toEveryone(ctx, sender, update),
+    ...toEveryone(state, ctx, sender, update),
     ...receipt(sender, conn, clientId, payload.id, now),
   ];
 }
@@ -55,6 +56,7 @@ function target(
 ): { stored: StoredMessage } | { answer: Outcome } {
   const again = duplicate(state, ctx, sender, conn, clientId);
   if (again) return { answer: again };
+  if (passage(ctx, sender) === "blocker") return { answer: reply(state, sender, conn, youBlocked(), clientId) };
   const stored = ctx.findMessage(id);
   if (!stored || stored.payload.deleted) return { answer: reply(state, sender, conn, noSuchMessage(id), clientId) };
   return { stored };
@@ -85,7 +87,7 @@ export function edit(
   const { mentions: _, reactions: __, ...rest } = stored.payload;
   const payload: ChatMessagePayload = { ...rest, message, editedAt: now, ...(mentions.length ? { mentions } : {}) };
   const update = serverFrame(ServerType.messageUpdated, { id, message, editedAt: now });
-  return keeping(sender, { state, effects: revised(ctx, sender, conn, payload, update, clientId, now) });
+  return keeping(sender, { state, effects: revised(state, ctx, sender, conn, payload, update, clientId, now) });
 }
 
 export function deleteMessage(
@@ -117,7 +119,7 @@ export function deleteMessage(
     deleted: true,
   };
   const update = serverFrame(ServerType.messageUpdated, { id, deleted: true });
-  const effects = revised(ctx, sender, conn, payload, update, clientId, now);
+  const effects = revised(state, ctx, sender, conn, payload, update, clientId, now);
   effects.push({ kind: "log", entry: { event: "delete", username: sender.username, author: username } });
   return keeping(sender, { state, effects });
 }
@@ -153,7 +155,7 @@ export function react(
     state,
     effects: [
       { kind: "react", id, emoji, session: sender.session, username, on, at: now },
-      ...toEveryone(ctx, sender, frame),
+      ...toEveryone(state, ctx, sender, frame),
       ...receipt(sender, conn, clientId, id, now),
     ],
   });

@@ -1,5 +1,5 @@
 import { type ClientPayloads, ErrorCode, type ErrorPayload, ServerType, serverFrame } from "../../protocol";
-import { passage, youBlocked } from "./conversation";
+import { listsToTell, passage, toEveryone, youBlocked } from "./conversation";
 import { type Effect, toMember } from "./effects";
 import { mentionsIn } from "./mentions";
 import type { Outcome } from "./outcome";
@@ -45,21 +45,19 @@ export function chat(
     ...(mentions.length > 0 ? { mentions } : {}),
     ...authorship(sender),
   });
-  // Blocked, the message is kept for its sender alone, as a DM to themself is: nobody else ever reads it.
-  const delivery: Effect[] =
-    way === "blocked"
-      ? [{ kind: "recordDm", frame: message, from: sender.session, to: sender.session }, ...toMember(sender, message)]
-      : [
-          { kind: "record", frame: message, author: sender.session },
-          { kind: "broadcast", frame: message },
-          ...(ctx.conversation === null ? [] : [tellAccounts(sender, id, now)]),
-        ];
-  return counted(state, sender, id, [...delivery, ...receipt(sender, conn, payload.clientId, id, now)]);
+  const lists = listsToTell(ctx, sender);
+  return counted(state, sender, id, [
+    { kind: "record", frame: message, author: sender.session },
+    // Someone who blocked the sender is never sent it, now or later (see `unseen`).
+    ...toEveryone(state, ctx, sender, message),
+    ...(lists.length === 0 ? [] : [tellAccounts(sender, lists, id, now)]),
+    ...receipt(sender, conn, payload.clientId, id, now),
+  ]);
 }
 
-/** A conversation moved: both accounts' lists of conversations learn who wrote, and when. */
-function tellAccounts(sender: Member, id: number, now: number): Effect {
-  return { kind: "tellAccounts", from: accountIdOf(sender) ?? "", id, ts: now };
+/** A conversation moved: the lists of conversations of `to` learn who wrote, and when. */
+function tellAccounts(sender: Member, to: readonly string[], id: number, now: number): Effect {
+  return { kind: "tellAccounts", to, from: accountIdOf(sender) ?? "", id, ts: now };
 }
 
 /**

@@ -61,11 +61,16 @@ export interface RoomContext {
   settings(): RoomSettings;
 }
 
-/** A conversation's two accounts, and which of them blocked the other. */
+/** A conversation's two accounts, their names, and which of them blocked the other. */
 export interface Conversation {
   parties: readonly [string, string];
-  /** Accounts that blocked the other party; while any did, nothing passes between them. */
-  blockers: ReadonlySet<string>;
+  /** Each party's name, once it came in (or was named by the other's door). */
+  names: ReadonlyMap<string, string>;
+  /**
+   * Accounts that block the other party, each with the highest message id
+   * when it did: from there on nothing of the other's reaches it.
+   */
+  blockers: ReadonlyMap<string, number>;
 }
 
 /**
@@ -77,6 +82,19 @@ export interface Conversation {
 export interface RoomSettings {
   topic: string | null;
   listedBy: string | null;
+}
+
+/**
+ * What a conversation's blocker must never be shown of the person they
+ * blocked: that person's messages written since the block, or changed since
+ * (an edit made after it is news too), and their reactions.
+ */
+export interface Unseen {
+  /** The blocked person's author id and name. */
+  authorId: string;
+  name: string;
+  /** The highest message id when the block was made. */
+  since: number;
 }
 
 export type ClaimCheck = "claimed" | "free" | "unknown";

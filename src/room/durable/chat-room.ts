@@ -81,11 +81,12 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /**
-   * A page of scrollback, oldest first (see `HistoryQuery`); with the
-   * milliseconds the room spent on it (v1.9).
+   * A page of scrollback, oldest first (see `HistoryQuery`), as the account
+   * `viewer` may read it (a conversation's party); with the milliseconds the
+   * room spent on it (v1.9).
    */
-  async historyPage(query: HistoryQuery) {
-    return timed(() => this.#room.queries.historyPage(query));
+  async historyPage(query: HistoryQuery, viewer: string | null = null) {
+    return timed(() => this.#room.historyPageFor(query, viewer));
   }
 
   /**

@@ -1,9 +1,10 @@
 import type { ConversationInbox } from "../../account/conversation-inbox";
 import type { ObjectStorage } from "../../platform/object-state";
-import { ServerType } from "../../protocol";
+import { parseServerData, ServerType } from "../../protocol";
 import type { RoomConfig } from "../config";
 import type { Effect, Outcome } from "../core";
 import { textOf, urgencyOf } from "../core/coalescer";
+import { unseen } from "../core/conversation";
 import type { BanStore } from "../store/bans";
 import type { ConversationStore } from "../store/conversation";
 import type { HistoryStore } from "../store/history";
@@ -33,6 +34,9 @@ const RECORDING: ReadonlySet<Effect["kind"]> = new Set([
   "closeRoom",
   "forget",
 ]);
+
+/** The longest an event waits for the accounts of a conversation to take its news. */
+const TELL_WAIT_MS = 5000;
 
 /** What the interpreter performs effects on. */
 export interface RoomParts {
@@ -112,7 +116,13 @@ export class EffectInterpreter {
         coalescer.presence(effect);
         return;
       case "replay": {
-        const texts = history.replayText(effect.since, effect.session, effect.reset);
+        const replayed = history.replayText(effect.since, effect.session, effect.reset);
+        // A conversation's blocker: a handful of frames, read back and left without what they must not see.
+        const texts = effect.unseen
+          ? unseen(replayed.flatMap(parseServerData), effect.unseen, (id) => history.authorAndChange(id)).map((f) =>
+              JSON.stringify(f),
+            )
+          : replayed;
         if (effect.welcome) texts.unshift(textOf(effect.welcome));
         flush.sendAll(effect.to, texts, "presence");
         return;
@@ -213,12 +223,21 @@ export class EffectInterpreter {
     }
   }
 
-  /** Waits until the accounts told so far have answered (or failed: each failure is logged). */
+  /**
+   * Waits until the accounts told so far have answered (or failed: each
+   * failure is logged), but never longer than `TELL_WAIT_MS`: a slow account
+   * only makes its list late.
+   */
   async told(): Promise<void> {
     if (this.#telling.length === 0) return;
     const telling = this.#telling;
     this.#telling = [];
-    await Promise.allSettled(telling);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, TELL_WAIT_MS);
+    });
+    await Promise.race([Promise.allSettled(telling), late]);
+    clearTimeout(timer);
   }
 
   /**
@@ -230,10 +249,11 @@ export class EffectInterpreter {
     const [a, b] = this.#parts.conversation.parties().values();
     if (a === undefined || b === undefined) return;
     const move = { from: effect.from, id: effect.id, ts: effect.ts };
-    for (const [to, peer] of [
+    const pairs = [
       [a, b],
       [b, a],
-    ] as const) {
+    ] as const;
+    for (const [to, peer] of pairs.filter(([to]) => effect.to.includes(to.accountId))) {
       const told = this.#parts
         .inbox({ accountId: to.accountId, name: to.name }, { accountId: peer.accountId, name: peer.name }, move)
         .catch((error: unknown) => this.#parts.flush.log(room, { event: "conversation_untold", error: String(error) }));

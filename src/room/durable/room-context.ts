@@ -49,7 +49,7 @@ export function roomContext(
     roles: () => roles.get(),
     get conversation() {
       const parties = conversationParties(room());
-      return parties === null ? null : { parties, blockers: conversation.blockers() };
+      return parties === null ? null : { parties, names: conversation.names(), blockers: conversation.blockers() };
     },
     settings: () => settings.get(),
     claimed: (name) => {

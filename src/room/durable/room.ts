@@ -2,7 +2,7 @@ import { type ClaimLookup, NOTHING_CLAIMED } from "../../account/claim-lookup";
 import { type ConversationInbox, NO_INBOX } from "../../account/conversation-inbox";
 import type { ObjectState } from "../../platform/object-state";
 import { answerCode, type HeldSocket } from "../../platform/sockets";
-import { conversationParties, nickRequested } from "../../protocol";
+import { conversationParties, type HistoryFrame, nickRequested, type ServerFrame } from "../../protocol";
 import type { RoomConfig } from "../config";
 import type { ClaimCheck } from "../core";
 import {
@@ -18,6 +18,7 @@ import {
   sessionEnded,
   takeToken,
 } from "../core";
+import { unseen, unseenBy } from "../core/conversation";
 import { BanStore } from "../store/bans";
 import { ConversationStore } from "../store/conversation";
 import { HistoryStore } from "../store/history";
@@ -36,7 +37,7 @@ import { FlushSchedule } from "./flush-schedule";
 import { Members } from "./members";
 import { PrivacyMarker } from "./privacy";
 import { PrivateWipe } from "./private-wipe";
-import { RoomQueries } from "./queries";
+import { type HistoryQuery, RoomQueries } from "./queries";
 import { roomContext } from "./room-context";
 
 /** How long a room waits for the accounts to say whether a name is claimed; past it, the rename is refused for now. */
@@ -296,8 +297,17 @@ export class Room {
    */
   async block(accountId: string, on: boolean): Promise<boolean> {
     if (!conversationParties(this.#name())?.includes(accountId)) return false;
-    this.#conversation.block(accountId, on);
+    this.#conversation.block(accountId, on ? this.#ids.lastId() : null);
     return true;
+  }
+
+  /** A page of scrollback as `accountId` may read it: in a conversation, without what a block keeps from them. */
+  historyPageFor(query: HistoryQuery, accountId: string | null) {
+    const page = this.queries.historyPage(query);
+    const hidden = accountId === null ? null : unseenBy(this.#context, { session: `@${accountId}`, verified: true });
+    if (hidden === null) return page;
+    const kept = unseen(page.messages, hidden, (id) => this.#history.authorAndChange(id));
+    return { ...page, messages: kept.filter(isHistoryFrame) };
   }
 
   /** Who is here and when the room last spoke; joins nothing. */
@@ -354,4 +364,8 @@ export class Room {
   #state(room = this.#name()): RoomState {
     return { room, lastId: this.#ids.lastId(), roster: this.members.get().roster };
   }
+}
+
+function isHistoryFrame(frame: ServerFrame): frame is HistoryFrame {
+  return frame.type === "chatMessage" || frame.type === "system";
 }

@@ -1,11 +1,12 @@
 import { LazyTable } from "../../platform/lazy-table";
 import type { Sql } from "../../platform/sql";
 
-/** One of a conversation's two accounts: its name (to reach its list of conversations), and whether it blocks the other. */
+/** One of a conversation's two accounts: its name (to reach its list of conversations), and since when it blocks the other. */
 export interface Party {
   accountId: string;
   name: string;
-  blocks: boolean;
+  /** The highest message id when this account blocked the other; null while it does not. */
+  blockedAt: number | null;
 }
 
 /**
@@ -21,7 +22,7 @@ export class ConversationStore {
   constructor(sql: Sql) {
     this.#sql = sql;
     this.#table = new LazyTable(sql, "parties", [
-      "CREATE TABLE IF NOT EXISTS parties (account_id TEXT PRIMARY KEY, name TEXT NOT NULL, blocks INTEGER NOT NULL)",
+      "CREATE TABLE IF NOT EXISTS parties (account_id TEXT PRIMARY KEY, name TEXT NOT NULL, blocked_at INTEGER)",
     ]);
   }
 
@@ -30,9 +31,15 @@ export class ConversationStore {
     return this.#parties;
   }
 
-  /** Accounts that block the other party. */
-  blockers(): ReadonlySet<string> {
-    return new Set([...this.parties().values()].filter((p) => p.blocks).map((p) => p.accountId));
+  /** Accounts that block the other party, each with the highest message id when it did. */
+  blockers(): ReadonlyMap<string, number> {
+    const blocking = [...this.parties().values()].flatMap((p) => (p.blockedAt === null ? [] : [p]));
+    return new Map(blocking.map((p) => [p.accountId, p.blockedAt ?? 0]));
+  }
+
+  /** The parties' names, by account id. */
+  names(): ReadonlyMap<string, string> {
+    return new Map([...this.parties().values()].map((p) => [p.accountId, p.name]));
   }
 
   /** An account of this conversation and its name; a party already known keeps its block. */
@@ -41,20 +48,23 @@ export class ConversationStore {
     if (known?.name === name) return;
     this.#table.ensure();
     this.#sql.exec(
-      "INSERT INTO parties (account_id, name, blocks) VALUES (?, ?, 0) ON CONFLICT (account_id) DO UPDATE SET name = ?2",
+      "INSERT INTO parties (account_id, name, blocked_at) VALUES (?, ?, NULL) ON CONFLICT (account_id) DO UPDATE SET name = ?2",
       accountId,
       name,
     );
     this.#parties = undefined;
   }
 
-  /** `accountId` blocks the other party, or stops. */
-  block(accountId: string, on: boolean): void {
+  /** `accountId` blocks the other party from message `at` on (the highest id so far), or (null) stops. */
+  block(accountId: string, at: number | null): void {
+    const known = this.parties().get(accountId);
+    // Blocking again keeps the first mark: what was hidden stays hidden.
+    if (at !== null && known?.blockedAt != null) return;
     this.#table.ensure();
     this.#sql.exec(
-      "INSERT INTO parties (account_id, name, blocks) VALUES (?, '', ?2) ON CONFLICT (account_id) DO UPDATE SET blocks = ?2",
+      "INSERT INTO parties (account_id, name, blocked_at) VALUES (?, '', ?2) ON CONFLICT (account_id) DO UPDATE SET blocked_at = ?2",
       accountId,
-      on ? 1 : 0,
+      at,
     );
     this.#parties = undefined;
   }
@@ -67,8 +77,10 @@ export class ConversationStore {
   #load(): Map<string, Party> {
     if (!this.#table.exists()) return new Map();
     const rows = this.#sql
-      .exec<{ account_id: string; name: string; blocks: number }>("SELECT account_id, name, blocks FROM parties")
+      .exec<{ account_id: string; name: string; blocked_at: number | null }>(
+        "SELECT account_id, name, blocked_at FROM parties",
+      )
       .toArray();
-    return new Map(rows.map((r) => [r.account_id, { accountId: r.account_id, name: r.name, blocks: r.blocks === 1 }]));
+    return new Map(rows.map((r) => [r.account_id, { accountId: r.account_id, name: r.name, blockedAt: r.blocked_at }]));
   }
 }

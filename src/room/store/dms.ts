@@ -1,6 +1,6 @@
 import { hasColumn, LazyTable } from "../../platform/lazy-table";
 import type { Sql } from "../../platform/sql";
-import { type ChatMessageFrame, DM_PAIR_RETENTION, DM_RETENTION, type DmFrame } from "../../protocol";
+import { DM_PAIR_RETENTION, DM_RETENTION, type DmFrame } from "../../protocol";
 
 /**
  * Direct messages, kept apart from the room's history: only their two
@@ -23,7 +23,7 @@ export class DmStore {
    * between them (an indexed delete, as cheap however many there are) and,
    * every so often, the newest `DM_RETENTION` of the room.
    */
-  append(frame: DmFrame | ChatMessageFrame, from: string, to: string, text = JSON.stringify(frame)): void {
+  append(frame: DmFrame, from: string, to: string, text = JSON.stringify(frame)): void {
     this.#table.ensure();
     const pair = from < to ? `${from} ${to}` : `${to} ${from}`;
     this.#sql.exec(

@@ -1,7 +1,6 @@
 import { hasColumn, LazyTable } from "../../platform/lazy-table";
 import type { Sql } from "../../platform/sql";
 import {
-  type ChatMessageFrame,
   type ChatMessagePayload,
   DM_RETENTION,
   type DmFrame,
@@ -201,6 +200,23 @@ export class HistoryStore {
     this.#firstVisit = undefined;
   }
 
+  /**
+   * A stored chat message's author id, and the highest id handed out when it
+   * last changed (an edit, a deletion, a reaction; null: never): what a
+   * conversation's blocker is not shown is decided by these.
+   */
+  authorAndChange(id: number): { authorId?: string; changedAt: number | null } | null {
+    const found = this.findMessage(id);
+    if (found === null) return null;
+    const changed = this.#revisions.exists()
+      ? this.#sql.exec<{ at: number }>("SELECT at FROM revisions WHERE message_id = ?", id).toArray()[0]
+      : undefined;
+    return {
+      ...(found.payload.authorId === undefined ? {} : { authorId: found.payload.authorId }),
+      changedAt: changed?.at ?? null,
+    };
+  }
+
   /** Message `id` changed now: a client resuming from before this has to be told. */
   #noteRevision(id: number): void {
     this.#revisions.ensure();
@@ -220,7 +236,7 @@ export class HistoryStore {
   }
 
   /** Stores a DM for its two parties (see `DmStore`); a replay weaves it in. */
-  appendDm(frame: DmFrame | ChatMessageFrame, from: string, to: string, text = JSON.stringify(frame)): void {
+  appendDm(frame: DmFrame, from: string, to: string, text = JSON.stringify(frame)): void {
     this.#dms.append(frame, from, to, text);
   }
 

@@ -40,7 +40,8 @@ export const talk = routes().get(
   webSocketUpgrade("connect with a WebSocket to talk with someone"),
   allowedOrigin("this page's origin may not open conversations here"),
   async (c) => {
-    const name = decodeURIComponent(c.req.param("name"));
+    // Hono has decoded the name already: decoding again would throw on a `%` in it.
+    const name = c.req.param("name");
     const peer = await peerNamed(c.env, name);
     if (peer === null) {
       const message = `nobody has an account called ${name}`;
@@ -129,7 +130,7 @@ export const conversations = routes()
     const query = historyQuery((name) => c.req.query(name));
     if (query === null) return httpError(HttpError.badRequest, HISTORY_QUERY_RULE);
     const room = c.env.CHAT_ROOM.getByName(conversationRoom(c.get("me").accountId, c.get("peer").accountId));
-    const { roomMs: _, ...page } = await room.historyPage(query);
+    const { roomMs: _, ...page } = await room.historyPage(query, c.get("me").accountId);
     return c.json(page);
   });
 
