@@ -122,13 +122,13 @@ function withReactions(room: KeptRoom, frame: HistoryFrame): HistoryFrame {
   return reactions ? serverFrame(ServerType.chatMessage, { ...frame.payload, reactions }) : frame;
 }
 
-/** Messages at or before `since` that changed after the client last heard from the room, each as it stands. */
+/** Messages at or before `since` that changed after the client last heard from the room (the newest 1,100), each as it stands. */
 function changedSince(room: KeptRoom, since: number): ServerFrame[] {
   const ids = [...room.revisions]
     .filter(([id, at]) => at >= since && id <= since)
     .map(([id]) => id)
     .sort((a, b) => a - b)
-    .slice(0, RESUME_UPDATES_MAX);
+    .slice(-RESUME_UPDATES_MAX);
   return ids.flatMap((id) => {
     const frame = room.history.find((f) => f.payload.id === id);
     if (frame?.type !== ServerType.chatMessage) return [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Sql } from "../../src/platform/sql";
-import { type Reactions, ServerType } from "../../src/protocol";
+import { parseServerData, RESUME_UPDATES_MAX, type Reactions, ServerType } from "../../src/protocol";
 import { HistoryStore } from "../../src/room/store/history";
 import { Sequencer } from "../../src/room/store/sequencer";
 import { withDatabase } from "./database";
@@ -100,5 +100,24 @@ describe("reactions", () => {
       // Taken over under sessions nobody can have: a newcomer called bob cannot take bob's back.
       expect(history.reactionOf(1, "👍", "session-bob").mine).toBeNull();
       expect(reactionsOn(open(sql))).toEqual({ "👍": ["bob", "cat"], "😀": ["dan"] });
+    }));
+
+  it(`tell a resume about the newest ${RESUME_UPDATES_MAX} changed messages, reading only their reactions`, () =>
+    withDatabase((sql) => {
+      const sequencer = new Sequencer(sql);
+      const history = new HistoryStore(sql, sequencer);
+      const count = RESUME_UPDATES_MAX + 50;
+      for (let id = 1; id <= count; id++) history.append(chat(id), undefined, "session-ann");
+      sequencer.settle(count);
+      for (let id = 1; id <= count; id++) {
+        history.react({ id, emoji: "👍", session: "session-bob", username: "bob", on: true, at: 2_000 });
+      }
+      const [, ...updates] = history.replayText(count, "session-ann");
+      const frames = updates.flatMap(parseServerData);
+      const ids = frames.flatMap((f) => (f.type === ServerType.messageUpdated ? [f.payload.id] : []));
+      expect(ids).toHaveLength(RESUME_UPDATES_MAX);
+      expect(ids[0]).toBe(count - RESUME_UPDATES_MAX + 1);
+      expect(ids.at(-1)).toBe(count);
+      expect(frames.at(-1)).toMatchObject({ payload: { reactions: { "👍": ["bob"] } } });
     }));
 });

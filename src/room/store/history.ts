@@ -380,16 +380,19 @@ export class HistoryStore {
    */
   #changedSince(since: number): string[] {
     if (!this.#revisions.exists() || !this.#history.exists()) return [];
-    const reactions = this.#reactions.changedSince(since);
+    // The newest changed messages are the ones a client has on screen: past the bound, the oldest go.
     const rows = this.#sql
-      .exec<{ frame: string }>(
-        `SELECT h.frame AS frame FROM revisions r JOIN history h ON h.id = r.message_id
-         WHERE r.at >= ? AND r.message_id <= ? ORDER BY r.message_id LIMIT ?`,
+      .exec<{ id: number; frame: string }>(
+        `SELECT h.id AS id, h.frame AS frame FROM revisions r JOIN history h ON h.id = r.message_id
+         WHERE r.at >= ? AND r.message_id <= ? ORDER BY r.message_id DESC LIMIT ?`,
         since,
         since,
         RESUME_UPDATES_MAX,
       )
-      .toArray();
+      .toArray()
+      .reverse();
+    // Only these messages' reactions are read, however many changed since.
+    const reactions = this.#reactions.of(rows.map((row) => row.id));
     return rows.flatMap((row) => {
       const frame = decode(row);
       if (frame.type !== ServerType.chatMessage) return [];
