@@ -27,6 +27,8 @@ const HomeFrameSchema = v.variant("type", [
   v.object({ type: v.literal("rooms"), payload: v.object({ rooms: Rooms }) }),
   /** One conversation changed: a message, a read, a block. */
   v.object({ type: v.literal("conversation"), payload: Conversation }),
+  /** The other person's account was deleted: the conversation leaves the list (the name may be someone else's now). */
+  v.object({ type: v.literal("conversationGone"), payload: v.object({ with: v.string() }) }),
 ]);
 
 /** One conversation as its person's list shows it. */

@@ -191,6 +191,22 @@ describe("conversations between signed-in people", () => {
   });
 });
 
+describe("a deleted account's conversations", () => {
+  it("leave the lists of the people it talked with, so a new holder of the name is a stranger to them", async () => {
+    const ann = await person("ann");
+    const bob = await person("bob");
+    const a = await talk(ann.browser, bob.name);
+    a.client.send({ type: "chatMessage", payload: { message: "hello", clientId: "1" } });
+    await a.client.waitFor("ack");
+    await expect.poll(async () => (await listOf(bob.browser)).length).toBe(1);
+    const live = await connectPath("/api/me/live", {}, bob.browser.headers());
+    await live.next();
+    expect((await ann.browser.fetch("/api/me", { method: "DELETE" })).status).toBe(204);
+    expect(await live.next()).toEqual({ type: "conversationGone", payload: { with: ann.name } });
+    expect(await listOf(bob.browser)).toEqual([]);
+  });
+});
+
 describe("joined rooms on an account", () => {
   it("follow the account to another device, at most 20, and only room names", async () => {
     const ann = await person("ann");

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../env";
 import { CloseCode, conversationRoom } from "../../protocol";
-import type { Claimant } from "../core/claims";
+import { type Claimant, claimKeys } from "../core/claims";
 import { type Credential, counterAdvances } from "../core/credentials";
 import { randomHex } from "../core/random";
 import {
@@ -123,6 +123,13 @@ export class Account extends DurableObject<Env> {
     if (this.#account()?.accountId !== self) return;
     this.#home.moved(self, peer, move);
     this.#pushConversation(peer.accountId);
+  }
+
+  /** The account `peerId` was deleted: its conversation leaves this list, since its name may go to someone else. */
+  async conversationGone(self: string, peerId: string): Promise<void> {
+    if (this.#account()?.accountId !== self) return;
+    const name = this.#home.forgetConversation(peerId);
+    if (name !== null) this.#sockets.push({ type: "conversationGone", payload: { with: name } });
   }
 
   #pushConversation(peerId: string): void {
@@ -360,13 +367,26 @@ export class Account extends DurableObject<Env> {
     await this.#tellRooms(held.accountId, this.#store.rooms(), null);
   }
 
-  /** Deletes the account: its passkeys and sessions go, and the name is free. Returns the account's id and name. */
+  /**
+   * Deletes the account: its passkeys and sessions go, and the name is free.
+   * The people it talked with let their conversation with it go, so the name,
+   * once someone else claims it, leads none of them there. Returns the
+   * account's id and name.
+   */
   async remove(): Promise<Claimant | null> {
     const held = this.#account();
     if (!held) return null;
     const rooms = this.#store.rooms();
+    const peers = this.#home.conversations().map((c) => c.with);
     await this.#wipe();
     await this.#tellRooms(held.accountId, rooms, { name: held.name });
+    const told = await Promise.allSettled(
+      peers.map((peer) =>
+        this.env.ACCOUNT.getByName(claimKeys(peer.name).primary).conversationGone(peer.accountId, held.accountId),
+      ),
+    );
+    const failed = told.filter((t) => t.status === "rejected").length;
+    if (failed > 0) console.log(JSON.stringify({ event: "conversations_untold", account: held.accountId, failed }));
     return { accountId: held.accountId, name: held.name };
   }
 

@@ -111,6 +111,14 @@ export class HomeStore {
     return row ? listed(row) : null;
   }
 
+  /** Takes the conversation with `peerId` off the list; the name it was listed under, or null when it was not. */
+  forgetConversation(peerId: string): string | null {
+    const listed = this.conversation(peerId);
+    if (listed === null) return null;
+    this.#sql.exec("DELETE FROM conversations WHERE peer_id = ?", peerId);
+    return listed.with.name;
+  }
+
   /** The rooms kept joined, in the order the person keeps them. */
   joined(): string[] {
     if (!this.#table.exists()) return [];
