@@ -443,7 +443,7 @@ async function showRoom(room: string): Promise<void> {
 
 /** Opens the conversation with the account `name`, at its own address. */
 function openTalk(name: string): void {
-  history.pushState(null, "", `/talk/${encodeURIComponent(name)}`);
+  history.pushState(null, "", `/dm/${encodeURIComponent(name)}`);
   void showTalk(name);
 }
 
@@ -515,7 +515,7 @@ function joinTyped(): void {
 
 function route(): void {
   const link = roomLink(location.pathname);
-  const talk = /^\/talk\/([^/]+)$/.exec(location.pathname);
+  const talk = /^\/dm\/([^/]+)$/.exec(location.pathname);
   if (location.pathname === "/stranger") void showStranger();
   else if (talk?.[1]) void showTalk(decodeURIComponent(talk[1]));
   else if (location.pathname === "/link") {

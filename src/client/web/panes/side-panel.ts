@@ -78,7 +78,7 @@ export class SidePanel {
         const current = shown !== null && "talk" in shown && nameKey(shown.talk) === nameKey(c.with);
         const unread = current ? 0 : c.unread;
         waiting += unread;
-        return item(c.with, `/talk/${encodeURIComponent(c.with)}`, { talk: c.with }, current, unread, false);
+        return item(c.with, `/dm/${encodeURIComponent(c.with)}`, { talk: c.with }, current, unread, false);
       }),
     );
     const dot = $("rooms-unread");

@@ -1,0 +1,123 @@
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { appUnderTest, freshRoom, say, screenshot, seeLine, waitConnected } from "./browser";
+import { passkeyDevices } from "./passkeys";
+
+/**
+ * Conversations between signed-in people in the web app: started from a
+ * room's people list, shown live in the other person's side panel with an
+ * unread count wherever they are, opened from there, and stopped by a block.
+ */
+
+const app = appUnderTest();
+const { device } = passkeyDevices(() => app.browser());
+
+/** WebAuthn refuses IP addresses, so the app is opened by name. */
+const base = () => app.server().url.replace("127.0.0.1", "localhost");
+
+async function joinFromStart(page: Page, room: string, name?: string): Promise<void> {
+  if (!(await page.locator("#start").isVisible())) {
+    await page.click("#back");
+    await page.locator("#start").waitFor();
+  }
+  await page.fill("#start-room", room);
+  if (name && (await page.locator("#start-name").isEditable())) await page.fill("#start-name", name);
+  await page.click("#start-form button[type=submit]");
+  await page.waitForURL(`**/r/${room}`);
+  await waitConnected(page);
+}
+
+/** A person with a passkey device, in `room` under `name`, which they claim there. */
+async function signedIn(room: string, name: string, width = 1280, height = 800): Promise<Page> {
+  const page = await device(width, height);
+  await page.goto(`${base()}/`);
+  await page.locator("#start").waitFor();
+  await joinFromStart(page, room, name);
+  await page.getByRole("button", { name: /Claim/ }).first().click();
+  await page.locator("#notice", { hasText: "is yours now" }).waitFor();
+  await page.locator("#talks").waitFor();
+  return page;
+}
+
+const talkEntry = (page: Page, name: string) => page.locator(`#talk-list a[data-talk="${name}"]`);
+
+describe("conversations between signed-in people in the web app", () => {
+  it("starts from a room's people list, reaches the other person in another room, and stops at a block", async () => {
+    const room = freshRoom("talk");
+    // Bob is signed in before alice comes: her people list has him marked from the start.
+    const bob = await signedIn(room, "bob");
+    const alice = await signedIn(room, "alice");
+    // Bob goes on to another room; he stays in the first one, joined.
+    await joinFromStart(bob, freshRoom("elsewhere"));
+
+    await alice.getByRole("button", { name: "Message bob privately" }).click();
+    await alice.waitForURL("**/dm/bob");
+    await alice.locator("#room-title", { hasText: "bob" }).waitFor();
+    await waitConnected(alice);
+    await say(alice, "psst, bob");
+    await seeLine(alice, "psst, bob");
+
+    // Bob's panel shows the conversation, with what he has not read.
+    await talkEntry(bob, "alice").locator(".unread", { hasText: "1" }).waitFor({ timeout: 5000 });
+    await talkEntry(bob, "alice").click();
+    await bob.waitForURL("**/dm/alice");
+    await seeLine(bob, "psst, bob");
+    await expect.poll(() => talkEntry(bob, "alice").locator(".unread").count()).toBe(0);
+    await say(bob, "hi alice");
+    await seeLine(alice, "hi alice");
+
+    // After a block, nothing alice writes reaches bob, and bob's own writing is refused with the reason.
+    await bob.getByRole("button", { name: "Block", exact: true }).click();
+    await bob.getByRole("button", { name: "Unblock", exact: true }).waitFor();
+    await say(alice, "are you still there?");
+    await alice.locator("#lines .line.message.own", { hasText: "are you still there?" }).waitFor();
+    await say(bob, "one more thing");
+    await bob.locator("#outbox", { hasText: /block/i }).waitFor();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await bob.locator("#lines .line", { hasText: "are you still there?" }).count()).toBe(0);
+
+    // A name nobody holds is refused when a new conversation is asked for.
+    await bob.getByRole("button", { name: "New message" }).click();
+    await bob.fill("#talk-name", "nobody_by_that_name");
+    await bob.press("#talk-name", "Enter");
+    await bob.locator("#talk-error", { hasText: "no_such_user" }).waitFor();
+
+    await alice.context().close();
+    await bob.context().close();
+  });
+
+  it("shows three rooms, unread counts, a mention and two conversations in the side panel", async () => {
+    const rooms = ["a", "b", "c"].map((r) => freshRoom(`panel-${r}`));
+    const [first, second, third] = rooms as [string, string, string];
+    const dana = await signedIn(first, "dana");
+    const erin = await signedIn(first, "erin");
+    const fay = await signedIn(first, "fay");
+    await fay.getByRole("button", { name: "Message dana privately" }).waitFor();
+    await erin.getByRole("button", { name: "Message dana privately" }).waitFor();
+    for (const page of [dana]) {
+      await joinFromStart(page, second);
+      await joinFromStart(page, third);
+    }
+    await erin.getByRole("button", { name: "Message dana privately" }).click();
+    await waitConnected(erin);
+    await say(erin, "lunch later?");
+    await fay.getByRole("button", { name: "Message dana privately" }).click();
+    await waitConnected(fay);
+    await say(fay, "the slides are up");
+    await joinFromStart(erin, second);
+    await say(erin, "@dana your turn");
+    await joinFromStart(fay, first);
+    await say(fay, "morning all");
+    await talkEntry(dana, "fay").locator(".unread").waitFor();
+    await talkEntry(dana, "erin").locator(".unread").waitFor();
+    await dana.locator(`#joined-list a[data-room="${second}"] .mention-mark`).waitFor();
+    await dana.locator(`#joined-list a[data-room="${first}"] .unread`).waitFor();
+    await screenshot(dana, "side-panel-desktop.png");
+
+    await dana.setViewportSize({ width: 390, height: 844 });
+    await dana.getByRole("button", { name: "Rooms" }).click();
+    await talkEntry(dana, "fay").waitFor();
+    await screenshot(dana, "side-panel-phone.png");
+    for (const page of [dana, erin, fay]) await page.context().close();
+  });
+});
