@@ -65,6 +65,8 @@ export default defineConfig({
                 RATE_LIMIT_PER_SECOND: "100000",
                 // Short, so tests see a dropped member leave without waiting 15 s.
                 RECONNECT_GRACE_SECONDS: "2",
+                // A listed room tells the directory of a change within a second, so tests need not wait 10 s.
+                DIRECTORY_REPORT_SECONDS: "1",
                 MATCH_SECRET: "a-secret-for-the-test-suite-only",
               },
             },

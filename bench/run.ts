@@ -14,6 +14,7 @@ import {
   type Target,
 } from "./load";
 import { type ReconnectStorm, reconnectStorms } from "./reconnect";
+import { searchBench, searchTable } from "./search";
 
 /**
  * `npm run bench`: load against the room and, in the same run, against the
@@ -75,6 +76,14 @@ const program = new Command()
     "--direct",
     "connect to the worker's own port inside wrangler dev, past its proxy (which holds 4 file descriptors per socket: with a limit of 20,000 a room stops near 4,950 clients)",
   )
+  .option(
+    "--search",
+    "instead of the load: fill a room with --search-messages messages, then time searches and history pages in it",
+  )
+  .option("--search-messages <n>", "messages the search room is filled with", Number, 100_000)
+  .option("--search-queries <n>", "searches timed, and as many history pages", Number, 200)
+  .option("--search-window <n>", "messages in flight while filling the search room", Number, 200)
+  .option("--search-room <name>", "with --url: a room an earlier --search run filled, measured again without filling")
   .option("--json", "print only the JSON line")
   .parse();
 const opts = program.opts<{
@@ -95,6 +104,11 @@ const opts = program.opts<{
   first: Target;
   settle: number;
   direct?: boolean;
+  search?: boolean;
+  searchMessages: number;
+  searchQueries: number;
+  searchWindow: number;
+  searchRoom?: string;
   json?: boolean;
 }>();
 const modes: Compression[] = opts.compression === "both" ? ["on", "off"] : [opts.compression];
@@ -347,7 +361,30 @@ async function startSides(): Promise<{ bases: Bases; servers: DevServer[] }> {
   throw [room, floor].flatMap((side) => (side.status === "rejected" ? [side.reason] : []))[0];
 }
 
+/** `--search`: the app's server alone (or `--url`), a room filled, then searches and pages timed. */
+async function mainSearch() {
+  const server = opts.url ? null : await startDevServer({ vars: APP_VARS });
+  try {
+    const base = opts.url ?? server?.url ?? "";
+    const result = await searchBench(
+      base,
+      {
+        messages: opts.searchMessages,
+        queries: opts.searchQueries,
+        window: opts.searchWindow,
+        ...(opts.searchRoom ? { room: opts.searchRoom } : {}),
+      },
+      log,
+    );
+    if (!opts.json) process.stdout.write(`\n${searchTable(result).join("\n")}\n`);
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    await server?.stop();
+  }
+}
+
 async function main() {
+  if (opts.search) return mainSearch();
   const { bases, servers } = await startSides();
   try {
     log(`throughput: ${opts.clients} clients, ${opts.senders} senders, ${opts.rounds} round(s)`);

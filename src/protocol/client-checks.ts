@@ -1,7 +1,7 @@
 import { type ClientFrame, ClientType, clientFrame } from "./client-frames";
 import { isEmoji } from "./emoji";
 import { ErrorCode } from "./frames";
-import { MAX_BAN_MINUTES, MAX_MESSAGE_LENGTH } from "./limits";
+import { MAX_BAN_MINUTES, MAX_MESSAGE_LENGTH, MAX_TOPIC_LENGTH } from "./limits";
 import { checkUsername } from "./names";
 
 /**
@@ -142,4 +142,16 @@ export function reactTo(id: number, emoji: string, clientId?: string): ParseResu
     return tagged({ code: ErrorCode.badMessage, message: "a reaction is one emoji" }, clientId);
   }
   return { ok: true, frame: clientFrame(ClientType.react, withClientId({ id, emoji: trimmed }, clientId)) };
+}
+
+/**
+ * v1.9: a room's topic, as typed: one line, control characters removed,
+ * trimmed, at most `MAX_TOPIC_LENGTH` long. Empty clears the topic.
+ */
+export function topic(raw: string): ParseResult {
+  const text = cleanMessage(raw).replace(/\s+/g, " ").trim();
+  if (text.length > MAX_TOPIC_LENGTH) {
+    return fail(ErrorCode.tooLong, `a topic is at most ${MAX_TOPIC_LENGTH} characters`);
+  }
+  return { ok: true, frame: clientFrame(ClientType.topic, { topic: text }) };
 }

@@ -49,6 +49,11 @@ export const ClientPayloadSchemas = {
   /** v1.8: the owner makes a signed-in person an operator, or takes the role back. */
   op: Named,
   deop: Named,
+  /** v1.9: the owner or an operator of an owned room sets its topic; an empty one clears it. */
+  topic: v.object({ topic: v.string() }),
+  /** v1.9: the owner puts the room in the directory (`GET /api/rooms`), or takes it out. */
+  list: Empty,
+  unlist: Empty,
 } as const;
 
 /** Payload of each client-to-server frame, keyed by its `type`. */
@@ -81,6 +86,9 @@ export const ClientType = {
   own: "own",
   op: "op",
   deop: "deop",
+  topic: "topic",
+  list: "list",
+  unlist: "unlist",
 } as const satisfies { [K in ClientFrameType]: K };
 
 /** Builds the client frame of type `K`; the payload type follows from `type`. */

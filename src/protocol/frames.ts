@@ -13,7 +13,8 @@ import type { AnyFrameOf, FrameOf } from "./frame-shape";
  * where `messageUpdated` carried a message's whole reaction map; v1.8 adds
  * accounts: `verified` beside a name whose person is signed in to the account
  * of that name, `authorId` (a message's author as a person, never by name),
- * and the error `name_claimed`. Each adds
+ * and the error `name_claimed`; v1.9 adds a room's topic (`topic`, the
+ * `topic` notice, `welcome.topic`) and the directory's `list` and `unlist`. Each adds
  * only optional fields, new frames and new words, so a v1 client keeps working.
  * This file spells the server's frames; `client-frames.ts` defines the
  * client's, `match.ts` the matchmaker's. The room, the web app and the
@@ -33,6 +34,8 @@ export const SystemEvent = {
   partnerLeft: "partner_left",
   /** Someone took another name (`/nick`): `username` is the new one, `from` the old. */
   nick: "nick",
+  /** v1.9: `username` set the room's topic to `topic` (empty: cleared it). */
+  topic: "topic",
 } as const;
 export type SystemEvent = (typeof SystemEvent)[keyof typeof SystemEvent];
 
@@ -120,6 +123,8 @@ export interface SystemPayload {
   collapsed?: number;
   /** v1.8: with a join or leave notice, the person is signed in to the account of that name. */
   verified?: true;
+  /** v1.9: with a `topic` notice, the room's topic from then on; empty when it was cleared. */
+  topic?: string;
 }
 
 export interface UserSummary {
@@ -155,6 +160,8 @@ export interface ServerPayloads {
     verified?: true;
     /** v1.8: the name of the account that owns the room; absent while nobody does. */
     owner?: string;
+    /** v1.9: the room's topic; absent while it has none. */
+    topic?: string;
   };
   history: {
     /** Entries in id order: chat messages, notices, and this person's own DMs. */
@@ -283,4 +290,7 @@ export const COMMANDS: readonly CommandHelp[] = [
   { usage: "/own", description: "signed in: take ownership of a room nobody owns" },
   { usage: "/op <user>", description: "owner: make a signed-in person an operator" },
   { usage: "/deop <user>", description: "owner: take the operator role back" },
+  { usage: "/topic [text]", description: "owner or operator: set the room's topic (none: clear it)" },
+  { usage: "/list", description: "owner: show this room in the directory of rooms" },
+  { usage: "/unlist", description: "owner: take this room out of the directory" },
 ];

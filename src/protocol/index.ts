@@ -1,6 +1,7 @@
 export * from "./client-checks";
 export * from "./client-frames";
 export * from "./conversations";
+export * from "./directory";
 export * from "./emoji";
 export * from "./envelope";
 export * from "./frames";

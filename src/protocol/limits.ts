@@ -10,22 +10,47 @@ export const MAX_MESSAGE_LENGTH = 2000;
 /** Entries replayed on join, and the size of the room's in-memory ring. */
 export const MAX_HISTORY = 100;
 
-/** Entries kept in storage beyond the replayed ones, so scrollback has somewhere to go. */
-export const HISTORY_RETENTION = MAX_HISTORY + 1000;
+/**
+ * A room's chat history is kept up to `HISTORY_MAX_MESSAGES` messages (a
+ * variable, this by default); the oldest beyond it are pruned.
+ */
+export const HISTORY_MAX_MESSAGES = 100_000;
+
+/**
+ * Notices (joins, leaves, kicks, renames...) are bounded apart from the chat,
+ * at the newest 1,100: a crowd coming and going must not grow a room's storage
+ * without bound, and never pushes what people said out of it.
+ */
+export const NOTICE_RETENTION = MAX_HISTORY + 1000;
+
+/**
+ * Updates (edits, deletions, reactions) a resume is told about at most: a
+ * client resuming after long away fetches pages instead.
+ */
+export const RESUME_UPDATES_MAX = NOTICE_RETENTION;
 
 /**
  * DMs a room keeps, the newest first: in all, and between any two people.
  * DMs go to two people, not the room, so they are bounded apart from the
- * chat: a room where people only DM stays as small as one where they chat.
+ * chat, by their own numbers: a room where people only DM stays as small as
+ * one where they chat.
  */
-export const DM_RETENTION = HISTORY_RETENTION;
+export const DM_RETENTION = 1100;
 export const DM_PAIR_RETENTION = 300;
 
 /** Scrollback page size: default and ceiling for `/api/rooms/:room/history?limit=`. */
 export const HISTORY_PAGE_DEFAULT = 50;
 export const HISTORY_PAGE_MAX = 100;
 
+/** v1.9: search results per page, default and ceiling for `/api/rooms/:room/search?limit=`; the longest `q`. */
+export const SEARCH_PAGE_DEFAULT = 20;
+export const SEARCH_PAGE_MAX = 50;
+export const SEARCH_QUERY_MAX = 200;
+
 export const MAX_USERNAME_LENGTH = 32;
+
+/** v1.9: longest room topic (`/topic`), in UTF-16 code units, after trimming. */
+export const MAX_TOPIC_LENGTH = 200;
 
 /** Distinct emoji one message may carry. */
 export const MAX_REACTIONS = 20;

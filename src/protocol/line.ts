@@ -8,6 +8,7 @@ import {
   nick,
   type ParseResult,
   reactTo,
+  topic,
 } from "./client-checks";
 import { ClientType, clientFrame } from "./client-frames";
 import { ErrorCode } from "./frames";
@@ -71,6 +72,12 @@ export function parseLine(raw: string, maxLength = MAX_MESSAGE_LENGTH): ParseRes
       return moderation(name, rest);
     case "own":
       return { ok: true, frame: clientFrame(ClientType.own, {}) };
+    case "topic":
+      return topic(rest);
+    case "list":
+      return { ok: true, frame: clientFrame(ClientType.list, {}) };
+    case "unlist":
+      return { ok: true, frame: clientFrame(ClientType.unlist, {}) };
     case "ban": {
       // `/ban <user> [minutes]`
       const split = /^(\S+)(?:\s+(\S+))?\s*$/.exec(rest);

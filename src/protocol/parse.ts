@@ -10,6 +10,7 @@ import {
   type ParseResult,
   reactTo,
   tagged,
+  topic,
 } from "./client-checks";
 import { ClientType, clientFrame, isClientId, ClientPayloadSchemas as PayloadSchemas } from "./client-frames";
 import { readEnvelope } from "./envelope";
@@ -86,6 +87,11 @@ function parseEnvelope(raw: string, maxLength: number): ParseResult {
       if (!p.success) return fail(ErrorCode.badMessage, "nick needs payload.username as a string");
       return nick(p.output.username);
     }
+    case ClientType.topic: {
+      const p = v.safeParse(PayloadSchemas.topic, payload);
+      if (!p.success) return fail(ErrorCode.badMessage, "topic needs payload.topic as a string");
+      return topic(p.output.topic);
+    }
     case ClientType.users: {
       const p = v.safeParse(PayloadSchemas.users, payload);
       if (!p.success)
@@ -100,6 +106,8 @@ function parseEnvelope(raw: string, maxLength: number): ParseResult {
     case ClientType.ping:
     case ClientType.quit:
     case ClientType.own:
+    case ClientType.list:
+    case ClientType.unlist:
       return { ok: true, frame: clientFrame(type, {}) };
     default:
       return fail(ErrorCode.unknownType, `unknown frame type ${JSON.stringify(type.slice(0, 40))}`);

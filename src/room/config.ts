@@ -1,5 +1,5 @@
 import * as v from "valibot";
-import { MAX_MESSAGE_LENGTH } from "../protocol";
+import { HISTORY_MAX_MESSAGES, MAX_HISTORY, MAX_MESSAGE_LENGTH } from "../protocol";
 
 /** The room's tunable limits, from `[vars]` in `wrangler.toml`. */
 export interface RoomConfig {
@@ -29,6 +29,10 @@ export interface RoomConfig {
    * big room they would crowd out the chat, and every notice goes to everyone.
    */
   crowdSize: number;
+  /** v1.9: a listed room reports a change to the directory at most once per this long. */
+  directoryReportMs: number;
+  /** Chat messages a room keeps; the oldest beyond it are pruned (notices and DMs have bounds of their own). */
+  historyMaxMessages: number;
 }
 
 export const DEFAULT_CONFIG: RoomConfig = {
@@ -44,6 +48,8 @@ export const DEFAULT_CONFIG: RoomConfig = {
   reconnectGraceMs: 15_000,
   joinRatePerMinute: 30,
   crowdSize: 100,
+  directoryReportMs: 10_000,
+  historyMaxMessages: HISTORY_MAX_MESSAGES,
 };
 
 /** The variables as they arrive: strings from `[vars]`, or absent. */
@@ -58,6 +64,8 @@ export interface RoomVars {
   RECONNECT_GRACE_SECONDS?: string;
   JOIN_RATE_PER_MINUTE?: string;
   CROWD_SIZE?: string;
+  DIRECTORY_REPORT_SECONDS?: string;
+  HISTORY_MAX_MESSAGES?: string;
 }
 
 const Positive = v.pipe(v.string(), v.trim(), v.transform(Number), v.number(), v.minValue(Number.MIN_VALUE));
@@ -90,5 +98,11 @@ export function readConfig(vars: RoomVars): RoomConfig {
     reconnectGraceMs: read(vars.RECONNECT_GRACE_SECONDS, DEFAULT_CONFIG.reconnectGraceMs, 1000, NonNegative),
     joinRatePerMinute: Math.max(1, Math.floor(read(vars.JOIN_RATE_PER_MINUTE, DEFAULT_CONFIG.joinRatePerMinute))),
     crowdSize: Math.max(2, Math.floor(read(vars.CROWD_SIZE, DEFAULT_CONFIG.crowdSize))),
+    directoryReportMs: read(vars.DIRECTORY_REPORT_SECONDS, DEFAULT_CONFIG.directoryReportMs, 1000),
+    // Never fewer than a replay's worth: a join always finds the newest 100 in storage.
+    historyMaxMessages: Math.max(
+      MAX_HISTORY,
+      Math.floor(read(vars.HISTORY_MAX_MESSAGES, DEFAULT_CONFIG.historyMaxMessages)),
+    ),
   };
 }

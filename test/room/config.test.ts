@@ -33,4 +33,11 @@ describe("readConfig", () => {
     expect(config.maxFrameBytes).toBe(16_384);
     expect(config.idleTimeoutMs).toBe(60_000);
   });
+
+  it("keeps 100,000 chat messages unless told, and never fewer than a replay's 100", () => {
+    expect(DEFAULT_CONFIG.historyMaxMessages).toBe(100_000);
+    expect(readConfig({ HISTORY_MAX_MESSAGES: "5000" }).historyMaxMessages).toBe(5000);
+    expect(readConfig({ HISTORY_MAX_MESSAGES: "10" }).historyMaxMessages).toBe(100);
+    expect(readConfig({ HISTORY_MAX_MESSAGES: "many" }).historyMaxMessages).toBe(100_000);
+  });
 });

@@ -9,6 +9,7 @@ import {
   type Member,
   type Outcome,
   type RoomContext,
+  type RoomSettings,
   type RoomState,
   receive,
   refusalOf,
@@ -58,6 +59,8 @@ export class RoomSimulator {
   readonly claimedNames: string[] = [];
   /** An owned room's roles, by account id; no owner: nobody owns the room. */
   readonly roleOf = new Map<string, { name: string; role: "owner" | "operator" }>();
+  /** The room's topic and the account that listed it, as the room's settings row keeps them. */
+  settings: RoomSettings = { topic: null, listedBy: null };
   now = Date.UTC(2026, 10, 23, 12, 0, 0);
   readonly context: RoomContext;
   /** Each connection's last frame or arrival, and the runtime's last heartbeat answer, as the shell keeps them. */
@@ -95,6 +98,7 @@ export class RoomSimulator {
         for (const [id, r] of this.roleOf) if (r.role === "operator") operators.set(id, r.name);
         return { owner: { accountId: owner[0], name: owner[1].name }, operators };
       },
+      settings: () => this.settings,
       listBans: () => this.bans.map((b) => ({ username: b.name, at: this.now, until: b.until })),
       // A member put in the roster by hand has no connection clock of its own: its last frame stands in.
       lastActive: (conn) =>
@@ -295,6 +299,12 @@ export class RoomSimulator {
         case "role":
           if (effect.role === null) this.roleOf.delete(effect.accountId);
           else this.roleOf.set(effect.accountId, { name: effect.name, role: effect.role });
+          break;
+        case "topic":
+          this.settings = { ...this.settings, topic: effect.topic };
+          break;
+        case "listing":
+          this.settings = { ...this.settings, listedBy: effect.listedBy };
           break;
         case "wake":
           this.wake = effect.at;

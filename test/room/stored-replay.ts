@@ -1,10 +1,11 @@
 import {
   type ChatMessageFrame,
   DM_PAIR_RETENTION,
+  DM_RETENTION,
   type DmFrame,
-  HISTORY_RETENTION,
   type HistoryFrame,
   MAX_HISTORY,
+  RESUME_UPDATES_MAX,
   type Reactions,
   type ReplayFrame,
   type ServerFrame,
@@ -45,7 +46,7 @@ const PRESENCE_ONLY: ReadonlySet<string> = new Set([SystemEvent.join, SystemEven
  * newest 100, and older ones that are more than presence, up to 100 more),
  * runs of notices told in short, the person's own DMs of that stretch woven
  * in by id, and `truncated`, `missed` and `reset` as the store sets them.
- * Not modelled: pruning past the retention (1,100 of each kind). The
+ * Not modelled: pruning past the bounds (HISTORY_MAX_MESSAGES chat, 1,100 notices). The
  * property test beside it holds this to the store itself, on Node's SQLite.
  */
 export function storedReplay(
@@ -77,7 +78,7 @@ export function storedReplay(
   const truncated = olderCut || gap > 0;
 
   const dmFloor = since ?? (first === undefined ? 0 : first - 1);
-  const dmLimit = since === undefined ? MAX_HISTORY : HISTORY_RETENTION;
+  const dmLimit = since === undefined ? MAX_HISTORY : DM_RETENTION;
   const dms = keptDms(room.dms)
     .filter((d) => (d.from === session || d.to === session) && d.frame.payload.id > dmFloor)
     .map((d) => d.frame);
@@ -129,7 +130,7 @@ function changedSince(room: KeptRoom, since: number): ServerFrame[] {
     .filter(([id, at]) => at >= since && id <= since)
     .map(([id]) => id)
     .sort((a, b) => a - b)
-    .slice(0, HISTORY_RETENTION);
+    .slice(0, RESUME_UPDATES_MAX);
   return ids.flatMap((id) => {
     const frame = room.history.find((f) => f.payload.id === id);
     if (frame?.type !== ServerType.chatMessage) return [];

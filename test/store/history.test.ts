@@ -1,15 +1,15 @@
 import { describe, expect, it } from "vitest";
 import type { Sql } from "../../src/platform/sql";
-import { DM_PAIR_RETENTION, DM_RETENTION, HISTORY_RETENTION, MAX_HISTORY, ServerType } from "../../src/protocol";
+import { DM_PAIR_RETENTION, DM_RETENTION, MAX_HISTORY, NOTICE_RETENTION, ServerType } from "../../src/protocol";
 import { HistoryStore } from "../../src/room/store/history";
 import { Sequencer } from "../../src/room/store/sequencer";
 import { withDatabase } from "./database";
 import { chat, dm, ids, notice, replayed, tables } from "./frames";
 
 /** A history with its sequencer, as the room opens them; built again on the same `sql`, a restart. */
-function open(sql: Sql): { history: HistoryStore; sequencer: Sequencer } {
+function open(sql: Sql, maxMessages?: number): { history: HistoryStore; sequencer: Sequencer } {
   const sequencer = new Sequencer(sql);
-  return { history: new HistoryStore(sql, sequencer), sequencer };
+  return { history: new HistoryStore(sql, sequencer, maxMessages), sequencer };
 }
 
 /** Entries 1..n, as the room stores them: ids settled with each. */
@@ -71,27 +71,54 @@ describe("the history", () => {
       expect(history.pageAfter(25, 10).hasMore).toBe(false);
     }));
 
-  it(`keeps at least the newest ${HISTORY_RETENTION} chat messages and as many notices, and not many more`, () =>
+  it("keeps at least its bound of chat messages and the newest 1,100 notices, and not many more of either", () =>
     withDatabase((sql) => {
-      const { history, sequencer } = open(sql);
-      const total = HISTORY_RETENTION + 300;
+      const bound = 400;
+      const { history, sequencer } = open(sql, bound);
+      const total = NOTICE_RETENTION + 300;
       for (let id = 1; id <= 2 * total; id++) {
         history.append(id % 2 === 0 ? chat(id) : notice(id));
         sequencer.settle(id);
       }
-      for (const type of [ServerType.chatMessage, ServerType.system]) {
-        expect(count(sql, type)).toBeGreaterThanOrEqual(HISTORY_RETENTION);
-        expect(count(sql, type)).toBeLessThanOrEqual(HISTORY_RETENTION + 100);
-      }
-      // What is kept is the newest: the oldest message a page can reach is among the newest 1,100.
+      expect(count(sql, ServerType.chatMessage)).toBeGreaterThanOrEqual(bound);
+      expect(count(sql, ServerType.chatMessage)).toBeLessThanOrEqual(bound + 100);
+      expect(count(sql, ServerType.system)).toBeGreaterThanOrEqual(NOTICE_RETENTION);
+      expect(count(sql, ServerType.system)).toBeLessThanOrEqual(NOTICE_RETENTION + 100);
+      // What is kept is the newest: the oldest chat message a page can reach is among the newest `bound`.
       let before: number | undefined;
       let oldest = Number.POSITIVE_INFINITY;
       for (let page = history.page(before, 100); ; page = history.page(before, 100)) {
-        oldest = Math.min(oldest, ...ids(page.messages));
+        oldest = Math.min(oldest, ...ids(page.messages.filter((f) => f.type === ServerType.chatMessage)));
         before = page.messages[0]?.payload.id;
         if (!page.hasMore) break;
       }
-      expect(oldest).toBeLessThanOrEqual(2 * total - 2 * HISTORY_RETENTION + 2);
+      expect(oldest).toBeLessThanOrEqual(2 * total - 2 * bound + 2);
+    }));
+
+  it("keeps far more than the old 1,100 chat messages, and pages back through every one", () =>
+    withDatabase((sql) => {
+      const history = fill(sql, 3_000);
+      let before: number | undefined;
+      let seen = 0;
+      for (let page = history.page(before, 100); ; page = history.page(before, 100)) {
+        seen += page.messages.length;
+        before = page.messages[0]?.payload.id;
+        if (!page.hasMore) break;
+      }
+      expect(seen).toBe(3_000);
+      expect(before).toBe(1);
+    }));
+
+  it("reaches a lowered bound over a few prunes, and counts again right after a restart", () =>
+    withDatabase((sql) => {
+      fill(sql, 2_500);
+      const { history, sequencer } = open(sql, 200);
+      for (let id = 2_501; id <= 3_000; id++) {
+        history.append(chat(id));
+        sequencer.settle(id);
+      }
+      expect(count(sql, ServerType.chatMessage)).toBeLessThanOrEqual(300);
+      expect(count(sql, ServerType.chatMessage)).toBeGreaterThanOrEqual(200);
     }));
 
   it("finds a chat message with its author, and finds no notice as one", () =>
@@ -168,9 +195,9 @@ describe("direct messages in the history", () => {
 
   it("go with the chat when it is pruned: none is kept from before the oldest chat message", () =>
     withDatabase((sql) => {
-      const { history, sequencer } = open(sql);
+      const { history, sequencer } = open(sql, 200);
       history.appendDm(dm(1, "session-ann", "session-bob"), "session-ann", "session-bob");
-      for (let id = 2; id <= HISTORY_RETENTION + 200; id++) {
+      for (let id = 2; id <= 500; id++) {
         history.append(chat(id));
         sequencer.settle(id);
       }

@@ -73,6 +73,9 @@ export type StorageEffect =
   | { kind: "unban"; username: string }
   /** An owned room's roles: an account becomes the owner or an operator, or (null) loses its role. */
   | { kind: "role"; accountId: string; name: string; role: "owner" | "operator" | null }
+  /** v1.9: the room's topic (null: none); the account that lists the room in the directory (null: unlisted). */
+  | { kind: "topic"; topic: string | null }
+  | { kind: "listing"; listedBy: string | null }
   /** A private room: close it to new joins; forget everything once empty. */
   | { kind: "closeRoom" }
   | { kind: "forget" }

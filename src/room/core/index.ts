@@ -9,8 +9,17 @@ export { expire, idleDeadline, nextDeadline } from "./expiry";
 export { usersFrame } from "./frames";
 export { accountMember, type JoinRequest, join, type SignedInAccount } from "./join";
 export { disconnect } from "./leave";
+export { isListed } from "./listing";
 export { type Outcome, refusalOf } from "./outcome";
 export { take as takeToken } from "./rate-limit";
 export type { Member, RosterView } from "./roster";
 export { receive } from "./router";
-export type { ClaimCheck, ReactionLookup, RoomContext, RoomState, SentRecord, StoredMessage } from "./state";
+export type {
+  ClaimCheck,
+  ReactionLookup,
+  RoomContext,
+  RoomSettings,
+  RoomState,
+  SentRecord,
+  StoredMessage,
+} from "./state";

@@ -110,6 +110,7 @@ function greeting(state: RoomState, ctx: RoomContext, member: Member, request: J
   const epoch = ctx.epoch();
   const reset = request.epoch !== undefined && request.epoch !== epoch;
   const owner = ctx.roles()?.owner.name;
+  const topic = owner === undefined ? null : ctx.settings().topic;
   return [
     {
       kind: "replay",
@@ -129,6 +130,7 @@ function greeting(state: RoomState, ctx: RoomContext, member: Member, request: J
         },
         epoch,
         ...(owner === undefined ? {} : { owner }),
+        ...(topic === null ? {} : { topic }),
         ...(member.author === "" ? {} : { authorId: member.author }),
         ...(member.verified ? { verified: true as const } : {}),
       }),

@@ -13,6 +13,7 @@ import {
 import { closeMember } from "./effects";
 import { errorFrame } from "./frames";
 import { leaveNotice, quit, settleDepartures } from "./leave";
+import { setListed } from "./listing";
 import { deleteMessage, edit, react } from "./message-revisions";
 import { chat, deliverDm } from "./messages";
 import { listBans, moderate } from "./moderation";
@@ -23,6 +24,7 @@ import { type Take, take } from "./rate-limit";
 import { answer, reply } from "./replies";
 import type { Member } from "./roster";
 import type { RoomContext, RoomState } from "./state";
+import { setTopic } from "./topic";
 import { typing } from "./typing";
 
 /**
@@ -189,5 +191,10 @@ function handle(
     case ClientType.op:
     case ClientType.deop:
       return appoint(state, ctx, sender, conn, frame.payload.username, frame.type === ClientType.op, now);
+    case ClientType.topic:
+      return setTopic(state, ctx, sender, conn, frame.payload.topic, now);
+    case ClientType.list:
+    case ClientType.unlist:
+      return setListed(state, ctx, sender, conn, frame.type === ClientType.list, now);
   }
 }

@@ -57,6 +57,8 @@ export interface RoomContext {
   roles(): RoomRoles | null;
   /** A conversation between two accounts (a room of its own); null for any other room. */
   conversation: Conversation | null;
+  /** v1.9: the room's topic and its place in the directory, as stored. */
+  settings(): RoomSettings;
 }
 
 /** A conversation's two accounts, and which of them blocked the other. */
@@ -64,6 +66,17 @@ export interface Conversation {
   parties: readonly [string, string];
   /** Accounts that blocked the other party; while any did, nothing passes between them. */
   blockers: ReadonlySet<string>;
+}
+
+/**
+ * What an owned room's people set about it. `listedBy`: the account that put
+ * the room in the directory; the listing holds only while that account owns
+ * the room, so a room that loses its owner (or changes hands) is unlisted
+ * without a write.
+ */
+export interface RoomSettings {
+  topic: string | null;
+  listedBy: string | null;
 }
 
 export type ClaimCheck = "claimed" | "free" | "unknown";

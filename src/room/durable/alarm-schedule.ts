@@ -1,10 +1,11 @@
 import type { ObjectStorage } from "../../platform/object-state";
 
 /**
- * One alarm serves every deadline: idle members and ends of grace. An idle
- * deadline only moves later with activity, so an alarm already set is early
- * enough for those; a new grace may need it sooner. The alarm handler moves
- * it to the next real deadline (`wake`). An empty room keeps no alarm.
+ * One alarm serves every deadline: idle members, ends of grace, and a
+ * directory report due (v1.9). An idle deadline only moves later with
+ * activity, so an alarm already set is early enough for those; a new grace
+ * may need it sooner. The alarm handler moves it to the next real deadline
+ * (`wake`). An empty room keeps no alarm, but for a report still due.
  */
 export class AlarmSchedule {
   readonly #storage: ObjectStorage;
@@ -14,6 +15,8 @@ export class AlarmSchedule {
   #want: number | null = null;
   /** The alarm the last expiry asked for exactly (null: none), set once its effects are performed. */
   #wake: number | null | undefined;
+  /** When the room owes the directory a report; null when it owes none. */
+  #report: number | null = null;
 
   constructor(storage: ObjectStorage) {
     this.#storage = storage;
@@ -22,6 +25,12 @@ export class AlarmSchedule {
   /** A deadline that may need the alarm sooner than it is set. */
   wantBy(deadline: number): void {
     if (this.#want === null || deadline < this.#want) this.#want = deadline;
+  }
+
+  /** When the room next owes the directory a report (null: it owes none). */
+  reportDue(at: number | null): void {
+    this.#report = at;
+    if (at !== null) this.wantBy(at);
   }
 
   /** The expiry's answer: exactly when the room must next look (null: never). */
@@ -40,8 +49,11 @@ export class AlarmSchedule {
     if (this.#alarm === undefined) this.#alarm = await this.#storage.getAlarm();
     if (empty) {
       if (keep) return;
-      if (this.#alarm !== null) await this.#storage.deleteAlarm();
-      this.#alarm = null;
+      const report = this.#report;
+      if (report !== null) {
+        if (this.#alarm !== report) await this.#storage.setAlarm(report);
+      } else if (this.#alarm !== null) await this.#storage.deleteAlarm();
+      this.#alarm = report;
     } else if (want !== null && (this.#alarm === null || want < this.#alarm)) {
       await this.#storage.setAlarm(want);
       this.#alarm = want;
@@ -49,10 +61,14 @@ export class AlarmSchedule {
   }
 
   /** After the alarm's expiry: the alarm moved to the time it asked for. */
-  async settleWake(): Promise<void> {
-    const next = this.#wake;
+  async settleWake(now: number): Promise<void> {
+    const wake = this.#wake;
     this.#wake = undefined;
-    if (next === undefined) return;
+    if (wake === undefined) return;
+    // A deadline that arrived while the alarm ran (a join, a report due) counts too; one already
+    // past (the members' deadlines, wanted again as the roster was rebuilt) was the expiry's to see.
+    const want = this.#want !== null && this.#want > now ? this.#want : null;
+    const next = earliest(earliest(wake, this.#report), want);
     if (next === null) await this.#storage.deleteAlarm();
     else await this.#storage.setAlarm(next);
     this.#alarm = next;
@@ -68,10 +84,15 @@ export class AlarmSchedule {
   /** Deadlines wanted so far no longer count (the room was wiped). */
   dropWanted(): void {
     this.#want = null;
+    this.#report = null;
   }
 
   /** Storage was wiped, the alarm with it. */
   cleared(): void {
     this.#alarm = null;
   }
+}
+
+function earliest(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
 }

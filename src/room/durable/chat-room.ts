@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { claimLookup } from "../../account/claim-lookup";
 import { conversationInbox } from "../../account/conversation-inbox";
+import { directoryLink } from "../../directory/durable/directory";
 import type { Env } from "../../env";
 import { readConfig } from "../config";
 import { Room } from "./room";
@@ -19,7 +20,14 @@ export class ChatRoom extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    this.#room = new Room(ctx, readConfig(env), () => this.#roomName(), claimLookup(env), conversationInbox(env));
+    this.#room = new Room(
+      ctx,
+      readConfig(env),
+      () => this.#roomName(),
+      claimLookup(env),
+      directoryLink(env),
+      conversationInbox(env),
+    );
     // Heartbeats are answered by the runtime without waking the object; the
     // time of the last answer is what keeps a quiet connection from idling out.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
@@ -65,12 +73,30 @@ export class ChatRoom extends DurableObject<Env> {
     return this.#room.info(room);
   }
 
-  /** A page of scrollback, oldest first: before an id (older), or after one (filling a gap). */
+  /**
+   * A page of scrollback, oldest first: before an id (older), or after one
+   * (filling a gap); with the milliseconds the room spent on it (v1.9).
+   */
   async historyPage(before: number | undefined, limit: number, after?: number) {
-    return this.#room.queries.historyPage(before, limit, after);
+    return timed(() => this.#room.queries.historyPage(before, limit, after));
+  }
+
+  /**
+   * v1.9: chat messages matching a person's words, newest first, below an id;
+   * with the milliseconds the room spent on it, for `Server-Timing`.
+   */
+  async search(words: string, before: number | undefined, limit: number) {
+    return timed(() => this.#room.queries.search(words, before, limit));
   }
 
   #roomName(url?: URL): string {
     return this.ctx.id.name ?? decodeURIComponent(url?.pathname.split("/")[2] ?? "");
   }
+}
+
+/** What `work` answers, with the milliseconds it took the room: the worker passes them on in `Server-Timing`. */
+function timed<T extends object>(work: () => T): T & { roomMs: number } {
+  const started = performance.now();
+  const answer = work();
+  return { ...answer, roomMs: performance.now() - started };
 }

@@ -9,6 +9,7 @@ import type { ConversationStore } from "../store/conversation";
 import type { HistoryStore } from "../store/history";
 import type { MemberStore } from "../store/members";
 import type { RoleStore } from "../store/roles";
+import type { RoomSettingsStore } from "../store/room-settings";
 import type { SentStore } from "../store/sent";
 import type { Sequencer } from "../store/sequencer";
 import type { AlarmSchedule } from "./alarm-schedule";
@@ -27,6 +28,8 @@ const RECORDING: ReadonlySet<Effect["kind"]> = new Set([
   "react",
   "ban",
   "unban",
+  "topic",
+  "listing",
   "closeRoom",
   "forget",
 ]);
@@ -42,6 +45,7 @@ export interface RoomParts {
   stored: MemberStore;
   bans: BanStore;
   roles: RoleStore;
+  settings: RoomSettingsStore;
   members: Members;
   flush: FlushSchedule;
   alarms: AlarmSchedule;
@@ -89,7 +93,7 @@ export class EffectInterpreter {
   }
 
   #apply(room: string, effect: Effect): void {
-    const { members, flush, history, sent, stored, bans, roles, alarms, privacy, wipe, config } = this.#parts;
+    const { members, flush, history, sent, stored, bans, roles, settings, alarms, privacy, wipe, config } = this.#parts;
     const { roster, sockets } = members.get();
     const { coalescer } = flush;
     switch (effect.kind) {
@@ -151,6 +155,12 @@ export class EffectInterpreter {
         return;
       case "role":
         roles.set(effect.accountId, effect.name, effect.role);
+        return;
+      case "topic":
+        settings.setTopic(effect.topic);
+        return;
+      case "listing":
+        settings.setListedBy(effect.listedBy);
         return;
       case "ban":
         bans.ban(effect.username, effect.session, Date.now(), effect.until, effect.address);

@@ -1,4 +1,4 @@
-import { HISTORY_PAGE_MAX } from "../../protocol";
+import { HISTORY_PAGE_MAX, SEARCH_PAGE_MAX } from "../../protocol";
 import type { HistoryStore } from "../store/history";
 import type { Members } from "./members";
 
@@ -9,7 +9,7 @@ export interface RoomInfo {
   lastMessageAt: number | null;
 }
 
-/** The worker's read-only calls: who is here, and pages of scrollback. They join nothing. */
+/** The worker's read-only calls: who is here, pages of scrollback, search. They join nothing. */
 export class RoomQueries {
   readonly #members: Members;
   readonly #history: HistoryStore;
@@ -34,5 +34,10 @@ export class RoomQueries {
   historyPage(before: number | undefined, limit: number, after?: number) {
     const size = Math.min(Math.max(1, limit), HISTORY_PAGE_MAX);
     return after === undefined ? this.#history.page(before, size) : this.#history.pageAfter(after, size);
+  }
+
+  /** v1.9: chat messages matching a person's words, newest first, below an id. */
+  search(words: string, before: number | undefined, limit: number) {
+    return this.#history.search(words, before, Math.min(Math.max(1, limit), SEARCH_PAGE_MAX));
   }
 }

@@ -5,6 +5,7 @@ import type { BanStore } from "../store/bans";
 import type { ConversationStore } from "../store/conversation";
 import type { HistoryStore } from "../store/history";
 import type { RoleStore } from "../store/roles";
+import type { RoomSettingsStore } from "../store/room-settings";
 import type { SentStore } from "../store/sent";
 import type { Sequencer } from "../store/sequencer";
 import type { Members } from "./members";
@@ -24,6 +25,7 @@ export function roomContext(
     sent: SentStore;
     roles: RoleStore;
     conversation: ConversationStore;
+    settings: RoomSettingsStore;
   },
   privacy: PrivacyMarker,
   members: Members,
@@ -31,7 +33,7 @@ export function roomContext(
   claimedNow: () => { name: string; claim: ClaimCheck } | null,
   room: () => string,
 ): RoomContext {
-  const { bans, history, ids, sent, roles, conversation } = stores;
+  const { bans, history, ids, sent, roles, conversation, settings } = stores;
   return {
     config,
     banOn: (username, session, address) => bans.banOn(username, session, Date.now(), address ?? null),
@@ -49,6 +51,7 @@ export function roomContext(
       const parties = conversationParties(room());
       return parties === null ? null : { parties, blockers: conversation.blockers() };
     },
+    settings: () => settings.get(),
     claimed: (name) => {
       const asked = claimedNow();
       return asked !== null && asked.name === name ? asked.claim : "free";

@@ -9,6 +9,7 @@ import {
   accountEnded,
   disconnect,
   expire,
+  isListed,
   type LogEntry,
   type Member,
   type RoomContext,
@@ -22,12 +23,14 @@ import { ConversationStore } from "../store/conversation";
 import { HistoryStore } from "../store/history";
 import { MemberStore } from "../store/members";
 import { RoleStore } from "../store/roles";
+import { RoomSettingsStore } from "../store/room-settings";
 import { SentStore } from "../store/sent";
 import { Sequencer } from "../store/sequencer";
 import { Admission } from "./admission";
 import { AlarmSchedule } from "./alarm-schedule";
 import { readAttachment, writeAttachment } from "./attachment";
 import { accountAuthor } from "./author-id";
+import { type DirectoryLink, DirectoryReports, NO_DIRECTORY } from "./directory-reports";
 import { EffectInterpreter } from "./effect-interpreter";
 import { FlushSchedule } from "./flush-schedule";
 import { Members } from "./members";
@@ -65,18 +68,21 @@ export class Room {
   readonly #interpreter: EffectInterpreter;
   readonly #config: RoomConfig;
   readonly #claims: ClaimLookup;
+  readonly #reports: DirectoryReports;
   /** While a `/nick` is read: the name it asks for and what the accounts said of it (see `RoomContext.claimed`). */
   #claimedNow: { name: string; claim: ClaimCheck } | null = null;
 
   /**
    * `name`: the room's name, as the platform knows it. `claims`: who holds a
    * name's claim, asked when an anonymous member's `/nick` asks for a name.
+   * `directory`: where a listed room reports its entry.
    */
   constructor(
     ctx: ObjectState,
     config: RoomConfig,
     name: () => string,
     claims: ClaimLookup = NOTHING_CLAIMED,
+    directory: DirectoryLink = NO_DIRECTORY,
     inbox: ConversationInbox = NO_INBOX,
   ) {
     const { storage } = ctx;
@@ -84,9 +90,10 @@ export class Room {
     this.#config = config;
     this.#claims = claims;
     const ids = new Sequencer(storage.sql);
-    const history = new HistoryStore(storage.sql, ids);
+    const history = new HistoryStore(storage.sql, ids, config.historyMaxMessages);
     const bans = new BanStore(storage.sql);
     const roles = new RoleStore(storage.sql);
+    const settings = new RoomSettingsStore(storage.sql);
     const sent = new SentStore(storage.sql);
     const stored = new MemberStore(storage.sql);
     const conversation = new ConversationStore(storage.sql);
@@ -110,7 +117,7 @@ export class Room {
     );
     this.#context = roomContext(
       config,
-      { bans, history, ids, sent, roles, conversation },
+      { bans, history, ids, sent, roles, conversation, settings },
       this.#privacy,
       this.members,
       () => this.#claimedNow,
@@ -125,6 +132,7 @@ export class Room {
       stored,
       bans,
       roles,
+      settings,
       members: this.members,
       flush: this.flush,
       alarms: this.#alarms,
@@ -147,6 +155,23 @@ export class Room {
       settle: () => this.#settle(),
     });
     this.queries = new RoomQueries(this.members, history);
+    const context = this.#context;
+    this.#reports = new DirectoryReports(
+      storage.kv,
+      this.#alarms,
+      directory,
+      config.directoryReportMs,
+      () =>
+        isListed(context)
+          ? {
+              room: this.#name(),
+              topic: settings.get().topic,
+              userCount: this.members.get().roster.size,
+              lastMessageAt: history.lastMessageAt(),
+            }
+          : null,
+      log,
+    );
   }
 
   /** A frame on a member's socket. */
@@ -237,7 +262,8 @@ export class Room {
       await this.#wipe.run();
       return;
     }
-    await this.#alarms.settleWake();
+    await this.#reports.run(Date.now());
+    await this.#alarms.settleWake(Date.now());
   }
 
   /**
@@ -319,6 +345,7 @@ export class Room {
       await this.#wipe.run();
       return;
     }
+    this.#reports.note(Date.now());
     // An ended private room's alarm is what removes its closed marker: that one stays.
     const empty = this.members.get().roster.size === 0;
     await this.#alarms.settle(empty, empty && this.#privacy.get()?.until !== undefined);

@@ -3,10 +3,13 @@ import type { Sql } from "../../platform/sql";
 import {
   type ChatMessageFrame,
   type ChatMessagePayload,
+  DM_RETENTION,
   type DmFrame,
-  HISTORY_RETENTION,
+  HISTORY_MAX_MESSAGES,
   type HistoryFrame,
   MAX_HISTORY,
+  NOTICE_RETENTION,
+  RESUME_UPDATES_MAX,
   ServerType,
   SystemEvent,
 } from "../../protocol";
@@ -21,6 +24,8 @@ import {
   ReactionStore,
   toggled,
 } from "./reactions";
+import { type SearchPage, SearchStore } from "./search";
+import { searchMatch } from "./search-words";
 import type { Sequencer } from "./sequencer";
 
 interface Entry {
@@ -38,9 +43,14 @@ interface Entry {
  * lose nothing.
  *
  * Chat messages and notices are counted apart: the newest 100 of each are
- * replayed, and 1,100 of each are kept. So a crowd coming and going (120
+ * replayed; up to `HISTORY_MAX_MESSAGES` chat messages are kept (100,000 by
+ * default) and the newest 1,100 notices. So a crowd coming and going (120
  * joins and leaves) never pushes what people said out of a newcomer's replay
- * or out of the scrollback; the oldest notices are what give way.
+ * or out of the scrollback, nor grows the storage: the oldest notices are
+ * what give way.
+ *
+ * Chat messages are searchable (`SearchStore`): the index is written with
+ * each message, edit, deletion and prune, in the same event's transaction.
  *
  * Direct messages are kept apart (`DmStore`) and woven into a replay by id.
  *
@@ -58,6 +68,8 @@ export class HistoryStore {
   readonly #dms: DmStore;
   readonly #revisions: LazyTable;
   readonly #reactions: ReactionStore;
+  readonly #search: SearchStore;
+  readonly #maxMessages: number;
   #chat: Entry[] | undefined;
   #notices: Entry[] | undefined;
   // Counted in memory, so it starts due: a room that sleeps between every few writes (any quiet
@@ -66,10 +78,14 @@ export class HistoryStore {
   /** A first visit's replay while the history stands; dropped by every change to it. */
   #firstVisit: ReplayWindow | undefined;
 
-  /** `ids` is the room's sequencer: a revision is noted at the highest id handed out. */
-  constructor(sql: Sql, ids: Sequencer) {
+  /**
+   * `ids` is the room's sequencer: a revision is noted at the highest id
+   * handed out. `maxMessages`: chat messages kept (`HISTORY_MAX_MESSAGES`).
+   */
+  constructor(sql: Sql, ids: Sequencer, maxMessages = HISTORY_MAX_MESSAGES) {
     this.#sql = sql;
     this.#ids = ids;
+    this.#maxMessages = maxMessages;
     this.#history = new LazyTable(
       sql,
       "history",
@@ -82,6 +98,8 @@ export class HistoryStore {
           author TEXT
         )`,
         "CREATE INDEX IF NOT EXISTS history_by_type ON history (type, id)",
+        // How many chat messages the room holds, up to a row's id: a prune counts only the rows since.
+        "CREATE TABLE IF NOT EXISTS history_count (type TEXT PRIMARY KEY, kept INTEGER NOT NULL, through INTEGER NOT NULL)",
       ],
       // Rooms from before edits kept no author; their old messages simply cannot be edited.
       (db) => {
@@ -91,6 +109,7 @@ export class HistoryStore {
     );
     this.#reactions = new ReactionStore(sql);
     this.#dms = new DmStore(sql);
+    this.#search = new SearchStore(sql);
     // When each changed message last changed, as the highest id handed out by then: a client
     // resuming from an id at or below that may have missed the change.
     this.#revisions = new LazyTable(sql, "revisions", [
@@ -105,6 +124,7 @@ export class HistoryStore {
     // The ring is loaded before the row is written, or a freshly loaded ring would hold it already.
     const ring = frame.type === ServerType.chatMessage ? this.#chatRing() : this.#noticeRing();
     this.#history.ensure();
+    if (frame.type === ServerType.chatMessage) this.#search.add(id, frame.payload.message);
     this.#sql.exec(
       "INSERT INTO history (id, ts, type, frame, author) VALUES (?, ?, ?, ?, ?)",
       id,
@@ -147,6 +167,7 @@ export class HistoryStore {
     this.#sql.exec("UPDATE history SET frame = ? WHERE id = ?", text, id);
     const deleted = frame.type === ServerType.chatMessage && frame.payload.deleted === true;
     if (deleted) this.#reactions.removeAll(id);
+    if (frame.type === ServerType.chatMessage) this.#search.replace(id, deleted ? null : frame.payload.message);
     this.#noteRevision(id);
     const ring = this.#chatRing();
     const at = ring.findIndex((e) => e.frame.payload.id === id);
@@ -228,7 +249,7 @@ export class HistoryStore {
 
   /** The storage was wiped: start over, as in a room never used. */
   forget(): void {
-    for (const table of [this.#history, this.#dms, this.#revisions]) table.forget();
+    for (const table of [this.#history, this.#dms, this.#revisions, this.#search]) table.forget();
     this.#chat = [];
     this.#notices = [];
     this.#firstVisit = undefined;
@@ -252,7 +273,7 @@ export class HistoryStore {
     // DMs of the replayed stretch: after `since`, or from the oldest replayed entry on. A resume
     // gets all it missed (as far back as DMs are kept); if even that is not all, it says so.
     const dmFloor = since ?? (firstId === undefined ? 0 : firstId - 1);
-    const dmLimit = since === undefined ? MAX_HISTORY : HISTORY_RETENTION;
+    const dmLimit = since === undefined ? MAX_HISTORY : DM_RETENTION;
     const { dms, cut: dmsCut } = this.#dms.of(session, dmFloor, dmLimit);
     // Most joiners are first visits with no DMs: they all get the very same text while the history stands.
     if (since === undefined && !reset && dms.length === 0) {
@@ -350,7 +371,7 @@ export class HistoryStore {
          WHERE r.at >= ? AND r.message_id <= ? ORDER BY r.message_id LIMIT ?`,
         since,
         since,
-        HISTORY_RETENTION,
+        RESUME_UPDATES_MAX,
       )
       .toArray();
     return rows.flatMap((row) => {
@@ -393,6 +414,17 @@ export class HistoryStore {
     };
   }
 
+  /**
+   * v1.9: up to `limit` chat messages matching a person's search words, with
+   * ids below `before`, newest first. Words that leave nothing to match find
+   * nothing.
+   */
+  search(words: string, before: number | undefined, limit: number): SearchPage {
+    const match = searchMatch(words);
+    if (match === null || !this.#history.exists()) return { results: [], hasMore: false };
+    return this.#search.find(match, before, limit);
+  }
+
   /** Time of the newest chat message, or null for a room nobody has spoken in. */
   lastMessageAt(): number | null {
     return this.#chatRing().at(-1)?.frame.payload.ts ?? null;
@@ -400,7 +432,7 @@ export class HistoryStore {
 
   #chatRing(): Entry[] {
     if (this.#chat === undefined) {
-      const ring = this.#loadRing("= ?");
+      const ring = this.#loadRing(ServerType.chatMessage);
       const first = ring[0]?.frame.payload.id;
       const last = ring.at(-1)?.frame.payload.id;
       const reactions =
@@ -420,43 +452,81 @@ export class HistoryStore {
   }
 
   #noticeRing(): Entry[] {
-    this.#notices ??= this.#loadRing("<> ?");
+    this.#notices ??= this.#loadRing(ServerType.system);
     return this.#notices;
   }
 
-  #loadRing(typeIs: string): Entry[] {
+  /** The newest entries of a type: read on the index, however few of them there are among the other type. */
+  #loadRing(type: HistoryFrame["type"]): Entry[] {
     if (!this.#history.exists()) return [];
     return this.#sql
-      .exec<{ frame: string }>(
-        `SELECT frame FROM history WHERE type ${typeIs} ORDER BY id DESC LIMIT ?`,
-        ServerType.chatMessage,
-        MAX_HISTORY,
-      )
+      .exec<{ frame: string }>("SELECT frame FROM history WHERE type = ? ORDER BY id DESC LIMIT ?", type, MAX_HISTORY)
       .toArray()
       .reverse()
       .map((row) => ({ frame: decode(row), text: row.frame }));
   }
 
-  /** Keeps the newest 1,100 chat messages and the newest 1,100 notices, and DMs as far back as the chat. */
+  /**
+   * Keeps the newest `maxMessages` chat messages (with their reactions,
+   * revisions and index rows, and no DM older than they are) and the newest
+   * `NOTICE_RETENTION` notices. Every step is a range on an index: the chat
+   * is counted from the count kept at the last prune plus the rows since.
+   */
   #prune(): void {
     this.#appendsSincePrune = 0;
     this.#firstVisit = undefined;
-    for (const typeIs of ["= ?", "<> ?"]) {
-      const oldest = this.#sql
-        .exec<{ id: number }>(
-          `SELECT id FROM history WHERE type ${typeIs} ORDER BY id DESC LIMIT 1 OFFSET ?`,
-          ServerType.chatMessage,
-          HISTORY_RETENTION - 1,
-        )
-        .toArray()[0]?.id;
-      if (oldest === undefined) continue;
-      this.#sql.exec(`DELETE FROM history WHERE type ${typeIs} AND id < ?`, ServerType.chatMessage, oldest);
-      if (typeIs === "= ?") this.#dms.pruneBefore(oldest);
-      if (typeIs === "= ?" && this.#revisions.exists()) {
-        this.#sql.exec("DELETE FROM revisions WHERE message_id < ?", oldest);
-      }
-      if (typeIs === "= ?") this.#reactions.pruneBefore(oldest);
+    const oldestChat = this.#pruneChat();
+    if (oldestChat !== undefined) {
+      this.#dms.pruneBefore(oldestChat);
+      if (this.#revisions.exists()) this.#sql.exec("DELETE FROM revisions WHERE message_id < ?", oldestChat);
+      this.#reactions.pruneBefore(oldestChat);
+      this.#search.pruneBefore(oldestChat);
     }
+    const oldestNotice = this.#sql
+      .exec<{ id: number }>(
+        "SELECT id FROM history WHERE type = ? ORDER BY id DESC LIMIT 1 OFFSET ?",
+        ServerType.system,
+        NOTICE_RETENTION - 1,
+      )
+      .toArray()[0]?.id;
+    if (oldestNotice !== undefined) {
+      this.#sql.exec("DELETE FROM history WHERE type = ? AND id < ?", ServerType.system, oldestNotice);
+    }
+  }
+
+  /** Prunes the chat beyond `maxMessages`; the oldest chat message kept, when any went. */
+  #pruneChat(): number | undefined {
+    const type = ServerType.chatMessage;
+    const counted = this.#sql
+      .exec<{ kept: number; through: number }>("SELECT kept, through FROM history_count WHERE type = ?", type)
+      .toArray()[0] ?? { kept: 0, through: 0 };
+    const since = this.#sql
+      .exec<{ n: number; last: number | null }>(
+        "SELECT count(*) AS n, max(id) AS last FROM history WHERE type = ? AND id > ?",
+        type,
+        counted.through,
+      )
+      .one();
+    let kept = counted.kept + since.n;
+    // A bound lowered on a big room is reached over a few prunes, so no one write does it all.
+    const excess = Math.min(kept - this.#maxMessages, PRUNE_MOST);
+    let oldest: number | undefined;
+    if (excess > 0) {
+      oldest = this.#sql
+        .exec<{ id: number }>("SELECT id FROM history WHERE type = ? ORDER BY id LIMIT 1 OFFSET ?", type, excess)
+        .toArray()[0]?.id;
+      if (oldest !== undefined) {
+        this.#sql.exec("DELETE FROM history WHERE type = ? AND id < ?", type, oldest);
+        kept -= excess;
+      }
+    }
+    this.#sql.exec(
+      "INSERT OR REPLACE INTO history_count (type, kept, through) VALUES (?, ?, ?)",
+      type,
+      kept,
+      since.last ?? counted.through,
+    );
+    return oldest;
   }
 }
 
@@ -474,8 +544,11 @@ function entryText(entry: Entry): string {
   return entry.text;
 }
 
-/** History entries between prunes: the room may hold this many past `HISTORY_RETENTION` of a kind. */
+/** History entries between prunes: the room may hold this many past its bound of a kind. */
 const PRUNE_EVERY = 100;
+
+/** Chat messages one prune removes at most. */
+const PRUNE_MOST = 10 * PRUNE_EVERY;
 
 /** A replay: its entries, and whether older ones it leaves out make a gap. */
 interface ReplayWindow {

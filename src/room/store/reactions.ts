@@ -134,7 +134,7 @@ const REACTION_TABLES = [
 /**
  * Made with the history. Rooms from before kept each message's reactions in
  * its stored frame, by name: once, when the tables are made, those become
- * rows (at most the ~1,100 chat messages kept), in the order they were
+ * rows (at most the ~1,100 chat messages a room kept then), in the order they were
  * listed, under a session no connection can have (sessions hold no `:`), so
  * nobody who takes such a name later can take them back; and the frames
  * are rewritten without them.

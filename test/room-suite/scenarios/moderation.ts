@@ -41,4 +41,23 @@ export function moderationScenarios(scenario: Scenario): void {
       expect(welcomeOf(await forgiven.received()).username).toBe("bob");
     },
   );
+
+  scenario(
+    "a room nobody owns has no topic and is never listed: /topic and /list are refused, the one running it included",
+    async (room) => {
+      const alice = await room.join("alice");
+      const bob = await room.join("bob");
+      await alice.send("/topic ours now");
+      await alice.send("/list");
+      await bob.send({ type: "topic", payload: { topic: "mine" } });
+      expect(ofType(await alice.received(), "error").map((f) => f.payload.code)).toEqual([
+        "not_operator",
+        "not_operator",
+      ]);
+      expect(ofType(await bob.received(), "error").map((f) => f.payload.code)).toEqual(["not_operator"]);
+      expect(notices(await bob.received()).filter((n) => n.startsWith("topic:"))).toEqual([]);
+      const later = await room.join("carol");
+      expect("topic" in welcomeOf(await later.received())).toBe(false);
+    },
+  );
 }
