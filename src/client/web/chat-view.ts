@@ -101,6 +101,7 @@ export class ChatView {
     $("next").hidden = !stranger;
     $("next").classList.remove("primary");
     document.body.classList.toggle("talk", Boolean(options.talk));
+    $("room-topic").hidden = true;
     this.#conversations = new ConversationsPane(
       room,
       this.#partner,
@@ -296,7 +297,10 @@ export class ChatView {
         changed = true;
         added++;
       }
-      if (frame.type === ServerType.system) this.#onSystem(frame.payload.event, frame.payload.username);
+      if (frame.type === ServerType.system) {
+        this.#onSystem(frame.payload.event, frame.payload.username);
+        if (frame.payload.event === SystemEvent.topic) this.#showTopic(frame.payload.topic ?? "");
+      }
       // Back after a reload into a conversation the partner had already left: it stays ended.
       if (frame.type === ServerType.history && this.#partner && !this.#partnerGone) {
         for (const m of frame.payload.messages) {
@@ -311,7 +315,10 @@ export class ChatView {
       }
       const wasOperator = this.#model.operator;
       const applied = applyFrame(this.#model, frame);
-      if (frame.type === ServerType.welcome) this.#onWelcome();
+      if (frame.type === ServerType.welcome) {
+        this.#onWelcome();
+        this.#showTopic(frame.payload.topic ?? "");
+      }
       // A `/nick` that took is kept, so the next visit asks for the new name.
       if (frame.type === ServerType.renamed) this.options.named(frame.payload.username);
       if (frame.type === ServerType.history) this.#timeline.historyArrived();
@@ -369,6 +376,14 @@ export class ChatView {
       this.#notices.typingStopped(username);
     }
     if (event === SystemEvent.partnerLeft) this.#partnerLeft(username);
+  }
+
+  /** v1.9: the room's topic under its name, as welcomed and as changed since. */
+  #showTopic(topic: string): void {
+    const line = $("room-topic");
+    line.textContent = topic;
+    line.title = topic;
+    line.hidden = topic === "";
   }
 
   #partnerLeft(username: string): void {

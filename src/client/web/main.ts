@@ -21,6 +21,7 @@ import { lastRead, recentRooms } from "./memory";
 import { AccountPane } from "./panes/account";
 import { AddDevicePane } from "./panes/add-device";
 import { DevicePage } from "./panes/device-page";
+import { DirectoryPane } from "./panes/directory";
 import { LinkPage } from "./panes/link-page";
 import { type Shown, SidePanel } from "./panes/side-panel";
 import { TokensPane } from "./panes/tokens";
@@ -52,6 +53,7 @@ let shown: Shown = null;
 const api = new AccountApi();
 const addDevice = new AddDevicePane(api);
 const tokens = new TokensPane(api);
+const directory = new DirectoryPane();
 /** Who this browser is signed in as, on the start screen; anonymous until `GET /api/me` says otherwise. */
 const account = new AccountPane(api, (signed) => {
   // The account's name is the one every room gives this browser: a room's link joins with it at once.
@@ -248,6 +250,7 @@ function showStart(message = "", room?: string, fix?: "name" | "room" | "passkey
   if (!input.value) input.value = localStorage.getItem(NAME_KEY) ?? "";
   const focus = fix ?? (message || !input.value ? "name" : "room");
   renderRecent();
+  void directory.load();
   account.clearMessages();
   tokens.forgetSecret();
   const loaded = account.load();
@@ -570,14 +573,16 @@ function main(): void {
     history.pushState(null, "", "/stranger");
     void showStranger();
   });
-  $("recent-list").addEventListener("click", (event) => {
+  const joinListed = (event: MouseEvent) => {
     const link = (event.target as HTMLElement).closest<HTMLAnchorElement>("a[data-room]");
     if (!link?.dataset.room || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
     if (!checkedName().ok) return;
     history.pushState(null, "", link.pathname);
     void showRoom(link.dataset.room);
-  });
+  };
+  $("recent-list").addEventListener("click", joinListed);
+  $("directory-list").addEventListener("click", joinListed);
   $("waiting-cancel").addEventListener("click", () => {
     history.pushState(null, "", "/");
     showStart();
