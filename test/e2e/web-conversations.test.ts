@@ -35,6 +35,8 @@ async function signedIn(room: string, name: string, width = 1280, height = 800):
   await joinFromStart(page, room, name);
   await page.getByRole("button", { name: /Claim/ }).first().click();
   await page.locator("#notice", { hasText: "is yours now" }).waitFor();
+  // Back in the room signed in: the room knows the account from here on.
+  await page.locator("#me-chip .verified").waitFor();
   await page.locator("#talks").waitFor();
   return page;
 }
@@ -119,5 +121,37 @@ describe("conversations between signed-in people in the web app", () => {
     await talkEntry(dana, "fay").waitFor();
     await screenshot(dana, "side-panel-phone.png");
     for (const page of [dana, erin, fay]) await page.context().close();
+  });
+});
+
+describe("an owned room's topic and the start screen's directory", () => {
+  it("shows the topic under the room's name, and lists the room with its topic on the start screen, found by name", async () => {
+    const room = freshRoom("listed");
+    const gina = await signedIn(room, "gina");
+    await say(gina, "/own");
+    await say(gina, "/topic Weekly planning, Mondays");
+    await gina.locator("#room-topic", { hasText: "Weekly planning, Mondays" }).waitFor();
+    await say(gina, "/list");
+
+    const visitor = await device();
+    await visitor.goto(`${base()}/`);
+    const link = visitor.locator(`#directory-list a[data-room="${room}"]`);
+    await expect
+      .poll(
+        async () => {
+          await visitor.reload();
+          return link.count();
+        },
+        { timeout: 20_000, interval: 2000 },
+      )
+      .toBe(1);
+    const entry = visitor.locator("#directory-list li", { has: visitor.locator(`a[data-room="${room}"]`) });
+    expect(await entry.textContent()).toContain("Weekly planning, Mondays");
+    await visitor.fill("#directory-q", room.slice(0, 8));
+    await link.waitFor();
+    await visitor.fill("#directory-q", "zzz-nothing");
+    await visitor.locator("#directory-note", { hasText: "No listed room starts with" }).waitFor();
+    await screenshot(visitor, "directory-start.png");
+    for (const page of [gina, visitor]) await page.context().close();
   });
 });
