@@ -10,7 +10,7 @@ import { passkeyDevices } from "./passkeys";
  */
 
 const app = appUnderTest();
-const { device } = passkeyDevices(() => app.browser());
+const { device, sync } = passkeyDevices(() => app.browser());
 
 /** WebAuthn refuses IP addresses, so the app is opened by name. */
 const base = () => app.server().url.replace("127.0.0.1", "localhost");
@@ -153,5 +153,26 @@ describe("an owned room's topic and the start screen's directory", () => {
     await visitor.locator("#directory-note", { hasText: "No listed room starts with" }).waitFor();
     await screenshot(visitor, "directory-start.png");
     for (const page of [gina, visitor]) await page.context().close();
+  });
+});
+
+describe("the rooms an account keeps joined", () => {
+  it("are the same on each of its devices: a room joined or left on one shows on the other", async () => {
+    const [first, second] = [freshRoom("acct-a"), freshRoom("acct-b")];
+    const laptop = await signedIn(first, "hank");
+    const phone = await device();
+    await sync(laptop, phone);
+    await phone.goto(`${base()}/`);
+    await phone.locator("#signin").click();
+    await phone.locator("#account-in").waitFor();
+    await joinFromStart(phone, second);
+    const entry = (page: Page, room: string) => page.locator(`#joined-list a[data-room="${room}"]`);
+    await entry(phone, first).waitFor();
+    await entry(laptop, second).waitFor({ timeout: 5000 });
+
+    await laptop.getByRole("button", { name: "Leave room" }).click();
+    await laptop.locator("#start").waitFor();
+    await expect.poll(() => entry(phone, first).count(), { timeout: 5000 }).toBe(0);
+    for (const page of [laptop, phone]) await page.context().close();
   });
 });

@@ -206,4 +206,22 @@ describe("rooms kept joined in the web app", () => {
     for (const b of bobs) b.close();
     await page.context().close();
   });
+
+  it("refuses a twenty-first room, saying to leave one first", async () => {
+    const rooms = Array.from({ length: 20 }, (_, i) => freshRoom(`full${i}`));
+    const context = await app.browser().newContext({ viewport: { width: 1280, height: 800 } });
+    await context.addInitScript((list) => {
+      if (localStorage.getItem("hallway:joined") === null) localStorage.setItem("hallway:joined", JSON.stringify(list));
+    }, rooms);
+    await returningVisitor(context, "alice");
+    const page = await context.newPage();
+    await page.goto(`${app.server().url}/r/${rooms[0]}`);
+    await waitConnected(page);
+    expect(await page.locator("#joined-list a").count()).toBe(20);
+    const extra = freshRoom("one-too-many");
+    await page.goto(`${app.server().url}/r/${extra}`);
+    await page.locator("#start-error", { hasText: "leave one to join" }).waitFor();
+    expect(await page.locator("#start-room").inputValue()).toBe(extra);
+    await context.close();
+  });
 });
