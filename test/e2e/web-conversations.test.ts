@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { appUnderTest, freshRoom, say, screenshot, seeLine, waitConnected } from "./browser";
@@ -39,6 +41,21 @@ async function signedIn(room: string, name: string, width = 1280, height = 800):
   await page.locator("#me-chip .verified").waitFor();
   await page.locator("#talks").waitFor();
   return page;
+}
+
+const axeScript = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** The ids of the serious and critical accessibility rules the page breaks, with where, by axe-core. */
+async function accessibilityFaults(page: Page): Promise<string[]> {
+  await page.evaluate(axeScript);
+  return page.evaluate(async () => {
+    type Result = { violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] };
+    const { axe } = window as unknown as { axe: { run(root: Document): Promise<Result> } };
+    const { violations } = await axe.run(document);
+    return violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      .map((v) => `${v.id} at ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  });
 }
 
 const talkEntry = (page: Page, name: string) => page.locator(`#talk-list a[data-talk="${name}"]`);
@@ -115,11 +132,21 @@ describe("conversations between signed-in people in the web app", () => {
     await dana.locator(`#joined-list a[data-room="${second}"] .mention-mark`).waitFor();
     await dana.locator(`#joined-list a[data-room="${first}"] .unread`).waitFor();
     await screenshot(dana, "side-panel-desktop.png");
+    const faults: Record<string, string[]> = {};
+    for (const scheme of ["light", "dark"] as const) {
+      await dana.emulateMedia({ colorScheme: scheme });
+      faults[`desktop ${scheme}`] = await accessibilityFaults(dana);
+    }
 
     await dana.setViewportSize({ width: 390, height: 844 });
     await dana.getByRole("button", { name: "Rooms" }).click();
     await talkEntry(dana, "fay").waitFor();
+    await screenshot(dana, "side-panel-phone-dark.png");
+    faults["phone dark"] = await accessibilityFaults(dana);
+    await dana.emulateMedia({ colorScheme: "light" });
     await screenshot(dana, "side-panel-phone.png");
+    faults["phone light"] = await accessibilityFaults(dana);
+    expect(faults).toEqual({ "desktop light": [], "desktop dark": [], "phone dark": [], "phone light": [] });
     for (const page of [dana, erin, fay]) await page.context().close();
   });
 });

@@ -203,6 +203,8 @@ describe("rooms kept joined in the web app", () => {
     await entry(page, rooms[1] as string).click();
     await page.waitForURL(`**/r/${rooms[1]}`);
     expect(await page.locator("#side").isVisible()).toBe(false);
+    await waitConnected(page);
+    await screenshot(page, "joined-rooms-phone-closed.png");
     for (const b of bobs) b.close();
     await page.context().close();
   });
