@@ -205,6 +205,11 @@ describe("rooms kept joined in the web app", () => {
     expect(await page.locator("#side").isVisible()).toBe(false);
     await waitConnected(page);
     await screenshot(page, "joined-rooms-phone-closed.png");
+    // On a phone "Leave" is in the drawer, for the room shown.
+    await page.getByRole("button", { name: "Rooms" }).click();
+    await page.getByRole("button", { name: "Leave room" }).click();
+    await page.locator("#start").waitFor();
+    await expect.poll(() => bobs[1]?.notices).toContain("leave");
     for (const b of bobs) b.close();
     await page.context().close();
   });

@@ -97,6 +97,7 @@ let home: { name: string; home: Home } | null = null;
 
 function renderSide(): void {
   side.render(joined.rooms, (room) => joined.badge(room), home ? home.home.conversations : null, shown);
+  $("side-leave").hidden = shown === null || !("room" in shown);
   if (shown && "talk" in shown) {
     const blocked = home?.home.conversation(shown.talk)?.blocked ?? false;
     $("block").textContent = blocked ? "Unblock" : "Block";
@@ -549,6 +550,7 @@ function main(): void {
     timers = started;
   });
   $("leave").addEventListener("click", leaveRoom);
+  $("side-leave").addEventListener("click", leaveRoom);
   $("block").addEventListener("click", () => {
     if (!shown || !("talk" in shown)) return;
     const { talk } = shown;
@@ -587,11 +589,13 @@ function main(): void {
     history.pushState(null, "", "/");
     showStart();
   });
-  $("back").addEventListener("click", (event) => {
-    event.preventDefault();
-    history.pushState(null, "", "/");
-    showStart();
-  });
+  for (const id of ["back", "side-start"]) {
+    $(id).addEventListener("click", (event) => {
+      event.preventDefault();
+      history.pushState(null, "", "/");
+      showStart();
+    });
+  }
   window.addEventListener("popstate", route);
   route();
   // The start screen asks each time it is shown; a room's link needs to know too, to offer claiming or not.
