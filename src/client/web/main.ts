@@ -98,6 +98,7 @@ let home: { name: string; home: Home } | null = null;
 function renderSide(): void {
   side.render(joined.rooms, (room) => joined.badge(room), home ? home.home.conversations : null, shown);
   $("side-leave").hidden = shown === null || !("room" in shown);
+  if (shown && "room" in shown) $("side-leave").title = `Leave #${shown.room}: everyone there sees you go`;
   if (shown && "talk" in shown) {
     const blocked = home?.home.conversation(shown.talk)?.blocked ?? false;
     $("block").textContent = blocked ? "Unblock" : "Block";
