@@ -151,6 +151,41 @@ describe("conversations between signed-in people in the web app", () => {
   });
 });
 
+describe("a long conversation", () => {
+  it("loads its older messages from the conversation's own history", async () => {
+    const room = freshRoom("long");
+    const ivan = await signedIn(room, "ivan");
+    const jo = await signedIn(room, "jo");
+    // Jo writes 130 lines to ivan from a socket of her own page (her session's cookie goes with it).
+    await jo.evaluate(async () => {
+      const ws = new WebSocket(`${location.origin.replace("http", "ws")}/talk/ivan?username=jo`);
+      await new Promise<void>((resolve, reject) => {
+        ws.addEventListener("error", () => reject(new Error("no conversation socket")));
+        ws.addEventListener("open", () => {
+          for (let i = 1; i <= 130; i++) ws.send(`line ${i} of many`);
+        });
+        ws.addEventListener("message", (event) => {
+          if (String(event.data).includes("line 130 of many")) resolve();
+        });
+      });
+      ws.close();
+    });
+    await talkEntry(ivan, "jo").click();
+    await seeLine(ivan, "line 130 of many");
+    expect(await ivan.locator("#lines .line", { hasText: "line 1 of many" }).count()).toBe(0);
+    for (
+      let page = 0;
+      page < 5 && (await ivan.locator("#lines .line", { hasText: "line 1 of many" }).count()) === 0;
+      page++
+    ) {
+      await ivan.locator("#older").click();
+      await ivan.waitForFunction(() => !(document.getElementById("older") as HTMLButtonElement).disabled);
+    }
+    await seeLine(ivan, "line 1 of many");
+    for (const page of [ivan, jo]) await page.context().close();
+  });
+});
+
 describe("an owned room's topic and the start screen's directory", () => {
   it("shows the topic under the room's name, and lists the room with its topic on the start screen, found by name", async () => {
     const room = freshRoom("listed");
