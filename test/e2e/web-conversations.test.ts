@@ -84,6 +84,15 @@ describe("conversations between signed-in people in the web app", () => {
     await expect.poll(() => talkEntry(bob, "alice").locator(".unread").count()).toBe(0);
     await say(bob, "hi alice");
     await seeLine(alice, "hi alice");
+    // Seen where it arrived, it counts as read: back in the room, alice's panel shows nothing waiting from bob.
+    await alice.locator(`#joined-list a[data-room="${room}"]`).click();
+    await waitConnected(alice);
+    await talkEntry(alice, "bob").waitFor();
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await talkEntry(alice, "bob").locator(".unread").count()).toBe(0);
+    await talkEntry(alice, "bob").click();
+    await alice.waitForURL("**/dm/bob");
+    await waitConnected(alice);
 
     // After a block, nothing alice writes reaches bob, and bob's own writing is refused with the reason.
     await bob.getByRole("button", { name: "Block", exact: true }).click();
