@@ -107,7 +107,7 @@ describe("accounts in the web app", () => {
     const first = await inRoom(room, "erin");
     await say(first, "the first erin wrote this");
     await first.locator("#lines .line.message.own", { hasText: "the first erin wrote this" }).waitFor();
-    await first.click("#back");
+    await first.getByRole("button", { name: "Leave room" }).click();
     await first.locator("#start").waitFor();
 
     const second = await inRoom(room, "erin");

@@ -54,6 +54,14 @@ export interface ChatOptions {
   stranger?: StrangerChat;
   /** Where the heartbeat's timers run (see ticker.ts); the page's own timers when absent. */
   clock?: TimerClock;
+  /** v1.9: a conversation with this account (`/talk/<name>`) rather than a room; `room` is then only a key for what is kept. */
+  talk?: string;
+  /** The socket was welcomed (each time): the room is held by this view now. */
+  welcomed?: () => void;
+  /** The reader saw everything up to `id` (a conversation tells its account). */
+  read?: (id: number) => void;
+  /** A signed-in viewer starts a conversation with a signed-in person from the people list. */
+  openTalk?: (name: string) => void;
 }
 
 /**
@@ -92,6 +100,8 @@ export class ChatView {
     document.body.classList.remove("partner-gone");
     $("next").hidden = !stranger;
     $("next").classList.remove("primary");
+    document.body.classList.toggle("talk", Boolean(options.talk));
+    $("room-topic").hidden = true;
     this.#conversations = new ConversationsPane(
       room,
       this.#partner,
@@ -100,6 +110,7 @@ export class ChatView {
         this.#people.closeDrawer();
       },
       signal,
+      options.talk ?? null,
     );
     const model = this.#model;
     const current = () => this.#conversations.current;
@@ -108,6 +119,9 @@ export class ChatView {
         model,
         room,
         stranger: this.#partner !== null,
+        ...(options.talk
+          ? { history: `/api/conversations/${encodeURIComponent(options.talk)}/history`, read: options.read }
+          : {}),
         current,
         visible: () => this.#visible(),
         say: (text, ms) => this.#notices.say(text, ms),
@@ -140,7 +154,10 @@ export class ChatView {
       },
       signal,
     );
-    this.#people = new PeoplePane((name) => this.#showConversation(name), signal);
+    this.#people = new PeoplePane((name) => this.#showConversation(name), signal, {
+      signedIn: () => options.account.current() !== null,
+      ...(options.openTalk ? { open: options.openTalk } : {}),
+    });
     this.#claim = new ClaimPane(
       {
         api: options.account.api,
@@ -164,6 +181,7 @@ export class ChatView {
         since: () => this.#model.lastId,
         epoch: () => this.#model.epoch,
         ...(stranger ? { token: stranger.token } : {}),
+        ...(options.talk ? { path: `/talk/${encodeURIComponent(options.talk)}` } : {}),
         ...(options.clock ? { clock: options.clock } : {}),
       },
       {
@@ -204,10 +222,7 @@ export class ChatView {
 
   /** Leaves the room; returns what to tell the person about messages not delivered, if any. */
   leave(): string {
-    this.#timeline.markRead();
-    this.#abort.abort();
-    this.#notices.close();
-    this.#timeline.actions.closePicker();
+    this.#stop();
     this.#connection.close();
     // A stranger conversation left on purpose is over: nothing typed there is ever sent to anyone.
     const unsent = this.#composer.leave(this.#partner !== null);
@@ -216,6 +231,25 @@ export class ChatView {
     return this.#partner
       ? `${messages} not delivered to ${this.#partner}.`
       : `${messages} not delivered yet; kept for when you come back to #${this.#room} in this tab.`;
+  }
+
+  /**
+   * Lets go of this view's socket without leaving (v1.9): the room stays
+   * joined through its watch, so nobody there sees anything. What was not
+   * delivered stays kept for this tab, as on a reload.
+   */
+  release(): void {
+    this.#stop();
+    this.#connection.release();
+    this.#composer.leave(false);
+  }
+
+  /** The view goes: what was seen is marked read, and nothing of it acts on the page any more. */
+  #stop(): void {
+    this.#timeline.markRead();
+    this.#abort.abort();
+    this.#notices.close();
+    this.#timeline.actions.closePicker();
   }
 
   #isMe(name: string): boolean {
@@ -263,7 +297,10 @@ export class ChatView {
         changed = true;
         added++;
       }
-      if (frame.type === ServerType.system) this.#onSystem(frame.payload.event, frame.payload.username);
+      if (frame.type === ServerType.system) {
+        this.#onSystem(frame.payload.event, frame.payload.username);
+        if (frame.payload.event === SystemEvent.topic) this.#showTopic(frame.payload.topic ?? "");
+      }
       // Back after a reload into a conversation the partner had already left: it stays ended.
       if (frame.type === ServerType.history && this.#partner && !this.#partnerGone) {
         for (const m of frame.payload.messages) {
@@ -278,7 +315,10 @@ export class ChatView {
       }
       const wasOperator = this.#model.operator;
       const applied = applyFrame(this.#model, frame);
-      if (frame.type === ServerType.welcome) this.#onWelcome();
+      if (frame.type === ServerType.welcome) {
+        this.#onWelcome();
+        this.#showTopic(frame.payload.topic ?? "");
+      }
       // A `/nick` that took is kept, so the next visit asks for the new name.
       if (frame.type === ServerType.renamed) this.options.named(frame.payload.username);
       if (frame.type === ServerType.history) this.#timeline.historyArrived();
@@ -338,6 +378,14 @@ export class ChatView {
     if (event === SystemEvent.partnerLeft) this.#partnerLeft(username);
   }
 
+  /** v1.9: the room's topic under its name, as welcomed and as changed since. */
+  #showTopic(topic: string): void {
+    const line = $("room-topic");
+    line.textContent = topic;
+    line.title = topic;
+    line.hidden = topic === "";
+  }
+
   #partnerLeft(username: string): void {
     this.#partnerGone = true;
     document.body.classList.add("partner-gone");
@@ -351,6 +399,7 @@ export class ChatView {
   #onWelcome(): void {
     this.#ready = true;
     this.options.named(this.#model.me ?? "");
+    this.options.welcomed?.();
     this.#showClaim();
     this.#placeholder();
     // The sidebar needs a list once per connection; after that, notices and presence keep it current.

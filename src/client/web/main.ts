@@ -1,16 +1,29 @@
-import { canonicalRoom, checkUsername, type MatchServerPayloads, MatchType, parseMatchFrame } from "../../protocol";
+import {
+  canonicalRoom,
+  checkUsername,
+  type MatchServerPayloads,
+  MatchType,
+  nameKey,
+  parseMatchFrame,
+} from "../../protocol";
+import { endingText } from "../core/endings";
 import type { TimerClock } from "../core/heartbeat";
 import { MatchConnection, parseTags, recentNote } from "../core/match-connection";
 import { AccountApi } from "./account-api";
 import { type AccountLink, ChatView } from "./chat-view";
 import { codeFromSearch } from "./device-code";
 import { $, el } from "./dom";
+import { accountRooms, Home, saveAccountRooms, setBlocked, talkRefusal } from "./home";
+import { joinedRooms, MAX_JOINED, mergeJoined, saveJoined } from "./joined";
+import { JoinedRooms } from "./joined-rooms";
 import { linkCode } from "./link-code";
 import { lastRead, recentRooms } from "./memory";
 import { AccountPane } from "./panes/account";
 import { AddDevicePane } from "./panes/add-device";
 import { DevicePage } from "./panes/device-page";
+import { DirectoryPane } from "./panes/directory";
 import { LinkPage } from "./panes/link-page";
+import { type Shown, SidePanel } from "./panes/side-panel";
 import { TokensPane } from "./panes/tokens";
 import { roomLink } from "./room-link";
 import { workerClock } from "./ticker";
@@ -35,13 +48,17 @@ function sessionId(): string {
 }
 
 let current: ChatView | null = null;
+/** What `current` shows: a joined room, a conversation, or (null) a stranger chat. */
+let shown: Shown = null;
 const api = new AccountApi();
 const addDevice = new AddDevicePane(api);
 const tokens = new TokensPane(api);
+const directory = new DirectoryPane();
 /** Who this browser is signed in as, on the start screen; anonymous until `GET /api/me` says otherwise. */
 const account = new AccountPane(api, (signed) => {
   // The account's name is the one every room gives this browser: a room's link joins with it at once.
   if (signed) localStorage.setItem(NAME_KEY, signed.name);
+  void homeFor(signed?.name ?? null);
   addDevice.reset();
   void tokens.load(signed?.name ?? null);
   current?.accountChanged();
@@ -51,10 +68,80 @@ const accountLink: AccountLink = { api, current: () => account.account, signedIn
 let stranger: MatchConnection | null = null;
 /** The heartbeat's clock, started once for the page (see ticker.ts). */
 let clock: Promise<TimerClock>;
-/** Counts screens shown: a room or stranger chat still waiting for the clock is dropped when another came since. */
-let visit = 0;
+/** The clock once started, for the sockets opened without waiting for it (the joined rooms' watches). */
+let timers: TimerClock | undefined;
 
 const socketOrigin = () => `${location.protocol === "https:" ? "wss:" : "ws:"}//${location.host}`;
+
+const joined = new JoinedRooms({
+  origin: socketOrigin(),
+  session: sessionId(),
+  name: () => localStorage.getItem(NAME_KEY) ?? "",
+  clock: () => timers,
+  changed: () => renderSide(),
+  lost: (room, code, reason) => side.say(`You are no longer in #${room}: ${endingText(code, reason, null, false)}`),
+});
+const side = new SidePanel({
+  room: (room) => {
+    history.pushState(null, "", `/r/${room}`);
+    void showRoom(room);
+  },
+  talk: async (name) => {
+    const refusal = await talkRefusal(name);
+    if (refusal === null) openTalk(name);
+    return refusal;
+  },
+});
+/** The signed-in account's socket, with its conversations; null while anonymous. */
+let home: { name: string; home: Home } | null = null;
+
+function renderSide(): void {
+  side.render(joined.rooms, (room) => joined.badge(room), home ? home.home.conversations : null, shown);
+  $("side-leave").hidden = shown === null || !("room" in shown);
+  if (shown && "room" in shown) $("side-leave").title = `Leave #${shown.room}: everyone there sees you go`;
+  if (shown && "talk" in shown) {
+    const blocked = home?.home.conversation(shown.talk)?.blocked ?? false;
+    $("block").textContent = blocked ? "Unblock" : "Block";
+    $("block").dataset.blocked = String(blocked);
+  }
+}
+
+/**
+ * Signed in (or out): the joined rooms become the account's, this browser's
+ * own list merged in once, and the account's socket keeps them and the
+ * conversations live; signed out, the browser's list is back.
+ */
+async function homeFor(name: string | null): Promise<void> {
+  if ((home?.name ?? null) === name) return;
+  home?.home.close();
+  home = null;
+  if (name === null) {
+    joined.useBrowser();
+    return;
+  }
+  const mine: { name: string; home: Home } = {
+    name,
+    home: new Home(
+      socketOrigin(),
+      {
+        rooms: (rooms) => joined.follow(rooms),
+        changed: () => renderSide(),
+        ended: () => void homeFor(null),
+      },
+      timers,
+    ),
+  };
+  home = mine;
+  const rooms = await accountRooms();
+  if (home !== mine || rooms === null) return;
+  const merged = mergeJoined(rooms, joinedRooms(localStorage));
+  // The browser's rooms live in the account from now on: signing in again never brings back one left since.
+  saveJoined(localStorage, []);
+  if (merged.length !== rooms.length) saveAccountRooms(merged);
+  joined.useAccount(merged, saveAccountRooms);
+}
+/** Counts screens shown: a room or stranger chat still waiting for the clock is dropped when another came since. */
+let visit = 0;
 
 function show(screen: "start" | "chat" | "waiting" | "link" | "device"): void {
   for (const id of ["start", "chat", "waiting", "link", "device"]) $(id).hidden = id !== screen;
@@ -154,7 +241,7 @@ function showStart(message = "", room?: string, fix?: "name" | "room" | "passkey
   stranger?.close();
   stranger = null;
   document.title = "Hallway";
-  document.body.classList.remove("stranger", "partner-gone", "in-dm", "show-users");
+  document.body.classList.remove("stranger", "partner-gone", "in-dm", "show-users", "talk");
   show("start");
   $("start-error").textContent = [message, unsent].filter(Boolean).join(" ");
   $("start-invite").hidden = true;
@@ -165,6 +252,7 @@ function showStart(message = "", room?: string, fix?: "name" | "room" | "passkey
   if (!input.value) input.value = localStorage.getItem(NAME_KEY) ?? "";
   const focus = fix ?? (message || !input.value ? "name" : "room");
   renderRecent();
+  void directory.load();
   account.clearMessages();
   tokens.forgetSecret();
   const loaded = account.load();
@@ -212,12 +300,38 @@ function savedStranger(): StrangerRoom | null {
     : null;
 }
 
-/** Leaves the room or stranger chat shown, on purpose (a stranger is told at once); what was not delivered, in words. */
-function leaveCurrent(): string {
+/**
+ * Goes from what is shown to `next` (a joined room, or null for anything
+ * else). A joined room or a conversation is let go without leaving: every
+ * joined room out of view gets its watch first, so the room shown until now
+ * never loses this person's last socket and nobody there sees anything. A
+ * stranger chat is left on purpose (the partner is told at once). Returns
+ * what was not delivered, in words.
+ */
+function leaveCurrent(next: string | null = null): string {
+  joined.view(next);
+  if (current && shown !== null) {
+    current.release();
+    current = null;
+    shown = null;
+    return "";
+  }
   const unsent = current?.leave() ?? "";
   current = null;
   sessionStorage.removeItem(STRANGER_KEY);
   return unsent;
+}
+
+/** The "Leave" button: the room shown is left on purpose (`quit`) and leaves the list. */
+function leaveRoom(): void {
+  if (!current || !shown || !("room" in shown)) return;
+  const { room } = shown;
+  const unsent = current.leave();
+  current = null;
+  shown = null;
+  joined.leave(room);
+  history.pushState(null, "", "/");
+  showStart(unsent, room);
 }
 
 /**
@@ -290,26 +404,81 @@ async function showStranger(): Promise<void> {
 }
 
 async function showRoom(room: string): Promise<void> {
-  leaveCurrent();
+  if (shown && "room" in shown && shown.room === room && current) return;
+  if (!joined.has(room) && joined.full) {
+    history.replaceState(null, "", "/");
+    showStart(`You are in ${MAX_JOINED} rooms, the most at once: leave one to join #${room}.`, room, "room");
+    return;
+  }
+  leaveCurrent(room);
+  joined.join(room);
   stranger?.close();
   stranger = null;
   show("chat");
+  $("block").hidden = true;
+  shown = { room };
+  renderSide();
   const name = nameInput().value.trim() || localStorage.getItem(NAME_KEY) || "";
   const mine = ++visit;
-  const timers = await clock;
+  const clockNow = await clock;
   if (mine !== visit) return;
   current = new ChatView({
     room,
     requestedName: name,
     session: sessionId(),
-    named: (given) => localStorage.setItem(NAME_KEY, given),
+    named: (given) => {
+      localStorage.setItem(NAME_KEY, given);
+      joined.named(room, given);
+    },
+    welcomed: () => joined.welcomed(room),
     onEnd: (message, reason) => {
+      // Refused, kicked, banned or `/quit`: the room is no longer joined.
+      current = null;
+      shown = null;
+      joined.drop(room);
       // A refused or ended visit goes back to the start screen, at its own URL.
       history.pushState(null, "", "/");
       showStart(message, room, reason ? "passkey" : undefined);
     },
     account: accountLink,
-    clock: timers,
+    openTalk,
+    clock: clockNow,
+  });
+}
+
+/** Opens the conversation with the account `name`, at its own address. */
+function openTalk(name: string): void {
+  history.pushState(null, "", `/dm/${encodeURIComponent(name)}`);
+  void showTalk(name);
+}
+
+/** A conversation between two signed-in people (v1.9), in the main view. */
+async function showTalk(name: string): Promise<void> {
+  leaveCurrent(null);
+  stranger?.close();
+  stranger = null;
+  show("chat");
+  $("block").hidden = false;
+  shown = { talk: name };
+  renderSide();
+  const mine = ++visit;
+  const clockNow = await clock;
+  if (mine !== visit) return;
+  current = new ChatView({
+    room: `@${nameKey(name)}`,
+    talk: name,
+    requestedName: localStorage.getItem(NAME_KEY) ?? "",
+    session: sessionId(),
+    named: () => undefined,
+    read: (id) => home?.home.read(name, id),
+    onEnd: (message, reason) => {
+      current = null;
+      shown = null;
+      history.pushState(null, "", "/");
+      showStart(message, undefined, reason ? "passkey" : undefined);
+    },
+    account: accountLink,
+    clock: clockNow,
   });
 }
 
@@ -331,7 +500,7 @@ function showPage(screen: "link" | "device", title: string): void {
   stranger?.close();
   stranger = null;
   document.title = `${title} · Hallway`;
-  document.body.classList.remove("stranger", "partner-gone", "in-dm", "show-users");
+  document.body.classList.remove("stranger", "partner-gone", "in-dm", "show-users", "talk");
   show(screen);
 }
 
@@ -351,7 +520,9 @@ function joinTyped(): void {
 
 function route(): void {
   const link = roomLink(location.pathname);
+  const talk = /^\/dm\/([^/]+)$/.exec(location.pathname);
   if (location.pathname === "/stranger") void showStranger();
+  else if (talk?.[1]) void showTalk(decodeURIComponent(talk[1]));
   else if (location.pathname === "/link") {
     const code = linkCode(location.hash);
     // The code is a key to the account for ten minutes: it leaves the address bar and the history at once.
@@ -376,6 +547,21 @@ function route(): void {
 
 function main(): void {
   clock = workerClock();
+  void clock.then((started) => {
+    timers = started;
+  });
+  $("leave").addEventListener("click", leaveRoom);
+  $("side-leave").addEventListener("click", leaveRoom);
+  $("block").addEventListener("click", () => {
+    if (!shown || !("talk" in shown)) return;
+    const { talk } = shown;
+    const block = $("block").dataset.blocked !== "true";
+    void setBlocked(talk, block).then((done) => {
+      if (!done) return;
+      $("block").dataset.blocked = String(block);
+      $("block").textContent = block ? "Unblock" : "Block";
+    });
+  });
   $("start-form").addEventListener("submit", (event) => {
     event.preventDefault();
     joinTyped();
@@ -390,23 +576,27 @@ function main(): void {
     history.pushState(null, "", "/stranger");
     void showStranger();
   });
-  $("recent-list").addEventListener("click", (event) => {
+  const joinListed = (event: MouseEvent) => {
     const link = (event.target as HTMLElement).closest<HTMLAnchorElement>("a[data-room]");
     if (!link?.dataset.room || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
     if (!checkedName().ok) return;
     history.pushState(null, "", link.pathname);
     void showRoom(link.dataset.room);
-  });
+  };
+  $("recent-list").addEventListener("click", joinListed);
+  $("directory-list").addEventListener("click", joinListed);
   $("waiting-cancel").addEventListener("click", () => {
     history.pushState(null, "", "/");
     showStart();
   });
-  $("back").addEventListener("click", (event) => {
-    event.preventDefault();
-    history.pushState(null, "", "/");
-    showStart();
-  });
+  for (const id of ["back", "side-start"]) {
+    $(id).addEventListener("click", (event) => {
+      event.preventDefault();
+      history.pushState(null, "", "/");
+      showStart();
+    });
+  }
   window.addEventListener("popstate", route);
   route();
   // The start screen asks each time it is shown; a room's link needs to know too, to offer claiming or not.

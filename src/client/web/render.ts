@@ -281,6 +281,8 @@ export function renderUsers(
   users: UserSummary[],
   me: { name: string | null; verified: boolean },
   onPick: (name: string) => void,
+  /** v1.9: opens a conversation between signed-in people, offered beside each signed-in person. */
+  onTalk?: (name: string) => void,
 ) {
   const meKey = me.name === null ? null : nameKey(me.name);
   list.replaceChildren(
@@ -297,6 +299,14 @@ export function renderUsers(
         li.append(pick);
       }
       if (u.verified || (own && me.verified)) li.append(verifiedMark());
+      if (onTalk && u.verified && !own) {
+        const talk = el("button", "talk-open", "✉");
+        talk.setAttribute("type", "button");
+        talk.setAttribute("aria-label", `Message ${u.username} privately`);
+        talk.title = `Message ${u.username} privately, outside this room`;
+        talk.addEventListener("click", () => onTalk(u.username));
+        li.append(talk);
+      }
       if (u.operator) li.append(el("span", "badge", "operator"));
       if (u.away) {
         li.classList.add("away");

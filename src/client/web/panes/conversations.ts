@@ -19,6 +19,8 @@ export class ConversationsPane {
     private readonly stranger: string | null,
     pick: (partner: string | null) => void,
     signal: AbortSignal,
+    /** v1.9: the account a conversation between people is with. */
+    private readonly talk: string | null = null,
   ) {
     $("convo-back").addEventListener("click", () => pick(null), { signal });
     $("convo-list").addEventListener(
@@ -38,11 +40,14 @@ export class ConversationsPane {
   /** The heading, the way back to the room and the log's label for the conversation shown; returns the page title. */
   present(partner: string | null, ended: boolean): string {
     document.body.classList.toggle("in-dm", partner !== null);
-    const title = this.stranger ? `Talking with ${this.stranger}` : partner === null ? `#${this.room}` : partner;
+    const title = this.stranger
+      ? `Talking with ${this.stranger}`
+      : (this.talk ?? (partner === null ? `#${this.room}` : partner));
     if (!ended) $("room-title").textContent = title;
     $("convo-back").hidden = partner === null;
     $("convo-back").textContent = `← #${this.room}`;
     $("lines-region").setAttribute("aria-label", partner === null ? "Messages" : `Private messages with ${partner}`);
+    if (this.talk) return `${this.talk} (private) · Hallway`;
     return this.stranger
       ? "Stranger · Hallway"
       : partner === null
@@ -53,6 +58,7 @@ export class ConversationsPane {
   /** What the composer invites, in the conversation shown. */
   placeholder(): string {
     if (this.stranger) return `Message ${this.stranger}`;
+    if (this.talk) return `Message ${this.talk}`;
     return this.current !== null ? `Message ${this.current} privately` : `Message #${this.room}`;
   }
 

@@ -10,6 +10,8 @@ export class PeoplePane {
   constructor(
     private readonly pick: (name: string) => void,
     signal: AbortSignal,
+    /** v1.9: a signed-in viewer may open a conversation with a signed-in person, outside the room. */
+    private readonly talk: { signedIn: () => boolean; open?: (name: string) => void } = { signedIn: () => false },
   ) {
     document.body.classList.remove("show-users");
     $("users-toggle").addEventListener("click", () => this.#toggle(), { signal });
@@ -33,10 +35,18 @@ export class PeoplePane {
     const note = peopleNote(model);
     $("users-note").textContent = note ?? "";
     $("users-note").hidden = note === null;
-    renderUsers($("user-list"), sortedUsers(model), { name: model.me, verified: model.verified }, (name) => {
-      this.pick(name);
-      this.closeDrawer();
-    });
+    const { open } = this.talk;
+    const talk = open && (model.verified || this.talk.signedIn()) ? open : undefined;
+    renderUsers(
+      $("user-list"),
+      sortedUsers(model),
+      { name: model.me, verified: model.verified },
+      (name) => {
+        this.pick(name);
+        this.closeDrawer();
+      },
+      talk,
+    );
   }
 
   closeDrawer(): void {

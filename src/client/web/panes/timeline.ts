@@ -30,6 +30,10 @@ export interface TimelineHost {
   readonly room: string;
   /** A stranger conversation keeps no read mark. */
   readonly stranger: boolean;
+  /** v1.9: where older pages come from, when not the room's own history (a conversation's). */
+  readonly history?: string;
+  /** v1.9: a conversation's read mark is its account's: told here rather than kept in the browser. */
+  readonly read?: ((id: number) => void) | undefined;
   /** The conversation shown: null for the room. */
   current(): string | null;
   /** The lines of the conversation shown. */
@@ -165,6 +169,10 @@ export class TimelinePane {
     const { model, room } = this.host;
     if (this.host.stranger || document.hidden || this.host.current() !== null || !this.#historySeen) return;
     if (!this.nearEnd()) return;
+    if (this.host.read) {
+      if (model.lastId > 0) this.host.read(model.lastId);
+      return;
+    }
     if (model.lastId > 0) markRead(localStorage, room, model.lastId);
     const newest = model.lines.at(-1);
     rememberRoom(localStorage, room, newest?.ts ?? 0);
@@ -220,7 +228,7 @@ export class TimelinePane {
     this.#older.disabled = true;
     let loaded = false;
     try {
-      const page = await fetchHistoryPage(this.host.room, { before, limit: OLDER_PAGE });
+      const page = await fetchHistoryPage(this.host.room, this.host.history, { before, limit: OLDER_PAGE });
       // The visit ended while the page was on its way: the log is another visit's now.
       if (this.#signal.aborted) return;
       prependOlder(this.host.model, page.messages, page.hasMore);
@@ -255,7 +263,10 @@ export class TimelinePane {
     try {
       let closed = false;
       for (let page = 0; page < MAX_GAP_PAGES && !closed; page++) {
-        const body = await fetchHistoryPage(this.host.room, { after: gap.after, limit: HISTORY_PAGE_MAX });
+        const body = await fetchHistoryPage(this.host.room, this.host.history, {
+          after: gap.after,
+          limit: HISTORY_PAGE_MAX,
+        });
         closed = fillGap(this.host.model, gap, body.messages, body.hasMore);
       }
       // An open gap now starts later: draw its button afresh.
