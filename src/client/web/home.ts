@@ -52,14 +52,24 @@ export class Home {
   }
 
   #take(frame: HomeFrame, events: { rooms(rooms: string[]): void; changed(): void }): void {
-    if (frame.type === "home") {
-      this.#conversations.clear();
-      for (const c of frame.payload.conversations) this.#conversations.set(nameKey(c.with), c);
-      events.rooms(cleanJoined(frame.payload.rooms));
-    } else if (frame.type === "rooms") {
-      events.rooms(cleanJoined(frame.payload.rooms));
-    } else {
-      this.#conversations.set(nameKey(frame.payload.with), frame.payload);
+    switch (frame.type) {
+      case "home":
+        this.#conversations.clear();
+        for (const c of frame.payload.conversations) this.#conversations.set(nameKey(c.with), c);
+        events.rooms(cleanJoined(frame.payload.rooms));
+        break;
+      case "rooms":
+        events.rooms(cleanJoined(frame.payload.rooms));
+        break;
+      case "conversation":
+        this.#conversations.set(nameKey(frame.payload.with), frame.payload);
+        break;
+      case "conversationGone":
+        // The account was deleted: its name may be someone else's next.
+        this.#conversations.delete(nameKey(frame.payload.with));
+        break;
+      default:
+        frame satisfies never;
     }
     events.changed();
   }
