@@ -193,6 +193,12 @@ export interface ServerPayloads {
   typing: { username: string };
   /** To your own connections only: your `/nick` took; you are now `username`. */
   renamed: { username: string };
+  /**
+   * v1.9: someone here changed as the people list shows them, without
+   * leaving: `username` signed in to their name's account in place
+   * (`verified`), so their entry gets the mark.
+   */
+  userUpdated: { username: string; verified?: true };
   /** A chatMessage or dm that carried `clientId` was delivered (or had been, with `duplicate`). */
   ack: { clientId: string; id: number; ts: number; duplicate?: true };
   chatMessage: ChatMessagePayload;
@@ -255,6 +261,7 @@ export const ServerType = {
   reaction: "reaction",
   typing: "typing",
   renamed: "renamed",
+  userUpdated: "userUpdated",
   ack: "ack",
   error: "error",
 } as const satisfies { [K in ServerFrameType]: K };

@@ -84,6 +84,17 @@ describe("the web app's model", () => {
     expect(sortedUsers(model).map((u) => u.username)).toEqual(["bob"]);
   });
 
+  it("marks someone who signed in in place as verified in the people list, and ignores a name not here", () => {
+    const model = aliceWithBob();
+    expect(applyFrame(model, { type: "userUpdated", payload: { username: "bob", verified: true } }).usersChanged).toBe(
+      true,
+    );
+    expect(sortedUsers(model).find((u) => u.username === "bob")?.verified).toBe(true);
+    expect(
+      applyFrame(model, { type: "userUpdated", payload: { username: "nobody", verified: true } }).usersChanged,
+    ).toBe(false);
+  });
+
   it("prepends older pages without repeating what is shown", () => {
     const model = emptyModel("r");
     applyFrame(model, { type: "history", payload: { messages: [chat(5, "a", "five")], truncated: true } });

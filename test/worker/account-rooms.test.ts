@@ -105,7 +105,7 @@ describe("claimed names in rooms", () => {
     expect(notice.payload.text).toContain(`the name ${name} belongs to an account`);
   });
 
-  it("moves this browser's anonymous self to its account when it claims the name it uses, telling nobody", async () => {
+  it("moves this browser's anonymous self to its account when it claims the name it uses, with no leave or join, only the mark", async () => {
     const room = freshRoom();
     const name = freshName("dave");
     const witness = (await join(room, { username: freshName("witness") })).client;
@@ -119,6 +119,8 @@ describe("claimed names in rooms", () => {
     await witness.sync();
     const notices = framesOf(witness, "system").filter((f) => f.payload.username === name);
     expect(notices.map((f) => f.payload.event)).toEqual(["join"]);
+    // The witness's people list gets the mark without a leave or a join.
+    expect(framesOf(witness, "userUpdated").map((f) => f.payload)).toEqual([{ username: name, verified: true }]);
     expect(framesOf(after.client, "userCount").at(-1)?.payload.count).toBe(2);
   });
 

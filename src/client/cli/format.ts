@@ -258,6 +258,9 @@ export function formatFrame(frame: ServerFrame, me: string | null, c: Palette = 
     }
     case ServerType.renamed:
       return [c.system(`* you are now ${c.bold(frame.payload.username)}`)];
+    case ServerType.userUpdated:
+      // The people list shows it; the log has nothing to say.
+      return [];
     case ServerType.error: {
       const p = frame.payload;
       const retry = p.retryAfterMs !== undefined ? ` (retry in ${Math.ceil(p.retryAfterMs / 1000)} s)` : "";

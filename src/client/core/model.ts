@@ -308,6 +308,14 @@ export function applyFrame(model: ChatModel, frame: ServerFrame, now = Date.now(
     case ServerType.renamed:
       model.me = frame.payload.username;
       break;
+    case ServerType.userUpdated: {
+      const known = model.users.get(nameKey(frame.payload.username));
+      if (known && frame.payload.verified) {
+        model.users.set(nameKey(frame.payload.username), { ...known, verified: true });
+        usersChanged = true;
+      }
+      break;
+    }
     case ServerType.userCount:
       model.count = frame.payload.count;
       usersChanged = true;

@@ -254,6 +254,12 @@ function handOver(
       { kind: "add", member },
       ...greeting(state, ctx, member, request),
       { kind: "send", to: request.conn, frame: serverFrame(ServerType.userCount, { count: state.roster.size }) },
+      // Nobody sees a leave or a join, but everyone's people list shows the mark now.
+      {
+        kind: "broadcast",
+        frame: serverFrame(ServerType.userUpdated, { username: member.username, verified: true }),
+        except: [request.conn],
+      },
       { kind: "log", entry: { event: "signed_in", username: member.username } },
     ],
   };
