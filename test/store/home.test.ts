@@ -10,14 +10,14 @@ describe("an account's list of conversations", () => {
     withDatabase((sql) => {
       const home = new HomeStore(sql);
       const ann = peer(1);
-      home.moved(SELF, ann, { from: ann.accountId, id: 1, ts: 10 });
-      home.moved(SELF, ann, { from: ann.accountId, id: 2, ts: 11 });
+      home.moved(ann, { from: ann.accountId, id: 1, ts: 10 });
+      home.moved(ann, { from: ann.accountId, id: 2, ts: 11 });
       expect(home.conversation(ann.accountId)).toMatchObject({ lastId: 2, unread: 2 });
-      home.moved(SELF, ann, { from: ann.accountId, id: 1, ts: 10 });
+      home.moved(ann, { from: ann.accountId, id: 1, ts: 10 });
       expect(home.conversation(ann.accountId)).toMatchObject({ lastId: 2, unread: 3 });
-      home.moved(SELF, ann, { from: SELF, id: 3, ts: 12 });
+      home.moved(ann, { from: SELF, id: 3, ts: 12 });
       expect(home.conversation(ann.accountId)).toMatchObject({ lastId: 3, unread: 0 });
-      home.moved(SELF, ann, { from: ann.accountId, id: 4, ts: 13 });
+      home.moved(ann, { from: ann.accountId, id: 4, ts: 13 });
       home.read(ann.accountId, 3);
       expect(home.conversation(ann.accountId)?.unread).toBe(1);
       home.read(ann.accountId, 4);
@@ -28,7 +28,7 @@ describe("an account's list of conversations", () => {
     withDatabase((sql) => {
       const home = new HomeStore(sql);
       for (let n = 1; n <= CONVERSATIONS_MAX + 25; n++) {
-        home.moved(SELF, peer(n), { from: peer(n).accountId, id: 1, ts: n });
+        home.moved(peer(n), { from: peer(n).accountId, id: 1, ts: n });
       }
       const list = home.conversations();
       expect(list).toHaveLength(CONVERSATIONS_MAX);

@@ -121,7 +121,7 @@ export class Account extends DurableObject<Env> {
   /** The conversation with `peer` moved, as its room tells both of its accounts; `self` must be this account. */
   async conversationMoved(self: string, peer: Claimant, move: ConversationMove): Promise<void> {
     if (this.#account()?.accountId !== self) return;
-    this.#home.moved(self, peer, move);
+    this.#home.moved(peer, move);
     this.#pushConversation(peer.accountId);
   }
 

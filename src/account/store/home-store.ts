@@ -52,9 +52,8 @@ export class HomeStore {
    * one from here reads all before it. Each message is told once, and two may
    * arrive out of order, so an older one still counts but moves nothing back.
    */
-  moved(self: string, peer: Claimant, move: ConversationMove): void {
+  moved(peer: Claimant, move: ConversationMove): void {
     this.#table.ensure();
-    const theirs = move.from === peer.accountId ? 1 : 0;
     this.#sql.exec(
       `INSERT INTO conversations (peer_id, peer_name, last_id, last_ts, unread, blocked) VALUES (?1, ?2, ?3, ?4, ?5, 0)
        ON CONFLICT (peer_id) DO UPDATE SET peer_name = ?2, last_id = max(last_id, ?3), last_ts = max(last_ts, ?4),
@@ -63,7 +62,7 @@ export class HomeStore {
       peer.name,
       move.id,
       move.ts,
-      move.from === self ? 0 : theirs,
+      move.from === peer.accountId ? 1 : 0,
     );
     this.#keepNewest();
   }

@@ -48,7 +48,7 @@ export class Home {
     const known = this.#conversations.get(key);
     if ((this.#told.get(key) ?? 0) >= id && (known?.unread ?? 0) === 0) return;
     this.#told.set(key, id);
-    void post(`/api/conversations/${encodeURIComponent(name)}/read`, "POST", { upTo: id });
+    void request(`/api/conversations/${encodeURIComponent(name)}/read`, "POST", { upTo: id });
   }
 
   #take(frame: HomeFrame, events: { rooms(rooms: string[]): void; changed(): void }): void {
@@ -75,7 +75,8 @@ export class Home {
   }
 }
 
-async function post(path: string, method: string, body?: unknown): Promise<Response | null> {
+/** One call to the account API; null when the network failed (the caller says so or tries later). */
+async function request(path: string, method: string, body?: unknown): Promise<Response | null> {
   try {
     return await fetch(path, {
       method,
@@ -89,24 +90,24 @@ async function post(path: string, method: string, body?: unknown): Promise<Respo
 
 /** The account's rooms kept joined, or null when they cannot be had (signed out meanwhile, offline). */
 export async function accountRooms(): Promise<string[] | null> {
-  const res = await post("/api/me/rooms", "GET");
+  const res = await request("/api/me/rooms", "GET");
   if (!res?.ok) return null;
   const body: unknown = await res.json().catch(() => null);
   return typeof body === "object" && body !== null && "rooms" in body ? cleanJoined(body.rooms) : null;
 }
 
 export function saveAccountRooms(rooms: string[]): void {
-  void post("/api/me/rooms", "PUT", { rooms });
+  void request("/api/me/rooms", "PUT", { rooms });
 }
 
 export async function setBlocked(name: string, blocked: boolean): Promise<boolean> {
-  const res = await post(`/api/conversations/${encodeURIComponent(name)}/block`, blocked ? "PUT" : "DELETE");
+  const res = await request(`/api/conversations/${encodeURIComponent(name)}/block`, blocked ? "PUT" : "DELETE");
   return res?.ok ?? false;
 }
 
 /** Whether a conversation with `name` can be opened: null when it can, else why not, in words. */
 export async function talkRefusal(name: string): Promise<string | null> {
-  const res = await post(`/api/conversations/${encodeURIComponent(name)}/history?limit=1`, "GET");
+  const res = await request(`/api/conversations/${encodeURIComponent(name)}/history?limit=1`, "GET");
   if (res === null) return "The server cannot be reached; try again.";
   if (res.ok) return null;
   if (res.status === 404) return `No account is called “${name}” (no_such_user).`;

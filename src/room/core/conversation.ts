@@ -57,7 +57,7 @@ export function listsToTell(ctx: RoomContext, sender: Member): readonly string[]
 
 export function unseenBy(ctx: RoomContext, member: Pick<Member, "session" | "verified">): Unseen | null {
   const conversation = ctx.conversation;
-  const me = member.verified && member.session.startsWith("@") ? member.session.slice(1) : null;
+  const me = accountIdOf(member);
   const since = me === null ? undefined : conversation?.blockers.get(me);
   const other = conversation?.parties.find((id) => id !== me);
   if (since === undefined || other === undefined || conversation === undefined || conversation === null) return null;
@@ -76,8 +76,13 @@ export function unseen(
   /** A stored message's author id, and the highest id handed out when it last changed (null: never). */
   lookup: (id: number) => { authorId?: string; changedAt: number | null } | null,
 ): ServerFrame[] {
-  const withheld = (id: number, authorId = lookup(id)?.authorId) =>
-    authorId === hidden.authorId && (id > hidden.since || (lookup(id)?.changedAt ?? 0) > hidden.since);
+  const withheld = (id: number, authorId?: string): boolean => {
+    // A frame that names its author is decided without storage unless it is the blocked person's.
+    if (authorId !== undefined && authorId !== hidden.authorId) return false;
+    if (authorId !== undefined && id > hidden.since) return true;
+    const stored = lookup(id);
+    return stored?.authorId === hidden.authorId && (id > hidden.since || (stored.changedAt ?? 0) > hidden.since);
+  };
   const strip = <T extends { reactions?: Reactions }>(payload: T): T => {
     if (!payload.reactions) return payload;
     const kept = Object.entries(payload.reactions).flatMap(([emoji, names]) => {

@@ -18,14 +18,14 @@ import type { RoomContext, RoomState } from "./state";
 export const MAX_OPERATORS = 20;
 
 /** The account a member is signed in to; null for an anonymous member. */
-export function accountIdOf(member: Member): string | null {
+export function accountIdOf(member: Pick<Member, "session" | "verified">): string | null {
   return member.verified && member.session.startsWith("@") ? member.session.slice(1) : null;
 }
 
 /** Whether a member runs an owned room: its owner, or an operator the owner appointed. */
 export function holdsRole(ctx: RoomContext, member: Pick<Member, "session" | "verified">): boolean {
   const roles = ctx.roles();
-  const accountId = member.verified && member.session.startsWith("@") ? member.session.slice(1) : null;
+  const accountId = accountIdOf(member);
   if (roles === null || accountId === null) return false;
   return roles.owner.accountId === accountId || roles.operators.has(accountId);
 }

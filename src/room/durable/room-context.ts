@@ -34,6 +34,7 @@ export function roomContext(
   room: () => string,
 ): RoomContext {
   const { bans, history, ids, sent, roles, conversation, settings } = stores;
+  let parties: { of: readonly [string, string] | null } | undefined;
   return {
     config,
     banOn: (username, session, address) => bans.banOn(username, session, Date.now(), address ?? null),
@@ -48,8 +49,11 @@ export function roomContext(
     lastActive: (conn) => members.lastActive(conn),
     roles: () => roles.get(),
     get conversation() {
-      const parties = conversationParties(room());
-      return parties === null ? null : { parties, names: conversation.names(), blockers: conversation.blockers() };
+      // The name never changes in an object's life: read once, not on every frame.
+      parties ??= { of: conversationParties(room()) };
+      return parties.of === null
+        ? null
+        : { parties: parties.of, names: conversation.names(), blockers: conversation.blockers() };
     },
     settings: () => settings.get(),
     claimed: (name) => {

@@ -17,7 +17,8 @@ export interface Party {
 export class ConversationStore {
   readonly #sql: Sql;
   readonly #table: LazyTable;
-  #parties: Map<string, Party> | undefined;
+  /** The rows and what the rules read of them, worked out once per change: every frame asks. */
+  #cache: { parties: Map<string, Party>; names: Map<string, string>; blockers: Map<string, number> } | undefined;
 
   constructor(sql: Sql) {
     this.#sql = sql;
@@ -27,19 +28,17 @@ export class ConversationStore {
   }
 
   parties(): ReadonlyMap<string, Party> {
-    this.#parties ??= this.#load();
-    return this.#parties;
+    return this.#known().parties;
   }
 
   /** Accounts that block the other party, each with the highest message id when it did. */
   blockers(): ReadonlyMap<string, number> {
-    const blocking = [...this.parties().values()].flatMap((p) => (p.blockedAt === null ? [] : [p]));
-    return new Map(blocking.map((p) => [p.accountId, p.blockedAt ?? 0]));
+    return this.#known().blockers;
   }
 
   /** The parties' names, by account id. */
   names(): ReadonlyMap<string, string> {
-    return new Map([...this.parties().values()].map((p) => [p.accountId, p.name]));
+    return this.#known().names;
   }
 
   /** An account of this conversation and its name; a party already known keeps its block. */
@@ -52,7 +51,7 @@ export class ConversationStore {
       accountId,
       name,
     );
-    this.#parties = undefined;
+    this.#cache = undefined;
   }
 
   /** `accountId` blocks the other party from message `at` on (the highest id so far), or (null) stops. */
@@ -66,12 +65,25 @@ export class ConversationStore {
       accountId,
       at,
     );
-    this.#parties = undefined;
+    this.#cache = undefined;
   }
 
   forget(): void {
     this.#table.forget();
-    this.#parties = undefined;
+    this.#cache = undefined;
+  }
+
+  #known() {
+    if (this.#cache === undefined) {
+      const parties = this.#load();
+      const all = [...parties.values()];
+      this.#cache = {
+        parties,
+        names: new Map(all.map((p) => [p.accountId, p.name])),
+        blockers: new Map(all.flatMap((p) => (p.blockedAt === null ? [] : [[p.accountId, p.blockedAt] as const]))),
+      };
+    }
+    return this.#cache;
   }
 
   #load(): Map<string, Party> {

@@ -2,8 +2,8 @@ import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import { createMiddleware } from "hono/factory";
 import * as v from "valibot";
-import { claimantOf } from "../../account/claim-lookup";
-import { type Claimant, lookupKeys } from "../../account/core/claims";
+import { claimLookup } from "../../account/claim-lookup";
+import type { Claimant } from "../../account/core/claims";
 import { SESSION_COOKIE } from "../../account/core/sessions";
 import type { Env } from "../../env";
 import { refusedSocket } from "../../platform/refused-socket";
@@ -24,10 +24,10 @@ import { HISTORY_QUERY_RULE, historyQuery } from "./history-query";
  * reached only through these doors, which vouch for both accounts.
  */
 
-/** The account holding `name` (or a look-alike of it), if any. */
+/** The account holding `name` (or a look-alike of it), if any: the claim index, as every door asks it. */
 async function peerNamed(env: Pick<Env, "CLAIM_INDEX">, name: string): Promise<Claimant | null> {
   const check = checkUsername(name);
-  return check.ok ? claimantOf(env, lookupKeys(check.username)) : null;
+  return check.ok ? claimLookup(env)(check.username) : null;
 }
 
 /**
