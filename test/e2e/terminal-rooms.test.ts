@@ -72,6 +72,11 @@ describe("the terminal client in two rooms", () => {
     await alice.waitForLine(/<alice> lunch at noon\?$/);
     alice.type("/search quarterly");
     await alice.waitForLine(/^\* 1 match for "quarterly" in #find-/);
+    // The result's own line may come in a later write than the heading.
+    await alice.waitUntil(
+      () => alice.lines.filter((l) => l.includes("quarterly numbers")).length >= 2,
+      "the result line",
+    );
     expect(alice.lines.filter((l) => l.includes("quarterly numbers"))).toHaveLength(2);
     expect(alice.lines.join("\n")).not.toMatch(/[\uE000\uE001]/);
     alice.type('/search "NEAR(* -zebra');
