@@ -226,7 +226,11 @@ export async function seed(baseUrl: string, room: string, count: number): Promis
       if (String(event.data).includes(`"old ${count}"`)) resolve();
     });
   });
-  ws.close();
+  // Quitting rather than dropping makes the seeder's leave happen now, not when
+  // the reconnect grace ends in the middle of whatever the test does next.
+  const closed = new Promise<void>((resolve) => ws.addEventListener("close", () => resolve()));
+  ws.send("/quit");
+  await closed;
 }
 
 /** A room name of its own for each test. */
