@@ -247,3 +247,31 @@ describe("the rooms an account keeps joined", () => {
     for (const page of [laptop, phone]) await page.context().close();
   });
 });
+
+describe("a home whose rooms are all asleep", () => {
+  it("still counts a joined room's messages and a conversation's within 2 s once every object has hibernated", async () => {
+    const [first, second] = [freshRoom("sleep-a"), freshRoom("sleep-b")];
+    const kim = await signedIn(first, "kim");
+    const lou = await signedIn(first, "lou");
+    await joinFromStart(kim, second);
+    await lou.getByRole("button", { name: "Message kim privately" }).click();
+    await lou.waitForURL("**/dm/kim");
+    await waitConnected(lou);
+    await say(lou, "before the quiet");
+    await talkEntry(kim, "lou").locator(".unread", { hasText: "1" }).waitFor({ timeout: 5000 });
+
+    // Nothing but the pages' own heartbeats for 20 s: the rooms, the conversation
+    // and both accounts hibernate, their sockets held by the runtime.
+    await new Promise((r) => setTimeout(r, 20_000));
+
+    await say(lou, "after the quiet");
+    await talkEntry(kim, "lou").locator(".unread", { hasText: "2" }).waitFor({ timeout: 2000 });
+    await lou.locator(`#joined-list a[data-room="${first}"]`).click();
+    await waitConnected(lou);
+    await say(lou, "@kim the room woke up");
+    const watched = kim.locator(`#joined-list a[data-room="${first}"]`);
+    await watched.locator(".mention-mark").waitFor({ timeout: 2000 });
+    await watched.locator(".unread").waitFor({ timeout: 2000 });
+    for (const page of [kim, lou]) await page.context().close();
+  });
+});
