@@ -146,6 +146,26 @@ describe("rooms kept joined in the web app", () => {
     await page.context().close();
   });
 
+  it("drops a room out of view from the list, saying why, when its operator removes the person there", async () => {
+    const rooms = ["a", "b"].map((r) => freshRoom(`kicked-${r}`));
+    // The first one in runs an anonymous room, so bob may kick there.
+    const bobs = await Promise.all(rooms.map((room) => observe(room, "bob", "alice")));
+    const page = await alice();
+    await inThreeRooms(page, rooms);
+    const [away, here] = rooms as [string, string];
+    await expect.poll(() => bobs.map((b) => b.notices.filter((n) => n.includes("join")).length)).toEqual([1, 1]);
+
+    (bobs[0] as Observer).say("/kick alice");
+    await expect.poll(() => entry(page, away).count(), { timeout: 5000 }).toBe(0);
+    await page.locator("#joined-note", { hasText: `You are no longer in #${away}` }).waitFor();
+    expect(await page.locator("#joined-note").textContent()).toContain("removed from the room by its operator");
+    // The room in view is not touched.
+    expect(await entry(page, here).count()).toBe(1);
+    expect(page.url()).toContain(`/r/${here}`);
+    for (const b of bobs) b.close();
+    await page.context().close();
+  });
+
   it("keeps the list across a reload, and leaves a room only on Leave, which everyone there sees", async () => {
     const rooms = ["a", "b", "c"].map((r) => freshRoom(`leave-${r}`));
     const bobs = await Promise.all(rooms.map((room) => observe(room, "bob", "alice")));
