@@ -1,8 +1,16 @@
 import { env, runDurableObjectAlarm } from "cloudflare:test";
 import { onTestFinished } from "vitest";
 import type { ServerFrame } from "../../src/protocol";
-import { connect, freshRoom, type TestClient } from "../worker/client";
-import { type JoinOptions, type RoomDriver, SUITE_GRACE_MS, type Tab } from "./driver";
+import { Browser, freshName } from "../worker/accounts";
+import { connect, connectPath, freshRoom, type TestClient } from "../worker/client";
+import {
+  type ConversationDriver,
+  type JoinOptions,
+  type Party,
+  type RoomDriver,
+  SUITE_GRACE_MS,
+  type Tab,
+} from "./driver";
 
 /** How long to wait for a close the room should send. */
 const CLOSE_WAIT_MS = 3000;
@@ -10,12 +18,81 @@ const CLOSE_WAIT_MS = 3000;
 /**
  * The room suite's driver over the real Durable Object, through the worker,
  * inside workerd: a fresh room per driver (made inside a test), one WebSocket
- * per tab. A tab knows
- * it has everything the room sent when its own ping is answered (frames to
- * one socket leave in order), or when the room closed it.
+ * per tab.
  */
 export function durableObjectDriver(): RoomDriver {
   const room = freshRoom("suite");
+  const { watch, settle, settleAll, tab } = socketTabs();
+  return {
+    async join(username, { session, since, epoch }: JoinOptions = {}) {
+      const params: Record<string, string> = { username };
+      if (session !== undefined) params.session = session;
+      if (since !== undefined) params.since = String(since);
+      if (epoch !== undefined) params.epoch = epoch;
+      const client = await connect(room, params);
+      watch(client);
+      // The join sequence, or a refusal and its close.
+      await Promise.race([client.waitFor("userCount"), client.closed]);
+      await settle(client);
+      return tab(client);
+    },
+    async pastGrace() {
+      await new Promise((resolve) => setTimeout(resolve, SUITE_GRACE_MS + 200));
+      // The alarm may have run on its own by now; if not, it runs here.
+      await runDurableObjectAlarm(env.CHAT_ROOM.getByName(room));
+      await settleAll();
+    },
+  };
+}
+
+/**
+ * A conversation through the worker's door: two accounts, each claimed with a
+ * passkey in a browser of its own, opening `/talk/<the other's name>` with
+ * their cookie and blocking through the account's HTTP API.
+ */
+export async function durableObjectConversation(): Promise<ConversationDriver> {
+  const people = new Map<Party, { browser: Browser; name: string }>();
+  for (const who of ["ann", "bob"] as const) {
+    const browser = new Browser();
+    const name = freshName(who);
+    const claimed = await browser.claim(name);
+    if (claimed.status !== 200) throw new Error(`${who} could not claim a name: HTTP ${claimed.status}`);
+    people.set(who, { browser, name });
+  }
+  const person = (who: Party) => {
+    const found = people.get(who);
+    if (!found) throw new Error(`no ${who}`);
+    return found;
+  };
+  const other = (who: Party): Party => (who === "ann" ? "bob" : "ann");
+  const { watch, settle, tab } = socketTabs();
+  return {
+    async open(who, { since, epoch } = {}) {
+      const params: Record<string, string> = {};
+      if (since !== undefined) params.since = String(since);
+      if (epoch !== undefined) params.epoch = epoch;
+      const path = `/talk/${encodeURIComponent(person(other(who)).name)}`;
+      const client = await connectPath(path, params, person(who).browser.headers());
+      watch(client);
+      await Promise.race([client.waitFor("history"), client.closed]);
+      await settle(client);
+      return tab(client);
+    },
+    async block(who, on) {
+      const res = await person(who).browser.fetch(`/api/conversations/${person(other(who)).name}/block`, {
+        method: on ? "PUT" : "DELETE",
+      });
+      if (res.status !== 204) throw new Error(`the block answered HTTP ${res.status}`);
+    },
+  };
+}
+
+/**
+ * Sockets as the suite's tabs. A tab knows it has everything the room sent
+ * when its own ping is answered (frames to one socket leave in order), or when
+ * the room closed it. The sockets close when the test ends, as a person's tabs would.
+ */
+function socketTabs() {
   const tabs = new Set<TestClient>();
   const ended = new Map<TestClient, number>();
   // Called inside a test: the room's sockets close with it, as a person's tabs would.
@@ -61,24 +138,5 @@ export function durableObjectDriver(): RoomDriver {
     },
   });
 
-  return {
-    async join(username, { session, since, epoch }: JoinOptions = {}) {
-      const params: Record<string, string> = { username };
-      if (session !== undefined) params.session = session;
-      if (since !== undefined) params.since = String(since);
-      if (epoch !== undefined) params.epoch = epoch;
-      const client = await connect(room, params);
-      watch(client);
-      // The join sequence, or a refusal and its close.
-      await Promise.race([client.waitFor("userCount"), client.closed]);
-      await settle(client);
-      return tab(client);
-    },
-    async pastGrace() {
-      await new Promise((resolve) => setTimeout(resolve, SUITE_GRACE_MS + 200));
-      // The alarm may have run on its own by now; if not, it runs here.
-      await runDurableObjectAlarm(env.CHAT_ROOM.getByName(room));
-      await settleAll();
-    },
-  };
+  return { watch, settle, settleAll, tab };
 }

@@ -43,3 +43,18 @@ export interface Tab {
   /** The code the room closed this connection with; fails if it stays open. */
   closeCode(): Promise<number>;
 }
+
+/** The two signed-in people of a conversation, as the scenarios name them. */
+export type Party = "ann" | "bob";
+
+/**
+ * A conversation between two accounts, for the same scenarios against every
+ * interpreter: its people open it (each open is a new connection of that
+ * person's one session) and block each other.
+ */
+export interface ConversationDriver {
+  /** `who` opens the conversation and waits until it has answered (welcome and replay). */
+  open(who: Party, options?: Omit<JoinOptions, "session">): Promise<Tab>;
+  /** `who` blocks the other (`on`), or stops blocking. */
+  block(who: Party, on: boolean): Promise<void>;
+}

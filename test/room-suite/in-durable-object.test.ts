@@ -1,4 +1,4 @@
-import { durableObjectDriver } from "./do-driver";
+import { durableObjectConversation, durableObjectDriver } from "./do-driver";
 import { roomScenarios } from "./scenarios";
 
-roomScenarios("the Durable Object", durableObjectDriver);
+roomScenarios("the Durable Object", durableObjectDriver, durableObjectConversation);

@@ -1,5 +1,5 @@
 import { roomScenarios } from "./scenarios";
-import { simulatorDriver } from "./sim-driver";
+import { simulatorConversation, simulatorDriver } from "./sim-driver";
 
 /**
  * The simulator agrees with the Durable Object on every scenario, replays
@@ -7,4 +7,4 @@ import { simulatorDriver } from "./sim-driver";
  * history store's rules (`stored-replay.ts`). A scenario it is found to get
  * wrong is listed here, with what it does instead, until it is fixed.
  */
-roomScenarios("the simulator", simulatorDriver, {});
+roomScenarios("the simulator", simulatorDriver, async () => simulatorConversation(), {});

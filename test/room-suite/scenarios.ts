@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { RoomDriver } from "./driver";
+import type { ConversationDriver, RoomDriver } from "./driver";
+import { type ConversationScenario, conversationScenarios } from "./scenarios/conversations";
 import { membershipScenarios } from "./scenarios/membership";
 import { messagesScenarios } from "./scenarios/messages";
 import { moderationScenarios } from "./scenarios/moderation";
@@ -16,7 +17,12 @@ export type Disagreements = Partial<Record<string, string>>;
  * known to get wrong is run as failing, with the reason in `disagreements`:
  * once that interpreter is fixed, the suite says so.
  */
-export function roomScenarios(interpreter: string, open: () => RoomDriver, disagreements: Disagreements = {}) {
+export function roomScenarios(
+  interpreter: string,
+  open: () => RoomDriver,
+  openConversation: () => Promise<ConversationDriver>,
+  disagreements: Disagreements = {},
+) {
   const named = new Set<string>();
   const scenario: Scenario = (name, body) => {
     named.add(name);
@@ -24,12 +30,19 @@ export function roomScenarios(interpreter: string, open: () => RoomDriver, disag
     if (known) it.fails(`${name} (disagrees: ${known})`, () => body(open()));
     else it(name, () => body(open()));
   };
+  const conversation: ConversationScenario = (name, body) => {
+    named.add(name);
+    const known = disagreements[name];
+    if (known) it.fails(`${name} (disagrees: ${known})`, async () => body(await openConversation()));
+    else it(name, async () => body(await openConversation()));
+  };
 
   describe(`the room, run by ${interpreter}`, () => {
     describe("membership", () => membershipScenarios(scenario));
     describe("messages", () => messagesScenarios(scenario));
     describe("moderation", () => moderationScenarios(scenario));
     describe("resume", () => resumeScenarios(scenario));
+    describe("conversations between two accounts", () => conversationScenarios(conversation));
     // Otherwise a renamed scenario would quietly stop being run as failing.
     it("lists as disagreements only scenarios that exist", () => {
       for (const name of Object.keys(disagreements)) expect(named).toContain(name);

@@ -1,6 +1,14 @@
 import type { ServerFrame } from "../../src/protocol";
+import type { SignedInAccount } from "../../src/room/core";
 import { RoomSimulator } from "../room/simulator";
-import { type JoinOptions, type RoomDriver, SUITE_GRACE_MS, type Tab } from "./driver";
+import {
+  type ConversationDriver,
+  type JoinOptions,
+  type Party,
+  type RoomDriver,
+  SUITE_GRACE_MS,
+  type Tab,
+} from "./driver";
 
 /**
  * The room suite's driver over the simulator. Its clock moves a millisecond
@@ -8,6 +16,54 @@ import { type JoinOptions, type RoomDriver, SUITE_GRACE_MS, type Tab } from "./d
  * first is never a tie; rate limits are lifted as in the worker project.
  */
 export function simulatorDriver(): RoomDriver {
+  const { sim, step, tab } = simulated();
+  return {
+    join: async (username, { session, since, epoch }: JoinOptions = {}) => {
+      step();
+      return tab(sim.join(username, session ?? null, since, epoch).id);
+    },
+    pastGrace: async () => {
+      sim.now += SUITE_GRACE_MS + 1;
+      sim.alarm();
+    },
+  };
+}
+
+const ACCOUNTS: Record<Party, SignedInAccount> = {
+  ann: { id: "a".repeat(20), name: "ann", session: "1".repeat(16) },
+  bob: { id: "b".repeat(20), name: "bob", session: "2".repeat(16) },
+};
+
+/**
+ * A conversation in the simulator: the context a conversation's room is given
+ * (its parties, their names, and who blocks since which id), as the Durable
+ * Object reads it from its name and its own table.
+ */
+export function simulatorConversation(): ConversationDriver {
+  const { sim, step, tab } = simulated();
+  const parties = [ACCOUNTS.ann.id, ACCOUNTS.bob.id] as const;
+  const names = new Map(parties.map((id, i) => [id, i === 0 ? ACCOUNTS.ann.name : ACCOUNTS.bob.name]));
+  const blockers = new Map<string, number>();
+  const settle = () => {
+    sim.context.conversation = { parties, names, blockers: new Map(blockers) };
+  };
+  settle();
+  return {
+    open: async (who, { since, epoch } = {}) => {
+      step();
+      return tab(sim.join(null, null, since, epoch, ACCOUNTS[who]).id);
+    },
+    block: async (who, on) => {
+      step();
+      if (on) blockers.set(ACCOUNTS[who].id, sim.lastId);
+      else blockers.delete(ACCOUNTS[who].id);
+      settle();
+    },
+  };
+}
+
+/** A simulator with the suite's grace and lifted rate limits, a clock that steps, and its connections as tabs. */
+function simulated() {
   const sim = new RoomSimulator({
     reconnectGraceMs: SUITE_GRACE_MS,
     rateLimitBurst: 100_000,
@@ -32,14 +88,5 @@ export function simulatorDriver(): RoomDriver {
       return code;
     },
   });
-  return {
-    join: async (username, { session, since, epoch }: JoinOptions = {}) => {
-      step();
-      return tab(sim.join(username, session ?? null, since, epoch).id);
-    },
-    pastGrace: async () => {
-      sim.now += SUITE_GRACE_MS + 1;
-      sim.alarm();
-    },
-  };
+  return { sim, step, tab };
 }

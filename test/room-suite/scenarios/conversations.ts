@@ -1,0 +1,89 @@
+import { expect } from "vitest";
+import type { ServerFrame } from "../../../src/protocol";
+import type { ConversationDriver } from "../driver";
+import { lastIdSeen, ofType, welcomeOf } from "./seen";
+
+/** Declares one conversation scenario, on a fresh pair of accounts. */
+export type ConversationScenario = (name: string, body: (talk: ConversationDriver) => Promise<void>) => void;
+
+const said = (frames: ServerFrame[]) => ofType(frames, "chatMessage").map((f) => f.payload.message);
+const send = (message: string, clientId: string) => ({ type: "chatMessage", payload: { message, clientId } }) as const;
+
+/** Two signed-in people talking outside any room: the room's guarantees, and what a block withholds. */
+export function conversationScenarios(scenario: ConversationScenario): void {
+  scenario(
+    "a message reaches the other person once, acked with its id; a resend is acked again, and nobody is announced",
+    async (talk) => {
+      const ann = await talk.open("ann");
+      const bob = await talk.open("bob");
+      await ann.send(send("hi bob", "c-1"));
+      const [ack] = ofType(await ann.received(), "ack");
+      expect(ofType(await bob.received(), "chatMessage").map((f) => [f.payload.message, f.payload.id])).toEqual([
+        ["hi bob", ack?.payload.id],
+      ]);
+      await ann.send(send("hi bob", "c-1"));
+      expect(ofType(await ann.received(), "ack").at(-1)?.payload).toMatchObject({
+        id: ack?.payload.id,
+        duplicate: true,
+      });
+      expect(said(await bob.received())).toEqual(["hi bob"]);
+      for (const tab of [ann, bob]) expect(ofType(await tab.received(), "system")).toEqual([]);
+    },
+  );
+
+  scenario("coming back with since and epoch brings exactly what was said meanwhile", async (talk) => {
+    const ann = await talk.open("ann");
+    const bob = await talk.open("bob");
+    await ann.send(send("one", "c-1"));
+    const seen = await bob.received();
+    await bob.drop();
+    await ann.send(send("two", "c-2"));
+    await ann.send(send("three", "c-3"));
+    const back = await talk.open("bob", { since: lastIdSeen(seen), epoch: welcomeOf(seen).epoch });
+    const replayed = (await back.received()).flatMap((f) => (f.type === "history" ? f.payload.messages : []));
+    expect(replayed.map((m) => (m.type === "chatMessage" ? m.payload.message : m.type))).toEqual(["two", "three"]);
+  });
+
+  scenario(
+    "after a block nothing of the blocked person reaches the blocker, live or on coming back, and they are told nothing",
+    async (talk) => {
+      const ann = await talk.open("ann");
+      const bob = await talk.open("bob");
+      await ann.send(send("before", "c-1"));
+      await talk.block("bob", true);
+      await ann.send({ type: "typing", payload: {} });
+      await ann.send(send("are you there?", "c-2"));
+      const [, second] = ofType(await ann.received(), "ack");
+      await ann.send({ type: "edit", payload: { id: second?.payload.id ?? 0, message: "still there?" } });
+
+      // The blocked person's side goes on as ever: acked, shown, edited, no error.
+      const annSees = await ann.received();
+      expect(said(annSees)).toEqual(["before", "are you there?"]);
+      expect(ofType(annSees, "messageUpdated").map((f) => f.payload.message)).toEqual(["still there?"]);
+      expect(ofType(annSees, "error")).toEqual([]);
+      // The blocker gets none of it, now or on opening the conversation again.
+      const bobSees = await bob.received();
+      expect(said(bobSees)).toEqual(["before"]);
+      expect(bobSees.filter((f) => f.type === "typing" || f.type === "messageUpdated")).toEqual([]);
+      const again = await talk.open("bob");
+      const replayed = (await again.received()).flatMap((f) => (f.type === "history" ? f.payload.messages : []));
+      expect(replayed.map((m) => (m.type === "chatMessage" ? m.payload.message : m.type))).toEqual(["before"]);
+    },
+  );
+
+  scenario("the blocker's own writing is refused with blocked, and after unblocking both talk again", async (talk) => {
+    const ann = await talk.open("ann");
+    const bob = await talk.open("bob");
+    await talk.block("bob", true);
+    await bob.send(send("one last thing", "c-1"));
+    expect(ofType(await bob.received(), "error").map((f) => f.payload)).toEqual([
+      expect.objectContaining({ code: "blocked", clientId: "c-1" }),
+    ]);
+    expect(said(await ann.received())).toEqual([]);
+    await talk.block("bob", false);
+    await bob.send(send("sorry, hello", "c-2"));
+    await ann.send(send("hello", "c-3"));
+    expect(said(await ann.received())).toEqual(["sorry, hello", "hello"]);
+    expect(said(await bob.received())).toEqual(["sorry, hello", "hello"]);
+  });
+}
