@@ -3,6 +3,7 @@ import type { Env } from "../../env";
 import { CloseCode, conversationRoom } from "../../protocol";
 import { accountLimits } from "../core/account-limits";
 import { type Claimant, claimKeys } from "../core/claims";
+import { checkStart } from "../core/conversation-starts";
 import { type Credential, counterAdvances } from "../core/credentials";
 import { randomHex } from "../core/random";
 import {
@@ -17,6 +18,7 @@ import {
 import { HOME_SESSION_HEADER } from "../home-door";
 import type { ListingSlot } from "../listing-slots";
 import { AccountStore } from "../store/account-store";
+import { ConversationStartStore } from "../store/conversation-starts";
 import {
   type ConversationMove,
   HomeStore,
@@ -69,6 +71,9 @@ export type SignInResult =
   | { ok: true; secret: string; account: AccountView }
   | { ok: false; reason: "unknown_credential" | "counter_regressed" };
 
+/** Whether a conversation may be opened: refused once the account started as many as it may this hour. */
+export type ConversationOpening = { ok: true } | { ok: false; max: number; retryAfterMs: number };
+
 interface Tries {
   count: number;
   since: number;
@@ -86,12 +91,14 @@ export class Account extends DurableObject<Env> {
   readonly #home: HomeStore;
   readonly #sockets: HomeSockets;
   readonly #listings: ListingStore;
+  readonly #starts: ConversationStartStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new AccountStore(ctx.storage.sql);
     this.#home = new HomeStore(ctx.storage.sql);
     this.#listings = new ListingStore(ctx.storage.sql);
+    this.#starts = new ConversationStartStore(ctx.storage.sql);
     this.#sockets = new HomeSockets(ctx);
     // Devices' heartbeats are answered without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
@@ -140,6 +147,21 @@ export class Account extends DurableObject<Env> {
   #pushConversation(peerId: string): void {
     const listed = this.#home.conversation(peerId);
     if (listed) this.#sockets.push({ type: "conversation", payload: wireConversation(listed) });
+  }
+
+  /**
+   * The account opens its conversation with `peerId`: a start (see
+   * `checkStart`) is counted, and refused past `NEW_CONVERSATIONS_PER_HOUR`.
+   * A conversation with a message in it is never refused.
+   */
+  async openConversation(peerId: string, now: number): Promise<ConversationOpening> {
+    if (!this.#account()) return { ok: true };
+    const max = accountLimits(this.env).newConversationsPerHour;
+    const known = (this.#home.conversation(peerId)?.lastId ?? 0) > 0;
+    const check = checkStart(this.#starts.starts(), peerId, known, max, now);
+    if (!check.ok) return check;
+    if (check.record) this.#starts.add(peerId, now, max);
+    return { ok: true };
   }
 
   /**
@@ -458,6 +480,7 @@ export class Account extends DurableObject<Env> {
     this.#store.forget();
     this.#home.forget();
     this.#listings.forget();
+    this.#starts.forget();
   }
 
   /** Adds a session of `kind`; returns its public id. */
