@@ -70,6 +70,11 @@ export const ErrorCode = {
   signedOut: "signed_out",
   /** v1.9: in a conversation, the sender blocked the other person: nothing is sent until they unblock. */
   blocked: "blocked",
+  /**
+   * v1.9: at the door of a conversation with someone new: this account started
+   * `NEW_CONVERSATIONS_PER_HOUR` conversations within the hour (with `retryAfterMs`), then close 4403.
+   */
+  tooManyConversations: "too_many_conversations",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -227,7 +232,7 @@ export interface ErrorPayload {
   message: string;
   /** The `clientId` of the frame that was refused, when it carried one. */
   clientId?: string;
-  /** With `rate_limited`: how long until the next frame would be accepted. */
+  /** With `rate_limited`: how long until the next frame would be accepted; with `too_many_conversations` (v1.9), the next start. */
   retryAfterMs?: number;
 }
 

@@ -145,6 +145,13 @@ export function nickRequested(raw: string | ArrayBuffer, maxMessageLength = MAX_
   return parsed.ok && parsed.frame.type === ClientType.nick ? parsed.frame.payload.username : null;
 }
 
+/** v1.9: whether a frame (or a typed line) is `list`: the room asks the owner's account for a place before it reads it. */
+export function listRequested(raw: string | ArrayBuffer, maxMessageLength = MAX_MESSAGE_LENGTH): boolean {
+  if (typeof raw !== "string" || !raw.includes("list")) return false;
+  const parsed = parseClientFrame(raw, maxMessageLength);
+  return parsed.ok && parsed.frame.type === ClientType.list;
+}
+
 export function clientIdOf(raw: string | ArrayBuffer): string | undefined {
   if (typeof raw !== "string") return undefined;
   return CLIENT_ID_FIELD.exec(raw)?.[1];

@@ -5,6 +5,7 @@ import {
   expire,
   type JoinRequest,
   join,
+  type ListingCheck,
   type LogEntry,
   type Member,
   type Outcome,
@@ -62,6 +63,8 @@ export class RoomSimulator {
   readonly roleOf = new Map<string, { name: string; role: "owner" | "operator" }>();
   /** The room's topic and the account that listed it, as the room's settings row keeps them. */
   settings: RoomSettings = { topic: null, listedBy: null };
+  /** What the owner's account answers a `/list` (every listing has its place unless a test says otherwise). */
+  listingSlot: ListingCheck = { kind: "kept" };
   now = Date.UTC(2026, 10, 23, 12, 0, 0);
   readonly context: RoomContext;
   /** Each connection's last frame or arrival, and the runtime's last heartbeat answer, as the shell keeps them. */
@@ -100,6 +103,7 @@ export class RoomSimulator {
         return { owner: { accountId: owner[0], name: owner[1].name }, operators };
       },
       settings: () => this.settings,
+      listingSlot: () => this.listingSlot,
       listBans: () => this.bans.map((b) => ({ username: b.name, at: this.now, until: b.until })),
       // A member put in the roster by hand has no connection clock of its own: its last frame stands in.
       lastActive: (conn) =>

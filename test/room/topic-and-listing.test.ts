@@ -121,6 +121,24 @@ describe("listing a room in the directory", () => {
     expect(isListed(stranger.context)).toBe(false);
   });
 
+  it("is refused, saying why, when the owner's account lists as many rooms as it may or cannot be asked", () => {
+    const { room, owner, anon } = ownedRoom();
+    const toldBefore = room.frames(anon).length;
+    room.listingSlot = { kind: "full", max: 10 };
+    room.command(owner, "/list");
+    const refused = room.frames(owner).find((f) => f.type === "error");
+    expect(refused?.payload).toMatchObject({ code: "not_allowed", message: expect.stringContaining("/unlist one") });
+    expect(refused?.type === "error" && refused.payload.message).toContain("10 rooms");
+    room.listingSlot = { kind: "unknown" };
+    room.command(owner, "/list");
+    expect(errors(room.frames(owner))).toEqual(["not_allowed", "unavailable"]);
+    expect(isListed(room.context)).toBe(false);
+    expect(room.frames(anon)).toHaveLength(toldBefore);
+    room.listingSlot = { kind: "kept" };
+    room.command(owner, "/list");
+    expect(isListed(room.context)).toBe(true);
+  });
+
   it("ends when the room loses its owner, and does not pass to the next one", () => {
     const { room, owner } = ownedRoom();
     room.command(owner, "/list");

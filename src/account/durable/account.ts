@@ -1,7 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../env";
 import { CloseCode, conversationRoom } from "../../protocol";
+import { accountLimits } from "../core/account-limits";
 import { type Claimant, claimKeys } from "../core/claims";
+import { checkStart } from "../core/conversation-starts";
 import { type Credential, counterAdvances } from "../core/credentials";
 import { randomHex } from "../core/random";
 import {
@@ -14,7 +16,9 @@ import {
   slidExpiry,
 } from "../core/sessions";
 import { HOME_SESSION_HEADER } from "../home-door";
+import type { ListingSlot } from "../listing-slots";
 import { AccountStore } from "../store/account-store";
+import { ConversationStartStore } from "../store/conversation-starts";
 import {
   type ConversationMove,
   HomeStore,
@@ -22,6 +26,7 @@ import {
   type ListedConversation,
   wireConversation,
 } from "../store/home-store";
+import { ListingStore } from "../store/listings";
 import { HomeSockets } from "./home-sockets";
 
 /** Passkeys one account may hold: one per device is the use, and the list must stay short. */
@@ -66,6 +71,9 @@ export type SignInResult =
   | { ok: true; secret: string; account: AccountView }
   | { ok: false; reason: "unknown_credential" | "counter_regressed" };
 
+/** Whether a conversation may be opened: refused once the account started as many as it may this hour. */
+export type ConversationOpening = { ok: true } | { ok: false; max: number; retryAfterMs: number };
+
 interface Tries {
   count: number;
   since: number;
@@ -82,11 +90,15 @@ export class Account extends DurableObject<Env> {
   readonly #store: AccountStore;
   readonly #home: HomeStore;
   readonly #sockets: HomeSockets;
+  readonly #listings: ListingStore;
+  readonly #starts: ConversationStartStore;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.#store = new AccountStore(ctx.storage.sql);
     this.#home = new HomeStore(ctx.storage.sql);
+    this.#listings = new ListingStore(ctx.storage.sql);
+    this.#starts = new ConversationStartStore(ctx.storage.sql);
     this.#sockets = new HomeSockets(ctx);
     // Devices' heartbeats are answered without waking the object.
     ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
@@ -135,6 +147,57 @@ export class Account extends DurableObject<Env> {
   #pushConversation(peerId: string): void {
     const listed = this.#home.conversation(peerId);
     if (listed) this.#sockets.push({ type: "conversation", payload: wireConversation(listed) });
+  }
+
+  /**
+   * The account opens its conversation with `peerId`: a start (see
+   * `checkStart`) is counted, and refused past `NEW_CONVERSATIONS_PER_HOUR`.
+   * A conversation with a message in it is never refused.
+   */
+  async openConversation(peerId: string, now: number): Promise<ConversationOpening> {
+    if (!this.#account()) return { ok: true };
+    const max = accountLimits(this.env).newConversationsPerHour;
+    const known = (this.#home.conversation(peerId)?.lastId ?? 0) > 0;
+    const check = checkStart(this.#starts.starts(), peerId, known, max, now);
+    if (!check.ok) return check;
+    if (check.record) this.#starts.add(peerId, now, max);
+    return { ok: true };
+  }
+
+  /**
+   * A room this account owns asks for a place in the directory. Kept when the
+   * room has one already or one is free; at the limit, the rooms holding
+   * places are asked first whether they are still listed by this account, so
+   * a place given back but never told (a room that failed midway) is not lost.
+   */
+  async reserveListing(self: string, room: string): Promise<ListingSlot> {
+    if (this.#account()?.accountId !== self) return { kind: "gone" };
+    const max = accountLimits(this.env).listingsPerAccount;
+    if (this.#listings.has(room)) return { kind: "kept" };
+    if (this.#listings.count() >= max) {
+      // Nothing else runs meanwhile: a place freed here is not also taken by a listing that arrived during the asking.
+      await this.ctx.blockConcurrencyWhile(() => this.#releaseUnlisted(self));
+    }
+    // Checked and taken in one step, with no await between: two rooms cannot both take the last place.
+    if (this.#listings.count() >= max) return { kind: "full", max };
+    this.#listings.add(room, Date.now());
+    return { kind: "kept" };
+  }
+
+  /** A room this account listed was unlisted: its place is free. */
+  async releaseListing(self: string, room: string): Promise<void> {
+    if (this.#account()?.accountId !== self) return;
+    this.#listings.remove(room);
+  }
+
+  /** Gives back the places of rooms that say they are not listed by this account (those that cannot answer keep theirs). */
+  async #releaseUnlisted(self: string): Promise<void> {
+    const rooms = this.#listings.rooms();
+    const answers = await Promise.allSettled(rooms.map((room) => this.env.CHAT_ROOM.getByName(room).listedBy()));
+    answers.forEach((answer, i) => {
+      const room = rooms[i];
+      if (room !== undefined && answer.status === "fulfilled" && answer.value !== self) this.#listings.remove(room);
+    });
   }
 
   /** This account's conversations, the newest first. */
@@ -376,7 +439,8 @@ export class Account extends DurableObject<Env> {
   async remove(): Promise<Claimant | null> {
     const held = this.#account();
     if (!held) return null;
-    const rooms = this.#store.rooms();
+    // The rooms it listed leave the directory with it, even those it joined too long ago to be remembered as joined.
+    const rooms = [...new Set([...this.#store.rooms(), ...this.#listings.rooms()])];
     const peers = this.#home.conversations().map((c) => c.with);
     await this.#wipe();
     await this.#tellRooms(held.accountId, rooms, { name: held.name });
@@ -415,6 +479,8 @@ export class Account extends DurableObject<Env> {
     await this.ctx.storage.deleteAll();
     this.#store.forget();
     this.#home.forget();
+    this.#listings.forget();
+    this.#starts.forget();
   }
 
   /** Adds a session of `kind`; returns its public id. */

@@ -19,10 +19,15 @@ const ENDINGS: Record<number, string> = {
  * while here and for a join refused during one alike.
  */
 export function endingText(code: number, reason: string, error: ErrorPayload | null, stranger: boolean): string {
+  // A conversation refused for now says why and for how long, in its own words.
+  if (error?.code === ErrorCode.tooManyConversations) return sentence(error.message);
   // A stranger room that will not have us back (its ticket and grace ran out) is a conversation that ended.
   if (stranger && code === CloseCode.forbidden) return "That conversation has ended.";
-  if (code === CloseCode.banned && error?.code === ErrorCode.banned) {
-    return `${error.message.charAt(0).toUpperCase()}${error.message.slice(1)}.`;
-  }
+  if (code === CloseCode.banned && error?.code === ErrorCode.banned) return sentence(error.message);
   return ENDINGS[code] ?? (error?.message || reason || "Disconnected.");
+}
+
+/** The server's words as a sentence of their own. */
+function sentence(words: string): string {
+  return `${words.charAt(0).toUpperCase()}${words.slice(1)}.`;
 }

@@ -16,6 +16,7 @@ export type { Member, RosterView } from "./roster";
 export { receive } from "./router";
 export type {
   ClaimCheck,
+  ListingCheck,
   ReactionLookup,
   RoomContext,
   RoomSettings,

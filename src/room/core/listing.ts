@@ -17,7 +17,11 @@ export function isListed(ctx: RoomContext): boolean {
   return ctx.privacy === null && roles !== null && listedBy !== null && roles.owner.accountId === listedBy;
 }
 
-/** `/list` and `/unlist`: the owner puts the room in the directory or takes it out, told to everyone here. */
+/**
+ * `/list` and `/unlist`: the owner puts the room in the directory or takes it
+ * out, told to everyone here. A listing takes one of the owner's places
+ * (`LISTINGS_PER_ACCOUNT`), which its account gave before this event.
+ */
 export function setListed(
   state: RoomState,
   ctx: RoomContext,
@@ -41,6 +45,15 @@ export function setListed(
   if (isListed(ctx) === on) {
     const message = on ? "this room is listed already" : "this room is not listed";
     return reply(state, sender, conn, { code: ErrorCode.badMessage, message });
+  }
+  const slot = on ? ctx.listingSlot() : null;
+  if (slot?.kind === "full") {
+    const message = `you list ${slot.max} rooms already, the most one account may: /unlist one of them first`;
+    return reply(state, sender, conn, { code: ErrorCode.notAllowed, message });
+  }
+  if (slot?.kind === "unknown") {
+    const message = "the directory cannot take this room just now; try /list again";
+    return reply(state, sender, conn, { code: ErrorCode.unavailable, message });
   }
   const text = on
     ? `${sender.username} listed this room in the directory`

@@ -59,7 +59,16 @@ export interface RoomContext {
   conversation: Conversation | null;
   /** v1.9: the room's topic and its place in the directory, as stored. */
   settings(): RoomSettings;
+  /**
+   * v1.9: what the owner's account said when this `/list` asked it for a
+   * place in the directory (each account lists a few rooms at most). Asked
+   * only for an owner's `/list` of a room not listed: the shell asked before the event.
+   */
+  listingSlot(): ListingCheck;
 }
+
+/** A place in the directory, as the owner's account answered: kept, full (it lists `max`), or not known just now. */
+export type ListingCheck = { kind: "kept" } | { kind: "full"; max: number } | { kind: "unknown" };
 
 /** A conversation's two accounts, their names, and which of them blocked the other. */
 export interface Conversation {

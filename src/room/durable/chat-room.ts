@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { claimLookup } from "../../account/claim-lookup";
 import { conversationInbox } from "../../account/conversation-inbox";
+import { listingSlots } from "../../account/listing-slots";
 import { directoryLink } from "../../directory/durable/directory";
 import type { Env } from "../../env";
 import { readConfig } from "../config";
@@ -34,6 +35,7 @@ export class ChatRoom extends DurableObject<Env> {
       claimLookup(env),
       directoryLink(env),
       conversationInbox(env),
+      listingSlots(env),
     );
     // Heartbeats are answered by the runtime without waking the object; the
     // time of the last answer is what keeps a quiet connection from idling out.
@@ -63,6 +65,11 @@ export class ChatRoom extends DurableObject<Env> {
   /** An account's sessions ended everywhere (or it was deleted, `deleted` naming it): see `Room.accountEnded`. */
   async accountEnded(accountId: string, deleted: { name: string } | null): Promise<void> {
     await this.#room.accountEnded(accountId, deleted);
+  }
+
+  /** v1.9: the account that keeps this room in the directory, while it does; its account asks before it refuses a listing. */
+  async listedBy(): Promise<string | null> {
+    return this.#room.listedBy();
   }
 
   /** One session of an account ended: see `Room.sessionEnded`. */

@@ -1,4 +1,5 @@
 import type { ConversationInbox } from "../../account/conversation-inbox";
+import type { ListingSlots } from "../../account/listing-slots";
 import type { ObjectStorage } from "../../platform/object-state";
 import { parseServerData, ServerType } from "../../protocol";
 import type { RoomConfig } from "../config";
@@ -58,6 +59,8 @@ export interface RoomParts {
   /** A conversation's two accounts, and where each keeps its list of conversations. */
   conversation: ConversationStore;
   inbox: ConversationInbox;
+  /** The owners' accounts, which give each listed room its place in the directory. */
+  listings: ListingSlots;
 }
 
 /** Performs the core's outcomes on the platform: sockets, SQLite, the alarm, the log, the accounts. */
@@ -169,9 +172,12 @@ export class EffectInterpreter {
       case "topic":
         settings.setTopic(effect.topic);
         return;
-      case "listing":
+      case "listing": {
+        const before = settings.get().listedBy;
         settings.setListedBy(effect.listedBy);
+        if (effect.listedBy === null && before !== null) this.#releaseListing(room, before);
         return;
+      }
       case "ban":
         bans.ban(effect.username, effect.session, Date.now(), effect.until, effect.address);
         return;
@@ -238,6 +244,20 @@ export class EffectInterpreter {
     });
     await Promise.race([Promise.allSettled(telling), late]);
     clearTimeout(timer);
+  }
+
+  /**
+   * An unlisted room gives its place back to the account that listed it. One
+   * that never arrives is not lost: that account asks its rooms again before
+   * it refuses a listing.
+   */
+  #releaseListing(room: string, listedBy: string): void {
+    const owner = this.#parts.roles.get()?.owner;
+    if (owner?.accountId !== listedBy) return;
+    const released = this.#parts.listings
+      .release(owner, room)
+      .catch((error: unknown) => this.#parts.flush.log(room, { event: "listing_unreleased", error: String(error) }));
+    this.#telling.push(released);
   }
 
   /**

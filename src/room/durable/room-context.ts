@@ -1,6 +1,6 @@
 import { conversationParties } from "../../protocol";
 import type { RoomConfig } from "../config";
-import type { ClaimCheck, RoomContext } from "../core";
+import type { ClaimCheck, ListingCheck, RoomContext } from "../core";
 import type { BanStore } from "../store/bans";
 import type { ConversationStore } from "../store/conversation";
 import type { HistoryStore } from "../store/history";
@@ -32,6 +32,8 @@ export function roomContext(
   /** The name a `/nick` in this event asks for, and what the accounts said of it; null for any other event. */
   claimedNow: () => { name: string; claim: ClaimCheck } | null,
   room: () => string,
+  /** What the owner's account said of the `/list` in this event; null for any other event. */
+  listingNow: () => ListingCheck | null,
 ): RoomContext {
   const { bans, history, ids, sent, roles, conversation, settings } = stores;
   let parties: { of: readonly [string, string] | null } | undefined;
@@ -56,6 +58,8 @@ export function roomContext(
         : { parties: parties.of, names: conversation.names(), blockers: conversation.blockers() };
     },
     settings: () => settings.get(),
+    // A `/list` the shell did not ask about (it never reaches the core unasked) is not let through.
+    listingSlot: () => listingNow() ?? { kind: "unknown" },
     claimed: (name) => {
       const asked = claimedNow();
       return asked !== null && asked.name === name ? asked.claim : "free";

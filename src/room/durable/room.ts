@@ -1,10 +1,11 @@
 import { type ClaimLookup, NOTHING_CLAIMED } from "../../account/claim-lookup";
 import { type ConversationInbox, NO_INBOX } from "../../account/conversation-inbox";
+import { type ListingSlots, UNBOUNDED_LISTINGS } from "../../account/listing-slots";
 import type { ObjectState } from "../../platform/object-state";
 import { answerCode, type HeldSocket } from "../../platform/sockets";
-import { conversationParties, type HistoryFrame, nickRequested, type ServerFrame } from "../../protocol";
+import { conversationParties, type HistoryFrame, listRequested, nickRequested, type ServerFrame } from "../../protocol";
 import type { RoomConfig } from "../config";
-import type { ClaimCheck } from "../core";
+import type { ClaimCheck, ListingCheck } from "../core";
 import {
   accountEnded,
   disconnect,
@@ -19,6 +20,7 @@ import {
   takeToken,
 } from "../core";
 import { unseen, unseenBy } from "../core/conversation";
+import { accountIdOf } from "../core/ownership";
 import { BanStore } from "../store/bans";
 import { ConversationStore } from "../store/conversation";
 import { HistoryStore } from "../store/history";
@@ -40,7 +42,10 @@ import { PrivateWipe } from "./private-wipe";
 import { type HistoryQuery, RoomQueries } from "./queries";
 import { roomContext } from "./room-context";
 
-/** How long a room waits for the accounts to say whether a name is claimed; past it, the rename is refused for now. */
+/**
+ * How long a room waits for the accounts to say whether a name is claimed, or
+ * whether an owner may list one more room; past it, the rename or the listing is refused for now.
+ */
 const CLAIM_LOOKUP_MS = 5000;
 
 /**
@@ -72,11 +77,15 @@ export class Room {
   readonly #reports: DirectoryReports;
   /** While a `/nick` is read: the name it asks for and what the accounts said of it (see `RoomContext.claimed`). */
   #claimedNow: { name: string; claim: ClaimCheck } | null = null;
+  readonly #listings: ListingSlots;
+  /** While an owner's `/list` is read: what the owner's account said (see `RoomContext.listingSlot`). */
+  #listingNow: ListingCheck | null = null;
 
   /**
    * `name`: the room's name, as the platform knows it. `claims`: who holds a
    * name's claim, asked when an anonymous member's `/nick` asks for a name.
-   * `directory`: where a listed room reports its entry.
+   * `directory`: where a listed room reports its entry. `listings`: the
+   * owners' accounts, which give each listing its place.
    */
   constructor(
     ctx: ObjectState,
@@ -85,11 +94,13 @@ export class Room {
     claims: ClaimLookup = NOTHING_CLAIMED,
     directory: DirectoryLink = NO_DIRECTORY,
     inbox: ConversationInbox = NO_INBOX,
+    listings: ListingSlots = UNBOUNDED_LISTINGS,
   ) {
     const { storage } = ctx;
     this.#ctx = ctx;
     this.#config = config;
     this.#claims = claims;
+    this.#listings = listings;
     const ids = new Sequencer(storage.sql);
     const history = new HistoryStore(storage.sql, ids, config.historyMaxMessages);
     const bans = new BanStore(storage.sql);
@@ -123,6 +134,7 @@ export class Room {
       this.members,
       () => this.#claimedNow,
       name,
+      () => this.#listingNow,
     );
     this.#interpreter = new EffectInterpreter({
       storage,
@@ -141,6 +153,7 @@ export class Room {
       wipe: this.#wipe,
       conversation,
       inbox,
+      listings,
     });
     this.admission = new Admission({
       ctx,
@@ -182,17 +195,21 @@ export class Room {
     // Not a member (any more): refused, or already let go and still closing.
     if (conn === undefined || !sockets.has(conn)) return;
     const asked = this.#nickAsked(roster.byConn(conn), message);
-    // Rare (a rename), and it must not let this socket's next frames overtake it: nothing else runs meanwhile.
+    const owner = this.#listingAsked(roster.byConn(conn), message);
+    // Rare (a rename, a listing), and it must not let this socket's next frames overtake it: nothing else runs meanwhile.
     const claim = asked === null ? null : await this.#ctx.blockConcurrencyWhile(() => this.#lookUp(asked));
+    const slot = owner === null ? null : await this.#ctx.blockConcurrencyWhile(() => this.#reserve(owner));
     const now = Date.now();
     seen.set(conn, now);
     const session = roster.byConn(conn)?.session;
     const state = this.#state();
     this.#claimedNow = asked === null || claim === null ? null : { name: asked, claim };
+    this.#listingNow = slot;
     try {
       this.#interpreter.perform(state.room, receive(state, this.#context, conn, message, now));
     } finally {
       this.#claimedNow = null;
+      this.#listingNow = null;
     }
     if (session !== undefined) this.#keepCounters(session, conn);
     await this.#settle();
@@ -211,21 +228,42 @@ export class Room {
     return takeToken(member.bucket, limit, Date.now()).ok ? asked : null;
   }
 
+  /**
+   * The owner, when this is the owner's `/list` of a room not listed yet and
+   * the rate limit would let it through: only then is the account asked.
+   */
+  #listingAsked(member: Member | undefined, message: string | ArrayBuffer): { accountId: string; name: string } | null {
+    const accountId = member ? accountIdOf(member) : null;
+    const owner = this.#context.roles()?.owner;
+    if (!member || accountId === null || owner?.accountId !== accountId) return null;
+    if (!listRequested(message, this.#config.maxMessageLength) || isListed(this.#context)) return null;
+    const limit = { burst: this.#config.rateLimitBurst, perSecond: this.#config.rateLimitPerSecond };
+    return takeToken(member.bucket, limit, Date.now()).ok ? owner : null;
+  }
+
+  /** Asks the owner's account for a place in the directory: never throws, and gives up after `CLAIM_LOOKUP_MS`. */
+  async #reserve(owner: { accountId: string; name: string }): Promise<ListingCheck> {
+    return withinLookup(
+      this.#listings.reserve(owner, this.#name()).then(
+        (slot): ListingCheck => (slot.kind === "gone" ? { kind: "unknown" } : slot),
+        (): ListingCheck => ({ kind: "unknown" }),
+      ),
+      { kind: "unknown" },
+    );
+  }
+
+  /** The account that keeps this room listed, while it is; null when it is not listed. */
+  listedBy(): string | null {
+    return isListed(this.#context) ? this.#context.settings().listedBy : null;
+  }
+
   /** Asks the accounts whether a name is claimed: never throws, and gives up after `CLAIM_LOOKUP_MS`. */
   async #lookUp(name: string): Promise<ClaimCheck> {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<ClaimCheck>((resolve) => {
-      timer = setTimeout(() => resolve("unknown"), CLAIM_LOOKUP_MS);
-    });
     const asked = this.#claims(name).then(
       (claimant): ClaimCheck => (claimant === null ? "free" : "claimed"),
       (): ClaimCheck => "unknown",
     );
-    try {
-      return await Promise.race([asked, late]);
-    } finally {
-      clearTimeout(timer);
-    }
+    return withinLookup(asked, "unknown");
   }
 
   /** The peer closed its socket. */
@@ -363,6 +401,19 @@ export class Room {
 
   #state(room = this.#name()): RoomState {
     return { room, lastId: this.#ids.lastId(), roster: this.members.get().roster };
+  }
+}
+
+/** What the accounts answer, or `late` once `CLAIM_LOOKUP_MS` has passed without an answer. */
+async function withinLookup<T>(asked: Promise<T>, late: T): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const waited = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(late), CLAIM_LOOKUP_MS);
+  });
+  try {
+    return await Promise.race([asked, waited]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -33,7 +33,8 @@ async function peerNamed(env: Pick<Env, "CLAIM_INDEX">, name: string): Promise<C
 /**
  * `GET /talk/:name`: a WebSocket into the conversation with the account
  * called `name`. The joiner must be signed in (a browser's cookie or a
- * token); the room takes only the pair's two accounts.
+ * token); the room takes only the pair's two accounts. Opening one with
+ * someone new counts against `NEW_CONVERSATIONS_PER_HOUR` (see `checkStart`).
  */
 export const talk = routes().get(
   "/:name",
@@ -62,6 +63,13 @@ export const talk = routes().get(
     const me = found.signedIn;
     if (me.accountId === peer.accountId) {
       return refusedSocket({ code: ErrorCode.noSuchUser, message: "that is you" }, CloseCode.badRequest);
+    }
+    const opening = await accountOf(c.env, found.signedIn).openConversation(peer.accountId, Date.now());
+    if (!opening.ok) {
+      const minutes = Math.ceil(opening.retryAfterMs / 60_000);
+      const message = `you started ${opening.max} new conversations within the hour, the most one account may; try again in ${minutes} min (those you have already go on)`;
+      const error = { code: ErrorCode.tooManyConversations, message, retryAfterMs: opening.retryAfterMs };
+      return refusedSocket(error, CloseCode.forbidden);
     }
     const room = conversationRoom(me.accountId, peer.accountId);
     const url = new URL(c.req.url);
