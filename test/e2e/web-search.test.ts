@@ -64,9 +64,13 @@ describe("searching in the web app", () => {
     expect(await hit.textContent()).toContain("bob");
     expect(await hit.textContent()).toContain("the walrus recipe is in the blue folder");
     await screenshot(alice, "web-search-desktop.png");
+    // On a phone the box and its results are in the rooms drawer.
     await alice.setViewportSize({ width: 390, height: 844 });
+    await alice.getByRole("button", { name: "Rooms" }).click();
+    await hit.waitFor();
     await screenshot(alice, "web-search-phone.png");
     await alice.setViewportSize({ width: 1100, height: 720 });
+    await alice.locator("#search-box").focus();
 
     // Escape closes the results, back in the box; Down opens them again, Enter chooses.
     await alice.keyboard.press("Escape");
@@ -133,6 +137,9 @@ describe("searching in the web app", () => {
     const hit = results(alice).first();
     expect(await hit.locator(".search-room").textContent()).toBe(`#${there}`);
     await screenshot(alice, "web-search-all-rooms.png");
+    await alice.setViewportSize({ width: 390, height: 844 });
+    await alice.getByRole("button", { name: "Rooms" }).click();
+    await screenshot(alice, "web-search-all-rooms-phone.png");
 
     await hit.click();
     await alice.waitForURL(`${app.server().url}/r/${there}`);
@@ -152,6 +159,32 @@ describe("searching in the web app", () => {
     }
     await search(alice, '"near');
     expect(await results(alice).count()).toBe(1);
+  });
+
+  it("pages back with More results, each match once", async () => {
+    const r = freshRoom("more");
+    await seed(app.server().url, r, 30);
+    const alice = await join(r, "alice");
+    // On a phone the box is at the top of the rooms drawer.
+    await alice.setViewportSize({ width: 390, height: 844 });
+    await alice.getByRole("button", { name: "Rooms" }).click();
+    await search(alice, "old");
+    expect(await state(alice)).toBe(`20+ messages match “old” in #${r}, newest first.`);
+    expect(await results(alice).count()).toBe(20);
+    await alice.getByRole("button", { name: "More results" }).click();
+    await alice.locator("#search-state", { hasText: "30 messages" }).waitFor();
+    expect(await alice.getByRole("button", { name: "More results" }).isHidden()).toBe(true);
+    const snippets = await results(alice).locator(".search-snippet").allTextContents();
+    expect(snippets).toEqual(Array.from({ length: 30 }, (_, i) => `old ${30 - i}`));
+    await screenshot(alice, "web-search-phone-more.png");
+
+    // A result already in the log: the drawer closes and the log scrolls to it.
+    await results(alice)
+      .filter({ hasText: /^seeder.*old 5$/ })
+      .click();
+    await expect.poll(() => isFocused(alice, "old 5")).toBe(true);
+    expect(await alice.locator("#side").isHidden()).toBe(true);
+    expect(await message(alice, "old 5").isVisible()).toBe(true);
   });
 
   it("says so when there were too many searches", async () => {

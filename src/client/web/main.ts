@@ -97,6 +97,7 @@ const search = new SearchPane({
   room: () => (shown && "room" in shown ? shown.room : null),
   rooms: () => joined.rooms,
   open: (room, id) => {
+    side.close();
     if (current && shown && "room" in shown && shown.room === room) {
       current.showMessage(id);
       return;

@@ -32,7 +32,7 @@ const answer: SearchFetch = async (path) => {
 };
 
 /**
- * v1.9: the search box in the room's header, and its results under it.
+ * v1.9: the search box at the top of the side panel, and its results over the log.
  * Enter searches the room in view or all joined rooms; the results are a
  * list the arrow keys move through, and choosing one shows its message in
  * its room. Ctrl+K (⌘K) reaches the box from anywhere, Escape closes the
@@ -84,9 +84,13 @@ export class SearchPane {
       e.preventDefault();
       this.focus();
     });
+    // Before anything else hears it: Escape closing the results must not also close the drawer they are in.
+    window.addEventListener("keydown", (e) => this.#onEscape(e), { capture: true });
     document.addEventListener("pointerdown", (e) => {
-      const target = e.target as Node;
-      if (!this.#panel.hidden && !this.#panel.contains(target) && !this.#form.contains(target)) this.close();
+      const target = e.target as HTMLElement;
+      // The phone's "Rooms" button opens the drawer the results are in: it leaves them be.
+      if (this.#panel.hidden || target.closest("#search, #search-panel, #rooms-toggle")) return;
+      this.close();
     });
   }
 
@@ -210,20 +214,32 @@ export class SearchPane {
     option.scrollIntoView({ block: "nearest" });
   }
 
-  #onBoxKey(e: KeyboardEvent): void {
-    if (e.key === "Escape") {
+  /**
+   * Escape closes the results, the focus going to the box when it was in
+   * them (or lost); from the box with nothing open, it goes back to where the
+   * reader was before, and the phone's drawer closes as Escape closes it.
+   */
+  #onEscape(e: KeyboardEvent): void {
+    if (e.key !== "Escape") return;
+    const active = document.activeElement;
+    const inBox = active === this.#box;
+    if (!this.#panel.hidden && this.#panel.getClientRects().length > 0) {
       e.preventDefault();
       e.stopPropagation();
-      if (!this.#panel.hidden) {
-        this.close();
-        return;
-      }
-      const back = this.#cameFrom;
-      this.#cameFrom = null;
-      if (back?.isConnected) back.focus();
-      else $("input").focus();
+      this.close();
+      const lost = active === null || active === document.body || this.#panel.contains(active);
+      if (lost || inBox) this.#box.focus();
       return;
     }
+    if (!inBox) return;
+    this.close();
+    const back = this.#cameFrom;
+    this.#cameFrom = null;
+    if (back?.isConnected && back.getClientRects().length > 0) back.focus();
+    else $("input").focus();
+  }
+
+  #onBoxKey(e: KeyboardEvent): void {
     if (e.key === "ArrowDown" && this.#list.children.length > 0) {
       e.preventDefault();
       this.#panel.hidden = false;
@@ -232,13 +248,6 @@ export class SearchPane {
   }
 
   #onPanelKey(e: KeyboardEvent): void {
-    if (e.key === "Escape") {
-      e.preventDefault();
-      e.stopPropagation();
-      this.close();
-      this.#box.focus();
-      return;
-    }
     const options = this.#options();
     const at = options.indexOf(e.target as HTMLElement);
     if (at < 0) return;
