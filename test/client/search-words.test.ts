@@ -21,7 +21,8 @@ describe("the words above search results", () => {
     );
   });
 
-  it("say plainly when nothing matched", () => {
+  it("say plainly when nothing matched, or there was nowhere to look", () => {
+    expect(foundText(found({}), "x", { rooms: 0 }, 0)).toBe("Join a room to search its messages.");
     expect(foundText(found({}), '"NEAR(a b)"', { room: "dev" }, 0)).toBe('No messages match “"NEAR(a b)"” in #dev.');
   });
 

@@ -162,6 +162,13 @@ describe("searching in the web app", () => {
     }
     await search(alice, '"near');
     expect(await results(alice).count()).toBe(1);
+
+    // Escape closes the results, then goes back to where the reader was: the composer.
+    await alice.keyboard.press("Escape");
+    await alice.locator("#search-panel").waitFor({ state: "hidden" });
+    expect(await alice.evaluate(() => document.activeElement?.id)).toBe("search-box");
+    await alice.keyboard.press("Escape");
+    expect(await alice.evaluate(() => document.activeElement?.id)).toBe("input");
   });
 
   it("pages back with More results, each match once", async () => {

@@ -25,6 +25,7 @@ export function refusalText(status: number, room: string): string {
  * silence; when none could, their reason is the whole answer.
  */
 export function foundText(found: RoomsFound, words: string, scope: SearchScope, shown: number): string {
+  if ("rooms" in scope && scope.rooms === 0) return "Join a room to search its messages.";
   const where = "room" in scope ? `#${scope.room}` : scope.rooms === 1 ? "your room" : `your ${scope.rooms} rooms`;
   const asked = `“${words}” in ${where}`;
   const answered = "room" in scope ? 1 - found.failed.length : scope.rooms - found.failed.length;

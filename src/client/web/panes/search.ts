@@ -20,7 +20,6 @@ export interface SearchHost {
 /** A search as asked: its words, where, and where its next page starts in each room. */
 interface Asked {
   words: string;
-  rooms: string[];
   scope: SearchScope;
   next: { rooms: string[]; before: Map<string, number> } | null;
   shown: RoomHit[];
@@ -53,7 +52,7 @@ export class SearchPane {
   #asked: Asked | null = null;
   /** The reader chose "All my rooms". */
   #everywhere = false;
-  /** Where the focus was before Ctrl+K brought it here, to go back to on Escape. */
+  /** Where the focus was before it came to the box (by Ctrl+K, Tab or a click), to go back to on Escape. */
   #cameFrom: HTMLElement | null = null;
 
   constructor(private readonly host: SearchHost) {
@@ -76,6 +75,12 @@ export class SearchPane {
       const option = (e.target as HTMLElement).closest<HTMLElement>("[role=option]");
       if (option) this.#choose(option);
     });
+    this.#form.addEventListener("focusin", (e) => {
+      const from = e.relatedTarget;
+      if (from instanceof HTMLElement && !this.#form.contains(from) && !this.#panel.contains(from)) {
+        this.#cameFrom = from;
+      }
+    });
     this.#form.addEventListener("keydown", (e) => this.#onBoxKey(e));
     this.#panel.addEventListener("keydown", (e) => this.#onPanelKey(e));
     document.addEventListener("keydown", (e) => {
@@ -94,12 +99,8 @@ export class SearchPane {
     });
   }
 
-  /** Puts the cursor in the box, remembering where it was. */
+  /** Puts the cursor in the box (where it came from is remembered as it arrives). */
   focus(): void {
-    const active = document.activeElement;
-    if (active instanceof HTMLElement && !this.#form.contains(active) && !this.#panel.contains(active)) {
-      this.#cameFrom = active;
-    }
     this.#box.focus();
     this.#box.select();
   }
@@ -130,7 +131,7 @@ export class SearchPane {
     const everywhere = room === null || this.#everywhere;
     const rooms = everywhere ? [...this.host.rooms()] : [room];
     const scope: SearchScope = everywhere ? { rooms: rooms.length } : { room };
-    const asked: Asked = { words, rooms, scope, next: null, shown: [] };
+    const asked: Asked = { words, scope, next: null, shown: [] };
     this.#asked = asked;
     this.#list.replaceChildren();
     this.#more.hidden = true;
