@@ -195,6 +195,7 @@ describe("searching in the web app", () => {
     await expect.poll(() => isFocused(alice, "old 5")).toBe(true);
     expect(await alice.locator("#side").isHidden()).toBe(true);
     expect(await message(alice, "old 5").isVisible()).toBe(true);
+    await screenshot(alice, "web-search-phone-landed.png");
   });
 
   it("says so when there were too many searches", async () => {
