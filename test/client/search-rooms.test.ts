@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type SearchFetch, searchRooms } from "../../src/client/core/search-rooms";
+import { nextPages, type SearchFetch, searchRooms } from "../../src/client/core/search-rooms";
 
 const hit = (id: number, ts: number, snippet: string) => ({ id, ts, username: "ann", snippet });
 
@@ -30,5 +30,35 @@ describe("searching several joined rooms", () => {
       { room: "down", status: 0 },
     ]);
     expect(asked[0]).toBe("/api/rooms/lobby/search?q=a+b&limit=2");
+  });
+});
+
+describe("more results across rooms", () => {
+  it("goes on below each room's oldest match shown, skipping rooms with nothing left and none shown", async () => {
+    const pages: Record<string, { results: ReturnType<typeof hit>[]; hasMore: boolean }> = {
+      lobby: { results: [hit(9, 300, "a"), hit(4, 100, "b")], hasMore: false },
+      dev: { results: [hit(7, 250, "c"), hit(3, 50, "d")], hasMore: true },
+      quiet: { results: [hit(1, 10, "e")], hasMore: false },
+      done: { results: [], hasMore: false },
+    };
+    const asked: string[] = [];
+    const fetch: SearchFetch = async (path) => {
+      asked.push(path);
+      return { status: 200, body: pages[decodeURIComponent(path.split("/")[3] ?? "")] };
+    };
+    const found = await searchRooms(fetch, ["lobby", "dev", "quiet", "done"], "a", 3);
+    expect(found.results.map((r) => [r.room, r.id])).toEqual([
+      ["lobby", 9],
+      ["dev", 7],
+      ["lobby", 4],
+    ]);
+    // lobby's page was all given; dev has more on the server and one cut here; quiet's one match was cut.
+    expect(found.unfinished).toEqual(["dev", "quiet"]);
+    const next = nextPages(found, new Map());
+    expect(next.rooms).toEqual(["dev", "quiet"]);
+    expect([...next.before]).toEqual([["dev", 7]]);
+    asked.length = 0;
+    await searchRooms(fetch, next.rooms, "a", 3, next.before);
+    expect(asked).toEqual(["/api/rooms/dev/search?q=a&limit=3&before=7", "/api/rooms/quiet/search?q=a&limit=3"]);
   });
 });

@@ -22,3 +22,20 @@ export async function fetchHistoryPage(
   if (!page) throw new Error("not a history page");
   return page;
 }
+
+/** v1.9: the page around one entry, and whether entries newer than it exist. */
+export type AroundPage = HistoryPage & { hasNewer: boolean };
+
+/**
+ * v1.9: the entry `id` with what was said before and after it
+ * (`?around=`), where a search result lands. Throws as `fetchHistoryPage` does.
+ */
+export async function fetchAroundPage(room: string, id: number, limit: number): Promise<AroundPage> {
+  const res = await fetch(`/api/rooms/${encodeURIComponent(room)}/history?around=${id}&limit=${limit}`);
+  if (!res.ok) throw new Error(`HTTP ${res.status}`);
+  const body: unknown = await res.json();
+  const page = parseHistoryPage(body);
+  if (!page) throw new Error("not a history page");
+  const hasNewer = typeof body === "object" && body !== null && "hasNewer" in body && body.hasNewer === true;
+  return { ...page, hasNewer };
+}

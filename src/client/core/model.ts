@@ -63,6 +63,8 @@ export interface GapLine {
   after: number;
   before: number;
   ts: number;
+  /** v1.9: the stretch between a search result's surroundings and what was loaded after them. */
+  newer?: true;
 }
 
 export interface ChatModel {

@@ -10,6 +10,8 @@ export interface RoomsFound {
   hasMore: boolean;
   /** Rooms that did not answer, each with why (an HTTP status, or 0 when unreachable). */
   failed: { room: string; status: number }[];
+  /** Rooms with matches not yet shown: those past `limit` here, or older ones the room still holds. */
+  unfinished: string[];
 }
 
 /** Answers a search URL's body (and status): the page's fetch, or a test's. */
@@ -25,10 +27,14 @@ export async function searchRooms(
   rooms: readonly string[],
   words: string,
   limit: number,
+  /** Where each room's page starts (its `before`): the next page after an earlier search's. */
+  before: ReadonlyMap<string, number> = new Map(),
 ): Promise<RoomsFound> {
-  const query = new URLSearchParams({ q: words, limit: String(limit) });
   const answers = await Promise.all(
     rooms.map(async (room) => {
+      const query = new URLSearchParams({ q: words, limit: String(limit) });
+      const from = before.get(room);
+      if (from !== undefined) query.set("before", String(from));
       try {
         const { status, body } = await fetch(`/api/rooms/${encodeURIComponent(room)}/search?${query}`);
         const page = status === 200 ? parseSearchPage(body) : null;
@@ -40,15 +46,43 @@ export async function searchRooms(
   );
   const found: RoomHit[] = [];
   const failed: RoomsFound["failed"] = [];
-  let hasMore = false;
+  const unfinished = new Set<string>();
   for (const { room, status, page } of answers) {
     if (page === null) {
       failed.push({ room, status });
       continue;
     }
     found.push(...page.results.map((hit) => ({ ...hit, room })));
-    hasMore ||= page.hasMore;
+    if (page.hasMore) unfinished.add(room);
   }
   found.sort((a, b) => b.ts - a.ts || b.id - a.id);
-  return { results: found.slice(0, limit), hasMore: hasMore || found.length > limit, failed };
+  for (const cut of found.slice(limit)) unfinished.add(cut.room);
+  return {
+    results: found.slice(0, limit),
+    hasMore: unfinished.size > 0,
+    failed,
+    unfinished: rooms.filter((room) => unfinished.has(room)),
+  };
+}
+
+/** The rooms "More results" asks, and where each goes on from. */
+export interface NextPages {
+  rooms: string[];
+  before: Map<string, number>;
+}
+
+/**
+ * Where "More results" goes on from: each room with matches not yet shown,
+ * from below the oldest of its matches shown so far. A room none of whose
+ * matches made it in keeps the start it had, so nothing is skipped.
+ */
+export function nextPages(found: RoomsFound, before: ReadonlyMap<string, number>): NextPages {
+  const next = new Map<string, number>();
+  for (const room of found.unfinished) {
+    let oldest = before.get(room);
+    for (const hit of found.results)
+      if (hit.room === room && (oldest === undefined || hit.id < oldest)) oldest = hit.id;
+    if (oldest !== undefined) next.set(room, oldest);
+  }
+  return { rooms: found.unfinished, before: next };
 }

@@ -62,6 +62,8 @@ export interface ChatOptions {
   read?: (id: number) => void;
   /** A signed-in viewer starts a conversation with a signed-in person from the people list. */
   openTalk?: (name: string) => void;
+  /** v1.9: a message to show once the room's history is in (a search result chosen in another room). */
+  show?: number;
 }
 
 /**
@@ -88,9 +90,12 @@ export class ChatView {
   #showUsersReply = false;
   #lastError: ServerFrame | null = null;
   #partnerGone = false;
+  /** v1.9: a search result to show, waiting for the first replay (the room's newest) to be in. */
+  #wanted: number | null;
 
   constructor(private readonly options: ChatOptions) {
     const { room, stranger } = options;
+    this.#wanted = options.show ?? null;
     this.#room = room;
     this.#model = emptyModel(room);
     this.#partner = stranger?.partner ?? null;
@@ -128,6 +133,7 @@ export class ChatView {
         act: (frame) => this.#composer.act(frame),
         reply: (line) => this.#composer.composer.reply(line),
         edit: (line) => this.#composer.composer.edit(line),
+        type: (text) => this.#composer.composer.type(text),
       },
       signal,
     );
@@ -349,6 +355,21 @@ export class ChatView {
     this.#composer.pump();
     if (added > 0) this.#timeline.added(stick);
     this.#timeline.markRead();
+    this.#showWanted();
+  }
+
+  /** v1.9: shows the message `id` of this room (a search result), focused, with what was said around it. */
+  showMessage(id: number): void {
+    this.#wanted = id;
+    this.#showWanted();
+  }
+
+  #showWanted(): void {
+    const id = this.#wanted;
+    if (id === null || !this.#timeline.historySeen) return;
+    this.#wanted = null;
+    if (this.#conversations.current !== null) this.#showConversation(null);
+    void this.#timeline.showMessage(id);
   }
 
   /** A live message or DM arrived: typing, unread counts, the title and notifications. */

@@ -87,6 +87,16 @@ export class Composer {
     this.#input.focus();
   }
 
+  /** Types `text` at the caret, as if typed here (a letter typed in the log lands here); false when closed. */
+  type(text: string): boolean {
+    const input = this.#input;
+    if (input.disabled) return false;
+    input.focus();
+    input.setRangeText(text, input.selectionStart, input.selectionEnd, "end");
+    this.#changed();
+    return true;
+  }
+
   setEnabled(enabled: boolean, placeholder?: string): void {
     this.#input.disabled = !enabled;
     const send = document.getElementById("send") as HTMLButtonElement | null;

@@ -7,7 +7,9 @@ const CONTROLS = "button, a[href], pre, [tabindex]";
  * Up and Down arrows move between lines, Home and End go to the first and last
  * loaded, Right (or Enter) moves into a line's controls and Left or Escape
  * back out, and Tab leaves the log. A line's controls are never Tab stops, so
- * a long log costs the keyboard one press, not three per message.
+ * a long log costs the keyboard one press, not three per message. A letter
+ * typed in the log goes to the composer, as in Slack: reading, one starts
+ * answering without reaching for the box.
  */
 export class LogFocus {
   readonly #lines: HTMLElement;
@@ -16,10 +18,14 @@ export class LogFocus {
   /** Whether the reader chose the stop; until then it follows the newest line. */
   #chosen = false;
 
-  /** `olderWanted` is asked for when ↑ is pressed on the first line loaded. */
   constructor(
     lines: HTMLElement,
-    private readonly olderWanted: () => void,
+    private readonly host: {
+      /** ↑ was pressed on the first line loaded. */
+      olderWanted(): void;
+      /** A printable character was typed: true when the composer took it. */
+      typed(text: string): boolean;
+    },
     signal: AbortSignal,
   ) {
     this.#lines = lines;
@@ -69,16 +75,20 @@ export class LogFocus {
   }
 
   #onKey(e: KeyboardEvent): void {
-    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
     const target = e.target as HTMLElement;
     const line = lineOf(target);
     if (!line) return;
+    if (printable(e) && this.host.typed(e.key)) {
+      e.preventDefault();
+      return;
+    }
+    if (e.altKey || e.ctrlKey || e.metaKey || e.shiftKey) return;
     const onLine = target === line;
     let next: HTMLElement | null = null;
     switch (e.key) {
       case "ArrowUp":
         next = step(line, -1);
-        if (!next && onLine) this.olderWanted();
+        if (!next && onLine) this.host.olderWanted();
         break;
       case "ArrowDown":
         next = step(line, 1);
@@ -108,6 +118,17 @@ export class LogFocus {
     next.focus({ preventScroll: true });
     next.scrollIntoView({ block: "nearest" });
   }
+}
+
+/**
+ * A key that types a character: one character, no shortcut's modifier
+ * (AltGr, which some layouts need for `@`, comes as Ctrl+Alt and counts as
+ * typing). Space is left to the buttons it presses.
+ */
+function printable(e: KeyboardEvent): boolean {
+  if (e.isComposing || [...e.key].length !== 1 || e.key === " ") return false;
+  if (e.metaKey) return false;
+  return !e.ctrlKey || e.getModifierState("AltGraph");
 }
 
 function lineOf(target: EventTarget | null): HTMLElement | null {

@@ -23,6 +23,7 @@ import { AddDevicePane } from "./panes/add-device";
 import { DevicePage } from "./panes/device-page";
 import { DirectoryPane } from "./panes/directory";
 import { LinkPage } from "./panes/link-page";
+import { SearchPane } from "./panes/search";
 import { type Shown, SidePanel } from "./panes/side-panel";
 import { TokensPane } from "./panes/tokens";
 import { roomLink } from "./room-link";
@@ -92,10 +93,24 @@ const side = new SidePanel({
     return refusal;
   },
 });
+const search = new SearchPane({
+  room: () => (shown && "room" in shown ? shown.room : null),
+  rooms: () => joined.rooms,
+  open: (room, id) => {
+    side.close();
+    if (current && shown && "room" in shown && shown.room === room) {
+      current.showMessage(id);
+      return;
+    }
+    history.pushState(null, "", `/r/${room}`);
+    void showRoom(room, id);
+  },
+});
 /** The signed-in account's socket, with its conversations; null while anonymous. */
 let home: { name: string; home: Home } | null = null;
 
 function renderSide(): void {
+  search.viewChanged();
   side.render(joined.rooms, (room) => joined.badge(room), home ? home.home.conversations : null, shown);
   $("side-leave").hidden = shown === null || !("room" in shown);
   if (shown && "room" in shown) $("side-leave").title = `Leave #${shown.room}: everyone there sees you go`;
@@ -403,7 +418,8 @@ async function showStranger(): Promise<void> {
   }
 }
 
-async function showRoom(room: string): Promise<void> {
+/** Shows `room`, and in it the message `landOn` when a search result asks for one. */
+async function showRoom(room: string, landOn?: number): Promise<void> {
   if (shown && "room" in shown && shown.room === room && current) return;
   if (!joined.has(room) && joined.full) {
     history.replaceState(null, "", "/");
@@ -443,6 +459,7 @@ async function showRoom(room: string): Promise<void> {
     account: accountLink,
     openTalk,
     clock: clockNow,
+    ...(landOn === undefined ? {} : { show: landOn }),
   });
 }
 

@@ -217,10 +217,11 @@ export function renderLine(line: Line, ctx: RenderContext): HTMLElement {
     case "gap": {
       // Ids count DMs between other people too, so the number is an upper bound.
       const missing = line.before - line.after - 1;
+      const entries = `${missing} ${missing === 1 ? "entry" : "entries"}`;
       const gapButton = el(
         "button",
         "fill",
-        `Up to ${missing} ${missing === 1 ? "entry" : "entries"} missed while away — load`,
+        line.newer ? `Load newer messages (up to ${entries})` : `Up to ${entries} missed while away — load`,
       );
       gapButton.setAttribute("type", "button");
       li.append(time, gapButton);

@@ -52,6 +52,11 @@ export class SidePanel {
     });
   }
 
+  /** On a phone, closes the drawer (a search result chosen in it). */
+  close(): void {
+    this.#drawer(false);
+  }
+
   get open(): boolean {
     return document.body.classList.contains("show-rooms");
   }

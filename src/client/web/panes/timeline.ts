@@ -1,5 +1,6 @@
 import { HISTORY_PAGE_MAX } from "../../../protocol";
-import { fetchHistoryPage } from "../../core/history-pages";
+import { landAround } from "../../core/around";
+import { fetchAroundPage, fetchHistoryPage } from "../../core/history-pages";
 import {
   type ChatModel,
   fillGap,
@@ -22,6 +23,8 @@ import { renderLine } from "../render";
 const OLDER_PAGE = 50;
 /** How close to the top (in pixels) the reader scrolls before the next older page loads by itself. */
 const PRELOAD_MARGIN = 600;
+/** Entries in the page shown around a search result: half before it, half after. */
+const AROUND_PAGE = 50;
 /** Pages of 100 needed to close the largest gap the server's retention allows, and some spare. */
 const MAX_GAP_PAGES = 20;
 
@@ -42,6 +45,8 @@ export interface TimelineHost {
   act(frame: ActionFrame): boolean;
   reply(line: MessageLine): void;
   edit(line: MessageLine): void;
+  /** A letter typed in the log goes to the composer; false when it is closed. */
+  type(text: string): boolean;
 }
 
 /**
@@ -65,6 +70,10 @@ export class TimelinePane {
   /** The read mark shown as the "New" line: the last id read when the reader last looked away. */
   #readUpTo: number | null = null;
   #historySeen = false;
+  /** Gaps being filled: never twice at once. */
+  readonly #filling = new Set<GapLine>();
+  /** Loads newer entries by itself as a gap below a search result comes within reach. */
+  #newerWatch: IntersectionObserver | null = null;
 
   constructor(
     private readonly host: TimelineHost,
@@ -72,7 +81,11 @@ export class TimelinePane {
   ) {
     this.#signal = signal;
     const { model } = host;
-    this.#focus = new LogFocus(this.#lines, () => void this.#loadOlder(), signal);
+    this.#focus = new LogFocus(
+      this.#lines,
+      { olderWanted: () => void this.#loadOlder(), typed: (text) => host.type(text) },
+      signal,
+    );
     this.#view = new MessageList(
       this.#lines,
       (line) =>
@@ -96,13 +109,14 @@ export class TimelinePane {
         act: (frame) => host.act(frame),
         reply: (line) => host.reply(line),
         edit: (line) => host.edit(line),
-        fillGap: (gap) => void this.#fillGap(gap),
+        fillGap: (gap) => void this.#fillGap(gap, MAX_GAP_PAGES),
         scrollToMessage: (id) => this.#scrollToMessage(id),
       },
       signal,
     );
     this.#older.addEventListener("click", () => void this.#loadOlder(), { signal });
     this.#watchTop(signal);
+    this.#watchNewer(signal);
     this.#jump.addEventListener("click", () => this.scrollToEnd(), { signal });
     this.#log.addEventListener(
       "scroll",
@@ -119,6 +133,43 @@ export class TimelinePane {
   sync(): void {
     this.#view.sync(this.host.visible(), this.host.current() === null ? this.#readUpTo : null);
     this.#focus.settle();
+    for (const line of this.host.model.lines) {
+      const shown = line.kind === "gap" && line.newer ? this.#view.shown(line) : undefined;
+      if (shown) this.#newerWatch?.observe(shown);
+    }
+  }
+
+  /** Whether this visit has had its first replay: the log holds the room's newest entries. */
+  get historySeen(): boolean {
+    return this.#historySeen;
+  }
+
+  /**
+   * v1.9: shows the message `id` (a search result), focused and lit up
+   * briefly: where it is when loaded, else with the page around it, the way
+   * to the newest kept by "Load newer" and the jump button.
+   */
+  async showMessage(id: number): Promise<void> {
+    const line = findMessage(this.host.model, id);
+    if (!line || !this.#view.shown(line)?.isConnected) {
+      let landed = false;
+      try {
+        const page = await fetchAroundPage(this.host.room, id, AROUND_PAGE);
+        if (this.#signal.aborted) return;
+        landed = page.messages.some((m) => m.payload.id === id) && landAround(this.host.model, page, id);
+      } catch {
+        this.host.say("Could not load that message; try again.", 5000);
+        return;
+      }
+      if (!landed) {
+        this.host.say("That message is no longer in this room's history.", 5000);
+        return;
+      }
+      this.sync();
+      this.showOlder();
+    }
+    this.#scrollToMessage(id, "instant");
+    if (!this.nearEnd()) this.#offerJump("Newest messages ↓");
   }
 
   /** The history was reset: every line is drawn afresh. */
@@ -142,7 +193,12 @@ export class TimelinePane {
   /** Lines were added: follow them when the reader was at the end, or offer the jump. */
   added(stick: boolean): void {
     if (stick) this.scrollToEnd();
-    else this.#jump.hidden = false;
+    else this.#offerJump("New messages ↓");
+  }
+
+  #offerJump(text: string): void {
+    this.#jump.textContent = text;
+    this.#jump.hidden = false;
   }
 
   /** "Load older" is offered in the room while the server has more. */
@@ -188,14 +244,14 @@ export class TimelinePane {
     this.markRead();
   }
 
-  #scrollToMessage(id: number): void {
+  #scrollToMessage(id: number, behavior: ScrollBehavior = "smooth"): void {
     const line = findMessage(this.host.model, id);
     const element = line ? this.#view.shown(line) : undefined;
     if (!element?.isConnected) {
       this.host.say("That message is further back than what is loaded here.", 5000);
       return;
     }
-    element.scrollIntoView({ block: "center", behavior: "smooth" });
+    element.scrollIntoView({ block: "center", behavior });
     element.classList.remove("flash");
     void element.offsetWidth;
     element.classList.add("flash");
@@ -256,17 +312,41 @@ export class TimelinePane {
     return this.#older.getBoundingClientRect().bottom > log.top - PRELOAD_MARGIN;
   }
 
-  /** Loads what a resume skipped, page by page with `after=`, until the gap is closed. */
-  async #fillGap(gap: GapLine): Promise<void> {
+  /**
+   * v1.9: below a search result, newer entries load as the reader scrolls
+   * down to the gap, as older ones do at the top; its button stays for keyboards.
+   */
+  #watchNewer(signal: AbortSignal): void {
+    if (typeof IntersectionObserver === "undefined") return;
+    const observer = new IntersectionObserver(
+      (entries) => {
+        for (const entry of entries) {
+          if (!entry.isIntersecting) continue;
+          observer.unobserve(entry.target);
+          const gap = this.host.model.lines.find((l) => l.kind === "gap" && this.#view.shown(l) === entry.target);
+          if (gap?.kind === "gap") void this.#fillGap(gap, 1);
+        }
+      },
+      { root: this.#log, rootMargin: `0px 0px ${PRELOAD_MARGIN}px 0px` },
+    );
+    this.#newerWatch = observer;
+    signal.addEventListener("abort", () => observer.disconnect());
+  }
+
+  /** Loads what a resume skipped (or lies below a search result), page by page with `after=`, up to `pages`. */
+  async #fillGap(gap: GapLine, pages: number): Promise<void> {
+    if (this.#filling.has(gap)) return;
+    this.#filling.add(gap);
     const button = this.#view.shown(gap)?.querySelector("button");
     if (button) button.disabled = true;
     try {
       let closed = false;
-      for (let page = 0; page < MAX_GAP_PAGES && !closed; page++) {
+      for (let page = 0; page < pages && !closed; page++) {
         const body = await fetchHistoryPage(this.host.room, this.host.history, {
           after: gap.after,
           limit: HISTORY_PAGE_MAX,
         });
+        if (this.#signal.aborted) return;
         closed = fillGap(this.host.model, gap, body.messages, body.hasMore);
       }
       // An open gap now starts later: draw its button afresh.
@@ -275,6 +355,8 @@ export class TimelinePane {
     } catch {
       this.host.say("Could not load the missed messages; try again.");
       if (button) button.disabled = false;
+    } finally {
+      this.#filling.delete(gap);
     }
   }
 }
