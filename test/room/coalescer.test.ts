@@ -170,4 +170,15 @@ describe("the coalescer in a big room", () => {
     coalescer.drain(["a", "new"], () => {}, noPeople);
     expect(coalescer.hasPendingFor("a")).toBe(false);
   });
+
+  it("holds a sender's own frame behind a broadcast that skips someone else but reaches the sender", () => {
+    const coalescer = new Coalescer();
+    coalescer.broadcast(f("msg"), "chat", false, ["blocker"]);
+    expect(coalescer.hasPendingFor("sender")).toBe(true);
+    // Someone who arrived after it is not held by it.
+    coalescer.joined("new");
+    expect(coalescer.hasPendingFor("new")).toBe(false);
+    coalescer.drain(["sender", "blocker", "new"], () => {}, noPeople);
+    expect(coalescer.hasPendingFor("sender")).toBe(false);
+  });
 });

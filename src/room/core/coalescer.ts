@@ -91,6 +91,8 @@ export class Coalescer {
 
   /** Index of the newest broadcast that reaches everyone; -1 when there is none. */
   #lastBroadcast = -1;
+  /** Indexes of the broadcasts that skip someone: each still reaches everyone else. */
+  #partial: number[] = [];
 
   /** How long after the previous flush this queue may wait, in a room of `connections`. */
   delayMs(connections: number): number {
@@ -103,7 +105,11 @@ export class Coalescer {
 
   /** Whether something queued would reach `conn`: its own frames must then queue behind it. */
   hasPendingFor(conn: string): boolean {
-    return this.#private.has(conn) || this.#lastBroadcast >= (this.#joinedAt.get(conn) ?? 0);
+    const from = this.#joinedAt.get(conn) ?? 0;
+    if (this.#private.has(conn) || this.#lastBroadcast >= from) return true;
+    // A broadcast that skips others still reaches this one: an ack sent ahead of it would
+    // overtake the sender's own copy, and so tell them who was skipped.
+    return this.#partial.some((at) => at >= from && this.#entries[at]?.except?.includes(conn) === false);
   }
 
   broadcast(text: string, urgency: Urgency, isCount = false, except?: readonly string[]): void {
@@ -115,6 +121,7 @@ export class Coalescer {
     if (except && except.length > 0) {
       // Those skipped get a text of their own, so the shared one stays shared.
       for (const conn of except) this.#private.add(conn);
+      this.#partial.push(this.#entries.length);
       this.#entries.push({ text, except });
     } else {
       this.#lastBroadcast = this.#entries.length;
@@ -196,6 +203,7 @@ export class Coalescer {
     this.#entries = [];
     this.#countIndex = -1;
     this.#lastBroadcast = -1;
+    this.#partial = [];
     this.#presenceOnly = true;
     this.#joinedAt = new Map();
     this.#private = new Set();

@@ -56,9 +56,16 @@ export function conversationScenarios(scenario: ConversationScenario): void {
       const [, second] = ofType(await ann.received(), "ack");
       await ann.send({ type: "edit", payload: { id: second?.payload.id ?? 0, message: "still there?" } });
 
-      // The blocked person's side goes on as ever: acked, shown, edited, no error.
+      // The blocked person's side goes on as ever: acked, shown, edited, no error, in the
+      // order it always comes (their own copy, then the ack), so nothing gives the block away.
       const annSees = await ann.received();
       expect(said(annSees)).toEqual(["before", "are you there?"]);
+      expect(annSees.map((f) => f.type).filter((t) => t === "chatMessage" || t === "ack")).toEqual([
+        "chatMessage",
+        "ack",
+        "chatMessage",
+        "ack",
+      ]);
       expect(ofType(annSees, "messageUpdated").map((f) => f.payload.message)).toEqual(["still there?"]);
       expect(ofType(annSees, "error")).toEqual([]);
       // The blocker gets none of it, now or on opening the conversation again.
