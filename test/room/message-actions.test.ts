@@ -111,7 +111,9 @@ describe("deletes", () => {
     sim.command(alice, `/delete ${id}`);
     expect(last(sim.frames(bob), "messageUpdated")?.payload).toEqual({ id, deleted: true });
     const now = stored(sim, id);
-    expect(now).toEqual({ id, username: "bob", message: "", ts: now?.ts, deleted: true });
+    // Who wrote it stays, as a name and as the author's id.
+    expect(now).toEqual({ id, username: "bob", authorId: now?.authorId, message: "", ts: now?.ts, deleted: true });
+    expect(now?.authorId).toMatch(/^s/);
     expect(JSON.stringify(sim.history)).not.toContain("hello @alice");
     expect(sim.reactionsOf(id)).toBeUndefined();
   });

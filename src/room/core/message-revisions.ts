@@ -43,8 +43,9 @@ function revised(
 
 /**
  * The live message an action is about, or what to answer instead: the
- * original ack for a resend, or `bad_message` for a message that is not here
- * or was deleted.
+ * original ack for a resend, `blocked` for a blocker's edit or reaction, or
+ * `bad_message` for a message that is not here or was deleted. A blocker may
+ * still delete: taking one's own words back reaches nobody new.
  */
 function target(
   state: RoomState,
@@ -53,10 +54,13 @@ function target(
   conn: string,
   id: number,
   clientId: string | undefined,
+  action: "change" | "delete" = "change",
 ): { stored: StoredMessage } | { answer: Outcome } {
   const again = duplicate(state, ctx, sender, conn, clientId);
   if (again) return { answer: again };
-  if (passage(ctx, sender) === "blocker") return { answer: reply(state, sender, conn, youBlocked(), clientId) };
+  if (action === "change" && passage(ctx, sender) === "blocker") {
+    return { answer: reply(state, sender, conn, youBlocked(), clientId) };
+  }
   const stored = ctx.findMessage(id);
   if (!stored || stored.payload.deleted) return { answer: reply(state, sender, conn, noSuchMessage(id), clientId) };
   return { stored };
@@ -98,7 +102,7 @@ export function deleteMessage(
   { id, clientId }: ClientPayloads["delete"],
   now: number,
 ): Outcome {
-  const found = target(state, ctx, sender, conn, id, clientId);
+  const found = target(state, ctx, sender, conn, id, clientId, "delete");
   if ("answer" in found) return found.answer;
   const { stored } = found;
   if (stored.author !== sender.session && !sender.operator) {
@@ -108,14 +112,17 @@ export function deleteMessage(
     };
     return reply(state, sender, conn, error, clientId);
   }
-  // The text, its mentions and its reactions go; who wrote it, when, and what it answered stay.
-  const { id: _, username, ts, replyTo } = stored.payload;
+  // The text, its mentions and its reactions go; who wrote it, when, and what it answered stay
+  // (the author's id too: a block goes on withholding a message its author deleted).
+  const { id: _, username, ts, replyTo, authorId, verified } = stored.payload;
   const payload: ChatMessagePayload = {
     id,
     username,
     message: "",
     ts,
     ...(replyTo === undefined ? {} : { replyTo }),
+    ...(authorId === undefined ? {} : { authorId }),
+    ...(verified === undefined ? {} : { verified }),
     deleted: true,
   };
   const update = serverFrame(ServerType.messageUpdated, { id, deleted: true });

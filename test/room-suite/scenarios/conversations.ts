@@ -55,18 +55,26 @@ export function conversationScenarios(scenario: ConversationScenario): void {
       await ann.send(send("are you there?", "c-2"));
       const [, second] = ofType(await ann.received(), "ack");
       await ann.send({ type: "edit", payload: { id: second?.payload.id ?? 0, message: "still there?" } });
+      await ann.send(send("oops", "c-3"));
+      const oops = ofType(await ann.received(), "ack").at(-1)?.payload.id ?? 0;
+      await ann.send({ type: "delete", payload: { id: oops } });
 
       // The blocked person's side goes on as ever: acked, shown, edited, no error, in the
       // order it always comes (their own copy, then the ack), so nothing gives the block away.
       const annSees = await ann.received();
-      expect(said(annSees)).toEqual(["before", "are you there?"]);
+      expect(said(annSees)).toEqual(["before", "are you there?", "oops"]);
       expect(annSees.map((f) => f.type).filter((t) => t === "chatMessage" || t === "ack")).toEqual([
         "chatMessage",
         "ack",
         "chatMessage",
         "ack",
+        "chatMessage",
+        "ack",
       ]);
-      expect(ofType(annSees, "messageUpdated").map((f) => f.payload.message)).toEqual(["still there?"]);
+      expect(ofType(annSees, "messageUpdated").map((f) => f.payload.message ?? "deleted")).toEqual([
+        "still there?",
+        "deleted",
+      ]);
       expect(ofType(annSees, "error")).toEqual([]);
       // The blocker gets none of it, now or on opening the conversation again.
       const bobSees = await bob.received();
@@ -74,23 +82,34 @@ export function conversationScenarios(scenario: ConversationScenario): void {
       expect(bobSees.filter((f) => f.type === "typing" || f.type === "messageUpdated")).toEqual([]);
       const again = await talk.open("bob");
       const replayed = (await again.received()).flatMap((f) => (f.type === "history" ? f.payload.messages : []));
+      // Not even as a deleted message: the block withholds what its author deleted too.
       expect(replayed.map((m) => (m.type === "chatMessage" ? m.payload.message : m.type))).toEqual(["before"]);
     },
   );
 
-  scenario("the blocker's own writing is refused with blocked, and after unblocking both talk again", async (talk) => {
-    const ann = await talk.open("ann");
-    const bob = await talk.open("bob");
-    await talk.block("bob", true);
-    await bob.send(send("one last thing", "c-1"));
-    expect(ofType(await bob.received(), "error").map((f) => f.payload)).toEqual([
-      expect.objectContaining({ code: "blocked", clientId: "c-1" }),
-    ]);
-    expect(said(await ann.received())).toEqual([]);
-    await talk.block("bob", false);
-    await bob.send(send("sorry, hello", "c-2"));
-    await ann.send(send("hello", "c-3"));
-    expect(said(await ann.received())).toEqual(["sorry, hello", "hello"]);
-    expect(said(await bob.received())).toEqual(["sorry, hello", "hello"]);
-  });
+  scenario(
+    "the blocker's writing is refused with blocked, though they may take back what they said; after unblocking both talk again",
+    async (talk) => {
+      const ann = await talk.open("ann");
+      const bob = await talk.open("bob");
+      await bob.send(send("my address is 1 Elm St", "c-0"));
+      const regret = ofType(await bob.received(), "ack")[0]?.payload.id ?? 0;
+      await talk.block("bob", true);
+      await bob.send(send("one last thing", "c-1"));
+      expect(ofType(await bob.received(), "error").map((f) => f.payload)).toEqual([
+        expect.objectContaining({ code: "blocked", clientId: "c-1" }),
+      ]);
+      await bob.send({ type: "delete", payload: { id: regret, clientId: "d-1" } });
+      expect(ofType(await bob.received(), "error")).toHaveLength(1);
+      expect(ofType(await ann.received(), "messageUpdated").map((f) => f.payload)).toEqual([
+        { id: regret, deleted: true },
+      ]);
+      expect(said(await ann.received())).toEqual(["my address is 1 Elm St"]);
+      await talk.block("bob", false);
+      await bob.send(send("sorry, hello", "c-2"));
+      await ann.send(send("hello", "c-3"));
+      expect(said(await ann.received())).toEqual(["my address is 1 Elm St", "sorry, hello", "hello"]);
+      expect(said(await bob.received())).toEqual(["my address is 1 Elm St", "sorry, hello", "hello"]);
+    },
+  );
 }
