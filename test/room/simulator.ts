@@ -21,6 +21,7 @@ import {
 import { unseen } from "../../src/room/core/conversation";
 import { nameKeys } from "../../src/room/core/name-skeleton";
 import { Roster } from "../../src/room/core/roster";
+import type { Unseen } from "../../src/room/core/state";
 import { type KeptDm, storedReplay } from "./stored-replay";
 
 function sameLook(a: string, b: string): boolean {
@@ -208,8 +209,16 @@ export class RoomSimulator {
   }
 
   /** The history frame (and a resume's updates) the room's store would send, from what the simulator keeps. */
-  #replay(since: number | undefined, session: string, reset: boolean): ServerFrame[] {
-    const history = this.history.filter((f) => f.type === "chatMessage" || f.type === "system");
+  #replay(since: number | undefined, session: string, reset: boolean, hidden?: Unseen): ServerFrame[] {
+    // A blocker's replay reads past the blocked person's rows, as the store's query skips them.
+    const withheld = (id: number) => {
+      const stored = hidden ? this.#authorAndChange(id) : null;
+      if (!hidden || stored?.authorId !== hidden.authorId) return false;
+      return id > hidden.since || (stored.changedAt ?? 0) > hidden.since;
+    };
+    const history = this.history
+      .filter((f) => f.type === "chatMessage" || f.type === "system")
+      .filter((f) => f.type !== "chatMessage" || !withheld(f.payload.id));
     const dms = this.dms.flatMap((frame): KeptDm[] => {
       const parties = frame.type === "dm" ? this.#dmParties.get(frame.payload.id) : undefined;
       return frame.type === "dm" && parties ? [{ frame, ...parties }] : [];
@@ -299,8 +308,8 @@ export class RoomSimulator {
           break;
         case "replay": {
           if (effect.welcome) this.inbox.get(effect.to)?.push(effect.welcome);
-          const replayed = this.#replay(effect.since, effect.session, effect.reset);
           const hidden = effect.unseen;
+          const replayed = this.#replay(effect.since, effect.session, effect.reset, hidden);
           this.inbox
             .get(effect.to)
             ?.push(...(hidden ? unseen(replayed, hidden, (id) => this.#authorAndChange(id)) : replayed));

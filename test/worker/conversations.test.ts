@@ -191,6 +191,35 @@ describe("conversations between signed-in people", () => {
   });
 });
 
+describe("a blocker's history pages", () => {
+  it("are full pages of what they may see, read past however much the blocked person wrote, around and after included", async () => {
+    const ann = await person("ann");
+    const bob = await person("bob");
+    const a = await talk(ann.browser, bob.name);
+    const b = await talk(bob.browser, ann.name);
+    for (const [i, text] of ["one", "two", "three"].entries()) {
+      b.client.send({ type: "chatMessage", payload: { message: text, clientId: `b${i}` } });
+      await b.client.waitFor("ack", (f) => f.payload.clientId === `b${i}`);
+    }
+    const three = framesOf(b.client, "ack").at(-1)?.payload.id ?? 0;
+    expect((await bob.browser.fetch(`/api/conversations/${ann.name}/block`, { method: "PUT" })).status).toBe(204);
+    for (let i = 0; i < 40; i++)
+      a.client.send({ type: "chatMessage", payload: { message: `m${i}`, clientId: `a${i}` } });
+    await a.client.waitFor("ack", (f) => f.payload.clientId === "a39");
+
+    const page = async (query: string) => {
+      const res = await bob.browser.fetch(`/api/conversations/${ann.name}/history?${query}`);
+      expect(res.status).toBe(200);
+      const body = await res.json<{ messages: HistoryFrame[]; hasMore: boolean }>();
+      return { said: body.messages.flatMap((m) => (m.type === "chatMessage" ? [m.payload.message] : [])), ...body };
+    };
+    expect(await page("limit=2")).toMatchObject({ said: ["two", "three"], hasMore: true });
+    expect(await page(`limit=2&before=${three - 1}`)).toMatchObject({ said: ["one"], hasMore: false });
+    expect((await page(`limit=4&around=${three}`)).said).toEqual(["two", "three"]);
+    expect((await page(`limit=10&after=${three - 2}`)).said).toEqual(["two", "three"]);
+  });
+});
+
 describe("a deleted account's conversations", () => {
   it("leave the lists of the people it talked with, so a new holder of the name is a stranger to them", async () => {
     const ann = await person("ann");

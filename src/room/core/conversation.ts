@@ -61,7 +61,7 @@ export function unseenBy(ctx: RoomContext, member: Pick<Member, "session" | "ver
   const since = me === null ? undefined : conversation?.blockers.get(me);
   const other = conversation?.parties.find((id) => id !== me);
   if (since === undefined || other === undefined || conversation === undefined || conversation === null) return null;
-  return { authorId: `a${other}`, name: conversation.names.get(other) ?? "", since };
+  return { authorId: `a${other}`, name: conversation.names.get(other) ?? "", author: `@${other}`, since };
 }
 
 /**

@@ -99,9 +99,10 @@ export interface RoomSettings {
  * (an edit made after it is news too), and their reactions.
  */
 export interface Unseen {
-  /** The blocked person's author id and name. */
+  /** The blocked person's author id and name, and their messages' author as the history stores it. */
   authorId: string;
   name: string;
+  author: string;
   /** The highest message id when the block was made. */
   since: number;
 }

@@ -119,13 +119,13 @@ export class EffectInterpreter {
         coalescer.presence(effect);
         return;
       case "replay": {
-        const replayed = history.replayText(effect.since, effect.session, effect.reset);
-        // A conversation's blocker: a handful of frames, read back and left without what they must not see.
-        const texts = effect.unseen
-          ? unseen(replayed.flatMap(parseServerData), effect.unseen, (id) => history.authorAndChange(id)).map((f) =>
-              JSON.stringify(f),
-            )
-          : replayed;
+        // A conversation's blocker: read past the blocked person's rows, then left without their reactions.
+        const hidden = effect.unseen;
+        const texts = hidden
+          ? unseen(history.replayHiding(hidden, effect.since, effect.reset).flatMap(parseServerData), hidden, (id) =>
+              history.authorAndChange(id),
+            ).map((f) => JSON.stringify(f))
+          : history.replayText(effect.since, effect.session, effect.reset);
         if (effect.welcome) texts.unshift(textOf(effect.welcome));
         flush.sendAll(effect.to, texts, "presence");
         return;

@@ -1,5 +1,5 @@
 import { HISTORY_PAGE_MAX, type HistoryFrame, SEARCH_PAGE_MAX } from "../../protocol";
-import type { HistoryStore } from "../store/history";
+import type { HiddenAuthor, HistoryStore } from "../store/history";
 import type { Members } from "./members";
 
 export interface RoomInfo {
@@ -43,13 +43,16 @@ export class RoomQueries {
   }
 
   /** A page of scrollback, oldest first: before an id (older), or after one (filling a gap). */
-  historyPage(query: HistoryQuery): { messages: HistoryFrame[]; hasMore: boolean; hasNewer?: boolean } {
+  historyPage(
+    query: HistoryQuery,
+    hidden?: HiddenAuthor,
+  ): { messages: HistoryFrame[]; hasMore: boolean; hasNewer?: boolean } {
     const size = Math.min(Math.max(1, query.limit), HISTORY_PAGE_MAX);
-    if (query.after !== undefined) return this.#history.pageAfter(query.after, size);
-    if (query.around === undefined) return this.#history.page(query.before, size);
+    if (query.after !== undefined) return this.#history.pageAfter(query.after, size, hidden);
+    if (query.around === undefined) return this.#history.page(query.before, size, hidden);
     // Older half up to and with the message itself, the newer half after it: the reader lands on it in context.
-    const older = this.#history.page(query.around + 1, Math.ceil(size / 2));
-    const newer = this.#history.pageAfter(query.around, Math.floor(size / 2));
+    const older = this.#history.page(query.around + 1, Math.ceil(size / 2), hidden);
+    const newer = this.#history.pageAfter(query.around, Math.floor(size / 2), hidden);
     return { messages: [...older.messages, ...newer.messages], hasMore: older.hasMore, hasNewer: newer.hasMore };
   }
 

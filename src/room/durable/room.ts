@@ -341,8 +341,8 @@ export class Room {
 
   /** A page of scrollback as `accountId` may read it: in a conversation, without what a block keeps from them. */
   historyPageFor(query: HistoryQuery, accountId: string | null) {
-    const page = this.queries.historyPage(query);
     const hidden = accountId === null ? null : unseenBy(this.#context, { session: `@${accountId}`, verified: true });
+    const page = this.queries.historyPage(query, hidden ?? undefined);
     if (hidden === null) return page;
     const kept = unseen(page.messages, hidden, (id) => this.#history.authorAndChange(id));
     return { ...page, messages: kept.filter(isHistoryFrame) };

@@ -60,6 +60,12 @@ interface Entry {
  * Tables are created on the first write: reading a room nobody used creates
  * no storage.
  */
+/** Whose rows a blocker's reads leave out: the author as stored (their session), and the id the block began after. */
+export interface HiddenAuthor {
+  author: string;
+  since: number;
+}
+
 export class HistoryStore {
   readonly #sql: Sql;
   readonly #ids: Sequencer;
@@ -310,6 +316,33 @@ export class HistoryStore {
     return [history, ...changes];
   }
 
+  /**
+   * A conversation blocker's replay: the newest entries after `since` that
+   * are not the blocked person's since the block, read past however many of
+   * theirs there are, then (for a resume) what changed. A conversation keeps
+   * no notices nor DMs, so this is the whole of it.
+   */
+  replayHiding(hidden: HiddenAuthor, since: number | undefined, reset = false): string[] {
+    const { messages, hasMore } = this.page(undefined, MAX_HISTORY, hidden, since ?? 0);
+    const history = historyText(
+      messages.map((m) => JSON.stringify(m)),
+      hasMore,
+      reset ? `,"reset":true` : "",
+    );
+    return [history, ...(since === undefined ? [] : this.#changedSince(since))];
+  }
+
+  /** The clause leaving out the blocked person's rows since the block, with its bindings. */
+  #skipping(hidden: HiddenAuthor | undefined): { sql: string; bindings: (string | number)[] } {
+    if (hidden === undefined) return { sql: "", bindings: [] };
+    if (!this.#revisions.exists())
+      return { sql: " AND NOT (author IS ? AND id > ?)", bindings: [hidden.author, hidden.since] };
+    return {
+      sql: " AND NOT (author IS ? AND (id > ? OR id IN (SELECT message_id FROM revisions WHERE at > ?)))",
+      bindings: [hidden.author, hidden.since, hidden.since],
+    };
+  }
+
   /** What a first visit replays, worked out once while the history stands (a storm of joiners shares it). */
   #firstWindow(): ReplayWindow {
     this.#firstVisit ??= this.#window(undefined);
@@ -406,23 +439,42 @@ export class HistoryStore {
   }
 
   /** Entries with ids above `after`, oldest first: what fills a gap a resume left. */
-  pageAfter(after: number, limit: number): { messages: HistoryFrame[]; hasMore: boolean } {
+  pageAfter(after: number, limit: number, hidden?: HiddenAuthor): { messages: HistoryFrame[]; hasMore: boolean } {
     if (!this.#history.exists()) return { messages: [], hasMore: false };
+    const skip = this.#skipping(hidden);
     const rows = this.#sql
-      .exec<{ frame: string }>("SELECT frame FROM history WHERE id > ? ORDER BY id ASC LIMIT ?", after, limit + 1)
+      .exec<{ frame: string }>(
+        `SELECT frame FROM history WHERE id > ?${skip.sql} ORDER BY id ASC LIMIT ?`,
+        after,
+        ...skip.bindings,
+        limit + 1,
+      )
       .toArray();
     // Gaps are filled forward, from the last id received: nothing here is fetched again.
     const messages = this.#withReactions(collapseFrames(rows.slice(0, limit).map(decode), false));
     return { messages, hasMore: rows.length > limit };
   }
 
-  /** One page of scrollback: up to `limit` entries older than `before`, oldest first. */
-  page(before: number | undefined, limit: number): { messages: HistoryFrame[]; hasMore: boolean } {
+  /**
+   * One page of scrollback: up to `limit` entries older than `before` (and
+   * newer than `floor`), oldest first. `hidden`: a blocker's page, full
+   * however much the blocked person wrote, since their rows are skipped by
+   * the query rather than dropped from a page already cut.
+   */
+  page(
+    before: number | undefined,
+    limit: number,
+    hidden?: HiddenAuthor,
+    floor = 0,
+  ): { messages: HistoryFrame[]; hasMore: boolean } {
     if (!this.#history.exists()) return { messages: [], hasMore: false };
+    const skip = this.#skipping(hidden);
     const rows = this.#sql
       .exec<{ frame: string }>(
-        "SELECT frame FROM history WHERE id < ? ORDER BY id DESC LIMIT ?",
+        `SELECT frame FROM history WHERE id < ? AND id > ?${skip.sql} ORDER BY id DESC LIMIT ?`,
         before ?? Number.MAX_SAFE_INTEGER,
+        floor,
+        ...skip.bindings,
         limit + 1,
       )
       .toArray();

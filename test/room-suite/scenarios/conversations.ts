@@ -88,6 +88,26 @@ export function conversationScenarios(scenario: ConversationScenario): void {
   );
 
   scenario(
+    "a blocker coming back still finds what came before the block, however much was written since",
+    async (talk) => {
+      const ann = await talk.open("ann");
+      const bob = await talk.open("bob");
+      await bob.send(send("see you at 8", "c-0"));
+      await ann.send(send("ok", "c-1"));
+      await talk.block("bob", true);
+      for (let i = 0; i < 120; i++) ann.send(send(`again ${i}`, `r-${i}`));
+      expect(said(await ann.received())).toHaveLength(122);
+      const back = await talk.open("bob");
+      const [history] = ofType(await back.received(), "history");
+      expect(history?.payload.messages.map((m) => (m.type === "chatMessage" ? m.payload.message : m.type))).toEqual([
+        "see you at 8",
+        "ok",
+      ]);
+      expect(history?.payload.truncated).toBe(false);
+    },
+  );
+
+  scenario(
     "the blocker's writing is refused with blocked, though they may take back what they said; after unblocking both talk again",
     async (talk) => {
       const ann = await talk.open("ann");
