@@ -230,8 +230,14 @@ describe("a deleted account's conversations", () => {
     await expect.poll(async () => (await listOf(bob.browser)).length).toBe(1);
     const live = await connectPath("/api/me/live", {}, bob.browser.headers());
     await live.next();
+    // Bob has the conversation open when ann's account goes.
+    const b = await talk(bob.browser, ann.name);
     expect((await ann.browser.fetch("/api/me", { method: "DELETE" })).status).toBe(204);
     expect(await live.next()).toEqual({ type: "conversationGone", payload: { with: ann.name } });
+    expect(await listOf(bob.browser)).toEqual([]);
+    // It ends for him too, told why and closed for good: nothing more can be written to someone who is gone.
+    expect((await b.client.waitFor("error")).payload.code).toBe("forbidden");
+    expect((await b.client.closed).code).toBe(4403);
     expect(await listOf(bob.browser)).toEqual([]);
   });
 });

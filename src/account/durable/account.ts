@@ -440,8 +440,10 @@ export class Account extends DurableObject<Env> {
     const held = this.#account();
     if (!held) return null;
     // The rooms it listed leave the directory with it, even those it joined too long ago to be remembered as joined.
-    const rooms = [...new Set([...this.#store.rooms(), ...this.#listings.rooms()])];
     const peers = this.#home.conversations().map((c) => c.with);
+    // Its conversations end for the other person too, opened from here lately or not.
+    const talks = peers.map((peer) => conversationRoom(held.accountId, peer.accountId));
+    const rooms = [...new Set([...this.#store.rooms(), ...this.#listings.rooms(), ...talks])];
     await this.#wipe();
     await this.#tellRooms(held.accountId, rooms, { name: held.name });
     const told = await Promise.allSettled(

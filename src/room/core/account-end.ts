@@ -58,3 +58,29 @@ export function accountEnded(state: RoomState, ctx: RoomContext, accountId: stri
     (s) => leaving(s, ctx, member, now, "signed_out"),
   );
 }
+
+/**
+ * One of a conversation's two accounts was deleted: the conversation ends for
+ * the other person too, told why, so nothing more is written to someone who
+ * is gone, and whose name may soon be someone else's. The close is final
+ * (4403): a new conversation with a new holder of the name is another room.
+ */
+export function conversationEnded(state: RoomState, ctx: RoomContext, now: number): Outcome {
+  if (ctx.conversation === null) return unchanged(state);
+  const told = errorFrame({
+    code: ErrorCode.forbidden,
+    message: "the other person deleted their account: this conversation has ended",
+  });
+  const members = [...state.roster.values()];
+  return chain(
+    state,
+    ...members.map(
+      (member) => (s: RoomState) =>
+        chain(
+          s,
+          () => [...toMember(member, told), ...closeMember(member, CloseCode.forbidden, "conversation ended")],
+          (t) => leaving(t, ctx, member, now, "conversation_ended"),
+        ),
+    ),
+  );
+}

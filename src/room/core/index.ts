@@ -3,7 +3,7 @@
  * events in (a join, a frame, a drop, the alarm), one `Outcome` out.
  */
 
-export { accountEnded, sessionEnded } from "./account-end";
+export { accountEnded, conversationEnded, sessionEnded } from "./account-end";
 export type { DeliveryEffect, Effect, LogEffect, LogEntry, MembershipEffect, StorageEffect } from "./effects";
 export { expire, idleDeadline, nextDeadline } from "./expiry";
 export { usersFrame } from "./frames";

@@ -8,6 +8,7 @@ import type { RoomConfig } from "../config";
 import type { ClaimCheck, ListingCheck } from "../core";
 import {
   accountEnded,
+  conversationEnded,
   disconnect,
   expire,
   isListed,
@@ -311,7 +312,13 @@ export class Room {
    */
   async accountEnded(accountId: string, deleted: { name: string } | null): Promise<void> {
     const state = this.#state();
-    this.#interpreter.perform(state.room, accountEnded(state, this.#context, accountId, Date.now()));
+    const now = Date.now();
+    // A conversation with a deleted account ends for both: nobody is left to write to.
+    const gone = deleted !== null && conversationParties(this.#name())?.includes(accountId) === true;
+    const outcome = gone
+      ? conversationEnded(state, this.#context, now)
+      : accountEnded(state, this.#context, accountId, now);
+    this.#interpreter.perform(state.room, outcome);
     if (deleted) {
       this.#history.unmark(accountAuthor(accountId), deleted.name);
       // A deleted owner's room is nobody's again (and its operators', too); a deleted operator's role goes.
