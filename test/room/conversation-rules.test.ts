@@ -46,6 +46,12 @@ describe("a conversation's rules", () => {
     expect(said(sim, bob)).toEqual(["hi"]);
     send(sim, bob, "dm", { to: "ann", message: "psst" });
     expect(sim.frames(bob).at(-1)).toMatchObject({ type: "error", payload: { code: "not_allowed" } });
+    // Nor has it a topic, and it does not suggest an /own that cannot be.
+    sim.command(ann, "/topic our plans");
+    expect(sim.frames(ann).at(-1)).toMatchObject({
+      type: "error",
+      payload: { code: "not_allowed", message: "a private conversation has no topic" },
+    });
   });
 
   it("once blocked, the blocked person goes on as ever and nothing of theirs reaches the blocker, live or replayed", () => {

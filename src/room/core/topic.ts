@@ -19,7 +19,7 @@ export function setTopic(
   text: string,
   now: number,
 ): Outcome {
-  if (ctx.privacy !== null) {
+  if (ctx.privacy !== null || ctx.conversation !== null) {
     return reply(state, sender, conn, { code: ErrorCode.notAllowed, message: "a private conversation has no topic" });
   }
   if (ctx.roles() === null || !holdsRole(ctx, sender)) {
