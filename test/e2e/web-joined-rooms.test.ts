@@ -71,6 +71,19 @@ async function alice(width = 1280, height = 800): Promise<Page> {
   return page;
 }
 
+/** Alice, whose browser keeps `rooms` joined already, in the first of them. */
+async function aliceIn(rooms: string[]): Promise<Page> {
+  const context = await app.browser().newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript((list) => {
+    if (localStorage.getItem("hallway:joined") === null) localStorage.setItem("hallway:joined", JSON.stringify(list));
+  }, rooms);
+  await returningVisitor(context, "alice");
+  const page = await context.newPage();
+  await page.goto(`${app.server().url}/r/${rooms[0]}`);
+  await waitConnected(page);
+  return page;
+}
+
 async function inThreeRooms(page: Page, rooms: string[]): Promise<void> {
   await page.goto(`${app.server().url}/r/${rooms[0]}`);
   await waitConnected(page);
@@ -234,16 +247,24 @@ describe("rooms kept joined in the web app", () => {
     await page.context().close();
   });
 
+  it("shows each joined room's whole name on pointing at it, however much of it the panel cuts off", async () => {
+    const rooms = Array.from({ length: 20 }, (_, i) => freshRoom(`room_with_a_rather_long_name_${i}`));
+    const page = await aliceIn(rooms);
+    const context = page.context();
+    for (const room of rooms) {
+      const link = page.getByRole("link", { name: `#${room}`, exact: true });
+      expect(await link.getAttribute("title")).toBe(`#${room}`);
+      // The panel really does cut it: the text is wider than its box.
+      const cut = await link.locator(".joined-name").evaluate((span) => span.scrollWidth > span.clientWidth);
+      expect(cut).toBe(true);
+    }
+    await context.close();
+  });
+
   it("refuses a twenty-first room, saying to leave one first", async () => {
     const rooms = Array.from({ length: 20 }, (_, i) => freshRoom(`full${i}`));
-    const context = await app.browser().newContext({ viewport: { width: 1280, height: 800 } });
-    await context.addInitScript((list) => {
-      if (localStorage.getItem("hallway:joined") === null) localStorage.setItem("hallway:joined", JSON.stringify(list));
-    }, rooms);
-    await returningVisitor(context, "alice");
-    const page = await context.newPage();
-    await page.goto(`${app.server().url}/r/${rooms[0]}`);
-    await waitConnected(page);
+    const page = await aliceIn(rooms);
+    const context = page.context();
     expect(await page.locator("#joined-list a").count()).toBe(20);
     const extra = freshRoom("one-too-many");
     await page.goto(`${app.server().url}/r/${extra}`);
