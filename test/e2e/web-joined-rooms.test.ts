@@ -1,6 +1,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { appUnderTest, freshRoom, returningVisitor, screenshot, waitConnected } from "./browser";
+import { passkeyDevices } from "./passkeys";
 
 /**
  * Rooms kept joined in the web app: a side panel lists them with live unread
@@ -9,6 +10,7 @@ import { appUnderTest, freshRoom, returningVisitor, screenshot, waitConnected } 
  */
 
 const app = appUnderTest();
+const { device } = passkeyDevices(() => app.browser());
 
 interface Observer {
   /** Every join, leave or idle notice about `who` seen since the observer came in (or was last cleared). */
@@ -271,5 +273,37 @@ describe("rooms kept joined in the web app", () => {
     await page.locator("#start-error", { hasText: "leave one to join" }).waitFor();
     expect(await page.locator("#start-room").inputValue()).toBe(extra);
     await context.close();
+  });
+
+  it("refuses a twenty-first room opened from its link while signed in, before anyone there sees a join", async () => {
+    const rooms = Array.from({ length: 20 }, (_, i) => freshRoom(`kept${i}`));
+    const name = `ann${Date.now().toString(36).slice(-6)}`;
+    // WebAuthn refuses IP addresses, so the app is opened by name.
+    const base = app.server().url.replace("127.0.0.1", "localhost");
+    const page = await device();
+    await page.goto(`${base}/r/${rooms[0]}`);
+    await page.fill("#start-name", name);
+    await page.click("#start-form button[type=submit]");
+    await waitConnected(page);
+    await page.getByRole("button", { name: /Claim/ }).first().click();
+    await page.locator("#me-chip .verified").waitFor();
+    const put = await page.evaluate(
+      (list) => fetch("/api/me/rooms", { method: "PUT", body: JSON.stringify({ rooms: list }) }).then((r) => r.status),
+      rooms,
+    );
+    expect(put).toBe(200);
+
+    const extra = freshRoom("one-too-many");
+    const bob = await observe(extra, "bob", name);
+    await page.goto(`${base}/r/${extra}`);
+    await page
+      .locator("#start-error", { hasText: `You are in 20 rooms, the most at once: leave one to join #${extra}` })
+      .waitFor();
+    expect(await page.locator("#start-room").inputValue()).toBe(extra);
+    await expect.poll(() => page.locator("#joined-list a").count()).toBe(20);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(bob.notices).toEqual([]);
+    bob.close();
+    await page.context().close();
   });
 });

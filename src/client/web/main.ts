@@ -108,6 +108,15 @@ const search = new SearchPane({
 });
 /** The signed-in account's socket, with its conversations; null while anonymous. */
 let home: { name: string; home: Home } | null = null;
+/**
+ * Settles once the joined rooms to count are known: this browser's when
+ * anonymous, the account's once loaded. A room's link waits for it, so a
+ * twenty-first room is refused before anyone there sees a join.
+ */
+let listKnown = () => undefined as void;
+const listReady = new Promise<void>((resolve) => {
+  listKnown = resolve;
+});
 
 function renderSide(): void {
   search.viewChanged();
@@ -127,6 +136,7 @@ function renderSide(): void {
  * conversations live; signed out, the browser's list is back.
  */
 async function homeFor(name: string | null): Promise<void> {
+  if (name === null) listKnown();
   if ((home?.name ?? null) === name) return;
   home?.home.close();
   home = null;
@@ -148,12 +158,15 @@ async function homeFor(name: string | null): Promise<void> {
   };
   home = mine;
   const rooms = await accountRooms();
+  // Unreadable, the list cannot refuse a room: joining beats waiting forever.
+  if (rooms === null) listKnown();
   if (home !== mine || rooms === null) return;
   const merged = mergeJoined(rooms, joinedRooms(localStorage));
   // The browser's rooms live in the account from now on: signing in again never brings back one left since.
   saveJoined(localStorage, []);
   if (merged.length !== rooms.length) saveAccountRooms(merged);
   joined.useAccount(merged, saveAccountRooms);
+  listKnown();
 }
 /** Counts screens shown: a room or stranger chat still waiting for the clock is dropped when another came since. */
 let visit = 0;
@@ -421,6 +434,11 @@ async function showStranger(): Promise<void> {
 /** Shows `room`, and in it the message `landOn` when a search result asks for one. */
 async function showRoom(room: string, landOn?: number): Promise<void> {
   if (shown && "room" in shown && shown.room === room && current) return;
+  if (!joined.has(room)) {
+    const mine = ++visit;
+    await listReady;
+    if (mine !== visit) return;
+  }
   if (!joined.has(room) && joined.full) {
     history.replaceState(null, "", "/");
     showStart(`You are in ${MAX_JOINED} rooms, the most at once: leave one to join #${room}.`, room, "room");
