@@ -13,7 +13,7 @@ import { AccountApi } from "./account-api";
 import { type AccountLink, ChatView } from "./chat-view";
 import { codeFromSearch } from "./device-code";
 import { $, el } from "./dom";
-import { accountRooms, Home, saveAccountRooms, setBlocked, talkRefusal } from "./home";
+import { accountName, accountRooms, Home, saveAccountRooms, setBlocked, talkRefusal } from "./home";
 import { joinedRooms, MAX_JOINED, mergeJoined, saveJoined } from "./joined";
 import { JoinedRooms } from "./joined-rooms";
 import { linkCode } from "./link-code";
@@ -488,17 +488,22 @@ function openTalk(name: string): void {
 }
 
 /** A conversation between two signed-in people (v1.9), in the main view. */
-async function showTalk(name: string): Promise<void> {
+async function showTalk(typed: string): Promise<void> {
   leaveCurrent(null);
   stranger?.close();
   stranger = null;
   show("chat");
   $("block").hidden = false;
-  shown = { talk: name };
+  shown = { talk: typed };
   renderSide();
   const mine = ++visit;
-  const clockNow = await clock;
+  const [clockNow, known] = await Promise.all([clock, accountName(typed)]);
   if (mine !== visit) return;
+  // Titled, addressed and listed by the account's own name, however it was typed (`B0B` is bob).
+  const name = known ?? typed;
+  if (name !== typed) history.replaceState(null, "", `/dm/${encodeURIComponent(name)}`);
+  shown = { talk: name };
+  renderSide();
   current = new ChatView({
     room: `@${nameKey(name)}`,
     talk: name,

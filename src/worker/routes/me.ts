@@ -1,11 +1,11 @@
 import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import * as v from "valibot";
-import { indexClaim } from "../../account/claim-lookup";
+import { claimLookup, indexClaim } from "../../account/claim-lookup";
 import { claimKeys } from "../../account/core/claims";
 import { HOME_SESSION_HEADER } from "../../account/home-door";
 import { JOINED_ROOMS_MAX } from "../../account/store/home-store";
-import { canonicalRoom, ROOM_NAME } from "../../protocol";
+import { canonicalRoom, checkUsername, ROOM_NAME } from "../../protocol";
 import { routes } from "../app";
 import { HttpError, httpError } from "../errors";
 import { allowedOrigin } from "../middleware/origin";
@@ -39,6 +39,15 @@ export const me = routes()
       return home.fetch(new Request(c.req.url, { headers }));
     },
   )
+  /**
+   * v1.9: the name an account goes by, found by that name or any look-alike
+   * of it (`B0B` finds `bob`): what a conversation is titled, however it was typed.
+   */
+  .get("/people/:name", async (c: Context<SessionEnv>) => {
+    const check = checkUsername(c.req.param("name") ?? "");
+    const found = check.ok ? await claimLookup(c.env)(check.username) : null;
+    return found ? c.json({ name: found.name }) : httpError(HttpError.notFound, "nobody has an account called that");
+  })
   /** v1.9: the rooms this account keeps joined, the same on every device. */
   .get("/rooms", async (c: Context<SessionEnv>) => {
     const rooms = await homeOf(c)?.joinedRooms();
