@@ -128,6 +128,11 @@ describe("conversations between signed-in people in the web app", () => {
     await say(sue, "is this rob?");
     await expect.poll(() => talkEntry(sue, "rob").getAttribute("aria-current")).toBe("page");
     expect(await sue.title()).toContain("rob");
+    // Its address typed the same way leads to the same place.
+    await sue.goto(`${base()}/dm/${encodeURIComponent("r\u043eb")}`);
+    await sue.waitForURL("**/dm/rob");
+    await sue.locator("#room-title", { hasText: /^rob$/ }).waitFor();
+    await expect.poll(() => talkEntry(sue, "rob").getAttribute("aria-current")).toBe("page");
     await sue.context().close();
   });
 

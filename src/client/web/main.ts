@@ -88,8 +88,9 @@ const side = new SidePanel({
     void showRoom(room);
   },
   talk: async (name) => {
-    const refusal = await talkRefusal(name);
-    if (refusal === null) openTalk(name);
+    // Typed, it may be a look-alike or in another case: the conversation goes by the account's own name.
+    const [refusal, known] = await Promise.all([talkRefusal(name), accountName(name)]);
+    if (refusal === null) openTalk(known ?? name);
     return refusal;
   },
 });
@@ -487,8 +488,11 @@ function openTalk(name: string): void {
   void showTalk(name);
 }
 
-/** A conversation between two signed-in people (v1.9), in the main view. */
-async function showTalk(typed: string): Promise<void> {
+/**
+ * A conversation between two signed-in people (v1.9), in the main view.
+ * A name from an address may be typed any way: it is looked up first.
+ */
+async function showTalk(typed: string, lookUp = false): Promise<void> {
   leaveCurrent(null);
   stranger?.close();
   stranger = null;
@@ -497,13 +501,15 @@ async function showTalk(typed: string): Promise<void> {
   shown = { talk: typed };
   renderSide();
   const mine = ++visit;
-  const [clockNow, known] = await Promise.all([clock, accountName(typed)]);
+  const [clockNow, known] = await Promise.all([clock, lookUp ? accountName(typed) : null]);
   if (mine !== visit) return;
   // Titled, addressed and listed by the account's own name, however it was typed (`B0B` is bob).
   const name = known ?? typed;
-  if (name !== typed) history.replaceState(null, "", `/dm/${encodeURIComponent(name)}`);
-  shown = { talk: name };
-  renderSide();
+  if (name !== typed) {
+    history.replaceState(null, "", `/dm/${encodeURIComponent(name)}`);
+    shown = { talk: name };
+    renderSide();
+  }
   current = new ChatView({
     room: `@${nameKey(name)}`,
     talk: name,
@@ -562,7 +568,7 @@ function route(): void {
   const link = roomLink(location.pathname);
   const talk = /^\/dm\/([^/]+)$/.exec(location.pathname);
   if (location.pathname === "/stranger") void showStranger();
-  else if (talk?.[1]) void showTalk(decodeURIComponent(talk[1]));
+  else if (talk?.[1]) void showTalk(decodeURIComponent(talk[1]), true);
   else if (location.pathname === "/link") {
     const code = linkCode(location.hash);
     // The code is a key to the account for ten minutes: it leaves the address bar and the history at once.
