@@ -30,6 +30,8 @@ export const HttpError = {
   forbiddenOrigin: { status: 403, code: "forbidden_origin" },
   notFound: { status: 404, code: "not_found" },
   nameClaimed: { status: 409, code: ErrorCode.nameClaimed },
+  /** A request body past what its route reads. */
+  tooLarge: { status: 413, code: ErrorCode.tooLarge },
   upgradeRequired: { status: 426, code: "upgrade_required" },
   rateLimited: { status: 429, code: ErrorCode.rateLimited },
   /** Too many wrong device codes typed lately. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mentionAt, suggestions } from "../../src/client/core/completion";
+import { mentionAt, suggestions, typedInFull } from "../../src/client/core/completion";
 import { dayKey, dayLabel } from "../../src/client/core/dates";
 import { TypingNames, TypingPacer, typingText } from "../../src/client/core/typing";
 import { lastRead, markRead, recentRooms, rememberRoom, titleWithUnread } from "../../src/client/web/memory";
@@ -55,6 +55,13 @@ describe("@ completion", () => {
   it("suggests names starting with it, in any case", () => {
     expect(suggestions(["alice", "Albert", "bob"], "AL")).toEqual(["alice", "Albert"]);
     expect(suggestions(["alice"], "x")).toEqual([]);
+  });
+
+  it("leaves Enter to send once the only name offered is typed out in full, in any case", () => {
+    expect(typedInFull(suggestions(["alice", "bob"], "ALICE"), "ALICE")).toBe(true);
+    expect(typedInFull(suggestions(["alice", "bob"], "ali"), "ali")).toBe(false);
+    // "al" is whole, but "alice" still starts with it: Enter picks from the list.
+    expect(typedInFull(suggestions(["al", "alice"], "al"), "al")).toBe(false);
   });
 });
 

@@ -184,6 +184,17 @@ describe("message actions in the web app", () => {
     await screenshot(alice, "mention.png");
   });
 
+  it("sends on Enter when the name after @ is typed out in full, rather than completing it", async () => {
+    const [alice, bob] = await pair("typed-out");
+    await bob.focus("#input");
+    await bob.keyboard.type("over to you @Alice");
+    await bob.locator("#complete [role=option]", { hasText: "@alice" }).waitFor();
+    await bob.keyboard.press("Enter");
+    await message(alice, "over to you @Alice").waitFor();
+    expect(await bob.inputValue("#input")).toBe("");
+    expect(await bob.locator("#complete").isHidden()).toBe(true);
+  });
+
   it("offers a name that arrives while an @ is being typed, without another key", async () => {
     const r = room("late-name");
     const bob = await joinAs(app.browser(), app.server().url, r, "bob");

@@ -114,6 +114,28 @@ describe("conversations between signed-in people in the web app", () => {
     await bob.context().close();
   });
 
+  it("opens a conversation typed with a look-alike name under the account's own name, marked in the panel", async () => {
+    const room = freshRoom("lookalike");
+    await signedIn(room, "rob");
+    const sue = await signedIn(room, "sue");
+    await sue.getByRole("button", { name: "New message" }).click();
+    // A Cyrillic о in place of the Latin o: the same account to the server.
+    await sue.fill("#talk-name", "r\u043eb");
+    await sue.press("#talk-name", "Enter");
+    await sue.waitForURL("**/dm/rob");
+    await sue.locator("#room-title", { hasText: /^rob$/ }).waitFor();
+    await waitConnected(sue);
+    await say(sue, "is this rob?");
+    await expect.poll(() => talkEntry(sue, "rob").getAttribute("aria-current")).toBe("page");
+    expect(await sue.title()).toContain("rob");
+    // Its address typed the same way leads to the same place.
+    await sue.goto(`${base()}/dm/${encodeURIComponent("r\u043eb")}`);
+    await sue.waitForURL("**/dm/rob");
+    await sue.locator("#room-title", { hasText: /^rob$/ }).waitFor();
+    await expect.poll(() => talkEntry(sue, "rob").getAttribute("aria-current")).toBe("page");
+    await sue.context().close();
+  });
+
   it("shows three rooms, unread counts, a mention and two conversations in the side panel", async () => {
     const rooms = ["a", "b", "c"].map((r) => freshRoom(`panel-${r}`));
     const [first, second, third] = rooms as [string, string, string];

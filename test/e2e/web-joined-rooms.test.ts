@@ -1,6 +1,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { appUnderTest, freshRoom, returningVisitor, screenshot, waitConnected } from "./browser";
+import { passkeyDevices } from "./passkeys";
 
 /**
  * Rooms kept joined in the web app: a side panel lists them with live unread
@@ -9,6 +10,7 @@ import { appUnderTest, freshRoom, returningVisitor, screenshot, waitConnected } 
  */
 
 const app = appUnderTest();
+const { device } = passkeyDevices(() => app.browser());
 
 interface Observer {
   /** Every join, leave or idle notice about `who` seen since the observer came in (or was last cleared). */
@@ -68,6 +70,19 @@ async function alice(width = 1280, height = 800): Promise<Page> {
   page.on("pageerror", (error) => {
     throw error;
   });
+  return page;
+}
+
+/** Alice, whose browser keeps `rooms` joined already, in the first of them. */
+async function aliceIn(rooms: string[]): Promise<Page> {
+  const context = await app.browser().newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript((list) => {
+    if (localStorage.getItem("hallway:joined") === null) localStorage.setItem("hallway:joined", JSON.stringify(list));
+  }, rooms);
+  await returningVisitor(context, "alice");
+  const page = await context.newPage();
+  await page.goto(`${app.server().url}/r/${rooms[0]}`);
+  await waitConnected(page);
   return page;
 }
 
@@ -234,21 +249,61 @@ describe("rooms kept joined in the web app", () => {
     await page.context().close();
   });
 
+  it("shows each joined room's whole name on pointing at it, however much of it the panel cuts off", async () => {
+    const rooms = Array.from({ length: 20 }, (_, i) => freshRoom(`room_with_a_rather_long_name_${i}`));
+    const page = await aliceIn(rooms);
+    const context = page.context();
+    for (const room of rooms) {
+      const link = page.getByRole("link", { name: `#${room}`, exact: true });
+      expect(await link.getAttribute("title")).toBe(`#${room}`);
+      // The panel really does cut it: the text is wider than its box.
+      const cut = await link.locator(".joined-name").evaluate((span) => span.scrollWidth > span.clientWidth);
+      expect(cut).toBe(true);
+    }
+    await context.close();
+  });
+
   it("refuses a twenty-first room, saying to leave one first", async () => {
     const rooms = Array.from({ length: 20 }, (_, i) => freshRoom(`full${i}`));
-    const context = await app.browser().newContext({ viewport: { width: 1280, height: 800 } });
-    await context.addInitScript((list) => {
-      if (localStorage.getItem("hallway:joined") === null) localStorage.setItem("hallway:joined", JSON.stringify(list));
-    }, rooms);
-    await returningVisitor(context, "alice");
-    const page = await context.newPage();
-    await page.goto(`${app.server().url}/r/${rooms[0]}`);
-    await waitConnected(page);
+    const page = await aliceIn(rooms);
+    const context = page.context();
     expect(await page.locator("#joined-list a").count()).toBe(20);
     const extra = freshRoom("one-too-many");
     await page.goto(`${app.server().url}/r/${extra}`);
     await page.locator("#start-error", { hasText: "leave one to join" }).waitFor();
     expect(await page.locator("#start-room").inputValue()).toBe(extra);
     await context.close();
+  });
+
+  it("refuses a twenty-first room opened from its link while signed in, before anyone there sees a join", async () => {
+    const rooms = Array.from({ length: 20 }, (_, i) => freshRoom(`kept${i}`));
+    const name = `ann${Date.now().toString(36).slice(-6)}`;
+    // WebAuthn refuses IP addresses, so the app is opened by name.
+    const base = app.server().url.replace("127.0.0.1", "localhost");
+    const page = await device();
+    await page.goto(`${base}/r/${rooms[0]}`);
+    await page.fill("#start-name", name);
+    await page.click("#start-form button[type=submit]");
+    await waitConnected(page);
+    await page.getByRole("button", { name: /Claim/ }).first().click();
+    await page.locator("#me-chip .verified").waitFor();
+    const put = await page.evaluate(
+      (list) => fetch("/api/me/rooms", { method: "PUT", body: JSON.stringify({ rooms: list }) }).then((r) => r.status),
+      rooms,
+    );
+    expect(put).toBe(200);
+
+    const extra = freshRoom("one-too-many");
+    const bob = await observe(extra, "bob", name);
+    await page.goto(`${base}/r/${extra}`);
+    await page
+      .locator("#start-error", { hasText: `You are in 20 rooms, the most at once: leave one to join #${extra}` })
+      .waitFor();
+    expect(await page.locator("#start-room").inputValue()).toBe(extra);
+    await expect.poll(() => page.locator("#joined-list a").count()).toBe(20);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(bob.notices).toEqual([]);
+    bob.close();
+    await page.context().close();
   });
 });

@@ -15,3 +15,11 @@ export function suggestions(names: readonly string[], prefix: string): string[] 
   const key = nameKey(prefix);
   return names.filter((n) => nameKey(n).startsWith(key)).slice(0, MAX_SUGGESTIONS);
 }
+
+/**
+ * The name is typed out already (in any case) and nothing longer starts
+ * with it: Enter has nothing left to complete and sends the message.
+ */
+export function typedInFull(options: readonly string[], prefix: string): boolean {
+  return options.length === 1 && nameKey(options[0] ?? "") === nameKey(prefix);
+}

@@ -1,4 +1,4 @@
-import { mentionAt, suggestions } from "../core/completion";
+import { mentionAt, suggestions, typedInFull } from "../core/completion";
 import { plainText } from "../core/markdown";
 import type { MessageLine } from "../core/model";
 import { el } from "./dom";
@@ -161,7 +161,9 @@ export class Composer {
         this.#drawList();
         return;
       }
-      if (e.key === "Enter" || e.key === "Tab") {
+      const at = mentionAt(this.#input.value, this.#input.selectionStart ?? 0);
+      if (e.key === "Enter" && at && typedInFull(this.#options, at.prefix)) this.#closeList();
+      else if (e.key === "Enter" || e.key === "Tab") {
         e.preventDefault();
         const name = this.#options[this.#active];
         if (name) this.#accept(name);

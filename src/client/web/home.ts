@@ -105,6 +105,15 @@ export async function setBlocked(name: string, blocked: boolean): Promise<boolea
   return res?.ok ?? false;
 }
 
+/** The name the account called `name` (or a look-alike of it) goes by; null when that cannot be had. */
+export async function accountName(name: string): Promise<string | null> {
+  const res = await request(`/api/me/people/${encodeURIComponent(name)}`, "GET");
+  const body: unknown = res?.ok ? await res.json().catch(() => null) : null;
+  return typeof body === "object" && body !== null && "name" in body && typeof body.name === "string"
+    ? body.name
+    : null;
+}
+
 /** Whether a conversation with `name` can be opened: null when it can, else why not, in words. */
 export async function talkRefusal(name: string): Promise<string | null> {
   const res = await request(`/api/conversations/${encodeURIComponent(name)}/history?limit=1`, "GET");

@@ -13,7 +13,7 @@ import { AccountApi } from "./account-api";
 import { type AccountLink, ChatView } from "./chat-view";
 import { codeFromSearch } from "./device-code";
 import { $, el } from "./dom";
-import { accountRooms, Home, saveAccountRooms, setBlocked, talkRefusal } from "./home";
+import { accountName, accountRooms, Home, saveAccountRooms, setBlocked, talkRefusal } from "./home";
 import { joinedRooms, MAX_JOINED, mergeJoined, saveJoined } from "./joined";
 import { JoinedRooms } from "./joined-rooms";
 import { linkCode } from "./link-code";
@@ -88,8 +88,9 @@ const side = new SidePanel({
     void showRoom(room);
   },
   talk: async (name) => {
-    const refusal = await talkRefusal(name);
-    if (refusal === null) openTalk(name);
+    // Typed, it may be a look-alike or in another case: the conversation goes by the account's own name.
+    const [refusal, known] = await Promise.all([talkRefusal(name), accountName(name)]);
+    if (refusal === null) openTalk(known ?? name);
     return refusal;
   },
 });
@@ -108,6 +109,15 @@ const search = new SearchPane({
 });
 /** The signed-in account's socket, with its conversations; null while anonymous. */
 let home: { name: string; home: Home } | null = null;
+/**
+ * Settles once the joined rooms to count are known: this browser's when
+ * anonymous, the account's once loaded. A room's link waits for it, so a
+ * twenty-first room is refused before anyone there sees a join.
+ */
+let listKnown = () => undefined as void;
+const listReady = new Promise<void>((resolve) => {
+  listKnown = resolve;
+});
 
 function renderSide(): void {
   search.viewChanged();
@@ -127,6 +137,7 @@ function renderSide(): void {
  * conversations live; signed out, the browser's list is back.
  */
 async function homeFor(name: string | null): Promise<void> {
+  if (name === null) listKnown();
   if ((home?.name ?? null) === name) return;
   home?.home.close();
   home = null;
@@ -148,12 +159,15 @@ async function homeFor(name: string | null): Promise<void> {
   };
   home = mine;
   const rooms = await accountRooms();
+  // Unreadable, the list cannot refuse a room: joining beats waiting forever.
+  if (rooms === null) listKnown();
   if (home !== mine || rooms === null) return;
   const merged = mergeJoined(rooms, joinedRooms(localStorage));
   // The browser's rooms live in the account from now on: signing in again never brings back one left since.
   saveJoined(localStorage, []);
   if (merged.length !== rooms.length) saveAccountRooms(merged);
   joined.useAccount(merged, saveAccountRooms);
+  listKnown();
 }
 /** Counts screens shown: a room or stranger chat still waiting for the clock is dropped when another came since. */
 let visit = 0;
@@ -421,6 +435,11 @@ async function showStranger(): Promise<void> {
 /** Shows `room`, and in it the message `landOn` when a search result asks for one. */
 async function showRoom(room: string, landOn?: number): Promise<void> {
   if (shown && "room" in shown && shown.room === room && current) return;
+  if (!joined.has(room)) {
+    const mine = ++visit;
+    await listReady;
+    if (mine !== visit) return;
+  }
   if (!joined.has(room) && joined.full) {
     history.replaceState(null, "", "/");
     showStart(`You are in ${MAX_JOINED} rooms, the most at once: leave one to join #${room}.`, room, "room");
@@ -469,18 +488,28 @@ function openTalk(name: string): void {
   void showTalk(name);
 }
 
-/** A conversation between two signed-in people (v1.9), in the main view. */
-async function showTalk(name: string): Promise<void> {
+/**
+ * A conversation between two signed-in people (v1.9), in the main view.
+ * A name from an address may be typed any way: it is looked up first.
+ */
+async function showTalk(typed: string, lookUp = false): Promise<void> {
   leaveCurrent(null);
   stranger?.close();
   stranger = null;
   show("chat");
   $("block").hidden = false;
-  shown = { talk: name };
+  shown = { talk: typed };
   renderSide();
   const mine = ++visit;
-  const clockNow = await clock;
+  const [clockNow, known] = await Promise.all([clock, lookUp ? accountName(typed) : null]);
   if (mine !== visit) return;
+  // Titled, addressed and listed by the account's own name, however it was typed (`B0B` is bob).
+  const name = known ?? typed;
+  if (name !== typed) {
+    history.replaceState(null, "", `/dm/${encodeURIComponent(name)}`);
+    shown = { talk: name };
+    renderSide();
+  }
   current = new ChatView({
     room: `@${nameKey(name)}`,
     talk: name,
@@ -539,7 +568,7 @@ function route(): void {
   const link = roomLink(location.pathname);
   const talk = /^\/dm\/([^/]+)$/.exec(location.pathname);
   if (location.pathname === "/stranger") void showStranger();
-  else if (talk?.[1]) void showTalk(decodeURIComponent(talk[1]));
+  else if (talk?.[1]) void showTalk(decodeURIComponent(talk[1]), true);
   else if (location.pathname === "/link") {
     const code = linkCode(location.hash);
     // The code is a key to the account for ten minutes: it leaves the address bar and the history at once.

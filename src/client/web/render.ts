@@ -3,6 +3,7 @@ import type { Conversations } from "../core/conversations";
 import { fullDate, localTime } from "../core/dates";
 import { plainText, type Rich, richText } from "../core/markdown";
 import type { Line, MessageLine } from "../core/model";
+import { markAfter } from "../core/notice-mark";
 import type { QueuedFrame } from "../core/queued-frames";
 import type { Outgoing } from "../core/send-queue";
 import { el } from "./dom";
@@ -196,15 +197,9 @@ export function renderLine(line: Line, ctx: RenderContext): HTMLElement {
     case "system": {
       li.classList.add(`event-${line.event}`);
       const text = el("span", "text", line.text);
-      // The mark goes right after the name the notice starts with.
-      if (line.verified) {
-        const named = line.username !== "" && line.text.startsWith(line.username);
-        text.replaceChildren(
-          ...(named
-            ? [line.username, verifiedMark(), line.text.slice(line.username.length)]
-            : [verifiedMark(), " ", line.text]),
-        );
-      }
+      // The mark is that one person's: it goes after their name, and nowhere when the text only counts them.
+      const at = line.verified ? markAfter(line.text, line.username) : null;
+      if (at !== null) text.replaceChildren(line.text.slice(0, at), verifiedMark(), line.text.slice(at));
       li.append(time, text);
       break;
     }

@@ -131,6 +131,8 @@ function item(
   if ("room" in data) a.dataset.room = data.room;
   else a.dataset.talk = data.talk;
   if (current) a.setAttribute("aria-current", "page");
+  // A long name is cut short to fit the panel: pointing at it shows all of it.
+  a.title = label;
   a.append(el("span", "joined-name", label));
   if (mentioned) {
     const mark = el("span", "mention-mark", "@");
