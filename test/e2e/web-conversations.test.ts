@@ -270,6 +270,24 @@ describe("the rooms an account keeps joined", () => {
   });
 });
 
+describe("a room's link on a signed-in device", () => {
+  it("goes straight in under the account's name when no name is saved, without asking for one", async () => {
+    const room = freshRoom("link-in");
+    const laptop = await signedIn(freshRoom("home"), "ivy");
+    const phone = await device();
+    await sync(laptop, phone);
+    await phone.goto(`${base()}/`);
+    await phone.locator("#signin").click();
+    await phone.locator("#account-in").waitFor();
+    await phone.evaluate(() => localStorage.removeItem("hallway:name"));
+    await phone.goto(`${base()}/r/${room}`);
+    await waitConnected(phone);
+    await phone.locator("#me-chip", { hasText: "ivy" }).waitFor();
+    expect(await phone.locator("#start").isVisible()).toBe(false);
+    for (const page of [laptop, phone]) await page.context().close();
+  });
+});
+
 describe("a home whose rooms are all asleep", () => {
   it("still counts a joined room's messages and a conversation's within 2 s once every object has hibernated", async () => {
     const [first, second] = [freshRoom("sleep-a"), freshRoom("sleep-b")];

@@ -304,6 +304,13 @@ function askName(room: string): void {
   $("start-anon").hidden = false;
 }
 
+/** A room's link with no name saved: a signed-in browser goes in under the account's name; others are asked. */
+async function firstVisit(room: string): Promise<void> {
+  await listReady;
+  if (home !== null) void showRoom(room);
+  else askName(room);
+}
+
 /**
  * The stranger conversation this tab is in, kept per tab so a reload goes
  * back into it (the room lets its member back in within the reconnect grace)
@@ -582,7 +589,7 @@ function route(): void {
     // `/r/Lobby` is the room `lobby`: the address bar, history and shared links say it the one way.
     const path = `/r/${link.room}`;
     if (location.pathname !== path) history.replaceState(null, "", path);
-    if (localStorage.getItem(NAME_KEY) === null) askName(link.room);
+    if (localStorage.getItem(NAME_KEY) === null) void firstVisit(link.room);
     else void showRoom(link.room);
   } else if (link) {
     // The start screen at its own address, saying why the link led there.
