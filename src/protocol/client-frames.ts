@@ -9,6 +9,8 @@ export function isClientId(value: string): boolean {
 }
 
 const ClientId = v.optional(v.pipe(v.string(), v.regex(CLIENT_ID)));
+/** A file's name as a person picked it: shown and offered as the download's name, never trusted for its type. */
+const FileName = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(255), v.regex(/^[^\p{Cc}/\\]+$/u));
 const Named = v.object({ username: v.string() });
 const Empty = v.object({});
 
@@ -54,6 +56,18 @@ export const ClientPayloadSchemas = {
   /** v1.9: the owner puts the room in the directory (`GET /api/rooms`), or takes it out. */
   list: Empty,
   unlist: Empty,
+  /**
+   * v1.10: asks for a place to upload one file (`PUT /files/:room/:token`). `size` is
+   * declared up front, so a file over the limit is refused before any byte is sent;
+   * `type` is the client's guess and is not used (the server reads the bytes).
+   * `clientId` is required: the answer, or the refusal, names it.
+   */
+  uploadSlot: v.object({
+    name: FileName,
+    size: v.pipe(v.number(), v.integer(), v.minValue(0)),
+    type: v.optional(v.pipe(v.string(), v.maxLength(255))),
+    clientId: v.pipe(v.string(), v.regex(CLIENT_ID)),
+  }),
 } as const;
 
 /** Payload of each client-to-server frame, keyed by its `type`. */
@@ -89,6 +103,7 @@ export const ClientType = {
   topic: "topic",
   list: "list",
   unlist: "unlist",
+  uploadSlot: "uploadSlot",
 } as const satisfies { [K in ClientFrameType]: K };
 
 /** Builds the client frame of type `K`; the payload type follows from `type`. */

@@ -224,6 +224,11 @@ export interface ServerPayloads {
   stats: { username: string; room: string; messagesSent: number; connectedAt: number; userCount: number };
   help: { commands: CommandHelp[] };
   pong: Record<string, never>;
+  /**
+   * v1.10: the answer to `uploadSlot`: send the file's bytes with `PUT url` before
+   * `expiresAt`. The token is good for one upload, by this person, into this room.
+   */
+  uploadSlot: { clientId: string; token: string; url: string; expiresAt: number };
   error: ErrorPayload;
 }
 
@@ -268,6 +273,7 @@ export const ServerType = {
   renamed: "renamed",
   userUpdated: "userUpdated",
   ack: "ack",
+  uploadSlot: "uploadSlot",
   error: "error",
 } as const satisfies { [K in ServerFrameType]: K };
 

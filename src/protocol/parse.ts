@@ -92,6 +92,17 @@ function parseEnvelope(raw: string, maxLength: number): ParseResult {
       if (!p.success) return fail(ErrorCode.badMessage, "topic needs payload.topic as a string");
       return topic(p.output.topic);
     }
+    case ClientType.uploadSlot: {
+      const p = v.safeParse(PayloadSchemas.uploadSlot, payload);
+      if (!p.success) {
+        return refused(
+          payload,
+          "uploadSlot needs payload.name (a file name), payload.size in bytes and payload.clientId",
+        );
+      }
+      const { name, size, clientId } = p.output;
+      return { ok: true, frame: clientFrame(type, { name, size, clientId }) };
+    }
     case ClientType.users: {
       const p = v.safeParse(PayloadSchemas.users, payload);
       if (!p.success)

@@ -35,6 +35,8 @@ export interface RoomConfig {
   directoryReportMs: number;
   /** Chat messages a room keeps; the oldest beyond it are pruned (notices and DMs have bounds of their own). */
   historyMaxMessages: number;
+  /** v1.10: the largest file an upload slot is granted for, in bytes. */
+  maxFileBytes: number;
 }
 
 export const DEFAULT_CONFIG: RoomConfig = {
@@ -53,6 +55,7 @@ export const DEFAULT_CONFIG: RoomConfig = {
   crowdSize: 100,
   directoryReportMs: 10_000,
   historyMaxMessages: HISTORY_MAX_MESSAGES,
+  maxFileBytes: 10 * 1024 * 1024,
 };
 
 /** The variables as they arrive: strings from `[vars]`, or absent. */
@@ -70,6 +73,7 @@ export interface RoomVars {
   CROWD_SIZE?: string;
   DIRECTORY_REPORT_SECONDS?: string;
   HISTORY_MAX_MESSAGES?: string;
+  MAX_FILE_BYTES?: string;
 }
 
 const Positive = v.pipe(v.string(), v.trim(), v.transform(Number), v.number(), v.minValue(Number.MIN_VALUE));
@@ -109,5 +113,6 @@ export function readConfig(vars: RoomVars): RoomConfig {
       MAX_HISTORY,
       Math.floor(read(vars.HISTORY_MAX_MESSAGES, DEFAULT_CONFIG.historyMaxMessages)),
     ),
+    maxFileBytes: Math.floor(read(vars.MAX_FILE_BYTES, DEFAULT_CONFIG.maxFileBytes)),
   };
 }

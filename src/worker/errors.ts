@@ -28,6 +28,8 @@ export const HttpError = {
   counterRegressed: { status: 401, code: "counter_regressed" },
   forbidden: { status: 403, code: ErrorCode.forbidden },
   forbiddenOrigin: { status: 403, code: "forbidden_origin" },
+  /** v1.10: an upload's token that this room never granted, that was used already, or that expired. */
+  badSlot: { status: 403, code: "bad_slot" },
   notFound: { status: 404, code: "not_found" },
   nameClaimed: { status: 409, code: ErrorCode.nameClaimed },
   /** A request body past what its route reads. */

@@ -8,6 +8,7 @@ import { conversations, talk } from "./routes/conversations";
 import { deviceFlow } from "./routes/device-flow";
 import { deviceLink } from "./routes/device-link";
 import { directory } from "./routes/directory";
+import { files } from "./routes/files";
 import { health } from "./routes/health";
 import { match } from "./routes/match";
 import { me } from "./routes/me";
@@ -40,6 +41,7 @@ app.route("/api/tokens", tokens);
 app.route("/api/me", me);
 app.route("/api/conversations", conversations);
 app.route("/talk", talk);
+app.route("/files", files);
 
 app.all("/api/*", () => httpError(HttpError.notFound, "no such API route"));
 

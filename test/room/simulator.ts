@@ -21,7 +21,8 @@ import {
 import { unseen } from "../../src/room/core/conversation";
 import { nameKeys } from "../../src/room/core/name-skeleton";
 import { Roster } from "../../src/room/core/roster";
-import type { Unseen } from "../../src/room/core/state";
+import type { Unseen, UploadSlot } from "../../src/room/core/state";
+
 import { type KeptDm, storedReplay } from "./stored-replay";
 
 function sameLook(a: string, b: string): boolean {
@@ -66,6 +67,8 @@ export class RoomSimulator {
   settings: RoomSettings = { topic: null, listedBy: null };
   /** What the owner's account answers a `/list` (every listing has its place unless a test says otherwise). */
   listingSlot: ListingCheck = { kind: "kept" };
+  /** v1.10: the upload slots the room granted. */
+  uploads: UploadSlot[] = [];
   now = Date.UTC(2026, 10, 23, 12, 0, 0);
   readonly context: RoomContext;
   /** Each connection's last frame or arrival, and the runtime's last heartbeat answer, as the shell keeps them. */
@@ -105,6 +108,7 @@ export class RoomSimulator {
       },
       settings: () => this.settings,
       listingSlot: () => this.listingSlot,
+      newToken: () => crypto.randomUUID().replaceAll("-", ""),
       listBans: () => this.bans.map((b) => ({ username: b.name, at: this.now, until: b.until })),
       // A member put in the roster by hand has no connection clock of its own: its last frame stands in.
       lastActive: (conn) =>
@@ -331,6 +335,9 @@ export class RoomSimulator {
           break;
         case "listing":
           this.settings = { ...this.settings, listedBy: effect.listedBy };
+          break;
+        case "uploadSlot":
+          this.uploads.push(effect.slot);
           break;
         case "wake":
           this.wake = effect.at;

@@ -269,6 +269,8 @@ export function formatFrame(frame: ServerFrame, me: string | null, c: Palette = 
     case ServerType.userCount:
     case ServerType.pong:
     case ServerType.ack:
+    // v1.10: an answer only to an upload this client asked for, which it does not yet.
+    case ServerType.uploadSlot:
     // Typing notices would scroll the log for nothing a terminal can show; an
     // update or a reaction needs the message it changes, so it is written by
     // updateLines or reactionLine.

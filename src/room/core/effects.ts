@@ -7,7 +7,7 @@ import {
   serverFrame,
 } from "../../protocol";
 import type { Member } from "./roster";
-import type { Unseen } from "./state";
+import type { Unseen, UploadSlot } from "./state";
 
 /**
  * What the room's rules ask the shell to do, grouped by kind: delivery to
@@ -84,6 +84,8 @@ export type StorageEffect =
   /** v1.9: the room's topic (null: none); the account that lists the room in the directory (null: unlisted). */
   | { kind: "topic"; topic: string | null }
   | { kind: "listing"; listedBy: string | null }
+  /** v1.10: keep a granted upload slot, so the worker's upload can take its token. */
+  | { kind: "uploadSlot"; slot: UploadSlot }
   /** A private room: close it to new joins; forget everything once empty. */
   | { kind: "closeRoom" }
   | { kind: "forget" }

@@ -23,4 +23,6 @@ export type {
   RoomState,
   SentRecord,
   StoredMessage,
+  UploadSlot,
 } from "./state";
+export { type SlotRefusal, takeSlot } from "./uploads";

@@ -26,6 +26,7 @@ import type { Member } from "./roster";
 import type { RoomContext, RoomState } from "./state";
 import { setTopic } from "./topic";
 import { typing } from "./typing";
+import { grantUploadSlot } from "./uploads";
 
 /**
  * The frame router: a raw frame from a connection, checked (rate limit,
@@ -196,5 +197,7 @@ function handle(
     case ClientType.list:
     case ClientType.unlist:
       return setListed(state, ctx, sender, conn, frame.type === ClientType.list, now);
+    case ClientType.uploadSlot:
+      return grantUploadSlot(state, ctx, sender, conn, frame.payload, now);
   }
 }

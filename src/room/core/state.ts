@@ -65,6 +65,8 @@ export interface RoomContext {
    * only for an owner's `/list` of a room not listed: the shell asked before the event.
    */
   listingSlot(): ListingCheck;
+  /** v1.10: a fresh unguessable token (128 bits, hex), for an upload slot. */
+  newToken(): string;
 }
 
 /** A place in the directory, as the owner's account answered: kept, full (it lists `max`), or not known just now. */
@@ -129,4 +131,14 @@ export interface ReactionLookup {
 /** Whether a room of `members` is a crowd, where arrivals and departures are told in `presence` frames. */
 export function isCrowd(ctx: RoomContext, members: number): boolean {
   return ctx.privacy === null && members >= ctx.config.crowdSize;
+}
+
+/** A granted slot as the room keeps it (see `store/uploads.ts`), v1.10: whose it is, what it may bring, until when, and how far it got. */
+export interface UploadSlot {
+  token: string;
+  session: string;
+  name: string;
+  size: number;
+  expiresAt: number;
+  state: "open" | "taken" | "stored";
 }

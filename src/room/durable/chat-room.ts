@@ -5,6 +5,7 @@ import { listingSlots } from "../../account/listing-slots";
 import { directoryLink } from "../../directory/durable/directory";
 import type { Env } from "../../env";
 import { readConfig } from "../config";
+import type { StoredFile } from "../store/uploads";
 import { JoinRate } from "./join-rate";
 import type { HistoryQuery } from "./queries";
 import { Room } from "./room";
@@ -80,6 +81,16 @@ export class ChatRoom extends DurableObject<Env> {
   /** A conversation's account blocks the other, or stops: see `Room.block`. */
   async block(accountId: string, on: boolean): Promise<boolean> {
     return this.#room.block(accountId, on);
+  }
+
+  /** v1.10: the worker's upload asks to spend a token: see `Room.takeUpload`. */
+  async takeUpload(token: string) {
+    return this.#room.takeUpload(token);
+  }
+
+  /** v1.10: the upload's bytes are in R2: see `Room.fileStored`. */
+  async fileStored(token: string, file: StoredFile): Promise<void> {
+    this.#room.fileStored(token, file);
   }
 
   /** Who is here and when the room last spoke; joins nothing. */

@@ -14,6 +14,7 @@ import type { RoleStore } from "../store/roles";
 import type { RoomSettingsStore } from "../store/room-settings";
 import type { SentStore } from "../store/sent";
 import type { Sequencer } from "../store/sequencer";
+import type { UploadStore } from "../store/uploads";
 import type { AlarmSchedule } from "./alarm-schedule";
 import { readAttachment, writeAttachment } from "./attachment";
 import type { FlushSchedule } from "./flush-schedule";
@@ -32,6 +33,7 @@ const RECORDING: ReadonlySet<Effect["kind"]> = new Set([
   "unban",
   "topic",
   "listing",
+  "uploadSlot",
   "closeRoom",
   "forget",
 ]);
@@ -61,6 +63,8 @@ export interface RoomParts {
   inbox: ConversationInbox;
   /** The owners' accounts, which give each listed room its place in the directory. */
   listings: ListingSlots;
+  /** v1.10: upload slots granted, and the files they brought. */
+  uploads: UploadStore;
 }
 
 /** Performs the core's outcomes on the platform: sockets, SQLite, the alarm, the log, the accounts. */
@@ -100,7 +104,8 @@ export class EffectInterpreter {
   }
 
   #apply(room: string, effect: Effect): void {
-    const { members, flush, history, sent, stored, bans, roles, settings, alarms, privacy, wipe, config } = this.#parts;
+    const { members, flush, history, sent, stored, bans, roles, settings, alarms, privacy, wipe, config, uploads } =
+      this.#parts;
     const { roster, sockets } = members.get();
     const { coalescer } = flush;
     switch (effect.kind) {
@@ -183,6 +188,9 @@ export class EffectInterpreter {
         return;
       case "unban":
         bans.unban(effect.username, Date.now());
+        return;
+      case "uploadSlot":
+        uploads.grant(effect.slot);
         return;
       case "closeRoom":
         privacy.set({ closed: true });

@@ -60,6 +60,10 @@ export function roomContext(
     settings: () => settings.get(),
     // A `/list` the shell did not ask about (it never reaches the core unasked) is not let through.
     listingSlot: () => listingNow() ?? { kind: "unknown" },
+    newToken: () => {
+      const bytes = crypto.getRandomValues(new Uint8Array(16));
+      return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+    },
     claimed: (name) => {
       const asked = claimedNow();
       return asked !== null && asked.name === name ? asked.claim : "free";

@@ -17,8 +17,11 @@ import {
   type RoomContext,
   type RoomState,
   receive,
+  type SlotRefusal,
   sessionEnded,
+  takeSlot,
   takeToken,
+  type UploadSlot,
 } from "../core";
 import { unseen, unseenBy } from "../core/conversation";
 import { accountIdOf } from "../core/ownership";
@@ -30,6 +33,7 @@ import { RoleStore } from "../store/roles";
 import { RoomSettingsStore } from "../store/room-settings";
 import { SentStore } from "../store/sent";
 import { Sequencer } from "../store/sequencer";
+import { type StoredFile, UploadStore } from "../store/uploads";
 import { Admission } from "./admission";
 import { AlarmSchedule } from "./alarm-schedule";
 import { readAttachment, writeAttachment } from "./attachment";
@@ -68,6 +72,7 @@ export class Room {
   readonly #history: HistoryStore;
   readonly #roles: RoleStore;
   readonly #conversation: ConversationStore;
+  readonly #uploads: UploadStore;
   readonly #alarms: AlarmSchedule;
   readonly #privacy: PrivacyMarker;
   readonly #wipe: PrivateWipe;
@@ -110,12 +115,14 @@ export class Room {
     const sent = new SentStore(storage.sql);
     const stored = new MemberStore(storage.sql);
     const conversation = new ConversationStore(storage.sql);
+    const uploads = new UploadStore(storage.sql);
     const log = (entry: LogEntry) => this.flush.log(this.#name(), entry);
     this.#name = name;
     this.#ids = ids;
     this.#history = history;
     this.#roles = roles;
     this.#conversation = conversation;
+    this.#uploads = uploads;
     this.#alarms = new AlarmSchedule(storage);
     this.#privacy = new PrivacyMarker(storage.kv);
     this.members = new Members(ctx, stored, config, this.#alarms, log);
@@ -155,6 +162,7 @@ export class Room {
       conversation,
       inbox,
       listings,
+      uploads,
     });
     this.admission = new Admission({
       ctx,
@@ -344,6 +352,22 @@ export class Room {
     if (!conversationParties(this.#name())?.includes(accountId)) return false;
     this.#conversation.block(accountId, on ? this.#ids.lastId() : null);
     return true;
+  }
+
+  /**
+   * v1.10: an upload starts with this token: the slot, spent now, or why not.
+   * Spent before any byte is stored, so two uploads racing on one token cannot both go in.
+   */
+  takeUpload(token: string): { ok: true; slot: UploadSlot } | { ok: false; why: SlotRefusal } {
+    const taken = takeSlot(this.#uploads.find(token), Date.now());
+    if (taken.ok) this.#uploads.mark(token, taken.slot.state);
+    return taken;
+  }
+
+  /** v1.10: the bytes of a taken slot are in R2: the room records the file. */
+  fileStored(token: string, file: StoredFile): void {
+    this.#uploads.stored(token, file);
+    this.flush.log(this.#name(), { event: "file_stored", size: file.size, type: file.type });
   }
 
   /** A page of scrollback as `accountId` may read it: in a conversation, without what a block keeps from them. */

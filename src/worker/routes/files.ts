@@ -1,0 +1,115 @@
+import { roomRoutes } from "../app";
+import { HttpError, httpError } from "../errors";
+import { byteRange } from "../files/range";
+import { isInlineImage, OCTET_STREAM } from "../files/sniff";
+import { storeUpload } from "../files/store-upload";
+import { allowedOrigin } from "../middleware/origin";
+import { noPrivateRooms } from "../middleware/private-room";
+import { roomName } from "../middleware/room-name";
+
+/** A slot's token and a file's id alike: 128 random bits in hex. */
+const HEX_ID = /^[0-9a-f]{32}$/;
+
+const SLOT_REFUSED = {
+  unknown: "no such upload slot in this room",
+  used: "this upload slot was used already; ask for another",
+  expired: "this upload slot expired; ask for another",
+} as const;
+
+/**
+ * v1.10: `/files/:room/…`, a room's files in R2. `PUT` with a slot's token
+ * (granted over the socket, `uploadSlot`) streams one file in; `GET` with the
+ * file's id serves it, in a way no browser can take for a page of this site.
+ * Private rooms have no files yet: their addresses would have to be signed.
+ */
+export const files = roomRoutes()
+  .use("/:room/*", noPrivateRooms)
+  .put("/:room/:token", roomName, allowedOrigin("uploads are not accepted from this origin"), async (c) => {
+    const token = c.req.param("token");
+    if (!HEX_ID.test(token)) return httpError(HttpError.notFound, SLOT_REFUSED.unknown);
+    const room = c.get("room");
+    const stub = c.env.CHAT_ROOM.getByName(room);
+    const declared = Number(c.req.header("Content-Length") ?? Number.NaN);
+    // The token is spent by this request, whatever becomes of its bytes: a second try needs a new slot.
+    const taken = await stub.takeUpload(token);
+    if (!taken.ok) return httpError(HttpError.badSlot, SLOT_REFUSED[taken.why]);
+    const { size, name } = taken.slot;
+    // A length told up front that is not the declared one is refused unread; a body without one is counted.
+    if (declared > size) return tooLarge(size);
+    if (declared < size) return tooShort(size);
+    const id = newFileId();
+    const stored = await storeUpload(c.req.raw.body, { bucket: c.env.FILES, key: fileKey(room, id), size, name });
+    if (!stored.ok) return stored.why === "too_large" ? tooLarge(size) : tooShort(size);
+    const file = { id, size, type: stored.type };
+    await stub.fileStored(token, file);
+    return c.json({ ...file, url: `/files/${encodeURIComponent(room)}/${id}` }, 201);
+  })
+  .get("/:room/:id", roomName, async (c) => {
+    const id = c.req.param("id");
+    if (!HEX_ID.test(id)) return httpError(HttpError.notFound, "no such file");
+    const key = fileKey(c.get("room"), id);
+    const rangeHeader = c.req.header("Range");
+    // Only a ranged read asks for the size first: the range is resolved against it, here, not by R2.
+    const head = rangeHeader === undefined ? null : await c.env.FILES.head(key);
+    const range = head === null ? null : byteRange(rangeHeader, head.size);
+    if (range === "unsatisfiable" && head !== null) {
+      return new Response(null, { status: 416, headers: { "Content-Range": `bytes */${head.size}` } });
+    }
+    const object = await c.env.FILES.get(
+      key,
+      range === null || range === "unsatisfiable"
+        ? undefined
+        : { range: { offset: range.start, length: range.end - range.start + 1 } },
+    );
+    if (object === null) return httpError(HttpError.notFound, "no such file");
+    const headers = fileHeaders(object);
+    if (range === null || range === "unsatisfiable") {
+      headers.set("Content-Length", String(object.size));
+      return new Response(object.body, { status: 200, headers });
+    }
+    headers.set("Content-Length", String(range.end - range.start + 1));
+    headers.set("Content-Range", `bytes ${range.start}-${range.end}/${object.size}`);
+    return new Response(object.body, { status: 206, headers });
+  });
+
+/**
+ * What keeps a stored file from acting as a page of this site: the type its
+ * bytes showed, never sniffed again by the browser; a sandbox, so even a file
+ * opened directly runs no script with this origin; and anything but the four
+ * images a browser only draws is a download.
+ */
+function fileHeaders(object: R2Object): Headers {
+  const type = object.httpMetadata?.contentType ?? OCTET_STREAM;
+  const name = object.customMetadata?.name ?? "file";
+  const disposition = isInlineImage(type) ? "inline" : "attachment";
+  return new Headers({
+    "Content-Type": type,
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "sandbox",
+    "Content-Disposition": `${disposition}; filename*=UTF-8''${encodeRfc5987(name)}`,
+    "Accept-Ranges": "bytes",
+    ETag: object.httpEtag,
+  });
+}
+
+/** A file name as RFC 8187 spells it in a header: UTF-8, every byte outside its safe set escaped. */
+function encodeRfc5987(name: string): string {
+  return encodeURIComponent(name).replace(/['()*]/g, (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function tooLarge(size: number): Response {
+  return httpError(HttpError.tooLarge, `the body is longer than the ${size} bytes the slot was asked for`);
+}
+
+function tooShort(size: number): Response {
+  return httpError(HttpError.badRequest, `the body ended before the ${size} bytes the slot was asked for`);
+}
+
+/** Each room's files under a prefix of its own: one listing, or one deletion, finds them all. */
+function fileKey(room: string, id: string): string {
+  return `${room}/${id}`;
+}
+
+function newFileId(): string {
+  return crypto.randomUUID().replaceAll("-", "");
+}

@@ -1,0 +1,203 @@
+import { env, runInDurableObject } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { ServerFrame } from "../../src/protocol";
+import { freshRoom, join, type TestClient } from "./client";
+
+const BASE = "http://hallway.test";
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
+const HTML = new TextEncoder().encode("<!doctype html><script>alert(document.cookie)</script>");
+
+let ids = 0;
+
+/** Asks the room for a slot over the socket; the answer or the refusal names the request's clientId. */
+async function askSlot(client: TestClient, name: string, size: number): Promise<ServerFrame> {
+  const clientId = `up-${++ids}`;
+  client.send({ type: "uploadSlot", payload: { name, size, type: "image/png", clientId } });
+  const named = (f: ServerFrame | string): f is ServerFrame =>
+    typeof f === "object" &&
+    (f.type === "uploadSlot" || f.type === "error") &&
+    "clientId" in f.payload &&
+    f.payload.clientId === clientId;
+  for (;;) {
+    const frame = await client.next();
+    if (named(frame)) return frame;
+  }
+}
+
+async function slotUrl(client: TestClient, name: string, size: number): Promise<string> {
+  const frame = await askSlot(client, name, size);
+  if (frame.type !== "uploadSlot") throw new Error(`no slot: ${JSON.stringify(frame)}`);
+  return frame.payload.url;
+}
+
+const put = (url: string, body: BodyInit) => exports.default.fetch(`${BASE}${url}`, { method: "PUT", body });
+
+/** Uploads bytes through a fresh slot; the 201's answer. */
+async function upload(client: TestClient, name: string, bytes: Uint8Array) {
+  const res = await put(await slotUrl(client, name, bytes.byteLength), bytes);
+  expect(res.status).toBe(201);
+  return (await res.json()) as { id: string; url: string; size: number; type: string };
+}
+
+/** Every object R2 holds for a room. */
+async function objectsOf(room: string): Promise<string[]> {
+  const listed = await env.FILES.list({ prefix: `${room}/` });
+  return listed.objects.map((o) => o.key);
+}
+
+/** A body streamed in chunks, with no length told up front: only counting can catch it running long. */
+function streamOf(...chunks: Uint8Array[]): ReadableStream<Uint8Array> {
+  return new ReadableStream({
+    pull(controller) {
+      const next = chunks.shift();
+      if (next) controller.enqueue(next);
+      else controller.close();
+    },
+  });
+}
+
+describe("uploading a file (v1.10)", () => {
+  it("stores a file with a granted slot once, and refuses the same slot a second time", async () => {
+    const room = freshRoom();
+    const { client } = await join(room, { username: "ann" });
+    const url = await slotUrl(client, "dot.png", PNG.byteLength);
+    expect(url).toMatch(new RegExp(`^/files/${room}/[0-9a-f]{32}$`));
+
+    const first = await put(url, PNG);
+    expect(first.status).toBe(201);
+    const file = (await first.json()) as { id: string; url: string; size: number; type: string };
+    expect(file).toMatchObject({ size: PNG.byteLength, type: "image/png", url: `/files/${room}/${file.id}` });
+
+    const again = await put(url, PNG);
+    expect(again.status).toBe(403);
+    expect(await again.json()).toMatchObject({ error: { code: "bad_slot", message: expect.stringContaining("used") } });
+    expect(await objectsOf(room)).toHaveLength(1);
+    client.close();
+  });
+
+  it("refuses a slot that expired", async () => {
+    const room = freshRoom();
+    const { client } = await join(room, { username: "ann" });
+    const url = await slotUrl(client, "late.png", PNG.byteLength);
+    // Ten minutes pass: the room's record of the slot says it ended a moment ago.
+    await runInDurableObject(env.CHAT_ROOM.getByName(room), async (_, state) => {
+      state.storage.sql.exec("UPDATE uploads SET expires = ?", Date.now() - 1);
+    });
+    const res = await put(url, PNG);
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({
+      error: { code: "bad_slot", message: expect.stringContaining("expired") },
+    });
+    expect(await objectsOf(room)).toEqual([]);
+    client.close();
+  });
+
+  it("refuses a slot granted by another room", async () => {
+    const room = freshRoom();
+    const other = freshRoom();
+    const { client } = await join(room, { username: "ann" });
+    const url = await slotUrl(client, "dot.png", PNG.byteLength);
+    const res = await put(url.replace(room, other), PNG);
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ error: { code: "bad_slot" } });
+    expect(await objectsOf(other)).toEqual([]);
+    // The slot was not spent by the attempt: its own room still takes it.
+    expect((await put(url, PNG)).status).toBe(201);
+    client.close();
+  });
+
+  it("refuses a declared size over MAX_FILE_BYTES before any byte is sent, naming the request", async () => {
+    const room = freshRoom();
+    const { client } = await join(room, { username: "ann" });
+    const refused = await askSlot(client, "huge.bin", 10 * 1024 * 1024 + 1);
+    expect(refused.type).toBe("error");
+    expect(refused.payload).toMatchObject({ code: "too_large", clientId: expect.stringMatching(/^up-/) });
+    expect(await objectsOf(room)).toEqual([]);
+    // Exactly the limit is fine.
+    expect((await askSlot(client, "big.bin", 10 * 1024 * 1024)).type).toBe("uploadSlot");
+    client.close();
+  });
+
+  it("cuts off a body that runs past its declared size, and stores nothing", async () => {
+    const room = freshRoom();
+    const { client } = await join(room, { username: "ann" });
+    const url = await slotUrl(client, "liar.png", 20);
+    const res = await put(url, streamOf(PNG, PNG, PNG));
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: { code: "too_large" } });
+    expect(await objectsOf(room)).toEqual([]);
+
+    const told = await slotUrl(client, "liar.png", 4);
+    expect((await put(told, PNG)).status).toBe(413);
+    expect(await objectsOf(room)).toEqual([]);
+    client.close();
+  });
+
+  it("refuses a body shorter than declared, and stores nothing", async () => {
+    const room = freshRoom();
+    const { client } = await join(room, { username: "ann" });
+    const url = await slotUrl(client, "short.png", 100);
+    const res = await put(url, streamOf(PNG));
+    expect(res.status).toBe(400);
+    expect(await objectsOf(room)).toEqual([]);
+
+    const told = await slotUrl(client, "short.png", 100);
+    expect((await put(told, PNG)).status).toBe(400);
+    expect(await objectsOf(room)).toEqual([]);
+    client.close();
+  });
+});
+
+describe("serving a file (v1.10)", () => {
+  it("serves HTML named .png as a download the browser may not sniff", async () => {
+    const room = freshRoom();
+    const { client } = await join(room, { username: "ann" });
+    const file = await upload(client, "cat.png", HTML);
+    expect(file.type).toBe("application/octet-stream");
+    const res = await exports.default.fetch(`${BASE}${file.url}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe("application/octet-stream");
+    expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    expect(res.headers.get("Content-Security-Policy")).toContain("sandbox");
+    expect(res.headers.get("Content-Disposition")).toBe("attachment; filename*=UTF-8''cat.png");
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(HTML);
+    client.close();
+  });
+
+  it("shows a PNG inline as image/png", async () => {
+    const room = freshRoom();
+    const { client } = await join(room, { username: "ann" });
+    const file = await upload(client, "photo (1).txt", PNG);
+    const res = await exports.default.fetch(`${BASE}${file.url}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Content-Type")).toBe("image/png");
+    expect(res.headers.get("X-Content-Type-Options")).toBe("nosniff");
+    expect(res.headers.get("Content-Disposition")).toBe("inline; filename*=UTF-8''photo%20%281%29.txt");
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(PNG);
+    client.close();
+  });
+
+  it("answers a Range with 206 and exactly those bytes", async () => {
+    const room = freshRoom();
+    const { client } = await join(room, { username: "ann" });
+    const file = await upload(client, "dot.png", PNG);
+    const res = await exports.default.fetch(`${BASE}${file.url}`, { headers: { Range: "bytes=2-5" } });
+    expect(res.status).toBe(206);
+    expect(res.headers.get("Content-Range")).toBe(`bytes 2-5/${PNG.byteLength}`);
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(PNG.slice(2, 6));
+
+    const past = await exports.default.fetch(`${BASE}${file.url}`, { headers: { Range: "bytes=100-" } });
+    expect(past.status).toBe(416);
+    expect(past.headers.get("Content-Range")).toBe(`bytes */${PNG.byteLength}`);
+    client.close();
+  });
+
+  it("answers 404 for a file that is not there, and 403 in a private room", async () => {
+    const room = freshRoom();
+    const missing = await exports.default.fetch(`${BASE}/files/${room}/${"0".repeat(32)}`);
+    expect(missing.status).toBe(404);
+    const secret = await exports.default.fetch(`${BASE}/files/pv-${room}/${"0".repeat(32)}`);
+    expect(secret.status).toBe(403);
+  });
+});
