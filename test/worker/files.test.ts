@@ -76,6 +76,22 @@ describe("uploading a file (v1.10)", () => {
     client.close();
   });
 
+  it("refuses an upload from a page of another origin, and leaves its slot unspent", async () => {
+    const room = freshRoom();
+    const { client } = await join(room, { username: "ann" });
+    const url = await slotUrl(client, "dot.png", PNG.byteLength);
+    const res = await exports.default.fetch(`${BASE}${url}`, {
+      method: "PUT",
+      body: PNG,
+      headers: { Origin: "https://elsewhere.example" },
+    });
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ error: { code: "forbidden_origin" } });
+    expect(await objectsOf(room)).toEqual([]);
+    expect((await put(url, PNG)).status).toBe(201);
+    client.close();
+  });
+
   it("refuses a slot that expired", async () => {
     const room = freshRoom();
     const { client } = await join(room, { username: "ann" });
