@@ -163,6 +163,26 @@ describe("uploading a file (v1.10)", () => {
     expect(await objectsOf(room)).toEqual([]);
     client.close();
   });
+
+  it("refuses an upload whose sender goes away mid-body, storing nothing", async () => {
+    const room = freshRoom();
+    const { client } = await join(room, { username: "ann" });
+    const url = await slotUrl(client, "gone.png", 100);
+    let sent = false;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (!sent) {
+          sent = true;
+          controller.enqueue(PNG);
+        } else controller.error(new Error("connection dropped"));
+      },
+    });
+    // The worker sees the body end early: refused as short, whatever the sender meant to send.
+    const res = await put(url, body);
+    expect(res.status).toBe(400);
+    expect(await objectsOf(room)).toEqual([]);
+    client.close();
+  });
 });
 
 describe("serving a file (v1.10)", () => {

@@ -72,7 +72,11 @@ export async function storeUpload(
       return;
     }
     await writer.close();
-  })();
+  })().catch(async (error: unknown) => {
+    // The sender went away mid-body (or R2 stopped taking it): the put must fail too, not wait for bytes forever.
+    await writer.abort(error).catch(() => {});
+    throw error;
+  });
   const put = target.bucket.put(target.key, fixed.readable, {
     httpMetadata: { contentType: type },
     customMetadata: { name: target.name },

@@ -41,7 +41,13 @@ export const files = roomRoutes()
     const stored = await storeUpload(c.req.raw.body, { bucket: c.env.FILES, key: fileKey(room, id), size, name });
     if (!stored.ok) return stored.why === "too_large" ? tooLarge(size) : tooShort(size);
     const file = { id, size, type: stored.type };
-    await stub.fileStored(token, file);
+    try {
+      await stub.fileStored(token, file);
+    } catch (error) {
+      // A file its room has no record of belongs to nobody: it goes, and the upload fails.
+      await c.env.FILES.delete(fileKey(room, id));
+      throw error;
+    }
     return c.json({ ...file, url: `/files/${encodeURIComponent(room)}/${id}` }, 201);
   })
   .get("/:room/:id", roomName, async (c) => {
