@@ -46,6 +46,9 @@ describe("searching in the web app", () => {
     const bob = await join(r, "bob");
     await say(bob, "the walrus recipe is in the blue folder");
     await seeLine(bob, "walrus recipe");
+    // Bob leaves on purpose, so his leave and the hand-over come now, not when his grace ends mid-search.
+    await bob.getByRole("button", { name: "Leave room" }).click();
+    await bob.locator("#start").waitFor();
     await bob.context().close();
     await seed(app.server().url, r, 250);
     const alice = await join(r, "alice");
