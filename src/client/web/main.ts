@@ -114,7 +114,7 @@ let home: { name: string; home: Home } | null = null;
  * anonymous, the account's once loaded. A room's link waits for it, so a
  * twenty-first room is refused before anyone there sees a join.
  */
-let listKnown = () => undefined as void;
+let listKnown: () => void = () => {};
 const listReady = new Promise<void>((resolve) => {
   listKnown = resolve;
 });
