@@ -233,8 +233,13 @@ export class Room {
     if (!member || member.verified) return null;
     const asked = nickRequested(message, this.#config.maxMessageLength);
     if (asked === null) return null;
+    return this.#wouldPass(member) ? asked : null;
+  }
+
+  /** Whether the rate limit would let this member's next frame through: only then is a lookup worth making. */
+  #wouldPass(member: Member): boolean {
     const limit = { burst: this.#config.rateLimitBurst, perSecond: this.#config.rateLimitPerSecond };
-    return takeToken(member.bucket, limit, Date.now()).ok ? asked : null;
+    return takeToken(member.bucket, limit, Date.now()).ok;
   }
 
   /**
@@ -246,8 +251,7 @@ export class Room {
     const owner = this.#context.roles()?.owner;
     if (!member || accountId === null || owner?.accountId !== accountId) return null;
     if (!listRequested(message, this.#config.maxMessageLength) || isListed(this.#context)) return null;
-    const limit = { burst: this.#config.rateLimitBurst, perSecond: this.#config.rateLimitPerSecond };
-    return takeToken(member.bucket, limit, Date.now()).ok ? owner : null;
+    return this.#wouldPass(member) ? owner : null;
   }
 
   /** Asks the owner's account for a place in the directory: never throws, and gives up after `CLAIM_LOOKUP_MS`. */
