@@ -1,7 +1,7 @@
-import { type ClientFrame, ClientType, clientFrame } from "./client-frames";
+import { type ClientFrame, type ClientPayloads, ClientType, clientFrame } from "./client-frames";
 import { isEmoji } from "./emoji";
 import { ErrorCode } from "./frames";
-import { MAX_BAN_MINUTES, MAX_MESSAGE_LENGTH, MAX_TOPIC_LENGTH } from "./limits";
+import { MAX_ATTACHMENTS, MAX_BAN_MINUTES, MAX_MESSAGE_LENGTH, MAX_TOPIC_LENGTH } from "./limits";
 import { checkUsername } from "./names";
 
 /**
@@ -56,20 +56,46 @@ export function tagged(error: ProtocolError, clientId: string | undefined): Pars
   return { ok: false, error: withClientId(error, clientId) };
 }
 
+/** v1.10: what a message's files are, as the sender named them. */
+export type AttachmentRefs = NonNullable<ClientPayloads["chatMessage"]["attachments"]>;
+
 export function chatMessage(
   raw: string,
   maxLength = MAX_MESSAGE_LENGTH,
   clientId?: string,
   replyTo?: number,
+  attachments: AttachmentRefs = [],
 ): ParseResult {
   const message = cleanMessage(raw);
-  const error = checkMessage(message, maxLength);
+  // A file may go alone: its text is then empty, never blank with spaces.
+  const error = attachments.length > 0 && message.trim().length === 0 ? undefined : checkMessage(message, maxLength);
   if (error) return tagged(error, clientId);
   if (replyTo !== undefined && !(Number.isSafeInteger(replyTo) && replyTo > 0)) {
     return tagged({ code: ErrorCode.badMessage, message: "replyTo is a message id" }, clientId);
   }
-  const payload = withClientId({ message, ...(replyTo === undefined ? {} : { replyTo }) }, clientId);
+  const badFiles = checkAttachments(attachments);
+  if (badFiles) return tagged(badFiles, clientId);
+  const payload = withClientId(
+    {
+      message: message.trim().length === 0 ? "" : message,
+      ...(replyTo === undefined ? {} : { replyTo }),
+      ...(attachments.length === 0 ? {} : { attachments }),
+    },
+    clientId,
+  );
   return { ok: true, frame: clientFrame(ClientType.chatMessage, payload) };
+}
+
+/** At most `MAX_ATTACHMENTS` files, each named once (a thumbnail is a file too), sizes only with both sides. */
+function checkAttachments(attachments: AttachmentRefs): ProtocolError | undefined {
+  const bad = (message: string) => ({ code: ErrorCode.badAttachment, message });
+  if (attachments.length > MAX_ATTACHMENTS) return bad(`a message carries at most ${MAX_ATTACHMENTS} files`);
+  const ids = attachments.flatMap((a) => (a.thumb === undefined ? [a.id] : [a.id, a.thumb]));
+  if (new Set(ids).size !== ids.length) return bad("each file goes into a message once");
+  if (attachments.some((a) => (a.width === undefined) !== (a.height === undefined))) {
+    return bad("an image's size needs both width and height");
+  }
+  return undefined;
 }
 
 export function directMessage(to: string, raw: string, maxLength = MAX_MESSAGE_LENGTH, clientId?: string): ParseResult {

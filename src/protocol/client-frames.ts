@@ -12,6 +12,22 @@ const ClientId = v.optional(v.pipe(v.string(), v.regex(CLIENT_ID)));
 /** A file's name as a person picked it: shown and offered as the download's name, never trusted for its type. */
 const FileName = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(255), v.regex(/^[^\p{Cc}/\\]+$/u));
 const Named = v.object({ username: v.string() });
+/** A stored file's id, as the upload's answer gave it: 128 bits in hex. */
+export const FILE_ID = /^[0-9a-f]{32}$/;
+const FileId = v.pipe(v.string(), v.regex(FILE_ID));
+const Pixels = v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(65_535));
+/**
+ * v1.10: one file a message carries: the id its upload was answered with. An
+ * image may add its full size in pixels (so a reader's log keeps its place
+ * while it loads) and `thumb`, the id of a smaller copy (at most 480 px on its
+ * longest side) uploaded the same way.
+ */
+const AttachmentRef = v.object({
+  id: FileId,
+  thumb: v.optional(FileId),
+  width: v.optional(Pixels),
+  height: v.optional(Pixels),
+});
 const Empty = v.object({});
 
 /**
@@ -25,7 +41,13 @@ const Empty = v.object({});
  */
 export const ClientPayloadSchemas = {
   /** `clientId`: the sender's own id for this send, so a resend is never delivered twice. */
-  chatMessage: v.object({ message: v.string(), clientId: ClientId, replyTo: v.optional(v.number()) }),
+  chatMessage: v.object({
+    message: v.string(),
+    clientId: ClientId,
+    replyTo: v.optional(v.number()),
+    /** v1.10: files this person uploaded to this room; with one, the text may be empty. */
+    attachments: v.optional(v.array(AttachmentRef)),
+  }),
   /** Message actions take a `clientId` too: a resent reaction must not toggle twice. */
   edit: v.object({ id: v.number(), message: v.string(), clientId: ClientId }),
   delete: v.object({ id: v.number(), clientId: ClientId }),

@@ -75,6 +75,13 @@ export const ErrorCode = {
    * `NEW_CONVERSATIONS_PER_HOUR` conversations within the hour (with `retryAfterMs`), then close 4403.
    */
   tooManyConversations: "too_many_conversations",
+  /**
+   * v1.10: a message named a file that is not the sender's to send here: not
+   * uploaded by them to this room, not stored, gone, or sent in a message already.
+   */
+  badAttachment: "bad_attachment",
+  /** v1.10: the room holds `MAX_ROOM_FILE_BYTES` of files: no upload until some are deleted. */
+  storageFull: "storage_full",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -109,6 +116,27 @@ export interface ChatMessagePayload {
   authorId?: string;
   /** v1.8: the author was signed in to the account of this name when they wrote it. */
   verified?: true;
+  /** v1.10: the files it carries; gone once the message is deleted. */
+  attachments?: FileRef[];
+}
+
+/**
+ * v1.10: a file in a message, as the room stored it. `name`, `size` and `type`
+ * are the room's word (the type read from the file's bytes), never the sender's.
+ * In a room whose history is not public, `url` and `thumb` are signed and
+ * good for an hour; every frame that carries them carries fresh ones.
+ */
+export interface FileRef {
+  id: string;
+  name: string;
+  size: number;
+  type: string;
+  url: string;
+  /** An image's size in pixels, as its sender's browser measured it. */
+  width?: number;
+  height?: number;
+  /** The address of a smaller copy (at most 480 px on its longest side) to show in the log. */
+  thumb?: string;
 }
 
 export interface SystemPayload {

@@ -7,6 +7,9 @@
 /** Longest chat or direct message, in UTF-16 code units (what a browser's `maxlength` counts). */
 export const MAX_MESSAGE_LENGTH = 2000;
 
+/** v1.10: files one message may carry. */
+export const MAX_ATTACHMENTS = 10;
+
 /** Entries replayed on join, and the size of the room's in-memory ring. */
 export const MAX_HISTORY = 100;
 

@@ -41,8 +41,13 @@ function parseEnvelope(raw: string, maxLength: number): ParseResult {
   switch (type) {
     case ClientType.chatMessage: {
       const p = v.safeParse(PayloadSchemas.chatMessage, payload);
-      if (!p.success) return refused(payload, "chatMessage needs payload.message as a string (and replyTo as an id)");
-      return chatMessage(p.output.message, maxLength, p.output.clientId, p.output.replyTo);
+      if (!p.success)
+        return refused(
+          payload,
+          "chatMessage needs payload.message as a string (and replyTo as an id, attachments as files)",
+        );
+      const { message, clientId, replyTo, attachments } = p.output;
+      return chatMessage(message, maxLength, clientId, replyTo, attachments);
     }
     case ClientType.edit: {
       const p = v.safeParse(PayloadSchemas.edit, payload);

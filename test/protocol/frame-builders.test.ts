@@ -56,6 +56,9 @@ describe("frame builders return exactly the frame of their type", () => {
       message: string;
       clientId?: string | undefined;
       replyTo?: number | undefined;
+      attachments?:
+        | { id: string; thumb?: string | undefined; width?: number | undefined; height?: number | undefined }[]
+        | undefined;
     }>();
     expectTypeOf<ClientPayloads["ban"]>().toEqualTypeOf<{ username: string; minutes?: number | undefined }>();
   });
