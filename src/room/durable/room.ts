@@ -113,7 +113,7 @@ export class Room {
     this.#claims = claims;
     this.#listings = listings;
     const ids = new Sequencer(storage.sql);
-    const history = new HistoryStore(storage.sql, ids, config.historyMaxMessages);
+
     const bans = new BanStore(storage.sql);
     const roles = new RoleStore(storage.sql);
     const settings = new RoomSettingsStore(storage.sql);
@@ -121,6 +121,10 @@ export class Room {
     const stored = new MemberStore(storage.sql);
     const conversation = new ConversationStore(storage.sql);
     const uploads = new UploadStore(storage.sql);
+    // A pruned message's files go with it.
+    const history = new HistoryStore(storage.sql, ids, config.historyMaxMessages, (oldest) =>
+      uploads.pruneBefore(oldest),
+    );
     const log = (entry: LogEntry) => this.flush.log(this.#name(), entry);
     this.#name = name;
     this.#ids = ids;
