@@ -2,7 +2,7 @@ import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import type { SmallKv } from "../../platform/object-state";
-import { type ChatMessagePayload, parseServerData, type ServerFrame } from "../../protocol";
+import { type ChatMessagePayload, type HistoryFrame, parseServerData, type ServerFrame } from "../../protocol";
 import { filePath } from "../core/uploads";
 
 /** How long a private room's file address works once given. */
@@ -50,6 +50,12 @@ export class FileLinks {
     if (!this.#signed() || !text.includes('"attachments"')) return text;
     const frames = parseServerData(text).map((frame) => this.#freshFrame(frame, now));
     return JSON.stringify(frames.length === 1 ? frames[0] : frames);
+  }
+
+  /** One entry of a page of history, as a reader is given it now. */
+  freshEntry(frame: HistoryFrame, now: number): HistoryFrame {
+    if (frame.type !== "chatMessage" || !this.#signed()) return frame;
+    return { ...frame, payload: this.#freshPayload(frame.payload, now) };
   }
 
   #freshFrame(frame: ServerFrame, now: number): ServerFrame {

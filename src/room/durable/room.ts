@@ -401,7 +401,10 @@ export class Room {
   /** A page of scrollback as `accountId` may read it: in a conversation, without what a block keeps from them. */
   historyPageFor(query: HistoryQuery, accountId: string | null) {
     const hidden = accountId === null ? null : unseenBy(this.#context, { session: `@${accountId}`, verified: true });
-    const page = this.queries.historyPage(query, hidden ?? undefined);
+    const read = this.queries.historyPage(query, hidden ?? undefined);
+    // A conversation's files are given at addresses good for the next hour.
+    const now = Date.now();
+    const page = { ...read, messages: read.messages.map((m) => this.#links.freshEntry(m, now)) };
     if (hidden === null) return page;
     const kept = unseen(page.messages, hidden, (id) => this.#history.authorAndChange(id));
     return { ...page, messages: kept.filter(isHistoryFrame) };
