@@ -536,7 +536,8 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
     }).then((outcome) => {
       visit.uploaded();
       progress.end();
-      if (exited) return;
+      // A room left or closed meanwhile has said so already; its upload was stopped with it.
+      if (exited || !rooms.has(visit)) return;
       if (outcome.kind === "stored") {
         visit.queue.addFrame(fileMessage(outcome.file.id, command.caption, newClientId()), command.typed, Date.now());
       } else {
