@@ -163,6 +163,10 @@ describe("/upload in the terminal", () => {
     expect(slots(room.received)).toEqual([]);
     expect(server.puts).toEqual([]);
     expect(messages(room.received)).toHaveLength(1);
+    // For a script, a file that did not go is a line not delivered.
+    client.stdin.end();
+    expect(await client.exit).toBe(1);
+    expect(client.err()).toMatch(/hallway: 2 lines not delivered: "\/upload [^"]+", "\/upload [^"]+"\n$/);
   });
 
   it("says a file is over the server's limit when the room refuses it as too large", async () => {
@@ -235,7 +239,9 @@ describe("/upload in the terminal", () => {
     const { client, room } = await joined(fetch);
     client.stdin.write(`/upload ${notes}\n`);
     await until(() => client.out().includes("! "), "the failure");
-    expect(client.out()).toContain("! not uploaded: the upload was cut off: ECONNRESET\n");
+    expect(client.out()).toContain(
+      "! not uploaded: the upload was cut off: the connection was reset (ECONNRESET): did the server stop?\n",
+    );
     expect(messages(room.received)).toEqual([]);
   });
 

@@ -159,7 +159,10 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
   let finishing = false;
   /** Lines typed and not yet taken: each waits until what was typed before it has been delivered. */
   const lines: string[] = [];
-  /** In stranger mode, lines that had nobody to go to (typed while waiting, or left when a partner went). */
+  /**
+   * Lines that will never be delivered: in stranger mode, those that had nobody to go to (typed while
+   * waiting, or left when a partner went); a room's unsent lines on `/part`; uploads that failed.
+   */
   const undeliverable: string[] = [];
 
   /** Ends the run, saying what was typed and never delivered; that makes the exit status 1. */
@@ -541,6 +544,7 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
       if (outcome.kind === "stored") {
         visit.queue.addFrame(fileMessage(outcome.file.id, command.caption, newClientId()), command.typed, Date.now());
       } else {
+        undeliverable.push(command.typed);
         print(tagged(visit.room, palette.error(uploadFailure(outcome))));
       }
       pump();

@@ -182,6 +182,14 @@ export function fileMessage(fileId: string, caption: string, clientId: string): 
   return clientFrame(ClientType.chatMessage, { message: caption, clientId, attachments: [{ id: fileId }] });
 }
 
+/** The ways a request's connection is lost, in words. */
+const CUT_REASONS: Record<string, string> = {
+  ECONNRESET: "the connection was reset (ECONNRESET): did the server stop?",
+  ECONNREFUSED: "connection refused (ECONNREFUSED): is the server running?",
+  UND_ERR_SOCKET: "the server closed the connection",
+  EPIPE: "the server stopped reading (EPIPE)",
+};
+
 /** Why an upload failed, as the line a person reads; nothing was sent to the room. */
 export function uploadFailure(outcome: Exclude<UploadOutcome, { kind: "stored" }>): string {
   const why = (() => {
@@ -204,7 +212,7 @@ export function uploadFailure(outcome: Exclude<UploadOutcome, { kind: "stored" }
         return `the server refused the file (${status}, ${outcome.code}: ${outcome.message})`;
       }
       case "cut":
-        return `the upload was cut off: ${outcome.reason}`;
+        return `the upload was cut off: ${CUT_REASONS[outcome.reason] ?? outcome.reason}`;
       case "garbled":
         return "the server's answer to the upload was not a stored file";
     }
