@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { attachmentLines, formatFrame, type Palette, plain } from "../../src/client/cli/format";
+import { attachmentLines, formatFrame, type Palette, plain, updateLines } from "../../src/client/cli/format";
 import { humanSize } from "../../src/client/cli/words";
 import type { ChatMessagePayload, FileRef } from "../../src/protocol";
 
@@ -61,6 +61,16 @@ describe("a message's files in the terminal", () => {
     );
     expect(lines).toEqual([
       "[09:05] <bob>",
+      `  📎 report.pdf (1.2 MB) ${server}/files/ops/0123456789abcdef0123456789abcdef`,
+    ]);
+  });
+
+  it("prints an edited caption again with its files", () => {
+    const before = message({ message: "the numbers", attachments: [report] });
+    const after = { ...before, message: "the final numbers", editedAt: ts };
+    const update = { id: 12, message: "the final numbers", editedAt: ts };
+    expect(updateLines(update, before, after, "alice", plain, { server })).toEqual([
+      "[09:05] <bob> the final numbers (edited)",
       `  📎 report.pdf (1.2 MB) ${server}/files/ops/0123456789abcdef0123456789abcdef`,
     ]);
   });

@@ -158,6 +158,8 @@ export function updateLines(
         ? chatLine({ ...after, ts: update.editedAt ?? now }, me, c, o)
         : `${at} ${c.system(`* message #${update.id} was edited:`)} ${oneLine(update.message)}`,
     );
+    // An edited caption is printed again with its files, as the message now stands.
+    if (after) lines.push(...attachmentLines(after, c, o));
   }
   if (update.reactions !== undefined) {
     if (!before) {
