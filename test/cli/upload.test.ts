@@ -102,7 +102,7 @@ describe("/upload in the terminal", () => {
     const { client } = await joined(fileServer().fetch, help);
     client.stdin.write("/help\n");
     await until(() => client.out().includes("/upload"), "the help");
-    expect(client.out()).toMatch(/^\*\s+\/upload <path> \[caption\]\s+share a file from this computer/m);
+    expect(client.out()).toMatch(/^\*\s+\/upload <path> \[caption\]\s+share a file from this computer here/m);
   });
 
   it("asks a slot named by the file, PUTs its bytes with their length, then sends the caption with the file", async () => {
@@ -134,6 +134,16 @@ describe("/upload in the terminal", () => {
       "* uploading notes.txt [------------------------]   0% 0 B of 20 B\n" +
         "* uploading notes.txt [########################] 100% 20 B of 20 B\n",
     );
+  });
+
+  it("names the file as the room takes names: a backslash or control character becomes _", async () => {
+    const odd = join(folder, "odd\\name\tx.txt");
+    writeFileSync(odd, "odd");
+    const { client, room } = await joined(fileServer().fetch);
+    client.stdin.write(`/upload '${odd}'\n`);
+    await until(() => messages(room.received).length === 1, "the file's message");
+    expect(slots(room.received)).toMatchObject([{ payload: { name: "odd_name_x.txt", size: 3 } }]);
+    expect(client.err()).toContain("* uploading odd_name_x.txt [");
   });
 
   it("sends what was typed after the upload only after the file's message, and at the end of input exits 0", async () => {
