@@ -75,9 +75,11 @@ describe("a message's files in the terminal", () => {
     ]);
   });
 
-  it("keeps an address that is already whole (a signed link) as it is, and lists no file of a deleted message", () => {
-    const signed = { ...report, url: "https://files.example/ops/abc?sig=1" };
-    expect(attachmentLines(message({ attachments: [signed] }), plain, { server })).toEqual([
+  it("keeps a signed address's query, an address already whole as it is, and lists no file of a deleted message", () => {
+    const signed = { ...report, url: "/files/pv-1/0123456789abcdef0123456789abcdef?expires=1765000000000&sig=ab12" };
+    const whole = { ...report, url: "https://files.example/ops/abc?sig=1" };
+    expect(attachmentLines(message({ attachments: [signed, whole] }), plain, { server })).toEqual([
+      `  📎 report.pdf (1.2 MB) ${server}/files/pv-1/0123456789abcdef0123456789abcdef?expires=1765000000000&sig=ab12`,
       "  📎 report.pdf (1.2 MB) https://files.example/ops/abc?sig=1",
     ]);
     expect(attachmentLines(message({ deleted: true, message: "", attachments: [report] }), plain, { server })).toEqual(
