@@ -85,14 +85,19 @@ export const files = roomRoutes()
     if (range === "unsatisfiable" && head !== null) {
       return new Response(null, { status: 416, headers: { "Content-Range": `bytes */${head.size}` } });
     }
+    const ifNoneMatch = c.req.header("If-None-Match");
     const object = await c.env.FILES.get(
       key,
       range === null || range === "unsatisfiable"
-        ? undefined
+        ? // A browser that has the file asks whether it changed: R2 answers without the body if not.
+          ifNoneMatch === undefined
+          ? undefined
+          : { onlyIf: new Headers({ "If-None-Match": ifNoneMatch }) }
         : { range: { offset: range.start, length: range.end - range.start + 1 } },
     );
     if (object === null) return httpError(HttpError.notFound, "no such file");
     const headers = fileHeaders(object);
+    if (!("body" in object)) return new Response(null, { status: 304, headers });
     if (range === null || range === "unsatisfiable") {
       headers.set("Content-Length", String(object.size));
       return new Response(object.body, { status: 200, headers });
@@ -119,6 +124,8 @@ function fileHeaders(object: R2Object): Headers {
     "Content-Disposition": `${disposition}; filename*=UTF-8''${encodeRfc5987(name)}`,
     "Accept-Ranges": "bytes",
     ETag: object.httpEtag,
+    // Kept, but asked again each time (a 304 while unchanged): a deleted message's file must stop showing.
+    "Cache-Control": "private, no-cache",
   });
 }
 
