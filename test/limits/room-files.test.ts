@@ -42,6 +42,20 @@ describe("a room's files are bounded", () => {
     ann.close();
   });
 
+  it("gives a failed upload's place in the quota back at once", async () => {
+    const { client: ann } = await join(freshRoom(), { username: "ann" });
+    const slot = await askSlot(ann, 60);
+    if (slot.type !== "uploadSlot") throw new Error(JSON.stringify(slot));
+    // The body ends short: refused, and the 60 bytes the slot held are free again.
+    const short = await exports.default.fetch(`http://hallway.test${slot.payload.url}`, {
+      method: "PUT",
+      body: new Uint8Array(10),
+    });
+    expect(short.status).toBe(400);
+    expect((await askSlot(ann, 60)).type).toBe("uploadSlot");
+    ann.close();
+  });
+
   it("counts each upload against the person's rate limit", async () => {
     const { client: ann } = await join(freshRoom(), { username: "ann" });
     // Six asked at once, against a burst of five: the sixth is told to slow down, by its clientId.

@@ -205,7 +205,6 @@ export class RoomSimulator {
     return this.wake;
   }
 
-  /** A message's reactions as replays show them; undefined when it has none. */
   /** v1.10: the bytes of a granted slot arrived (what the worker's upload does), as a file of `type`. */
   storeFile(token: string, file: { id: string; size: number; type: string }): void {
     const slot = this.uploads.find((u) => u.token === token);
@@ -214,6 +213,7 @@ export class RoomSimulator {
     this.files.set(file.id, { ...file, session: slot.session, name: slot.name, messageId: null });
   }
 
+  /** A message's reactions as replays show them; undefined when it has none. */
   reactionsOf(id: number): Reactions | undefined {
     const set = this.reactions.get(id);
     if (!set || set.size === 0) return undefined;

@@ -5,6 +5,7 @@ import type { ServerFrame } from "../../src/protocol";
 import { FileLinks } from "../../src/room/durable/file-links";
 import { Browser, freshName } from "./accounts";
 import { connectPath, framesOf, freshRoom, join, type TestClient } from "./client";
+import { storageOf } from "./storage";
 import { privateRoom, ticket } from "./tickets";
 
 const BASE = "http://hallway.test";
@@ -183,6 +184,46 @@ describe("uploading a file (v1.10)", () => {
     // The worker sees the body end early: refused as short, whatever the sender meant to send.
     const res = await put(url, body);
     expect(res.status).toBe(400);
+    expect(await objectsOf(room)).toEqual([]);
+    client.close();
+  });
+
+  it("refuses an upload that ends long after its slot expired, and keeps none of its bytes", async () => {
+    const room = freshRoom();
+    const { client } = await join(room, { username: "ann" });
+    const url = await slotUrl(client, "slow.png", PNG.byteLength * 2);
+    let release: () => void = () => {};
+    const halfway = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let step = 0;
+    const body = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        step += 1;
+        if (step === 1) controller.enqueue(PNG);
+        else if (step === 2) {
+          await halfway;
+          controller.enqueue(PNG);
+        } else controller.close();
+      },
+    });
+    const answer = put(url, body);
+    // The bytes trickle in for hours: by the time they end, the slot is two hours past its expiry.
+    await expect
+      .poll(() =>
+        runInDurableObject(
+          env.CHAT_ROOM.getByName(room),
+          async (_, state) => state.storage.sql.exec<{ state: string }>("SELECT state FROM uploads").one().state,
+        ),
+      )
+      .toBe("taken");
+    await runInDurableObject(env.CHAT_ROOM.getByName(room), async (_, state) => {
+      state.storage.sql.exec("UPDATE uploads SET expires = ?", Date.now() - 2 * 3_600_000);
+    });
+    release();
+    const res = await answer;
+    expect(res.status).toBe(403);
+    expect(await res.json()).toMatchObject({ error: { code: "bad_slot" } });
     expect(await objectsOf(room)).toEqual([]);
     client.close();
   });
@@ -393,6 +434,16 @@ describe("a stranger room's files (v1.10)", () => {
 });
 
 describe("a conversation's files (v1.10)", () => {
+  /** The conversation's room, as its files' addresses name it. */
+  const conversationRoomOf = (url: string) => decodeURIComponent(new URL(url, BASE).pathname.split("/")[2] ?? "");
+
+  it("are asked about by no one outside: a made-up address neither opens a file nor leaves anything stored", async () => {
+    const room = `@${"1".repeat(20)}.${"2".repeat(20)}`;
+    const forged = `/files/${encodeURIComponent(room)}/${"a".repeat(32)}?expires=${Date.now() + 60_000}&sig=${"0".repeat(64)}`;
+    expect((await exports.default.fetch(`${BASE}${forged}`)).status).toBe(403);
+    expect(await storageOf(room)).toMatchObject({ tables: [], keys: 0 });
+  });
+
   async function person(prefix: string) {
     const browser = new Browser();
     const name = freshName(prefix);
@@ -416,12 +467,27 @@ describe("a conversation's files (v1.10)", () => {
     expect(await res.text()).toBe("for bob only");
     expect((await exports.default.fetch(`${BASE}${file.url}`)).status).toBe(403);
 
+    // Hours later the stored message's address is long expired; a page of history and a replay give fresh ones.
+    const conversation = conversationRoomOf(url);
+    await runInDurableObject(env.CHAT_ROOM.getByName(conversation), async (_, state) => {
+      const { frame } = state.storage.sql
+        .exec<{ frame: string }>("SELECT frame FROM history WHERE type = 'chatMessage'")
+        .one();
+      state.storage.sql.exec("UPDATE history SET frame = ?", frame.replace(/expires=\d+/, "expires=1"));
+    });
     const page = await bob.browser.fetch(`/api/conversations/${encodeURIComponent(ann.name)}/history`);
     const { messages } = (await page.json()) as { messages: ServerFrame[] };
     const listed = messages.find((m) => m.type === "chatMessage");
     const again = listed?.type === "chatMessage" ? (listed.payload.attachments?.[0]?.url ?? "") : "";
+    expect(again).not.toContain("expires=1&");
     expect((await exports.default.fetch(`${BASE}${again}`)).status).toBe(200);
-    a.close();
     b.close();
+    const back = await connectPath(`/talk/${encodeURIComponent(ann.name)}`, {}, bob.browser.headers());
+    const replayed = (await back.waitFor("history")).payload.messages.find((m) => m.type === "chatMessage");
+    const replayedUrl = replayed?.type === "chatMessage" ? (replayed.payload.attachments?.[0]?.url ?? "") : "";
+    expect(replayedUrl).not.toContain("expires=1&");
+    expect((await exports.default.fetch(`${BASE}${replayedUrl}`)).status).toBe(200);
+    a.close();
+    back.close();
   });
 });

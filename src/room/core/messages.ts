@@ -52,12 +52,17 @@ export function chat(
   const lists = listsToTell(ctx, sender);
   return counted(state, sender, id, [
     { kind: "record", frame: message, author: sender.session },
-    ...(attached.ids.length > 0 ? [{ kind: "attachFiles", messageId: id, ids: attached.ids } as const] : []),
+    ...filesOf(id, attached.ids),
     // Someone who blocked the sender is never sent it, now or later (see `unseen`).
     ...toEveryone(state, ctx, sender, message),
     ...(lists.length === 0 ? [] : [tellAccounts(sender, lists, id, now)]),
     ...receipt(sender, conn, payload.clientId, id, now),
   ]);
+}
+
+/** A new message's files become its own: sent once, and gone with it. */
+function filesOf(messageId: number, ids: readonly string[]): Effect[] {
+  return ids.length === 0 ? [] : [{ kind: "attachFiles", messageId, ids }];
 }
 
 /** A conversation moved: the lists of conversations of `to` learn who wrote, and when. */

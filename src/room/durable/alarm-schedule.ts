@@ -5,7 +5,8 @@ import type { ObjectStorage } from "../../platform/object-state";
  * directory report due (v1.9). An idle deadline only moves later with
  * activity, so an alarm already set is early enough for those; a new grace
  * may need it sooner. The alarm handler moves it to the next real deadline
- * (`wake`). An empty room keeps no alarm, but for a report still due.
+ * (`wake`). An empty room keeps no alarm, but for a report still due or
+ * files to delete (v1.10).
  */
 export class AlarmSchedule {
   readonly #storage: ObjectStorage;
@@ -17,6 +18,8 @@ export class AlarmSchedule {
   #wake: number | null | undefined;
   /** When the room owes the directory a report; null when it owes none. */
   #report: number | null = null;
+  /** When the room must next look at its files (v1.10); null when it need not. */
+  #files: number | null = null;
 
   constructor(storage: ObjectStorage) {
     this.#storage = storage;
@@ -30,6 +33,12 @@ export class AlarmSchedule {
   /** When the room next owes the directory a report (null: it owes none). */
   reportDue(at: number | null): void {
     this.#report = at;
+    if (at !== null) this.wantBy(at);
+  }
+
+  /** When the room next has files to delete or to look at (null: none), as `reportDue`. */
+  filesDue(at: number | null): void {
+    this.#files = at;
     if (at !== null) this.wantBy(at);
   }
 
@@ -49,11 +58,12 @@ export class AlarmSchedule {
     if (this.#alarm === undefined) this.#alarm = await this.#storage.getAlarm();
     if (empty) {
       if (keep) return;
-      const report = this.#report;
-      if (report !== null) {
-        if (this.#alarm !== report) await this.#storage.setAlarm(report);
+      // Nobody is here, but a report or the room's files may still be due.
+      const due = earliest(this.#report, this.#files);
+      if (due !== null) {
+        if (this.#alarm !== due) await this.#storage.setAlarm(due);
       } else if (this.#alarm !== null) await this.#storage.deleteAlarm();
-      this.#alarm = report;
+      this.#alarm = due;
     } else if (want !== null && (this.#alarm === null || want < this.#alarm)) {
       await this.#storage.setAlarm(want);
       this.#alarm = want;
@@ -68,7 +78,7 @@ export class AlarmSchedule {
     // A deadline that arrived while the alarm ran (a join, a report due) counts too; one already
     // past (the members' deadlines, wanted again as the roster was rebuilt) was the expiry's to see.
     const want = this.#want !== null && this.#want > now ? this.#want : null;
-    const next = earliest(earliest(wake, this.#report), want);
+    const next = earliest(earliest(earliest(wake, this.#report), this.#files), want);
     if (next === null) await this.#storage.deleteAlarm();
     else await this.#storage.setAlarm(next);
     this.#alarm = next;
@@ -85,6 +95,7 @@ export class AlarmSchedule {
   dropWanted(): void {
     this.#want = null;
     this.#report = null;
+    this.#files = null;
   }
 
   /** Storage was wiped, the alarm with it. */

@@ -96,8 +96,13 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /** v1.10: the upload's bytes are in R2: see `Room.fileStored`. */
-  async fileStored(token: string, file: StoredFile): Promise<void> {
-    this.#room.fileStored(token, file);
+  async fileStored(token: string, file: StoredFile): Promise<boolean> {
+    return this.#room.fileStored(token, file);
+  }
+
+  /** v1.10: the upload of a taken slot failed: see `Room.uploadFailed`. */
+  async uploadFailed(token: string): Promise<void> {
+    this.#room.uploadFailed(token);
   }
 
   /** Who is here and when the room last spoke; joins nothing. */

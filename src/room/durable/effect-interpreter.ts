@@ -80,8 +80,10 @@ export interface RoomParts {
 /** Performs the core's outcomes on the platform: sockets, SQLite, the alarm, the log, the accounts. */
 export class EffectInterpreter {
   readonly #parts: RoomParts;
-  /** Accounts being told of a conversation's messages. */
+  /** Accounts being told of a conversation's messages, and files being deleted from R2. */
   #telling: Promise<void>[] = [];
+  /** Whether files are being deleted from R2 now. */
+  #purging = false;
 
   constructor(parts: RoomParts) {
     this.#parts = parts;
@@ -108,7 +110,7 @@ export class EffectInterpreter {
         stored.commit();
       });
       // A deletion, a prune or an upload left unsent marked files to go: their objects go now.
-      if (this.#parts.uploads.hasGoing()) this.#purgeFiles(room);
+      if (this.#parts.uploads.hasGoing()) this.purgeFiles(room);
     } else {
       for (const effect of effects) this.#apply(room, effect);
     }
@@ -206,6 +208,8 @@ export class EffectInterpreter {
         return;
       case "uploadSlot":
         uploads.grant(effect.slot);
+        // The key that will sign the addresses of this file, made here rather than while the core decides.
+        links.ensureKey();
         return;
       case "attachFiles":
         uploads.attach(effect.ids, effect.messageId);
@@ -291,18 +295,23 @@ export class EffectInterpreter {
 
   /**
    * The objects of files marked to go are deleted from R2, then forgotten. A
-   * deletion R2 refuses leaves them marked, for the next one to try again.
+   * deletion R2 refuses leaves them marked, for the next write or the alarm
+   * (`UploadStore.nextDue`) to try again. One at a time: a busy room does not
+   * ask R2 to delete the same files again while it still is.
    */
-  #purgeFiles(room: string): void {
+  purgeFiles(room: string): void {
     const { uploads, bin, flush } = this.#parts;
+    if (this.#purging) return;
     const ids = uploads.going(FILES_PER_PURGE);
     if (ids.length === 0) return;
+    this.#purging = true;
     const purged = bin
       .delete(room, ids)
       .then(() => uploads.gone(ids))
-      .catch((error: unknown) =>
-        flush.log(room, { event: "files_undeleted", files: ids.length, error: String(error) }),
-      );
+      .catch((error: unknown) => flush.log(room, { event: "files_undeleted", files: ids.length, error: String(error) }))
+      .finally(() => {
+        this.#purging = false;
+      });
     this.#telling.push(purged);
   }
 

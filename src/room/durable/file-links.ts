@@ -87,7 +87,10 @@ export class FileLinks {
   /** Whether an address this room gave for file `id` still works. */
   valid(id: string, expires: number, sig: string, now: number): boolean {
     if (!this.#signed() || !(expires > now) || !/^[0-9a-f]{64}$/.test(sig)) return false;
-    const expected = hexToBytes(this.#sign(id, expires));
+    // A room that never signed an address has no key, and asking must not make one.
+    const key = this.#storedKey();
+    if (key === null) return false;
+    const expected = hexToBytes(this.#sign(id, expires, key));
     const given = hexToBytes(sig);
     // Compared in full whatever differs first, so the time taken tells nothing.
     let diff = 0;
@@ -100,17 +103,27 @@ export class FileLinks {
     this.#key = undefined;
   }
 
-  #sign(id: string, expires: number): string {
-    return bytesToHex(hmac(sha256, this.#keyBytes(), new TextEncoder().encode(`${id}\n${expires}`)));
+  /** The room's key exists from its first upload slot on (a private room's or a conversation's). */
+  ensureKey(): void {
+    if (this.#signed() && this.#storedKey() === null) {
+      this.#kv.put(KEY, bytesToHex(crypto.getRandomValues(new Uint8Array(32))));
+    }
   }
 
-  #keyBytes(): Uint8Array {
+  #sign(id: string, expires: number, key = this.#keyFor()): string {
+    return bytesToHex(hmac(sha256, key, new TextEncoder().encode(`${id}\n${expires}`)));
+  }
+
+  /** The key to sign with; a room that signs has had one since its first slot, so this makes one only as a last resort. */
+  #keyFor(): Uint8Array {
+    this.ensureKey();
+    return this.#storedKey() ?? new Uint8Array();
+  }
+
+  #storedKey(): Uint8Array | null {
     if (this.#key) return this.#key;
-    let stored = this.#kv.get<string>(KEY);
-    if (stored === undefined) {
-      stored = bytesToHex(crypto.getRandomValues(new Uint8Array(32)));
-      this.#kv.put(KEY, stored);
-    }
+    const stored = this.#kv.get<string>(KEY);
+    if (stored === undefined) return null;
     this.#key = hexToBytes(stored);
     return this.#key;
   }

@@ -28,7 +28,10 @@ export interface WipedStores {
 /**
  * A private room whose last person has left keeps nothing: history, DMs,
  * members, sent ids, files (in R2 too), its closed flag and its alarm all go.
- * What remains is an object that looks never used.
+ * What remains is an object that looks never used. Its files are deleted by
+ * the room's prefix in R2, not from its records, twice: at the wipe, and when
+ * the closed marker goes, so a file whose upload ended during the wipe, or
+ * that R2 would not delete then, goes too; until then the alarm comes back.
  */
 export class PrivateWipe {
   readonly #storage: ObjectStorage;
@@ -40,6 +43,8 @@ export class PrivateWipe {
   readonly #deleteFiles: () => Promise<void>;
   /** The room emptied: delete all of its storage once this event's effects are done. */
   #due = false;
+  /** The wipe is under way (its files are being deleted from R2). */
+  #running = false;
 
   constructor(
     storage: ObjectStorage,
@@ -69,12 +74,26 @@ export class PrivateWipe {
     return this.#due;
   }
 
+  /** Asked for or under way: the room takes no more files. */
+  get busy(): boolean {
+    return this.#due || this.#running;
+  }
+
   async run(): Promise<void> {
     this.#due = false;
+    this.#running = true;
+    try {
+      await this.#wipe();
+    } finally {
+      this.#running = false;
+    }
+  }
+
+  async #wipe(): Promise<void> {
     this.#flush.flush();
     await this.#storage.deleteAlarm();
-    // The files first: once the room's records and its link key are gone, nothing could find them.
-    await this.#deleteFiles().catch((error: unknown) => this.#log({ event: "files_undeleted", error: String(error) }));
+    // The files first. One R2 refuses now is found again by the marker's alarm, which deletes by the room's prefix.
+    await this.#filesGone();
     await this.#storage.deleteAll();
     const { ids, history, sent, members, bans, roles, uploads, links } = this.#stores;
     uploads.forget();
@@ -95,6 +114,17 @@ export class PrivateWipe {
     this.#flush.writeLogs();
   }
 
+  /** Deletes every file of the room from R2: whether it could. */
+  async #filesGone(): Promise<boolean> {
+    try {
+      await this.#deleteFiles();
+      return true;
+    } catch (error) {
+      this.#log({ event: "files_undeleted", error: String(error) });
+      return false;
+    }
+  }
+
   /**
    * The alarm in an ended private room with nobody in it: its marker outlived
    * its tickets, and now nothing remains; or the alarm comes back when they
@@ -104,6 +134,11 @@ export class PrivateWipe {
     const privacy = this.#privacy.get();
     if (privacy?.until === undefined || !isEmpty()) return false;
     if (Date.now() >= privacy.until) {
+      // The last look for files of this room in R2: an upload that ended during the wipe, or a deletion refused then.
+      if (!(await this.#filesGone())) {
+        await this.#alarms.setExactly(Date.now() + TICKET_TTL_MS);
+        return true;
+      }
       await this.#storage.deleteAll();
       this.#privacy.wiped();
       this.#alarms.cleared();

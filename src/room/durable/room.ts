@@ -333,6 +333,10 @@ export class Room {
       await this.#wipe.run();
       return;
     }
+    // Files a day unsent are marked to go; files marked to go (a deletion R2 refused, say) go now.
+    this.#uploads.sweepUnsent(Date.now());
+    this.#interpreter.purgeFiles(state.room);
+    this.#alarms.filesDue(this.#uploads.nextDue(Date.now()));
     await this.#reports.run(Date.now());
     await this.#alarms.settleWake(Date.now());
   }
@@ -382,6 +386,8 @@ export class Room {
    * Spent before any byte is stored, so two uploads racing on one token cannot both go in.
    */
   takeUpload(token: string): { ok: true; slot: UploadSlot } | { ok: false; why: SlotRefusal } {
+    // A stranger room being wiped, or wiped, takes no more files: nothing would be left to find them.
+    if (this.#wipe.busy || this.#privacy.get()?.until !== undefined) return { ok: false, why: "unknown" };
     const taken = takeSlot(this.#uploads.find(token), Date.now());
     if (taken.ok) this.#uploads.mark(token, taken.slot.state);
     return taken;
@@ -392,10 +398,21 @@ export class Room {
     return this.#links.valid(id, expires, sig, Date.now());
   }
 
-  /** v1.10: the bytes of a taken slot are in R2: the room records the file. */
-  fileStored(token: string, file: StoredFile): void {
-    this.#uploads.stored(token, file);
-    this.flush.log(this.#name(), { event: "file_stored", size: file.size, type: file.type });
+  /**
+   * v1.10: the bytes of a taken slot are in R2: the room records the file.
+   * False when the slot could no longer take it: the worker deletes the object.
+   */
+  async fileStored(token: string, file: StoredFile): Promise<boolean> {
+    const kept = this.#uploads.stored(token, file, Date.now());
+    this.flush.log(this.#name(), { event: kept ? "file_stored" : "file_late", size: file.size, type: file.type });
+    // A file not sent within a day is deleted: the alarm must come by then.
+    await this.#settle();
+    return kept;
+  }
+
+  /** v1.10: a taken slot's upload failed: its place in the quota is free again. */
+  uploadFailed(token: string): void {
+    this.#uploads.release(token);
   }
 
   /** A page of scrollback as `accountId` may read it: in a conversation, without what a block keeps from them. */
@@ -456,6 +473,7 @@ export class Room {
       return;
     }
     this.#reports.note(Date.now());
+    this.#alarms.filesDue(this.#uploads.nextDue(Date.now()));
     // An ended private room's alarm is what removes its closed marker: that one stays.
     const empty = this.members.get().roster.size === 0;
     await this.#alarms.settle(empty, empty && this.#privacy.get()?.until !== undefined);

@@ -6,6 +6,16 @@ import { UPLOAD_SLOT_MS } from "../core/uploads";
 /** How long a stored file may wait to be sent in a message before it is deleted. */
 export const UNSENT_FILE_MS = 24 * 60 * 60_000;
 
+/**
+ * How long past its slot's expiry an upload begun in time may take to end. A
+ * slot taken longer ago holds no place in the quota, and bytes that arrive
+ * after that find no slot to be the room's file.
+ */
+export const UPLOAD_FINISH_MS = 60 * 60_000;
+
+/** When a deletion R2 refused is tried again. */
+export const PURGE_RETRY_MS = 60_000;
+
 /** A file stored in R2 for this room, as the upload found it: its id, its size, and the type its bytes showed. */
 export interface StoredFile {
   id: string;
@@ -27,14 +37,18 @@ type Row = {
  * v1.10: the room's upload slots, and the file each one brought once stored.
  * A slot is the room's own word: the worker holds only its token, so a token
  * from another room finds nothing here. Slots that brought no file are deleted
- * once expired, when the next one is granted; a stored file's row stays, since it
- * is what ties the object in R2 to this room and the person who sent it.
+ * once expired (a taken one once its upload could no longer end), when the
+ * next one is granted; a stored file's row stays, since it is what ties the
+ * object in R2 to this room and the person who sent it, and is marked `gone`
+ * (not deleted) until its object is gone from R2 too.
  */
 export class UploadStore {
   readonly #sql: Sql;
   readonly #table: LazyTable;
   /** Whether rows marked to go may be waiting for their objects to be deleted; unknown until asked. */
   #mayHaveGoing: boolean | undefined;
+  /** When the oldest file not sent in a message is a day old (null: there is none); unknown until asked. */
+  #unsentDue: number | null | undefined;
 
   constructor(sql: Sql) {
     this.#sql = sql;
@@ -61,15 +75,13 @@ export class UploadStore {
 
   grant(slot: UploadSlot): void {
     this.#table.ensure();
-    // Slots that expired without a file (never used, or their upload failed) are of no use to anyone.
+    // Slots that expired without a file (never used, or their upload failed or can no longer end) are of no use.
     const now = slot.expiresAt - UPLOAD_SLOT_MS;
-    this.#sql.exec("DELETE FROM uploads WHERE state IN ('open', 'taken') AND expires <= ?", now);
-    // Files never sent in a message within a day are nobody's: they go, and free the room's quota.
-    const abandoned = this.#sql.exec(
-      "UPDATE uploads SET state = 'gone' WHERE state = 'stored' AND message_id IS NULL AND expires <= ? RETURNING file_id",
-      now - UNSENT_FILE_MS,
+    this.#sql.exec(
+      "DELETE FROM uploads WHERE (state = 'open' AND expires <= ?) OR (state = 'taken' AND expires <= ?)",
+      now,
+      now - UPLOAD_FINISH_MS,
     );
-    if (abandoned.toArray().length > 0) this.#mayHaveGoing = true;
     this.#sql.exec(
       "INSERT INTO uploads (token, session, name, size, expires, state) VALUES (?, ?, ?, ?, ?, ?)",
       slot.token,
@@ -97,15 +109,31 @@ export class UploadStore {
     this.#sql.exec("UPDATE uploads SET state = ? WHERE token = ?", state, token);
   }
 
-  /** The bytes of a taken slot are in R2: the file is the room's. */
-  stored(token: string, file: StoredFile): void {
-    this.#sql.exec(
-      "UPDATE uploads SET state = 'stored', file_id = ?, size = ?, type = ? WHERE token = ? AND state = 'taken'",
-      file.id,
-      file.size,
-      file.type,
-      token,
-    );
+  /**
+   * The bytes of a taken slot are in R2: the file is the room's. False when
+   * the slot is no longer there to take it (its upload ended too late): then
+   * the object belongs to nobody, and its uploader must delete it.
+   */
+  stored(token: string, file: StoredFile, now: number): boolean {
+    if (!this.#table.exists()) return false;
+    const kept = this.#sql
+      .exec(
+        "UPDATE uploads SET state = 'stored', file_id = ?, size = ?, type = ? WHERE token = ? AND state = 'taken' AND expires > ? RETURNING token",
+        file.id,
+        file.size,
+        file.type,
+        token,
+        now - UPLOAD_FINISH_MS,
+      )
+      .toArray();
+    if (kept.length > 0) this.#unsentDue = undefined;
+    return kept.length > 0;
+  }
+
+  /** A taken slot's upload failed: its place in the quota is free at once, rather than when it expires. */
+  release(token: string): void {
+    if (!this.#table.exists()) return;
+    this.#sql.exec("DELETE FROM uploads WHERE token = ? AND state = 'taken'", token);
   }
 
   /** A stored file of this room, by its id. */
@@ -131,8 +159,10 @@ export class UploadStore {
     if (!this.#table.exists()) return 0;
     const row = this.#sql
       .exec<{ held: number | null }>(
-        "SELECT SUM(size) AS held FROM uploads WHERE state = 'stored' OR (state IN ('open', 'taken') AND expires > ?)",
+        `SELECT SUM(size) AS held FROM uploads
+          WHERE state = 'stored' OR (state = 'open' AND expires > ?) OR (state = 'taken' AND expires > ?)`,
         now,
+        now - UPLOAD_FINISH_MS,
       )
       .toArray()[0];
     return row?.held ?? 0;
@@ -141,6 +171,40 @@ export class UploadStore {
   /** Files go into a message: each is sent once, and goes when the message does. */
   attach(ids: readonly string[], messageId: number): void {
     for (const id of ids) this.#sql.exec("UPDATE uploads SET message_id = ? WHERE file_id = ?", messageId, id);
+    this.#unsentDue = undefined;
+  }
+
+  /** Files never sent in a message within a day of their slot are nobody's: marked to go, freeing the quota. */
+  sweepUnsent(now: number): void {
+    if (!this.#table.exists()) return;
+    const abandoned = this.#sql
+      .exec(
+        "UPDATE uploads SET state = 'gone' WHERE state = 'stored' AND message_id IS NULL AND expires <= ? RETURNING token",
+        now - UNSENT_FILE_MS,
+      )
+      .toArray();
+    if (abandoned.length > 0) this.#mayHaveGoing = true;
+    this.#unsentDue = undefined;
+  }
+
+  /**
+   * When the room must next look at its files, for its alarm: soon while some
+   * are marked to go (their deletion may have failed), else when the oldest
+   * file not sent is a day old; null when neither.
+   */
+  nextDue(now: number): number | null {
+    if (!this.#table.exists()) return null;
+    if (this.hasGoing()) return now + PURGE_RETRY_MS;
+    if (this.#unsentDue === undefined) {
+      const row = this.#sql
+        .exec<{ oldest: number | null }>(
+          "SELECT MIN(expires) AS oldest FROM uploads WHERE state = 'stored' AND message_id IS NULL",
+        )
+        .toArray()[0];
+      const oldest = row?.oldest ?? null;
+      this.#unsentDue = oldest === null ? null : oldest + UNSENT_FILE_MS;
+    }
+    return this.#unsentDue;
   }
 
   /**
@@ -183,12 +247,17 @@ export class UploadStore {
 
   /** These files' objects are gone from R2: nothing of them is left. */
   gone(ids: readonly string[]): void {
+    // The room may have been wiped while R2 was deleting them.
+    if (!this.#table.exists()) return;
     for (const id of ids) this.#sql.exec("DELETE FROM uploads WHERE file_id = ? AND state = 'gone'", id);
+    // Others may have been marked meanwhile: asked again when next wanted.
+    this.#mayHaveGoing = undefined;
   }
 
   /** The storage was wiped. */
   forget(): void {
     this.#table.forget();
     this.#mayHaveGoing = undefined;
+    this.#unsentDue = undefined;
   }
 }

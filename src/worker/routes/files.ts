@@ -50,19 +50,33 @@ export const files = roomRoutes()
     const taken = await stub.takeUpload(token);
     if (!taken.ok) return httpError(HttpError.badSlot, SLOT_REFUSED[taken.why]);
     const { size, name } = taken.slot;
+    // A failed upload frees the slot's place in the room's quota; a word lost only keeps it until the slot is old.
+    const release = () => stub.uploadFailed(token).catch(() => {});
     // A length told up front that is not the declared one is refused unread; a body without one is counted.
-    if (declared > size) return tooLarge(size);
-    if (declared < size) return tooShort(size);
+    if (declared !== size && !Number.isNaN(declared)) {
+      await release();
+      return declared > size ? tooLarge(size) : tooShort(size);
+    }
     const id = newFileId();
-    const stored = await storeUpload(c.req.raw.body, { bucket: c.env.FILES, key: fileKey(room, id), size, name });
-    if (!stored.ok) return stored.why === "too_large" ? tooLarge(size) : tooShort(size);
+    const stored = await storeUpload(c.req.raw.body, { bucket: c.env.FILES, key: fileKey(room, id), size, name }).catch(
+      async (error: unknown) => {
+        await release();
+        throw error;
+      },
+    );
+    if (!stored.ok) {
+      await release();
+      return stored.why === "too_large" ? tooLarge(size) : tooShort(size);
+    }
     const file = { id, size, type: stored.type };
-    try {
-      await stub.fileStored(token, file);
-    } catch (error) {
-      // A file its room has no record of belongs to nobody: it goes, and the upload fails.
+    // A file its room has no record of belongs to nobody: it goes, and the upload fails.
+    const kept = await stub.fileStored(token, file).catch(async (error: unknown) => {
       await c.env.FILES.delete(fileKey(room, id));
       throw error;
+    });
+    if (!kept) {
+      await c.env.FILES.delete(fileKey(room, id));
+      return httpError(HttpError.badSlot, "this upload ended too long after its slot expired; ask for another");
     }
     return c.json({ ...file, url: filePath(room, id) }, 201);
   })
