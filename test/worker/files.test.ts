@@ -430,6 +430,14 @@ describe("a stranger room's files (v1.10)", () => {
     await runDurableObjectAlarm(env.CHAT_ROOM.getByName(room));
     await expect.poll(() => objectsOf(room), { timeout: 8000 }).toEqual([]);
     expect((await exports.default.fetch(`${BASE}${url}`)).status).toBe(403);
+
+    // An upload that ended while the wipe ran: found by the last look, when the closed marker goes.
+    await env.FILES.put(`${room}/${"c".repeat(32)}`, PNG);
+    await runInDurableObject(env.CHAT_ROOM.getByName(room), async (_, state) => {
+      state.storage.kv.put("privacy", { closed: true, until: Date.now() - 1 });
+    });
+    await runDurableObjectAlarm(env.CHAT_ROOM.getByName(room));
+    expect(await objectsOf(room)).toEqual([]);
   });
 });
 
