@@ -15,10 +15,10 @@ const slot = (clientId: string, token = "t") => ({ clientId, token, url: `/files
 describe("Uploads", () => {
   it("asks one slot per file, by a clientId of its own, with the name, size and type", () => {
     const uploads = new Uploads(ids());
-    expect(uploads.add(pdf)).toEqual([
+    expect(uploads.add(pdf).asks).toEqual([
       { type: "uploadSlot", payload: { name: "notes.pdf", size: 1000, type: "application/pdf", clientId: "id1" } },
     ]);
-    expect(uploads.add({ name: "blob", size: 5, type: "" })[0]?.payload).toEqual({
+    expect(uploads.add({ name: "blob", size: 5, type: "" }).asks[0]?.payload).toEqual({
       name: "blob",
       size: 5,
       clientId: "id2",
@@ -27,7 +27,8 @@ describe("Uploads", () => {
 
   it("asks a second slot for an image's thumbnail, and sends the image's size with both ids", () => {
     const uploads = new Uploads(ids());
-    const asks = uploads.add(photo, { width: 1600, height: 1200 }, thumb);
+    const { key, asks } = uploads.add(photo, { width: 1600, height: 1200 }, thumb);
+    expect(key).toBe(1);
     expect(asks.map((a) => [a.payload.name, a.payload.clientId])).toEqual([
       ["cat.jpg", "id1"],
       ["cat.thumb.webp", "id2"],

@@ -75,18 +75,16 @@ export class Uploads {
     return this.#items;
   }
 
-  /** Takes a picked file; the caller sends the returned asks (and fails the upload if it cannot). */
-  add(file: UploadFile, image?: { width: number; height: number }, thumb?: UploadFile): SlotAsk[] {
-    const upload: Upload = {
-      key: ++this.#keys,
-      file,
-      ...(image ? { image } : {}),
-      ...(thumb ? { thumb } : {}),
-      parts: [],
-    };
-    upload.parts = thumb ? [failed(""), failed("")] : [failed("")];
-    this.#items.push(upload);
-    return this.retry(upload.key);
+  /** Takes a picked file; the caller sends the asks (and fails the upload if it cannot). */
+  add(
+    file: UploadFile,
+    image?: { width: number; height: number },
+    thumb?: UploadFile,
+  ): { key: number; asks: SlotAsk[] } {
+    const key = ++this.#keys;
+    const parts = thumb ? [failed(""), failed("")] : [failed("")];
+    this.#items.push({ key, file, ...(image ? { image } : {}), ...(thumb ? { thumb } : {}), parts });
+    return { key, asks: this.retry(key) };
   }
 
   /** Asks again for every part that failed: each with a new `clientId`, for a new slot. */

@@ -278,7 +278,12 @@ export class ChatView {
     let added = 0;
     let changed = false;
     for (const frame of frames) {
+      if (frame.type === ServerType.uploadSlot) {
+        this.#composer.slot(frame.payload);
+        continue;
+      }
       if (frame.type === ServerType.error) {
+        if (this.#composer.fileRefused(frame.payload)) continue;
         // Kept to explain a close that may follow (a refused join); a refused message explains itself.
         if (this.#composer.refused(frame.payload).kind === "other") {
           this.#lastError = frame;
