@@ -92,6 +92,7 @@ export default defineConfig({
                 MAX_MESSAGE_LENGTH: "300",
                 MAX_CONNECTIONS: "3",
                 CROWD_SIZE: "3",
+                MAX_ROOM_FILE_BYTES: "64",
                 ALLOWED_ORIGINS: "https://chat.example, https://www.chat.example",
               },
             },

@@ -4,6 +4,7 @@ export * from "./conversations";
 export * from "./directory";
 export * from "./emoji";
 export * from "./envelope";
+export * from "./files";
 export * from "./frames";
 export * from "./home";
 export * from "./limits";

@@ -37,6 +37,8 @@ export interface RoomConfig {
   historyMaxMessages: number;
   /** v1.10: the largest file an upload slot is granted for, in bytes. */
   maxFileBytes: number;
+  /** v1.10: bytes of files one room holds; past them, no upload until files are deleted. */
+  maxRoomFileBytes: number;
 }
 
 export const DEFAULT_CONFIG: RoomConfig = {
@@ -56,6 +58,7 @@ export const DEFAULT_CONFIG: RoomConfig = {
   directoryReportMs: 10_000,
   historyMaxMessages: HISTORY_MAX_MESSAGES,
   maxFileBytes: 10 * 1024 * 1024,
+  maxRoomFileBytes: 1024 * 1024 * 1024,
 };
 
 /** The variables as they arrive: strings from `[vars]`, or absent. */
@@ -74,6 +77,7 @@ export interface RoomVars {
   DIRECTORY_REPORT_SECONDS?: string;
   HISTORY_MAX_MESSAGES?: string;
   MAX_FILE_BYTES?: string;
+  MAX_ROOM_FILE_BYTES?: string;
 }
 
 const Positive = v.pipe(v.string(), v.trim(), v.transform(Number), v.number(), v.minValue(Number.MIN_VALUE));
@@ -114,5 +118,6 @@ export function readConfig(vars: RoomVars): RoomConfig {
       Math.floor(read(vars.HISTORY_MAX_MESSAGES, DEFAULT_CONFIG.historyMaxMessages)),
     ),
     maxFileBytes: Math.floor(read(vars.MAX_FILE_BYTES, DEFAULT_CONFIG.maxFileBytes)),
+    maxRoomFileBytes: Math.floor(read(vars.MAX_ROOM_FILE_BYTES, DEFAULT_CONFIG.maxRoomFileBytes)),
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { isInlineImage, sniff } from "../../src/worker/files/sniff";
+import { isInlineImage } from "../../src/protocol";
+import { sniff } from "../../src/worker/files/sniff";
 
 const bytes = (...b: number[]) => new Uint8Array(b);
 const text = (s: string) => new TextEncoder().encode(s);
@@ -11,6 +12,11 @@ describe("a file's type, read from its first bytes", () => {
     expect(sniff(text("GIF89a...."))).toBe("image/gif");
     expect(sniff(text("GIF87a"))).toBe("image/gif");
     expect(sniff(text("RIFF\x10\x00\x00\x00WEBPVP8 "))).toBe("image/webp");
+  });
+
+  it("knows a PDF, so its card can say so, and serves it as a download all the same", () => {
+    expect(sniff(text("%PDF-1.7\n"))).toBe("application/pdf");
+    expect(isInlineImage("application/pdf")).toBe(false);
   });
 
   it("calls everything else, HTML and SVG included, a plain download", () => {

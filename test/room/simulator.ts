@@ -21,7 +21,8 @@ import {
 import { unseen } from "../../src/room/core/conversation";
 import { nameKeys } from "../../src/room/core/name-skeleton";
 import { Roster } from "../../src/room/core/roster";
-import type { Unseen, UploadSlot } from "../../src/room/core/state";
+import type { RoomFile, Unseen, UploadSlot } from "../../src/room/core/state";
+import { filePath } from "../../src/room/core/uploads";
 
 import { type KeptDm, storedReplay } from "./stored-replay";
 
@@ -69,6 +70,9 @@ export class RoomSimulator {
   listingSlot: ListingCheck = { kind: "kept" };
   /** v1.10: the upload slots the room granted. */
   uploads: UploadSlot[] = [];
+  /** v1.10: the files uploads brought, by id; and the ids of those deleted with their messages. */
+  readonly files = new Map<string, RoomFile>();
+  readonly deletedFiles: string[] = [];
   now = Date.UTC(2026, 10, 23, 12, 0, 0);
   readonly context: RoomContext;
   /** Each connection's last frame or arrival, and the runtime's last heartbeat answer, as the shell keeps them. */
@@ -109,6 +113,11 @@ export class RoomSimulator {
       settings: () => this.settings,
       listingSlot: () => this.listingSlot,
       newToken: () => crypto.randomUUID().replaceAll("-", ""),
+      file: (id) => this.files.get(id) ?? null,
+      fileBytes: (now) =>
+        [...this.files.values()].reduce((sum, f) => sum + f.size, 0) +
+        this.uploads.filter((u) => u.state !== "stored" && u.expiresAt > now).reduce((sum, u) => sum + u.size, 0),
+      fileUrl: (id) => filePath(this.state.room, id),
       listBans: () => this.bans.map((b) => ({ username: b.name, at: this.now, until: b.until })),
       // A member put in the roster by hand has no connection clock of its own: its last frame stands in.
       lastActive: (conn) =>
@@ -197,6 +206,14 @@ export class RoomSimulator {
   }
 
   /** A message's reactions as replays show them; undefined when it has none. */
+  /** v1.10: the bytes of a granted slot arrived (what the worker's upload does), as a file of `type`. */
+  storeFile(token: string, file: { id: string; size: number; type: string }): void {
+    const slot = this.uploads.find((u) => u.token === token);
+    if (!slot) throw new Error(`no slot ${token}`);
+    this.uploads = this.uploads.map((u) => (u === slot ? { ...u, state: "stored" } : u));
+    this.files.set(file.id, { ...file, session: slot.session, name: slot.name, messageId: null });
+  }
+
   reactionsOf(id: number): Reactions | undefined {
     const set = this.reactions.get(id);
     if (!set || set.size === 0) return undefined;
@@ -338,6 +355,19 @@ export class RoomSimulator {
           break;
         case "uploadSlot":
           this.uploads.push(effect.slot);
+          break;
+        case "attachFiles":
+          for (const id of effect.ids) {
+            const file = this.files.get(id);
+            if (file) this.files.set(id, { ...file, messageId: effect.messageId });
+          }
+          break;
+        case "deleteFiles":
+          for (const file of [...this.files.values()]) {
+            if (file.messageId !== effect.messageId) continue;
+            this.files.delete(file.id);
+            this.deletedFiles.push(file.id);
+          }
           break;
         case "wake":
           this.wake = effect.at;

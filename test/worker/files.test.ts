@@ -1,8 +1,8 @@
 import { env, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, onTestFinished } from "vitest";
 import type { ServerFrame } from "../../src/protocol";
-import { freshRoom, join, type TestClient } from "./client";
+import { framesOf, freshRoom, join, type TestClient } from "./client";
 
 const BASE = "http://hallway.test";
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
@@ -235,5 +235,81 @@ describe("serving a file (v1.10)", () => {
     expect(missing.status).toBe(404);
     const secret = await exports.default.fetch(`${BASE}/files/pv-${room}/${"0".repeat(32)}`);
     expect(secret.status).toBe(403);
+  });
+});
+
+describe("files in messages (v1.10)", () => {
+  async function twoInARoom() {
+    const room = freshRoom();
+    const { client: ann } = await join(room, { username: "ann" });
+    const { client: bo } = await join(room, { username: "bo" });
+    onTestFinished(() => {
+      ann.close();
+      bo.close();
+    });
+    return { room, ann, bo };
+  }
+
+  /** Sends a message carrying files; the frame the other person receives. */
+  async function sendWith(from: TestClient, to: TestClient, message: string, attachments: object[]) {
+    const clientId = `m-${++ids}`;
+    from.send({ type: "chatMessage", payload: { message, clientId, attachments } });
+    for (;;) {
+      const frame = await to.next();
+      if (typeof frame === "object" && frame.type === "chatMessage") return frame.payload;
+    }
+  }
+
+  it("a message carries an uploaded file to the other person, and its address serves the same bytes", async () => {
+    const { ann, bo } = await twoInARoom();
+    const pdf = new TextEncoder().encode("%PDF-1.7\n%minimal\n");
+    const file = await upload(ann, "notes.pdf", pdf);
+    const seen = await sendWith(ann, bo, "", [{ id: file.id }]);
+    expect(seen.attachments).toEqual([
+      { id: file.id, name: "notes.pdf", size: pdf.byteLength, type: "application/pdf", url: file.url },
+    ]);
+    const res = await exports.default.fetch(`${BASE}${file.url}`);
+    expect(res.headers.get("Content-Disposition")).toMatch(/^attachment;/);
+    expect(new Uint8Array(await res.arrayBuffer())).toEqual(pdf);
+  });
+
+  it("refuses a message naming someone else's upload, and sends nothing", async () => {
+    const { ann, bo } = await twoInARoom();
+    const file = await upload(ann, "dot.png", PNG);
+    bo.send({ type: "chatMessage", payload: { message: "mine", clientId: "steal", attachments: [{ id: file.id }] } });
+    const refusal = await bo.waitFor("error");
+    expect(refusal.payload).toMatchObject({ code: "bad_attachment", clientId: "steal" });
+    expect(framesOf(ann, "chatMessage")).toEqual([]);
+  });
+
+  it("deleting a message deletes its files from storage, and their addresses answer 404", async () => {
+    const { room, ann, bo } = await twoInARoom();
+    const photo = await upload(ann, "dot.png", PNG);
+    const thumb = await upload(ann, "dot-small.png", PNG);
+    const seen = await sendWith(ann, bo, "a dot", [{ id: photo.id, thumb: thumb.id, width: 1, height: 1 }]);
+    expect(seen.attachments?.[0]).toMatchObject({ width: 1, height: 1, thumb: thumb.url });
+    expect(await objectsOf(room)).toHaveLength(2);
+    ann.send({ type: "delete", payload: { id: seen.id } });
+    await bo.waitFor("messageUpdated");
+    await expect.poll(() => objectsOf(room), { timeout: 5000 }).toEqual([]);
+    expect((await exports.default.fetch(`${BASE}${photo.url}`)).status).toBe(404);
+    // The history no longer names them either.
+    const page = await exports.default.fetch(`${BASE}/api/rooms/${room}/history`);
+    const { messages } = (await page.json()) as { messages: ServerFrame[] };
+    const stored = messages.find((f) => f.type === "chatMessage");
+    expect(stored?.type === "chatMessage" && stored.payload).toMatchObject({ deleted: true });
+    expect(stored?.type === "chatMessage" && stored.payload.attachments).toBeUndefined();
+  });
+
+  it("serves an SVG as a download, never inline", async () => {
+    const room = freshRoom();
+    const { client } = await join(room, { username: "ann" });
+    const svg = new TextEncoder().encode('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+    const file = await upload(client, "logo.svg", svg);
+    const res = await exports.default.fetch(`${BASE}${file.url}`);
+    expect(res.headers.get("Content-Type")).toBe("application/octet-stream");
+    expect(res.headers.get("Content-Disposition")).toMatch(/^attachment;/);
+    expect(res.headers.get("Content-Security-Policy")).toBe("sandbox");
+    client.close();
   });
 });

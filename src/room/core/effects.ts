@@ -86,6 +86,9 @@ export type StorageEffect =
   | { kind: "listing"; listedBy: string | null }
   /** v1.10: keep a granted upload slot, so the worker's upload can take its token. */
   | { kind: "uploadSlot"; slot: UploadSlot }
+  /** v1.10: files went into a message; a deleted message's files go, from the room and from R2. */
+  | { kind: "attachFiles"; messageId: number; ids: readonly string[] }
+  | { kind: "deleteFiles"; messageId: number }
   /** A private room: close it to new joins; forget everything once empty. */
   | { kind: "closeRoom" }
   | { kind: "forget" }

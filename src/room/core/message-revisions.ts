@@ -127,6 +127,8 @@ export function deleteMessage(
   };
   const update = serverFrame(ServerType.messageUpdated, { id, deleted: true });
   const effects = revised(state, ctx, sender, conn, payload, update, clientId, now);
+  // Its files go with it: from the room's record and from R2.
+  if (stored.payload.attachments !== undefined) effects.push({ kind: "deleteFiles", messageId: id });
   effects.push({ kind: "log", entry: { event: "delete", username: sender.username, author: username } });
   return keeping(sender, { state, effects });
 }

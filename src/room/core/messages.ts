@@ -7,6 +7,7 @@ import { accountIdOf } from "./ownership";
 import { duplicate, noSuchMessage, receipt, reply } from "./replies";
 import type { Member } from "./roster";
 import type { RoomContext, RoomState } from "./state";
+import { attachmentsOf } from "./uploads";
 
 /**
  * Chat messages and DMs: ids, delivery, and the at-most-once rule for sends
@@ -34,6 +35,8 @@ export function chat(
   if (way === "blocker") return reply(state, sender, conn, youBlocked(), payload.clientId);
   const badReply = checkReplyTo(ctx, payload.replyTo);
   if (badReply) return reply(state, sender, conn, badReply, payload.clientId);
+  const attached = attachmentsOf(ctx, sender, payload.attachments ?? [], now);
+  if (!attached.ok) return reply(state, sender, conn, attached.error, payload.clientId);
   const id = state.lastId + 1;
   const mentions = mentionsIn(payload.message, state.roster);
   const message = serverFrame(ServerType.chatMessage, {
@@ -44,10 +47,12 @@ export function chat(
     ...(payload.replyTo === undefined ? {} : { replyTo: payload.replyTo }),
     ...(mentions.length > 0 ? { mentions } : {}),
     ...authorship(sender),
+    ...(attached.files.length > 0 ? { attachments: attached.files } : {}),
   });
   const lists = listsToTell(ctx, sender);
   return counted(state, sender, id, [
     { kind: "record", frame: message, author: sender.session },
+    ...(attached.ids.length > 0 ? [{ kind: "attachFiles", messageId: id, ids: attached.ids } as const] : []),
     // Someone who blocked the sender is never sent it, now or later (see `unseen`).
     ...toEveryone(state, ctx, sender, message),
     ...(lists.length === 0 ? [] : [tellAccounts(sender, lists, id, now)]),

@@ -67,6 +67,12 @@ export interface RoomContext {
   listingSlot(): ListingCheck;
   /** v1.10: a fresh unguessable token (128 bits, hex), for an upload slot. */
   newToken(): string;
+  /** v1.10: a file this room stored, by id; null when it has none of that id. */
+  file(id: string): RoomFile | null;
+  /** v1.10: bytes the room's files take, with those its live upload slots may still bring. */
+  fileBytes(now: number): number;
+  /** v1.10: the address a reader is given for one of the room's files. */
+  fileUrl(id: string, now: number): string;
 }
 
 /** A place in the directory, as the owner's account answered: kept, full (it lists `max`), or not known just now. */
@@ -131,6 +137,17 @@ export interface ReactionLookup {
 /** Whether a room of `members` is a crowd, where arrivals and departures are told in `presence` frames. */
 export function isCrowd(ctx: RoomContext, members: number): boolean {
   return ctx.privacy === null && members >= ctx.config.crowdSize;
+}
+
+/** v1.10: a file the room holds in R2: whose upload brought it, what its bytes are, and the message it went into. */
+export interface RoomFile {
+  id: string;
+  session: string;
+  name: string;
+  size: number;
+  /** As read from the file's first bytes. */
+  type: string;
+  messageId: number | null;
 }
 
 /** A granted slot as the room keeps it (see `store/uploads.ts`), v1.10: whose it is, what it may bring, until when, and how far it got. */

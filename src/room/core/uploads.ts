@@ -1,8 +1,16 @@
-import { ErrorCode, ServerType, serverFrame } from "../../protocol";
+import {
+  type AttachmentRefs,
+  ErrorCode,
+  type ErrorPayload,
+  type FileRef,
+  isInlineImage,
+  ServerType,
+  serverFrame,
+} from "../../protocol";
 import { chain, keeping, type Outcome } from "./outcome";
 import { reply } from "./replies";
 import type { Member } from "./roster";
-import type { RoomContext, RoomState, UploadSlot } from "./state";
+import type { RoomContext, RoomFile, RoomState, UploadSlot } from "./state";
 
 /**
  * v1.10: files. A person asks the room for an upload slot over their socket;
@@ -13,9 +21,12 @@ import type { RoomContext, RoomState, UploadSlot } from "./state";
 /** How long a granted slot may wait for its bytes. */
 export const UPLOAD_SLOT_MS = 10 * 60_000;
 
-/** The address the bytes go to: the room in it is the one the token was granted by. */
-export function uploadUrl(room: string, token: string): string {
-  return `/files/${encodeURIComponent(room)}/${token}`;
+/**
+ * A room's address for one of its files: `PUT` with a slot's token, `GET` with
+ * a file's id. The room in it is the one that granted the token or holds the file.
+ */
+export function filePath(room: string, tokenOrId: string): string {
+  return `/files/${encodeURIComponent(room)}/${tokenOrId}`;
 }
 
 /**
@@ -41,9 +52,14 @@ export function grantUploadSlot(
     const message = `a file is at most ${ctx.config.maxFileBytes} bytes`;
     return reply(state, sender, conn, { code: ErrorCode.tooLarge, message }, clientId);
   }
+  const held = ctx.fileBytes(now);
+  if (held + size > ctx.config.maxRoomFileBytes) {
+    const message = `this room holds ${ctx.config.maxRoomFileBytes} bytes of files, and is full: delete some to share more`;
+    return reply(state, sender, conn, { code: ErrorCode.storageFull, message }, clientId);
+  }
   const token = ctx.newToken();
   const expiresAt = now + UPLOAD_SLOT_MS;
-  const frame = serverFrame(ServerType.uploadSlot, { clientId, token, url: uploadUrl(state.room, token), expiresAt });
+  const frame = serverFrame(ServerType.uploadSlot, { clientId, token, url: filePath(state.room, token), expiresAt });
   return keeping(
     sender,
     chain(state, () => [
@@ -70,4 +86,49 @@ export function takeSlot(
   if (slot.state !== "open") return { ok: false, why: "used" };
   if (now >= slot.expiresAt) return { ok: false, why: "expired" };
   return { ok: true, slot: { ...slot, state: "taken" } };
+}
+
+/**
+ * The files a message names, as the room will tell them: each one stored in
+ * this room by the sender's own upload and in no message yet. The sender's
+ * word is taken only for an image's size in pixels (the room never decodes an
+ * image); its name, size and type are what the room recorded. A thumbnail is
+ * kept only as a smaller image of an image.
+ */
+export function attachmentsOf(
+  ctx: RoomContext,
+  sender: Member,
+  refs: AttachmentRefs,
+  now: number,
+): { ok: true; files: FileRef[]; ids: string[] } | { ok: false; error: ErrorPayload } {
+  const files: FileRef[] = [];
+  const ids: string[] = [];
+  for (const ref of refs) {
+    const file = senders(ctx, sender, ref.id);
+    const thumb = ref.thumb === undefined ? undefined : senders(ctx, sender, ref.thumb);
+    if (file === null || thumb === null) {
+      const message = "a file in this message is not one you uploaded to this room, or was sent already";
+      return { ok: false, error: { code: ErrorCode.badAttachment, message } };
+    }
+    const image = isInlineImage(file.type);
+    const { id, name, size, type } = file;
+    files.push({
+      id,
+      name,
+      size,
+      type,
+      url: ctx.fileUrl(id, now),
+      ...(image && ref.width !== undefined && ref.height !== undefined ? { width: ref.width, height: ref.height } : {}),
+      ...(image && thumb !== undefined && isInlineImage(thumb.type) ? { thumb: ctx.fileUrl(thumb.id, now) } : {}),
+    });
+    ids.push(id);
+    if (thumb !== undefined) ids.push(thumb.id);
+  }
+  return { ok: true, files, ids };
+}
+
+/** One of the sender's own stored files of this room, not yet in a message. */
+function senders(ctx: RoomContext, sender: Member, id: string): RoomFile | null {
+  const file = ctx.file(id);
+  return file !== null && file.session === sender.session && file.messageId === null ? file : null;
 }

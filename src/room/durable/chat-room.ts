@@ -6,6 +6,7 @@ import { directoryLink } from "../../directory/durable/directory";
 import type { Env } from "../../env";
 import { readConfig } from "../config";
 import type { StoredFile } from "../store/uploads";
+import { fileBin } from "./file-bin";
 import { JoinRate } from "./join-rate";
 import type { HistoryQuery } from "./queries";
 import { Room } from "./room";
@@ -37,6 +38,7 @@ export class ChatRoom extends DurableObject<Env> {
       directoryLink(env),
       conversationInbox(env),
       listingSlots(env),
+      fileBin(env.FILES),
     );
     // Heartbeats are answered by the runtime without waking the object; the
     // time of the last answer is what keeps a quiet connection from idling out.

@@ -17,6 +17,7 @@ import type { Sequencer } from "../store/sequencer";
 import type { UploadStore } from "../store/uploads";
 import type { AlarmSchedule } from "./alarm-schedule";
 import { readAttachment, writeAttachment } from "./attachment";
+import type { FileBin } from "./file-bin";
 import type { FlushSchedule } from "./flush-schedule";
 import type { Members } from "./members";
 import type { PrivacyMarker } from "./privacy";
@@ -25,6 +26,8 @@ import type { PrivateWipe } from "./private-wipe";
 /** Effects that store something others read: their event commits its member rows with them. */
 const RECORDING: ReadonlySet<Effect["kind"]> = new Set([
   "record",
+  "attachFiles",
+  "deleteFiles",
   "revise",
   "recordDm",
   "remember",
@@ -37,6 +40,9 @@ const RECORDING: ReadonlySet<Effect["kind"]> = new Set([
   "closeRoom",
   "forget",
 ]);
+
+/** Files one purge deletes from R2; a message carries far fewer, so one purge also clears what earlier ones left. */
+const FILES_PER_PURGE = 1000;
 
 /** The longest an event waits for the accounts of a conversation to take its news. */
 const TELL_WAIT_MS = 5000;
@@ -65,6 +71,8 @@ export interface RoomParts {
   listings: ListingSlots;
   /** v1.10: upload slots granted, and the files they brought. */
   uploads: UploadStore;
+  /** v1.10: where the files themselves are (R2). */
+  bin: FileBin;
 }
 
 /** Performs the core's outcomes on the platform: sockets, SQLite, the alarm, the log, the accounts. */
@@ -192,6 +200,13 @@ export class EffectInterpreter {
       case "uploadSlot":
         uploads.grant(effect.slot);
         return;
+      case "attachFiles":
+        uploads.attach(effect.ids, effect.messageId);
+        return;
+      case "deleteFiles":
+        uploads.detach(effect.messageId);
+        this.#purgeFiles(room);
+        return;
       case "closeRoom":
         privacy.set({ closed: true });
         return;
@@ -266,6 +281,23 @@ export class EffectInterpreter {
       .release(owner, room)
       .catch((error: unknown) => this.#parts.flush.log(room, { event: "listing_unreleased", error: String(error) }));
     this.#telling.push(released);
+  }
+
+  /**
+   * The objects of files marked to go are deleted from R2, then forgotten. A
+   * deletion R2 refuses leaves them marked, for the next one to try again.
+   */
+  #purgeFiles(room: string): void {
+    const { uploads, bin, flush } = this.#parts;
+    const ids = uploads.going(FILES_PER_PURGE);
+    if (ids.length === 0) return;
+    const purged = bin
+      .delete(room, ids)
+      .then(() => uploads.gone(ids))
+      .catch((error: unknown) =>
+        flush.log(room, { event: "files_undeleted", files: ids.length, error: String(error) }),
+      );
+    this.#telling.push(purged);
   }
 
   /**

@@ -1,6 +1,7 @@
 import { conversationParties } from "../../protocol";
 import type { RoomConfig } from "../config";
 import type { ClaimCheck, ListingCheck, RoomContext } from "../core";
+import { filePath } from "../core/uploads";
 import type { BanStore } from "../store/bans";
 import type { ConversationStore } from "../store/conversation";
 import type { HistoryStore } from "../store/history";
@@ -8,6 +9,7 @@ import type { RoleStore } from "../store/roles";
 import type { RoomSettingsStore } from "../store/room-settings";
 import type { SentStore } from "../store/sent";
 import type { Sequencer } from "../store/sequencer";
+import type { UploadStore } from "../store/uploads";
 import type { Members } from "./members";
 import type { PrivacyMarker } from "./privacy";
 
@@ -26,6 +28,7 @@ export function roomContext(
     roles: RoleStore;
     conversation: ConversationStore;
     settings: RoomSettingsStore;
+    uploads: UploadStore;
   },
   privacy: PrivacyMarker,
   members: Members,
@@ -35,7 +38,7 @@ export function roomContext(
   /** What the owner's account said of the `/list` in this event; null for any other event. */
   listingNow: () => ListingCheck | null,
 ): RoomContext {
-  const { bans, history, ids, sent, roles, conversation, settings } = stores;
+  const { bans, history, ids, sent, roles, conversation, settings, uploads } = stores;
   let parties: { of: readonly [string, string] | null } | undefined;
   return {
     config,
@@ -64,6 +67,9 @@ export function roomContext(
       const bytes = crypto.getRandomValues(new Uint8Array(16));
       return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
     },
+    file: (id) => uploads.file(id),
+    fileBytes: (now) => uploads.bytesHeld(now),
+    fileUrl: (id) => filePath(room(), id),
     claimed: (name) => {
       const asked = claimedNow();
       return asked !== null && asked.name === name ? asked.claim : "free";

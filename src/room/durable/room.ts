@@ -40,6 +40,7 @@ import { readAttachment, writeAttachment } from "./attachment";
 import { accountAuthor } from "./author-id";
 import { type DirectoryLink, DirectoryReports, NO_DIRECTORY } from "./directory-reports";
 import { EffectInterpreter } from "./effect-interpreter";
+import { type FileBin, NO_FILES } from "./file-bin";
 import { FlushSchedule } from "./flush-schedule";
 import { Members } from "./members";
 import { PrivacyMarker } from "./privacy";
@@ -91,7 +92,8 @@ export class Room {
    * `name`: the room's name, as the platform knows it. `claims`: who holds a
    * name's claim, asked when an anonymous member's `/nick` asks for a name.
    * `directory`: where a listed room reports its entry. `listings`: the
-   * owners' accounts, which give each listing its place.
+   * owners' accounts, which give each listing its place. `bin`: where the
+   * room's files are, for deleting them.
    */
   constructor(
     ctx: ObjectState,
@@ -101,6 +103,7 @@ export class Room {
     directory: DirectoryLink = NO_DIRECTORY,
     inbox: ConversationInbox = NO_INBOX,
     listings: ListingSlots = UNBOUNDED_LISTINGS,
+    bin: FileBin = NO_FILES,
   ) {
     const { storage } = ctx;
     this.#ctx = ctx;
@@ -137,7 +140,7 @@ export class Room {
     );
     this.#context = roomContext(
       config,
-      { bans, history, ids, sent, roles, conversation, settings },
+      { bans, history, ids, sent, roles, conversation, settings, uploads },
       this.#privacy,
       this.members,
       () => this.#claimedNow,
@@ -163,6 +166,7 @@ export class Room {
       inbox,
       listings,
       uploads,
+      bin,
     });
     this.admission = new Admission({
       ctx,

@@ -1,6 +1,6 @@
 import { LazyTable } from "../../platform/lazy-table";
 import type { Sql } from "../../platform/sql";
-import type { UploadSlot } from "../core/state";
+import type { RoomFile, UploadSlot } from "../core/state";
 import { UPLOAD_SLOT_MS } from "../core/uploads";
 
 /** A file stored in R2 for this room, as the upload found it: its id, its size, and the type its bytes showed. */
@@ -33,10 +33,25 @@ export class UploadStore {
 
   constructor(sql: Sql) {
     this.#sql = sql;
-    this.#table = new LazyTable(sql, "uploads", [
-      `CREATE TABLE IF NOT EXISTS uploads (token TEXT PRIMARY KEY, session TEXT NOT NULL, name TEXT NOT NULL,
-        size INTEGER NOT NULL, expires INTEGER NOT NULL, state TEXT NOT NULL, file_id TEXT, type TEXT)`,
-    ]);
+    this.#table = new LazyTable(
+      sql,
+      "uploads",
+      [
+        `CREATE TABLE IF NOT EXISTS uploads (token TEXT PRIMARY KEY, session TEXT NOT NULL, name TEXT NOT NULL,
+        size INTEGER NOT NULL, expires INTEGER NOT NULL, state TEXT NOT NULL, file_id TEXT, type TEXT,
+        message_id INTEGER)`,
+        "CREATE UNIQUE INDEX IF NOT EXISTS uploads_file ON uploads (file_id) WHERE file_id IS NOT NULL",
+        "CREATE INDEX IF NOT EXISTS uploads_message ON uploads (message_id) WHERE message_id IS NOT NULL",
+      ],
+      (db) => {
+        // A table made before files went into messages has no column for the message.
+        const columns = db.exec<{ name: string }>("SELECT name FROM pragma_table_info('uploads')").toArray();
+        if (columns.some((c) => c.name === "message_id")) return;
+        db.exec("ALTER TABLE uploads ADD COLUMN message_id INTEGER");
+        db.exec("CREATE UNIQUE INDEX IF NOT EXISTS uploads_file ON uploads (file_id) WHERE file_id IS NOT NULL");
+        db.exec("CREATE INDEX IF NOT EXISTS uploads_message ON uploads (message_id) WHERE message_id IS NOT NULL");
+      },
+    );
   }
 
   grant(slot: UploadSlot): void {
@@ -61,7 +76,8 @@ export class UploadStore {
       .exec<Row>("SELECT token, session, name, size, expires, state, file_id FROM uploads WHERE token = ?", token)
       .toArray()[0];
     if (!row) return null;
-    const state = row.state === "taken" || row.state === "stored" ? row.state : "open";
+    // A slot whose file went with its message was used all the same.
+    const state = row.state === "open" || row.state === "taken" ? row.state : "stored";
     return { token, session: row.session, name: row.name, size: row.size, expiresAt: row.expires, state };
   }
 
@@ -79,6 +95,62 @@ export class UploadStore {
       file.type,
       token,
     );
+  }
+
+  /** A stored file of this room, by its id. */
+  file(id: string): RoomFile | null {
+    if (!this.#table.exists()) return null;
+    const row = this.#sql
+      .exec<{ session: string; name: string; size: number; type: string | null; message_id: number | null }>(
+        "SELECT session, name, size, type, message_id FROM uploads WHERE file_id = ? AND state = 'stored'",
+        id,
+      )
+      .toArray()[0];
+    if (!row) return null;
+    const { session, name, size, type, message_id } = row;
+    return { id, session, name, size, type: type ?? "application/octet-stream", messageId: message_id };
+  }
+
+  /**
+   * Bytes the room's files take in R2, with what its live slots may still
+   * bring: a slot holds its declared size from the moment it is granted, so
+   * uploads racing each other cannot together pass the room's quota.
+   */
+  bytesHeld(now: number): number {
+    if (!this.#table.exists()) return 0;
+    const row = this.#sql
+      .exec<{ held: number | null }>("SELECT SUM(size) AS held FROM uploads WHERE state = 'stored' OR expires > ?", now)
+      .toArray()[0];
+    return row?.held ?? 0;
+  }
+
+  /** Files go into a message: each is sent once, and goes when the message does. */
+  attach(ids: readonly string[], messageId: number): void {
+    for (const id of ids) this.#sql.exec("UPDATE uploads SET message_id = ? WHERE file_id = ?", messageId, id);
+  }
+
+  /**
+   * A message was deleted: its files are no longer the room's. They are marked
+   * to go, not forgotten, until their objects are gone from R2 too: a deletion
+   * R2 refused is tried again with the next one, never left behind unknown.
+   */
+  detach(messageId: number): void {
+    if (!this.#table.exists()) return;
+    this.#sql.exec("UPDATE uploads SET state = 'gone' WHERE message_id = ?", messageId);
+  }
+
+  /** Files marked to go whose objects may still be in R2: at most `limit` of them. */
+  going(limit: number): string[] {
+    if (!this.#table.exists()) return [];
+    return this.#sql
+      .exec<{ file_id: string }>("SELECT file_id FROM uploads WHERE state = 'gone' LIMIT ?", limit)
+      .toArray()
+      .map((r) => r.file_id);
+  }
+
+  /** These files' objects are gone from R2: nothing of them is left. */
+  gone(ids: readonly string[]): void {
+    for (const id of ids) this.#sql.exec("DELETE FROM uploads WHERE file_id = ? AND state = 'gone'", id);
   }
 
   /** The storage was wiped. */

@@ -1,7 +1,10 @@
+import { isInlineImage } from "../../protocol";
+import { filePath } from "../../room/core/uploads";
+import { fileKey } from "../../room/durable/file-bin";
 import { roomRoutes } from "../app";
 import { HttpError, httpError } from "../errors";
 import { byteRange } from "../files/range";
-import { isInlineImage, OCTET_STREAM } from "../files/sniff";
+import { OCTET_STREAM } from "../files/sniff";
 import { storeUpload } from "../files/store-upload";
 import { allowedOrigin } from "../middleware/origin";
 import { noPrivateRooms } from "../middleware/private-room";
@@ -48,7 +51,7 @@ export const files = roomRoutes()
       await c.env.FILES.delete(fileKey(room, id));
       throw error;
     }
-    return c.json({ ...file, url: `/files/${encodeURIComponent(room)}/${id}` }, 201);
+    return c.json({ ...file, url: filePath(room, id) }, 201);
   })
   .get("/:room/:id", roomName, async (c) => {
     const id = c.req.param("id");
@@ -109,11 +112,6 @@ function tooLarge(size: number): Response {
 
 function tooShort(size: number): Response {
   return httpError(HttpError.badRequest, `the body ended before the ${size} bytes the slot was asked for`);
-}
-
-/** Each room's files under a prefix of its own: one listing, or one deletion, finds them all. */
-function fileKey(room: string, id: string): string {
-  return `${room}/${id}`;
 }
 
 function newFileId(): string {
