@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { humanSize, isInlineImage, refusalText, Uploads } from "../../src/client/core/uploads";
+import { humanSize, refusalText, Uploads } from "../../src/client/core/uploads";
 
 const ids = () => {
   let n = 0;
@@ -137,10 +137,5 @@ describe("file words", () => {
     expect(humanSize(52_000)).toBe("51 KB");
     expect(humanSize(10 * 1024 * 1024)).toBe("10 MB");
     expect(humanSize(3 * 1024 ** 3)).toBe("3 GB");
-  });
-
-  it("shows only the four drawn image types inline; SVG is a download", () => {
-    for (const type of ["image/png", "image/jpeg", "image/gif", "image/webp"]) expect(isInlineImage(type)).toBe(true);
-    for (const type of ["image/svg+xml", "application/pdf", "text/html", ""]) expect(isInlineImage(type)).toBe(false);
   });
 });

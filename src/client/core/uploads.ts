@@ -17,13 +17,6 @@ import { newClientId } from "./queued-frames";
  * rule here is tested without a browser.
  */
 
-/** The four image types a browser only draws: shown in the log; anything else is a download. */
-export const INLINE_IMAGES: readonly string[] = ["image/png", "image/jpeg", "image/gif", "image/webp"];
-
-export function isInlineImage(type: string): boolean {
-  return INLINE_IMAGES.includes(type);
-}
-
 /** One file to upload: what was picked, or the thumbnail made of it. */
 export interface UploadFile {
   name: string;

@@ -1,5 +1,5 @@
-import type { FileRef } from "../../protocol";
-import { humanSize, isInlineImage } from "../core/uploads";
+import { type FileRef, isInlineImage } from "../../protocol";
+import { humanSize } from "../core/uploads";
 import { el } from "./dom";
 import { openLightbox } from "./lightbox";
 
@@ -46,7 +46,9 @@ function card(file: FileRef): HTMLElement {
   link.download = file.name;
   const name = el("span", "file-name", file.name);
   name.dir = "auto";
-  link.append(el("span", "file-icon", "📄"), name, el("span", "file-size", humanSize(file.size)));
+  // The kind of file by its name's ending, in letters every font has.
+  const kind = /\.(\w{1,4})$/.exec(file.name)?.[1]?.toUpperCase() ?? "FILE";
+  link.append(el("span", "file-icon", kind), name, el("span", "file-size", humanSize(file.size)));
   link.title = `Download ${file.name}`;
   return link;
 }

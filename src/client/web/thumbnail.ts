@@ -1,4 +1,4 @@
-import { isInlineImage } from "../core/uploads";
+import { isInlineImage } from "../../protocol";
 
 /** The longest side of the copy shown in the log. */
 const THUMB_MAX = 480;

@@ -256,7 +256,8 @@ export class ComposerPane {
   #filesChanged(): void {
     if (!this.#sendWhenReady || this.#files.status().kind === "uploading") return;
     this.#sendWhenReady = false;
-    this.composer.send();
+    // An edit begun meanwhile is not what Send was pressed for: the message waits for the next Send.
+    if (this.composer.mode.kind !== "edit") this.composer.send();
   }
 
   #sendEdit(line: MessageLine, text: string): boolean {
