@@ -70,6 +70,14 @@ export class UploadsPane {
       e.preventDefault();
       void this.pick([...(e.dataTransfer?.files ?? [])]);
     });
+    // A reload or a closed tab would drop what is still waiting here: the browser asks first.
+    window.addEventListener(
+      "beforeunload",
+      (e) => {
+        if (this.count > 0) e.preventDefault();
+      },
+      { signal },
+    );
     signal.addEventListener("abort", () => {
       for (const request of this.#requests.values()) request.abort();
     });
@@ -226,6 +234,9 @@ export class UploadsPane {
     if (!bar || !state) return;
     bar.hidden = status.kind === "failed";
     bar.value = status.kind === "ready" ? 1 : status.kind === "uploading" ? status.share : 0;
+    // The list is a live region: a file's end (uploaded or why not) is said, its every percent is not.
+    if (status.kind === "uploading") state.setAttribute("aria-hidden", "true");
+    else state.removeAttribute("aria-hidden");
     state.textContent =
       status.kind === "failed"
         ? `Not uploaded: ${status.reason}`

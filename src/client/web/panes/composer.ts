@@ -151,6 +151,11 @@ export class ComposerPane {
     this.renderPending();
   }
 
+  /** v1.10: files picked and not yet sent in a message; they do not outlive this view. */
+  get files(): number {
+    return this.#files.count;
+  }
+
   /** Leaving: how many entries were never delivered. A stranger conversation left on purpose keeps none. */
   leave(forget: boolean): number {
     clearTimeout(this.#holdTimer);
