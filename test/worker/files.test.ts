@@ -1,8 +1,9 @@
-import { env, runInDurableObject } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it, onTestFinished } from "vitest";
 import type { ServerFrame } from "../../src/protocol";
 import { framesOf, freshRoom, join, type TestClient } from "./client";
+import { privateRoom, ticket } from "./tickets";
 
 const BASE = "http://hallway.test";
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]);
@@ -233,7 +234,7 @@ describe("serving a file (v1.10)", () => {
     const room = freshRoom();
     const missing = await exports.default.fetch(`${BASE}/files/${room}/${"0".repeat(32)}`);
     expect(missing.status).toBe(404);
-    const secret = await exports.default.fetch(`${BASE}/files/pv-${room}/${"0".repeat(32)}`);
+    const secret = await exports.default.fetch(`${BASE}/files/${privateRoom()}/${"0".repeat(32)}`);
     expect(secret.status).toBe(403);
   });
 });
@@ -311,5 +312,53 @@ describe("files in messages (v1.10)", () => {
     expect(res.headers.get("Content-Disposition")).toMatch(/^attachment;/);
     expect(res.headers.get("Content-Security-Policy")).toBe("sandbox");
     client.close();
+  });
+});
+
+describe("a stranger room's files (v1.10)", () => {
+  it("reach the other stranger at a signed address that works for an hour, and no forged or bare one", async () => {
+    const room = privateRoom();
+    const { client: ann } = await join(room, { token: await ticket(room, "ann") });
+    const { client: ben } = await join(room, { token: await ticket(room, "ben") });
+    const file = await upload(ann, "dot.png", PNG);
+    ann.send({ type: "chatMessage", payload: { message: "", clientId: "p1", attachments: [{ id: file.id }] } });
+    const seen = await ben.waitFor("chatMessage");
+    const url = seen.payload.attachments?.[0]?.url ?? "";
+    const link = new URL(url, BASE);
+    expect(link.pathname).toBe(file.url);
+    const expires = Number(link.searchParams.get("expires"));
+    expect(expires - Date.now()).toBeGreaterThan(59 * 60_000);
+    expect(expires - Date.now()).toBeLessThanOrEqual(60 * 60_000);
+
+    const ok = await exports.default.fetch(`${BASE}${url}`);
+    expect(ok.status).toBe(200);
+    expect(new Uint8Array(await ok.arrayBuffer())).toEqual(PNG);
+    const bare = await exports.default.fetch(`${BASE}${file.url}`);
+    expect(bare.status).toBe(403);
+    const sig = link.searchParams.get("sig") ?? "";
+    const forged = `${file.url}?expires=${expires}&sig=${sig.startsWith("0") ? "1" : "0"}${sig.slice(1)}`;
+    expect((await exports.default.fetch(`${BASE}${forged}`)).status).toBe(403);
+    const stretched = `${file.url}?expires=${expires + 3_600_000}&sig=${sig}`;
+    expect((await exports.default.fetch(`${BASE}${stretched}`)).status).toBe(403);
+    ann.close();
+    ben.close();
+  });
+
+  it("are deleted from storage when the room is wiped, and their addresses stop working", async () => {
+    const room = privateRoom();
+    const { client: ann } = await join(room, { token: await ticket(room, "ann") });
+    const { client: ben } = await join(room, { token: await ticket(room, "ben") });
+    const file = await upload(ann, "dot.png", PNG);
+    await upload(ann, "never-sent.png", PNG);
+    ann.send({ type: "chatMessage", payload: { message: "", clientId: "p1", attachments: [{ id: file.id }] } });
+    const url = (await ben.waitFor("chatMessage")).payload.attachments?.[0]?.url ?? "";
+    expect(await objectsOf(room)).toHaveLength(2);
+    ann.send("/quit");
+    ben.send("/quit");
+    await ann.closed;
+    await ben.closed;
+    await runDurableObjectAlarm(env.CHAT_ROOM.getByName(room));
+    await expect.poll(() => objectsOf(room), { timeout: 8000 }).toEqual([]);
+    expect((await exports.default.fetch(`${BASE}${url}`)).status).toBe(403);
   });
 });

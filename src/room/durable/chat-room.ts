@@ -90,6 +90,11 @@ export class ChatRoom extends DurableObject<Env> {
     return this.#room.takeUpload(token);
   }
 
+  /** v1.10: a private room's file address is checked by the room that gave it: see `Room.fileLinkValid`. */
+  async fileLinkValid(id: string, expires: number, sig: string): Promise<boolean> {
+    return this.#room.fileLinkValid(id, expires, sig);
+  }
+
   /** v1.10: the upload's bytes are in R2: see `Room.fileStored`. */
   async fileStored(token: string, file: StoredFile): Promise<void> {
     this.#room.fileStored(token, file);

@@ -18,6 +18,7 @@ import type { UploadStore } from "../store/uploads";
 import type { AlarmSchedule } from "./alarm-schedule";
 import { readAttachment, writeAttachment } from "./attachment";
 import type { FileBin } from "./file-bin";
+import type { FileLinks } from "./file-links";
 import type { FlushSchedule } from "./flush-schedule";
 import type { Members } from "./members";
 import type { PrivacyMarker } from "./privacy";
@@ -71,8 +72,9 @@ export interface RoomParts {
   listings: ListingSlots;
   /** v1.10: upload slots granted, and the files they brought. */
   uploads: UploadStore;
-  /** v1.10: where the files themselves are (R2). */
+  /** v1.10: where the files themselves are (R2), and the addresses readers are given for them. */
   bin: FileBin;
+  links: FileLinks;
 }
 
 /** Performs the core's outcomes on the platform: sockets, SQLite, the alarm, the log, the accounts. */
@@ -112,8 +114,8 @@ export class EffectInterpreter {
   }
 
   #apply(room: string, effect: Effect): void {
-    const { members, flush, history, sent, stored, bans, roles, settings, alarms, privacy, wipe, config, uploads } =
-      this.#parts;
+    const { members, flush, history, sent, stored, bans, roles, settings, alarms, privacy, wipe, config } = this.#parts;
+    const { uploads, links } = this.#parts;
     const { roster, sockets } = members.get();
     const { coalescer } = flush;
     switch (effect.kind) {
@@ -139,6 +141,9 @@ export class EffectInterpreter {
               history.authorAndChange(id),
             ).map((f) => JSON.stringify(f))
           : history.replayText(effect.since, effect.session, effect.reset);
+        // In a private room, files replayed come with addresses good for the next hour, not the first one's.
+        const now = Date.now();
+        for (let i = 0; i < texts.length; i++) texts[i] = links.freshText(texts[i] ?? "", now);
         if (effect.welcome) texts.unshift(textOf(effect.welcome));
         flush.sendAll(effect.to, texts, "presence");
         return;

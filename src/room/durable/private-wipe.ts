@@ -7,7 +7,9 @@ import type { MemberStore } from "../store/members";
 import type { RoleStore } from "../store/roles";
 import type { SentStore } from "../store/sent";
 import type { Sequencer } from "../store/sequencer";
+import type { UploadStore } from "../store/uploads";
 import type { AlarmSchedule } from "./alarm-schedule";
+import type { FileLinks } from "./file-links";
 import type { FlushSchedule } from "./flush-schedule";
 import type { PrivacyMarker } from "./privacy";
 
@@ -19,12 +21,14 @@ export interface WipedStores {
   members: MemberStore;
   bans: BanStore;
   roles: RoleStore;
+  uploads: UploadStore;
+  links: FileLinks;
 }
 
 /**
  * A private room whose last person has left keeps nothing: history, DMs,
- * members, sent ids, its closed flag and its alarm all go. What remains is
- * an object that looks never used.
+ * members, sent ids, files (in R2 too), its closed flag and its alarm all go.
+ * What remains is an object that looks never used.
  */
 export class PrivateWipe {
   readonly #storage: ObjectStorage;
@@ -33,6 +37,7 @@ export class PrivateWipe {
   readonly #alarms: AlarmSchedule;
   readonly #flush: FlushSchedule;
   readonly #log: (entry: LogEntry) => void;
+  readonly #deleteFiles: () => Promise<void>;
   /** The room emptied: delete all of its storage once this event's effects are done. */
   #due = false;
 
@@ -43,7 +48,10 @@ export class PrivateWipe {
     alarms: AlarmSchedule,
     flush: FlushSchedule,
     log: (entry: LogEntry) => void,
+    /** Deletes every file the room has in R2. */
+    deleteFiles: () => Promise<void>,
   ) {
+    this.#deleteFiles = deleteFiles;
     this.#storage = storage;
     this.#stores = stores;
     this.#privacy = privacy;
@@ -65,8 +73,12 @@ export class PrivateWipe {
     this.#due = false;
     this.#flush.flush();
     await this.#storage.deleteAlarm();
+    // The files first: once the room's records and its link key are gone, nothing could find them.
+    await this.#deleteFiles().catch((error: unknown) => this.#log({ event: "files_undeleted", error: String(error) }));
     await this.#storage.deleteAll();
-    const { ids, history, sent, members, bans, roles } = this.#stores;
+    const { ids, history, sent, members, bans, roles, uploads, links } = this.#stores;
+    uploads.forget();
+    links.forget();
     ids.forget();
     history.forget();
     sent.forget();

@@ -1,7 +1,6 @@
 import { conversationParties } from "../../protocol";
 import type { RoomConfig } from "../config";
 import type { ClaimCheck, ListingCheck, RoomContext } from "../core";
-import { filePath } from "../core/uploads";
 import type { BanStore } from "../store/bans";
 import type { ConversationStore } from "../store/conversation";
 import type { HistoryStore } from "../store/history";
@@ -10,6 +9,7 @@ import type { RoomSettingsStore } from "../store/room-settings";
 import type { SentStore } from "../store/sent";
 import type { Sequencer } from "../store/sequencer";
 import type { UploadStore } from "../store/uploads";
+import type { FileLinks } from "./file-links";
 import type { Members } from "./members";
 import type { PrivacyMarker } from "./privacy";
 
@@ -29,6 +29,7 @@ export function roomContext(
     conversation: ConversationStore;
     settings: RoomSettingsStore;
     uploads: UploadStore;
+    links: FileLinks;
   },
   privacy: PrivacyMarker,
   members: Members,
@@ -38,7 +39,7 @@ export function roomContext(
   /** What the owner's account said of the `/list` in this event; null for any other event. */
   listingNow: () => ListingCheck | null,
 ): RoomContext {
-  const { bans, history, ids, sent, roles, conversation, settings, uploads } = stores;
+  const { bans, history, ids, sent, roles, conversation, settings, uploads, links } = stores;
   let parties: { of: readonly [string, string] | null } | undefined;
   return {
     config,
@@ -69,7 +70,7 @@ export function roomContext(
     },
     file: (id) => uploads.file(id),
     fileBytes: (now) => uploads.bytesHeld(now),
-    fileUrl: (id) => filePath(room(), id),
+    fileUrl: (id, now) => links.url(id, now),
     claimed: (name) => {
       const asked = claimedNow();
       return asked !== null && asked.name === name ? asked.claim : "free";

@@ -41,6 +41,7 @@ import { accountAuthor } from "./author-id";
 import { type DirectoryLink, DirectoryReports, NO_DIRECTORY } from "./directory-reports";
 import { EffectInterpreter } from "./effect-interpreter";
 import { type FileBin, NO_FILES } from "./file-bin";
+import { FileLinks } from "./file-links";
 import { FlushSchedule } from "./flush-schedule";
 import { Members } from "./members";
 import { PrivacyMarker } from "./privacy";
@@ -79,6 +80,7 @@ export class Room {
   readonly #wipe: PrivateWipe;
   readonly #context: RoomContext;
   readonly #interpreter: EffectInterpreter;
+  readonly #links: FileLinks;
   readonly #config: RoomConfig;
   readonly #claims: ClaimLookup;
   readonly #reports: DirectoryReports;
@@ -128,19 +130,27 @@ export class Room {
     this.#uploads = uploads;
     this.#alarms = new AlarmSchedule(storage);
     this.#privacy = new PrivacyMarker(storage.kv);
+    // A room whose history is not public gives signed addresses for its files.
+    const links = new FileLinks(
+      storage.kv,
+      name,
+      () => this.#privacy.get() !== null || conversationParties(name()) !== null,
+    );
+    this.#links = links;
     this.members = new Members(ctx, stored, config, this.#alarms, log);
     this.flush = new FlushSchedule(this.members, stored);
     this.#wipe = new PrivateWipe(
       storage,
-      { ids, history, sent, members: stored, bans, roles },
+      { ids, history, sent, members: stored, bans, roles, uploads, links },
       this.#privacy,
       this.#alarms,
       this.flush,
       log,
+      () => bin.deleteAll(name()),
     );
     this.#context = roomContext(
       config,
-      { bans, history, ids, sent, roles, conversation, settings, uploads },
+      { bans, history, ids, sent, roles, conversation, settings, uploads, links },
       this.#privacy,
       this.members,
       () => this.#claimedNow,
@@ -167,6 +177,7 @@ export class Room {
       listings,
       uploads,
       bin,
+      links,
     });
     this.admission = new Admission({
       ctx,
@@ -370,6 +381,11 @@ export class Room {
     const taken = takeSlot(this.#uploads.find(token), Date.now());
     if (taken.ok) this.#uploads.mark(token, taken.slot.state);
     return taken;
+  }
+
+  /** v1.10: whether an address for file `id` of a private room is one this room gave, and still good. */
+  fileLinkValid(id: string, expires: number, sig: string): boolean {
+    return this.#links.valid(id, expires, sig, Date.now());
   }
 
   /** v1.10: the bytes of a taken slot are in R2: the room records the file. */

@@ -7,8 +7,8 @@ import { byteRange } from "../files/range";
 import { OCTET_STREAM } from "../files/sniff";
 import { storeUpload } from "../files/store-upload";
 import { allowedOrigin } from "../middleware/origin";
-import { noPrivateRooms } from "../middleware/private-room";
 import { roomName } from "../middleware/room-name";
+import { isPrivateRoom } from "../private-rooms";
 
 /** A slot's token and a file's id alike: 128 random bits in hex. */
 const HEX_ID = /^[0-9a-f]{32}$/;
@@ -23,10 +23,10 @@ const SLOT_REFUSED = {
  * v1.10: `/files/:room/…`, a room's files in R2. `PUT` with a slot's token
  * (granted over the socket, `uploadSlot`) streams one file in; `GET` with the
  * file's id serves it, in a way no browser can take for a page of this site.
- * Private rooms have no files yet: their addresses would have to be signed.
+ * A private room's file is served only at an address the room signed for a
+ * member, within the hour (see `FileLinks`).
  */
 export const files = roomRoutes()
-  .use("/:room/*", noPrivateRooms)
   .put("/:room/:token", roomName, allowedOrigin("uploads are not accepted from this origin"), async (c) => {
     const token = c.req.param("token");
     if (!HEX_ID.test(token)) return httpError(HttpError.notFound, SLOT_REFUSED.unknown);
@@ -56,7 +56,15 @@ export const files = roomRoutes()
   .get("/:room/:id", roomName, async (c) => {
     const id = c.req.param("id");
     if (!HEX_ID.test(id)) return httpError(HttpError.notFound, "no such file");
-    const key = fileKey(c.get("room"), id);
+    const room = c.get("room");
+    if (isPrivateRoom(room)) {
+      const expires = Number(c.req.query("expires"));
+      const sig = c.req.query("sig") ?? "";
+      const valid =
+        Number.isSafeInteger(expires) && (await c.env.CHAT_ROOM.getByName(room).fileLinkValid(id, expires, sig));
+      if (!valid) return httpError(HttpError.forbidden, "this address expired, or is not one the room gave");
+    }
+    const key = fileKey(room, id);
     const rangeHeader = c.req.header("Range");
     // Only a ranged read asks for the size first: the range is resolved against it, here, not by R2.
     const head = rangeHeader === undefined ? null : await c.env.FILES.head(key);
