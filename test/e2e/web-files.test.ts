@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { appUnderTest, freshRoom, joinAs, screenshot, seeLine } from "./browser";
+import { appUnderTest, freshRoom, joinAs, screenshot, seeLine, waitConnected } from "./browser";
 
 /** v1.10: files in the web app: pasted, dropped or attached; uploaded with progress; shown in the log. */
 
@@ -141,6 +141,33 @@ describe("files in the web app", () => {
 
     await bob.setViewportSize({ width: 390, height: 844 });
     await screenshot(bob, "web-files-card-phone.png");
+  });
+
+  it("shows an image between strangers at the room's signed address, which loads", async () => {
+    const topic = `files${Date.now().toString(36)}`;
+    const meet = async (name: string) => {
+      const page = await (await app.browser().newContext({ viewport: { width: 1100, height: 720 } })).newPage();
+      await page.goto(`${app.server().url}/`);
+      await page.fill("#start-name", name);
+      await page.fill("#start-tags", topic);
+      await page.fill("#start-wants", topic);
+      await page.click("#start-stranger");
+      return page;
+    };
+    const ann = await meet("ann");
+    await ann.locator("#waiting-status", { hasText: "number 1 of 1" }).waitFor();
+    const ben = await meet("ben");
+    await ben.locator("#room-title", { hasText: "Talking with ann" }).waitFor();
+    await waitConnected(ann);
+    await waitConnected(ben);
+    await pasteImage(ann, "holiday.png", 800, 600);
+    await ann.locator("#uploads .upload", { hasText: "holiday.png" }).waitFor();
+    await ann.fill("#input", "look");
+    await ann.press("#input", "Enter");
+    const shot = ben.locator("#lines .line.message .shot img");
+    await shot.waitFor();
+    expect(await shot.getAttribute("src")).toMatch(/^\/files\/pv-[^/]+\/[0-9a-f]{32}\?expires=\d+&sig=[0-9a-f]{64}$/);
+    await expect.poll(() => shot.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(480);
   });
 
   it("keeps an upload that failed with its reason and Retry, and sends the message once the retry went through", async () => {
