@@ -140,7 +140,8 @@ describe("files in the web app", () => {
     expect(fetched.bytes).toEqual(PDF);
 
     await bob.setViewportSize({ width: 390, height: 844 });
-    await screenshot(bob, "web-files-card-phone.png");
+    await bob.emulateMedia({ colorScheme: "dark" });
+    await screenshot(bob, "web-files-card-phone-dark.png");
   });
 
   it("shows an image between strangers at the room's signed address, which loads", async () => {
