@@ -171,6 +171,25 @@ describe("files in the web app", () => {
     await expect.poll(() => shot.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(480);
   });
 
+  it("says why the room refused a file too large, before any of its bytes were sent", async () => {
+    const alice = await joinAs(app.browser(), app.server().url, freshRoom("large"), "alice");
+    let puts = 0;
+    alice.on("request", (request) => {
+      if (request.method() === "PUT") puts++;
+    });
+    await alice.evaluate(() => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(10 * 1024 * 1024 + 1)], "huge.bin"));
+      document
+        .getElementById("log")
+        ?.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    const upload = alice.locator("#uploads .upload", { hasText: "huge.bin" });
+    await upload.locator(".up-state", { hasText: "Not uploaded: too large: a file here is at most 10 MB" }).waitFor();
+    await upload.getByRole("button", { name: "Retry" }).waitFor();
+    expect(puts).toBe(0);
+  });
+
   it("keeps an upload that failed with its reason and Retry, and sends the message once the retry went through", async () => {
     const r = freshRoom("retry");
     const alice = await joinAs(app.browser(), app.server().url, r, "alice");
