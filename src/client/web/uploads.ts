@@ -32,6 +32,8 @@ export class UploadsPane {
   /** Each upload's bytes: the file, then its thumbnail. */
   readonly #blobs = new Map<number, Blob[]>();
   readonly #requests = new Map<string, XMLHttpRequest>();
+  /** Files picked and still being measured: a Send pressed now waits for them too. */
+  #preparing = 0;
 
   constructor(
     private readonly host: UploadsHost,
@@ -85,11 +87,11 @@ export class UploadsPane {
   }
 
   get count(): number {
-    return this.#uploads.items.length;
+    return this.#uploads.items.length + this.#preparing;
   }
 
   status(): UploadStatus {
-    return this.#uploads.status();
+    return this.#preparing > 0 ? { kind: "uploading", share: 0 } : this.#uploads.status();
   }
 
   /** The files' names, for the message while it waits to be delivered. */
@@ -108,8 +110,10 @@ export class UploadsPane {
   }
 
   async pick(files: File[]): Promise<void> {
+    this.#preparing += files.length;
     for (const file of files) {
       const image = await measure(file);
+      this.#preparing--;
       const thumb = image?.thumb;
       const name = file.name.trim() || "file";
       const { key, asks } = this.#uploads.add(
@@ -125,8 +129,8 @@ export class UploadsPane {
       );
       this.#blobs.set(key, thumb ? [file, thumb] : [file]);
       this.#ask(asks);
+      this.#changed();
     }
-    this.#changed();
   }
 
   /** The room granted a slot: its bytes go now. */
@@ -195,7 +199,7 @@ export class UploadsPane {
   }
 
   #render(): void {
-    this.#list.hidden = this.count === 0;
+    this.#list.hidden = this.#uploads.items.length === 0;
     this.#list.replaceChildren(...this.#uploads.items.map((u) => this.#row(u)));
   }
 

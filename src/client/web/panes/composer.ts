@@ -247,7 +247,8 @@ export class ComposerPane {
     if (!attachments) return false;
     const clientId = newClientId();
     const words = text.trim() === "" ? null : messageFrame(text, clientId, replyTo);
-    const payload = words?.type === ClientType.chatMessage ? words.payload : { message: "", clientId, replyTo };
+    const answers = replyTo === undefined ? {} : { replyTo };
+    const payload = words?.type === ClientType.chatMessage ? words.payload : { message: "", clientId, ...answers };
     const frame = { type: ClientType.chatMessage, payload: { ...payload, attachments } };
     this.#queue.addFrame(frame, text.trim() === "" ? `📎 ${names}` : text, Date.now());
     this.host.say("");
