@@ -46,6 +46,8 @@ export interface DevServerOptions {
   /** Another worker's wrangler config (the benchmark's floor); unset, the app's `wrangler.toml`. */
   config?: string;
   port?: number;
+  /** The inspector's port; a free one when unset. */
+  inspectorPort?: number;
   /** Reuse storage from an earlier server, to prove a restart loses nothing. */
   persistDir?: string;
   vars?: Record<string, string>;
@@ -68,7 +70,7 @@ export function workerUrlIn(output: string): string | undefined {
  */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const port = options.port ?? (await freePort());
-  const inspector = await freePort();
+  const inspector = options.inspectorPort ?? (await freePort());
   const persistDir = options.persistDir ?? mkdtempSync(join(tmpdir(), "hallway-e2e-"));
   const vars = Object.entries(options.vars ?? {}).flatMap(([k, v]) => ["--var", `${k}:${v}`]);
   const child: ChildProcess = spawn(

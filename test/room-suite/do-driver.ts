@@ -1,4 +1,5 @@
-import { env, runDurableObjectAlarm } from "cloudflare:test";
+import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { exports } from "cloudflare:workers";
 import { onTestFinished } from "vitest";
 import type { ServerFrame } from "../../src/protocol";
 import { Browser, freshName } from "../worker/accounts";
@@ -41,6 +42,19 @@ export function durableObjectDriver(): RoomDriver {
       // The alarm may have run on its own by now; if not, it runs here.
       await runDurableObjectAlarm(env.CHAT_ROOM.getByName(room));
       await settleAll();
+    },
+    async upload(slotUrl, bytes) {
+      const res = await exports.default.fetch(`http://hallway.test${slotUrl}`, { method: "PUT", body: bytes });
+      if (res.status !== 201) throw new Error(`upload refused: HTTP ${res.status} ${await res.text()}`);
+      return ((await res.json()) as { id: string }).id;
+    },
+    async files() {
+      return runInDurableObject(env.CHAT_ROOM.getByName(room), async (_, { storage: { sql } }) => {
+        // A room that never granted a slot has no table of them.
+        if (sql.exec("SELECT name FROM sqlite_master WHERE name = 'uploads'").toArray().length === 0) return [];
+        const rows = sql.exec<{ file_id: string }>("SELECT file_id FROM uploads WHERE state = 'stored'").toArray();
+        return rows.map((r) => r.file_id);
+      });
     },
   };
 }

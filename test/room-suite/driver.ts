@@ -17,6 +17,13 @@ export interface RoomDriver {
   join(username: string, options?: JoinOptions): Promise<Tab>;
   /** Time passes beyond the reconnect grace, and the room's alarm has run. */
   pastGrace(): Promise<void>;
+  /**
+   * v1.10: the bytes of an upload go to a slot the room granted (over HTTP,
+   * past the room's own socket): the stored file's id, as the upload answers.
+   */
+  upload(slotUrl: string, bytes: Uint8Array): Promise<string>;
+  /** v1.10: the ids of the files the room holds (stored, and not deleted). */
+  files(): Promise<string[]>;
 }
 
 export interface JoinOptions {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { ConversationDriver, RoomDriver } from "./driver";
 import { type ConversationScenario, conversationScenarios } from "./scenarios/conversations";
+import { filesScenarios } from "./scenarios/files";
 import { membershipScenarios } from "./scenarios/membership";
 import { messagesScenarios } from "./scenarios/messages";
 import { moderationScenarios } from "./scenarios/moderation";
@@ -42,6 +43,7 @@ export function roomScenarios(
     describe("messages", () => messagesScenarios(scenario));
     describe("moderation", () => moderationScenarios(scenario));
     describe("resume", () => resumeScenarios(scenario));
+    describe("files", () => filesScenarios(scenario));
     describe("conversations between two accounts", () => conversationScenarios(conversation));
     // Otherwise a renamed scenario would quietly stop being run as failing.
     it("lists as disagreements only scenarios that exist", () => {

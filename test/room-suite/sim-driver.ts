@@ -1,5 +1,6 @@
 import type { ServerFrame } from "../../src/protocol";
 import type { SignedInAccount } from "../../src/room/core";
+import { sniff } from "../../src/worker/files/sniff";
 import { RoomSimulator } from "../room/simulator";
 import {
   type ConversationDriver,
@@ -26,6 +27,12 @@ export function simulatorDriver(): RoomDriver {
       sim.now += SUITE_GRACE_MS + 1;
       sim.alarm();
     },
+    upload: async (slotUrl, bytes) => {
+      const id = crypto.randomUUID().replaceAll("-", "");
+      sim.storeFile(slotUrl.split("/").pop() ?? "", { id, size: bytes.byteLength, type: sniff(bytes) });
+      return id;
+    },
+    files: async () => [...sim.files.keys()],
   };
 }
 

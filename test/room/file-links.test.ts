@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { SmallKv } from "../../src/platform/object-state";
-import { FILE_LINK_MS, FileLinks } from "../../src/room/durable/file-links";
+import { FILE_LINK_MS, FILE_LINK_STEP_MS, FileLinks } from "../../src/room/durable/file-links";
 
 function memoryKv(): SmallKv {
   const values = new Map<string, unknown>();
@@ -43,6 +43,18 @@ describe("a room's file addresses", () => {
     expect(expires).toBe(T0 + FILE_LINK_MS);
     expect(links.valid(ID, expires, sig, expires - 1)).toBe(true);
     expect(links.valid(ID, expires, sig, expires)).toBe(false);
+  });
+
+  it("stay the same address for a few minutes, so a browser keeps the file it has", () => {
+    const links = new FileLinks(
+      memoryKv(),
+      () => "pv-1",
+      () => true,
+    );
+    const first = links.url(ID, T0 + 1);
+    expect(links.url(ID, T0 + FILE_LINK_STEP_MS - 1)).toBe(first);
+    expect(parts(first).expires).toBe(T0 + FILE_LINK_MS + FILE_LINK_STEP_MS);
+    expect(links.url(ID, T0 + FILE_LINK_STEP_MS + 1)).not.toBe(first);
   });
 
   it("are refused when forged: another file's id, a later expiry, another room's key, or a key wiped", () => {

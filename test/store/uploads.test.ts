@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { UploadSlot } from "../../src/room/core/state";
 import { UPLOAD_SLOT_MS } from "../../src/room/core/uploads";
-import { UploadStore } from "../../src/room/store/uploads";
+import { UNSENT_FILE_MS, UploadStore } from "../../src/room/store/uploads";
 import { withDatabase } from "./database";
 
 const now = 1_000_000;
@@ -51,5 +51,68 @@ describe("upload slots", () => {
         "kept",
         "later",
       ]);
+    }));
+});
+
+describe("a room's stored files", () => {
+  /** A slot granted at `at` whose bytes arrived: file `id`. */
+  function storedFile(uploads: UploadStore, token: string, id: string, at = now) {
+    uploads.grant(slot(token, at));
+    uploads.mark(token, "taken");
+    uploads.stored(token, { id, size: 42, type: "image/png" });
+  }
+
+  it("are the sender's, found by id, and counted against the quota with live slots", () =>
+    withDatabase((sql) => {
+      const uploads = new UploadStore(sql);
+      storedFile(uploads, "t1", "f1");
+      uploads.grant(slot("t2"));
+      expect(uploads.file("f1")).toEqual({
+        id: "f1",
+        session: "session-ann",
+        name: "cat.png",
+        size: 42,
+        type: "image/png",
+        messageId: null,
+      });
+      expect(uploads.bytesHeld(now)).toBe(84);
+      // The open slot stops holding its size once it expires.
+      expect(uploads.bytesHeld(now + UPLOAD_SLOT_MS)).toBe(42);
+    }));
+
+  it("go with a deleted message, and with messages the history pruned, and are forgotten once R2 let them go", () =>
+    withDatabase((sql) => {
+      const uploads = new UploadStore(sql);
+      storedFile(uploads, "t1", "f1");
+      storedFile(uploads, "t2", "f2");
+      storedFile(uploads, "t3", "f3");
+      uploads.attach(["f1"], 5);
+      uploads.attach(["f2"], 9);
+      uploads.attach(["f3"], 20);
+      expect(uploads.hasGoing()).toBe(false);
+      uploads.detach(9);
+      uploads.pruneBefore(10);
+      expect(uploads.hasGoing()).toBe(true);
+      expect(uploads.going(10).sort()).toEqual(["f1", "f2"]);
+      expect(uploads.file("f1")).toBeNull();
+      expect(uploads.bytesHeld(now)).toBe(42);
+      uploads.gone(["f1", "f2"]);
+      expect(uploads.going(10)).toEqual([]);
+      expect(uploads.hasGoing()).toBe(false);
+      expect(uploads.file("f3")?.messageId).toBe(20);
+    }));
+
+  it("never sent within a day are marked to go when the room next grants a slot", () =>
+    withDatabase((sql) => {
+      const uploads = new UploadStore(sql);
+      storedFile(uploads, "t1", "old");
+      storedFile(uploads, "t2", "sent");
+      uploads.attach(["sent"], 1);
+      const later = now + UNSENT_FILE_MS + UPLOAD_SLOT_MS;
+      storedFile(uploads, "t3", "new", later - 1);
+      expect(uploads.going(10)).toEqual([]);
+      uploads.grant(slot("t4", later));
+      expect(uploads.going(10)).toEqual(["old"]);
+      expect(uploads.file("new")).not.toBeNull();
     }));
 });

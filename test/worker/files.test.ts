@@ -2,7 +2,8 @@ import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test"
 import { exports } from "cloudflare:workers";
 import { describe, expect, it, onTestFinished } from "vitest";
 import type { ServerFrame } from "../../src/protocol";
-import { framesOf, freshRoom, join, type TestClient } from "./client";
+import { Browser, freshName } from "./accounts";
+import { connectPath, framesOf, freshRoom, join, type TestClient } from "./client";
 import { privateRoom, ticket } from "./tickets";
 
 const BASE = "http://hallway.test";
@@ -215,6 +216,24 @@ describe("serving a file (v1.10)", () => {
     client.close();
   });
 
+  it("answers a browser that has the file with 304 and no body, and one with an old copy with the file", async () => {
+    const room = freshRoom();
+    const { client } = await join(room, { username: "ann" });
+    const file = await upload(client, "dot.png", PNG);
+    const first = await exports.default.fetch(`${BASE}${file.url}`);
+    const etag = first.headers.get("ETag") ?? "";
+    expect(etag).not.toBe("");
+    expect(first.headers.get("Cache-Control")).toBe("private, no-cache");
+    await first.arrayBuffer();
+    const again = await exports.default.fetch(`${BASE}${file.url}`, { headers: { "If-None-Match": etag } });
+    expect(again.status).toBe(304);
+    expect(await again.text()).toBe("");
+    const stale = await exports.default.fetch(`${BASE}${file.url}`, { headers: { "If-None-Match": '"other"' } });
+    expect(stale.status).toBe(200);
+    expect(new Uint8Array(await stale.arrayBuffer())).toEqual(PNG);
+    client.close();
+  });
+
   it("answers a Range with 206 and exactly those bytes", async () => {
     const room = freshRoom();
     const { client } = await join(room, { username: "ann" });
@@ -328,7 +347,7 @@ describe("a stranger room's files (v1.10)", () => {
     expect(link.pathname).toBe(file.url);
     const expires = Number(link.searchParams.get("expires"));
     expect(expires - Date.now()).toBeGreaterThan(59 * 60_000);
-    expect(expires - Date.now()).toBeLessThanOrEqual(60 * 60_000);
+    expect(expires - Date.now()).toBeLessThanOrEqual(65 * 60_000);
 
     const ok = await exports.default.fetch(`${BASE}${url}`);
     expect(ok.status).toBe(200);
@@ -360,5 +379,39 @@ describe("a stranger room's files (v1.10)", () => {
     await runDurableObjectAlarm(env.CHAT_ROOM.getByName(room));
     await expect.poll(() => objectsOf(room), { timeout: 8000 }).toEqual([]);
     expect((await exports.default.fetch(`${BASE}${url}`)).status).toBe(403);
+  });
+});
+
+describe("a conversation's files (v1.10)", () => {
+  async function person(prefix: string) {
+    const browser = new Browser();
+    const name = freshName(prefix);
+    expect((await browser.claim(name)).status).toBe(200);
+    return { browser, name };
+  }
+
+  it("reach the other person at a signed address, given afresh by the conversation's history", async () => {
+    const ann = await person("ann");
+    const bob = await person("bob");
+    const a = await connectPath(`/talk/${encodeURIComponent(bob.name)}`, {}, ann.browser.headers());
+    await a.waitFor("history");
+    const b = await connectPath(`/talk/${encodeURIComponent(ann.name)}`, {}, bob.browser.headers());
+    await b.waitFor("history");
+    const file = await upload(a, "note.txt", new TextEncoder().encode("for bob only"));
+    a.send({ type: "chatMessage", payload: { message: "", clientId: "c1", attachments: [{ id: file.id }] } });
+    const url = (await b.waitFor("chatMessage")).payload.attachments?.[0]?.url ?? "";
+    expect(url).toMatch(/\?expires=\d+&sig=[0-9a-f]{64}$/);
+    const res = await exports.default.fetch(`${BASE}${url}`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe("for bob only");
+    expect((await exports.default.fetch(`${BASE}${file.url}`)).status).toBe(403);
+
+    const page = await bob.browser.fetch(`/api/conversations/${encodeURIComponent(ann.name)}/history`);
+    const { messages } = (await page.json()) as { messages: ServerFrame[] };
+    const listed = messages.find((m) => m.type === "chatMessage");
+    const again = listed?.type === "chatMessage" ? (listed.payload.attachments?.[0]?.url ?? "") : "";
+    expect((await exports.default.fetch(`${BASE}${again}`)).status).toBe(200);
+    a.close();
+    b.close();
   });
 });

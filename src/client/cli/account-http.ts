@@ -12,7 +12,7 @@ export type Answer =
   | { kind: "unreachable"; reason: string };
 
 /** What went wrong with `fetch` itself, in words: Node hides the reason in `cause`. */
-function unreachable(error: unknown): string {
+export function unreachable(error: unknown): string {
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   return cause?.code ?? cause?.message ?? (error as Error).message ?? "the request failed";
 }
@@ -44,6 +44,11 @@ async function request(fetch: Fetch, url: string, init: RequestInit): Promise<An
   } catch (error) {
     return { kind: "unreachable", reason: unreachable(error) };
   }
+  return answer(res);
+}
+
+/** A response read whole: its JSON when it is ok, else the server's typed error (or the status's own words). */
+export async function answer(res: Response): Promise<Exclude<Answer, { kind: "unreachable" }>> {
   const text = await res.text().catch(() => "");
   let parsed: unknown = null;
   try {

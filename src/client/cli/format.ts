@@ -12,6 +12,7 @@ import {
 import { marked } from "./mark";
 import { isMine } from "./mine";
 import { reactionChanges } from "./seen-messages";
+import { humanSize } from "./words";
 
 /** Colours to apply, or identity functions when the output is not a terminal. */
 export interface Palette {
@@ -49,6 +50,8 @@ export interface LineOptions {
   find?: (id: number) => ChatMessagePayload | undefined;
   /** The reader's author id from the welcome (v1.8): messages that carry it are the reader's own. */
   authorId?: string | undefined;
+  /** v1.10: the server's http(s) origin, which a file's address is relative to. */
+  server?: string;
 }
 
 export function clock(ts: number): string {
@@ -100,12 +103,27 @@ export function chatLine(p: ChatMessagePayload, me: string | null, c: Palette = 
   if (p.deleted) {
     parts.push(c.dim("(message deleted)"));
   } else {
-    parts.push(mentionsMe(p, me, o.authorId) ? c.mention(oneLine(p.message)) : oneLine(p.message));
+    // A file may go without words (v1.10): its own line says what it is.
+    if (p.message !== "")
+      parts.push(mentionsMe(p, me, o.authorId) ? c.mention(oneLine(p.message)) : oneLine(p.message));
     if (p.editedAt !== undefined) parts.push(c.dim("(edited)"));
     const summary = reactionSummary(p.reactions);
     if (summary) parts.push(c.dim(`[${summary}]`));
   }
   return parts.join(" ");
+}
+
+/**
+ * v1.10: each file a message carries, on a line of its own under it: its
+ * name, size and full address, `  📎 report.pdf (1.2 MB) http://…/files/ops/…`
+ * (an image too: a terminal shows no pictures).
+ */
+export function attachmentLines(p: ChatMessagePayload, c: Palette = plain, o: LineOptions = {}): string[] {
+  if (p.deleted) return [];
+  return (p.attachments ?? []).map((file) => {
+    const address = o.server === undefined ? file.url : new URL(file.url, o.server).href;
+    return `  📎 ${file.name} ${c.dim(`(${humanSize(file.size)})`)} ${address}`;
+  });
 }
 
 /** `alice's message #12 "hello th…"` (`your message` when it is yours), or `message #12` when it was never printed here. */
@@ -140,6 +158,8 @@ export function updateLines(
         ? chatLine({ ...after, ts: update.editedAt ?? now }, me, c, o)
         : `${at} ${c.system(`* message #${update.id} was edited:`)} ${oneLine(update.message)}`,
     );
+    // An edited caption is printed again with its files, as the message now stands.
+    if (after) lines.push(...attachmentLines(after, c, o));
   }
   if (update.reactions !== undefined) {
     if (!before) {
@@ -209,7 +229,7 @@ export function formatFrame(frame: ServerFrame, me: string | null, c: Palette = 
     case ServerType.history:
       return frame.payload.messages.flatMap((m) => formatFrame(m, me, c, o));
     case ServerType.chatMessage:
-      return [chatLine(frame.payload, me, c, o)];
+      return [chatLine(frame.payload, me, c, o), ...attachmentLines(frame.payload, c, o)];
     case ServerType.dm: {
       const p = frame.payload;
       const from = marked(p.from, p.verified);
@@ -269,7 +289,7 @@ export function formatFrame(frame: ServerFrame, me: string | null, c: Palette = 
     case ServerType.userCount:
     case ServerType.pong:
     case ServerType.ack:
-    // v1.10: an answer only to an upload this client asked for, which it does not yet.
+    // v1.10: an answer to this client's own `/upload`, which waits for it (see SlotRequests).
     case ServerType.uploadSlot:
     // Typing notices would scroll the log for nothing a terminal can show; an
     // update or a reaction needs the message it changes, so it is written by

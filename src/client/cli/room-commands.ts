@@ -41,6 +41,10 @@ export function clientCommands(stranger: boolean): { usage: string; description:
           { usage: "/part [room]", description: "leave the current room (or the one named); the last one ends" },
           { usage: "/search <words>", description: "search the current room's messages, newest first" },
         ]),
+    {
+      usage: "/upload <path> [caption]",
+      description: "share a file from this computer here (quote a path with spaces)",
+    },
     { usage: "/retry", description: "send the messages the server refused again" },
     { usage: "/discard", description: "drop the messages the server refused" },
   ];

@@ -1,4 +1,6 @@
 import {
+  ClientType,
+  clientFrame,
   ErrorCode,
   type ErrorPayload,
   nameKey,
@@ -11,6 +13,7 @@ import {
 import { RoomConnection } from "../core/connection";
 import { missedRange } from "../core/model";
 import { SendQueue } from "../core/send-queue";
+import { serverKey } from "./credentials";
 import {
   formatFrame,
   type LineOptions,
@@ -25,8 +28,13 @@ import type { CliOptions } from "./options";
 import { type Attempt, describeFailure, type FirstContact, shownUrl, watchedSockets } from "./reach";
 import { clientCommands } from "./room-commands";
 import { MessageLog } from "./seen-messages";
+import { type SlotAnswer, SlotRequests } from "./slot-requests";
 import { bearerHeaders } from "./token-choice";
+import type { SlotRequest } from "./upload";
 import { oneLine, plural } from "./words";
+
+/** How long the room may take to answer a request for an upload slot. */
+export const SLOT_ANSWER_MS = 15_000;
 
 /** What a visit needs from the run around it: where to write, and what to tell it. */
 export interface RoomVisitHost {
@@ -75,6 +83,10 @@ export class RoomVisit {
   readonly queue = new SendQueue();
   readonly messages = new MessageLog();
   readonly connection: RoomConnection;
+  /** v1.10: upload slots asked for and not yet answered. */
+  readonly #slots = new SlotRequests();
+  /** v1.10: the `/upload` under way, as typed, and how to stop it when the visit ends. */
+  #upload: { typed: string; abort: AbortController } | null = null;
   #attempt: Attempt | null = null;
   /** The last reason printed for a failed reconnect, so repeated failures print it once. */
   #lastSaid: string | null = null;
@@ -127,13 +139,39 @@ export class RoomVisit {
     }
   }
 
-  /** Still to be delivered: anything in the send queue not refused. */
+  /** Still to be delivered: anything in the send queue not refused, or a file on its way. */
   get busy(): boolean {
-    return this.queue.unsent > 0;
+    return this.queue.unsent > 0 || this.#upload !== null;
+  }
+
+  /** The `/upload` under way, as typed; null when there is none. */
+  get uploading(): string | null {
+    return this.#upload?.typed ?? null;
+  }
+
+  /** An upload starts: until `uploaded`, lines typed after it wait. Its signal stops it when the visit closes. */
+  startUpload(typed: string): AbortSignal {
+    const abort = new AbortController();
+    this.#upload = { typed, abort };
+    return abort.signal;
+  }
+
+  uploaded(): void {
+    this.#upload = null;
+  }
+
+  /** Asks the room for an upload slot (v1.10); a socket that is not open is a lost connection. */
+  askSlot(request: SlotRequest): Promise<SlotAnswer> {
+    if (!this.welcomed || !this.connection.sendMessage(clientFrame(ClientType.uploadSlot, request))) {
+      return Promise.resolve({ kind: "lost" });
+    }
+    return this.#slots.wait(request.clientId, SLOT_ANSWER_MS);
   }
 
   close(): void {
     clearTimeout(this.#holdTimer);
+    this.#slots.lost();
+    this.#upload?.abort.abort();
     this.connection.close();
   }
 
@@ -147,6 +185,7 @@ export class RoomVisit {
   #lost(attempt: number): void {
     const wasWelcomed = this.welcomed;
     this.welcomed = false;
+    this.#slots.lost();
     // What was on the wire goes again, with the same clientId, once welcomed back.
     this.queue.disconnected();
     const url = this.#attempt?.url ?? shownUrl(this.host.options.origin);
@@ -229,8 +268,12 @@ export class RoomVisit {
         this.host.acked();
         continue;
       }
+      if (raw.type === ServerType.uploadSlot) {
+        this.#slots.granted(raw.payload);
+        continue;
+      }
       if (raw.type === ServerType.error) {
-        this.#error(raw.payload);
+        if (!this.#slots.refused(raw.payload)) this.#error(raw.payload);
         continue;
       }
       if (raw.type === ServerType.messageUpdated) {
@@ -319,6 +362,11 @@ export class RoomVisit {
   }
 
   #lineOptions(): LineOptions {
-    return { ids: this.host.options.ids, find: (id) => this.messages.get(id), authorId: this.authorId };
+    return {
+      ids: this.host.options.ids,
+      find: (id) => this.messages.get(id),
+      authorId: this.authorId,
+      server: serverKey(this.host.options.origin),
+    };
   }
 }

@@ -1,9 +1,10 @@
 import { randomUUID } from "node:crypto";
+import { homedir } from "node:os";
 import { createInterface } from "node:readline";
 import pc from "picocolors";
 import { CloseCode, ErrorCode, encodeInput } from "../../protocol";
 import { MatchConnection, recentNote } from "../core/match-connection";
-import { queuedFrame } from "../core/queued-frames";
+import { newClientId, queuedFrame } from "../core/queued-frames";
 import type { Fetch } from "./account-http";
 import { serverKey } from "./credentials";
 import { type Palette, plain, roomLabel } from "./format";
@@ -16,6 +17,9 @@ import { searchLines, searchRoom } from "./search";
 import { afterConversation, isLocalCommand, isQuit, NOBODY_YET } from "./stranger";
 import { displayWidth, echoRows, eraseRows } from "./terminal";
 import { bearerHeaders } from "./token-choice";
+import { fileMessage, uploadFailure, uploadFile } from "./upload";
+import { expandHome, type UploadCommand, uploadCommand } from "./upload-command";
+import { UploadProgress } from "./upload-progress";
 import { oneLine, plural } from "./words";
 
 /** A refusal in words; a claimed name says what to do about it from a terminal. */
@@ -30,8 +34,8 @@ function refusalText(code: string, message: string): string {
 export interface TerminalIo {
   stdin: NodeJS.ReadableStream & { isTTY?: boolean };
   stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  stderr: NodeJS.WritableStream;
-  /** For `/search`; the global `fetch` when absent. */
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  /** For `/search` and `/upload`; the global `fetch` when absent. */
   fetch?: Fetch;
 }
 
@@ -155,14 +159,20 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
   let finishing = false;
   /** Lines typed and not yet taken: each waits until what was typed before it has been delivered. */
   const lines: string[] = [];
-  /** In stranger mode, lines that had nobody to go to (typed while waiting, or left when a partner went). */
+  /**
+   * Lines that will never be delivered: in stranger mode, those that had nobody to go to (typed while
+   * waiting, or left when a partner went); a room's unsent lines on `/part`; uploads that failed.
+   */
   const undeliverable: string[] = [];
 
   /** Ends the run, saying what was typed and never delivered; that makes the exit status 1. */
   function exit(code = 0): void {
     if (exited) return;
-    const waiting = lines.filter((l) => queuedFrame(l, "check") !== null);
-    const queued = rooms.all.flatMap((visit) => visit.queue.items.map((i) => i.text));
+    const waiting = lines.filter((l) => queuedFrame(l, "check") !== null || uploadCommand(l) !== null);
+    const queued = rooms.all.flatMap((visit) => [
+      ...(visit.uploading === null ? [] : [visit.uploading]),
+      ...visit.queue.items.map((i) => i.text),
+    ]);
     const undelivered = [...queued, ...waiting, ...undeliverable];
     if (undelivered.length > 0) {
       status(`hallway: ${plural(undelivered.length, "line")} not delivered: ${undelivered.map(oneLine).join(", ")}`);
@@ -368,6 +378,14 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
         continue;
       }
       if (visit.busy) break;
+      const upload = uploadCommand(line);
+      if (upload) {
+        // Like a message, a file waits for the connection; lines after it wait for the file.
+        if (upload.kind === "upload" && !visit.welcomed) break;
+        lines.shift();
+        startUpload(upload, visit);
+        continue;
+      }
       if (command) {
         // Parting the last room ends the run, as /quit does.
         const last = command.kind === "part" && rooms.size === 1 && (command.room ?? visit.room) === visit.room;
@@ -484,6 +502,53 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
         for (const line of searchLines(outcome, words, visit.room, palette, options)) print(tagged(visit.room, line));
       },
     );
+  }
+
+  /**
+   * `/upload path [caption]` (v1.10), once what was typed before it was
+   * delivered: the file goes with a bar on standard error, then its message
+   * joins the send queue. Until then the room is busy, so nothing typed later
+   * overtakes it; a failure says why and sends nothing.
+   */
+  function startUpload(command: UploadCommand, visit: RoomVisit): void {
+    if (command.kind === "bad") {
+      print(palette.error(`! ${command.problem}`));
+      return;
+    }
+    const signal = visit.startUpload(command.typed);
+    const progress = new UploadProgress((text) => {
+      if (interactive) io.stdout.write("\r\x1b[K");
+      io.stderr.write(text);
+      if (interactive && text.endsWith("\n")) input.prompt(true);
+    }, Boolean(io.stderr.isTTY));
+    void uploadFile(expandHome(command.path, homedir()), {
+      askSlot: (request) => visit.askSlot(request),
+      fetch: io.fetch ?? fetch,
+      server: serverKey(options.origin),
+      progress: {
+        begin: (name, total) => progress.begin(name, total),
+        sent: (bytes) => {
+          progress.sent(bytes);
+          // Bytes going out are things getting through: a long upload at the end of input is not given up on.
+          if (inputEnded) keepWaiting();
+        },
+      },
+      note: (line) => status(tagged(visit.room, line)),
+      newClientId,
+      signal,
+    }).then((outcome) => {
+      visit.uploaded();
+      progress.end();
+      // A room left or closed meanwhile has said so already; its upload was stopped with it.
+      if (exited || !rooms.has(visit)) return;
+      if (outcome.kind === "stored") {
+        visit.queue.addFrame(fileMessage(outcome.file.id, command.caption, newClientId()), command.typed, Date.now());
+      } else {
+        undeliverable.push(command.typed);
+        print(tagged(visit.room, palette.error(uploadFailure(outcome))));
+      }
+      pump();
+    });
   }
 
   /** End of input: everything typed was delivered or refused; leave the room cleanly. */

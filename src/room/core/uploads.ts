@@ -32,8 +32,7 @@ export function filePath(room: string, tokenOrId: string): string {
 /**
  * `uploadSlot` {name, size, clientId}: a slot for one file, granted to this
  * person in this room. A declared size over the limit is refused here, so no
- * byte of it is ever sent. Conversations have no files yet (their doors and
- * addresses are the accounts', not a room name's).
+ * byte of it is ever sent.
  */
 export function grantUploadSlot(
   state: RoomState,
@@ -44,10 +43,6 @@ export function grantUploadSlot(
   now: number,
 ): Outcome {
   const { name, size, clientId } = request;
-  if (ctx.conversation !== null) {
-    const message = "files cannot be shared in a conversation yet";
-    return reply(state, sender, conn, { code: ErrorCode.notAllowed, message }, clientId);
-  }
   if (size > ctx.config.maxFileBytes) {
     const message = `a file is at most ${ctx.config.maxFileBytes} bytes`;
     return reply(state, sender, conn, { code: ErrorCode.tooLarge, message }, clientId);

@@ -107,6 +107,8 @@ export class EffectInterpreter {
         ids.settle(lastId);
         stored.commit();
       });
+      // A deletion, a prune or an upload left unsent marked files to go: their objects go now.
+      if (this.#parts.uploads.hasGoing()) this.#purgeFiles(room);
     } else {
       for (const effect of effects) this.#apply(room, effect);
     }
@@ -210,7 +212,6 @@ export class EffectInterpreter {
         return;
       case "deleteFiles":
         uploads.detach(effect.messageId);
-        this.#purgeFiles(room);
         return;
       case "closeRoom":
         privacy.set({ closed: true });

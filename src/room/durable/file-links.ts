@@ -2,11 +2,18 @@ import { hmac } from "@noble/hashes/hmac.js";
 import { sha256 } from "@noble/hashes/sha2.js";
 import { bytesToHex, hexToBytes } from "@noble/hashes/utils.js";
 import type { SmallKv } from "../../platform/object-state";
-import { type ChatMessagePayload, parseServerData, type ServerFrame } from "../../protocol";
+import { type ChatMessagePayload, type HistoryFrame, parseServerData, type ServerFrame } from "../../protocol";
 import { filePath } from "../core/uploads";
 
 /** How long a private room's file address works once given. */
 export const FILE_LINK_MS = 60 * 60_000;
+
+/**
+ * Expiries are rounded up to this step, so a file's address stays the same for
+ * a while and a browser that has the file keeps it, rather than fetching it again
+ * at every new address. An address then works for an hour and at most this much more.
+ */
+export const FILE_LINK_STEP_MS = 5 * 60_000;
 
 const KEY = "file-link-key";
 
@@ -37,7 +44,7 @@ export class FileLinks {
   url(id: string, now: number): string {
     const path = filePath(this.#room(), id);
     if (!this.#signed()) return path;
-    const expires = now + FILE_LINK_MS;
+    const expires = Math.ceil((now + FILE_LINK_MS) / FILE_LINK_STEP_MS) * FILE_LINK_STEP_MS;
     return `${path}?expires=${expires}&sig=${this.#sign(id, expires)}`;
   }
 
@@ -50,6 +57,12 @@ export class FileLinks {
     if (!this.#signed() || !text.includes('"attachments"')) return text;
     const frames = parseServerData(text).map((frame) => this.#freshFrame(frame, now));
     return JSON.stringify(frames.length === 1 ? frames[0] : frames);
+  }
+
+  /** One entry of a page of history, as a reader is given it now. */
+  freshEntry(frame: HistoryFrame, now: number): HistoryFrame {
+    if (frame.type !== "chatMessage" || !this.#signed()) return frame;
+    return { ...frame, payload: this.#freshPayload(frame.payload, now) };
   }
 
   #freshFrame(frame: ServerFrame, now: number): ServerFrame {

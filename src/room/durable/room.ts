@@ -113,7 +113,7 @@ export class Room {
     this.#claims = claims;
     this.#listings = listings;
     const ids = new Sequencer(storage.sql);
-    const history = new HistoryStore(storage.sql, ids, config.historyMaxMessages);
+
     const bans = new BanStore(storage.sql);
     const roles = new RoleStore(storage.sql);
     const settings = new RoomSettingsStore(storage.sql);
@@ -121,6 +121,10 @@ export class Room {
     const stored = new MemberStore(storage.sql);
     const conversation = new ConversationStore(storage.sql);
     const uploads = new UploadStore(storage.sql);
+    // A pruned message's files go with it.
+    const history = new HistoryStore(storage.sql, ids, config.historyMaxMessages, (oldest) =>
+      uploads.pruneBefore(oldest),
+    );
     const log = (entry: LogEntry) => this.flush.log(this.#name(), entry);
     this.#name = name;
     this.#ids = ids;
@@ -397,7 +401,10 @@ export class Room {
   /** A page of scrollback as `accountId` may read it: in a conversation, without what a block keeps from them. */
   historyPageFor(query: HistoryQuery, accountId: string | null) {
     const hidden = accountId === null ? null : unseenBy(this.#context, { session: `@${accountId}`, verified: true });
-    const page = this.queries.historyPage(query, hidden ?? undefined);
+    const read = this.queries.historyPage(query, hidden ?? undefined);
+    // A conversation's files are given at addresses good for the next hour.
+    const now = Date.now();
+    const page = { ...read, messages: read.messages.map((m) => this.#links.freshEntry(m, now)) };
     if (hidden === null) return page;
     const kept = unseen(page.messages, hidden, (id) => this.#history.authorAndChange(id));
     return { ...page, messages: kept.filter(isHistoryFrame) };

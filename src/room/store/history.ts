@@ -75,6 +75,7 @@ export class HistoryStore {
   readonly #reactions: ReactionStore;
   readonly #search: SearchStore;
   readonly #maxMessages: number;
+  readonly #pruned: (oldest: number) => void;
   #chat: Entry[] | undefined;
   #notices: Entry[] | undefined;
   // Counted in memory, so it starts due: a room that sleeps between every few writes (any quiet
@@ -87,7 +88,14 @@ export class HistoryStore {
    * `ids` is the room's sequencer: a revision is noted at the highest id
    * handed out. `maxMessages`: chat messages kept (`HISTORY_MAX_MESSAGES`).
    */
-  constructor(sql: Sql, ids: Sequencer, maxMessages = HISTORY_MAX_MESSAGES) {
+  constructor(
+    sql: Sql,
+    ids: Sequencer,
+    maxMessages = HISTORY_MAX_MESSAGES,
+    /** Told the oldest chat message kept after a prune, for what hangs on the messages pruned (their files). */
+    pruned: (oldest: number) => void = () => {},
+  ) {
+    this.#pruned = pruned;
     this.#sql = sql;
     this.#ids = ids;
     this.#maxMessages = maxMessages;
@@ -552,6 +560,7 @@ export class HistoryStore {
       if (this.#revisions.exists()) this.#sql.exec("DELETE FROM revisions WHERE message_id < ?", oldestChat);
       this.#reactions.pruneBefore(oldestChat);
       this.#search.pruneBefore(oldestChat);
+      this.#pruned(oldestChat);
     }
     const oldestNotice = this.#sql
       .exec<{ id: number }>(

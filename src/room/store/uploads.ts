@@ -3,6 +3,9 @@ import type { Sql } from "../../platform/sql";
 import type { RoomFile, UploadSlot } from "../core/state";
 import { UPLOAD_SLOT_MS } from "../core/uploads";
 
+/** How long a stored file may wait to be sent in a message before it is deleted. */
+export const UNSENT_FILE_MS = 24 * 60 * 60_000;
+
 /** A file stored in R2 for this room, as the upload found it: its id, its size, and the type its bytes showed. */
 export interface StoredFile {
   id: string;
@@ -30,6 +33,8 @@ type Row = {
 export class UploadStore {
   readonly #sql: Sql;
   readonly #table: LazyTable;
+  /** Whether rows marked to go may be waiting for their objects to be deleted; unknown until asked. */
+  #mayHaveGoing: boolean | undefined;
 
   constructor(sql: Sql) {
     this.#sql = sql;
@@ -58,7 +63,13 @@ export class UploadStore {
     this.#table.ensure();
     // Slots that expired without a file (never used, or their upload failed) are of no use to anyone.
     const now = slot.expiresAt - UPLOAD_SLOT_MS;
-    this.#sql.exec("DELETE FROM uploads WHERE state != 'stored' AND expires <= ?", now);
+    this.#sql.exec("DELETE FROM uploads WHERE state IN ('open', 'taken') AND expires <= ?", now);
+    // Files never sent in a message within a day are nobody's: they go, and free the room's quota.
+    const abandoned = this.#sql.exec(
+      "UPDATE uploads SET state = 'gone' WHERE state = 'stored' AND message_id IS NULL AND expires <= ? RETURNING file_id",
+      now - UNSENT_FILE_MS,
+    );
+    if (abandoned.toArray().length > 0) this.#mayHaveGoing = true;
     this.#sql.exec(
       "INSERT INTO uploads (token, session, name, size, expires, state) VALUES (?, ?, ?, ?, ?, ?)",
       slot.token,
@@ -119,7 +130,10 @@ export class UploadStore {
   bytesHeld(now: number): number {
     if (!this.#table.exists()) return 0;
     const row = this.#sql
-      .exec<{ held: number | null }>("SELECT SUM(size) AS held FROM uploads WHERE state = 'stored' OR expires > ?", now)
+      .exec<{ held: number | null }>(
+        "SELECT SUM(size) AS held FROM uploads WHERE state = 'stored' OR (state IN ('open', 'taken') AND expires > ?)",
+        now,
+      )
       .toArray()[0];
     return row?.held ?? 0;
   }
@@ -137,15 +151,34 @@ export class UploadStore {
   detach(messageId: number): void {
     if (!this.#table.exists()) return;
     this.#sql.exec("UPDATE uploads SET state = 'gone' WHERE message_id = ?", messageId);
+    this.#mayHaveGoing = true;
+  }
+
+  /** The history was pruned below `oldest`: the files of the messages pruned go with them. */
+  pruneBefore(oldest: number): void {
+    if (!this.#table.exists()) return;
+    const pruned = this.#sql.exec(
+      "UPDATE uploads SET state = 'gone' WHERE message_id < ? AND state = 'stored' RETURNING file_id",
+      oldest,
+    );
+    if (pruned.toArray().length > 0) this.#mayHaveGoing = true;
+  }
+
+  /** Whether files may be marked to go: asked after every recording event, answered from memory once known. */
+  hasGoing(): boolean {
+    this.#mayHaveGoing ??= this.#table.exists() && this.going(1).length > 0;
+    return this.#mayHaveGoing;
   }
 
   /** Files marked to go whose objects may still be in R2: at most `limit` of them. */
   going(limit: number): string[] {
     if (!this.#table.exists()) return [];
-    return this.#sql
+    const ids = this.#sql
       .exec<{ file_id: string }>("SELECT file_id FROM uploads WHERE state = 'gone' LIMIT ?", limit)
       .toArray()
       .map((r) => r.file_id);
+    if (ids.length === 0) this.#mayHaveGoing = false;
+    return ids;
   }
 
   /** These files' objects are gone from R2: nothing of them is left. */
@@ -156,5 +189,6 @@ export class UploadStore {
   /** The storage was wiped. */
   forget(): void {
     this.#table.forget();
+    this.#mayHaveGoing = undefined;
   }
 }

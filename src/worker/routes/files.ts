@@ -1,13 +1,13 @@
-import { isInlineImage } from "../../protocol";
+import { createMiddleware } from "hono/factory";
+import { canonicalRoom, conversationParties, isInlineImage } from "../../protocol";
 import { filePath } from "../../room/core/uploads";
 import { fileKey } from "../../room/durable/file-bin";
-import { roomRoutes } from "../app";
-import { HttpError, httpError } from "../errors";
+import { type RoomEnv, roomRoutes } from "../app";
+import { BAD_ROOM_MESSAGE, HttpError, httpError } from "../errors";
 import { byteRange } from "../files/range";
 import { OCTET_STREAM } from "../files/sniff";
 import { storeUpload } from "../files/store-upload";
 import { allowedOrigin } from "../middleware/origin";
-import { roomName } from "../middleware/room-name";
 import { isPrivateRoom } from "../private-rooms";
 
 /** A slot's token and a file's id alike: 128 random bits in hex. */
@@ -26,8 +26,21 @@ const SLOT_REFUSED = {
  * A private room's file is served only at an address the room signed for a
  * member, within the hour (see `FileLinks`).
  */
+/**
+ * The room a file belongs to: a room's name (as `roomName` reads it), or a
+ * conversation's. Either way only the room's own token stores a file there,
+ * and a room whose history is not public serves only addresses it signed.
+ */
+const fileRoom = createMiddleware<RoomEnv>(async (c, next) => {
+  const raw = c.req.param("room") ?? "";
+  const room = conversationParties(raw) === null ? canonicalRoom(raw) : raw;
+  if (room === null) return httpError(HttpError.badRoom, BAD_ROOM_MESSAGE);
+  c.set("room", room);
+  await next();
+});
+
 export const files = roomRoutes()
-  .put("/:room/:token", roomName, allowedOrigin("uploads are not accepted from this origin"), async (c) => {
+  .put("/:room/:token", fileRoom, allowedOrigin("uploads are not accepted from this origin"), async (c) => {
     const token = c.req.param("token");
     if (!HEX_ID.test(token)) return httpError(HttpError.notFound, SLOT_REFUSED.unknown);
     const room = c.get("room");
@@ -53,11 +66,11 @@ export const files = roomRoutes()
     }
     return c.json({ ...file, url: filePath(room, id) }, 201);
   })
-  .get("/:room/:id", roomName, async (c) => {
+  .get("/:room/:id", fileRoom, async (c) => {
     const id = c.req.param("id");
     if (!HEX_ID.test(id)) return httpError(HttpError.notFound, "no such file");
     const room = c.get("room");
-    if (isPrivateRoom(room)) {
+    if (isPrivateRoom(room) || conversationParties(room) !== null) {
       const expires = Number(c.req.query("expires"));
       const sig = c.req.query("sig") ?? "";
       const valid =
@@ -72,14 +85,19 @@ export const files = roomRoutes()
     if (range === "unsatisfiable" && head !== null) {
       return new Response(null, { status: 416, headers: { "Content-Range": `bytes */${head.size}` } });
     }
+    const ifNoneMatch = c.req.header("If-None-Match");
     const object = await c.env.FILES.get(
       key,
       range === null || range === "unsatisfiable"
-        ? undefined
+        ? // A browser that has the file asks whether it changed: R2 answers without the body if not.
+          ifNoneMatch === undefined
+          ? undefined
+          : { onlyIf: new Headers({ "If-None-Match": ifNoneMatch }) }
         : { range: { offset: range.start, length: range.end - range.start + 1 } },
     );
     if (object === null) return httpError(HttpError.notFound, "no such file");
     const headers = fileHeaders(object);
+    if (!("body" in object)) return new Response(null, { status: 304, headers });
     if (range === null || range === "unsatisfiable") {
       headers.set("Content-Length", String(object.size));
       return new Response(object.body, { status: 200, headers });
@@ -106,6 +124,8 @@ function fileHeaders(object: R2Object): Headers {
     "Content-Disposition": `${disposition}; filename*=UTF-8''${encodeRfc5987(name)}`,
     "Accept-Ranges": "bytes",
     ETag: object.httpEtag,
+    // Kept, but asked again each time (a 304 while unchanged): a deleted message's file must stop showing.
+    "Cache-Control": "private, no-cache",
   });
 }
 
