@@ -11,6 +11,7 @@ export function openLightbox(file: FileRef, from: HTMLElement): void {
   const img = $<HTMLImageElement>("lightbox-img");
   const link = $<HTMLAnchorElement>("lightbox-link");
   img.alt = file.name;
+  dialog.setAttribute("aria-label", file.name);
   img.removeAttribute("width");
   img.removeAttribute("height");
   if (file.width && file.height) {
