@@ -2,6 +2,7 @@ import { env, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test"
 import { exports } from "cloudflare:workers";
 import { describe, expect, it, onTestFinished } from "vitest";
 import type { ServerFrame } from "../../src/protocol";
+import { FileLinks } from "../../src/room/durable/file-links";
 import { Browser, freshName } from "./accounts";
 import { connectPath, framesOf, freshRoom, join, type TestClient } from "./client";
 import { privateRoom, ticket } from "./tickets";
@@ -359,6 +360,15 @@ describe("a stranger room's files (v1.10)", () => {
     expect((await exports.default.fetch(`${BASE}${forged}`)).status).toBe(403);
     const stretched = `${file.url}?expires=${expires + 3_600_000}&sig=${sig}`;
     expect((await exports.default.fetch(`${BASE}${stretched}`)).status).toBe(403);
+    // An address the room really gave, two hours ago: its hour is over.
+    const old = await runInDurableObject(env.CHAT_ROOM.getByName(room), async (_, state) =>
+      new FileLinks(
+        state.storage.kv,
+        () => room,
+        () => true,
+      ).url(file.id, Date.now() - 2 * 3_600_000),
+    );
+    expect((await exports.default.fetch(`${BASE}${old}`)).status).toBe(403);
     ann.close();
     ben.close();
   });
