@@ -1,5 +1,6 @@
 import {
   type ChatMessagePayload,
+  type FileRef,
   type HistoryFrame,
   nameKey,
   type Reactions,
@@ -50,6 +51,8 @@ export interface MessageLine {
   editedAt?: number;
   deleted: boolean;
   reactions: Reactions;
+  /** v1.10: the files it carries; gone with the message. */
+  attachments?: FileRef[];
 }
 
 /**
@@ -168,6 +171,7 @@ function messageLine(p: ChatMessagePayload, me: string | null, authorId: string 
     ...(p.editedAt === undefined ? {} : { editedAt: p.editedAt }),
     deleted: p.deleted === true,
     reactions: p.reactions ?? {},
+    ...(p.attachments?.length && !p.deleted ? { attachments: p.attachments } : {}),
   };
 }
 
@@ -383,6 +387,7 @@ export function applyFrame(model: ChatModel, frame: ServerFrame, now = Date.now(
         line.reactions = {};
         line.mentions = [];
         line.mentionsMe = false;
+        delete line.attachments;
       }
       if (reactions !== undefined) line.reactions = reactions;
       return { appended, usersChanged, updated: [line] };

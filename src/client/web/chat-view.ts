@@ -231,12 +231,15 @@ export class ChatView {
     this.#stop();
     this.#connection.close();
     // A stranger conversation left on purpose is over: nothing typed there is ever sent to anyone.
+    const files = this.#composer.files;
+    const lost = files === 0 ? "" : `${files === 1 ? "1 file was" : `${files} files were`} not sent.`;
     const unsent = this.#composer.leave(this.#partner !== null);
-    if (unsent === 0) return "";
+    if (unsent === 0) return lost;
     const messages = unsent === 1 ? "1 message was" : `${unsent} messages were`;
-    return this.#partner
+    const said = this.#partner
       ? `${messages} not delivered to ${this.#partner}.`
       : `${messages} not delivered yet; kept for when you come back to #${this.#room} in this tab.`;
+    return lost === "" ? said : `${said} ${lost}`;
   }
 
   /**
@@ -278,7 +281,12 @@ export class ChatView {
     let added = 0;
     let changed = false;
     for (const frame of frames) {
+      if (frame.type === ServerType.uploadSlot) {
+        this.#composer.slot(frame.payload);
+        continue;
+      }
       if (frame.type === ServerType.error) {
+        if (this.#composer.fileRefused(frame.payload)) continue;
         // Kept to explain a close that may follow (a refused join); a refused message explains itself.
         if (this.#composer.refused(frame.payload).kind === "other") {
           this.#lastError = frame;

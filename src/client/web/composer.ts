@@ -18,6 +18,8 @@ export interface ComposerHost {
   typing(): void;
   /** Says why the text was not sent. */
   refuse(reason: string): void;
+  /** v1.10: files wait to go with the next message, which may then have no text. */
+  hasFiles?(): boolean;
 }
 
 /** The counter shows from this share of the limit on. */
@@ -136,7 +138,7 @@ export class Composer {
   /** Tries to send; keeps the text when refused. */
   send(): void {
     const text = this.#input.value;
-    if (text.trim() === "") return;
+    if (text.trim() === "" && (this.#state.kind === "edit" || !this.host.hasFiles?.())) return;
     const max = this.host.maxLength();
     if (text.length > max) {
       this.host.refuse(

@@ -6,6 +6,7 @@ import type { Line, MessageLine } from "../core/model";
 import { markAfter } from "../core/notice-mark";
 import type { QueuedFrame } from "../core/queued-frames";
 import type { Outgoing } from "../core/send-queue";
+import { renderAttachments } from "./attachments";
 import { el } from "./dom";
 import { nameWithMark, verifiedMark } from "./verified-mark";
 
@@ -109,6 +110,7 @@ function renderMessage(line: MessageLine, ctx: RenderContext): HTMLElement {
       text.append(" ", mark);
     }
     main.append(text);
+    if (line.attachments) main.append(renderAttachments(line.attachments));
     const chips = reactions(line, ctx.me);
     if (chips) main.append(chips);
     main.append(tools(line, ctx));
@@ -174,7 +176,8 @@ function spokenLabel(who: string, text: string, ts: number): string {
 export function renderLine(line: Line, ctx: RenderContext): HTMLElement {
   if (line.kind === "message") {
     const li = renderMessage(line, ctx);
-    const said = line.deleted ? "message deleted" : plainText(line.text, 1000);
+    const files = line.attachments?.map((f) => f.name).join(", ");
+    const said = line.deleted ? "message deleted" : `${plainText(line.text, 1000)}${files ? ` [${files}]` : ""}`;
     li.setAttribute("aria-label", spokenLabel(line.username, said, line.ts));
     return li;
   }
@@ -243,7 +246,9 @@ export function renderPending(
   const li = el("li", `line ${dm ? "dm" : "message"} own pending`);
   li.dataset.state = label;
   li.dataset.clientId = item.clientId;
-  const [who, shown] = pendingWords(frame);
+  const [who, said] = pendingWords(frame);
+  // A message of files alone shows their names while it waits.
+  const shown = said || item.text;
   const words: Record<PendingLabel, string> = {
     sending: "sending…",
     waiting: "not sent yet: waiting for the connection",

@@ -1,11 +1,19 @@
-import { asksForUsers, type ClientFrame, ClientType, type ErrorPayload, encodeInput } from "../../../protocol";
+import {
+  asksForUsers,
+  type ClientFrame,
+  ClientType,
+  type ErrorPayload,
+  encodeInput,
+  type ServerPayloads,
+} from "../../../protocol";
 import { type ChatModel, lastOwnMessage, type MessageLine } from "../../core/model";
-import { type ActionFrame, actionLine, newClientId, type QueuedFrame } from "../../core/queued-frames";
+import { type ActionFrame, actionLine, messageFrame, newClientId, type QueuedFrame } from "../../core/queued-frames";
 import { type Refusal, restoreItems, SendQueue } from "../../core/send-queue";
 import { TypingPacer } from "../../core/typing";
 import { type ComposeMode, Composer } from "../composer";
 import { $ } from "../dom";
 import { type PendingLabel, renderPending } from "../render";
+import { UploadsPane } from "../uploads";
 import { wholeSeconds } from "../wait";
 
 /** Per tab and room: what was sent and not yet acked survives a reload. */
@@ -45,6 +53,9 @@ export class ComposerPane {
   readonly #key: string;
   readonly #pending = $<HTMLOListElement>("outbox");
   readonly #pacer = new TypingPacer();
+  readonly #files: UploadsPane;
+  /** Send was pressed while files were still uploading: the message goes once they are in. */
+  #sendWhenReady = false;
   #holdTimer: ReturnType<typeof setTimeout> | undefined;
   #typingSendTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -63,9 +74,11 @@ export class ComposerPane {
         submit: (text, mode) => this.#submit(text, mode),
         typing: () => this.#sendTyping(),
         refuse: (reason) => host.say(reason),
+        hasFiles: () => this.#files.count > 0,
       },
       signal,
     );
+    this.#files = new UploadsPane({ send: (frame) => host.send(frame), changed: () => this.#filesChanged() }, signal);
     this.composer.setEnabled(true);
     $("composer").addEventListener(
       "submit",
@@ -121,10 +134,26 @@ export class ComposerPane {
     return refusal;
   }
 
+  /** v1.10: the room granted an upload slot. */
+  slot(slot: ServerPayloads["uploadSlot"]): void {
+    this.#files.granted(slot);
+  }
+
+  /** v1.10: an error frame that refused an upload slot of ours: shown by that file, true. */
+  fileRefused(error: ErrorPayload): boolean {
+    return this.#files.refused(error);
+  }
+
   /** The connection is gone: whatever was on the wire goes again, with the same clientId, once welcomed back. */
   disconnected(): void {
+    this.#files.disconnected();
     this.#queue.disconnected();
     this.renderPending();
+  }
+
+  /** v1.10: files picked and not yet sent in a message; they do not outlive this view. */
+  get files(): number {
+    return this.#files.count;
   }
 
   /** Leaving: how many entries were never delivered. A stranger conversation left on purpose keeps none. */
@@ -172,6 +201,13 @@ export class ComposerPane {
     let typed = text;
     if (!command && current !== null) typed = `/msg ${current} ${text.startsWith("//") ? text.slice(1) : text}`;
     const replyTo = mode.kind === "reply" && current === null ? mode.line.id : undefined;
+    if (!command && this.#files.count > 0) {
+      if (current !== null) {
+        this.host.say("Files go to the room, not in a private conversation: send them from the room.");
+        return false;
+      }
+      return this.#sendWithFiles(text, replyTo);
+    }
     // A message is kept until acked, connected or not; a command needs the connection now.
     if (this.#queue.add(typed, Date.now(), undefined, replyTo)) {
       this.host.say("");
@@ -188,6 +224,46 @@ export class ComposerPane {
     this.host.say("");
     this.host.sent();
     return true;
+  }
+
+  /**
+   * A message with the files in the composer: sent once all are uploaded.
+   * Until then the text stays where it was typed, and a failed file keeps
+   * the message back, so neither goes without the other.
+   */
+  #sendWithFiles(text: string, replyTo: number | undefined): boolean {
+    const status = this.#files.status();
+    this.#sendWhenReady = status.kind === "uploading";
+    if (status.kind === "failed") {
+      this.host.say("Not sent: a file did not upload. Retry it or cancel it, then send again.");
+      return false;
+    }
+    if (status.kind === "uploading") {
+      this.host.say("Sending once the files are uploaded…", undefined, true);
+      return false;
+    }
+    const names = this.#files.names();
+    const attachments = this.#files.take();
+    if (!attachments) return false;
+    const clientId = newClientId();
+    const words = text.trim() === "" ? null : messageFrame(text, clientId, replyTo);
+    const answers = replyTo === undefined ? {} : { replyTo };
+    const payload = words?.type === ClientType.chatMessage ? words.payload : { message: "", clientId, ...answers };
+    const frame = { type: ClientType.chatMessage, payload: { ...payload, attachments } };
+    this.#queue.addFrame(frame, text.trim() === "" ? `📎 ${names}` : text, Date.now());
+    this.host.say("");
+    this.#changed();
+    this.pump();
+    this.host.sent();
+    return true;
+  }
+
+  /** A file finished or failed: a message waiting for the files goes, or says why it cannot. */
+  #filesChanged(): void {
+    if (!this.#sendWhenReady || this.#files.status().kind === "uploading") return;
+    this.#sendWhenReady = false;
+    // An edit begun meanwhile is not what Send was pressed for: the message waits for the next Send.
+    if (this.composer.mode.kind !== "edit") this.composer.send();
   }
 
   #sendEdit(line: MessageLine, text: string): boolean {
