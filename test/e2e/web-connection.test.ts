@@ -88,6 +88,51 @@ describe("the web app without a connection", () => {
     expect(said).toEqual(["reconnecting…", "connected"]);
   });
 
+  it("fails an upload visibly when the server stops mid-way, and sends it on Retry once the server is back", async () => {
+    const r = freshRoom("upload-outage");
+    const alice = await joinAs(browser, server.url, r, "alice");
+    const bob = await joinAs(browser, server.url, r, "bob");
+    // A slow uplink, so the server can stop while the bytes are on their way.
+    const uplink = await alice.context().newCDPSession(alice);
+    const throttle = (bytesPerSecond: number) =>
+      uplink.send("Network.emulateNetworkConditions", {
+        offline: false,
+        latency: 0,
+        downloadThroughput: -1,
+        uploadThroughput: bytesPerSecond,
+      });
+    await throttle(256 * 1024);
+    await alice.evaluate(() => {
+      const data = new DataTransfer();
+      data.items.add(new File([new Uint8Array(2 * 1024 * 1024).fill(7)], "backup.bin"));
+      document
+        .getElementById("log")
+        ?.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    const upload = alice.locator("#uploads .upload", { hasText: "backup.bin" });
+    await expect
+      .poll(() => upload.locator("progress").evaluate((p: HTMLProgressElement) => p.value))
+      .toBeGreaterThan(0);
+
+    const { port, persistDir } = server;
+    await server.stop();
+    await upload.getByRole("button", { name: "Retry" }).waitFor({ timeout: 15_000 });
+    expect(await upload.locator(".up-state").textContent()).toMatch(/^Not uploaded: /);
+    await alice.fill("#input", "the backup");
+    await alice.press("#input", "Enter");
+    await alice.locator("#notice", { hasText: "Not sent: a file did not upload" }).waitFor();
+    await screenshot(alice, "web-files-server-stopped.png");
+
+    server = await startDevServer({ port, persistDir, vars });
+    await waitConnected(alice, 10_000);
+    await throttle(-1);
+    await upload.getByRole("button", { name: "Retry" }).click();
+    await alice.press("#input", "Enter");
+    await seeLine(bob, "the backup");
+    await bob.locator("#lines .file-card", { hasText: "backup.bin" }).waitFor();
+    expect(await alice.locator("#uploads .upload").count()).toBe(0);
+  });
+
   it("offers 'Reconnect now', which starts the backoff over and is back once the server is", async () => {
     const r = freshRoom("now");
     const context = await browser.newContext({ viewport: { width: 1100, height: 720 } });

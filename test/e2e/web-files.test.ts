@@ -228,4 +228,22 @@ describe("files in the web app", () => {
     expect(await alice.inputValue("#input")).toBe("");
     expect(await alice.locator("#uploads .upload").count()).toBe(0);
   });
+
+  it("says so when a file still uploading is left behind by switching to another joined room", async () => {
+    const first = freshRoom("left-a");
+    const second = freshRoom("left-b");
+    const alice = await joinAs(app.browser(), app.server().url, first, "alice");
+    await alice.click("#back");
+    await alice.fill("#start-room", second);
+    await alice.click("#start-form button[type=submit]");
+    await alice.waitForURL(`**/r/${second}`);
+    await waitConnected(alice);
+    // The bytes never get through: the file is still uploading when alice goes.
+    await alice.route("**/files/**", () => {});
+    await dropFile(alice, "draft.pdf", "application/pdf", PDF);
+    await alice.locator("#uploads .upload", { hasText: "draft.pdf" }).waitFor();
+    await alice.locator(`#joined-list a[data-room="${first}"]`).click();
+    await alice.waitForURL(`**/r/${first}`);
+    await alice.locator("#notice", { hasText: `1 file picked in #${second} was not sent.` }).waitFor();
+  });
 });

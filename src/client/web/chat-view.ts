@@ -71,6 +71,9 @@ export interface ChatOptions {
  * connection, hands each server frame to the panes it concerns (timeline,
  * composer, people, conversations, notices) and wires the panes to one another.
  */
+/** How long a note about what was left behind stays. */
+const NOTE_MS = 15_000;
+
 export class ChatView {
   readonly #model: ChatModel;
   readonly #connection: RoomConnection;
@@ -231,8 +234,7 @@ export class ChatView {
     this.#stop();
     this.#connection.close();
     // A stranger conversation left on purpose is over: nothing typed there is ever sent to anyone.
-    const files = this.#composer.files;
-    const lost = files === 0 ? "" : `${files === 1 ? "1 file was" : `${files} files were`} not sent.`;
+    const lost = this.#filesLost();
     const unsent = this.#composer.leave(this.#partner !== null);
     if (unsent === 0) return lost;
     const messages = unsent === 1 ? "1 message was" : `${unsent} messages were`;
@@ -245,12 +247,29 @@ export class ChatView {
   /**
    * Lets go of this view's socket without leaving (v1.9): the room stays
    * joined through its watch, so nobody there sees anything. What was not
-   * delivered stays kept for this tab, as on a reload.
+   * delivered stays kept for this tab, as on a reload; files not sent are
+   * dropped, and said in the words returned.
    */
-  release(): void {
+  release(): string {
+    // Files picked here go with this view (their slots are this socket's): said, never dropped unsaid.
+    const lost = this.#filesLost(` in #${this.#room}`);
     this.#stop();
     this.#connection.release();
     this.#composer.leave(false);
+    return lost;
+  }
+
+  /** Something to say on arriving, about what was left behind elsewhere. */
+  note(text: string): void {
+    this.#notices.say(text, NOTE_MS);
+  }
+
+  /** Files waiting in the composer, in words, as they are about to be dropped. */
+  #filesLost(where = ""): string {
+    const files = this.#composer.files;
+    return files === 0
+      ? ""
+      : `${files === 1 ? "1 file" : `${files} files`} picked${where} ${files === 1 ? "was" : "were"} not sent.`;
   }
 
   /** The view goes: what was seen is marked read, and nothing of it acts on the page any more. */

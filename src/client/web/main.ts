@@ -347,10 +347,10 @@ function savedStranger(): StrangerRoom | null {
 function leaveCurrent(next: string | null = null): string {
   joined.view(next);
   if (current && shown !== null) {
-    current.release();
+    const lost = current.release();
     current = null;
     shown = null;
-    return "";
+    return lost;
   }
   const unsent = current?.leave() ?? "";
   current = null;
@@ -378,7 +378,7 @@ function leaveRoom(): void {
 async function showStranger(): Promise<void> {
   // A chat saved by this very page is the one being left here, never one to go back to.
   const resume = current === null ? savedStranger() : null;
-  leaveCurrent();
+  let lost = leaveCurrent();
   stranger?.close();
   stranger = null;
   const name = nameInput().value.trim() || localStorage.getItem(NAME_KEY) || "";
@@ -387,7 +387,8 @@ async function showStranger(): Promise<void> {
   const timers = await clock;
   if (mine !== visit) return;
   const waiting = () => {
-    const unsent = leaveCurrent();
+    const unsent = [lost, leaveCurrent()].filter(Boolean).join(" ");
+    lost = "";
     document.title = "Finding someone… · Hallway";
     document.body.classList.remove("partner-gone");
     $("waiting-status").textContent = "connecting to the matchmaker…";
@@ -452,7 +453,7 @@ async function showRoom(room: string, landOn?: number): Promise<void> {
     showStart(`You are in ${MAX_JOINED} rooms, the most at once: leave one to join #${room}.`, room, "room");
     return;
   }
-  leaveCurrent(room);
+  const lost = leaveCurrent(room);
   joined.join(room);
   stranger?.close();
   stranger = null;
@@ -487,6 +488,7 @@ async function showRoom(room: string, landOn?: number): Promise<void> {
     clock: clockNow,
     ...(landOn === undefined ? {} : { show: landOn }),
   });
+  if (lost) current.note(lost);
 }
 
 /** Opens the conversation with the account `name`, at its own address. */
@@ -500,7 +502,7 @@ function openTalk(name: string): void {
  * A name from an address may be typed any way: it is looked up first.
  */
 async function showTalk(typed: string, lookUp = false): Promise<void> {
-  leaveCurrent(null);
+  const lost = leaveCurrent(null);
   stranger?.close();
   stranger = null;
   show("chat");
@@ -533,6 +535,7 @@ async function showTalk(typed: string, lookUp = false): Promise<void> {
     account: accountLink,
     clock: clockNow,
   });
+  if (lost) current.note(lost);
 }
 
 /** A one-time link opened on a new device: once it holds a passkey, the start screen says who it is. */
