@@ -114,6 +114,37 @@ describe("conversations between signed-in people in the web app", () => {
     await bob.context().close();
   });
 
+  it("shares a file in a conversation, at an address given only to the two of them", async () => {
+    const room = freshRoom("talk-file");
+    const max = await signedIn(room, "max");
+    const nia = await signedIn(room, "nia");
+    await nia.getByRole("button", { name: "Message max privately" }).click();
+    await nia.waitForURL("**/dm/max");
+    await waitConnected(nia);
+    await nia.evaluate(() => {
+      const data = new DataTransfer();
+      data.items.add(new File([new TextEncoder().encode("%PDF-1.4\nfor max\n%%EOF\n")], "plan.pdf"));
+      document
+        .getElementById("log")
+        ?.dispatchEvent(new DragEvent("drop", { dataTransfer: data, bubbles: true, cancelable: true }));
+    });
+    await nia.fill("#input", "the plan");
+    await nia.press("#input", "Enter");
+    await talkEntry(max, "nia").click();
+    await max.waitForURL("**/dm/nia");
+    const card = max.locator("#lines .file-card", { hasText: "plan.pdf" });
+    await card.waitFor();
+    const href = (await card.getAttribute("href")) ?? "";
+    expect(href).toMatch(/^\/files\/%40[0-9a-f]{20}\.[0-9a-f]{20}\/[0-9a-f]{32}\?expires=\d+&sig=[0-9a-f]{64}$/);
+    const fetched = await max.evaluate(async (url) => (await fetch(url)).text(), href);
+    expect(fetched).toContain("for max");
+    // Without the signature, the same file is nobody's to read.
+    const bare = await max.evaluate(async (url) => (await fetch(url.split("?")[0] ?? "")).status, href);
+    expect(bare).toBe(403);
+    await max.context().close();
+    await nia.context().close();
+  });
+
   it("opens a conversation typed with a look-alike name under the account's own name, marked in the panel", async () => {
     const room = freshRoom("lookalike");
     await signedIn(room, "rob");
