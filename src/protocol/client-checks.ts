@@ -151,6 +151,10 @@ export function isMessageId(value: unknown): value is number {
 export function editMessage(id: number, raw: string, maxLength = MAX_MESSAGE_LENGTH, clientId?: string): ParseResult {
   if (!isMessageId(id)) return tagged({ code: ErrorCode.badMessage, message: "usage: /edit <id> <text>" }, clientId);
   const message = cleanMessage(raw);
+  // An edit may take the words away from a message that carries files: the room refuses it for one that does not.
+  if (message.trim().length === 0) {
+    return { ok: true, frame: clientFrame(ClientType.edit, withClientId({ id, message: "" }, clientId)) };
+  }
   const error = checkMessage(message, maxLength);
   if (error) return tagged(error, clientId);
   return { ok: true, frame: clientFrame(ClientType.edit, withClientId({ id, message }, clientId)) };

@@ -1,4 +1,5 @@
 import * as v from "valibot";
+import { isFileName } from "./files";
 import type { AnyFrameOf, FrameOf } from "./frame-shape";
 
 /** A client's id for one send: what makes a resend recognisable. */
@@ -10,7 +11,7 @@ export function isClientId(value: string): boolean {
 
 const ClientId = v.optional(v.pipe(v.string(), v.regex(CLIENT_ID)));
 /** A file's name as a person picked it: shown and offered as the download's name, never trusted for its type. */
-const FileName = v.pipe(v.string(), v.trim(), v.minLength(1), v.maxLength(255), v.regex(/^[^\p{Cc}/\\]+$/u));
+const FileName = v.pipe(v.string(), v.trim(), v.check(isFileName));
 const Named = v.object({ username: v.string() });
 /** A stored file's id, as the upload's answer gave it: 128 bits in hex. */
 export const FILE_ID = /^[0-9a-f]{32}$/;

@@ -82,6 +82,8 @@ export const ErrorCode = {
   badAttachment: "bad_attachment",
   /** v1.10: the room holds `MAX_ROOM_FILE_BYTES` of files: no upload until some are deleted. */
   storageFull: "storage_full",
+  /** v1.10: this person has 20 files uploading or stored and not yet sent in this room. */
+  tooManyFiles: "too_many_files",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 

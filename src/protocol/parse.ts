@@ -14,6 +14,7 @@ import {
 } from "./client-checks";
 import { ClientType, clientFrame, isClientId, ClientPayloadSchemas as PayloadSchemas } from "./client-frames";
 import { readEnvelope } from "./envelope";
+import { isFileName, MAX_FILE_NAME } from "./files";
 import { ErrorCode } from "./frames";
 import { MAX_MESSAGE_LENGTH } from "./limits";
 import { parseLine } from "./line";
@@ -100,9 +101,13 @@ function parseEnvelope(raw: string, maxLength: number): ParseResult {
     case ClientType.uploadSlot: {
       const p = v.safeParse(PayloadSchemas.uploadSlot, payload);
       if (!p.success) {
+        const named = typeof payload === "object" && payload !== null && "name" in payload ? payload.name : undefined;
+        const badName = typeof named === "string" && !isFileName(named.trim());
         return refused(
           payload,
-          "uploadSlot needs payload.name (a file name), payload.size in bytes and payload.clientId",
+          badName
+            ? `a file name is 1-${MAX_FILE_NAME} characters, without control, invisible or text-turning characters or slashes`
+            : "uploadSlot needs payload.name (a file name), payload.size in bytes and payload.clientId",
         );
       }
       const { name, size, clientId } = p.output;

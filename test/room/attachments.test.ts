@@ -36,18 +36,24 @@ describe("files in chat messages (v1.10)", () => {
     expect(last(room.frames(ann.id))).toMatchObject({ type: "ack", payload: { clientId: "m1" } });
   });
 
-  it("an image keeps its size and thumbnail; a file that is no image keeps neither", () => {
+  it("an image keeps its size and thumbnail; a file that is no image keeps no size, and may have no thumbnail", () => {
     const room = new RoomSimulator();
     const ann = room.join("ann");
     const photo = upload(room, ann.id, 1, "view.jpg", 900_000, "image/jpeg");
     const small = upload(room, ann.id, 2, "view-thumb.webp", 9_000, "image/webp");
     const svg = upload(room, ann.id, 3, "logo.svg", 500, "application/octet-stream");
-    const svgThumb = upload(room, ann.id, 4, "logo.png", 400, "image/png");
+    const png = upload(room, ann.id, 4, "logo.png", 400, "image/png");
+    const notes = upload(room, ann.id, 5, "notes.txt", 40, "application/octet-stream");
+    // A thumbnail of something that is not an image, or one that is not an image: refused, not kept unseen.
+    room.send(ann.id, say("", [{ id: svg, thumb: png }], "svg-thumb"));
+    expect(last(room.frames(ann.id))?.payload).toMatchObject({ code: "bad_attachment", clientId: "svg-thumb" });
+    room.send(ann.id, say("", [{ id: png, thumb: notes }], "text-thumb"));
+    expect(last(room.frames(ann.id))?.payload).toMatchObject({ code: "bad_attachment", clientId: "text-thumb" });
     room.send(
       ann.id,
       say("look", [
         { id: photo, thumb: small, width: 4000, height: 3000 },
-        { id: svg, thumb: svgThumb, width: 10, height: 10 },
+        { id: svg, width: 10, height: 10 },
       ]),
     );
     const [sent] = chatOf(room.frames(ann.id));
@@ -63,6 +69,31 @@ describe("files in chat messages (v1.10)", () => {
       type: "application/octet-stream",
       url: `/files/${room.state.room}/${svg}`,
     });
+  });
+
+  it("one person may have 20 files uploading or waiting to be sent, and no more until they send some", () => {
+    const room = new RoomSimulator({ rateLimitBurst: 1000 });
+    const ann = room.join("ann");
+    const bo = room.join("bo");
+    const ids = Array.from({ length: 20 }, (_, i) =>
+      upload(room, ann.id, i + 1, `f${i}.bin`, 10, "application/octet-stream"),
+    );
+    room.send(
+      ann.id,
+      JSON.stringify({ type: "uploadSlot", payload: { name: "one-more.bin", size: 10, clientId: "21st" } }),
+    );
+    expect(last(room.frames(ann.id))?.payload).toMatchObject({ code: "too_many_files", clientId: "21st" });
+    // Someone else is not held back by it.
+    upload(room, bo.id, 100, "bo.bin", 10, "application/octet-stream");
+    room.send(
+      ann.id,
+      say(
+        "",
+        ids.slice(0, 10).map((id) => ({ id })),
+      ),
+    );
+    upload(room, ann.id, 21, "now.bin", 10, "application/octet-stream");
+    expect(room.files.has(fileId(21))).toBe(true);
   });
 
   it("another person's file, an unknown one, or one sent already is refused, and nothing is sent", () => {
@@ -89,6 +120,23 @@ describe("files in chat messages (v1.10)", () => {
     room.send(ann.id, say("once", [{ id }], "same"));
     expect(chatOf(room.frames(bo.id))).toHaveLength(1);
     expect(last(room.frames(ann.id))).toMatchObject({ type: "ack", payload: { clientId: "same", duplicate: true } });
+  });
+
+  it("an edit may take the words away from a message with a file, never from one without", () => {
+    const room = new RoomSimulator();
+    const ann = room.join("ann");
+    const bo = room.join("bo");
+    const id = upload(room, ann.id, 1, "a.pdf", 10, "application/pdf");
+    room.send(ann.id, say("caption", [{ id }]));
+    room.command(ann.id, "plain words");
+    const [withFile, plain] = chatOf(room.frames(bo.id));
+    room.send(ann.id, JSON.stringify({ type: "edit", payload: { id: withFile?.id, message: "  ", clientId: "e1" } }));
+    expect(last(room.frames(bo.id))).toMatchObject({
+      type: "messageUpdated",
+      payload: { id: withFile?.id, message: "" },
+    });
+    room.send(ann.id, JSON.stringify({ type: "edit", payload: { id: plain?.id, message: "", clientId: "e2" } }));
+    expect(last(room.frames(ann.id))?.payload).toMatchObject({ code: "bad_message", clientId: "e2" });
   });
 
   it("deleting a message deletes its files, and the message no longer names them", () => {

@@ -118,6 +118,9 @@ export class RoomSimulator {
         [...this.files.values()].reduce((sum, f) => sum + f.size, 0) +
         this.uploads.filter((u) => u.state !== "stored" && u.expiresAt > now).reduce((sum, u) => sum + u.size, 0),
       fileUrl: (id) => filePath(this.state.room, id),
+      filesPending: (session, now) =>
+        this.uploads.filter((u) => u.session === session && u.state !== "stored" && u.expiresAt > now).length +
+        [...this.files.values()].filter((f) => f.session === session && f.messageId === null).length,
       listBans: () => this.bans.map((b) => ({ username: b.name, at: this.now, until: b.until })),
       // A member put in the roster by hand has no connection clock of its own: its last frame stands in.
       lastActive: (conn) =>

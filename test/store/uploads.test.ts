@@ -102,6 +102,22 @@ describe("a room's stored files", () => {
       expect(uploads.bytesHeld(now + UPLOAD_SLOT_MS)).toBe(42);
     }));
 
+  it("count a person's uploads under way and files not yet sent, not what they sent or what expired", () =>
+    withDatabase((sql) => {
+      const uploads = new UploadStore(sql);
+      storedFile(uploads, "t1", "unsent");
+      storedFile(uploads, "t2", "sent");
+      uploads.attach(["sent"], 1);
+      uploads.grant(slot("open"));
+      uploads.grant(slot("uploading"));
+      uploads.mark("uploading", "taken");
+      uploads.grant({ ...slot("other"), session: "session-bo" });
+      expect(uploads.pendingOf("session-ann", now)).toBe(3);
+      // The open slot lapses; the taken one may still be arriving for a while.
+      expect(uploads.pendingOf("session-ann", now + UPLOAD_SLOT_MS)).toBe(2);
+      expect(uploads.pendingOf("session-bo", now)).toBe(1);
+    }));
+
   it("go with a deleted message, and with messages the history pruned, and are forgotten once R2 let them go", () =>
     withDatabase((sql) => {
       const uploads = new UploadStore(sql);

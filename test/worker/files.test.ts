@@ -273,6 +273,22 @@ describe("serving a file (v1.10)", () => {
     const stale = await exports.default.fetch(`${BASE}${file.url}`, { headers: { "If-None-Match": '"other"' } });
     expect(stale.status).toBe(200);
     expect(new Uint8Array(await stale.arrayBuffer())).toEqual(PNG);
+    // With a range too: the file it has is still good, so no part of it is sent.
+    const ranged = await exports.default.fetch(`${BASE}${file.url}`, {
+      headers: { "If-None-Match": etag, Range: "bytes=0-3" },
+    });
+    expect(ranged.status).toBe(304);
+    // A range of another version is no use: the whole file; of this version: the range.
+    const other = await exports.default.fetch(`${BASE}${file.url}`, {
+      headers: { "If-Range": '"other"', Range: "bytes=0-3" },
+    });
+    expect(other.status).toBe(200);
+    expect(new Uint8Array(await other.arrayBuffer())).toEqual(PNG);
+    const same = await exports.default.fetch(`${BASE}${file.url}`, {
+      headers: { "If-Range": etag, Range: "bytes=0-3" },
+    });
+    expect(same.status).toBe(206);
+    expect(new Uint8Array(await same.arrayBuffer())).toEqual(PNG.slice(0, 4));
     client.close();
   });
 
@@ -386,7 +402,10 @@ describe("a stranger room's files (v1.10)", () => {
     const seen = await ben.waitFor("chatMessage");
     const url = seen.payload.attachments?.[0]?.url ?? "";
     const link = new URL(url, BASE);
-    expect(link.pathname).toBe(file.url);
+    const bareUrl = new URL(file.url, BASE).pathname;
+    // The uploader's own answer was signed too.
+    expect(file.url).toMatch(/\?expires=\d+&sig=[0-9a-f]{64}$/);
+    expect(link.pathname).toBe(bareUrl);
     const expires = Number(link.searchParams.get("expires"));
     expect(expires - Date.now()).toBeGreaterThan(59 * 60_000);
     expect(expires - Date.now()).toBeLessThanOrEqual(65 * 60_000);
@@ -394,12 +413,12 @@ describe("a stranger room's files (v1.10)", () => {
     const ok = await exports.default.fetch(`${BASE}${url}`);
     expect(ok.status).toBe(200);
     expect(new Uint8Array(await ok.arrayBuffer())).toEqual(PNG);
-    const bare = await exports.default.fetch(`${BASE}${file.url}`);
+    const bare = await exports.default.fetch(`${BASE}${bareUrl}`);
     expect(bare.status).toBe(403);
     const sig = link.searchParams.get("sig") ?? "";
-    const forged = `${file.url}?expires=${expires}&sig=${sig.startsWith("0") ? "1" : "0"}${sig.slice(1)}`;
+    const forged = `${bareUrl}?expires=${expires}&sig=${sig.startsWith("0") ? "1" : "0"}${sig.slice(1)}`;
     expect((await exports.default.fetch(`${BASE}${forged}`)).status).toBe(403);
-    const stretched = `${file.url}?expires=${expires + 3_600_000}&sig=${sig}`;
+    const stretched = `${bareUrl}?expires=${expires + 3_600_000}&sig=${sig}`;
     expect((await exports.default.fetch(`${BASE}${stretched}`)).status).toBe(403);
     // An address the room really gave, two hours ago: its hour is over.
     const old = await runInDurableObject(env.CHAT_ROOM.getByName(room), async (_, state) =>
@@ -473,7 +492,7 @@ describe("a conversation's files (v1.10)", () => {
     const res = await exports.default.fetch(`${BASE}${url}`);
     expect(res.status).toBe(200);
     expect(await res.text()).toBe("for bob only");
-    expect((await exports.default.fetch(`${BASE}${file.url}`)).status).toBe(403);
+    expect((await exports.default.fetch(`${BASE}${file.url.split("?")[0]}`)).status).toBe(403);
 
     // Hours later the stored message's address is long expired; a page of history and a replay give fresh ones.
     const conversation = conversationRoomOf(url);
@@ -497,5 +516,20 @@ describe("a conversation's files (v1.10)", () => {
     expect((await exports.default.fetch(`${BASE}${replayedUrl}`)).status).toBe(200);
     a.close();
     back.close();
+  });
+
+  it("go from storage when one of the two deletes their account, since nobody can open the conversation again", async () => {
+    const ann = await person("ann");
+    const bob = await person("bob");
+    const a = await connectPath(`/talk/${encodeURIComponent(bob.name)}`, {}, ann.browser.headers());
+    await a.waitFor("history");
+    const file = await upload(a, "keepsake.txt", new TextEncoder().encode("ours"));
+    a.send({ type: "chatMessage", payload: { message: "", clientId: "c1", attachments: [{ id: file.id }] } });
+    await a.waitFor("ack");
+    const conversation = conversationRoomOf(file.url);
+    expect(await objectsOf(conversation)).toHaveLength(1);
+    expect((await bob.browser.fetch("/api/me", { method: "DELETE" })).status).toBe(204);
+    await expect.poll(() => objectsOf(conversation), { timeout: 5000 }).toEqual([]);
+    a.close();
   });
 });

@@ -1,7 +1,7 @@
 import { type FileHandle, open, stat } from "node:fs/promises";
 import { STATUS_CODES } from "node:http";
 import { basename } from "node:path";
-import { ClientType, clientFrame, ErrorCode, type ErrorPayload, FILE_ID } from "../../protocol";
+import { ClientType, clientFrame, ErrorCode, type ErrorPayload, FILE_ID, fileNameFor } from "../../protocol";
 import type { QueuedFrame } from "../core/queued-frames";
 import { answer, type Fetch, unreachable } from "./account-http";
 import type { SlotAnswer } from "./slot-requests";
@@ -77,7 +77,7 @@ export async function uploadFile(path: string, deps: UploadDeps): Promise<Upload
   } catch (error) {
     return { kind: "unreadable", path, why: fileError(error) };
   }
-  const name = slotName(basename(path));
+  const name = fileNameFor(basename(path));
   const slot = await askSlot({ name, size }, deps);
   if (slot.kind !== "granted") return slot.kind === "refused" ? { ...slot, name, size } : slot;
   let file: FileHandle;
@@ -148,20 +148,6 @@ function fileBody(file: FileHandle, size: number, sent: (bytes: number) => void)
     // Read only when the request asks: the bar then follows the bytes leaving, not a buffer filling.
     { highWaterMark: 0 },
   );
-}
-
-/**
- * The file's name as the room takes one: a name may hold what no file name
- * given to a reader should (control characters, a backslash), and is at most
- * 255 characters.
- */
-function slotName(name: string): string {
-  let kept = "";
-  for (const ch of name.replace(/[\p{Cc}\\]/gu, "_").trim()) {
-    if (kept.length + ch.length > 255) break;
-    kept += ch;
-  }
-  return kept || "file";
 }
 
 function fileError(error: unknown): string {

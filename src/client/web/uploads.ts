@@ -1,4 +1,4 @@
-import { ErrorCode, type ErrorPayload, FILE_ID, type ServerPayloads } from "../../protocol";
+import { ErrorCode, type ErrorPayload, FILE_ID, fileNameFor, type ServerPayloads } from "../../protocol";
 import {
   type AttachmentRef,
   type Granted,
@@ -115,13 +115,14 @@ export class UploadsPane {
       const image = await measure(file);
       this.#preparing--;
       const thumb = image?.thumb;
-      const name = file.name.trim() || "file";
+      // What the disk called it, made a name the room takes (no control, invisible or turning characters).
+      const name = fileNameFor(file.name);
       const { key, asks } = this.#uploads.add(
         { name, size: file.size, type: file.type },
         image ? { width: image.width, height: image.height } : undefined,
         thumb
           ? {
-              name: `${name.replace(/\.[^.]*$/, "").slice(0, 200)}.thumb.${thumb.type.slice(6)}`,
+              name: fileNameFor(`${name.replace(/\.[^.]*$/, "").slice(0, 200)}.thumb.${thumb.type.slice(6)}`),
               size: thumb.size,
               type: thumb.type,
             }

@@ -86,6 +86,9 @@ export function edit(
       clientId,
     );
   }
+  if (message === "" && stored.payload.attachments === undefined) {
+    return reply(state, sender, conn, { code: ErrorCode.badMessage, message: "a message cannot be empty" }, clientId);
+  }
   const mentions = mentionsIn(message, state.roster);
   // Reactions are stored apart from the message: the stored frame carries none.
   const { mentions: _, reactions: __, ...rest } = stored.payload;

@@ -71,6 +71,8 @@ export interface RoomContext {
   file(id: string): RoomFile | null;
   /** v1.10: bytes the room's files take, with those its live upload slots may still bring. */
   fileBytes(now: number): number;
+  /** v1.10: this person's files uploading now or stored and not yet sent. */
+  filesPending(session: string, now: number): number;
   /** v1.10: the address a reader is given for one of the room's files. */
   fileUrl(id: string, now: number): string;
 }

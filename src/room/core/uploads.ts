@@ -22,6 +22,12 @@ import type { RoomContext, RoomFile, RoomState, UploadSlot } from "./state";
 export const UPLOAD_SLOT_MS = 10 * 60_000;
 
 /**
+ * Files one person may have uploading or stored but not yet sent, in one room:
+ * a message's worth of images with their thumbnails (10 and 10).
+ */
+export const MAX_PENDING_FILES = 20;
+
+/**
  * A room's address for one of its files: `PUT` with a slot's token, `GET` with
  * a file's id. The room in it is the one that granted the token or holds the file.
  */
@@ -47,9 +53,14 @@ export function grantUploadSlot(
     const message = `a file is at most ${ctx.config.maxFileBytes} bytes`;
     return reply(state, sender, conn, { code: ErrorCode.tooLarge, message }, clientId);
   }
+  // One person cannot hold the room's quota with slots and files they never send.
+  if (ctx.filesPending(sender.session, now) >= MAX_PENDING_FILES) {
+    const message = `you have ${MAX_PENDING_FILES} files uploading or waiting to be sent here: send or cancel some first`;
+    return reply(state, sender, conn, { code: ErrorCode.tooManyFiles, message }, clientId);
+  }
   const held = ctx.fileBytes(now);
   if (held + size > ctx.config.maxRoomFileBytes) {
-    const message = `this room holds ${ctx.config.maxRoomFileBytes} bytes of files, and is full: delete some to share more`;
+    const message = `this room's files are at their limit of ${ctx.config.maxRoomFileBytes} bytes (uploads under way included): delete some to share more`;
     return reply(state, sender, conn, { code: ErrorCode.storageFull, message }, clientId);
   }
   const token = ctx.newToken();
@@ -87,8 +98,8 @@ export function takeSlot(
  * The files a message names, as the room will tell them: each one stored in
  * this room by the sender's own upload and in no message yet. The sender's
  * word is taken only for an image's size in pixels (the room never decodes an
- * image); its name, size and type are what the room recorded. A thumbnail is
- * kept only as a smaller image of an image.
+ * image); its name, size and type are what the room recorded. A thumbnail
+ * that is not an image of an image is refused, not kept unseen.
  */
 export function attachmentsOf(
   ctx: RoomContext,
@@ -106,6 +117,10 @@ export function attachmentsOf(
       return { ok: false, error: { code: ErrorCode.badAttachment, message } };
     }
     const image = isInlineImage(file.type);
+    if (thumb !== undefined && !(image && isInlineImage(thumb.type))) {
+      const message = "a thumbnail is a smaller image of an image";
+      return { ok: false, error: { code: ErrorCode.badAttachment, message } };
+    }
     const { id, name, size, type } = file;
     files.push({
       id,
@@ -114,7 +129,7 @@ export function attachmentsOf(
       type,
       url: ctx.fileUrl(id, now),
       ...(image && ref.width !== undefined && ref.height !== undefined ? { width: ref.width, height: ref.height } : {}),
-      ...(image && thumb !== undefined && isInlineImage(thumb.type) ? { thumb: ctx.fileUrl(thumb.id, now) } : {}),
+      ...(thumb === undefined ? {} : { thumb: ctx.fileUrl(thumb.id, now) }),
     });
     ids.push(id);
     if (thumb !== undefined) ids.push(thumb.id);

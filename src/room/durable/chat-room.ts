@@ -96,7 +96,7 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   /** v1.10: the upload's bytes are in R2: see `Room.fileStored`. */
-  async fileStored(token: string, file: StoredFile): Promise<boolean> {
+  async fileStored(token: string, file: StoredFile): Promise<string | null> {
     return this.#room.fileStored(token, file);
   }
 

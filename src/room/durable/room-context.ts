@@ -70,6 +70,7 @@ export function roomContext(
     },
     file: (id) => uploads.file(id),
     fileBytes: (now) => uploads.bytesHeld(now),
+    filesPending: (session, now) => uploads.pendingOf(session, now),
     fileUrl: (id, now) => links.url(id, now),
     claimed: (name) => {
       const asked = claimedNow();

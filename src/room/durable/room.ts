@@ -354,6 +354,11 @@ export class Room {
       ? conversationEnded(state, this.#context, now)
       : accountEnded(state, this.#context, accountId, now);
     this.#interpreter.perform(state.room, outcome);
+    if (gone) {
+      // Nobody can open this conversation again: its files would be nobody's, so they go now.
+      this.#uploads.detachAll();
+      this.#interpreter.purgeFiles(state.room);
+    }
     if (deleted) {
       this.#history.unmark(accountAuthor(accountId), deleted.name);
       // A deleted owner's room is nobody's again (and its operators', too); a deleted operator's role goes.
@@ -399,15 +404,18 @@ export class Room {
   }
 
   /**
-   * v1.10: the bytes of a taken slot are in R2: the room records the file.
-   * False when the slot could no longer take it: the worker deletes the object.
+   * v1.10: the bytes of a taken slot are in R2: the room records the file, and
+   * gives its address. Null when the slot could no longer take it: the worker
+   * deletes the object.
    */
-  async fileStored(token: string, file: StoredFile): Promise<boolean> {
-    const kept = this.#uploads.stored(token, file, Date.now());
+  async fileStored(token: string, file: StoredFile): Promise<string | null> {
+    const now = Date.now();
+    const kept = this.#uploads.stored(token, file, now);
     this.flush.log(this.#name(), { event: kept ? "file_stored" : "file_late", size: file.size, type: file.type });
     // A file not sent within a day is deleted: the alarm must come by then.
     await this.#settle();
-    return kept;
+    // Its address as its uploader may use it: signed, in a room whose history is not public.
+    return kept ? this.#links.url(file.id, now) : null;
   }
 
   /** v1.10: a taken slot's upload failed: its place in the quota is free again. */

@@ -61,6 +61,7 @@ export class UploadStore {
         message_id INTEGER)`,
         "CREATE UNIQUE INDEX IF NOT EXISTS uploads_file ON uploads (file_id) WHERE file_id IS NOT NULL",
         "CREATE INDEX IF NOT EXISTS uploads_message ON uploads (message_id) WHERE message_id IS NOT NULL",
+        "CREATE INDEX IF NOT EXISTS uploads_session ON uploads (session)",
       ],
       (db) => {
         // A table made before files went into messages has no column for the message.
@@ -168,6 +169,20 @@ export class UploadStore {
     return row?.held ?? 0;
   }
 
+  /** One person's files uploading now (their slots live) or stored and in no message yet. */
+  pendingOf(session: string, now: number): number {
+    if (!this.#table.exists()) return 0;
+    return this.#sql
+      .exec<{ n: number }>(
+        `SELECT COUNT(*) AS n FROM uploads WHERE session = ? AND ((state = 'open' AND expires > ?)
+          OR (state = 'taken' AND expires > ?) OR (state = 'stored' AND message_id IS NULL))`,
+        session,
+        now,
+        now - UPLOAD_FINISH_MS,
+      )
+      .one().n;
+  }
+
   /** Files go into a message: each is sent once, and goes when the message does. */
   attach(ids: readonly string[], messageId: number): void {
     for (const id of ids) this.#sql.exec("UPDATE uploads SET message_id = ? WHERE file_id = ?", messageId, id);
@@ -215,6 +230,13 @@ export class UploadStore {
   detach(messageId: number): void {
     if (!this.#table.exists()) return;
     this.#sql.exec("UPDATE uploads SET state = 'gone' WHERE message_id = ?", messageId);
+    this.#mayHaveGoing = true;
+  }
+
+  /** Every file of the room goes: a conversation nobody can open again. */
+  detachAll(): void {
+    if (!this.#table.exists()) return;
+    this.#sql.exec("UPDATE uploads SET state = 'gone' WHERE state = 'stored'");
     this.#mayHaveGoing = true;
   }
 

@@ -1,6 +1,5 @@
 import { createMiddleware } from "hono/factory";
 import { canonicalRoom, conversationParties, isInlineImage } from "../../protocol";
-import { filePath } from "../../room/core/uploads";
 import { fileKey } from "../../room/durable/file-bin";
 import { type RoomEnv, roomRoutes } from "../app";
 import { BAD_ROOM_MESSAGE, HttpError, httpError } from "../errors";
@@ -42,7 +41,7 @@ const fileRoom = createMiddleware<RoomEnv>(async (c, next) => {
 export const files = roomRoutes()
   .put("/:room/:token", fileRoom, allowedOrigin("uploads are not accepted from this origin"), async (c) => {
     const token = c.req.param("token");
-    if (!HEX_ID.test(token)) return httpError(HttpError.notFound, SLOT_REFUSED.unknown);
+    if (!HEX_ID.test(token)) return httpError(HttpError.badSlot, SLOT_REFUSED.unknown);
     const room = c.get("room");
     const stub = c.env.CHAT_ROOM.getByName(room);
     const declared = Number(c.req.header("Content-Length") ?? Number.NaN);
@@ -74,11 +73,11 @@ export const files = roomRoutes()
       await c.env.FILES.delete(fileKey(room, id));
       throw error;
     });
-    if (!kept) {
+    if (kept === null) {
       await c.env.FILES.delete(fileKey(room, id));
       return httpError(HttpError.badSlot, "this upload ended too long after its slot expired; ask for another");
     }
-    return c.json({ ...file, url: filePath(room, id) }, 201);
+    return c.json({ ...file, url: kept }, 201);
   })
   .get("/:room/:id", fileRoom, async (c) => {
     const id = c.req.param("id");
@@ -92,14 +91,18 @@ export const files = roomRoutes()
       if (!valid) return httpError(HttpError.forbidden, "this address expired, or is not one the room gave");
     }
     const key = fileKey(room, id);
-    const rangeHeader = c.req.header("Range");
+    const ifNoneMatch = c.req.header("If-None-Match");
+    // A browser that has the file asks whether it changed: that question comes before any range.
+    const rangeHeader = ifNoneMatch === undefined ? c.req.header("Range") : undefined;
     // Only a ranged read asks for the size first: the range is resolved against it, here, not by R2.
     const head = rangeHeader === undefined ? null : await c.env.FILES.head(key);
-    const range = head === null ? null : byteRange(rangeHeader, head.size);
+    // A range of another version of the file is no use: `If-Range` that does not match gets the whole file.
+    const ifRange = c.req.header("If-Range");
+    const sameVersion = ifRange === undefined || ifRange === head?.httpEtag;
+    const range = head === null || !sameVersion ? null : byteRange(rangeHeader ?? "", head.size);
     if (range === "unsatisfiable" && head !== null) {
       return new Response(null, { status: 416, headers: { "Content-Range": `bytes */${head.size}` } });
     }
-    const ifNoneMatch = c.req.header("If-None-Match");
     const object = await c.env.FILES.get(
       key,
       range === null || range === "unsatisfiable"
