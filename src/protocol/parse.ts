@@ -68,6 +68,11 @@ function parseEnvelope(raw: string, maxLength: number): ParseResult {
     case ClientType.dm: {
       const p = v.safeParse(PayloadSchemas.dm, payload);
       if (!p.success) return refused(payload, "dm needs payload.to and payload.message as strings");
+      // Files go in the room's messages only: a DM that names some is refused, not sent without them.
+      if (typeof payload === "object" && payload !== null && "attachments" in payload) {
+        const message = "a direct message carries no files: send them in a message to the room";
+        return tagged({ code: ErrorCode.badAttachment, message }, p.output.clientId);
+      }
       return directMessage(p.output.to, p.output.message, maxLength, p.output.clientId);
     }
     case ClientType.kick:

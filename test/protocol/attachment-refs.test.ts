@@ -51,4 +51,14 @@ describe("a chat message's files, as a client names them", () => {
       expect(send({ message: "x", attachments }).ok).toBe(false);
     }
   });
+
+  it("a direct message that names files is refused, naming the send, rather than sent without them", () => {
+    const parsed = parseClientFrame(
+      JSON.stringify({
+        type: "dm",
+        payload: { to: "bo", message: "see this", clientId: "d1", attachments: [{ id: fileId(1) }] },
+      }),
+    );
+    expect(parsed).toMatchObject({ ok: false, error: { code: ErrorCode.badAttachment, clientId: "d1" } });
+  });
 });
