@@ -2,38 +2,57 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   acknowledged,
-  type Batch,
+  FRESH_INBOX,
   type Inbox,
+  intact,
   MAX_OWED,
   type Outbox,
   openOutbox,
+  owedTo,
   push,
   receive,
+  type StreamStart,
+  streamStart,
 } from "../../src/room/shards/link";
+
+const framesOf = (got: { batches: { frames: readonly string[] }[] }) => got.batches.flatMap((b) => b.frames);
 
 describe("the link from the sequencer to a shard", () => {
   it("delivers batches in order, once, and forgets them once acknowledged", () => {
-    let outbox = openOutbox();
+    let outbox = openOutbox("L1");
     for (const frame of ["a", "b", "c"]) outbox = push(outbox, [frame]).outbox;
-    const first = receive({ applied: null }, outbox.owed);
-    expect(first).toMatchObject({ frames: ["a", "b", "c"], ack: 3, gap: false });
-    // The answer was lost: the same batches come again, and nothing is sent on twice.
+    const first = receive(FRESH_INBOX, outbox.owed);
+    expect(framesOf(first)).toEqual(["a", "b", "c"]);
+    // The answer was lost: the same batches come again, and nothing is applied twice.
     const again = receive(first.inbox, outbox.owed);
-    expect(again).toMatchObject({ frames: [], ack: 3, gap: false });
+    expect(framesOf(again)).toEqual([]);
     expect(acknowledged(outbox, again.ack).owed).toEqual([]);
   });
 
-  it("tells a shard that missed batches to have its sockets resume, and goes on from there", () => {
-    const seen: Inbox = { applied: 4 };
-    const late: Batch[] = [
-      { seq: 6, frames: ["f"] },
-      { seq: 7, frames: ["g"] },
-    ];
-    expect(receive(seen, late)).toMatchObject({ frames: ["f", "g"], ack: 7, gap: true });
+  it("gives a socket what came from its admission on, and nothing from before (that is in its replay)", () => {
+    let outbox = push(openOutbox("L1"), ["before"]).outbox;
+    const start = streamStart(outbox);
+    outbox = push(outbox, ["after"]).outbox;
+    const got = receive(FRESH_INBOX, outbox.owed);
+    expect(got.batches.filter((b) => owedTo(start, b)).flatMap((b) => b.frames)).toEqual(["after"]);
+    expect(intact(start, got.inbox)).toBe(true);
+  });
+
+  it("has a socket whose stream has a hole resume: a number skipped, or a new life of the sequencer", () => {
+    const start: StreamStart = { life: "L1", seq: 5 };
+    const held: Inbox = { life: "L1", applied: 4, runFrom: 1 };
+    const skipped = receive(held, [{ life: "L1", seq: 6, frames: ["f"] }]);
+    expect(intact(start, skipped.inbox)).toBe(false);
+    // The sequencer restarted before it could send batch 5: its next life greets the shard.
+    const restarted = receive(held, openOutbox("L2").owed);
+    expect(intact(start, restarted.inbox)).toBe(false);
+    // A socket admitted in the new life is whole.
+    expect(intact({ life: "L2", seq: 2 }, restarted.inbox)).toBe(true);
   });
 
   it("gives up a shard that acknowledges nothing for too long, so the sequencer's memory stays bounded", () => {
-    let outbox = openOutbox();
+    let outbox = openOutbox("L1");
+    const start = streamStart(outbox);
     let overflowed = false;
     for (let i = 0; i <= MAX_OWED; i++) {
       const pushed = push(outbox, [`m${i}`]);
@@ -42,56 +61,59 @@ describe("the link from the sequencer to a shard", () => {
     }
     expect(overflowed).toBe(true);
     expect(outbox.owed.length).toBeLessThanOrEqual(MAX_OWED);
-    // The shard, back, finds the gap.
-    expect(receive({ applied: 3 }, outbox.owed).gap).toBe(true);
+    // The shard, back, finds its sockets' streams broken.
+    expect(intact(start, receive(FRESH_INBOX, outbox.owed).inbox)).toBe(false);
   });
 
-  it("loses and doubles nothing across lost deliveries, lost answers, repeats and shard restarts", () => {
-    type Step = { kind: "push" } | { kind: "deliver"; answerLost: boolean } | { kind: "lost" } | { kind: "restart" };
+  it("loses and doubles nothing for a socket across lost deliveries, lost answers and sequencer restarts", () => {
+    type Step = { kind: "push" } | { kind: "deliver"; answerLost: boolean } | { kind: "restart" } | { kind: "admit" };
     const step = fc.oneof(
-      fc.constant<Step>({ kind: "push" }),
-      fc.boolean().map<Step>((answerLost) => ({ kind: "deliver", answerLost })),
-      fc.constant<Step>({ kind: "lost" }),
+      { arbitrary: fc.constant<Step>({ kind: "push" }), weight: 4 },
+      { arbitrary: fc.boolean().map<Step>((answerLost) => ({ kind: "deliver", answerLost })), weight: 2 },
       fc.constant<Step>({ kind: "restart" }),
+      fc.constant<Step>({ kind: "admit" }),
     );
     fc.assert(
-      fc.property(fc.array(step, { maxLength: 300 }), (steps) => {
-        let outbox: Outbox = openOutbox();
-        let inbox: Inbox = { applied: null };
+      fc.property(fc.array(step, { minLength: 20, maxLength: 300 }), (steps) => {
+        let lives = 1;
+        let outbox: Outbox = openOutbox("L1");
+        let inbox: Inbox = FRESH_INBOX;
+        // One socket, admitted again whenever its stream broke: what it was sent, life by life of its stream.
+        let start = streamStart(outbox);
         let made = 0;
-        // What the shard's sockets were sent since they last (re)started or resumed.
-        let segment: string[] = [];
-        const segments: string[][] = [];
+        let stream: number[] = [];
+        let firstOwed = made + 1;
+        const streams: { from: number; got: number[] }[] = [];
+        const readmit = () => {
+          streams.push({ from: firstOwed, got: stream });
+          stream = [];
+          start = streamStart(outbox);
+          firstOwed = made + 1;
+        };
         const deliver = (answerLost: boolean) => {
           const got = receive(inbox, outbox.owed);
-          if (got.gap) {
-            segments.push(segment);
-            segment = [];
-          }
-          segment.push(...got.frames);
           inbox = got.inbox;
           if (!answerLost) outbox = acknowledged(outbox, got.ack);
+          for (const batch of got.batches) if (owedTo(start, batch)) stream.push(...batch.frames.map(Number));
+          if (!intact(start, inbox)) readmit();
         };
         for (const s of steps) {
-          if (s.kind === "push") outbox = push(outbox, [`m${++made}`]).outbox;
+          if (s.kind === "push") outbox = push(outbox, [String(++made)]).outbox;
           else if (s.kind === "deliver") deliver(s.answerLost);
-          else if (s.kind === "restart") {
-            // A restarted shard holds no socket: its people come back and resume from the history.
-            inbox = { applied: null };
-            segments.push(segment);
-            segment = [];
-          }
+          else if (s.kind === "restart") outbox = openOutbox(`L${++lives}`);
+          else readmit();
         }
         deliver(false);
-        segments.push(segment);
-        const index = (frame: string) => Number(frame.slice(1));
-        for (const sent of segments) {
-          // Within one life of the sockets: no frame twice, none skipped, in order.
-          for (let i = 1; i < sent.length; i++) expect(index(sent[i] ?? "")).toBe(index(sent[i - 1] ?? "") + 1);
+        streams.push({ from: firstOwed, got: stream });
+        // Each unbroken stream holds the frames made from its admission on, once, in order, without a hole.
+        for (const { from, got } of streams) {
+          got.forEach((frame, i) => {
+            expect(frame).toBe(from + i);
+          });
         }
-        // Once the link is quiet, the last frame made has reached the shard.
-        if (made > 0) expect(segments.at(-1)?.at(-1) ?? segments.flat().at(-1)).toBe(`m${made}`);
-        expect(outbox.owed).toEqual([]);
+        // Once the link is quiet, the socket's last stream has everything made since it began.
+        const last = streams.at(-1);
+        expect(last?.got.length).toBe(made - (last?.from ?? 1) + 1);
       }),
     );
   });

@@ -3,21 +3,23 @@
  * Every batch of frames the sequencer owes a shard takes the next number, and
  * stays owed until the shard acknowledges it: a delivery whose answer is lost
  * is simply sent again, and the shard drops what it has already applied. A
- * shard that finds a number missing (it lost its place: restarted, or the
- * sequencer gave up on it) cannot know what its sockets missed, so it says so,
- * and its sockets resume from the history with `since` as after any drop.
- * Nothing is delivered twice, and nothing is skipped without the client being
- * told to catch up.
+ * socket's stream begins at the link's number when it was admitted; a socket
+ * whose stream has a hole (the sequencer gave the shard up, or restarted and
+ * lost what it owed: numbers belong to one life of it) resumes from the
+ * history with `since`, as after any drop. Nothing is delivered twice, and
+ * nothing is skipped without the client being told to catch up.
  */
 
-/** One numbered batch of frames (their texts) for one shard. */
+/** One numbered batch of frames (their texts) for one shard, from one life of the sequencer. */
 export interface Batch {
+  life: string;
   seq: number;
   frames: readonly string[];
 }
 
-/** The sequencer's side: the next number to hand out, and the batches sent but not yet acknowledged, in order. */
+/** The sequencer's side: its life, the next number to hand out, and the batches sent but not yet acknowledged, in order. */
 export interface Outbox {
+  life: string;
   next: number;
   owed: readonly Batch[];
 }
@@ -25,8 +27,14 @@ export interface Outbox {
 /** Batches owed to one shard past which the sequencer gives it up (its sockets resume); a shard that slow helps nobody. */
 export const MAX_OWED = 256;
 
-export function openOutbox(): Outbox {
-  return { next: 1, owed: [] };
+/**
+ * A link opened by a sequencer in the life `life` (a fresh id each time the
+ * object starts). It owes the shard an empty first batch at once: a shard that
+ * would hear nothing new for a while still learns at the sequencer's first
+ * flush that the last life's debts are lost, and has its sockets resume.
+ */
+export function openOutbox(life: string): Outbox {
+  return { life, next: 2, owed: [{ life, seq: 1, frames: [] }] };
 }
 
 /**
@@ -35,9 +43,10 @@ export function openOutbox(): Outbox {
  * will find the gap and have its sockets resume.
  */
 export function push(outbox: Outbox, frames: readonly string[]): { outbox: Outbox; overflow: boolean } {
-  const batch = { seq: outbox.next, frames };
-  if (outbox.owed.length >= MAX_OWED) return { outbox: { next: outbox.next + 1, owed: [batch] }, overflow: true };
-  return { outbox: { next: outbox.next + 1, owed: [...outbox.owed, batch] }, overflow: false };
+  const batch = { life: outbox.life, seq: outbox.next, frames };
+  const next = outbox.next + 1;
+  if (outbox.owed.length >= MAX_OWED) return { outbox: { ...outbox, next, owed: [batch] }, overflow: true };
+  return { outbox: { ...outbox, next, owed: [...outbox.owed, batch] }, overflow: false };
 }
 
 /** The shard acknowledged everything up to `upTo`: those are no longer owed. */
@@ -45,38 +54,73 @@ export function acknowledged(outbox: Outbox, upTo: number): Outbox {
   return { ...outbox, owed: outbox.owed.filter((b) => b.seq > upTo) };
 }
 
-/** The shard's side: the last number it applied; null for a shard that has applied nothing yet. */
+/**
+ * The shard's side: the sequencer's life it last heard from, the last number
+ * of it applied, and where the unbroken run of numbers it applied began. All
+ * null for a shard that has heard nothing yet.
+ */
 export interface Inbox {
+  life: string | null;
   applied: number | null;
+  runFrom: number | null;
 }
 
-/** What a shard does with a delivery: the frames to send on, what to acknowledge, and whether it must have its sockets resume. */
+export const FRESH_INBOX: Inbox = { life: null, applied: null, runFrom: null };
+
+/**
+ * Where one socket's stream begins: the link's next number when the sequencer
+ * admitted it. What came before is in its replay; what comes from there on is
+ * owed to it on the link. Kept with the socket (its attachment).
+ */
+export interface StreamStart {
+  life: string;
+  seq: number;
+}
+
+/** What a shard does with a delivery: the batches newly applied, in order, and what to acknowledge. */
 export interface Received {
   inbox: Inbox;
-  frames: string[];
+  batches: Batch[];
   ack: number;
-  /** Batches were missed: every socket of the shard resumes with `since` (they are told, never left short). */
-  gap: boolean;
 }
 
 /**
  * Applies a delivery (owed batches, in order, perhaps some already applied).
- * A shard that has applied nothing takes the first number it sees as its
- * start: it holds no socket that could have missed anything earlier.
+ * A resend of a batch applied before is dropped. A number skipped (the
+ * sequencer gave the shard up) or a new life of the sequencer (the last one
+ * lost what it owed) starts a new run: sockets whose stream began before it
+ * missed something, and `intact` says so.
  */
 export function receive(inbox: Inbox, batches: readonly Batch[]): Received {
-  let applied = inbox.applied;
-  let gap = false;
-  const frames: string[] = [];
+  let { life, applied, runFrom } = inbox;
+  const fresh: Batch[] = [];
   for (const batch of batches) {
-    if (applied !== null && batch.seq <= applied) continue;
-    if (applied !== null && batch.seq > applied + 1) {
-      // What came before this batch is lost to this shard: its sockets catch up from the history instead.
-      gap = true;
-      frames.length = 0;
-    }
-    frames.push(...batch.frames);
+    const sameLife = batch.life === life;
+    if (sameLife && applied !== null && batch.seq <= applied) continue;
+    if (!sameLife || applied === null || batch.seq > applied + 1) runFrom = batch.seq;
+    life = batch.life;
     applied = batch.seq;
+    fresh.push(batch);
   }
-  return { inbox: { applied }, frames, ack: applied ?? 0, gap };
+  return { inbox: { life, applied, runFrom }, batches: fresh, ack: applied ?? 0 };
+}
+
+/** Where the stream of a socket admitted now begins: the next batch the sequencer will number for its shard. */
+export function streamStart(outbox: Outbox): StreamStart {
+  return { life: outbox.life, seq: outbox.next };
+}
+
+/** Whether a batch is owed to a socket: of its stream's life, from its start on (earlier ones are in its replay). */
+export function owedTo(start: StreamStart, batch: Batch): boolean {
+  return batch.life === start.life && batch.seq >= start.seq;
+}
+
+/**
+ * Whether a socket has had all its stream so far. One whose stream began in
+ * another life, or before the unbroken run the shard holds, missed frames: it
+ * must resume from the history (`since`), told, never left short.
+ */
+export function intact(start: StreamStart, inbox: Inbox): boolean {
+  if (inbox.life === null || inbox.runFrom === null) return true;
+  return start.life === inbox.life && inbox.runFrom <= start.seq;
 }
