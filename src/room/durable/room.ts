@@ -113,7 +113,6 @@ export class Room {
     this.#claims = claims;
     this.#listings = listings;
     const ids = new Sequencer(storage.sql);
-
     const bans = new BanStore(storage.sql);
     const roles = new RoleStore(storage.sql);
     const settings = new RoomSettingsStore(storage.sql);
@@ -134,12 +133,13 @@ export class Room {
     this.#uploads = uploads;
     this.#alarms = new AlarmSchedule(storage);
     this.#privacy = new PrivacyMarker(storage.kv);
-    // A room whose history is not public gives signed addresses for its files.
-    const links = new FileLinks(
-      storage.kv,
-      name,
-      () => this.#privacy.get() !== null || conversationParties(name()) !== null,
-    );
+    // A room whose history is not public gives signed addresses for its files. The name never
+    // changes in an object's life: whether it is a conversation is read once, not at every replay.
+    let conversationRoom: boolean | undefined;
+    const links = new FileLinks(storage.kv, name, () => {
+      conversationRoom ??= conversationParties(name()) !== null;
+      return conversationRoom || this.#privacy.get() !== null;
+    });
     this.#links = links;
     this.members = new Members(ctx, stored, config, this.#alarms, log);
     this.flush = new FlushSchedule(this.members, stored);
