@@ -101,6 +101,26 @@ export default defineConfig({
         test: { name: "limits", include: ["test/limits/**/*.test.ts"], testTimeout: 15_000 },
       },
       {
+        // The worker with rooms that spread over fan-out shards from a few people on, so
+        // every promise is tried across shards with a handful of clients.
+        plugins: [
+          escapedConfusables,
+          cloudflareTest({
+            wrangler,
+            miniflare: {
+              bindings: {
+                RATE_LIMIT_BURST: "100000",
+                RATE_LIMIT_PER_SECOND: "100000",
+                RECONNECT_GRACE_SECONDS: "2",
+                SHARD_THRESHOLD: "2",
+                MAX_SHARDS: "4",
+              },
+            },
+          }),
+        ],
+        test: { name: "shards", include: ["test/shards/**/*.test.ts"], testTimeout: 20_000 },
+      },
+      {
         // The web app in headless Chromium against `wrangler dev`, as people use it.
         test: {
           name: "e2e",

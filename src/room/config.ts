@@ -39,6 +39,10 @@ export interface RoomConfig {
   maxFileBytes: number;
   /** v1.10: bytes of files one room holds; past them, no upload until files are deleted. */
   maxRoomFileBytes: number;
+  /** People per fan-out shard before a room spreads over one more object. */
+  shardThreshold: number;
+  /** The most fan-out shards (objects holding sockets) one room spreads over. */
+  maxShards: number;
 }
 
 export const DEFAULT_CONFIG: RoomConfig = {
@@ -59,6 +63,8 @@ export const DEFAULT_CONFIG: RoomConfig = {
   historyMaxMessages: HISTORY_MAX_MESSAGES,
   maxFileBytes: 10 * 1024 * 1024,
   maxRoomFileBytes: 1024 * 1024 * 1024,
+  shardThreshold: 2000,
+  maxShards: 64,
 };
 
 /** The variables as they arrive: strings from `[vars]`, or absent. */
@@ -78,6 +84,8 @@ export interface RoomVars {
   HISTORY_MAX_MESSAGES?: string;
   MAX_FILE_BYTES?: string;
   MAX_ROOM_FILE_BYTES?: string;
+  SHARD_THRESHOLD?: string;
+  MAX_SHARDS?: string;
 }
 
 const Positive = v.pipe(v.string(), v.trim(), v.transform(Number), v.number(), v.minValue(Number.MIN_VALUE));
@@ -119,5 +127,7 @@ export function readConfig(vars: RoomVars): RoomConfig {
     ),
     maxFileBytes: Math.floor(read(vars.MAX_FILE_BYTES, DEFAULT_CONFIG.maxFileBytes)),
     maxRoomFileBytes: Math.floor(read(vars.MAX_ROOM_FILE_BYTES, DEFAULT_CONFIG.maxRoomFileBytes)),
+    shardThreshold: Math.max(1, Math.floor(read(vars.SHARD_THRESHOLD, DEFAULT_CONFIG.shardThreshold))),
+    maxShards: Math.max(1, Math.floor(read(vars.MAX_SHARDS, DEFAULT_CONFIG.maxShards))),
   };
 }

@@ -22,6 +22,7 @@ export { DeviceFlow } from "../account/durable/device-flow";
 export { Directory } from "../directory/durable/directory";
 export { Matchmaker } from "../match/durable/matchmaker";
 export { ChatRoom } from "../room/durable/chat-room";
+export { RoomShard } from "../room/durable/room-shard";
 
 /**
  * The worker: one mount per feature. Each feature's checks are middleware

@@ -49,7 +49,10 @@ class ListedRoom {
       epoch: undefined,
       author: `a-${conn}`,
     };
-    await this.room.admission.join(ROOM, request, false, Date.now(), () => [ws, ws]);
+    await this.room.admission.join(ROOM, request, false, Date.now(), () => {
+      this.platform.acceptWebSocket(ws);
+      return [ws, ws];
+    });
     return conn;
   }
 

@@ -49,7 +49,10 @@ export class DurableRoom {
       author: `s-${session}`,
     };
     // A refused joiner reads why on a socket of its own (workerd's), never on this one.
-    await this.room.admission.join(ROOM, request, false, Date.now(), () => [ws, ws]);
+    await this.room.admission.join(ROOM, request, false, Date.now(), () => {
+      this.platform.acceptWebSocket(ws);
+      return [ws, ws];
+    });
     return conn;
   }
 

@@ -46,7 +46,7 @@ describe("HTTP routes", () => {
     const room = freshRoom();
     const res = await get(`/api/rooms/${room}`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ room, userCount: 0, users: [], lastMessageAt: null });
+    expect(await res.json()).toEqual({ room, userCount: 0, users: [], lastMessageAt: null, shards: 1 });
     const history = await get(`/api/rooms/${room}/history`);
     expect(await history.json()).toEqual({ messages: [], hasMore: false });
   });
@@ -63,6 +63,7 @@ describe("HTTP routes", () => {
       userCount: 2,
       users: ["alice", "bob"],
       lastMessageAt: sent.payload.ts,
+      shards: 1,
     });
     alice.close();
     bob.close();

@@ -178,6 +178,22 @@ export class Coalescer {
     deliver: (conn: string, text: string) => void,
     people: (limit: number | undefined) => string,
   ): void {
+    const drained = this.take(people);
+    if (drained === null) return;
+    for (const conn of conns) {
+      const text = drained.textFor(conn);
+      if (text !== "") deliver(conn, text);
+    }
+  }
+
+  /**
+   * Empties the queue into what each connection gets, without naming them:
+   * the text shared by everyone with nothing of their own, and the few
+   * connections (`own`) whose text is theirs. A room over several shards
+   * sends the shared text once per shard this way, not once per connection.
+   * Null when nothing was queued.
+   */
+  take(people: (limit: number | undefined) => string): Drained | null {
     const entries = this.#entries;
     const lists = new Map<number | undefined, string>();
     for (const { at, limit } of this.#usersAt) {
@@ -207,19 +223,30 @@ export class Coalescer {
     this.#presenceOnly = true;
     this.#joinedAt = new Map();
     this.#private = new Set();
-    if (entries.length === 0) return;
+    if (entries.length === 0) return null;
+    for (const conn of joinedAt.keys()) own.add(conn);
     let shared: string | undefined;
-    for (const conn of conns) {
-      let text: string;
-      if (!own.has(conn) && !joinedAt.has(conn)) {
-        shared ??= batch(entries, 0, undefined, false);
-        text = shared;
-      } else {
-        text = batch(entries, joinedAt.get(conn) ?? 0, conn, true);
-      }
-      if (text !== "") deliver(conn, text);
-    }
+    const sharedText = () => {
+      shared ??= batch(entries, 0, undefined, false);
+      return shared;
+    };
+    return {
+      own,
+      get shared() {
+        return sharedText();
+      },
+      textFor: (conn) => (own.has(conn) ? batch(entries, joinedAt.get(conn) ?? 0, conn, true) : sharedText()),
+    };
   }
+}
+
+/** A drained queue: what each connection gets (`""`: nothing). */
+export interface Drained {
+  /** What every connection not in `own` gets: one text, built once. */
+  readonly shared: string;
+  /** The connections whose text is their own: they had frames of their own, or joined meanwhile. */
+  readonly own: ReadonlySet<string>;
+  textFor(conn: string): string;
 }
 
 /**

@@ -18,6 +18,8 @@ import {
   refusalOf,
   type SignedInAccount,
 } from "../core";
+import type { StreamStart } from "../shards/link";
+import type { RemoteEntry } from "../shards/traffic";
 import type { ConversationStore } from "../store/conversation";
 import { accountAuthor, anonymousAuthor } from "./author-id";
 import type { EffectInterpreter } from "./effect-interpreter";
@@ -61,6 +63,47 @@ export class Admission {
   }
 
   async admit(request: Request, room: string): Promise<Response> {
+    const read = await this.#read(request, room, crypto.randomUUID());
+    if (read instanceof Response) return read;
+    const { ctx } = this.#parts;
+    const entry = await this.join(room, read.join, read.opensPrivate, read.now, () => {
+      const [client, server] = upgrade();
+      ctx.acceptWebSocket(server);
+      return [client, server];
+    });
+    // Refused joiners are still accepted, so they read why before the close.
+    if ("refused" in entry) return refusedSocket(entry.refused.error, entry.refused.code);
+    return new Response(null, { status: 101, webSocket: entry.client });
+  }
+
+  /**
+   * The same door for a socket one of the room's fan-out shards holds: the
+   * shard knocks with the upgrade request the worker sent it and the
+   * connection id it chose, and `open` gives the room's side of the socket
+   * and where its stream on the shard's link begins.
+   */
+  async admitRemote(
+    request: Request,
+    room: string,
+    conn: string,
+    open: () => [StreamStart, HeldSocket],
+  ): Promise<RemoteEntry> {
+    const read = await this.#read(request, room, conn);
+    if (read instanceof Response) {
+      return { admitted: false, status: read.status, body: await read.text(), headers: [...read.headers] };
+    }
+    const entry = await this.join(room, read.join, read.opensPrivate, read.now, open);
+    if ("refused" in entry)
+      return { admitted: false, refused: { error: entry.refused.error, code: entry.refused.code } };
+    return { admitted: true, start: entry.client };
+  }
+
+  /** The join rate per address, then what the request asks for as the core's join; or the refusal, as a response. */
+  async #read(
+    request: Request,
+    room: string,
+    conn: string,
+  ): Promise<Response | { join: JoinRequest; opensPrivate: boolean; now: number }> {
     const { config, members, flush, privacy } = this.#parts;
     const log = (entry: LogEntry) => flush.log(room, entry);
     const params = new URL(request.url).searchParams;
@@ -87,27 +130,19 @@ export class Admission {
     if (account !== null) this.#noteParties(room, account, peerOf(request));
     const session = params.get("session");
     const newSession = crypto.randomUUID().replaceAll("-", "");
-    const entry = await this.join(
-      room,
-      {
-        conn: crypto.randomUUID(),
-        username: params.get("username"),
-        session,
-        newSession,
-        since: Number.isSafeInteger(since) && since >= 0 ? since : undefined,
-        epoch: params.get("epoch") ?? undefined,
-        membersOnly: request.headers.get(EXPIRED_TICKET_HEADER) === "1",
-        address,
-        ...(account === null ? {} : { account }),
-        author: account === null ? await anonymousAuthor(room, session ?? newSession) : accountAuthor(account.id),
-      },
-      opensPrivate,
-      now,
-      upgrade,
-    );
-    // Refused joiners are still accepted, so they read why before the close.
-    if ("refused" in entry) return refusedSocket(entry.refused.error, entry.refused.code);
-    return new Response(null, { status: 101, webSocket: entry.client });
+    const join: JoinRequest = {
+      conn,
+      username: params.get("username"),
+      session,
+      newSession,
+      since: Number.isSafeInteger(since) && since >= 0 ? since : undefined,
+      epoch: params.get("epoch") ?? undefined,
+      membersOnly: request.headers.get(EXPIRED_TICKET_HEADER) === "1",
+      address,
+      ...(account === null ? {} : { account }),
+      author: account === null ? await anonymousAuthor(room, session ?? newSession) : accountAuthor(account.id),
+    };
+    return { join, opensPrivate, now };
   }
 
   /**
@@ -125,8 +160,8 @@ export class Admission {
 
   /**
    * The core's join for a request read at the door. A joiner let in is given
-   * a socket by `open` (the client's end and the room's), accepted and
-   * registered before the join's effects run.
+   * a socket by `open` (the client's end and the room's, held), registered
+   * before the join's effects run.
    */
   async join<Client>(
     room: string,
@@ -135,7 +170,7 @@ export class Admission {
     now: number,
     open: () => [Client, HeldSocket],
   ): Promise<Entry<Client>> {
-    const { ctx, members, flush, privacy, interpreter } = this.#parts;
+    const { members, flush, privacy, interpreter } = this.#parts;
     const context = opensPrivate ? { ...this.#parts.context, privacy: { closed: false } } : this.#parts.context;
     const outcome = join(this.#parts.state(room), context, request, now);
     const refused = refusalOf(outcome);
@@ -146,7 +181,6 @@ export class Admission {
     }
     if (opensPrivate) privacy.set({ closed: false });
     const [client, server] = open();
-    ctx.acceptWebSocket(server);
     members.register(request.conn, server, now, request.account?.session);
     // What is queued now is in the joiner's replay. Marked before any effect runs, since one may
     // flush (closing a tab to make room for this one), and that flush reaches every socket.

@@ -5,6 +5,7 @@ import { listingSlots } from "../../account/listing-slots";
 import { directoryLink } from "../../directory/durable/directory";
 import type { Env } from "../../env";
 import { readConfig } from "../config";
+import { type FromShard, SHARD_HEADER, shardName } from "../shards/traffic";
 import type { StoredFile } from "../store/uploads";
 import { fileBin } from "./file-bin";
 import { JoinRate } from "./join-rate";
@@ -39,6 +40,10 @@ export class ChatRoom extends DurableObject<Env> {
       conversationInbox(env),
       listingSlots(env),
       fileBin(env.FILES),
+      (shard) => {
+        const stub = env.ROOM_SHARD.getByName(shardName(this.#roomName(), shard));
+        return { deliver: (batches) => stub.deliver(batches), heartbeats: (conns) => stub.heartbeats(conns) };
+      },
     );
     // Heartbeats are answered by the runtime without waking the object; the
     // time of the last answer is what keeps a quiet connection from idling out.
@@ -46,7 +51,21 @@ export class ChatRoom extends DurableObject<Env> {
   }
 
   override async fetch(request: Request): Promise<Response> {
-    return this.#room.admission.admit(request, this.#roomName(new URL(request.url)));
+    const room = this.#roomName(new URL(request.url));
+    // A joiner whose place is on a fan-out shard is sent on by the worker, which never shows this answer.
+    const shard = this.#room.placement(request);
+    if (shard > 0) return new Response(null, { status: 204, headers: { [SHARD_HEADER]: String(shard) } });
+    return this.#room.admission.admit(request, room);
+  }
+
+  /** A fan-out shard's knock for a socket it would hold: the upgrade request as the worker sent it to the shard. */
+  async admitRemote(shard: number, conn: string, url: string, headers: [string, string][]) {
+    return this.#room.admitRemote(shard, conn, new Request(url, { headers }));
+  }
+
+  /** What a shard's sockets said and did since its last call, in order. */
+  async fromShard(shard: number, items: FromShard[]) {
+    return this.#room.fromShard(shard, items);
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {

@@ -2,6 +2,8 @@ import { send } from "../../platform/sockets";
 import type { LogEntry } from "../core";
 import { asMessage, Coalescer, type Urgency } from "../core/coalescer";
 import { PeopleLists } from "../core/people-lists";
+import type { ShardFanOut } from "../shards/fan-out";
+import type { RemoteSockets } from "../shards/remote-sockets";
 import type { MemberStore } from "../store/members";
 import { LogBox } from "./log-box";
 import type { Members } from "./members";
@@ -22,15 +24,22 @@ export class FlushSchedule {
   readonly #people = new PeopleLists();
   readonly #members: Members;
   readonly #stored: MemberStore;
+  readonly #shards: { fanOut: ShardFanOut; remote: RemoteSockets } | null;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #due = 0;
   #lastFlush = 0;
   /** The last flush of any kind, sends or not: quiet work (log lines, away marks) is paced from it. */
   #lastQuietFlush = 0;
 
-  constructor(members: Members, stored: MemberStore) {
+  /** `shards`: the room's fan-out shards, each sent a flush once. */
+  constructor(
+    members: Members,
+    stored: MemberStore,
+    shards: { fanOut: ShardFanOut; remote: RemoteSockets } | null = null,
+  ) {
     this.#members = members;
     this.#stored = stored;
+    this.#shards = shards;
   }
 
   log(room: string, entry: LogEntry): void {
@@ -72,15 +81,14 @@ export class FlushSchedule {
     this.#stored.commit();
     this.#logs.flush();
     if (this.coalescer.isEmpty) return;
-    const { sockets } = this.#members.get();
-    this.coalescer.drain(
-      sockets.keys(),
-      (conn, text) => {
-        const ws = sockets.get(conn);
-        if (ws) send(ws, text);
-      },
-      (limit) => this.#people.text(this.#members.get().roster, limit),
-    );
+    const drained = this.coalescer.take((limit) => this.#people.text(this.#members.get().roster, limit));
+    if (drained !== null) {
+      for (const [conn, ws] of this.#members.get().local) {
+        const text = drained.textFor(conn);
+        if (text !== "") send(ws, text);
+      }
+      this.#shards?.fanOut.flush(drained, this.#shards.remote);
+    }
     this.#lastFlush = Date.now();
   }
 

@@ -3,6 +3,7 @@ import type { HeldSocket } from "../../platform/sockets";
 import type { RoomConfig } from "../config";
 import { idleDeadline, type LogEntry, type Member } from "../core";
 import { Roster } from "../core/roster";
+import { RemoteSocket, type RemoteSockets } from "../shards/remote-sockets";
 import type { MemberStore } from "../store/members";
 import type { AlarmSchedule } from "./alarm-schedule";
 import { type Counters, countersOf, freshest, readAttachment, writeAttachment } from "./attachment";
@@ -10,8 +11,10 @@ import { type Counters, countersOf, freshest, readAttachment, writeAttachment } 
 /** The room's in-memory view of who is here: rebuilt from storage and the attachments after waking. */
 export interface Present {
   roster: Roster;
-  /** Connection id to socket, for sends. Only open, joined sockets. */
+  /** Connection id to socket, for sends. Only open, joined sockets, this object's and its shards'. */
   sockets: Map<string, HeldSocket>;
+  /** The sockets this object holds itself (the rest are its shards'): a flush sends to these one by one. */
+  local: Map<string, HeldSocket>;
   /** Socket to connection id, so a message needs no attachment read to find its sender. */
   ids: WeakMap<HeldSocket, string>;
   /** Connection id to its last frame (or arrival): each connection's own idle clock. */
@@ -31,16 +34,20 @@ export class Members {
   readonly #config: RoomConfig;
   readonly #alarms: AlarmSchedule;
   readonly #log: (entry: LogEntry) => void;
+  readonly #remote: RemoteSockets | null;
   #present: Present | undefined;
 
+  /** `remote`: the sockets the room's fan-out shards hold for it, members like any other. */
   constructor(
     ctx: ObjectState,
     stored: MemberStore,
     config: RoomConfig,
     alarms: AlarmSchedule,
     log: (entry: LogEntry) => void,
+    remote: RemoteSockets | null = null,
   ) {
     this.#ctx = ctx;
+    this.#remote = remote;
     this.#stored = stored;
     this.#config = config;
     this.#alarms = alarms;
@@ -63,10 +70,12 @@ export class Members {
     const conns = new Map<string, string[]>();
     const copies = new Map<string, Counters[]>();
     const sockets = new Map<string, HeldSocket>();
+    const local = new Map<string, HeldSocket>();
     const ids = new WeakMap<HeldSocket, string>();
     const seen = new Map<string, number>();
     const signedInAs = new Map<string, string>();
-    for (const ws of this.#ctx.getWebSockets()) {
+    const held: HeldSocket[] = this.#ctx.getWebSockets();
+    for (const ws of [...held, ...(this.#remote?.all() ?? [])]) {
       const attachment = readAttachment(ws);
       if (attachment?.left) continue;
       // Closing sockets are not connections any more, whatever getWebSockets() says.
@@ -87,11 +96,12 @@ export class Members {
       conns.set(session, [...(conns.get(session) ?? []), conn]);
       copies.set(session, [...(copies.get(session) ?? []), attachment.counters]);
       sockets.set(conn, ws);
+      if (!(ws instanceof RemoteSocket)) local.set(conn, ws);
       ids.set(ws, conn);
       seen.set(conn, attachment.seen);
       if (attachment.signedInAs !== undefined) signedInAs.set(conn, attachment.signedInAs);
     }
-    this.#present = { roster: new Roster(), sockets, ids, seen, signedInAs };
+    this.#present = { roster: new Roster(), sockets, local, ids, seen, signedInAs };
     const { roster } = this.#present;
     for (const row of stored.values()) {
       const open = conns.get(row.session) ?? [];
@@ -116,6 +126,7 @@ export class Members {
   register(conn: string, ws: HeldSocket, now: number, signedInAs?: string): void {
     const present = this.get();
     present.sockets.set(conn, ws);
+    if (!(ws instanceof RemoteSocket)) present.local.set(conn, ws);
     present.ids.set(ws, conn);
     present.seen.set(conn, now);
     if (signedInAs !== undefined) present.signedInAs.set(conn, signedInAs);
@@ -130,8 +141,9 @@ export class Members {
 
   /** A connection the room no longer sends to or counts. */
   drop(conn: string): void {
-    const { sockets, seen, signedInAs } = this.get();
+    const { sockets, local, seen, signedInAs } = this.get();
     sockets.delete(conn);
+    local.delete(conn);
     seen.delete(conn);
     signedInAs.delete(conn);
   }
@@ -140,7 +152,9 @@ export class Members {
   lastActive(conn: string): number {
     const { sockets, seen } = this.get();
     const ws = sockets.get(conn);
-    const heartbeat = ws ? (this.#ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0) : 0;
+    const answered =
+      ws instanceof RemoteSocket ? ws.heartbeatAt : ws && this.#ctx.getWebSocketAutoResponseTimestamp(ws);
+    const heartbeat = answered?.getTime() ?? 0;
     return Math.max(seen.get(conn) ?? 0, heartbeat);
   }
 

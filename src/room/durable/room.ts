@@ -4,6 +4,7 @@ import { type ListingSlots, UNBOUNDED_LISTINGS } from "../../account/listing-slo
 import type { ObjectState } from "../../platform/object-state";
 import { answerCode, type HeldSocket } from "../../platform/sockets";
 import { conversationParties, type HistoryFrame, listRequested, nickRequested, type ServerFrame } from "../../protocol";
+import { accountOf } from "../../worker/account-door";
 import type { RoomConfig } from "../config";
 import type { ClaimCheck, ListingCheck } from "../core";
 import {
@@ -25,6 +26,10 @@ import {
 } from "../core";
 import { unseen, unseenBy } from "../core/conversation";
 import { accountIdOf } from "../core/ownership";
+import { ShardFanOut } from "../shards/fan-out";
+import { shardCount, shardFor } from "../shards/plan";
+import { type RemoteSocket, RemoteSockets } from "../shards/remote-sockets";
+import type { ForwardAnswer, FromShard, RemoteEntry, ShardLink } from "../shards/traffic";
 import { BanStore } from "../store/bans";
 import { ConversationStore } from "../store/conversation";
 import { HistoryStore } from "../store/history";
@@ -89,13 +94,20 @@ export class Room {
   readonly #listings: ListingSlots;
   /** While an owner's `/list` is read: what the owner's account said (see `RoomContext.listingSlot`). */
   #listingNow: ListingCheck | null = null;
+  /** The sockets the room's fan-out shards hold, and the links to those shards. */
+  readonly #remote: RemoteSockets;
+  readonly #fanOut: ShardFanOut;
+  readonly #shardLink: ((shard: number) => ShardLink) | null;
+  /** How many shards new joiners are spread over (1: all on this object), as stored. */
+  #shards: number | undefined;
 
   /**
    * `name`: the room's name, as the platform knows it. `claims`: who holds a
    * name's claim, asked when an anonymous member's `/nick` asks for a name.
    * `directory`: where a listed room reports its entry. `listings`: the
    * owners' accounts, which give each listing its place. `bin`: where the
-   * room's files are, for deleting them.
+   * room's files are, for deleting them. `shards`: the link to each fan-out
+   * shard by its number; null where the room is one object whatever its size.
    */
   constructor(
     ctx: ObjectState,
@@ -106,8 +118,10 @@ export class Room {
     inbox: ConversationInbox = NO_INBOX,
     listings: ListingSlots = UNBOUNDED_LISTINGS,
     bin: FileBin = NO_FILES,
+    shards: ((shard: number) => ShardLink) | null = null,
   ) {
     const { storage } = ctx;
+    this.#shardLink = shards;
     this.#ctx = ctx;
     this.#config = config;
     this.#claims = claims;
@@ -141,8 +155,15 @@ export class Room {
       return conversationRoom || this.#privacy.get() !== null;
     });
     this.#links = links;
-    this.members = new Members(ctx, stored, config, this.#alarms, log);
-    this.flush = new FlushSchedule(this.members, stored);
+    this.#fanOut = new ShardFanOut(
+      storage.kv,
+      (shard) => this.#linkTo(shard),
+      log,
+      (conns) => void this.#lost(conns),
+    );
+    this.#remote = new RemoteSockets(storage.sql, (shard, op) => this.#fanOut.op(shard, op));
+    this.members = new Members(ctx, stored, config, this.#alarms, log, this.#remote);
+    this.flush = new FlushSchedule(this.members, stored, { fanOut: this.#fanOut, remote: this.#remote });
     this.#wipe = new PrivateWipe(
       storage,
       { ids, history, sent, members: stored, bans, roles, uploads, links },
@@ -327,6 +348,7 @@ export class Room {
     // The alarm is rare: it reads the privacy marker from storage rather than trusting the copy.
     this.#privacy.reread();
     if (await this.#wipe.endMarker(() => this.members.get().roster.size === 0)) return;
+    await this.#heartbeats();
     const state = this.#state();
     this.#interpreter.perform(state.room, expire(state, this.#context, Date.now()));
     if (this.#wipe.due) {
@@ -439,7 +461,112 @@ export class Room {
   async info(room: string) {
     this.members.get();
     await this.#settle();
-    return this.queries.info(room);
+    return { ...this.queries.info(room), shards: this.shardCount() };
+  }
+
+  /**
+   * Which shard a joiner's socket goes to (0: this object). The room grows
+   * its shard count as people come (`plan.ts`), and places each person by
+   * their account or session, so their tabs meet. Rooms of two (stranger
+   * rooms, conversations) never spread.
+   */
+  placement(request: Request): number {
+    if (this.#shardLink === null || conversationParties(this.#name()) !== null || this.#privacy.get()) return 0;
+    const current = this.shardCount();
+    const people = this.members.get().roster.size + 1;
+    const limits = { threshold: this.#config.shardThreshold, maxShards: this.#config.maxShards };
+    const count = shardCount(people, current, limits);
+    if (count !== current) {
+      this.#shards = count;
+      this.#ctx.storage.kv.put("shards", count);
+      this.flush.log(this.#name(), { event: count > current ? "shards_grown" : "shards_shrunk", shards: count });
+    }
+    const account = accountOf(request);
+    const key =
+      account === null ? (new URL(request.url).searchParams.get("session") ?? crypto.randomUUID()) : `@${account.id}`;
+    return shardFor(key, count);
+  }
+
+  /** How many shards the room spreads new joiners over now. */
+  shardCount(): number {
+    this.#shards ??= this.#ctx.storage.kv.get<number>("shards") ?? 1;
+    return this.#shards;
+  }
+
+  /** A shard's knock for a socket it would hold: the same door as this object's own (see `Admission.admitRemote`). */
+  async admitRemote(shard: number, conn: string, request: Request): Promise<RemoteEntry> {
+    return this.admission.admitRemote(request, this.#name(), conn, () => {
+      const start = this.#fanOut.startFor(shard);
+      return [start, this.#remote.open(conn, shard)];
+    });
+  }
+
+  /** What a shard's sockets said and did, in order: each frame as if on a socket of this object. */
+  async fromShard(shard: number, items: readonly FromShard[]): Promise<ForwardAnswer> {
+    const unknown: string[] = [];
+    for (const item of items) {
+      const socket = this.#remote.get(item.conn);
+      if (!socket || socket.shard !== shard) {
+        if ("message" in item) unknown.push(item.conn);
+        continue;
+      }
+      if ("message" in item) {
+        await this.message(socket, item.message);
+        continue;
+      }
+      socket.gone();
+      await this.close(socket, item.gone.code, item.gone.reason);
+    }
+    return { unknown };
+  }
+
+  /** The room's fan-out figures: shards now, sockets they hold, batches numbered and deliveries made. */
+  shardStats() {
+    return {
+      shards: this.shardCount(),
+      remoteSockets: this.#remote.size,
+      batches: this.#fanOut.batches,
+      deliveries: this.#fanOut.deliveries,
+    };
+  }
+
+  #linkTo(shard: number): ShardLink {
+    if (this.#shardLink === null) throw new Error("this room has no shards");
+    return this.#shardLink(shard);
+  }
+
+  /** Sockets a shard no longer holds (it restarted, or their close was lost): their members lose a connection. */
+  async #lost(conns: readonly string[]): Promise<void> {
+    for (const conn of conns) {
+      const socket = this.#remote.get(conn);
+      if (!socket) continue;
+      socket.gone();
+      await this.#depart(socket);
+    }
+  }
+
+  /**
+   * Before the alarm judges who is idle: each shard says when its sockets
+   * last answered a heartbeat (the runtime answers them there, unseen here).
+   * A socket its shard does not hold any more is gone.
+   */
+  async #heartbeats(): Promise<void> {
+    if (this.#shardLink === null || this.#remote.size === 0) return;
+    const lost: string[] = [];
+    for (const [shard, conns] of this.#remote.shards()) {
+      const asked = [...conns];
+      const answer = await this.#shardLink(shard)
+        .heartbeats(asked)
+        .catch(() => null);
+      if (answer === null) continue;
+      for (const conn of asked) {
+        const at = answer[conn];
+        const socket: RemoteSocket | undefined = this.#remote.get(conn);
+        if (at === null || at === undefined) lost.push(conn);
+        else if (socket) socket.heartbeatAt = new Date(at);
+      }
+    }
+    await this.#lost(lost);
   }
 
   /** A socket went away without the room closing it: its member loses a connection. */

@@ -10,18 +10,18 @@
  * nothing is skipped without the client being told to catch up.
  */
 
-/** One numbered batch of frames (their texts) for one shard, from one life of the sequencer. */
-export interface Batch {
+/** One numbered batch of frames (their texts, or what the shard does with them) for one shard, from one life of the sequencer. */
+export interface Batch<F = string> {
   life: string;
   seq: number;
-  frames: readonly string[];
+  frames: readonly F[];
 }
 
 /** The sequencer's side: its life, the next number to hand out, and the batches sent but not yet acknowledged, in order. */
-export interface Outbox {
+export interface Outbox<F = string> {
   life: string;
   next: number;
-  owed: readonly Batch[];
+  owed: readonly Batch<F>[];
 }
 
 /** Batches owed to one shard past which the sequencer gives it up (its sockets resume); a shard that slow helps nobody. */
@@ -33,7 +33,7 @@ export const MAX_OWED = 256;
  * would hear nothing new for a while still learns at the sequencer's first
  * flush that the last life's debts are lost, and has its sockets resume.
  */
-export function openOutbox(life: string): Outbox {
+export function openOutbox<F = string>(life: string): Outbox<F> {
   return { life, next: 2, owed: [{ life, seq: 1, frames: [] }] };
 }
 
@@ -42,7 +42,7 @@ export function openOutbox(life: string): Outbox {
  * acknowledged `MAX_OWED` batches: the owed ones are dropped, and the shard
  * will find the gap and have its sockets resume.
  */
-export function push(outbox: Outbox, frames: readonly string[]): { outbox: Outbox; overflow: boolean } {
+export function push<F>(outbox: Outbox<F>, frames: readonly F[]): { outbox: Outbox<F>; overflow: boolean } {
   const batch = { life: outbox.life, seq: outbox.next, frames };
   const next = outbox.next + 1;
   if (outbox.owed.length >= MAX_OWED) return { outbox: { ...outbox, next, owed: [batch] }, overflow: true };
@@ -50,7 +50,7 @@ export function push(outbox: Outbox, frames: readonly string[]): { outbox: Outbo
 }
 
 /** The shard acknowledged everything up to `upTo`: those are no longer owed. */
-export function acknowledged(outbox: Outbox, upTo: number): Outbox {
+export function acknowledged<F>(outbox: Outbox<F>, upTo: number): Outbox<F> {
   return { ...outbox, owed: outbox.owed.filter((b) => b.seq > upTo) };
 }
 
@@ -78,9 +78,9 @@ export interface StreamStart {
 }
 
 /** What a shard does with a delivery: the batches newly applied, in order, and what to acknowledge. */
-export interface Received {
+export interface Received<F = string> {
   inbox: Inbox;
-  batches: Batch[];
+  batches: Batch<F>[];
   ack: number;
 }
 
@@ -91,9 +91,9 @@ export interface Received {
  * lost what it owed) starts a new run: sockets whose stream began before it
  * missed something, and `intact` says so.
  */
-export function receive(inbox: Inbox, batches: readonly Batch[]): Received {
+export function receive<F>(inbox: Inbox, batches: readonly Batch<F>[]): Received<F> {
   let { life, applied, runFrom } = inbox;
-  const fresh: Batch[] = [];
+  const fresh: Batch<F>[] = [];
   for (const batch of batches) {
     const sameLife = batch.life === life;
     if (sameLife && applied !== null && batch.seq <= applied) continue;
@@ -106,12 +106,12 @@ export function receive(inbox: Inbox, batches: readonly Batch[]): Received {
 }
 
 /** Where the stream of a socket admitted now begins: the next batch the sequencer will number for its shard. */
-export function streamStart(outbox: Outbox): StreamStart {
+export function streamStart(outbox: Pick<Outbox<unknown>, "life" | "next">): StreamStart {
   return { life: outbox.life, seq: outbox.next };
 }
 
 /** Whether a batch is owed to a socket: of its stream's life, from its start on (earlier ones are in its replay). */
-export function owedTo(start: StreamStart, batch: Batch): boolean {
+export function owedTo(start: StreamStart, batch: Pick<Batch<unknown>, "life" | "seq">): boolean {
   return batch.life === start.life && batch.seq >= start.seq;
 }
 

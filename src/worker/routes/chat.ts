@@ -1,3 +1,4 @@
+import { SHARD_HEADER, shardName } from "../../room/shards/traffic";
 import { roomRoutes } from "../app";
 import { withPeer } from "../conversation-door";
 import { BAD_ROOM_MESSAGE, HttpError, httpError } from "../errors";
@@ -21,7 +22,17 @@ export const chat = roomRoutes()
     privateTicket,
     accountDoor,
     // Only a conversation's door names a peer: whatever a client sent here under that header goes.
-    (c) => c.env.CHAT_ROOM.getByName(c.get("room")).fetch(withPeer(c.get("forward"), null)),
+    async (c) => {
+      const room = c.get("room");
+      const forward = withPeer(c.get("forward"), null);
+      const answer = await c.env.CHAT_ROOM.getByName(room).fetch(forward.clone());
+      // A big room places this joiner on one of its fan-out shards: the shard holds the socket.
+      const shard = Number(answer.headers.get(SHARD_HEADER) ?? Number.NaN);
+      if (answer.status === 101 || !Number.isSafeInteger(shard) || shard < 1) return answer;
+      const placed = new Request(forward);
+      placed.headers.set(SHARD_HEADER, String(shard));
+      return c.env.ROOM_SHARD.getByName(shardName(room, shard)).fetch(placed);
+    },
   )
   // `/chat/` and `/chat/a/b`: not a room name either.
   .all("/*", () => httpError(HttpError.badRoom, BAD_ROOM_MESSAGE));

@@ -1,0 +1,180 @@
+import type { SmallKv } from "../../platform/object-state";
+import type { LogEntry } from "../core";
+import type { Drained } from "../core/coalescer";
+import { acknowledged, type Outbox, push, type StreamStart, streamStart } from "./link";
+import type { RemoteSockets } from "./remote-sockets";
+import type { ShardLink, ShardOp } from "./traffic";
+
+/** A failed delivery is tried again after this long, doubling up to `RETRY_MAX_MS`. */
+const RETRY_FIRST_MS = 50;
+const RETRY_MAX_MS = 5000;
+
+/** Per shard: its outbox, the ops not yet numbered, and the delivery in flight. */
+interface Lane {
+  outbox: Outbox<ShardOp>;
+  pending: ShardOp[];
+  sending: boolean;
+  retryMs: number;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+/**
+ * The sequencer's side of its links to its fan-out shards. Ops for a shard
+ * gather until the end of the current turn, then become one numbered batch
+ * (`link.ts`), delivered until the shard acknowledges it: one delivery in
+ * flight per shard, the next carrying everything owed meanwhile. A flush
+ * goes to each shard once, as one shared text and the few texts of their own.
+ *
+ * Numbers continue across the object's lives: the next number is stored
+ * with every batch (its write and the delivery leave together, as the output
+ * gate holds the call until the write is safe). A sequencer evicted with
+ * nothing owed goes on where it was and its shards notice nothing; one that
+ * lost owed batches skips their numbers, and the shards' sockets resume.
+ */
+export class ShardFanOut {
+  readonly #kv: SmallKv;
+  readonly #link: (shard: number) => ShardLink;
+  readonly #log: (entry: LogEntry) => void;
+  readonly #gone: (conns: string[]) => void;
+  readonly #lanes = new Map<number, Lane>();
+  #sealing = false;
+  #life: string | undefined;
+  /** Batches numbered and deliveries made, for the room's statistics. */
+  batches = 0;
+  deliveries = 0;
+
+  /** `gone`: connections a shard was sent to but does not hold (its socket closed unseen, or the shard restarted). */
+  constructor(
+    kv: SmallKv,
+    link: (shard: number) => ShardLink,
+    log: (entry: LogEntry) => void,
+    gone: (conns: string[]) => void,
+  ) {
+    this.#kv = kv;
+    this.#link = link;
+    this.#log = log;
+    this.#gone = gone;
+  }
+
+  /** An op for a shard: numbered with the others of this turn. */
+  op(shard: number, op: ShardOp): void {
+    this.#lane(shard).pending.push(op);
+    if (this.#sealing) return;
+    this.#sealing = true;
+    queueMicrotask(() => {
+      this.#sealing = false;
+      this.seal();
+    });
+  }
+
+  /** A flush: each shard gets the texts of its own connections, then the shared text once. */
+  flush(drained: Drained, remote: RemoteSockets): void {
+    const shards = remote.shards();
+    if (shards.size === 0) return;
+    const own = new Map<number, string[]>();
+    for (const conn of drained.own) {
+      const socket = remote.get(conn);
+      if (!socket) continue;
+      const text = drained.textFor(conn);
+      if (text !== "") this.op(socket.shard, { kind: "to", conn, text });
+      own.set(socket.shard, [...(own.get(socket.shard) ?? []), conn]);
+    }
+    const shared = drained.shared;
+    if (shared === "") return;
+    for (const shard of shards.keys()) this.op(shard, { kind: "all", text: shared, skip: own.get(shard) ?? [] });
+  }
+
+  /**
+   * Where the stream of a socket the shard is about to hold begins. What is
+   * gathered for it so far is numbered first: that is already in the
+   * joiner's replay, so it must not reach the new socket as well.
+   */
+  startFor(shard: number): StreamStart {
+    this.#seal(shard);
+    return streamStart(this.#lane(shard).outbox);
+  }
+
+  /** Numbers what every shard has gathered, and delivers it. */
+  seal(): void {
+    for (const shard of this.#lanes.keys()) this.#seal(shard);
+  }
+
+  /** Batches owed to shards now, over all of them. */
+  get owed(): number {
+    let owed = 0;
+    for (const lane of this.#lanes.values()) owed += lane.outbox.owed.length;
+    return owed;
+  }
+
+  #seal(shard: number): void {
+    const lane = this.#lane(shard);
+    if (lane.pending.length === 0) return;
+    const pushed = push(lane.outbox, lane.pending);
+    lane.pending = [];
+    lane.outbox = pushed.outbox;
+    this.#kv.put(nextKey(shard), lane.outbox.next);
+    this.batches++;
+    if (pushed.overflow) this.#log({ event: "shard_overflow", shard });
+    this.#deliver(shard);
+  }
+
+  #deliver(shard: number): void {
+    const lane = this.#lane(shard);
+    if (lane.sending || lane.timer !== undefined || lane.outbox.owed.length === 0) return;
+    lane.sending = true;
+    const owed = [...lane.outbox.owed];
+    this.deliveries++;
+    this.#link(shard)
+      .deliver(owed)
+      .then(
+        (answer) => {
+          lane.sending = false;
+          lane.retryMs = RETRY_FIRST_MS;
+          lane.outbox = acknowledged(lane.outbox, answer.ack);
+          if (answer.gone.length > 0) this.#gone(answer.gone);
+          this.#deliver(shard);
+        },
+        (error: unknown) => {
+          lane.sending = false;
+          this.#log({ event: "shard_unreachable", shard, message: String(error) });
+          lane.timer = setTimeout(() => {
+            lane.timer = undefined;
+            this.#deliver(shard);
+          }, lane.retryMs);
+          lane.retryMs = Math.min(RETRY_MAX_MS, lane.retryMs * 2);
+        },
+      );
+  }
+
+  #lane(shard: number): Lane {
+    let lane = this.#lanes.get(shard);
+    if (!lane) {
+      const next = this.#kv.get<number>(nextKey(shard)) ?? 1;
+      lane = {
+        outbox: { life: this.#lifeId(), next, owed: [] },
+        pending: [],
+        sending: false,
+        retryMs: RETRY_FIRST_MS,
+        timer: undefined,
+      };
+      this.#lanes.set(shard, lane);
+    }
+    return lane;
+  }
+
+  /** The link's life: one per room, kept, so numbers go on across the object's lives. */
+  #lifeId(): string {
+    if (this.#life) return this.#life;
+    let life = this.#kv.get<string>("shard-life");
+    if (life === undefined) {
+      life = crypto.randomUUID();
+      this.#kv.put("shard-life", life);
+    }
+    this.#life = life;
+    return life;
+  }
+}
+
+function nextKey(shard: number): string {
+  return `shard-next:${shard}`;
+}
