@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { nameKey, parseClientFrame, USERS_PAGE_DEFAULT, USERS_PAGE_MAX } from "../../src/protocol";
 import { type Member, receive } from "../../src/room/core";
-import { byPlace, type UsersQuery, usersPage } from "../../src/room/core/people-pages";
+import { byPlace, fold, type UsersQuery, usersPage } from "../../src/room/core/people-pages";
 import { fullBucket } from "../../src/room/core/rate-limit";
 import { RoomSimulator } from "./simulator";
 
@@ -122,6 +122,14 @@ describe("a page of the people list", () => {
     const capped = usersPage(room, { after: "", limit: 100_000 });
     expect(capped.users).toHaveLength(USERS_PAGE_MAX);
     expect(capped).toMatchObject({ total: USERS_PAGE_MAX + 100, more: 100, next: "p0499" });
+  });
+
+  it("folds a name as names are compared case-insensitively everywhere else", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: "grapheme" }), fc.string({ unit: letter })), (name) => {
+        expect(fold(name)).toBe(nameKey(name));
+      }),
+    );
   });
 
   it("reads the room once, however big it is", () => {

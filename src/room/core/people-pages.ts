@@ -22,8 +22,18 @@ interface Place {
   name: string;
 }
 
+/**
+ * `nameKey`, sparing ASCII names (most of them, and their own NFKC) the
+ * normalization: a page folds every name in the room, and this makes it
+ * several times cheaper.
+ */
+export function fold(name: string): string {
+  for (let i = 0; i < name.length; i++) if (name.charCodeAt(i) >= 0x80) return nameKey(name);
+  return name.toLowerCase();
+}
+
 function placeOf(name: string): Place {
-  return { key: nameKey(name), name };
+  return { key: fold(name), name };
 }
 
 /**
@@ -47,7 +57,7 @@ export function byPlace(a: Place, b: Place): number {
  */
 export function usersPage(people: Iterable<Member>, query: UsersQuery): ServerPayloads["users"] {
   const limit = Math.min(query.limit ?? USERS_PAGE_DEFAULT, USERS_PAGE_MAX);
-  const filter = query.name === undefined ? "" : nameKey(query.name);
+  const filter = query.name === undefined ? "" : fold(query.name);
   const from = query.after === undefined ? undefined : placeOf(query.after);
   let total = 0;
   let following = 0;
@@ -55,7 +65,7 @@ export function usersPage(people: Iterable<Member>, query: UsersQuery): ServerPa
   // Once `limit` are kept, whoever sorts after the last of them cannot be on the page.
   let bound: Place | undefined;
   for (const member of people) {
-    const key = nameKey(member.username);
+    const key = fold(member.username);
     if (!key.includes(filter)) continue;
     total++;
     const place = { key, name: member.username, member };
