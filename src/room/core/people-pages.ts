@@ -24,8 +24,8 @@ interface Place {
 
 /**
  * `nameKey`, sparing ASCII names (most of them, and their own NFKC) the
- * normalization: a page folds every name in the room, and this makes it
- * several times cheaper.
+ * normalization: a page folds every name in the room, and this halves what
+ * that costs.
  */
 export function fold(name: string): string {
   for (let i = 0; i < name.length; i++) if (name.charCodeAt(i) >= 0x80) return nameKey(name);
