@@ -1,6 +1,7 @@
 import * as v from "valibot";
 import { isFileName } from "./files";
 import type { AnyFrameOf, FrameOf } from "./frame-shape";
+import { MAX_USERNAME_LENGTH, USERS_FILTER_MAX } from "./limits";
 
 /** A client's id for one send: what makes a resend recognisable. */
 export const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -55,8 +56,17 @@ export const ClientPayloadSchemas = {
   react: v.object({ id: v.number(), emoji: v.string(), clientId: ClientId }),
   typing: Empty,
   dm: v.object({ to: v.string(), message: v.string(), clientId: ClientId }),
-  /** `limit`: only the longest-connected this many; without it, everyone. */
-  users: v.object({ limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))) }),
+  /**
+   * `limit`: only the longest-connected this many; without it, everyone.
+   * v1.10: with `name` (those whose name contains it, case aside) or `after`
+   * (a name: the page goes on from the next one), a page of the list in name
+   * order, `limit` people long (`USERS_PAGE_DEFAULT`, at most `USERS_PAGE_MAX`).
+   */
+  users: v.object({
+    limit: v.optional(v.pipe(v.number(), v.integer(), v.minValue(1))),
+    name: v.optional(v.pipe(v.string(), v.maxLength(USERS_FILTER_MAX))),
+    after: v.optional(v.pipe(v.string(), v.maxLength(MAX_USERNAME_LENGTH))),
+  }),
   stats: Empty,
   help: Empty,
   ping: Empty,

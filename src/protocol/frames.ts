@@ -249,8 +249,14 @@ export interface ServerPayloads {
   presence: { joined: string[]; left: string[]; moreJoined?: number; moreLeft?: number };
   /** v1.8: `verified`: the sender is signed in to the account of that name. */
   dm: { id: number; from: string; to: string; message: string; ts: number; verified?: true };
-  /** `more`: how many are here beyond those listed, when the request's `limit` left some out. */
-  users: { users: UserSummary[]; more?: number };
+  /**
+   * `more`: how many are here beyond those listed, when the request's `limit`
+   * left some out. v1.10: `total`, how many the request matched (everyone, or
+   * those its `name` matched); in a page (`name` or `after` asked), `more`
+   * counts the matching people not in it, and `next` is the `after` that asks
+   * for the following page, present only when more follow.
+   */
+  users: { users: UserSummary[]; more?: number; total?: number; next?: string };
   stats: { username: string; room: string; messagesSent: number; connectedAt: number; userCount: number };
   help: { commands: CommandHelp[] };
   pong: Record<string, never>;

@@ -54,6 +54,14 @@ export const SEARCHES_PER_MINUTE = 30;
 
 export const MAX_USERNAME_LENGTH = 32;
 
+/**
+ * v1.10: people in one page of `users` asked for by `name` or `after`, default
+ * and ceiling (a larger `limit` is taken as the ceiling); the longest `name`.
+ */
+export const USERS_PAGE_DEFAULT = 100;
+export const USERS_PAGE_MAX = 500;
+export const USERS_FILTER_MAX = MAX_USERNAME_LENGTH;
+
 /** v1.9: longest room topic (`/topic`), in UTF-16 code units, after trimming. */
 export const MAX_TOPIC_LENGTH = 200;
 

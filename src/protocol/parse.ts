@@ -16,7 +16,7 @@ import { ClientType, clientFrame, isClientId, ClientPayloadSchemas as PayloadSch
 import { readEnvelope } from "./envelope";
 import { isFileName, MAX_FILE_NAME } from "./files";
 import { ErrorCode } from "./frames";
-import { MAX_MESSAGE_LENGTH } from "./limits";
+import { MAX_MESSAGE_LENGTH, MAX_USERNAME_LENGTH } from "./limits";
 import { parseLine } from "./line";
 
 /**
@@ -121,9 +121,19 @@ function parseEnvelope(raw: string, maxLength: number): ParseResult {
     case ClientType.users: {
       const p = v.safeParse(PayloadSchemas.users, payload);
       if (!p.success)
-        return fail(ErrorCode.badMessage, "users takes, if anything, payload.limit as a whole number from 1");
-      const { limit } = p.output;
-      return { ok: true, frame: clientFrame(type, limit === undefined ? {} : { limit }) };
+        return fail(
+          ErrorCode.badMessage,
+          `users takes, if anything, payload.limit as a whole number from 1, payload.name and payload.after of at most ${MAX_USERNAME_LENGTH} characters`,
+        );
+      const { limit, name, after } = p.output;
+      return {
+        ok: true,
+        frame: clientFrame(type, {
+          ...(limit === undefined ? {} : { limit }),
+          ...(name === undefined ? {} : { name }),
+          ...(after === undefined ? {} : { after }),
+        }),
+      };
     }
     case ClientType.typing:
     case ClientType.bans:

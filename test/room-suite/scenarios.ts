@@ -5,6 +5,7 @@ import { filesScenarios } from "./scenarios/files";
 import { membershipScenarios } from "./scenarios/membership";
 import { messagesScenarios } from "./scenarios/messages";
 import { moderationScenarios } from "./scenarios/moderation";
+import { peopleScenarios } from "./scenarios/people";
 import { resumeScenarios } from "./scenarios/resume";
 import type { Scenario } from "./scenarios/scenario";
 
@@ -43,6 +44,7 @@ export function roomScenarios(
     describe("messages", () => messagesScenarios(scenario));
     describe("moderation", () => moderationScenarios(scenario));
     describe("resume", () => resumeScenarios(scenario));
+    describe("the people list", () => peopleScenarios(scenario));
     describe("files", () => filesScenarios(scenario));
     describe("conversations between two accounts", () => conversationScenarios(conversation));
     // Otherwise a renamed scenario would quietly stop being run as failing.

@@ -253,7 +253,9 @@ export function formatFrame(frame: ServerFrame, me: string | null, c: Palette = 
         const name = marked(u.username, u.verified);
         return u.operator ? `${name} (operator)` : name;
       });
-      return [c.system(`* ${names.length} here: ${names.join(", ")}`)];
+      const more = frame.payload.more ?? 0;
+      const unlisted = more > 0 ? ` and ${more} more` : "";
+      return [c.system(`* ${names.length + more} here: ${names.join(", ")}${unlisted}`)];
     }
     case ServerType.stats: {
       const p = frame.payload;

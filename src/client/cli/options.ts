@@ -133,7 +133,7 @@ else the saved token; signed in, --username is not used: the room gives you the 
 Prefer HALLWAY_TOKEN to --token: a command line can be read by other users of the machine.
 
 Lines starting with / are commands: /msg <user> <text>, /reply <id> <text>, /edit <id> <text>,
-/delete <id>, /react <id> <emoji>, /users (or /who), /stats, /help, /quit, and for the room's
+/delete <id>, /react <id> <emoji>, /users [part of a name] (or /who), /stats, /help, /quit, and for the room's
 operator /kick, /ban and /unban; with --match, /next finds another stranger.
 /join <room> joins another room too (up to ${MAX_JOINED_ROOMS}) and makes it current, or switches to one joined;
 /part [room] leaves the current room (or the one named), the last one as /quit does;

@@ -45,6 +45,7 @@ export function clientCommands(stranger: boolean): { usage: string; description:
       usage: "/upload <path> [caption]",
       description: "share a file from this computer here (quote a path with spaces)",
     },
+    { usage: "/users <part of a name>", description: "list those here whose name contains it" },
     { usage: "/retry", description: "send the messages the server refused again" },
     { usage: "/discard", description: "drop the messages the server refused" },
   ];

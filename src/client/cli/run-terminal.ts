@@ -20,6 +20,7 @@ import { bearerHeaders } from "./token-choice";
 import { fileMessage, uploadFailure, uploadFile } from "./upload";
 import { expandHome, type UploadCommand, uploadCommand } from "./upload-command";
 import { UploadProgress } from "./upload-progress";
+import { usersFilterRequest } from "./users-command";
 import { oneLine, plural } from "./words";
 
 /** A refusal in words; a claimed name says what to do about it from a terminal. */
@@ -405,7 +406,7 @@ export function runTerminal(options: CliOptions, io: TerminalIo): Promise<number
         exit(0);
         return;
       }
-      if (!visit.welcomed || !visit.connection.sendRaw(encodeInput(line))) break;
+      if (!visit.welcomed || !visit.connection.sendRaw(usersFilterRequest(line) ?? encodeInput(line))) break;
       lines.shift();
       if (isQuit(line)) quitOthers(visit);
     }

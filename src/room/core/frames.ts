@@ -1,5 +1,5 @@
-import { type ErrorPayload, type ServerFrame, ServerType, serverFrame } from "../../protocol";
-import type { RosterView } from "./roster";
+import { type ErrorPayload, type ServerFrame, ServerType, serverFrame, type UserSummary } from "../../protocol";
+import type { Member, RosterView } from "./roster";
 
 /** Server frames the room builds from its state: errors, the people list. */
 
@@ -7,21 +7,26 @@ export function errorFrame(error: ErrorPayload): ServerFrame {
   return serverFrame(ServerType.error, error);
 }
 
-/**
- * The `users` reply: everyone here, longest-connected first, those within
- * their grace marked away; with `limit`, only the first so many, and how many
- * more there are.
- */
-export function usersFrame(roster: RosterView, limit?: number): ServerFrame {
-  const everyone = [...roster.values()].sort((a, b) => a.connectedAt - b.connectedAt);
-  const listed = limit === undefined ? everyone : everyone.slice(0, limit);
-  const users = listed.map((m) => ({
+/** One person as a people list shows them: those within their grace marked away. */
+export function userSummary(m: Member): UserSummary {
+  return {
     username: m.username,
     operator: m.operator,
     since: m.connectedAt,
     ...(m.awayUntil === undefined ? {} : { away: true as const }),
     ...(m.verified ? { verified: true as const } : {}),
-  }));
-  const more = everyone.length - listed.length;
-  return serverFrame(ServerType.users, more > 0 ? { users, more } : { users });
+  };
+}
+
+/**
+ * The `users` reply: everyone here, longest-connected first; with `limit`,
+ * only the first so many, and how many more there are.
+ */
+export function usersFrame(roster: RosterView, limit?: number): ServerFrame {
+  const everyone = [...roster.values()].sort((a, b) => a.connectedAt - b.connectedAt);
+  const listed = limit === undefined ? everyone : everyone.slice(0, limit);
+  const users = listed.map(userSummary);
+  const total = everyone.length;
+  const more = total - listed.length;
+  return serverFrame(ServerType.users, more > 0 ? { users, more, total } : { users, total });
 }

@@ -20,6 +20,7 @@ import { listBans, moderate } from "./moderation";
 import { rename } from "./nick";
 import { chain, type Outcome, unchanged } from "./outcome";
 import { appoint, own } from "./ownership";
+import { askForUsers } from "./people-pages";
 import { type Take, take } from "./rate-limit";
 import { answer, reply } from "./replies";
 import type { Member } from "./roster";
@@ -151,13 +152,7 @@ function handle(
     case ClientType.dm:
       return deliverDm(state, ctx, sender, conn, frame.payload, now);
     case ClientType.users:
-      return {
-        state,
-        effects: [
-          { kind: "users", to: conn, ...frame.payload },
-          { kind: "update", member: sender },
-        ],
-      };
+      return askForUsers(state, sender, conn, frame.payload);
     case ClientType.stats:
       return answer(
         state,
