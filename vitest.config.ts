@@ -118,7 +118,11 @@ export default defineConfig({
             },
           }),
         ],
-        test: { name: "shards", include: ["test/shards/**/*.test.ts"], testTimeout: 20_000 },
+        test: {
+          name: "shards",
+          include: ["test/shards/**/*.test.ts", "test/room-suite/in-shards.test.ts"],
+          testTimeout: 20_000,
+        },
       },
       {
         // The web app in headless Chromium against `wrangler dev`, as people use it.
