@@ -472,8 +472,15 @@ export class Room {
    */
   placement(request: Request): number {
     if (this.#shardLink === null || conversationParties(this.#name()) !== null || this.#privacy.get()) return 0;
+    const account = accountOf(request);
+    const session = account === null ? new URL(request.url).searchParams.get("session") : `@${account.id}`;
+    const { roster } = this.members.get();
+    // Another tab of someone here goes where their open tabs are, whatever the count became since.
+    const member = session === null ? undefined : roster.get(session);
+    const open = member?.conns[0];
+    if (open !== undefined) return this.#remote.get(open)?.shard ?? 0;
     const current = this.shardCount();
-    const people = this.members.get().roster.size + 1;
+    const people = roster.size + (member === undefined ? 1 : 0);
     const limits = { threshold: this.#config.shardThreshold, maxShards: this.#config.maxShards };
     const count = shardCount(people, current, limits);
     if (count !== current) {
@@ -481,10 +488,7 @@ export class Room {
       this.#ctx.storage.kv.put("shards", count);
       this.flush.log(this.#name(), { event: count > current ? "shards_grown" : "shards_shrunk", shards: count });
     }
-    const account = accountOf(request);
-    const key =
-      account === null ? (new URL(request.url).searchParams.get("session") ?? crypto.randomUUID()) : `@${account.id}`;
-    return shardFor(key, count);
+    return shardFor(session ?? crypto.randomUUID(), count);
   }
 
   /** How many shards the room spreads new joiners over now. */

@@ -133,8 +133,8 @@ export class RemoteSockets {
     this.#stored.add(socket.conn);
   }
 
+  /** The room let the socket go; its close (if the room closes it) is still to go to the shard. */
   #forget(socket: RemoteSocket): void {
-    socket.gone();
     const sockets = this.#all();
     if (sockets.get(socket.conn) !== socket) return;
     sockets.delete(socket.conn);
