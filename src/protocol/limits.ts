@@ -130,6 +130,12 @@ export const CloseCode = {
   flooding: 4429,
   /** The room is at capacity. */
   roomFull: 4503,
+  /**
+   * A big room's socket missed part of its stream (the object holding it, or
+   * the room's sequencer, restarted): reconnect with `since`, and the replay
+   * fills the gap.
+   */
+  resume: 1012,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 

@@ -51,7 +51,7 @@ export const DEFAULT_CONFIG: RoomConfig = {
   rateLimitPerSecond: 2,
   maxFrameBytes: 16_384,
   maxMessageLength: MAX_MESSAGE_LENGTH,
-  maxConnections: 5000,
+  maxConnections: 100_000,
   maxTabsPerSession: 10,
   floodDrops: 30,
   floodWindowMs: 10_000,

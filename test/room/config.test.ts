@@ -10,7 +10,7 @@ describe("readConfig", () => {
       rateLimitPerSecond: 2,
       maxFrameBytes: 16_384,
       maxMessageLength: 2000,
-      maxConnections: 5000,
+      maxConnections: 100_000,
       reconnectGraceMs: 15_000,
     });
   });

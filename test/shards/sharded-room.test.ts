@@ -1,6 +1,7 @@
 import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { MAX_WAITING_FRAMES } from "../../src/room/durable/room-shard";
 import { shardFor } from "../../src/room/shards/plan";
 import { shardName } from "../../src/room/shards/traffic";
 import { framesOf, freshRoom, join, type TestClient } from "../worker/client";
@@ -206,6 +207,30 @@ describe("a room spread over fan-out shards", () => {
     await until(async () => (await infoOf(room)).userCount === 7 - struck, "the struck people to leave");
     const stayed = people.find((p) => p.shard !== victim) as Placed;
     await stayed.client.waitFor("userCount", (f) => f.payload.count === 7 - struck);
+    closeAll(people);
+  });
+});
+
+describe("what a fan-out shard holds for a slow sequencer", () => {
+  it("closes a socket that floods its shard faster than the room takes frames, telling it why, and nobody else", async () => {
+    const room = freshRoom();
+    const people = await crowd(room, 7);
+    const flooder = people.find((p) => p.shard !== 0);
+    if (!flooder) throw new Error("nobody was placed on a shard");
+    // The sequencer busy for a moment (a slow storage write, say): the shard's call waits, and frames pile up.
+    const busy = runInDurableObject(env.CHAT_ROOM.getByName(room), (_, state) =>
+      state.blockConcurrencyWhile(() => new Promise((resolve) => setTimeout(resolve, 1500))),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    flooder.client.send(chat("first", "first"));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let i = 0; i < MAX_WAITING_FRAMES * 2; i++) flooder.client.send(chat(`flood ${i}`, `f${i}`));
+    expect((await flooder.client.closed).code).toBe(4429);
+    await busy;
+    expect(framesOf(flooder.client, "error").map((f) => f.payload.code)).toContain("rate_limited");
+    const other = people.find((p) => p !== flooder) as Placed;
+    other.client.send(chat("still here", "still"));
+    expect((await other.client.waitFor("ack")).payload.clientId).toBe("still");
     closeAll(people);
   });
 });

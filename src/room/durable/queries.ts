@@ -2,6 +2,9 @@ import { HISTORY_PAGE_MAX, type HistoryFrame, SEARCH_PAGE_MAX } from "../../prot
 import type { HiddenAuthor, HistoryStore } from "../store/history";
 import type { Members } from "./members";
 
+/** Names `GET /api/rooms/:room` gives at most; `userCount` counts everyone. */
+export const INFO_NAMES_MAX = 500;
+
 export interface RoomInfo {
   room: string;
   userCount: number;
@@ -34,10 +37,16 @@ export class RoomQueries {
   /** Who is here and when the room last spoke. */
   info(room: string): RoomInfo {
     const { roster } = this.#members.get();
+    // A room of 100,000 is not listed whole to anyone who asks: some names, and the exact count.
+    const some = [];
+    for (const member of roster.values()) {
+      if (some.length === INFO_NAMES_MAX) break;
+      some.push(member);
+    }
     return {
       room,
       userCount: roster.size,
-      users: [...roster.values()].sort((a, b) => a.connectedAt - b.connectedAt).map((m) => m.username),
+      users: some.sort((a, b) => a.connectedAt - b.connectedAt).map((m) => m.username),
       lastMessageAt: this.#history.lastMessageAt(),
     };
   }

@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../env";
 import { refusedSocket } from "../../platform/refused-socket";
 import { answerCode, send } from "../../platform/sockets";
-import { ErrorCode } from "../../protocol";
+import { CloseCode, ErrorCode, ServerType, serverFrame } from "../../protocol";
 import { readConfig } from "../config";
 import { FRESH_INBOX, type Inbox, intact, owedTo, receive, type StreamStart } from "../shards/link";
 import {
@@ -22,8 +22,16 @@ interface ShardAttachment {
 }
 
 /** Close code and reason for sockets that missed part of their stream: the client comes back with `since`. */
-const RESUME_CLOSE = 1012;
+const RESUME_CLOSE = CloseCode.resume;
 const RESUME_REASON = "the room restarted; reconnect";
+
+/**
+ * Frames one socket may have waiting to be passed on while a call to the
+ * sequencer is in flight. The sequencer's rate limit answers each frame it
+ * takes; this bounds the shard's memory when the sequencer is slow and a
+ * client is not: one over it is told `rate_limited` and closed (4429).
+ */
+export const MAX_WAITING_FRAMES = 64;
 
 /**
  * A fan-out shard: one of the objects a big room spreads its sockets over.
@@ -44,6 +52,8 @@ export class RoomShard extends DurableObject<Env> {
   readonly #pending = new Map<string, { batch: ShardBatch; op: ShardOp }[]>();
   #inbox: Inbox | undefined;
   #queue: FromShard[] = [];
+  /** Frames waiting in `#queue`, per connection. */
+  readonly #waiting = new Map<string, number>();
   #sending = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -115,6 +125,14 @@ export class RoomShard extends DurableObject<Env> {
     // (A string has at least as many UTF-8 bytes as UTF-16 units.)
     const over = typeof message === "string" && message.length > this.#maxFrameBytes;
     const sent = over ? "x".repeat(this.#maxFrameBytes + 1) : message;
+    const waiting = (this.#waiting.get(attachment.conn) ?? 0) + 1;
+    if (waiting > MAX_WAITING_FRAMES) {
+      const error = { code: ErrorCode.rateLimited, message: "too many frames at once; slow down" };
+      send(ws, JSON.stringify(serverFrame(ServerType.error, error)));
+      this.#drop(attachment.conn, CloseCode.flooding, "flooding");
+      return;
+    }
+    this.#waiting.set(attachment.conn, waiting);
     this.#forward({ conn: attachment.conn, message: sent });
   }
 
@@ -159,6 +177,7 @@ export class RoomShard extends DurableObject<Env> {
     this.#sending = true;
     const items = this.#queue;
     this.#queue = [];
+    this.#waiting.clear();
     try {
       const answer = await this.sequencer().fromShard(where.shard, items);
       for (const conn of answer.unknown) this.#drop(conn, 1011, "the room lost this connection; reconnect");

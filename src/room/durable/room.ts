@@ -5,6 +5,7 @@ import type { ObjectState } from "../../platform/object-state";
 import { answerCode, type HeldSocket } from "../../platform/sockets";
 import { conversationParties, type HistoryFrame, listRequested, nickRequested, type ServerFrame } from "../../protocol";
 import { accountOf } from "../../worker/account-door";
+import { PRIVATE_HEADER } from "../../worker/private-rooms";
 import type { RoomConfig } from "../config";
 import type { ClaimCheck, ListingCheck } from "../core";
 import {
@@ -471,7 +472,9 @@ export class Room {
    * rooms, conversations) never spread.
    */
   placement(request: Request): number {
-    if (this.#shardLink === null || conversationParties(this.#name()) !== null || this.#privacy.get()) return 0;
+    // A stranger room or a conversation is two people: it never spreads.
+    if (this.#shardLink === null || conversationParties(this.#name()) !== null) return 0;
+    if (this.#privacy.get() || request.headers.get(PRIVATE_HEADER) === "1") return 0;
     const account = accountOf(request);
     const session = account === null ? new URL(request.url).searchParams.get("session") : `@${account.id}`;
     const { roster } = this.members.get();
@@ -488,7 +491,7 @@ export class Room {
       this.#ctx.storage.kv.put("shards", count);
       this.flush.log(this.#name(), { event: count > current ? "shards_grown" : "shards_shrunk", shards: count });
     }
-    return shardFor(session ?? crypto.randomUUID(), count);
+    return count === 1 ? 0 : shardFor(session ?? crypto.randomUUID(), count);
   }
 
   /** How many shards the room spreads new joiners over now. */
