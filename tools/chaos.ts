@@ -30,6 +30,13 @@ export interface ChaosOptions {
    * socket still being inflated when the client reconnects.
    */
   cpuWorkers?: number;
+  /**
+   * Clients that only read (each dropped at a quarter of the senders' chance
+   * per round): they too must see every acked message once.
+   */
+  listeners?: number;
+  /** People per fan-out shard (`SHARD_THRESHOLD`): set low, the room spreads over several objects. */
+  shardThreshold?: number;
   /** Reported as it goes, one line per event worth knowing. */
   log?: (line: string) => void;
 }
@@ -45,6 +52,10 @@ export interface ChaosReport {
   rateLimited: number;
   /** Busy threads that loaded the CPU during the run. */
   cpuWorkers: number;
+  /** The most objects the room's sockets were spread over, as `GET /api/rooms/:room` said once everyone was in. */
+  shards: number;
+  /** Clients that only read. */
+  listeners: number;
   /** Broken promises, one line each; empty when all held. */
   violations: string[];
   seconds: number;
@@ -93,21 +104,33 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     RATE_LIMIT_PER_SECOND: "30",
     // Every client here reconnects from one address, many times a minute.
     JOIN_RATE_PER_MINUTE: "100000",
+    ...(options.shardThreshold === undefined ? {} : { SHARD_THRESHOLD: String(options.shardThreshold) }),
   };
   let server: DevServer = await startDevServer({ vars });
   const { port, persistDir, url } = server;
   const room = `chaos-${Date.now().toString(36)}`;
   const clients = Array.from({ length: options.clients }, (_, i) => new ChaosClient(url, room, i, log));
+  const listeners = Array.from(
+    { length: options.listeners ?? 0 },
+    (_, i) => new ChaosClient(url, room, options.clients + i, log),
+  );
+  const everyone = [...clients, ...listeners];
+  let shards = 1;
   let drops = 0;
   let restarts = 0;
   let load: CpuLoad | null = null;
   try {
     if (options.cpuWorkers) load = startCpuLoad(options.cpuWorkers);
-    for (const c of clients) c.connect();
-    if (!(await until(() => clients.every((c) => c.welcomed), 20_000))) throw new Error("clients did not join");
+    for (const c of everyone) c.connect();
+    if (!(await until(() => everyone.every((c) => c.welcomed), 60_000))) throw new Error("clients did not join");
     // Everyone's first join notice is not noise; let them all arrive, then start counting.
     await sleep(500);
-    for (const c of clients) c.noise.length = 0;
+    for (const c of everyone) c.noise.length = 0;
+    const info = await (await fetch(`${url}/api/rooms/${room}`)).json();
+    if (typeof info === "object" && info !== null && "shards" in info && typeof info.shards === "number") {
+      shards = info.shards;
+    }
+    log(`${everyone.length} clients in, over ${shards} shard(s)`);
 
     // Restarts are spread evenly over the sending, so each lands mid-conversation.
     const restartAt = new Set(
@@ -132,6 +155,12 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
           drops++;
         }
       }
+      for (const c of listeners) {
+        if (Math.random() < options.dropChance / 4) {
+          c.drop();
+          drops++;
+        }
+      }
       await sleep(options.sendEveryMs);
     }
 
@@ -139,14 +168,14 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
     const allAcked = await until(() => clients.every((c) => c.pending.size === 0), 60_000);
     const ackedIds = new Set<number>();
     for (const c of clients) for (const ids of c.acks.values()) for (const id of ids) ackedIds.add(id);
-    const allSeen = await until(() => clients.every((c) => [...ackedIds].every((id) => c.seen.has(id))), 30_000);
+    const allSeen = await until(() => everyone.every((c) => [...ackedIds].every((id) => c.seen.has(id))), 60_000);
 
     const violations: string[] = [];
     if (!allAcked) {
       for (const c of clients)
         if (c.pending.size > 0) violations.push(`${c.name}: ${c.pending.size} sends never acked`);
     }
-    for (const c of clients) {
+    for (const c of everyone) {
       for (const [clientId, ids] of c.acks) {
         if (ids.size !== 1) violations.push(`${c.name}: ${clientId} was acked with ids ${[...ids].join(", ")}`);
       }
@@ -180,16 +209,18 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosReport> {
       duplicateAcks: clients.reduce((n, c) => n + c.duplicateAcks, 0),
       drops,
       restarts,
-      reconnects: clients.reduce((n, c) => n + c.reconnects, 0),
+      reconnects: everyone.reduce((n, c) => n + c.reconnects, 0),
       gapsFilled: clients.reduce((n, c) => n + c.gapsFilled, 0),
       rateLimited: clients.reduce((n, c) => n + c.rateLimited, 0),
       cpuWorkers: load?.workers ?? 0,
+      shards,
+      listeners: listeners.length,
       violations,
       seconds: Math.round((Date.now() - started) / 100) / 10,
     };
   } finally {
     await load?.stop();
-    for (const c of clients) c.stop();
+    for (const c of everyone) c.stop();
     await server.stop();
   }
 }

@@ -18,3 +18,15 @@ describe("chaos: drops and a server restart", () => {
 
   it("holds all of that while every core is kept busy", () => holds(availableParallelism()), 300_000);
 });
+
+describe("chaos in a room spread over fan-out shards", () => {
+  it("loses and doubles nothing for 200 people over 4 shards through drops and a restart of every object", async () => {
+    const report = await runChaos({ ...SHORT_RUN, listeners: 196, shardThreshold: 50 });
+    expect(report.shards).toBeGreaterThanOrEqual(3);
+    expect(report.violations).toEqual([]);
+    expect(report.restarts).toBe(1);
+    expect(report.drops).toBeGreaterThan(0);
+    expect(report.acked).toBe(4 * 26);
+    expect(report.sends).toBe(report.acked);
+  }, 300_000);
+});
