@@ -226,7 +226,8 @@ describe("which ids each connection gets, through the coalescer and history repl
       fc.asyncProperty(config, commands, async (settings, list) => check(await run(settings, list))),
       { seed: 20_261_123, numRuns: 300 },
     );
-  });
+    // 300 runs of up to 80 commands: a few seconds, more on a loaded machine.
+  }, 30_000);
 
   // The join of a tab over the limit closes the quietest tab, and that close flushes the coalescer to
   // every socket, the new one included: unless the new one is marked joined first, it is sent the
