@@ -60,6 +60,11 @@ export const MAX_USERNAME_LENGTH = 32;
  */
 export const USERS_PAGE_DEFAULT = 100;
 export const USERS_PAGE_MAX = 500;
+/**
+ * The most people a plain `users` reply names (with `more` counting the
+ * rest): a list of 100,000 would pass the platform's 1 MiB message limit.
+ */
+export const USERS_LIST_MAX = 1000;
 export const USERS_FILTER_MAX = MAX_USERNAME_LENGTH;
 
 /** v1.9: longest room topic (`/topic`), in UTF-16 code units, after trimming. */

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { USERS_LIST_MAX } from "../../src/protocol";
 import { type Member, receive, usersFrame } from "../../src/room/core";
 import { Coalescer, PRESENCE_COALESCE_MS } from "../../src/room/core/coalescer";
 import { PEOPLE_LISTS_KEPT, PeopleLists } from "../../src/room/core/people-lists";
@@ -67,7 +68,9 @@ describe("the people list", () => {
       },
     );
     expect(builds).toBe(1);
-    expect(JSON.parse(list).payload.users).toHaveLength(CROWD);
+    // A plain list names at most USERS_LIST_MAX, and counts the rest.
+    expect(JSON.parse(list).payload.users).toHaveLength(Math.min(CROWD, USERS_LIST_MAX));
+    expect(JSON.parse(list).payload.total).toBe(CROWD);
     expect([...got.keys()]).toEqual(conns);
     for (const text of got.values()) expect(text).toBe(list);
   });

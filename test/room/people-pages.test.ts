@@ -1,9 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { nameKey, parseClientFrame, USERS_PAGE_DEFAULT, USERS_PAGE_MAX } from "../../src/protocol";
-import { type Member, receive } from "../../src/room/core";
+import { nameKey, parseClientFrame, USERS_LIST_MAX, USERS_PAGE_DEFAULT, USERS_PAGE_MAX } from "../../src/protocol";
+import { type Member, receive, usersFrame } from "../../src/room/core";
 import { byPlace, fold, type UsersQuery, usersPage } from "../../src/room/core/people-pages";
 import { fullBucket } from "../../src/room/core/rate-limit";
+import { Roster } from "../../src/room/core/roster";
 import { RoomSimulator } from "./simulator";
 
 /**
@@ -185,5 +186,20 @@ describe("a users request", () => {
     }
     const fine = parseClientFrame(JSON.stringify({ type: "users", payload: { name: "x".repeat(32), after: "" } }));
     expect(fine.ok && fine.frame.payload).toEqual({ name: "x".repeat(32), after: "" });
+  });
+});
+
+describe("the plain people list in a room of thousands", () => {
+  it("names the longest-connected 1,000 and counts the rest, however large a limit is asked for", () => {
+    const roster = new Roster();
+    const names = Array.from({ length: USERS_LIST_MAX + 250 }, (_, i) => `p${i}`);
+    for (const m of people(names).reverse()) roster.add(m);
+    for (const limit of [undefined, USERS_LIST_MAX * 10]) {
+      const frame = usersFrame(roster, limit);
+      if (frame.type !== "users") throw new Error("not a users frame");
+      expect(frame.payload.users).toHaveLength(USERS_LIST_MAX);
+      expect(frame.payload.users[0]?.username).toBe("p0");
+      expect(frame.payload).toMatchObject({ more: 250, total: USERS_LIST_MAX + 250 });
+    }
   });
 });

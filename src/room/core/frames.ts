@@ -1,4 +1,11 @@
-import { type ErrorPayload, type ServerFrame, ServerType, serverFrame, type UserSummary } from "../../protocol";
+import {
+  type ErrorPayload,
+  type ServerFrame,
+  ServerType,
+  serverFrame,
+  USERS_LIST_MAX,
+  type UserSummary,
+} from "../../protocol";
 import type { Member, RosterView } from "./roster";
 
 /** Server frames the room builds from its state: errors, the people list. */
@@ -20,11 +27,12 @@ export function userSummary(m: Member): UserSummary {
 
 /**
  * The `users` reply: everyone here, longest-connected first; with `limit`,
- * only the first so many, and how many more there are.
+ * only the first so many, and how many more there are. Never more than
+ * `USERS_LIST_MAX`, whatever the limit: a bigger room is paged (`after`).
  */
 export function usersFrame(roster: RosterView, limit?: number): ServerFrame {
   const everyone = [...roster.values()].sort((a, b) => a.connectedAt - b.connectedAt);
-  const listed = limit === undefined ? everyone : everyone.slice(0, limit);
+  const listed = everyone.slice(0, Math.min(limit ?? USERS_LIST_MAX, USERS_LIST_MAX));
   const users = listed.map(userSummary);
   const total = everyone.length;
   const more = total - listed.length;
