@@ -68,7 +68,7 @@ const program = new Command()
       "--first <side>",
       "the side measured first in the first round; memory favours the other, which may reuse what the first freed",
     )
-      .choices(["floor", "room"])
+      .choices(["floor", "room", "sharded"])
       .default("floor"),
   )
   .option(
@@ -100,6 +100,7 @@ const program = new Command()
     positiveInt,
   )
   .option("--inspector-port <n>", "the first of their inspector ports; default: free ones", positiveInt)
+  .option("--no-floor", "leave the floor out (its figures read n/a): a big sharded run then costs two sides, not three")
   .option("--json", "print only the JSON line")
   .parse();
 const opts = program.opts<{
@@ -128,11 +129,14 @@ const opts = program.opts<{
   shards?: number;
   port?: number;
   inspectorPort?: number;
+  floor: boolean;
   json?: boolean;
 }>();
 const modes: Compression[] = opts.compression === "both" ? ["on", "off"] : [opts.compression];
 /** The sides measured, in their default order. */
-const sides: Target[] = opts.shards === undefined ? ["floor", "room"] : ["floor", "room", "sharded"];
+const sides: Target[] = (
+  opts.shards === undefined ? (["floor", "room"] as const) : (["floor", "room", "sharded"] as const)
+).filter((side) => opts.floor || side !== "floor");
 
 const log = (line: string) => {
   if (!opts.json) process.stderr.write(`${line}\n`);
@@ -310,7 +314,7 @@ async function interleaved<T>(
 ): Promise<Map<Compression, Record<Target, T[]>>> {
   const results = new Map(modes.map((m) => [m, { room: [] as T[], floor: [] as T[], sharded: [] as T[] }]));
   for (let round = 0; round < rounds; round++) {
-    const first: Target[] = [opts.first, ...sides.filter((s) => s !== opts.first)];
+    const first: Target[] = sides.includes(opts.first) ? [opts.first, ...sides.filter((s) => s !== opts.first)] : sides;
     const order = round % 2 === 0 ? first : [...first].reverse();
     for (const mode of round % 2 === 0 ? modes : [...modes].reverse()) {
       for (const target of order) results.get(mode)?.[target].push(await measure(target, mode, round));
@@ -587,7 +591,11 @@ async function main() {
     const runs = modes.map((mode) => {
       const measured = throughputs.get(mode) as Record<Target, Side[]>;
       const room = medianSide(measured.room);
-      const floor = medianSide(measured.floor);
+      // A side left out reads n/a throughout.
+      const floor =
+        measured.floor.length > 0
+          ? medianSide(measured.floor)
+          : (Object.fromEntries(Object.keys(room).map((key) => [key, null])) as unknown as Side);
       const stormRoom = stormMedian(mode, "room");
       const stormFloor = stormMedian(mode, "floor");
       const cpuOf = (target: Target) => (opts.storm > 0 ? stormCpu(storms.get(mode)?.[target] ?? []) : null);
