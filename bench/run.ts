@@ -101,6 +101,7 @@ const program = new Command()
   )
   .option("--inspector-port <n>", "the first of their inspector ports; default: free ones", positiveInt)
   .option("--no-floor", "leave the floor out (its figures read n/a): a big sharded run then costs two sides, not three")
+  .option("--no-room", "with --shards: leave the one-object room out too (its figures read n/a), for the biggest rooms")
   .option("--json", "print only the JSON line")
   .parse();
 const opts = program.opts<{
@@ -130,13 +131,14 @@ const opts = program.opts<{
   port?: number;
   inspectorPort?: number;
   floor: boolean;
+  room: boolean;
   json?: boolean;
 }>();
 const modes: Compression[] = opts.compression === "both" ? ["on", "off"] : [opts.compression];
 /** The sides measured, in their default order. */
 const sides: Target[] = (
   opts.shards === undefined ? (["floor", "room"] as const) : (["floor", "room", "sharded"] as const)
-).filter((side) => opts.floor || side !== "floor");
+).filter((side) => (opts.floor || side !== "floor") && (opts.room || opts.shards === undefined || side !== "room"));
 
 const log = (line: string) => {
   if (!opts.json) process.stderr.write(`${line}\n`);
@@ -321,6 +323,13 @@ async function interleaved<T>(
     }
   }
   return results;
+}
+
+/** A side's medians; a side left out (`--no-floor`, `--no-room`) reads n/a throughout. */
+function measuredOrAbsent(measured: Record<Target, Side[]>, target: Target): Side {
+  if (measured[target].length > 0) return medianSide(measured[target]);
+  const template = measured.room[0] ?? measured.sharded[0] ?? measured.floor[0] ?? {};
+  return Object.fromEntries(Object.keys(template).map((key) => [key, null])) as unknown as Side;
 }
 
 /** Each figure's median over the rounds; for accepted compression, the fewest sockets of any round. */
@@ -559,7 +568,7 @@ async function main() {
       }
     }
     const reconnects = new Map<Compression, ReturnType<typeof reconnectSummary>>();
-    if (opts.reconnect > 0) {
+    if (opts.reconnect > 0 && sides.includes("room")) {
       // Which kind goes first alternates, so a slow spell falls on both.
       const asks = Array.from({ length: opts.reconnectRounds }, (_, r) =>
         r % 2 === 0 ? [true, false] : [false, true],
@@ -590,12 +599,8 @@ async function main() {
 
     const runs = modes.map((mode) => {
       const measured = throughputs.get(mode) as Record<Target, Side[]>;
-      const room = medianSide(measured.room);
-      // A side left out reads n/a throughout.
-      const floor =
-        measured.floor.length > 0
-          ? medianSide(measured.floor)
-          : (Object.fromEntries(Object.keys(room).map((key) => [key, null])) as unknown as Side);
+      const room = measuredOrAbsent(measured, "room");
+      const floor = measuredOrAbsent(measured, "floor");
       const stormRoom = stormMedian(mode, "room");
       const stormFloor = stormMedian(mode, "floor");
       const cpuOf = (target: Target) => (opts.storm > 0 ? stormCpu(storms.get(mode)?.[target] ?? []) : null);
