@@ -12,7 +12,15 @@ const ShardedSide = v.object({
   batchesPerMessage: v.nullable(v.number()),
   messagesPerFrame: v.number(),
 });
-const ShardRunResult = v.object({ ...RunResult.entries, shards: v.number(), sharded: ShardedSide });
+/** A side a `--shards` run left out (`--no-floor`, `--no-room`) reads null. */
+const MaybeSide = v.object({ deliveredPerSec: v.nullable(v.number()) });
+const ShardRunResult = v.object({
+  clients: v.number(),
+  shards: v.number(),
+  room: MaybeSide,
+  floor: MaybeSide,
+  sharded: ShardedSide,
+});
 
 /**
  * `npm run bench:chart -- a.json b.json ...`: draws the scaling charts from

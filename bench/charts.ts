@@ -52,8 +52,9 @@ export function scalingCharts(runs: readonly Run[]): { delivered: string; p99: s
 export interface ShardRun {
   clients: number;
   shards: number;
-  room: Side;
-  floor: Side;
+  /** Null where the run left the side out. */
+  room: { deliveredPerSec: number | null };
+  floor: { deliveredPerSec: number | null };
   sharded: Side & { remoteSockets: number | null; batchesPerMessage: number | null; messagesPerFrame: number };
 }
 
@@ -82,11 +83,10 @@ export function shardCharts(
   const sorted = [...runs].sort((a, b) => a.clients - b.clients);
   const sides = ["one object", "sharded", "floor"] as const;
   const delivered = sorted.flatMap((r) =>
-    sides.map((side) => ({
-      clients: r.clients,
-      side,
-      value: (side === "one object" ? r.room : side === "sharded" ? r.sharded : r.floor).deliveredPerSec,
-    })),
+    sides.flatMap((side) => {
+      const value = (side === "one object" ? r.room : side === "sharded" ? r.sharded : r.floor).deliveredPerSec;
+      return value === null ? [] : [{ clients: r.clients, side, value }];
+    }),
   );
   const series = [
     "one object",

@@ -96,6 +96,7 @@ export async function openMany(
   count: number,
   concurrency: number,
   compress: boolean,
+  timeoutMs?: number,
 ): Promise<{ clients: Client[]; allReadyMs: number }> {
   const started = performance.now();
   const clients: Client[] = new Array(count);
@@ -103,7 +104,7 @@ export async function openMany(
   async function worker() {
     while (next < count) {
       const i = next++;
-      clients[i] = await openClient(socketUrl(bases, target, room, i), target, compress);
+      clients[i] = await openClient(socketUrl(bases, target, room, i), target, compress, timeoutMs);
     }
   }
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));

@@ -58,6 +58,7 @@ const program = new Command()
     3,
   )
   .option("--concurrency <n>", "connections opened at once while filling the room", Number, 50)
+  .option("--ready-timeout <s>", "seconds a client may wait for its history before the run fails", Number, 60)
   .addOption(
     new Option("--compression <mode>", "offer permessage-deflate, as browsers do (on), not (off), or measure both")
       .choices(["on", "off", "both"])
@@ -118,6 +119,7 @@ const opts = program.opts<{
   reconnect: number;
   reconnectRounds: number;
   concurrency: number;
+  readyTimeout: number;
   compression: Compression | "both";
   first: Target;
   settle: number;
@@ -183,7 +185,15 @@ async function throughput(bases: Bases, target: Target, mode: Compression, round
   const room = `bench-${target}-${run}-${mode}-${round}`;
   const rssBefore = workerdRssKiB(serverGroups[target]);
   log(`  ${target}: opening ${opts.clients} clients…`);
-  const { clients, allReadyMs } = await openMany(bases, target, room, opts.clients, opts.concurrency, mode === "on");
+  const { clients, allReadyMs } = await openMany(
+    bases,
+    target,
+    room,
+    opts.clients,
+    opts.concurrency,
+    mode === "on",
+    opts.readyTimeout * 1000,
+  );
   const compressedClients = clients.filter((c) => c.compressed).length;
   const rssAfter = workerdRssKiB(serverGroups[target]);
   const ready = clients.map((c) => c.readyMs);
@@ -258,7 +268,15 @@ async function storm(bases: Bases, target: Target, mode: Compression, round: num
     await settled([seeder], target);
   }
   const before = cpuNow(serverGroups[target]);
-  const { clients, allReadyMs } = await openMany(bases, target, room, opts.storm, opts.storm, compress);
+  const { clients, allReadyMs } = await openMany(
+    bases,
+    target,
+    room,
+    opts.storm,
+    opts.storm,
+    compress,
+    opts.readyTimeout * 1000,
+  );
   const cpu = cpuBetween(before, cpuNow(serverGroups[target]));
   const shards = speaksChat(target) ? (await roomInfo(bases, target, room)).shards : null;
   await settled(clients, target);

@@ -64,4 +64,21 @@ describe("the scaling charts", () => {
     // Two measured runs, each a dot for the sequencer's sends and one for its batches.
     expect(work.match(/<circle/g)).toHaveLength(4);
   });
+
+  it("leaves out of the sharded chart a side the run left out, instead of drawing it as 0", () => {
+    const sharded = { deliveredPerSec: 90, p99Ms: 20, remoteSockets: 10, batchesPerMessage: 1, messagesPerFrame: 2 };
+    const runs = [2000, 9000].map((clients) => ({
+      clients,
+      shards: 8,
+      room: { deliveredPerSec: clients === 9000 ? null : 100 },
+      floor: { deliveredPerSec: null },
+      sharded,
+    }));
+    const { delivered } = shardCharts(runs, []);
+    const points = [...delivered.matchAll(/<path d="M([^"]+)" marker-end/g)].map((m) => (m[1] ?? "").split("L").length);
+    // The sharded room through both sizes; the one object at the size it was measured, as a lone point.
+    expect(points).toEqual([2]);
+    expect(delivered).toContain(">one object<");
+    expect(delivered).not.toContain(">floor<");
+  });
 });
