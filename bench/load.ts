@@ -2,8 +2,17 @@ import * as hdr from "hdr-histogram-js";
 import WebSocket from "ws";
 import { LiveSocket } from "../src/client/cli/live-socket";
 
-/** Which server the load goes to: the chat room, or the floor that only relays. */
-export type Target = "room" | "floor";
+/**
+ * Which server the load goes to: the chat room held by one object, the same
+ * room spread over fan-out shards (its own server, with `SHARD_THRESHOLD`
+ * set low), or the floor that only relays.
+ */
+export type Target = "room" | "sharded" | "floor";
+
+/** Whether a target speaks the chat protocol (the room, one object or sharded) rather than the floor's bare relay. */
+export function speaksChat(target: Target): boolean {
+  return target !== "floor";
+}
 
 export interface Client {
   ws: WebSocket;
@@ -22,13 +31,20 @@ const HISTORY_FRAME = '{"type":"history"';
 const HEAD_BYTES = 1024;
 const FLOOR = /^(\d+):(\d+):([\d.]+)$/;
 
-/** Where each side listens: the app's worker, and the floor's (`bench/floor`). */
-export type Bases = Record<Target, string>;
+/** Where each side listens: the app's worker, the floor's (`bench/floor`), and with `--shards` the sharded app's. */
+export type Bases = { room: string; floor: string; sharded?: string };
+
+/** The HTTP base of a side's server. */
+export function baseOf(bases: Bases, target: Target): string {
+  const base = bases[target];
+  if (base === undefined) throw new Error(`no server for the ${target} side`);
+  return base;
+}
 
 /** URL of one client's socket. */
 export function socketUrl(bases: Bases, target: Target, room: string, i: number): string {
-  const origin = bases[target].replace(/^http/, "ws");
-  return target === "room"
+  const origin = baseOf(bases, target).replace(/^http/, "ws");
+  return speaksChat(target)
     ? `${origin}/chat/${room}?username=c${i}&session=bench-session-${i}`
     : `${origin}/floor/${room}`;
 }
@@ -58,7 +74,7 @@ export function openClient(url: string, target: Target, compress: boolean, timeo
       const head = Buffer.isBuffer(data)
         ? data.subarray(0, HEAD_BYTES).toString()
         : data.toString().slice(0, HEAD_BYTES);
-      const ready = target === "floor" ? head === "ready" : head.includes(HISTORY_FRAME);
+      const ready = speaksChat(target) ? head.includes(HISTORY_FRAME) : head === "ready";
       if (!ready) return;
       clearTimeout(timer);
       ws.off("message", onMessage);
@@ -80,6 +96,7 @@ export async function openMany(
   count: number,
   concurrency: number,
   compress: boolean,
+  timeoutMs?: number,
 ): Promise<{ clients: Client[]; allReadyMs: number }> {
   const started = performance.now();
   const clients: Client[] = new Array(count);
@@ -87,7 +104,7 @@ export async function openMany(
   async function worker() {
     while (next < count) {
       const i = next++;
-      clients[i] = await openClient(socketUrl(bases, target, room, i), target, compress);
+      clients[i] = await openClient(socketUrl(bases, target, room, i), target, compress, timeoutMs);
     }
   }
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
@@ -112,6 +129,10 @@ export function closeAll(clients: Client[]): Promise<void> {
 }
 
 export interface ThroughputResult {
+  /** Messages sent from the first to the last, warm-up included. */
+  sentTotal: number;
+  /** Copies received from the first send until deliveries stopped, warm-up included. */
+  receivedTotal: number;
   sentPerSec: number;
   deliveredPerSec: number;
   p50Ms: number;
@@ -155,7 +176,9 @@ export async function closedLoop(
     const seq = ++seqs[i];
     if (ts >= windowStart && ts < windowEnd) sentInWindow++;
     const body = `${i}:${seq}:${ts.toFixed(3)}`;
-    clients[i]?.ws.send(target === "room" ? JSON.stringify({ type: "chatMessage", payload: { message: body } }) : body);
+    clients[i]?.ws.send(
+      speaksChat(target) ? JSON.stringify({ type: "chatMessage", payload: { message: body } }) : body,
+    );
   };
 
   const onDelivery = (receiver: number, sender: number, seq: number, ts: number, now: number) => {
@@ -173,7 +196,7 @@ export async function closedLoop(
       const now = performance.now();
       const text = data.toString();
       frames++;
-      if (target === "floor") {
+      if (!speaksChat(target)) {
         const m = FLOOR.exec(text);
         if (m) onDelivery(receiver, Number(m[1]), Number(m[2]), Number(m[3]), now);
         return;
@@ -194,6 +217,8 @@ export async function closedLoop(
 
   const expected = sentInWindow * clients.length;
   return {
+    sentTotal: seqs.reduce((sum, n) => sum + n, 0),
+    receivedTotal: messages,
     sentPerSec: sentInWindow / (measureMs / 1000),
     deliveredPerSec: deliveredInWindow / (measureMs / 1000),
     p50Ms: latency.getValueAtPercentile(50) / 1000,

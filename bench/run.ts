@@ -4,6 +4,7 @@ import { type DevServer, startDevServer } from "../tools/dev-server";
 import { cpuBetween, cpuNow, type Process } from "./cpu";
 import {
   type Bases,
+  baseOf,
   type Client,
   closeAll,
   closedLoop,
@@ -11,10 +12,12 @@ import {
   openMany,
   percentile,
   socketUrl,
+  speaksChat,
   type Target,
 } from "./load";
 import { type ReconnectStorm, reconnectStorms } from "./reconnect";
 import { searchBench, searchTable } from "./search";
+import { type FanOut, fanOutPerMessage, ONE_OBJECT_VARS, positiveInt, shardedVars } from "./shards";
 
 /**
  * `npm run bench`: load against the room and, in the same run, against the
@@ -22,7 +25,9 @@ import { searchBench, searchTable } from "./search";
  * `bench/floor`), reported as ratios, because on
  * a shared 2-core machine only ratios within one run hold still. Clients offer
  * permessage-deflate as browsers do, unless told not to; `--compression both`
- * measures both ways in one run.
+ * measures both ways in one run. The room is one object (its shard threshold
+ * out of reach); `--shards K` adds, in the same run, the same room spread over
+ * K objects by a server of its own.
  */
 
 type Compression = "on" | "off";
@@ -53,6 +58,7 @@ const program = new Command()
     3,
   )
   .option("--concurrency <n>", "connections opened at once while filling the room", Number, 50)
+  .option("--ready-timeout <s>", "seconds a client may wait for its history before the run fails", Number, 60)
   .addOption(
     new Option("--compression <mode>", "offer permessage-deflate, as browsers do (on), not (off), or measure both")
       .choices(["on", "off", "both"])
@@ -63,7 +69,7 @@ const program = new Command()
       "--first <side>",
       "the side measured first in the first round; memory favours the other, which may reuse what the first freed",
     )
-      .choices(["floor", "room"])
+      .choices(["floor", "room", "sharded"])
       .default("floor"),
   )
   .option(
@@ -84,6 +90,19 @@ const program = new Command()
   .option("--search-queries <n>", "searches timed, and as many history pages", Number, 200)
   .option("--search-window <n>", "messages in flight while filling the search room", Number, 200)
   .option("--search-room <name>", "with --url: a room an earlier --search run filled, measured again without filling")
+  .option(
+    "--shards <k>",
+    "also measure the room spread over K objects (SHARD_THRESHOLD = ceil(clients / K)), beside the one-object room and the floor",
+    positiveInt,
+  )
+  .option(
+    "--port <n>",
+    "the first of the ports the started servers listen on (app, floor, sharded app); default: free ones",
+    positiveInt,
+  )
+  .option("--inspector-port <n>", "the first of their inspector ports; default: free ones", positiveInt)
+  .option("--no-floor", "leave the floor out (its figures read n/a): a big sharded run then costs two sides, not three")
+  .option("--no-room", "with --shards: leave the one-object room out too (its figures read n/a), for the biggest rooms")
   .option("--json", "print only the JSON line")
   .parse();
 const opts = program.opts<{
@@ -100,6 +119,7 @@ const opts = program.opts<{
   reconnect: number;
   reconnectRounds: number;
   concurrency: number;
+  readyTimeout: number;
   compression: Compression | "both";
   first: Target;
   settle: number;
@@ -109,9 +129,18 @@ const opts = program.opts<{
   searchQueries: number;
   searchWindow: number;
   searchRoom?: string;
+  shards?: number;
+  port?: number;
+  inspectorPort?: number;
+  floor: boolean;
+  room: boolean;
   json?: boolean;
 }>();
 const modes: Compression[] = opts.compression === "both" ? ["on", "off"] : [opts.compression];
+/** The sides measured, in their default order. */
+const sides: Target[] = (
+  opts.shards === undefined ? (["floor", "room"] as const) : (["floor", "room", "sharded"] as const)
+).filter((side) => (opts.floor || side !== "floor") && (opts.room || opts.shards === undefined || side !== "room"));
 
 const log = (line: string) => {
   if (!opts.json) process.stderr.write(`${line}\n`);
@@ -145,7 +174,7 @@ const QUIT = JSON.stringify({ type: "quit", payload: {} });
  * whatever is measured 15 s later.
  */
 async function settled(clients: Client[], target: Target): Promise<void> {
-  if (target === "room") {
+  if (speaksChat(target)) {
     for (const c of clients) if (c.ws.readyState === c.ws.OPEN) c.ws.send(QUIT);
   }
   await closeAll(clients);
@@ -156,15 +185,40 @@ async function throughput(bases: Bases, target: Target, mode: Compression, round
   const room = `bench-${target}-${run}-${mode}-${round}`;
   const rssBefore = workerdRssKiB(serverGroups[target]);
   log(`  ${target}: opening ${opts.clients} clients…`);
-  const { clients, allReadyMs } = await openMany(bases, target, room, opts.clients, opts.concurrency, mode === "on");
+  const { clients, allReadyMs } = await openMany(
+    bases,
+    target,
+    room,
+    opts.clients,
+    opts.concurrency,
+    mode === "on",
+    opts.readyTimeout * 1000,
+  );
   const compressedClients = clients.filter((c) => c.compressed).length;
   const rssAfter = workerdRssKiB(serverGroups[target]);
   const ready = clients.map((c) => c.readyMs);
+  const before = speaksChat(target) ? await roomInfo(bases, target, room) : null;
   log(`  ${target}: ${opts.senders} senders for ${opts.warmup}+${opts.seconds} s…`);
+  const cpuBefore = cpuNow(serverGroups[target]);
   const result = await closedLoop(clients, target, opts.senders, opts.warmup * 1000, opts.seconds * 1000);
+  const workerCpuMs = cpuBetween(cpuBefore, cpuNow(serverGroups[target])).worker ?? null;
+  const after = speaksChat(target) ? await roomInfo(bases, target, room) : null;
   await settled(clients, target);
-  log(`  ${target}: ${result.deliveredPerSec.toFixed(0)} delivered / s, p99 ${result.p99Ms.toFixed(1)} ms`);
+  const perMessage =
+    before?.fanOut && after?.fanOut ? fanOutPerMessage(before.fanOut, after.fanOut, result.sentTotal) : null;
+  log(
+    `  ${target}: ${result.deliveredPerSec.toFixed(0)} delivered / s, p99 ${result.p99Ms.toFixed(1)} ms, ratio ${result.deliveryRatio.toFixed(4)}${
+      before ? `, ${before.shards} shard(s)` : ""
+    }`,
+  );
   return {
+    shards: before?.shards ?? null,
+    remoteSockets: before?.fanOut?.remoteSockets ?? (before ? 0 : null),
+    batchesPerMessage: perMessage?.batchesPerMessage ?? null,
+    deliveriesPerMessage: perMessage?.deliveriesPerMessage ?? null,
+    workerCpuMs,
+    workerCpuUsPerDelivery:
+      workerCpuMs === null || result.receivedTotal === 0 ? null : (workerCpuMs * 1000) / result.receivedTotal,
     compressedClients,
     connectP50Ms: percentile(ready, 50),
     connectP99Ms: percentile(ready, 99),
@@ -175,14 +229,24 @@ async function throughput(bases: Bases, target: Target, mode: Compression, round
   };
 }
 
+/** What `GET /api/rooms/:room` says of a room's spread: how many objects hold its sockets, and their fan-out figures. */
+async function roomInfo(bases: Bases, target: Target, room: string): Promise<{ shards: number; fanOut?: FanOut }> {
+  const res = await fetch(`${baseOf(bases, target)}/api/rooms/${room}`);
+  if (!res.ok) throw new Error(`GET /api/rooms/${room} on the ${target} side: HTTP ${res.status}`);
+  const info = (await res.json()) as { shards?: unknown; fanOut?: FanOut };
+  return { shards: typeof info.shards === "number" ? info.shards : 1, ...(info.fanOut ? { fanOut: info.fanOut } : {}) };
+}
+
 /**
  * The process group of each `wrangler dev` this run started (the app's, the
- * floor's): a side's CPU and memory are counted for its own server's processes only.
+ * floor's, the sharded app's): a side's CPU and memory are counted for its own server's processes only.
  */
 const serverGroups: Partial<Record<Target, number>> = {};
 
 interface Storm {
   ms: number;
+  /** The objects the storm's room spread over (null for the floor). */
+  shards: number | null;
   /** CPU each local process used from the first connection to the last history, in ms. */
   cpu: Partial<Record<Process, number>>;
 }
@@ -191,8 +255,8 @@ interface Storm {
 async function storm(bases: Bases, target: Target, mode: Compression, round: number): Promise<Storm> {
   const room = `storm-${target}-${run}-${mode}-${round}`;
   const compress = mode === "on";
-  if (target === "room" && opts.stormHistory > 0) {
-    const seeder = await openClient(`${socketUrl(bases, "room", room, 999_999)}`, "room", compress);
+  if (speaksChat(target) && opts.stormHistory > 0) {
+    const seeder = await openClient(`${socketUrl(bases, target, room, 999_999)}`, target, compress);
     await new Promise<void>((resolve) => {
       seeder.ws.on("message", (data) => {
         if (data.toString().includes(`"seed ${opts.stormHistory}"`)) resolve();
@@ -201,13 +265,22 @@ async function storm(bases: Bases, target: Target, mode: Compression, round: num
         seeder.ws.send(JSON.stringify({ type: "chatMessage", payload: { message: `seed ${i}` } }));
       }
     });
-    await settled([seeder], "room");
+    await settled([seeder], target);
   }
   const before = cpuNow(serverGroups[target]);
-  const { clients, allReadyMs } = await openMany(bases, target, room, opts.storm, opts.storm, compress);
+  const { clients, allReadyMs } = await openMany(
+    bases,
+    target,
+    room,
+    opts.storm,
+    opts.storm,
+    compress,
+    opts.readyTimeout * 1000,
+  );
   const cpu = cpuBetween(before, cpuNow(serverGroups[target]));
+  const shards = speaksChat(target) ? (await roomInfo(bases, target, room)).shards : null;
   await settled(clients, target);
-  return { ms: allReadyMs, cpu };
+  return { ms: allReadyMs, shards, cpu };
 }
 
 /** Per process, the median of a side's storms' CPU; null where a process was never seen. */
@@ -240,6 +313,16 @@ function reconnectSummary(storms: ReconnectStorm[], asks: boolean[]) {
 
 type Side = Awaited<ReturnType<typeof throughput>>;
 
+/** The closed loop's figures, as rows of every table: a label, how a side gives it, its decimals. */
+const LOAD_ROWS: [string, (side: Side) => number | null, number][] = [
+  ["sent / s", (s) => s.sentPerSec, 0],
+  ["delivered / s", (s) => s.deliveredPerSec, 0],
+  ["latency p50 (ms)", (s) => s.p50Ms, 2],
+  ["latency p99 (ms)", (s) => s.p99Ms, 2],
+  ["delivery ratio", (s) => s.deliveryRatio, 4],
+  ["messages per frame", (s) => s.messagesPerFrame, 2],
+];
+
 /**
  * Runs `measure` for every round, compression mode and side. The machine is shared and
  * noisy, so the two sides (and the modes) take turns, and which goes first alternates from
@@ -249,15 +332,22 @@ async function interleaved<T>(
   rounds: number,
   measure: (target: Target, mode: Compression, round: number) => Promise<T>,
 ): Promise<Map<Compression, Record<Target, T[]>>> {
-  const results = new Map(modes.map((m) => [m, { room: [] as T[], floor: [] as T[] }]));
+  const results = new Map(modes.map((m) => [m, { room: [] as T[], floor: [] as T[], sharded: [] as T[] }]));
   for (let round = 0; round < rounds; round++) {
-    const first: Target[] = opts.first === "room" ? ["room", "floor"] : ["floor", "room"];
+    const first: Target[] = sides.includes(opts.first) ? [opts.first, ...sides.filter((s) => s !== opts.first)] : sides;
     const order = round % 2 === 0 ? first : [...first].reverse();
     for (const mode of round % 2 === 0 ? modes : [...modes].reverse()) {
       for (const target of order) results.get(mode)?.[target].push(await measure(target, mode, round));
     }
   }
   return results;
+}
+
+/** A side's medians; a side left out (`--no-floor`, `--no-room`) reads n/a throughout. */
+function measuredOrAbsent(measured: Record<Target, Side[]>, target: Target): Side {
+  if (measured[target].length > 0) return medianSide(measured[target]);
+  const template = measured.room[0] ?? measured.sharded[0] ?? measured.floor[0] ?? {};
+  return Object.fromEntries(Object.keys(template).map((key) => [key, null])) as unknown as Side;
 }
 
 /** Each figure's median over the rounds; for accepted compression, the fewest sockets of any round. */
@@ -341,25 +431,52 @@ const FLOOR_CONFIG = "bench/floor/wrangler.toml";
  * process group, so each side's CPU and memory are its own server's.
  */
 async function startSides(): Promise<{ bases: Bases; servers: DevServer[] }> {
-  const start = async (target: Target, url: string | undefined) => {
+  const settings: Record<
+    Target,
+    { url: string | undefined; options: { vars?: Record<string, string>; config?: string } }
+  > = {
+    room: { url: opts.url, options: { vars: { ...APP_VARS, ...ONE_OBJECT_VARS } } },
+    floor: { url: opts.floorUrl, options: { config: FLOOR_CONFIG } },
+    sharded: {
+      url: undefined,
+      options: { vars: { ...APP_VARS, ...(opts.shards === undefined ? {} : shardedVars(opts.clients, opts.shards)) } },
+    },
+  };
+  // The ports asked for, in the order of the options' help: the app's, the floor's, the sharded app's.
+  const nth: Record<Target, number> = { room: 0, floor: 1, sharded: 2 };
+  const start = async (target: Target) => {
+    const { url, options } = settings[target];
     if (url) return { base: url, server: null };
-    log(`starting wrangler dev for the ${target}…`);
-    const options = target === "room" ? { vars: APP_VARS } : { config: FLOOR_CONFIG };
-    const server = await startDevServer({ ...options, direct: opts.direct });
+    log(
+      `starting wrangler dev for the ${target}${target === "sharded" ? ` (SHARD_THRESHOLD ${options.vars?.SHARD_THRESHOLD})` : ""}…`,
+    );
+    const server = await startDevServer({
+      ...options,
+      direct: opts.direct,
+      ...(opts.port === undefined ? {} : { port: opts.port + nth[target] }),
+      ...(opts.inspectorPort === undefined ? {} : { inspectorPort: opts.inspectorPort + nth[target] }),
+    });
     serverGroups[target] = server.group;
     const base = server.workerUrl ?? server.url;
     if (opts.direct) log(`${target}, past the dev proxy: ${base}`);
     return { base, server };
   };
-  const [room, floor] = await Promise.allSettled([start("room", opts.url), start("floor", opts.floorUrl)]);
-  const servers = [room, floor].flatMap((side) =>
+  const started = await Promise.allSettled(sides.map(start));
+  const servers = started.flatMap((side) =>
     side.status === "fulfilled" && side.value.server ? [side.value.server] : [],
   );
-  if (room.status === "fulfilled" && floor.status === "fulfilled") {
-    return { bases: { room: room.value.base, floor: floor.value.base }, servers };
+  const failed = started.flatMap((side) => (side.status === "rejected" ? [side.reason] : []));
+  if (failed.length > 0) {
+    await Promise.all(servers.map((s) => s.stop()));
+    throw failed[0];
   }
-  await Promise.all(servers.map((s) => s.stop()));
-  throw [room, floor].flatMap((side) => (side.status === "rejected" ? [side.reason] : []))[0];
+  const bases = Object.fromEntries(
+    sides.map((target, i) => {
+      const side = started[i];
+      return [target, side?.status === "fulfilled" ? side.value.base : ""];
+    }),
+  ) as Bases;
+  return { bases, servers };
 }
 
 /** `--search`: the app's server alone (or `--url`), a room filled, then searches and pages timed. */
@@ -384,6 +501,69 @@ async function mainSearch() {
   }
 }
 
+/** Set when the run measured something other than what it was asked to (a room not spread over K shards). */
+let failed = false;
+
+/** Sides of one run, as reported: the sharded one only with `--shards`. */
+interface Reported {
+  compression: Compression;
+  room: Side & { stormMs: number | null; stormShards: number | null };
+  floor: Side & { stormMs: number | null };
+  shardsWanted?: number | undefined;
+  sharded?: Side & { stormMs: number | null; stormShards: number | null };
+}
+
+/** What the rooms reported of their spread against what was asked: one object, and K shards. */
+function spreadProblems(r: Reported): string[] {
+  const problems: string[] = [];
+  if (r.room.shards !== null && r.room.shards !== 1)
+    problems.push(`the one-object room reported ${r.room.shards} shards`);
+  if (r.sharded && r.sharded.shards !== r.shardsWanted) {
+    problems.push(`the sharded room reported ${r.sharded.shards} shards, not the ${r.shardsWanted} asked for`);
+  }
+  return problems;
+}
+
+/** With `--shards`: the sharded room beside the one-object room and the floor, and the issue's bars. */
+function shardedTable(r: Reported): string[] {
+  const { sharded } = r;
+  if (!sharded) return [];
+  type Row = Reported["room"] | Reported["floor"] | NonNullable<Reported["sharded"]>;
+  const rows: [string, (side: Row) => number | null, number][] = [
+    ["shards reported after the joins", (s) => s.shards, 0],
+    ["sockets held by fan-out shards", (s) => s.remoteSockets, 0],
+    [`all ${opts.clients} ready (ms)`, (s) => s.allReadyMs, 0],
+    ...LOAD_ROWS,
+    ["sequencer batches / message", (s) => s.batchesPerMessage, 3],
+    ["sequencer deliveries (RPC) / message", (s) => s.deliveriesPerMessage, 3],
+    ["worker CPU during the load (ms)", (s) => s.workerCpuMs, 0],
+    ["worker CPU / delivery (µs)", (s) => s.workerCpuUsPerDelivery, 2],
+    ["memory / connection (KiB)", (s) => s.memoryPerConnectionKiB, 1],
+    [`join storm, ${opts.storm}, median of ${opts.stormRounds} (ms)`, (s) => s.stormMs, 0],
+    ["shards of the storm's room", (s) => ("stormShards" in s ? s.stormShards : null), 0],
+  ];
+  const delivered = ratio(sharded.deliveredPerSec, r.room.deliveredPerSec);
+  const p99 = ratio(sharded.p99Ms, r.room.p99Ms);
+  const verdict = (met: boolean) => (met ? "met" : "missed");
+  return [
+    `the room over ${r.shardsWanted} shards (SHARD_THRESHOLD ${Math.ceil(opts.clients / (r.shardsWanted ?? 1))}), compression ${r.compression}`,
+    "",
+    ...markdownTable(
+      [r],
+      () => `one object | sharded | floor | sharded / one object | one object / floor`,
+      rows.map(([name, pick, d]) => [
+        name,
+        () =>
+          `${fmt(pick(r.room), d)} | ${fmt(pick(sharded), d)} | ${fmt(pick(r.floor), d)} | ${fmt(ratio(pick(sharded), pick(r.room)), 2)} | ${fmt(ratio(pick(r.room), pick(r.floor)), 2)}`,
+      ]),
+    ).map((line, i) => (i === 1 ? "|---|---:|---:|---:|---:|---:|" : line)),
+    "",
+    `sharded / one object: delivered / s ${fmt(delivered, 2)} (at least 0.67: ${verdict((delivered ?? 0) >= 2 / 3)}), p99 ${fmt(p99, 2)} (at most 1.5: ${verdict(p99 !== null && p99 <= 1.5)})`,
+    `shards reported: ${sharded.shards} of ${r.shardsWanted} asked for${sharded.shards === r.shardsWanted ? "" : " (MISMATCH)"}`,
+    "",
+  ];
+}
+
 async function main() {
   if (opts.search) return mainSearch();
   const { bases, servers } = await startSides();
@@ -398,13 +578,15 @@ async function main() {
     if (opts.storm > 0) {
       log(`join storm: ${opts.storm} clients, ${opts.stormHistory} history entries, ${opts.stormRounds} rounds`);
       storms = await interleaved(opts.stormRounds, (target, mode, round) => storm(bases, target, mode, round));
-      for (const [mode, { room, floor }] of storms) {
+      for (const [mode, { room, floor, sharded }] of storms) {
         const ms = (values: Storm[]) => values.map((v) => Math.round(v.ms)).join(", ");
-        log(`  storms, compression ${mode} (ms): room ${ms(room)}; floor ${ms(floor)}`);
+        const spread =
+          sharded.length === 0 ? "" : `; sharded ${ms(sharded)} (shards ${sharded.map((v) => v.shards).join(", ")})`;
+        log(`  storms, compression ${mode} (ms): room ${ms(room)}; floor ${ms(floor)}${spread}`);
       }
     }
     const reconnects = new Map<Compression, ReturnType<typeof reconnectSummary>>();
-    if (opts.reconnect > 0) {
+    if (opts.reconnect > 0 && sides.includes("room")) {
       // Which kind goes first alternates, so a slow spell falls on both.
       const asks = Array.from({ length: opts.reconnectRounds }, (_, r) =>
         r % 2 === 0 ? [true, false] : [false, true],
@@ -425,23 +607,51 @@ async function main() {
       }
     }
 
-    const stormMedian = (mode: Compression, target: Target) => {
-      const values = (storms.get(mode)?.[target] ?? []).map((s) => s.ms);
+    const stormMedian = (mode: Compression, target: Target, pick: (s: Storm) => number | null = (s) => s.ms) => {
+      const values = (storms.get(mode)?.[target] ?? []).flatMap((s) => {
+        const value = pick(s);
+        return value === null ? [] : [value];
+      });
       return values.length === 0 ? null : percentile(values, 50);
     };
 
     const runs = modes.map((mode) => {
       const measured = throughputs.get(mode) as Record<Target, Side[]>;
-      const room = medianSide(measured.room);
-      const floor = medianSide(measured.floor);
+      const room = measuredOrAbsent(measured, "room");
+      const floor = measuredOrAbsent(measured, "floor");
       const stormRoom = stormMedian(mode, "room");
       const stormFloor = stormMedian(mode, "floor");
       const cpuOf = (target: Target) => (opts.storm > 0 ? stormCpu(storms.get(mode)?.[target] ?? []) : null);
+      const sharded =
+        opts.shards === undefined
+          ? null
+          : {
+              ...medianSide(measured.sharded),
+              stormMs: stormMedian(mode, "sharded"),
+              stormShards: stormMedian(mode, "sharded", (s) => s.shards),
+              stormCpuMs: cpuOf("sharded"),
+            };
       return {
         compression: mode,
         reconnect: reconnects.get(mode) ?? null,
-        room: { ...room, stormMs: stormRoom, stormCpuMs: cpuOf("room") },
+        room: {
+          ...room,
+          stormMs: stormRoom,
+          stormShards: stormMedian(mode, "room", (s) => s.shards),
+          stormCpuMs: cpuOf("room"),
+        },
         floor: { ...floor, stormMs: stormFloor, stormCpuMs: cpuOf("floor") },
+        ...(sharded === null
+          ? {}
+          : {
+              shardsWanted: opts.shards,
+              sharded,
+              shardedToRoom: {
+                deliveredPerSec: ratio(sharded.deliveredPerSec, room.deliveredPerSec),
+                p99: ratio(sharded.p99Ms, room.p99Ms),
+                storm: ratio(sharded.stormMs, stormRoom),
+              },
+            }),
         ratios: {
           deliveredPerSec: ratio(room.deliveredPerSec, floor.deliveredPerSec),
           sentPerSec: ratio(room.sentPerSec, floor.sentPerSec),
@@ -456,16 +666,11 @@ async function main() {
 
     if (!opts.json) {
       type Run = (typeof runs)[number];
-      const rows: [string, (side: Run["room"]) => number | null, number][] = [
+      const rows: [string, (side: Run["floor"]) => number | null, number][] = [
         ["connect p50 (ms)", (s) => s.connectP50Ms, 1],
         ["connect p99 (ms)", (s) => s.connectP99Ms, 1],
         [`all ${opts.clients} ready (ms)`, (s) => s.allReadyMs, 0],
-        ["sent / s", (s) => s.sentPerSec, 0],
-        ["delivered / s", (s) => s.deliveredPerSec, 0],
-        ["latency p50 (ms)", (s) => s.p50Ms, 2],
-        ["latency p99 (ms)", (s) => s.p99Ms, 2],
-        ["delivery ratio", (s) => s.deliveryRatio, 4],
-        ["messages per frame", (s) => s.messagesPerFrame, 2],
+        ...LOAD_ROWS,
         ["memory / connection (KiB)", (s) => s.memoryPerConnectionKiB, 1],
         [`join storm, ${opts.storm}, median of ${opts.stormRounds} (ms)`, (s) => s.stormMs, 0],
         ["storm CPU, the worker's runtime (ms)", (s) => s.stormCpuMs?.worker ?? null, 0],
@@ -496,9 +701,16 @@ async function main() {
           ]),
         ),
         "",
+        ...runs.flatMap((r) => shardedTable(r)),
         ...reconnectTable(runs),
       ];
       process.stdout.write(`${out.join("\n")}\n`);
+    }
+    // The spread is checked in every run, quiet or not: a run whose room did not spread as asked measured something else.
+    for (const r of runs) {
+      const spread = spreadProblems(r);
+      for (const problem of spread) process.stderr.write(`bench: ${problem}\n`);
+      if (spread.length > 0) failed = true;
     }
     // The first run (compression on, unless turned off) is also at the top level, for readers of one run.
     const json = {
@@ -513,6 +725,7 @@ async function main() {
       direct: Boolean(opts.direct),
       first: opts.first,
       settle: opts.settle,
+      ...(opts.shards === undefined ? {} : { shards: opts.shards }),
       ...runs[0],
       runs,
     };
@@ -523,7 +736,7 @@ async function main() {
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(failed ? 1 : 0),
   (error) => {
     process.stderr.write(`bench: ${error instanceof Error ? error.stack : String(error)}\n`);
     process.exit(1);

@@ -458,11 +458,17 @@ export class Room {
     return { ...page, messages: kept.filter(isHistoryFrame) };
   }
 
-  /** Who is here and when the room last spoke; joins nothing. */
+  /**
+   * Who is here and when the room last spoke; joins nothing. A room over
+   * several objects (v1.10) adds its fan-out figures, counted since the
+   * object last started, so a benchmark can divide the sequencer's work by
+   * the messages it carried.
+   */
   async info(room: string) {
     this.members.get();
     await this.#settle();
-    return { ...this.queries.info(room), shards: this.shardCount() };
+    const { shards, ...fanOut } = this.shardStats();
+    return { ...this.queries.info(room), shards, ...(shards > 1 ? { fanOut } : {}) };
   }
 
   /**
