@@ -2,7 +2,7 @@ import { env, evictDurableObject, runDurableObjectAlarm, runInDurableObject } fr
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { MAX_WAITING_FRAMES } from "../../src/room/durable/room-shard";
-import { shardFor } from "../../src/room/shards/plan";
+import { placeOn } from "../../src/room/shards/plan";
 import { shardName } from "../../src/room/shards/traffic";
 import { framesOf, freshRoom, join, type TestClient } from "../worker/client";
 
@@ -36,10 +36,11 @@ interface Placed {
 async function crowd(room: string, count: number): Promise<Placed[]> {
   const people: Placed[] = [];
   for (let i = 0; i < count; i++) {
-    const session = `session-${i}`;
+    // Names whose placement spreads seven people over three objects, so every test here crosses shards.
+    const session = `who-session-${i}`;
     const { client } = await join(room, { username: `p${i}`, session });
     const { shards } = await infoOf(room);
-    people.push({ name: `p${i}`, session, client, shard: shardFor(session, shards) });
+    people.push({ name: `p${i}`, session, client, shard: placeOn(session, shards) });
   }
   return people;
 }

@@ -83,11 +83,15 @@ export class FlushSchedule {
     if (this.coalescer.isEmpty) return;
     const drained = this.coalescer.take((limit) => this.#people.text(this.#members.get().roster, limit));
     if (drained !== null) {
+      // The shards' batches leave first: each shard sends to its sockets while this object sends to its own.
+      if (this.#shards) {
+        this.#shards.fanOut.flush(drained, this.#shards.remote);
+        this.#shards.fanOut.seal();
+      }
       for (const [conn, ws] of this.#members.get().local) {
         const text = drained.textFor(conn);
         if (text !== "") send(ws, text);
       }
-      this.#shards?.fanOut.flush(drained, this.#shards.remote);
     }
     this.#lastFlush = Date.now();
   }

@@ -28,7 +28,7 @@ import {
 import { unseen, unseenBy } from "../core/conversation";
 import { accountIdOf } from "../core/ownership";
 import { ShardFanOut } from "../shards/fan-out";
-import { shardCount, shardFor } from "../shards/plan";
+import { placeOn, shardCount } from "../shards/plan";
 import { type RemoteSocket, RemoteSockets } from "../shards/remote-sockets";
 import type { ForwardAnswer, FromShard, RemoteEntry, ShardLink } from "../shards/traffic";
 import { BanStore } from "../store/bans";
@@ -54,6 +54,9 @@ import { PrivacyMarker } from "./privacy";
 import { PrivateWipe } from "./private-wipe";
 import { type HistoryQuery, RoomQueries } from "./queries";
 import { roomContext } from "./room-context";
+
+/** How long a joiner sent on to a shard counts towards the room's size before its shard knocks. */
+const PLACING_MS = 10_000;
 
 /**
  * How long a room waits for the accounts to say whether a name is claimed, or
@@ -101,6 +104,12 @@ export class Room {
   readonly #shardLink: ((shard: number) => ShardLink) | null;
   /** How many shards new joiners are spread over (1: all on this object), as stored. */
   #shards: number | undefined;
+  /**
+   * When each joiner sent on to a shard was placed, until its shard knocks
+   * (or `PLACING_MS` passes): a join storm counts them before they are in, so
+   * the room grows in one step rather than behind the crowd.
+   */
+  #placing: number[] = [];
 
   /**
    * `name`: the room's name, as the platform knows it. `claims`: who holds a
@@ -488,8 +497,10 @@ export class Room {
     const member = session === null ? undefined : roster.get(session);
     const open = member?.conns[0];
     if (open !== undefined) return this.#remote.get(open)?.shard ?? 0;
+    const now = Date.now();
+    this.#placing = this.#placing.filter((at) => at > now - PLACING_MS);
     const current = this.shardCount();
-    const people = roster.size + (member === undefined ? 1 : 0);
+    const people = roster.size + this.#placing.length + (member === undefined ? 1 : 0);
     const limits = { threshold: this.#config.shardThreshold, maxShards: this.#config.maxShards };
     const count = shardCount(people, current, limits);
     if (count !== current) {
@@ -497,7 +508,9 @@ export class Room {
       this.#ctx.storage.kv.put("shards", count);
       this.flush.log(this.#name(), { event: count > current ? "shards_grown" : "shards_shrunk", shards: count });
     }
-    return count === 1 ? 0 : shardFor(session ?? crypto.randomUUID(), count);
+    const shard = placeOn(session ?? crypto.randomUUID(), count);
+    if (shard > 0) this.#placing.push(now);
+    return shard;
   }
 
   /** How many shards the room spreads new joiners over now. */
@@ -508,6 +521,7 @@ export class Room {
 
   /** A shard's knock for a socket it would hold: the same door as this object's own (see `Admission.admitRemote`). */
   async admitRemote(shard: number, conn: string, request: Request): Promise<RemoteEntry> {
+    this.#placing.shift();
     return this.admission.admitRemote(request, this.#name(), conn, () => {
       const start = this.#fanOut.startFor(shard);
       return [start, this.#remote.open(conn, shard)];

@@ -5,6 +5,13 @@ import { acknowledged, type Outbox, push, type StreamStart, streamStart } from "
 import type { RemoteSockets } from "./remote-sockets";
 import type { ShardLink, ShardOp } from "./traffic";
 
+/**
+ * Ops a shard's forming batch holds before it is numbered even while a
+ * delivery is in flight: so a shard that does not answer costs at most
+ * `MAX_OWED` batches of this many before it is given up.
+ */
+export const MAX_BATCH_OPS = 1000;
+
 /** A failed delivery is tried again after this long, doubling up to `RETRY_MAX_MS`. */
 const RETRY_FIRST_MS = 50;
 const RETRY_MAX_MS = 5000;
@@ -20,10 +27,14 @@ interface Lane {
 
 /**
  * The sequencer's side of its links to its fan-out shards. Ops for a shard
- * gather until the end of the current turn, then become one numbered batch
- * (`link.ts`), delivered until the shard acknowledges it: one delivery in
- * flight per shard, the next carrying everything owed meanwhile. A flush
- * goes to each shard once, as one shared text and the few texts of their own.
+ * gather until the end of the current turn, or while a delivery to it is in
+ * flight, then become one numbered batch (`link.ts`), delivered until the
+ * shard acknowledges it: one delivery in flight per shard, the next carrying
+ * everything gathered meanwhile. So a storm of small events (a crowd
+ * quitting) makes a few big batches, not one each, and a slow shard is
+ * given up only when it owes `MAX_OWED` batches of `MAX_BATCH_OPS` ops. A
+ * flush goes to each shard once, as one shared text and the few texts of
+ * their own.
  *
  * Numbers continue across the object's lives: the next number is stored
  * with every batch (its write and the delivery leave together, as the output
@@ -56,9 +67,11 @@ export class ShardFanOut {
     this.#gone = gone;
   }
 
-  /** An op for a shard: numbered with the others of this turn. */
+  /** An op for a shard: numbered with the others of this turn (or of this delivery's flight). */
   op(shard: number, op: ShardOp): void {
-    this.#lane(shard).pending.push(op);
+    const lane = this.#lane(shard);
+    lane.pending.push(op);
+    if (lane.pending.length >= MAX_BATCH_OPS) this.#seal(shard, true);
     if (this.#sealing) return;
     this.#sealing = true;
     queueMicrotask(() => {
@@ -90,13 +103,13 @@ export class ShardFanOut {
    * joiner's replay, so it must not reach the new socket as well.
    */
   startFor(shard: number): StreamStart {
-    this.#seal(shard);
+    this.#seal(shard, true);
     return streamStart(this.#lane(shard).outbox);
   }
 
-  /** Numbers what every shard has gathered, and delivers it. */
+  /** Numbers what every shard with no delivery in flight has gathered, and delivers it. */
   seal(): void {
-    for (const shard of this.#lanes.keys()) this.#seal(shard);
+    for (const shard of this.#lanes.keys()) this.#seal(shard, false);
   }
 
   /** Batches owed to shards now, over all of them. */
@@ -106,9 +119,11 @@ export class ShardFanOut {
     return owed;
   }
 
-  #seal(shard: number): void {
+  /** `now`: numbered even while a delivery is in flight (a joiner's start, or a full batch). */
+  #seal(shard: number, now: boolean): void {
     const lane = this.#lane(shard);
     if (lane.pending.length === 0) return;
+    if (!now && (lane.sending || lane.timer !== undefined)) return;
     const pushed = push(lane.outbox, lane.pending);
     lane.pending = [];
     lane.outbox = pushed.outbox;
@@ -132,6 +147,8 @@ export class ShardFanOut {
           lane.retryMs = RETRY_FIRST_MS;
           lane.outbox = acknowledged(lane.outbox, answer.ack);
           if (answer.gone.length > 0) this.#gone(answer.gone);
+          // What gathered during the flight goes as one batch, with anything still owed.
+          this.#seal(shard, false);
           this.#deliver(shard);
         },
         (error: unknown) => {
@@ -139,6 +156,7 @@ export class ShardFanOut {
           this.#log({ event: "shard_unreachable", shard, message: String(error) });
           lane.timer = setTimeout(() => {
             lane.timer = undefined;
+            this.#seal(shard, false);
             this.#deliver(shard);
           }, lane.retryMs);
           lane.retryMs = Math.min(RETRY_MAX_MS, lane.retryMs * 2);

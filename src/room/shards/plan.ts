@@ -50,6 +50,17 @@ export function shardFor(key: string, count: number): number {
   return best;
 }
 
+/**
+ * Where a room of `count` shards places a newcomer keyed `key`: the
+ * sequencer's own sockets (0) while the room is one object, then only the
+ * fan-out shards (1 to `count` - 1). The sequencer keeps the people it held
+ * before the room spread and takes no more, so it never carries more than
+ * one shard's share of sockets on top of its own work.
+ */
+export function placeOn(key: string, count: number): number {
+  return count <= 1 ? 0 : 1 + shardFor(key, count - 1);
+}
+
 const encoder = new TextEncoder();
 
 /** A key's score on a shard: the first 32 bits of a hash of the two, as a whole number. */
