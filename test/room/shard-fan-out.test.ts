@@ -15,7 +15,7 @@ class SlowShard implements ShardLink {
     return new Promise((resolve) => this.#waiting.push(() => resolve({ ack, gone: [] })));
   }
 
-  async heartbeats(): Promise<Record<string, number | null>> {
+  async heartbeats(): Promise<Record<string, number>> {
     return {};
   }
 

@@ -33,8 +33,11 @@ export class RecordingShard implements ShardLink {
     return { ack, gone: [] };
   }
 
-  async heartbeats(conns: string[]): Promise<Record<string, number | null>> {
-    return Object.fromEntries(conns.map((conn) => [conn, Date.now()]));
+  /** The connections this shard holds, as the sequencer let them in. */
+  readonly holds = new Set<string>();
+
+  async heartbeats(): Promise<Record<string, number>> {
+    return Object.fromEntries([...this.holds].map((conn) => [conn, Date.now()]));
   }
 }
 
@@ -93,6 +96,7 @@ export class ShardedSequencer {
       const entry = await this.room.admitRemote(shard, conn, new Request(url));
       if (!entry.admitted) throw new Error(`person ${n} was refused: ${JSON.stringify(entry)}`);
       this.people.push({ conn, shard });
+      this.link(shard).holds.add(conn);
       const held = this.held.get(shard) ?? [];
       held.push(conn);
       this.held.set(shard, held);

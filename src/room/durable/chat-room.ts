@@ -42,7 +42,7 @@ export class ChatRoom extends DurableObject<Env> {
       fileBin(env.FILES),
       (shard) => {
         const stub = env.ROOM_SHARD.getByName(shardName(this.#roomName(), shard));
-        return { deliver: (batches) => stub.deliver(batches), heartbeats: (conns) => stub.heartbeats(conns) };
+        return { deliver: (batches) => stub.deliver(batches), heartbeats: () => stub.heartbeats() };
       },
     );
     // Heartbeats are answered by the runtime without waking the object; the

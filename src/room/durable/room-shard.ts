@@ -2,7 +2,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../../env";
 import { refusedSocket } from "../../platform/refused-socket";
 import { answerCode, send } from "../../platform/sockets";
-import { CloseCode, ErrorCode, ServerType, serverFrame } from "../../protocol";
+import { CloseCode, clientIdOf, ErrorCode, ServerType, serverFrame } from "../../protocol";
 import { readConfig } from "../config";
 import { FRESH_INBOX, type Inbox, intact, owedTo, receive, type StreamStart } from "../shards/link";
 import {
@@ -33,6 +33,9 @@ const RESUME_REASON = "the room restarted; reconnect";
  */
 export const MAX_WAITING_FRAMES = 64;
 
+/** Bytes all of a shard's sockets may have waiting together; past them, the socket whose frame overflows is closed (4429). */
+export const MAX_WAITING_BYTES = 8 * 1024 * 1024;
+
 /**
  * A fan-out shard: one of the objects a big room spreads its sockets over.
  * It holds sockets and nothing the room must agree on: the sequencer (the
@@ -52,8 +55,9 @@ export class RoomShard extends DurableObject<Env> {
   readonly #pending = new Map<string, { batch: ShardBatch; op: ShardOp }[]>();
   #inbox: Inbox | undefined;
   #queue: FromShard[] = [];
-  /** Frames waiting in `#queue`, per connection. */
+  /** Frames waiting in `#queue`, per connection, and their bytes together. */
   readonly #waiting = new Map<string, number>();
+  #waitingBytes = 0;
   #sending = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
@@ -106,32 +110,29 @@ export class RoomShard extends DurableObject<Env> {
     return { ack: got.ack, gone: [...gone] };
   }
 
-  /** When each socket last answered a heartbeat (0: not yet); null for one not held here. */
-  async heartbeats(conns: string[]): Promise<Record<string, number | null>> {
-    const held = this.#held();
-    const answer: Record<string, number | null> = {};
-    for (const conn of conns) {
-      const socket = held.get(conn);
-      if (this.#pending.has(conn)) answer[conn] = Date.now();
-      else answer[conn] = socket ? (this.ctx.getWebSocketAutoResponseTimestamp(socket.ws)?.getTime() ?? 0) : null;
+  /** When each socket held here last answered a heartbeat (0: not yet); one being let in counts as now. */
+  async heartbeats(): Promise<Record<string, number>> {
+    const answer: Record<string, number> = {};
+    for (const [conn, { ws }] of this.#held()) {
+      answer[conn] = this.ctx.getWebSocketAutoResponseTimestamp(ws)?.getTime() ?? 0;
     }
+    for (const conn of this.#pending.keys()) answer[conn] = Date.now();
     return answer;
   }
 
   override async webSocketMessage(ws: WebSocket, message: string | ArrayBuffer): Promise<void> {
     const attachment = attachmentOf(ws);
     if (!attachment || attachment.left) return;
-    // A frame over the limit is refused by the room unread: it need not cross to it whole.
-    // (A string has at least as many UTF-8 bytes as UTF-16 units.)
-    const over = typeof message === "string" && message.length > this.#maxFrameBytes;
-    const sent = over ? "x".repeat(this.#maxFrameBytes + 1) : message;
+    const sent = this.#standIn(message);
     const waiting = (this.#waiting.get(attachment.conn) ?? 0) + 1;
-    if (waiting > MAX_WAITING_FRAMES) {
+    const bytes = typeof sent === "string" ? sent.length : sent.byteLength;
+    if (waiting > MAX_WAITING_FRAMES || this.#waitingBytes + bytes > MAX_WAITING_BYTES) {
       const error = { code: ErrorCode.rateLimited, message: "too many frames at once; slow down" };
       send(ws, JSON.stringify(serverFrame(ServerType.error, error)));
       this.#drop(attachment.conn, CloseCode.flooding, "flooding");
       return;
     }
+    this.#waitingBytes += bytes;
     this.#waiting.set(attachment.conn, waiting);
     this.#forward({ conn: attachment.conn, message: sent });
   }
@@ -178,13 +179,17 @@ export class RoomShard extends DurableObject<Env> {
     const items = this.#queue;
     this.#queue = [];
     this.#waiting.clear();
+    this.#waitingBytes = 0;
     try {
       const answer = await this.sequencer().fromShard(where.shard, items);
       for (const conn of answer.unknown) this.#drop(conn, 1011, "the room lost this connection; reconnect");
     } catch {
       // The sequencer restarted mid-call: what it did not take is lost here, so its senders
-      // reconnect and send again (their client ids make a resend land once).
-      for (const conn of new Set(items.map((i) => i.conn))) this.#drop(conn, RESUME_CLOSE, RESUME_REASON);
+      // reconnect and send again (their client ids make a resend land once). A close told twice
+      // is told once: the sequencer lets each connection go once.
+      const gone = items.filter((i) => "gone" in i);
+      this.#queue.unshift(...gone);
+      for (const item of items) if ("message" in item) this.#drop(item.conn, RESUME_CLOSE, RESUME_REASON);
     } finally {
       this.#sending = false;
       void this.#pump();
@@ -193,19 +198,31 @@ export class RoomShard extends DurableObject<Env> {
 
   /** Carries out one op of a batch; `gone` collects connections the batch named that are not here. */
   #route(batch: ShardBatch, op: ShardOp, gone: Set<string>): void {
-    for (const [conn, waiting] of this.#pending) {
-      if (op.kind === "all" ? !op.skip.includes(conn) : op.conn === conn) waiting.push({ batch, op });
-    }
     const held = this.#held();
     if (op.kind !== "all") {
+      this.#pending.get(op.conn)?.push({ batch, op });
       const socket = held.get(op.conn);
       if (socket && owedTo(socket.start, batch)) this.#apply(op, op.conn);
       else if (!socket && !this.#pending.has(op.conn)) gone.add(op.conn);
       return;
     }
-    const skip = op.skip.length > 8 ? new Set(op.skip) : op.skip;
-    const skipped = (conn: string) => (skip instanceof Set ? skip.has(conn) : skip.includes(conn));
-    for (const [conn, socket] of held) if (!skipped(conn) && owedTo(socket.start, batch)) send(socket.ws, op.text);
+    const skip = new Set(op.skip);
+    for (const [conn, waiting] of this.#pending) if (!skip.has(conn)) waiting.push({ batch, op });
+    for (const [conn, socket] of held) if (!skip.has(conn) && owedTo(socket.start, batch)) send(socket.ws, op.text);
+  }
+
+  /**
+   * What crosses to the sequencer for a frame. One it would refuse unread
+   * (over the size limit, or binary) crosses as a small frame of the same
+   * verdict, with its `clientId`, so the sender is answered as on any socket.
+   */
+  #standIn(message: string | ArrayBuffer): string | ArrayBuffer {
+    if (typeof message !== "string") return new ArrayBuffer(0);
+    // A string has at least as many UTF-8 bytes as UTF-16 units.
+    if (message.length <= this.#maxFrameBytes) return message;
+    const clientId = clientIdOf(message);
+    const head = clientId === undefined ? "" : `{"clientId":"${clientId}"}`;
+    return head + " ".repeat(this.#maxFrameBytes + 1 - head.length);
   }
 
   /** One op, for one connection held here. */

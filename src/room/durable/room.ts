@@ -508,9 +508,24 @@ export class Room {
       this.#ctx.storage.kv.put("shards", count);
       this.flush.log(this.#name(), { event: count > current ? "shards_grown" : "shards_shrunk", shards: count });
     }
-    const shard = placeOn(session ?? crypto.randomUUID(), count);
+    const shard = count === 1 ? 0 : placeOn(`${this.#placementSalt()}\n${session ?? crypto.randomUUID()}`, count);
     if (shard > 0) this.#placing.push(now);
     return shard;
+  }
+
+  /**
+   * A secret of this room's, mixed into placement: anonymous people choose
+   * their own session, and with a public hash could pick sessions that all
+   * land on one shard.
+   */
+  #placementSalt(): string {
+    const { kv } = this.#ctx.storage;
+    let salt = kv.get<string>("shard-salt");
+    if (salt === undefined) {
+      salt = crypto.randomUUID();
+      kv.put("shard-salt", salt);
+    }
+    return salt;
   }
 
   /** How many shards the room spreads new joiners over now. */
@@ -534,7 +549,8 @@ export class Room {
     for (const item of items) {
       const socket = this.#remote.get(item.conn);
       if (!socket || socket.shard !== shard) {
-        if ("message" in item) unknown.push(item.conn);
+        // One the room let go sends on until its close arrives: dropped, not answered as lost.
+        if ("message" in item && !this.#remote.released(item.conn)) unknown.push(item.conn);
         continue;
       }
       if ("message" in item) {
@@ -579,18 +595,26 @@ export class Room {
    */
   async #heartbeats(): Promise<void> {
     if (this.#shardLink === null || this.#remote.size === 0) return;
+    const link = this.#shardLink;
+    const now = Date.now();
+    const asked = [...this.#remote.shards()].map(async ([shard, conns]) => {
+      const answer = await withinLookup(
+        link(shard)
+          .heartbeats()
+          .catch(() => null),
+        null,
+      );
+      return { conns: [...conns], answer };
+    });
     const lost: string[] = [];
-    for (const [shard, conns] of this.#remote.shards()) {
-      const asked = [...conns];
-      const answer = await this.#shardLink(shard)
-        .heartbeats(asked)
-        .catch(() => null);
-      if (answer === null) continue;
-      for (const conn of asked) {
-        const at = answer[conn];
+    for (const { conns, answer } of await Promise.all(asked)) {
+      for (const conn of conns) {
         const socket: RemoteSocket | undefined = this.#remote.get(conn);
-        if (at === null || at === undefined) lost.push(conn);
-        else if (socket) socket.heartbeatAt = new Date(at);
+        if (!socket) continue;
+        // A shard that did not answer is given the benefit of the doubt: its sockets are not judged idle now.
+        const at = answer === null ? now : answer[conn];
+        if (at === undefined) lost.push(conn);
+        else socket.heartbeatAt = new Date(at);
       }
     }
     await this.#lost(lost);

@@ -90,7 +90,9 @@ export class ShardFanOut {
       if (!socket) continue;
       const text = drained.textFor(conn);
       if (text !== "") this.op(socket.shard, { kind: "to", conn, text });
-      own.set(socket.shard, [...(own.get(socket.shard) ?? []), conn]);
+      const skip = own.get(socket.shard);
+      if (skip) skip.push(conn);
+      else own.set(socket.shard, [conn]);
     }
     const shared = drained.shared;
     if (shared === "") return;

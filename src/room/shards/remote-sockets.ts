@@ -3,6 +3,9 @@ import type { HeldSocket } from "../../platform/sockets";
 import type { Sql } from "../../platform/sql";
 import type { ShardOp } from "./traffic";
 
+/** Connections let go that the room remembers (see `RemoteSockets.released`): a few minutes of a busy room's departures. */
+const RELEASED_KEPT = 10_000;
+
 /** `WebSocket.OPEN` and `WebSocket.CLOSED`, as numbers: a remote socket has no runtime object to ask. */
 const OPEN = 1;
 const CLOSED = 3;
@@ -70,6 +73,13 @@ export class RemoteSockets {
   /** Connections by shard: what a flush goes to, once per shard. */
   readonly #byShard = new Map<number, Set<string>>();
   readonly #stored = new Set<string>();
+  /**
+   * Connections the room let go in this life, newest last: their frames still
+   * on the way from the shard are dropped unanswered, so a kicked person's
+   * last frames cannot make the shard close them as lost (and let them
+   * reconnect) before the kick's close reaches it.
+   */
+  readonly #released = new Set<string>();
 
   /** `op`: where a socket's sends and closes go (its shard's link). */
   constructor(sql: Sql, op: (shard: number, op: ShardOp) => void) {
@@ -133,10 +143,17 @@ export class RemoteSockets {
     this.#stored.add(socket.conn);
   }
 
+  /** Whether the room let this connection go in this life of the object. */
+  released(conn: string): boolean {
+    return this.#released.has(conn);
+  }
+
   /** The room let the socket go; its close (if the room closes it) is still to go to the shard. */
   #forget(socket: RemoteSocket): void {
     const sockets = this.#all();
     if (sockets.get(socket.conn) !== socket) return;
+    this.#released.add(socket.conn);
+    if (this.#released.size > RELEASED_KEPT) this.#released.delete(this.#released.values().next().value ?? "");
     sockets.delete(socket.conn);
     const conns = this.#byShard.get(socket.shard);
     conns?.delete(socket.conn);

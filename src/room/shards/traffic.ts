@@ -44,8 +44,8 @@ export type RemoteEntry =
 /** What the sequencer calls on a shard. */
 export interface ShardLink {
   deliver(batches: ShardBatch[]): Promise<DeliveryAnswer>;
-  /** When each connection last showed life (its heartbeat), or null for one the shard does not hold. */
-  heartbeats(conns: string[]): Promise<Record<string, number | null>>;
+  /** When each connection the shard holds (or is letting in) last showed life: its heartbeat, 0 for none yet. */
+  heartbeats(): Promise<Record<string, number>>;
 }
 
 /** The response header by which a sequencer sends a joiner on to a shard, and the worker tells the shard its number. */
