@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { LogEntry } from "../../src/room/core";
-import { ShardFanOut } from "../../src/room/shards/fan-out";
+import { DELIVERY_TEXT_MAX, ShardFanOut } from "../../src/room/shards/fan-out";
 import { MAX_OWED } from "../../src/room/shards/link";
 import type { DeliveryAnswer, ShardBatch, ShardLink } from "../../src/room/shards/traffic";
 
@@ -67,5 +67,53 @@ describe("the sequencer's batches to a slow shard", () => {
     const texts = batches.flatMap((b) => b.frames.map((op) => (op.kind === "all" ? op.text : "")));
     expect(texts).toEqual(Array.from({ length: events }, (_, i) => `left ${i}`));
     expect(batches.length).toBeLessThan(10);
+  });
+});
+
+describe("the sequencer's deliveries", () => {
+  it("carry owed batches in calls of a bounded size, in order, when a shard fell behind", async () => {
+    const shard = new SlowShard();
+    const fanOut = new ShardFanOut(
+      kv(),
+      () => shard,
+      () => {},
+      () => {},
+    );
+    // Ten joiners' replays of about 1 MB each, each numbered at once (a joiner's stream starts after it).
+    const replay = "x".repeat(1024 * 1024);
+    for (let i = 0; i < 10; i++) {
+      fanOut.op(1, { kind: "to", conn: `joiner-${i}`, text: replay });
+      fanOut.startFor(1);
+    }
+    const sizes: number[] = [];
+    const seqs: number[] = [];
+    for (let round = 0; round < 20 && fanOut.owed > 0; round++) {
+      const call = shard.calls.at(-1) ?? [];
+      sizes.push(
+        call.reduce((n, b) => n + b.frames.reduce((m, op) => m + (op.kind === "close" ? 0 : op.text.length), 0), 0),
+      );
+      seqs.push(...call.map((b) => b.seq));
+      shard.answer();
+      await turn();
+    }
+    expect(fanOut.owed).toBe(0);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(DELIVERY_TEXT_MAX);
+    expect(seqs).toEqual(Array.from({ length: 10 }, (_, i) => i + 1));
+  });
+
+  it("greet a shard on waking with an empty batch, so a hole left by a lost life shows at once", async () => {
+    const store = kv();
+    // The last life numbered up to 6 for shard 2, and what it owed was lost with it.
+    store.put("shard-next:2", 7);
+    const shard = new SlowShard();
+    const fanOut = new ShardFanOut(
+      store,
+      () => shard,
+      () => {},
+      () => {},
+    );
+    fanOut.greet(2);
+    expect(shard.calls).toHaveLength(1);
+    expect(shard.calls[0]?.map((b) => [b.seq, b.frames.length])).toEqual([[7, 0]]);
   });
 });

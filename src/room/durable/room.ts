@@ -171,7 +171,13 @@ export class Room {
       log,
       (conns) => void this.#lost(conns),
     );
-    this.#remote = new RemoteSockets(storage.sql, (shard, op) => this.#fanOut.op(shard, op));
+    this.#remote = new RemoteSockets(
+      storage.sql,
+      (shard, op) => this.#fanOut.op(shard, op),
+      (shards) => {
+        for (const shard of shards) this.#fanOut.greet(shard);
+      },
+    );
     this.members = new Members(ctx, stored, config, this.#alarms, log, this.#remote);
     this.flush = new FlushSchedule(this.members, stored, { fanOut: this.#fanOut, remote: this.#remote });
     this.#wipe = new PrivateWipe(

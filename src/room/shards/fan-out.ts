@@ -3,7 +3,7 @@ import type { LogEntry } from "../core";
 import type { Drained } from "../core/coalescer";
 import { acknowledged, type Outbox, push, type StreamStart, streamStart } from "./link";
 import type { RemoteSockets } from "./remote-sockets";
-import type { ShardLink, ShardOp } from "./traffic";
+import type { ShardBatch, ShardLink, ShardOp } from "./traffic";
 
 /**
  * Ops a shard's forming batch holds before it is numbered even while a
@@ -11,6 +11,13 @@ import type { ShardLink, ShardOp } from "./traffic";
  * `MAX_OWED` batches of this many before it is given up.
  */
 export const MAX_BATCH_OPS = 1000;
+
+/**
+ * Text one delivery carries at most (UTF-16 units, about bytes): owed batches
+ * go in order, as many as fit (at least one), so a shard that fell behind in
+ * a join storm of replays catches up in calls of a bounded size.
+ */
+export const DELIVERY_TEXT_MAX = 4 * 1024 * 1024;
 
 /** A failed delivery is tried again after this long, doubling up to `RETRY_MAX_MS`. */
 const RETRY_FIRST_MS = 50;
@@ -114,6 +121,19 @@ export class ShardFanOut {
     for (const shard of this.#lanes.keys()) this.#seal(shard, false);
   }
 
+  /**
+   * The sequencer woke holding sockets on this shard: an empty batch goes at
+   * once, so a shard whose batches were lost with the last life learns of
+   * the hole now, not at the room's next message.
+   */
+  greet(shard: number): void {
+    const lane = this.#lane(shard);
+    if (lane.outbox.owed.length > 0 || lane.pending.length > 0) return;
+    lane.outbox = push(lane.outbox, []).outbox;
+    this.#kv.put(nextKey(shard), lane.outbox.next);
+    this.#deliver(shard);
+  }
+
   /** Batches owed to shards now, over all of them. */
   get owed(): number {
     let owed = 0;
@@ -139,7 +159,7 @@ export class ShardFanOut {
     const lane = this.#lane(shard);
     if (lane.sending || lane.timer !== undefined || lane.outbox.owed.length === 0) return;
     lane.sending = true;
-    const owed = [...lane.outbox.owed];
+    const owed = within(lane.outbox.owed, DELIVERY_TEXT_MAX);
     this.deliveries++;
     this.#link(shard)
       .deliver(owed)
@@ -193,6 +213,18 @@ export class ShardFanOut {
     this.#life = life;
     return life;
   }
+}
+
+/** The first owed batches whose texts fit in `max` units together; always at least the first. */
+function within(owed: readonly ShardBatch[], max: number): ShardBatch[] {
+  const taken: ShardBatch[] = [];
+  let size = 0;
+  for (const batch of owed) {
+    for (const op of batch.frames) size += op.kind === "close" ? 0 : op.text.length;
+    if (taken.length > 0 && size > max) break;
+    taken.push(batch);
+  }
+  return taken;
 }
 
 function nextKey(shard: number): string {

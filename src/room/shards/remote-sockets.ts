@@ -81,10 +81,16 @@ export class RemoteSockets {
    */
   readonly #released = new Set<string>();
 
-  /** `op`: where a socket's sends and closes go (its shard's link). */
-  constructor(sql: Sql, op: (shard: number, op: ShardOp) => void) {
+  readonly #woke: (shards: number[]) => void;
+
+  /**
+   * `op`: where a socket's sends and closes go (its shard's link). `woke`: the
+   * shards found holding sockets when the object loads them after waking.
+   */
+  constructor(sql: Sql, op: (shard: number, op: ShardOp) => void, woke: (shards: number[]) => void = () => {}) {
     this.#sql = sql;
     this.#op = op;
+    this.#woke = woke;
     this.#table = new LazyTable(sql, "remote_sockets", [
       `CREATE TABLE IF NOT EXISTS remote_sockets (
         conn TEXT PRIMARY KEY,
@@ -182,6 +188,7 @@ export class RemoteSockets {
       this.#add(new RemoteSocket(this, row.conn, row.shard, JSON.parse(row.attachment)));
       this.#stored.add(row.conn);
     }
+    if (this.#byShard.size > 0) this.#woke([...this.#byShard.keys()]);
     return this.#sockets;
   }
 }
