@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
-import { parseServerData, type ServerFrame } from "../../src/protocol";
 import { type DevServer, startDevServer } from "../../tools/dev-server";
+import { leaveOf, type Person, person as personAt, quietly } from "./quiet-room";
 
 /**
  * A room spread over fan-out shards across real hibernation, black-box:
@@ -12,7 +11,6 @@ import { type DevServer, startDevServer } from "../../tools/dev-server";
  * leaves is seen to leave after the grace.
  */
 const GRACE_S = 3;
-const QUIET_MS = 20_000;
 
 let server: DevServer;
 beforeAll(async () => {
@@ -20,61 +18,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => server?.stop());
 
-interface Person {
-  ws: WebSocket;
-  frames: ServerFrame[];
-  until(check: (f: ServerFrame) => boolean, timeoutMs: number): Promise<ServerFrame>;
-}
-
-function person(room: string, username: string): Promise<Person> {
-  const ws = new WebSocket(
-    `${server.url.replace("http", "ws")}/chat/${room}?username=${username}&session=${username}-session`,
-    {
-      perMessageDeflate: { threshold: 0 },
-    },
-  );
-  const frames: ServerFrame[] = [];
-  const waiters = new Set<() => void>();
-  ws.on("message", (data) => {
-    frames.push(...parseServerData(String(data)));
-    for (const wake of waiters) wake();
-  });
-  const until = (check: (f: ServerFrame) => boolean, timeoutMs: number) =>
-    new Promise<ServerFrame>((resolve, reject) => {
-      const look = () => {
-        const found = frames.find(check);
-        if (!found) return;
-        clearTimeout(timer);
-        waiters.delete(look);
-        resolve(found);
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(look);
-        reject(new Error(`timed out; last frames: ${JSON.stringify(frames.slice(-3))}`));
-      }, timeoutMs);
-      waiters.add(look);
-      look();
-    });
-  return new Promise((resolve, reject) => {
-    ws.once("error", reject);
-    ws.once("open", async () => {
-      await until((f) => f.type === "history", 10_000);
-      resolve({ ws, frames, until });
-    });
-  });
-}
-
-/** Heartbeats only, as an idle open tab sends, for long enough that the room hibernates. */
-async function quietly(people: Person[]): Promise<void> {
-  const beat = setInterval(() => {
-    for (const p of people) if (p.ws.readyState === WebSocket.OPEN) p.ws.send("ping");
-  }, 5000);
-  await new Promise((r) => setTimeout(r, QUIET_MS));
-  clearInterval(beat);
-}
-
-const leaveOf = (name: string) => (f: ServerFrame) =>
-  f.type === "system" && f.payload.event === "leave" && f.payload.username === name;
+const person = (room: string, username: string) => personAt(server.url, room, username);
 
 describe("a room over several objects across real hibernation", () => {
   it("delivers once to everyone after every object slept, and sees a leaver go after the grace", async () => {

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import WebSocket from "ws";
-import { parseServerData, type ServerFrame } from "../../src/protocol";
+import type WebSocket from "ws";
 import { type DevServer, startDevServer } from "../../tools/dev-server";
+import { leaveOf, person as personAt, quietly } from "./quiet-room";
 
 /**
  * Presence across real hibernation, black-box: under `wrangler dev` a room
@@ -10,7 +10,6 @@ import { type DevServer, startDevServer } from "../../tools/dev-server";
  * by losing the network, must still be seen to leave.
  */
 const GRACE_S = 3;
-const QUIET_MS = 20_000;
 
 let server: DevServer;
 beforeAll(async () => {
@@ -18,61 +17,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => server?.stop());
 
-interface Person {
-  ws: WebSocket;
-  frames: ServerFrame[];
-  until(check: (f: ServerFrame) => boolean, timeoutMs: number): Promise<ServerFrame>;
-}
-
-function person(room: string, username: string): Promise<Person> {
-  const ws = new WebSocket(
-    `${server.url.replace("http", "ws")}/chat/${room}?username=${username}&session=${username}-session`,
-    {
-      perMessageDeflate: { threshold: 0 },
-    },
-  );
-  const frames: ServerFrame[] = [];
-  const waiters = new Set<() => void>();
-  ws.on("message", (data) => {
-    frames.push(...parseServerData(String(data)));
-    for (const wake of waiters) wake();
-  });
-  const until = (check: (f: ServerFrame) => boolean, timeoutMs: number) =>
-    new Promise<ServerFrame>((resolve, reject) => {
-      const look = () => {
-        const found = frames.find(check);
-        if (!found) return;
-        clearTimeout(timer);
-        waiters.delete(look);
-        resolve(found);
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(look);
-        reject(new Error(`timed out; last frames: ${JSON.stringify(frames.slice(-3))}`));
-      }, timeoutMs);
-      waiters.add(look);
-      look();
-    });
-  return new Promise((resolve, reject) => {
-    ws.once("error", reject);
-    ws.once("open", async () => {
-      await until((f) => f.type === "history", 10_000);
-      resolve({ ws, frames, until });
-    });
-  });
-}
-
-/** Heartbeats only, as an idle open tab sends, for long enough that the room hibernates. */
-async function quietly(people: Person[]): Promise<void> {
-  const beat = setInterval(() => {
-    for (const p of people) if (p.ws.readyState === WebSocket.OPEN) p.ws.send("ping");
-  }, 5000);
-  await new Promise((r) => setTimeout(r, QUIET_MS));
-  clearInterval(beat);
-}
-
-const leaveOf = (name: string) => (f: ServerFrame) =>
-  f.type === "system" && f.payload.event === "leave" && f.payload.username === name;
+const person = (room: string, username: string) => personAt(server.url, room, username);
 
 describe("presence across real hibernation", () => {
   it.each([
