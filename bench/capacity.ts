@@ -62,9 +62,9 @@ export interface Capacity {
 }
 
 /**
- * The room on paper. A flush's copies to the shards leave only after the
- * sequencer has sent to its own sockets (the order of `FlushSchedule.flush`),
- * so the sequencer's own share of the room lies on every message's path.
+ * The room on paper. A flush's batches to the shards leave first, then the
+ * sequencer sends to its own sockets (the order of `FlushSchedule.flush`):
+ * a message's last copy goes out when the slower of the two is done.
  */
 export function capacity(input: CapacityInputs): Capacity {
   const shards = shardsFor(input.people, input.perShard, input.maxShards);
@@ -75,9 +75,13 @@ export function capacity(input: CapacityInputs): Capacity {
   const rpcsPerFlush = shards - 1;
   const perShard = input.people / shards;
   const flushCpuMs = (own: number) => (own * input.sendUs + rpcsPerFlush * input.rpcUs) / 1000;
-  // In from the sender's shard, the wait for the flush, the sequencer's own sends and RPCs, out to the last shard, its sends.
-  const worst = (own: number) =>
-    flushMs + flushCpuMs(own) + (shards > 1 ? 2 * input.hopMs + (perShard * input.sendUs) / 1000 : 0);
+  // The wait for the flush; the sequencer's RPCs; then its own sends, beside the hops in and out and the last shard's sends.
+  const worst = (own: number) => {
+    const issued = (rpcsPerFlush * input.rpcUs) / 1000;
+    const ownDone = issued + (own * input.sendUs) / 1000;
+    const shardDone = shards > 1 ? issued + 2 * input.hopMs + (perShard * input.sendUs) / 1000 : 0;
+    return flushMs + Math.max(ownDone, shardDone);
+  };
   return {
     shards,
     sequencerSockets: { filledFromEmpty, even },

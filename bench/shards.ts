@@ -46,18 +46,12 @@ export const ONE_OBJECT_VARS: Record<string, string> = { SHARD_THRESHOLD: "10000
 
 /**
  * The sockets the sequencer keeps itself (shard 0) when a room fills from
- * empty, one joiner after another, as the benchmark fills it: while the room
- * has c shards each joiner lands on one of them by hash, so shard 0 takes
- * 1/c of them, and nobody moves when the room grows. Expected value.
+ * empty, one joiner after another, as the benchmark fills it: everyone while
+ * the room is one object, then no newcomer (they go only to fan-out shards),
+ * so its first `threshold` joiners.
  */
 export function sequencerSockets(clients: number, threshold: number, maxShards: number): number {
-  let own = 0;
-  for (let c = 1, from = 0; from < clients; c++) {
-    const upTo = c >= maxShards ? clients : Math.min(clients, c * threshold);
-    own += (upTo - from) / Math.min(c, maxShards);
-    from = upTo;
-  }
-  return own;
+  return maxShards <= 1 ? clients : Math.min(clients, threshold);
 }
 
 /** The sharded room's fan-out figures, as `GET /api/rooms/:room` reports them (`fanOut`). */

@@ -39,13 +39,13 @@ describe("the sharded side of the benchmark", () => {
     for (const bad of ["0", "-2", "2.5", "eight", ""]) expect(() => positiveInt(bad)).toThrow(InvalidArgumentError);
   });
 
-  it("expects the sequencer to keep its first threshold of joiners and a share of each later stretch", () => {
-    // 4 shards of 500: all of the first 500, half of the next, a third, a quarter.
-    expect(sequencerSockets(2000, 500, 64)).toBeCloseTo(500 + 250 + 500 / 3 + 125, 6);
+  it("expects the sequencer to keep its first threshold of joiners and no newcomer once the room spread", () => {
+    expect(sequencerSockets(2000, 500, 64)).toBe(500);
     // One object keeps everyone.
     expect(sequencerSockets(2000, 1_000_000, 64)).toBe(2000);
-    // Past the cap, joiners spread over the cap's count.
-    expect(sequencerSockets(300, 100, 2)).toBeCloseTo(100 + 100, 6);
+    expect(sequencerSockets(300, 100, 2)).toBe(100);
+    // A room allowed no fan-out shard keeps everyone.
+    expect(sequencerSockets(300, 100, 1)).toBe(300);
   });
 
   it("divides the sequencer's batches and deliveries by the messages sent between two readings", () => {
