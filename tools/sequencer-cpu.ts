@@ -1,4 +1,4 @@
-// Run: npx esbuild tools/sequencer-cpu.ts --bundle --platform=node --format=esm --external:vitest --outfile=dist/sequencer-cpu.mjs --log-level=warning && npx node dist/sequencer-cpu.mjs
+// Run: npm run bench:sequencer (or with options: npm run bench:sequencer -- --sizes 1000,100000)
 // Options: --sizes 1000,100000 --shards 50 --messages 1000 --warmup 500 --rounds 15
 import { type ChildProcess, fork } from "node:child_process";
 import { parseArgs } from "node:util";
