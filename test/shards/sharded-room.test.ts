@@ -233,6 +233,34 @@ describe("a room spread over fan-out shards", () => {
   });
 });
 
+describe("a socket on a fan-out shard, at the door and with bad input", () => {
+  it("gets the answers any socket gets: bad JSON, binary and oversized frames refused, the last with its clientId", async () => {
+    const room = freshRoom();
+    const people = await crowd(room, 4);
+    const held = people.find((p) => p.shard !== 0);
+    if (!held) throw new Error("nobody was placed on a shard");
+    const { client } = held;
+    client.send("{oops");
+    expect((await client.waitFor("error")).payload.code).toBe("bad_json");
+    client.ws.send(new Uint8Array(20_000).buffer);
+    expect((await client.waitFor("error")).payload.code).toBe("binary_unsupported");
+    client.send(JSON.stringify(chat("x".repeat(40_000), "too-big")));
+    expect((await client.waitFor("error")).payload).toMatchObject({ code: "too_large", clientId: "too-big" });
+    // Still here, and heard.
+    client.send(chat("after the bad frames", "fine"));
+    expect((await client.waitFor("ack")).payload.clientId).toBe("fine");
+    closeAll(people);
+  });
+
+  it("lands where the room places it whatever shard header a client sends", async () => {
+    const room = freshRoom();
+    const { client } = await join(room, { username: "first", session: "first-session" }, { "Hallway-Shard": "3" });
+    expect(await infoOf(room)).toMatchObject({ shards: 1, userCount: 1 });
+    expect(await socketsOn(room, 0)).toBe(1);
+    client.close();
+  });
+});
+
 describe("what a fan-out shard holds for a slow sequencer", () => {
   it("closes a socket that floods its shard faster than the room takes frames, telling it why, and nobody else", async () => {
     const room = freshRoom();
