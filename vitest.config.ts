@@ -27,6 +27,19 @@ const escapedConfusables = {
   },
 };
 
+/** The worker inside workerd with these variables set over `wrangler.toml`'s. */
+const workerdWith = (bindings: Record<string, string>) => [
+  escapedConfusables,
+  cloudflareTest({ wrangler, miniflare: { bindings } }),
+];
+
+/**
+ * Rate limits lifted so tests can send hundreds of messages (the limits have
+ * their own project), and a short grace, so tests see a dropped member leave
+ * without waiting 15 s.
+ */
+const LIFTED = { RATE_LIMIT_BURST: "100000", RATE_LIMIT_PER_SECOND: "100000", RECONNECT_GRACE_SECONDS: "2" };
+
 export default defineConfig({
   test: {
     reporters: ["default", "./test/summary-reporter.ts"],
@@ -53,25 +66,13 @@ export default defineConfig({
         },
       },
       {
-        // The worker and its Durable Objects inside workerd. Rate limits are lifted
-        // so tests can send hundreds of messages; the limits have their own project.
-        plugins: [
-          escapedConfusables,
-          cloudflareTest({
-            wrangler,
-            miniflare: {
-              bindings: {
-                RATE_LIMIT_BURST: "100000",
-                RATE_LIMIT_PER_SECOND: "100000",
-                // Short, so tests see a dropped member leave without waiting 15 s.
-                RECONNECT_GRACE_SECONDS: "2",
-                // A listed room tells the directory of a change within a second, so tests need not wait 10 s.
-                DIRECTORY_REPORT_SECONDS: "1",
-                MATCH_SECRET: "a-secret-for-the-test-suite-only",
-              },
-            },
-          }),
-        ],
+        // The worker and its Durable Objects inside workerd, limits lifted.
+        plugins: workerdWith({
+          ...LIFTED,
+          // A listed room tells the directory of a change within a second, so tests need not wait 10 s.
+          DIRECTORY_REPORT_SECONDS: "1",
+          MATCH_SECRET: "a-secret-for-the-test-suite-only",
+        }),
         test: {
           name: "worker",
           include: ["test/worker/**/*.test.ts", "test/store/**/*.test.ts", "test/room-suite/in-durable-object.test.ts"],
@@ -80,44 +81,22 @@ export default defineConfig({
       },
       {
         // The same worker with small limits, to prove each one bites.
-        plugins: [
-          escapedConfusables,
-          cloudflareTest({
-            wrangler,
-            miniflare: {
-              bindings: {
-                RATE_LIMIT_BURST: "5",
-                RATE_LIMIT_PER_SECOND: "1",
-                MAX_FRAME_BYTES: "1024",
-                MAX_MESSAGE_LENGTH: "300",
-                MAX_CONNECTIONS: "3",
-                CROWD_SIZE: "3",
-                MAX_ROOM_FILE_BYTES: "64",
-                ALLOWED_ORIGINS: "https://chat.example, https://www.chat.example",
-              },
-            },
-          }),
-        ],
+        plugins: workerdWith({
+          RATE_LIMIT_BURST: "5",
+          RATE_LIMIT_PER_SECOND: "1",
+          MAX_FRAME_BYTES: "1024",
+          MAX_MESSAGE_LENGTH: "300",
+          MAX_CONNECTIONS: "3",
+          CROWD_SIZE: "3",
+          MAX_ROOM_FILE_BYTES: "64",
+          ALLOWED_ORIGINS: "https://chat.example, https://www.chat.example",
+        }),
         test: { name: "limits", include: ["test/limits/**/*.test.ts"], testTimeout: 15_000 },
       },
       {
         // The worker with rooms that spread over fan-out shards from a few people on, so
         // every promise is tried across shards with a handful of clients.
-        plugins: [
-          escapedConfusables,
-          cloudflareTest({
-            wrangler,
-            miniflare: {
-              bindings: {
-                RATE_LIMIT_BURST: "100000",
-                RATE_LIMIT_PER_SECOND: "100000",
-                RECONNECT_GRACE_SECONDS: "2",
-                SHARD_THRESHOLD: "2",
-                MAX_SHARDS: "4",
-              },
-            },
-          }),
-        ],
+        plugins: workerdWith({ ...LIFTED, SHARD_THRESHOLD: "2", MAX_SHARDS: "4" }),
         test: {
           name: "shards",
           include: ["test/shards/**/*.test.ts", "test/room-suite/in-shards.test.ts"],

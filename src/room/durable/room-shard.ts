@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import * as v from "valibot";
 import type { Env } from "../../env";
 import { refusedSocket } from "../../platform/refused-socket";
 import { answerCode, send } from "../../platform/sockets";
@@ -15,11 +16,7 @@ import {
 } from "../shards/traffic";
 
 /** What a shard's socket carries across hibernation: its connection, and where its stream on the link began. */
-interface ShardAttachment {
-  conn: string;
-  start: StreamStart;
-  left?: true;
-}
+type ShardAttachment = v.InferOutput<typeof ShardAttachmentSchema>;
 
 /** Close code and reason for sockets that missed part of their stream: the client comes back with `since`. */
 const RESUME_CLOSE = CloseCode.resume;
@@ -72,10 +69,10 @@ export class RoomShard extends DurableObject<Env> {
     if (where === null) return new Response("not a shard", { status: 404 });
     const conn = crypto.randomUUID();
     this.#pending.set(conn, []);
-    let entry: Awaited<ReturnType<ReturnType<typeof this.sequencer>["admitRemote"]>>;
-    try {
-      entry = await this.sequencer().admitRemote(where.shard, conn, request.url, [...request.headers]);
-    } catch {
+    const entry = await this.#sequencer()
+      .admitRemote(where.shard, conn, request.url, [...request.headers])
+      .catch(() => null);
+    if (entry === null) {
       this.#pending.delete(conn);
       return refusedSocket({ code: ErrorCode.unavailable, message: "the room is restarting; try again" }, 1013);
     }
@@ -153,7 +150,7 @@ export class RoomShard extends DurableObject<Env> {
   }
 
   /** The room this shard serves: its sequencer. */
-  sequencer() {
+  #sequencer() {
     const where = this.#where();
     if (where === null) throw new Error("this shard has no room");
     return this.env.CHAT_ROOM.getByName(where.room);
@@ -181,7 +178,7 @@ export class RoomShard extends DurableObject<Env> {
     this.#waiting.clear();
     this.#waitingBytes = 0;
     try {
-      const answer = await this.sequencer().fromShard(where.shard, items);
+      const answer = await this.#sequencer().fromShard(where.shard, items);
       for (const conn of answer.unknown) this.#drop(conn, 1011, "the room lost this connection; reconnect");
     } catch {
       // The sequencer restarted mid-call: what it did not take is lost here, so its senders
@@ -299,13 +296,14 @@ export class RoomShard extends DurableObject<Env> {
   }
 }
 
+/** What a shard's socket carries, as read back: anything else (a socket of another kind) is no connection here. */
+const ShardAttachmentSchema = v.object({
+  conn: v.string(),
+  start: v.object({ life: v.string(), seq: v.number() }),
+  left: v.optional(v.literal(true)),
+});
+
 function attachmentOf(ws: WebSocket): ShardAttachment | null {
-  const value: unknown = ws.deserializeAttachment();
-  if (typeof value !== "object" || value === null || !("conn" in value) || !("start" in value)) return null;
-  const { conn, start } = value;
-  if (typeof conn !== "string" || typeof start !== "object" || start === null) return null;
-  if (!("life" in start) || !("seq" in start) || typeof start.life !== "string" || typeof start.seq !== "number") {
-    return null;
-  }
-  return { conn, start: { life: start.life, seq: start.seq }, ...("left" in value ? { left: true } : {}) };
+  const read = v.safeParse(ShardAttachmentSchema, ws.deserializeAttachment());
+  return read.success ? read.output : null;
 }
