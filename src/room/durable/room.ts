@@ -504,7 +504,8 @@ export class Room {
     const open = member?.conns[0];
     if (open !== undefined) return this.#remote.get(open)?.shard ?? 0;
     const now = Date.now();
-    this.#placing = this.#placing.filter((at) => at > now - PLACING_MS);
+    // Oldest first: those past their time are at the front.
+    while ((this.#placing[0] ?? now) <= now - PLACING_MS) this.#placing.shift();
     const current = this.shardCount();
     const people = roster.size + this.#placing.length + (member === undefined ? 1 : 0);
     const limits = { threshold: this.#config.shardThreshold, maxShards: this.#config.maxShards };
